@@ -1,0 +1,416 @@
+//! One error type for the whole API, mapped to RFC 9457 problems with stable codes.
+
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::{HttpResponse, ResponseError};
+use buurt_openapi::problem::{FieldError, PROBLEM_CONTENT_TYPE, Problem};
+use buurt_persistence::PersistenceError;
+
+use crate::lang::{Lang, Text};
+
+/// Stable machine-readable codes. Clients branch on these: never rename one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    BadRequest,
+    MalformedJson,
+    ValidationFailed,
+    InvalidQuery,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    TooManyRequests,
+    InternalError,
+    DatabaseUnavailable,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::BadRequest => "bad_request",
+            Self::MalformedJson => "malformed_json",
+            Self::ValidationFailed => "validation_failed",
+            Self::InvalidQuery => "invalid_query",
+            Self::Unauthorized => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::TooManyRequests => "too_many_requests",
+            Self::InternalError => "internal_error",
+            Self::DatabaseUnavailable => "database_unavailable",
+        }
+    }
+
+    fn title(self) -> Text {
+        match self {
+            Self::BadRequest => Text::new("Bad request", "Ongeldig verzoek"),
+            Self::MalformedJson => Text::new(
+                "The request body is not valid JSON",
+                "De inhoud van het verzoek is geen geldige JSON",
+            ),
+            Self::ValidationFailed => {
+                Text::new("The request is not valid", "Het verzoek is niet geldig")
+            }
+            Self::InvalidQuery => Text::new(
+                "The query parameters are not valid",
+                "De queryparameters zijn niet geldig",
+            ),
+            Self::Unauthorized => Text::new("Not signed in", "Niet ingelogd"),
+            Self::Forbidden => Text::new("Not allowed", "Niet toegestaan"),
+            Self::NotFound => Text::new("Not found", "Niet gevonden"),
+            Self::MethodNotAllowed => Text::new("Method not allowed", "Methode niet toegestaan"),
+            Self::PayloadTooLarge => Text::new(
+                "The request body is too large",
+                "De inhoud van het verzoek is te groot",
+            ),
+            Self::UnsupportedMediaType => {
+                Text::new("Unsupported media type", "Niet-ondersteund mediatype")
+            }
+            Self::TooManyRequests => Text::new("Too many requests", "Te veel verzoeken"),
+            Self::InternalError => Text::new("Something went wrong", "Er ging iets mis"),
+            Self::DatabaseUnavailable => Text::new(
+                "The service is temporarily unavailable",
+                "De dienst is tijdelijk niet beschikbaar",
+            ),
+        }
+    }
+}
+
+/// What is wrong with one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldIssue {
+    Required,
+    UnknownField,
+    /// Wrong JSON type; the text says what was expected.
+    InvalidType(String),
+    /// Right type, unacceptable value; the text says which values are accepted.
+    InvalidValue(String),
+    ContainsNul,
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
+    InvalidFormat,
+    OutOfRange,
+}
+
+impl FieldIssue {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::UnknownField => "unknown_field",
+            Self::InvalidType(_) => "invalid_type",
+            Self::InvalidValue(_) | Self::ContainsNul => "invalid_value",
+            Self::TooShort { .. } => "too_short",
+            Self::TooLong { .. } => "too_long",
+            Self::InvalidFormat => "invalid_format",
+            Self::OutOfRange => "out_of_range",
+        }
+    }
+
+    fn message(&self) -> Text {
+        match self {
+            Self::Required => Text::new("This field is required.", "Dit veld is verplicht."),
+            Self::UnknownField => Text::new(
+                "This field is not part of the request.",
+                "Dit veld hoort niet bij het verzoek.",
+            ),
+            Self::InvalidType(expected) => Text::owned(
+                format!("Wrong type: {expected}."),
+                format!("Verkeerd type: {expected}."),
+            ),
+            Self::InvalidValue(accepted) => Text::owned(
+                format!("This value is not accepted: {accepted}."),
+                format!("Deze waarde wordt niet geaccepteerd: {accepted}."),
+            ),
+            Self::ContainsNul => Text::new(
+                "Text may not contain NUL characters.",
+                "Tekst mag geen NUL-tekens bevatten.",
+            ),
+            Self::TooShort { min } => Text::owned(
+                format!("Too short: at least {min} characters."),
+                format!("Te kort: minstens {min} tekens."),
+            ),
+            Self::TooLong { max } => Text::owned(
+                format!("Too long: at most {max} characters."),
+                format!("Te lang: hoogstens {max} tekens."),
+            ),
+            Self::InvalidFormat => Text::new("The format is not valid.", "Het formaat klopt niet."),
+            Self::OutOfRange => Text::new(
+                "The value is out of range.",
+                "De waarde valt buiten het toegestane bereik.",
+            ),
+        }
+    }
+}
+
+/// One field and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub issue: FieldIssue,
+}
+
+impl FieldProblem {
+    pub fn new(field: impl Into<String>, issue: FieldIssue) -> Self {
+        Self {
+            field: field.into(),
+            issue,
+        }
+    }
+}
+
+/// Every way a request can fail. Handlers return it; `error_response` turns it into a problem.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("no such resource")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed { allowed: Vec<Method> },
+    #[error("malformed JSON: {0}")]
+    MalformedJson(String),
+    #[error("invalid request body: {0:?}")]
+    Validation(Vec<FieldProblem>),
+    #[error("invalid query: {0:?}")]
+    InvalidQuery(Vec<FieldProblem>),
+    #[error("request body over {limit} bytes")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type; expected {expected}")]
+    UnsupportedMediaType { expected: &'static str },
+    #[error("the database is unavailable: {0}")]
+    DatabaseUnavailable(#[source] PersistenceError),
+    #[error("internal error: {0}")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ApiError {
+    pub fn internal(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Internal(error.into())
+    }
+
+    pub fn validation(field: impl Into<String>, issue: FieldIssue) -> Self {
+        Self::Validation(vec![FieldProblem::new(field, issue)])
+    }
+
+    fn draft(&self) -> ProblemDraft {
+        let (code, detail) = match self {
+            Self::NotFound => (
+                ErrorCode::NotFound,
+                Text::new(
+                    "There is nothing at this address, or it is not yours to see.",
+                    "Hier is niets te vinden, of het is niet voor u zichtbaar.",
+                ),
+            ),
+            Self::MethodNotAllowed { allowed } => {
+                let allowed = allowed
+                    .iter()
+                    .map(Method::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                (
+                    ErrorCode::MethodNotAllowed,
+                    Text::owned(
+                        format!("This address accepts only: {allowed}."),
+                        format!("Dit adres accepteert alleen: {allowed}."),
+                    ),
+                )
+            }
+            Self::MalformedJson(reason) => (
+                ErrorCode::MalformedJson,
+                Text::owned(
+                    format!("The body could not be read as JSON ({reason})."),
+                    format!("De inhoud kon niet als JSON worden gelezen ({reason})."),
+                ),
+            ),
+            Self::Validation(_) => (
+                ErrorCode::ValidationFailed,
+                Text::new(
+                    "One or more fields are missing or wrong; see `errors`.",
+                    "Een of meer velden ontbreken of kloppen niet; zie `errors`.",
+                ),
+            ),
+            Self::InvalidQuery(_) => (
+                ErrorCode::InvalidQuery,
+                Text::new(
+                    "One or more query parameters are wrong; see `errors`.",
+                    "Een of meer queryparameters kloppen niet; zie `errors`.",
+                ),
+            ),
+            Self::PayloadTooLarge { limit } => (
+                ErrorCode::PayloadTooLarge,
+                Text::owned(
+                    format!("Request bodies may be at most {} KiB.", limit / 1024),
+                    format!("De inhoud mag hoogstens {} KiB zijn.", limit / 1024),
+                ),
+            ),
+            Self::UnsupportedMediaType { expected } => (
+                ErrorCode::UnsupportedMediaType,
+                Text::owned(
+                    format!("Send the body as `{expected}`, with a matching Content-Type."),
+                    format!("Stuur de inhoud als `{expected}`, met een passende Content-Type."),
+                ),
+            ),
+            Self::DatabaseUnavailable(_) => (
+                ErrorCode::DatabaseUnavailable,
+                Text::new(
+                    "The database cannot be reached right now. Please try again shortly.",
+                    "De database is nu niet bereikbaar. Probeer het zo opnieuw.",
+                ),
+            ),
+            Self::Internal(_) => (
+                ErrorCode::InternalError,
+                Text::new(
+                    "An unexpected error occurred. It has been logged; please try again later.",
+                    "Er ging onverwacht iets mis. Dit is vastgelegd; probeer het later opnieuw.",
+                ),
+            ),
+        };
+        let errors = match self {
+            Self::Validation(problems) | Self::InvalidQuery(problems) => problems.clone(),
+            _ => Vec::new(),
+        };
+        ProblemDraft {
+            status: self.status_code(),
+            code,
+            detail,
+            errors,
+        }
+    }
+}
+
+impl From<PersistenceError> for ApiError {
+    fn from(error: PersistenceError) -> Self {
+        if error.is_unavailable() {
+            Self::DatabaseUnavailable(error)
+        } else {
+            Self::internal(error)
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(error: actix_web::error::BlockingError) -> Self {
+        Self::internal(error)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::MalformedJson(_) => StatusCode::BAD_REQUEST,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            // The cause goes to the log, never to the client.
+            Self::Internal(cause) => tracing::error!(error = %cause, ?cause, "request failed"),
+            Self::DatabaseUnavailable(cause) => {
+                tracing::warn!(error = %cause, "database unavailable")
+            }
+            _ => {}
+        }
+        let mut response = self.draft().into_response();
+        if let Self::MethodNotAllowed { allowed } = self {
+            let allow = allowed.iter().map(Method::as_str).collect::<Vec<_>>();
+            response.headers_mut().insert(
+                header::ALLOW,
+                header::HeaderValue::from_str(&allow.join(", "))
+                    .expect("method names are valid header text"),
+            );
+        }
+        if let Self::DatabaseUnavailable(_) = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+        }
+        response
+    }
+}
+
+/// A problem before its language and request id are known. It travels in the response's
+/// extensions; the problem middleware renders it for the request's `Accept-Language`.
+#[derive(Debug, Clone)]
+pub struct ProblemDraft {
+    pub status: StatusCode,
+    pub code: ErrorCode,
+    pub detail: Text,
+    pub errors: Vec<FieldProblem>,
+}
+
+impl ProblemDraft {
+    /// For error responses that did not come from an `ApiError` (actix's own, say).
+    pub fn for_status(status: StatusCode) -> Self {
+        let error = match status.as_u16() {
+            404 => ApiError::NotFound,
+            405 => ApiError::MethodNotAllowed {
+                allowed: Vec::new(),
+            },
+            413 => ApiError::PayloadTooLarge {
+                limit: crate::extract::MAX_JSON_BODY,
+            },
+            415 => ApiError::UnsupportedMediaType {
+                expected: "application/json",
+            },
+            500.. => ApiError::internal(format!("unmapped {status} response")),
+            _ => {
+                return Self {
+                    status,
+                    code: ErrorCode::BadRequest,
+                    detail: Text::new(
+                        "The request could not be handled as sent.",
+                        "Het verzoek kon zo niet worden verwerkt.",
+                    ),
+                    errors: Vec::new(),
+                };
+            }
+        };
+        Self {
+            status,
+            ..error.draft()
+        }
+    }
+
+    pub fn render(&self, lang: Lang, request_id: Option<String>) -> Problem {
+        Problem {
+            problem_type: format!("urn:buurt:problem:{}", self.code.as_str()),
+            title: self.code.title().get(lang).to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail.get(lang).to_owned(),
+            code: self.code.as_str().to_owned(),
+            errors: self
+                .errors
+                .iter()
+                .map(|problem| FieldError {
+                    field: problem.field.clone(),
+                    code: problem.issue.code().to_owned(),
+                    message: problem.issue.message().get(lang).to_owned(),
+                })
+                .collect(),
+            request_id,
+        }
+    }
+
+    /// An English rendering; the middleware replaces the body once it knows the request.
+    fn into_response(self) -> HttpResponse {
+        let body = self.render(Lang::En, None);
+        let mut response = HttpResponse::build(self.status)
+            .content_type(PROBLEM_CONTENT_TYPE)
+            .json(body);
+        response.extensions_mut().insert(self);
+        response
+    }
+}

@@ -1,0 +1,259 @@
+//! Request extractors whose failures are problems, not actix's plain-text errors.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::{self, BytesMut};
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::StreamExt;
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldIssue, FieldProblem};
+
+/// The largest JSON body accepted, in bytes.
+pub const MAX_JSON_BODY: usize = 64 * 1024;
+
+/// A JSON request body, read up to [`MAX_JSON_BODY`] bytes and deserialised with the path of
+/// whatever field is wrong. Syntax errors are 400 `malformed_json`; well-formed JSON of the
+/// wrong shape (missing or unknown fields, wrong types, unknown enum values) is 422
+/// `validation_failed` with one entry per field. Strings may not contain NUL characters.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(is_json_media_type);
+        let declared_length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::UnsupportedMediaType {
+                    expected: "application/json",
+                });
+            }
+            let too_large = ApiError::PayloadTooLarge {
+                limit: MAX_JSON_BODY,
+            };
+            if declared_length.is_some_and(|length| length > MAX_JSON_BODY) {
+                return Err(too_large);
+            }
+            let mut body = BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|error| ApiError::MalformedJson(error.to_string()))?;
+                if body.len() + chunk.len() > MAX_JSON_BODY {
+                    return Err(too_large);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse_json(&body).map(Json)
+        })
+    }
+}
+
+fn is_json_media_type(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Parses in two steps, so that syntax errors and shape errors are told apart, and so that NUL
+/// characters (which PostgreSQL cannot store) are refused wherever they hide.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::MalformedJson("the body is empty".into()));
+    }
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|error| ApiError::MalformedJson(error.to_string()))?;
+    let mut nul_fields = Vec::new();
+    find_nul_strings(&value, String::new(), &mut nul_fields);
+    if !nul_fields.is_empty() {
+        return Err(ApiError::Validation(
+            nul_fields
+                .into_iter()
+                .map(|field| FieldProblem::new(field, FieldIssue::ContainsNul))
+                .collect(),
+        ));
+    }
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        ApiError::Validation(vec![field_problem(&path, &error.into_inner().to_string())])
+    })
+}
+
+fn find_nul_strings(value: &serde_json::Value, path: String, found: &mut Vec<String>) {
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::String(text) if text.contains('\0') => found.push(path),
+        serde_json::Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                find_nul_strings(item, format!("{path}[{index}]"), found);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                if key.contains('\0') {
+                    found.push(join(key));
+                }
+                find_nul_strings(item, join(key), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Turns serde's message into a field code. serde reports a missing field at the path of the
+/// object that lacks it, so the field's name is appended from the message.
+fn field_problem(path: &str, message: &str) -> FieldProblem {
+    let path = if path == "." { "" } else { path };
+    let named = |name: Option<&str>| match (path, name) {
+        ("", Some(name)) => name.to_owned(),
+        (path, Some(name)) if !path.ends_with(name) => format!("{path}.{name}"),
+        (path, _) => path.to_owned(),
+    };
+    let quoted = message.split('`').nth(1);
+    let field = |issue| FieldProblem::new(named(quoted), issue);
+    let explanation = || {
+        message
+            .split(" at line ")
+            .next()
+            .unwrap_or(message)
+            .to_owned()
+    };
+    if message.starts_with("missing field") {
+        field(FieldIssue::Required)
+    } else if message.starts_with("unknown field") {
+        field(FieldIssue::UnknownField)
+    } else if message.starts_with("invalid type") {
+        FieldProblem::new(named(None), FieldIssue::InvalidType(explanation()))
+    } else {
+        FieldProblem::new(named(None), FieldIssue::InvalidValue(explanation()))
+    }
+}
+
+/// Query-string errors: 400 `invalid_query`, naming the parameter where serde does.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|error, _req| {
+        let message = error.to_string();
+        let message = message
+            .strip_prefix("Query deserialize error: ")
+            .unwrap_or(&message);
+        ApiError::InvalidQuery(vec![field_problem("", message)]).into()
+    })
+}
+
+/// A path segment that does not parse (an id of the wrong shape) names nothing that exists.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_error, _req| ApiError::NotFound.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        count: u32,
+        nested: Option<Nested>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Nested {
+        kind: Kind,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        News,
+    }
+
+    fn problems(body: &str) -> Vec<(String, &'static str)> {
+        match parse_json::<Body>(body.as_bytes()) {
+            Err(ApiError::Validation(problems)) => problems
+                .into_iter()
+                .map(|p| (p.field, p.issue.code()))
+                .collect(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_the_field_that_is_wrong() {
+        assert_eq!(problems(r#"{"name":"a"}"#), [("count".into(), "required")]);
+        assert_eq!(
+            problems(r#"{"name":"a","count":"x"}"#),
+            [("count".into(), "invalid_type")]
+        );
+        assert_eq!(
+            problems(r#"{"name":"a","count":-1}"#),
+            [("count".into(), "invalid_value")]
+        );
+        assert_eq!(
+            problems(r#"{"name":"a","count":1,"extra":true}"#),
+            [("extra".into(), "unknown_field")]
+        );
+        assert_eq!(
+            problems(r#"{"name":"a","count":1,"nested":{"kind":"gossip"}}"#),
+            [("nested.kind".into(), "invalid_value")]
+        );
+        assert_eq!(
+            problems(r#"{"name":"a","count":1,"nested":{}}"#),
+            [("nested.kind".into(), "required")]
+        );
+        assert_eq!(
+            problems("{\"name\":\"a\\u0000b\",\"count\":1}"),
+            [("name".into(), "invalid_value")]
+        );
+        assert_eq!(problems("[]"), [("".into(), "invalid_type")]);
+    }
+
+    #[test]
+    fn tells_syntax_errors_apart() {
+        for body in ["", "  ", "{", "{\"name\": }", "nul", "{}{}"] {
+            assert!(
+                matches!(
+                    parse_json::<Body>(body.as_bytes()),
+                    Err(ApiError::MalformedJson(_))
+                ),
+                "{body:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn accepts_json_media_types_only() {
+        assert!(is_json_media_type("application/json"));
+        assert!(is_json_media_type("Application/JSON; charset=utf-8"));
+        assert!(is_json_media_type("application/merge-patch+json"));
+        assert!(!is_json_media_type("text/plain"));
+        assert!(!is_json_media_type("application/x-www-form-urlencoded"));
+    }
+}

@@ -1,0 +1,15 @@
+//! The Buurt HTTP API: configuration, error mapping, extractors, handlers, and start-up.
+
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod lang;
+pub mod middleware;
+pub mod routes;
+pub mod spec;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use config::Config;
+pub use startup::{Application, StartupError};

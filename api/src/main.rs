@@ -1,0 +1,48 @@
+use std::process::ExitCode;
+
+use buurt_api::config::{Cli, Command};
+use buurt_api::startup::{Application, prepare_database};
+use clap::Parser;
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    buurt_api::telemetry::init(cli.log_format);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(&cli.config).await,
+        Command::Migrate => prepare_database(&cli.config)
+            .map(|(url, _, applied)| {
+                println!(
+                    "{url}: {} migration(s) applied, schema up to date",
+                    applied.len()
+                );
+            })
+            .map_err(|error| error.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!(error = %message, "buurt failed");
+            eprintln!("buurt: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: &buurt_api::Config) -> Result<(), String> {
+    let app = Application::build(config).map_err(|error| error.to_string())?;
+    let host = config
+        .listen
+        .rsplit_once(':')
+        .map_or(config.listen.as_str(), |(host, _)| host);
+    let base = format!("http://{host}:{}", app.port());
+    tracing::info!(address = %base, "serving");
+    println!(
+        "Buurt serves {base}  ·  interactive docs: {base}/docs/  ·  spec: {base}/openapi.json"
+    );
+    app.run_until_stopped()
+        .await
+        .map_err(|error| error.to_string())?;
+    tracing::info!("stopped");
+    Ok(())
+}

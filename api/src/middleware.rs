@@ -1,0 +1,106 @@
+//! Cross-cutting request handling: request ids with a tracing span, and problem rendering.
+
+use std::time::Instant;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse};
+use buurt_openapi::problem::PROBLEM_CONTENT_TYPE;
+use tracing::Instrument;
+
+use crate::error::ProblemDraft;
+use crate::lang::Lang;
+
+pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The id of the request being served, as echoed in `x-request-id`.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// Accepts the client's `x-request-id` when it is a sane token, so ids can be followed across
+/// systems; otherwise makes one. Every log line of the request carries it, and so does the
+/// response.
+pub async fn request_id(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
+    let id = req
+        .headers()
+        .get(&REQUEST_ID_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .filter(|value| is_valid_request_id(value))
+        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let span = tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %req.method(),
+        path = %req.path(),
+    );
+    let started = Instant::now();
+    let mut response = next.call(req).instrument(span.clone()).await?;
+    let status = response.status().as_u16();
+    span.in_scope(|| {
+        tracing::info!(
+            status,
+            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "request completed"
+        )
+    });
+    response.headers_mut().insert(
+        REQUEST_ID_HEADER,
+        HeaderValue::from_str(&id).expect("request ids are visible ASCII"),
+    );
+    Ok(response)
+}
+
+fn is_valid_request_id(value: &str) -> bool {
+    (1..=128).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// Renders every error response as a problem in the request's language, with its request id.
+/// Error responses that did not come from `ApiError` (actix's own) become problems too.
+pub async fn problem_responses(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static>>, actix_web::Error> {
+    let lang = Lang::negotiate(
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok()),
+    );
+    let response = next.call(req).await?;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return Ok(response.map_into_left_body());
+    }
+    let draft = match response.response().extensions().get::<ProblemDraft>() {
+        Some(draft) => draft.clone(),
+        None => {
+            if status.is_server_error() {
+                tracing::error!(%status, error = ?response.response().error(), "unmapped error");
+            }
+            ProblemDraft::for_status(status)
+        }
+    };
+    let request_id = response
+        .request()
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone());
+    let mut rendered = HttpResponse::build(status);
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rendered.append_header((name.clone(), value.clone()));
+        }
+    }
+    let rendered = rendered
+        .content_type(PROBLEM_CONTENT_TYPE)
+        .json(draft.render(lang, request_id));
+    Ok(response.into_response(rendered).map_into_right_body())
+}

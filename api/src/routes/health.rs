@@ -1,0 +1,47 @@
+use std::time::Duration;
+
+use actix_web::{get, web};
+use buurt_openapi::health::HealthStatus;
+use buurt_openapi::problem::Problem;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// How long readiness waits for a database connection before answering 503.
+const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
+
+fn ok() -> web::Json<HealthStatus> {
+    web::Json(HealthStatus {
+        status: "ok".into(),
+    })
+}
+
+/// Liveness: the process is up and serving. Never touches the database.
+#[utoipa::path(
+    tag = "operations",
+    responses((status = 200, description = "The process is serving.", body = HealthStatus)),
+)]
+#[get("/health/live")]
+pub async fn live() -> web::Json<HealthStatus> {
+    ok()
+}
+
+/// Readiness: the database answers. Use it to take a node out of a load balancer while its
+/// database is unreachable; it turns 200 again by itself once the database is back.
+#[utoipa::path(
+    tag = "operations",
+    responses(
+        (status = 200, description = "Ready to serve requests.", body = HealthStatus),
+        (status = 503, description = "The database is unreachable (`database_unavailable`).",
+         body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/health/ready")]
+pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<HealthStatus>, ApiError> {
+    let pool = state.pool.clone();
+    let url = state.database_url.clone();
+    web::block(move || buurt_persistence::check_ready(&pool, &url, READINESS_TIMEOUT))
+        .await?
+        .map_err(ApiError::DatabaseUnavailable)?;
+    Ok(ok())
+}

@@ -1,0 +1,53 @@
+//! The final OpenAPI document: the base from `buurt-openapi` plus every registered handler.
+
+use actix_web::App;
+use buurt_openapi::problem::PROBLEM_CONTENT_TYPE;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
+use utoipa_actix_web::AppExt;
+
+use crate::routes;
+
+/// The document served at `/openapi.json` and checked in at `openapi/openapi.json`.
+pub fn openapi() -> OpenApi {
+    let (_, mut spec) = App::new()
+        .into_utoipa_app()
+        .openapi(buurt_openapi::base_document())
+        .configure(routes::configure)
+        .split_for_parts();
+    for item in spec.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            add_default_problem(operation);
+        }
+    }
+    spec
+}
+
+/// Every operation can fail in ways that are not its own (a body too large, the database gone):
+/// the `default` response says such failures are problems too.
+fn add_default_problem(operation: &mut Operation) {
+    let problem = ResponseBuilder::new()
+        .description(
+            "Any other failure, as an RFC 9457 problem with a stable `code` \
+             (for example `payload_too_large`, `database_unavailable`, `internal_error`).",
+        )
+        .content(
+            PROBLEM_CONTENT_TYPE,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build();
+    operation
+        .responses
+        .responses
+        .entry("default".to_owned())
+        .or_insert(RefOr::T(problem));
+}

@@ -1,0 +1,140 @@
+//! Building the application from a `Config`: database, migrations, secrets, HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpResponse, HttpServer, web};
+use buurt_persistence::{DatabaseUrl, DbPool, PersistenceError, PoolOptions};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Config;
+use crate::middleware::{problem_responses, request_id};
+use crate::routes::fallback::{RouteTable, not_matched};
+use crate::state::AppState;
+use crate::{extract, routes, spec};
+
+/// The shortest HS256 key accepted, in bytes (RFC 7518 §3.2).
+const MIN_JWT_SECRET_BYTES: usize = 32;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error(transparent)]
+    Database(#[from] PersistenceError),
+    #[error("cannot listen: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Connects and migrates: what `serve` and `migrate` share. Returns the versions applied.
+pub fn prepare_database(
+    config: &Config,
+) -> Result<(DatabaseUrl, DbPool, Vec<String>), StartupError> {
+    let url = DatabaseUrl::parse(&config.database_url)?;
+    if config.db_pool_size == 0 {
+        return Err(StartupError::Config(
+            "BUURT_DB_POOL_SIZE must be at least 1".into(),
+        ));
+    }
+    let options = PoolOptions {
+        max_size: config.db_pool_size,
+        ..PoolOptions::default()
+    };
+    let pool = buurt_persistence::build_pool(&url, &options)?;
+    let applied =
+        buurt_persistence::run_migrations(&mut *pool.get().map_err(PersistenceError::from)?)?;
+    for version in &applied {
+        tracing::info!(%version, "migration applied");
+    }
+    Ok((url, pool, applied))
+}
+
+fn jwt_secret(config: &Config, pool: &DbPool) -> Result<Vec<u8>, StartupError> {
+    if let Some(secret) = &config.jwt_secret {
+        if secret.len() < MIN_JWT_SECRET_BYTES {
+            return Err(StartupError::Config(format!(
+                "BUURT_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes"
+            )));
+        }
+        return Ok(secret.as_bytes().to_vec());
+    }
+    let mut random = [0u8; 32];
+    getrandom::fill(&mut random).map_err(|error| {
+        StartupError::Config(format!("no randomness for the JWT secret: {error}"))
+    })?;
+    let candidate: String = random.iter().map(|byte| format!("{byte:02x}")).collect();
+    let mut conn = pool.get().map_err(PersistenceError::from)?;
+    Ok(buurt_persistence::settings::jwt_secret_or_init(&mut conn, &candidate)?.into_bytes())
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects to the database, migrates it, binds the listener. Blocks while it does.
+    pub fn build(config: &Config) -> Result<Self, StartupError> {
+        let (database_url, pool, _) = prepare_database(config)?;
+        let jwt_secret = Arc::new(jwt_secret(config, &pool)?);
+        let state = web::Data::new(AppState {
+            pool,
+            database_url,
+            jwt_secret,
+        });
+        let spec = spec::openapi();
+        let route_table = web::Data::new(RouteTable::from_spec(&spec));
+        let listener = TcpListener::bind(&config.listen)?;
+        let port = listener.local_addr()?.port();
+
+        let mut server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .into_utoipa_app()
+                .configure(routes::configure)
+                .split_for_parts();
+            app.app_data(state.clone())
+                .app_data(route_table.clone())
+                .app_data(extract::query_config())
+                .app_data(extract::path_config())
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+                .route(
+                    "/docs",
+                    web::get().to(|| async {
+                        HttpResponse::PermanentRedirect()
+                            .insert_header(("location", "/docs/"))
+                            .finish()
+                    }),
+                )
+                .default_service(web::to(not_matched))
+                .wrap(from_fn(problem_responses))
+                .wrap(from_fn(request_id))
+        })
+        .listen(listener)?
+        // On SIGTERM or SIGINT: stop accepting, let requests in flight finish for up to 30 s.
+        .shutdown_timeout(30);
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            port,
+            server: server.run(),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+}

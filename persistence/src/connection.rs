@@ -1,0 +1,240 @@
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::r2d2::{self, HandleError, ManageConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+
+use crate::PersistenceError;
+
+// The derive writes helper items into the enclosing module, so it gets a module of its own.
+mod multi {
+    /// One connection to whichever backend `DATABASE_URL` chose.
+    #[derive(diesel::MultiConnection)]
+    pub enum DbConnection {
+        Postgresql(diesel::PgConnection),
+        Sqlite(diesel::SqliteConnection),
+    }
+}
+pub use multi::DbConnection;
+
+pub type DbPool = r2d2::Pool<ConnectionManager>;
+
+/// Which database engine a URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A parsed `DATABASE_URL`: `postgres://…` or `postgresql://…` select PostgreSQL; `sqlite://PATH`,
+/// `sqlite:PATH` or a bare path select a SQLite file.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite { path: String },
+    Postgres { url: String },
+}
+
+impl DatabaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, PersistenceError> {
+        let raw = raw.trim();
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            return Ok(Self::Postgres {
+                url: raw.to_owned(),
+            });
+        }
+        let path = if let Some(path) = raw.strip_prefix("sqlite://") {
+            path
+        } else if let Some(path) = raw.strip_prefix("sqlite:") {
+            path
+        } else if let Some((scheme, _)) = raw.split_once("://") {
+            return Err(PersistenceError::InvalidUrl(format!(
+                "unsupported scheme `{scheme}`: use postgres://… or a SQLite file path"
+            )));
+        } else {
+            raw
+        };
+        if path.is_empty() {
+            return Err(PersistenceError::InvalidUrl(
+                "the SQLite file path is empty".into(),
+            ));
+        }
+        if path.contains(":memory:") || path.contains("mode=memory") {
+            // Every pooled connection would get a database of its own.
+            return Err(PersistenceError::InvalidUrl(
+                "in-memory SQLite cannot be shared by a connection pool: use a file".into(),
+            ));
+        }
+        Ok(Self::Sqlite {
+            path: path.to_owned(),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite { .. } => Backend::Sqlite,
+            Self::Postgres { .. } => Backend::Postgres,
+        }
+    }
+}
+
+/// Never prints a password: this ends up in logs.
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Sqlite { path } => write!(f, "sqlite://{path}"),
+            Self::Postgres { url } => {
+                let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+                match rest.rsplit_once('@') {
+                    Some((credentials, host)) => {
+                        let user = credentials.split(':').next().unwrap_or_default();
+                        let hidden = if credentials.contains(':') {
+                            ":***"
+                        } else {
+                            ""
+                        };
+                        write!(f, "{scheme}://{user}{hidden}@{host}")
+                    }
+                    None => write!(f, "{scheme}://{rest}"),
+                }
+            }
+        }
+    }
+}
+
+/// Opens connections for the pool. Unlike the derived `establish`, it reports the real
+/// connection error, and it prepares every SQLite connection the same way.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ConnectionManager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+}
+
+/// Applied to every SQLite connection: wait for the write lock rather than failing at once,
+/// enforce foreign keys, and fsync at checkpoints only (safe with WAL).
+const SQLITE_CONNECTION_PRAGMAS: &str =
+    "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = PersistenceError;
+
+    fn connect(&self) -> Result<DbConnection, PersistenceError> {
+        match &self.url {
+            DatabaseUrl::Postgres { url } => {
+                Ok(DbConnection::Postgresql(PgConnection::establish(url)?))
+            }
+            DatabaseUrl::Sqlite { path } => {
+                let mut conn = SqliteConnection::establish(path)?;
+                conn.batch_execute(SQLITE_CONNECTION_PRAGMAS)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), PersistenceError> {
+        Ok(conn.batch_execute("SELECT 1")?)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// r2d2 reports connection failures through `log`; send them to `tracing` instead.
+#[derive(Debug)]
+struct TracingErrorHandler;
+
+impl HandleError<PersistenceError> for TracingErrorHandler {
+    fn handle_error(&self, error: PersistenceError) {
+        tracing::warn!(%error, "database connection failed");
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PoolOptions {
+    pub max_size: u32,
+    /// How long a request waits for a connection before the database counts as unavailable.
+    pub checkout_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_size: 10,
+            checkout_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Builds the pool and opens its first connection, so a wrong URL fails here, clearly.
+pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, PersistenceError> {
+    if let DatabaseUrl::Sqlite { path } = url {
+        // WAL is a property of the file: set it once, before several connections contend.
+        let mut conn = SqliteConnection::establish(path)?;
+        conn.batch_execute("PRAGMA journal_mode = WAL;")?;
+    }
+    let pool = r2d2::Pool::builder()
+        .max_size(options.max_size)
+        .min_idle(Some(1))
+        .connection_timeout(options.checkout_timeout)
+        .error_handler(Box::new(TracingErrorHandler))
+        .build(ConnectionManager::new(url.clone()))?;
+    Ok(pool)
+}
+
+/// Readiness: a connection can be had within `timeout` and answers a query on our schema.
+/// For SQLite the file must also still be where it was configured: connections that hold a
+/// deleted or moved file open keep working, but everything written there would be lost.
+pub fn check_ready(
+    pool: &DbPool,
+    url: &DatabaseUrl,
+    timeout: Duration,
+) -> Result<(), PersistenceError> {
+    if let DatabaseUrl::Sqlite { path } = url
+        && !Path::new(path).exists()
+    {
+        return Err(PersistenceError::FileMissing(path.clone()));
+    }
+    let mut conn = pool.get_timeout(timeout)?;
+    conn.batch_execute("SELECT count(*) FROM settings")?;
+    Ok(())
+}
+
+/// Runs `f` in a transaction meant to write. On SQLite it starts as `BEGIN IMMEDIATE`, so two
+/// writers queue for the lock up front instead of one failing with `SQLITE_BUSY` when its
+/// read lock cannot be upgraded; on PostgreSQL it is an ordinary transaction.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    match conn {
+        DbConnection::Postgresql(_) => conn.transaction(f),
+        DbConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+            match f(conn) {
+                Ok(value) => {
+                    Manager::commit_transaction(conn)?;
+                    Ok(value)
+                }
+                Err(error) => match Manager::rollback_transaction(conn) {
+                    Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+                    Err(rollback_error) => Err(rollback_error.into()),
+                },
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+use thiserror::Error;
+
+/// Failures of the persistence layer that are not a business outcome.
+#[derive(Debug, Error)]
+pub enum PersistenceError {
+    #[error("invalid database URL: {0}")]
+    InvalidUrl(String),
+    #[error("could not connect to the database: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    #[error("the database is unavailable: {0}")]
+    Unavailable(#[from] diesel::r2d2::PoolError),
+    #[error("the SQLite database file {0} is missing")]
+    FileMissing(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+}
+
+impl PersistenceError {
+    /// Whether the database could not be reached (as opposed to a query that failed): the
+    /// caller may retry later, and readiness reports it.
+    pub fn is_unavailable(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match self {
+            Self::Connect(_) | Self::Unavailable(_) | Self::FileMissing(_) => true,
+            Self::Query(Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            )) => true,
+            Self::InvalidUrl(_) | Self::Migration(_) | Self::Query(_) => false,
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Persistence: the diesel schema, the connection pool over SQLite or PostgreSQL, embedded
+//! migrations per backend, and repository functions that speak domain types.
+
+mod connection;
+mod error;
+mod migrations;
+pub mod schema;
+pub mod settings;
+
+pub use connection::{
+    Backend, ConnectionManager, DatabaseUrl, DbConnection, DbPool, PoolOptions, build_pool,
+    check_ready, write_transaction,
+};
+pub use error::PersistenceError;
+pub use migrations::run_migrations;
