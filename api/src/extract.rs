@@ -232,7 +232,7 @@ mod tests {
             problems("{\"name\":\"a\\u0000b\",\"count\":1}"),
             [("name".into(), "invalid_value")]
         );
-        assert_eq!(problems("[]"), [("".into(), "invalid_type")]);
+        assert_eq!(problems("5"), [("".into(), "invalid_type")]);
     }
 
     #[test]

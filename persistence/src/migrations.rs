@@ -7,7 +7,7 @@ const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/s
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 
 /// Any constant will do; it only has to be the same for every node of one deployment.
-const MIGRATION_LOCK_KEY: i64 = 0x6275_7572_74;
+const MIGRATION_LOCK_KEY: i64 = 0x0062_7575_7274;
 
 /// Runs the pending migrations of the connection's backend and returns the versions applied.
 ///

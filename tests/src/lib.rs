@@ -1,1 +1,324 @@
+//! The harness of the integration tests: a real server on a fresh database per test.
+//!
+//! Tests run on SQLite (a temporary file each). When `TEST_DATABASE_URL` points at a PostgreSQL
+//! server (`postgres://postgres@127.0.0.1:5432/postgres`), each test gets a database of its own
+//! there instead, created before and dropped after.
 
+use std::path::PathBuf;
+use std::time::Duration;
+
+use actix_web::http::header::HeaderMap;
+use actix_web::http::{Method, StatusCode};
+use buurt_api::{Application, Config};
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use serde_json::Value;
+
+/// A database that exists for one test.
+pub enum TestDatabase {
+    Sqlite { path: PathBuf },
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    pub fn create() -> Self {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin_url) if !admin_url.trim().is_empty() => {
+                let name = format!("buurt_test_{}", uuid::Uuid::new_v4().simple());
+                admin_connection(&admin_url)
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create the test database");
+                Self::Postgres { admin_url, name }
+            }
+            _ => Self::Sqlite {
+                path: std::env::temp_dir()
+                    .join(format!("buurt-test-{}.db", uuid::Uuid::new_v4().simple())),
+            },
+        }
+    }
+
+    /// The `DATABASE_URL` the app uses.
+    pub fn url(&self) -> String {
+        match self {
+            Self::Sqlite { path } => format!("sqlite://{}", path.display()),
+            Self::Postgres { admin_url, name } => {
+                let (server, _) = admin_url
+                    .split('?')
+                    .next()
+                    .and_then(|url| url.rsplit_once('/'))
+                    .expect("TEST_DATABASE_URL ends in /<database>");
+                format!("{server}/{name}")
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Self::Postgres { .. })
+    }
+
+    /// A direct connection to the test's database, behind the app's back.
+    pub fn connect(&self) -> buurt_persistence::DbConnection {
+        use diesel::r2d2::ManageConnection;
+        let url = buurt_persistence::DatabaseUrl::parse(&self.url()).expect("a valid URL");
+        buurt_persistence::ConnectionManager::new(url)
+            .connect()
+            .expect("connect to the test database")
+    }
+
+    /// Makes the database unreachable for the app, as an outage would.
+    pub fn take_offline(&self) {
+        match self {
+            Self::Sqlite { path } => {
+                std::fs::rename(path, path.with_extension("offline")).expect("move the file away")
+            }
+            Self::Postgres { admin_url, name } => admin_connection(admin_url)
+                .batch_execute(&format!(
+                    "ALTER DATABASE {name} ALLOW_CONNECTIONS false; \
+                     SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                     WHERE datname = '{name}' AND pid <> pg_backend_pid();"
+                ))
+                .expect("take the database offline"),
+        }
+    }
+
+    /// Ends the outage started by `take_offline`.
+    pub fn bring_online(&self) {
+        match self {
+            Self::Sqlite { path } => {
+                std::fs::rename(path.with_extension("offline"), path).expect("move the file back")
+            }
+            Self::Postgres { admin_url, name } => admin_connection(admin_url)
+                .batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+                .expect("bring the database back"),
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match self {
+            Self::Sqlite { path } => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut file = path.clone().into_os_string();
+                    file.push(suffix);
+                    let _ = std::fs::remove_file(file);
+                }
+            }
+            Self::Postgres { admin_url, name } => {
+                if let Ok(mut conn) = PgConnection::establish(admin_url) {
+                    let _ =
+                        conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                }
+            }
+        }
+    }
+}
+
+fn admin_connection(admin_url: &str) -> PgConnection {
+    PgConnection::establish(admin_url).expect("connect to TEST_DATABASE_URL")
+}
+
+/// A running server on its own database, and a client for it.
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub client: awc::Client,
+    server: actix_web::dev::ServerHandle,
+    // Dropped after the server is told to stop.
+    pub database: TestDatabase,
+}
+
+/// Starts the app on a fresh database with the default configuration.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the app on a fresh database after `customize` has adjusted the configuration.
+pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
+    let database = TestDatabase::create();
+    let mut config = Config::with_database_url(database.url());
+    config.listen = "127.0.0.1:0".into();
+    config.workers = Some(2);
+    config.db_pool_size = 4;
+    customize(&mut config);
+    start(database, &config)
+}
+
+/// Starts the app on an existing database (a restart, say).
+pub fn start(database: TestDatabase, config: &Config) -> TestApp {
+    let app = Application::build(config).expect("the app starts");
+    let port = app.port();
+    let server = app.handle();
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        port,
+        client: awc::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .disable_redirects()
+            .finish(),
+        server,
+        database,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let server = self.server.clone();
+        actix_web::rt::spawn(async move { server.stop(false).await });
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|error| {
+            panic!(
+                "not JSON ({error}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .map(|value| value.to_str().expect("a text header").to_owned())
+    }
+
+    /// Asserts an RFC 9457 problem with this status and code, and returns its body.
+    #[track_caller]
+    pub fn assert_problem(&self, status: u16, code: &str) -> Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "status; body: {}",
+            self.text()
+        );
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/problem+json"),
+            "content type; body: {}",
+            self.text()
+        );
+        let problem = self.json();
+        assert_eq!(problem["status"], status, "{problem}");
+        assert_eq!(problem["code"], code, "{problem}");
+        assert_eq!(
+            problem["type"],
+            format!("urn:buurt:problem:{code}"),
+            "{problem}"
+        );
+        for field in ["title", "detail", "request_id"] {
+            assert!(
+                problem[field].as_str().is_some_and(|text| !text.is_empty()),
+                "problem without {field}: {problem}"
+            );
+        }
+        problem
+    }
+}
+
+/// A request being built: method, path, headers and an optional body.
+pub struct TestRequest<'a> {
+    app: &'a TestApp,
+    request: awc::ClientRequest,
+}
+
+impl<'a> TestRequest<'a> {
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.request = self.request.insert_header((name, value));
+        self
+    }
+
+    pub fn bearer(self, token: &str) -> Self {
+        self.header("authorization", &format!("Bearer {token}"))
+    }
+
+    pub async fn send(self) -> TestResponse {
+        read(self.request.send().await).await
+    }
+
+    pub async fn json(self, body: &Value) -> TestResponse {
+        read(self.request.send_json(body).await).await
+    }
+
+    /// A body sent as given, with the content type given.
+    pub async fn raw(self, content_type: &str, body: impl Into<Vec<u8>>) -> TestResponse {
+        let body: Vec<u8> = body.into();
+        read(
+            self.request
+                .insert_header(("content-type", content_type))
+                .send_body(body)
+                .await,
+        )
+        .await
+    }
+
+    pub fn app(&self) -> &'a TestApp {
+        self.app
+    }
+}
+
+async fn read<S>(
+    response: Result<awc::ClientResponse<S>, awc::error::SendRequestError>,
+) -> TestResponse
+where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
+{
+    let mut response = response.expect("the request is answered");
+    let body = response
+        .body()
+        .limit(16 * 1024 * 1024)
+        .await
+        .expect("the body is read");
+    TestResponse {
+        status: response.status(),
+        headers: response.headers().clone(),
+        body: body.to_vec(),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> TestRequest<'_> {
+        TestRequest {
+            app: self,
+            request: self.client.request(method, self.url(path)),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.request(Method::GET, path).send().await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> TestResponse {
+        self.request(Method::POST, path).json(body).await
+    }
+
+    /// Polls `path` until it answers `status`, for up to `within`.
+    pub async fn wait_for_status(&self, path: &str, status: u16, within: Duration) -> TestResponse {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            let response = self.get(path).await;
+            if response.status.as_u16() == status || std::time::Instant::now() > deadline {
+                return response;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
