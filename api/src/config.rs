@@ -23,6 +23,17 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Create a platform administrator, or make the account with this email one.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// At least 10 characters; ignored when the account exists.
+        #[arg(long, env = "BUURT_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// The display name of a new account.
+        #[arg(long, default_value = "Beheerder")]
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -59,6 +70,37 @@ pub struct Config {
     /// HTTP worker threads; defaults to the number of CPU cores.
     #[arg(long, env = "BUURT_WORKERS", global = true)]
     pub workers: Option<usize>,
+
+    /// Failed sign-ins per account within the throttle window before 429.
+    #[arg(
+        long,
+        env = "BUURT_LOGIN_MAX_FAILURES",
+        default_value_t = 5,
+        global = true
+    )]
+    pub login_max_failures: usize,
+
+    /// Failed sign-ins per client address within the throttle window before 429.
+    #[arg(
+        long,
+        env = "BUURT_LOGIN_MAX_FAILURES_PER_CLIENT",
+        default_value_t = 20,
+        global = true
+    )]
+    pub login_max_failures_per_client: usize,
+
+    /// The throttle window, in seconds.
+    #[arg(
+        long,
+        env = "BUURT_LOGIN_THROTTLE_WINDOW",
+        default_value_t = 900,
+        global = true
+    )]
+    pub login_throttle_window: u32,
+
+    /// Behind a reverse proxy: take the client address from `Forwarded`/`X-Forwarded-For`.
+    #[arg(long, env = "BUURT_TRUST_PROXY_HEADERS", global = true)]
+    pub trust_proxy_headers: bool,
 }
 
 impl Config {
@@ -70,6 +112,10 @@ impl Config {
             jwt_secret: None,
             db_pool_size: 10,
             workers: None,
+            login_max_failures: 5,
+            login_max_failures_per_client: 20,
+            login_throttle_window: 900,
+            trust_proxy_headers: false,
         }
     }
 }
@@ -86,6 +132,13 @@ impl std::fmt::Debug for Config {
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
             .field("db_pool_size", &self.db_pool_size)
             .field("workers", &self.workers)
+            .field("login_max_failures", &self.login_max_failures)
+            .field(
+                "login_max_failures_per_client",
+                &self.login_max_failures_per_client,
+            )
+            .field("login_throttle_window", &self.login_throttle_window)
+            .field("trust_proxy_headers", &self.trust_proxy_headers)
             .finish()
     }
 }

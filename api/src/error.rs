@@ -2,6 +2,7 @@
 
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpResponse, ResponseError};
+use buurt_domain::ValueError;
 use buurt_openapi::problem::{FieldError, PROBLEM_CONTENT_TYPE, Problem};
 use buurt_persistence::PersistenceError;
 
@@ -23,6 +24,13 @@ pub enum ErrorCode {
     TooManyRequests,
     InternalError,
     DatabaseUnavailable,
+    InvalidToken,
+    TokenExpired,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    RefreshTokenReused,
+    EmailTaken,
+    TooManyAttempts,
 }
 
 impl ErrorCode {
@@ -41,6 +49,76 @@ impl ErrorCode {
             Self::TooManyRequests => "too_many_requests",
             Self::InternalError => "internal_error",
             Self::DatabaseUnavailable => "database_unavailable",
+            Self::InvalidToken => "invalid_token",
+            Self::TokenExpired => "token_expired",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::InvalidRefreshToken => "invalid_refresh_token",
+            Self::RefreshTokenReused => "refresh_token_reused",
+            Self::EmailTaken => "email_taken",
+            Self::TooManyAttempts => "too_many_attempts",
+        }
+    }
+
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::BadRequest | Self::MalformedJson | Self::InvalidQuery => StatusCode::BAD_REQUEST,
+            Self::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthorized
+            | Self::InvalidToken
+            | Self::TokenExpired
+            | Self::InvalidCredentials
+            | Self::InvalidRefreshToken
+            | Self::RefreshTokenReused => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::EmailTaken => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooManyRequests | Self::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            Self::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The detail of a refusal that says nothing more than its code.
+    fn detail(self) -> Text {
+        match self {
+            Self::Unauthorized => Text::new(
+                "Sign in and send the access token as `Authorization: Bearer <token>`.",
+                "Log in en stuur het toegangstoken mee als `Authorization: Bearer <token>`.",
+            ),
+            Self::InvalidToken => Text::new(
+                "The access token is not valid. Sign in again.",
+                "Het toegangstoken is niet geldig. Log opnieuw in.",
+            ),
+            Self::TokenExpired => Text::new(
+                "The access token has expired. Get a new one with the refresh token.",
+                "Het toegangstoken is verlopen. Vraag een nieuw aan met het verversingstoken.",
+            ),
+            Self::InvalidCredentials => Text::new(
+                "The email address or password is not correct.",
+                "Het e-mailadres of wachtwoord klopt niet.",
+            ),
+            Self::InvalidRefreshToken => Text::new(
+                "The refresh token is not valid or has expired. Sign in again.",
+                "Het verversingstoken is niet geldig of verlopen. Log opnieuw in.",
+            ),
+            Self::RefreshTokenReused => Text::new(
+                "This refresh token was used before, so the whole session has been ended for \
+                 safety. Sign in again.",
+                "Dit verversingstoken is al eerder gebruikt; daarom is de hele sessie voor de \
+                 veiligheid beëindigd. Log opnieuw in.",
+            ),
+            Self::EmailTaken => Text::new(
+                "An account with this email address already exists. Sign in instead.",
+                "Er bestaat al een account met dit e-mailadres. Log in.",
+            ),
+            Self::Forbidden => Text::new(
+                "You are signed in, but this is not yours to do.",
+                "U bent ingelogd, maar dit mag u niet doen.",
+            ),
+            _ => self.title(),
         }
     }
 
@@ -75,6 +153,19 @@ impl ErrorCode {
                 "The service is temporarily unavailable",
                 "De dienst is tijdelijk niet beschikbaar",
             ),
+            Self::InvalidToken => Text::new("Invalid access token", "Ongeldig toegangstoken"),
+            Self::TokenExpired => Text::new("Access token expired", "Toegangstoken verlopen"),
+            Self::InvalidCredentials => Text::new("Sign-in failed", "Inloggen mislukt"),
+            Self::InvalidRefreshToken => {
+                Text::new("Invalid refresh token", "Ongeldig verversingstoken")
+            }
+            Self::RefreshTokenReused => {
+                Text::new("Refresh token reused", "Verversingstoken hergebruikt")
+            }
+            Self::EmailTaken => Text::new("Email address taken", "E-mailadres al in gebruik"),
+            Self::TooManyAttempts => {
+                Text::new("Too many failed attempts", "Te veel mislukte pogingen")
+            }
         }
     }
 }
@@ -97,6 +188,26 @@ pub enum FieldIssue {
     },
     InvalidFormat,
     OutOfRange,
+    TooMany {
+        max: usize,
+    },
+    /// A password that does not match.
+    Incorrect,
+    /// Unique, and already used by someone else.
+    Taken,
+}
+
+impl From<ValueError> for FieldIssue {
+    fn from(error: ValueError) -> Self {
+        match error {
+            ValueError::Required => Self::Required,
+            ValueError::TooShort { min } => Self::TooShort { min },
+            ValueError::TooLong { max } => Self::TooLong { max },
+            ValueError::TooMany { max } => Self::TooMany { max },
+            ValueError::InvalidFormat => Self::InvalidFormat,
+            ValueError::NotOneOf { accepted } => Self::InvalidValue(accepted.to_owned()),
+        }
+    }
 }
 
 impl FieldIssue {
@@ -110,6 +221,9 @@ impl FieldIssue {
             Self::TooLong { .. } => "too_long",
             Self::InvalidFormat => "invalid_format",
             Self::OutOfRange => "out_of_range",
+            Self::TooMany { .. } => "too_many",
+            Self::Incorrect => "incorrect",
+            Self::Taken => "taken",
         }
     }
 
@@ -145,6 +259,12 @@ impl FieldIssue {
                 "The value is out of range.",
                 "De waarde valt buiten het toegestane bereik.",
             ),
+            Self::TooMany { max } => Text::owned(
+                format!("Too many: at most {max}."),
+                format!("Te veel: hoogstens {max}."),
+            ),
+            Self::Incorrect => Text::new("This is not correct.", "Dit klopt niet."),
+            Self::Taken => Text::new("This is already in use.", "Dit is al in gebruik."),
         }
     }
 }
@@ -165,6 +285,46 @@ impl FieldProblem {
     }
 }
 
+/// Collects what is wrong with a request's fields, so that all of it is reported at once.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldProblem>);
+
+impl FieldErrors {
+    /// The value when `result` is fine; otherwise records the problem under `field`.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, ValueError>) -> Option<T> {
+        result
+            .map_err(|error| self.0.push(FieldProblem::new(field, error.into())))
+            .ok()
+    }
+
+    /// Like `check`, for a field that may be absent.
+    pub fn check_optional<T>(
+        &mut self,
+        field: &str,
+        raw: Option<&str>,
+        parse: impl Fn(&str) -> Result<T, ValueError>,
+    ) -> Option<Option<T>> {
+        match raw {
+            None => Some(None),
+            Some(raw) => self.check(field, parse(raw)).map(Some),
+        }
+    }
+
+    pub fn push(&mut self, field: &str, issue: FieldIssue) {
+        self.0.push(FieldProblem::new(field, issue));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(errors: FieldErrors) -> Self {
+        ApiError::Validation(errors.0)
+    }
+}
+
 /// Every way a request can fail. Handlers return it; `error_response` turns it into a problem.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -182,6 +342,14 @@ pub enum ApiError {
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type; expected {expected}")]
     UnsupportedMediaType { expected: &'static str },
+    /// A refusal fully described by its code.
+    #[error("refused: {0:?}")]
+    Refused(ErrorCode),
+    /// A refusal that names the fields at fault.
+    #[error("refused: {0:?} {1:?}")]
+    RefusedFields(ErrorCode, Vec<FieldProblem>),
+    #[error("throttled for {retry_after_secs} s")]
+    Throttled { retry_after_secs: u64 },
     #[error("the database is unavailable: {0}")]
     DatabaseUnavailable(#[source] PersistenceError),
     #[error("internal error: {0}")]
@@ -255,6 +423,16 @@ impl ApiError {
                     format!("Stuur de inhoud als `{expected}`, met een passende Content-Type."),
                 ),
             ),
+            Self::Refused(code) | Self::RefusedFields(code, _) => (*code, code.detail()),
+            Self::Throttled { retry_after_secs } => (
+                ErrorCode::TooManyAttempts,
+                Text::owned(
+                    format!("Too many failed attempts. Try again in {retry_after_secs} seconds."),
+                    format!(
+                        "Te veel mislukte pogingen. Probeer het over {retry_after_secs} seconden opnieuw."
+                    ),
+                ),
+            ),
             Self::DatabaseUnavailable(_) => (
                 ErrorCode::DatabaseUnavailable,
                 Text::new(
@@ -271,7 +449,9 @@ impl ApiError {
             ),
         };
         let errors = match self {
-            Self::Validation(problems) | Self::InvalidQuery(problems) => problems.clone(),
+            Self::Validation(problems)
+            | Self::InvalidQuery(problems)
+            | Self::RefusedFields(_, problems) => problems.clone(),
             _ => Vec::new(),
         };
         ProblemDraft {
@@ -309,6 +489,8 @@ impl ResponseError for ApiError {
             Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Refused(code) | Self::RefusedFields(code, _) => code.status(),
+            Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -332,10 +514,33 @@ impl ResponseError for ApiError {
                     .expect("method names are valid header text"),
             );
         }
-        if let Self::DatabaseUnavailable(_) = self {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+        let headers = response.headers_mut();
+        match self {
+            Self::DatabaseUnavailable(_) => {
+                headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+            }
+            Self::Throttled { retry_after_secs } => {
+                headers.insert(
+                    header::RETRY_AFTER,
+                    header::HeaderValue::from(*retry_after_secs),
+                );
+            }
+            // RFC 6750 §3: a 401 names the scheme, and says when the token was the problem.
+            Self::Refused(ErrorCode::InvalidToken | ErrorCode::TokenExpired) => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static(
+                        r#"Bearer realm="buurt", error="invalid_token""#,
+                    ),
+                );
+            }
+            Self::Refused(code) if code.status() == StatusCode::UNAUTHORIZED => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static(r#"Bearer realm="buurt""#),
+                );
+            }
+            _ => {}
         }
         response
     }

@@ -1,7 +1,10 @@
 //! The Buurt HTTP API: configuration, error mapping, extractors, handlers, and start-up.
 
+pub mod auth;
+pub mod commands;
 pub mod config;
 pub mod error;
+pub mod etag;
 pub mod extract;
 pub mod lang;
 pub mod middleware;

@@ -1,5 +1,6 @@
 use std::process::ExitCode;
 
+use buurt_api::commands::{AdminOutcome, create_admin};
 use buurt_api::config::{Cli, Command};
 use buurt_api::startup::{Application, prepare_database};
 use clap::Parser;
@@ -8,7 +9,7 @@ use clap::Parser;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     buurt_api::telemetry::init(cli.log_format);
-    let result = match cli.command.unwrap_or(Command::Serve) {
+    let result = match cli.command.clone().unwrap_or(Command::Serve) {
         Command::Serve => serve(&cli.config).await,
         Command::Migrate => prepare_database(&cli.config)
             .map(|(url, _, applied)| {
@@ -18,6 +19,14 @@ async fn main() -> ExitCode {
                 );
             })
             .map_err(|error| error.to_string()),
+        Command::CreateAdmin {
+            email,
+            password,
+            name,
+        } => create_admin(&cli.config, &email, &password, &name).map(|outcome| match outcome {
+            AdminOutcome::Created(id) => println!("created platform administrator {email} ({id})"),
+            AdminOutcome::Promoted => println!("{email} is now a platform administrator"),
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,11 +10,13 @@ use buurt_persistence::{DatabaseUrl, DbPool, PersistenceError, PoolOptions};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::middleware::{problem_responses, request_id};
 use crate::routes::fallback::{RouteTable, not_matched};
-use crate::state::AppState;
+use crate::state::{AppState, LoginThrottle};
 use crate::{extract, routes, spec};
+use buurt_domain::throttle::ThrottlePolicy;
 
 /// The shortest HS256 key accepted, in bytes (RFC 7518 §3.2).
 const MIN_JWT_SECRET_BYTES: usize = 32;
@@ -80,11 +82,25 @@ impl Application {
     /// Connects to the database, migrates it, binds the listener. Blocks while it does.
     pub fn build(config: &Config) -> Result<Self, StartupError> {
         let (database_url, pool, _) = prepare_database(config)?;
-        let jwt_secret = Arc::new(jwt_secret(config, &pool)?);
+        let tokens = TokenKeys::new(&jwt_secret(config, &pool)?)
+            .map_err(|error| StartupError::Config(format!("unusable JWT secret: {error}")))?;
+        let tokens = Arc::new(tokens);
+        let window = chrono::Duration::seconds(config.login_throttle_window.into());
         let state = web::Data::new(AppState {
             pool,
             database_url,
-            jwt_secret,
+            tokens,
+            login_throttle: LoginThrottle {
+                per_account: ThrottlePolicy {
+                    max_failures: config.login_max_failures,
+                    window,
+                },
+                per_client: ThrottlePolicy {
+                    max_failures: config.login_max_failures_per_client,
+                    window,
+                },
+            },
+            trust_proxy_headers: config.trust_proxy_headers,
         });
         let spec = spec::openapi();
         let route_table = web::Data::new(RouteTable::from_spec(&spec));

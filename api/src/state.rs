@@ -3,20 +3,40 @@ use std::sync::Arc;
 use actix_web::web;
 use buurt_persistence::{DatabaseUrl, DbConnection, DbPool};
 
+use crate::auth::tokens::TokenKeys;
 use crate::error::ApiError;
+use buurt_domain::throttle::ThrottlePolicy;
 
 /// What every handler may use; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: DbPool,
     pub database_url: DatabaseUrl,
-    /// The HS256 key for access tokens.
-    pub jwt_secret: Arc<Vec<u8>>,
+    pub tokens: Arc<TokenKeys>,
+    pub login_throttle: LoginThrottle,
+    /// Take the client address from `Forwarded`/`X-Forwarded-For` (behind a trusted proxy).
+    pub trust_proxy_headers: bool,
+}
+
+/// How many failed sign-ins are tolerated, per account and per client address.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginThrottle {
+    pub per_account: ThrottlePolicy,
+    pub per_client: ThrottlePolicy,
 }
 
 impl AppState {
     /// Runs `work` with a pooled connection on the blocking thread pool: the checkout may wait
     /// and every query blocks, so neither may happen on an async worker.
+    /// Runs CPU-heavy work (password hashing) on the blocking pool.
+    pub async fn compute<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        Ok(web::block(work).await?)
+    }
+
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,

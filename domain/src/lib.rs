@@ -1,1 +1,9 @@
+//! The neighbourhood world: values, rules and state machines. No I/O and no frameworks, so it
+//! compiles fast and every rule is unit-tested on its own.
 
+pub mod accounts;
+pub mod category;
+pub mod throttle;
+pub mod value;
+
+pub use value::ValueError;

@@ -1,6 +1,7 @@
 //! The Buurt wire contract: request and response types, the problem type, and the base OpenAPI
 //! document. Free of actix and diesel, so a partner can depend on it for typed clients.
 
+pub mod accounts;
 pub mod health;
 pub mod problem;
 
@@ -26,7 +27,7 @@ carries an `x-request-id` header (the client's own, when it sent a valid one).",
 )]
 pub struct BaseDoc;
 
-/// The name under which the bearer scheme is registered; handlers refer to it.
+/// The name under which the bearer scheme is registered; handlers refer to it as `"bearer"`.
 pub const BEARER_AUTH: &str = "bearer";
 
 struct SecuritySchemes;

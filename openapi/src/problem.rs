@@ -42,7 +42,8 @@ pub struct FieldError {
     /// name of a query parameter.
     pub field: String,
     /// A stable code: `required`, `invalid_type`, `invalid_value`, `unknown_field`,
-    /// `too_short`, `too_long`, `invalid_format`, `out_of_range`, `taken`.
+    /// `too_short`, `too_long`, `too_many`, `invalid_format`, `out_of_range`, `incorrect`,
+    /// `taken`.
     pub code: String,
     /// A human-readable explanation, in the negotiated language.
     pub message: String,

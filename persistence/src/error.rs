@@ -13,6 +13,8 @@ pub enum PersistenceError {
     FileMissing(String),
     #[error("migration failed: {0}")]
     Migration(String),
+    #[error("a stored row does not hold a valid value: {0}")]
+    Corrupt(String),
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
 }
@@ -28,7 +30,7 @@ impl PersistenceError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
             )) => true,
-            Self::InvalidUrl(_) | Self::Migration(_) | Self::Query(_) => false,
+            Self::InvalidUrl(_) | Self::Migration(_) | Self::Corrupt(_) | Self::Query(_) => false,
         }
     }
 }

@@ -1,11 +1,13 @@
 //! Persistence: the diesel schema, the connection pool over SQLite or PostgreSQL, embedded
 //! migrations per backend, and repository functions that speak domain types.
 
+pub mod accounts;
 mod connection;
 mod error;
 mod migrations;
 pub mod schema;
 pub mod settings;
+pub mod time;
 
 pub use connection::{
     Backend, ConnectionManager, DatabaseUrl, DbConnection, DbPool, PoolOptions, build_pool,

@@ -82,3 +82,137 @@ async fn request_ids_are_echoed_or_made() {
     let replaced = response.header("x-request-id").unwrap();
     assert!(uuid::Uuid::parse_str(&replaced).is_ok(), "{replaced}");
 }
+
+fn register_body() -> serde_json::Value {
+    serde_json::json!({"email": "a@example.nl", "password": "lang-genoeg-wachtwoord", "display_name": "A"})
+}
+
+#[actix_web::test]
+async fn malformed_json_is_a_400_problem() {
+    let app = spawn_app().await;
+    for body in [
+        "{",
+        "{\"email\": }",
+        "",
+        "not json",
+        "{\"email\": \"a\"} trailing",
+    ] {
+        app.request(Method::POST, "/v1/auth/register")
+            .raw("application/json", body)
+            .await
+            .assert_problem(400, "malformed_json");
+    }
+}
+
+#[actix_web::test]
+async fn bodies_of_the_wrong_shape_name_the_field() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            serde_json::json!({"email": 5, "password": "lang-genoeg-wachtwoord", "display_name": "A"}),
+            "email",
+            "invalid_type",
+        ),
+        (
+            serde_json::json!({"email": "a@example.nl", "display_name": "A"}),
+            "password",
+            "required",
+        ),
+        (
+            serde_json::json!({"email": "a@example.nl", "password": "lang-genoeg-wachtwoord", "display_name": "A", "admin": true}),
+            "admin",
+            "unknown_field",
+        ),
+        (serde_json::json!(["a@example.nl"]), "", "invalid_value"),
+        (
+            serde_json::json!({"email": "a\u{0}@example.nl", "password": "lang-genoeg-wachtwoord", "display_name": "A"}),
+            "email",
+            "invalid_value",
+        ),
+    ];
+    for (body, field, code) in cases {
+        let problem = app
+            .post("/v1/auth/register", &body)
+            .await
+            .assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
+        assert_eq!(problem["errors"][0]["code"], code, "{body}: {problem}");
+    }
+    // Nothing was stored by any of them.
+    let response = app.post("/v1/auth/register", &register_body()).await;
+    assert_eq!(response.status, 201, "{}", response.text());
+}
+
+#[actix_web::test]
+async fn unknown_enum_values_are_refused() {
+    let app = spawn_app().await;
+    let session = app.register("enum@example.nl").await;
+    let problem = app
+        .request(Method::PATCH, "/v1/me")
+        .bearer(&session.access_token)
+        .json(&serde_json::json!({"interests": ["gossip"]}))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "interests[0]");
+    assert_eq!(problem["errors"][0]["code"], "invalid_value");
+}
+
+#[actix_web::test]
+async fn bodies_over_64_kib_are_413_problems() {
+    let app = spawn_app().await;
+    let mut body = register_body();
+    body["display_name"] = serde_json::Value::String("x".repeat(64 * 1024));
+    app.post("/v1/auth/register", &body)
+        .await
+        .assert_problem(413, "payload_too_large");
+    // Just under the limit is read (and then judged on its merits).
+    body["display_name"] = serde_json::Value::String("x".repeat(60 * 1024));
+    app.post("/v1/auth/register", &body)
+        .await
+        .assert_problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn bodies_that_are_not_json_are_415_problems() {
+    let app = spawn_app().await;
+    let body = register_body().to_string();
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/xml",
+    ] {
+        app.request(Method::POST, "/v1/auth/register")
+            .raw(content_type, body.clone())
+            .await
+            .assert_problem(415, "unsupported_media_type");
+    }
+    let response = app
+        .request(Method::POST, "/v1/auth/register")
+        .raw("application/json; charset=utf-8", body)
+        .await;
+    assert_eq!(response.status, 201, "{}", response.text());
+}
+
+#[actix_web::test]
+async fn a_5xx_carries_no_internals() {
+    use diesel::connection::SimpleConnection;
+    let app = spawn_app().await;
+    app.register("kapot@example.nl").await;
+    // Break the schema behind the app's back: every sign-in now fails inside the database.
+    app.database
+        .connect()
+        .batch_execute("ALTER TABLE users RENAME TO users_gone")
+        .unwrap();
+    let response = app
+        .login("kapot@example.nl", buurt_tests::TEST_PASSWORD)
+        .await;
+    let problem = response.assert_problem(500, "internal_error");
+    let text = response.text().to_lowercase();
+    for internal in ["users", "table", "relation", "sql", "diesel", "no such"] {
+        assert!(!text.contains(internal), "{internal} leaked: {text}");
+    }
+    assert_eq!(
+        problem["request_id"].as_str(),
+        response.header("x-request-id").as_deref()
+    );
+}

@@ -1,7 +1,9 @@
 //! The one integration-test binary: the whole API over HTTP, on SQLite, and on PostgreSQL when
 //! `TEST_DATABASE_URL` is set.
 
+mod auth;
 mod errors;
 mod health;
+mod me;
 mod openapi;
 mod startup;

@@ -1,6 +1,6 @@
 use buurt_api::Config;
 use buurt_api::startup::prepare_database;
-use buurt_tests::{TestDatabase, spawn_app, start};
+use buurt_tests::{TestDatabase, start};
 use diesel::prelude::*;
 
 diesel::table! {
@@ -45,7 +45,7 @@ fn stored_secret(database: &TestDatabase) -> Vec<String> {
 
 #[actix_web::test]
 async fn start_up_migrates_an_empty_database_and_keeps_its_secret() {
-    let app = spawn_app().await;
+    let app = buurt_tests::spawn_app_with(|config| config.jwt_secret = None).await;
     let expected: Vec<String> = migration_names()
         .iter()
         .map(|name| name.split('_').next().unwrap().replace('-', ""))

@@ -128,6 +128,9 @@ pub struct TestApp {
     pub database: TestDatabase,
 }
 
+/// The JWT secret every test app signs with, so tests can forge tokens.
+pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
 /// Starts the app on a fresh database with the default configuration.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
@@ -140,6 +143,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     config.listen = "127.0.0.1:0".into();
     config.workers = Some(2);
     config.db_pool_size = 4;
+    config.jwt_secret = Some(TEST_JWT_SECRET.into());
     customize(&mut config);
     start(database, &config)
 }
@@ -320,5 +324,79 @@ impl TestApp {
             }
             actix_web::rt::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+}
+
+/// A signed-in user, as a client holds it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user_id: String,
+    pub email: String,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+impl Session {
+    pub fn from_tokens(body: &Value) -> Self {
+        Self {
+            user_id: body["user"]["id"].as_str().expect("user.id").to_owned(),
+            email: body["user"]["email"]
+                .as_str()
+                .expect("user.email")
+                .to_owned(),
+            access_token: body["access_token"]
+                .as_str()
+                .expect("access_token")
+                .to_owned(),
+            refresh_token: body["refresh_token"]
+                .as_str()
+                .expect("refresh_token")
+                .to_owned(),
+        }
+    }
+}
+
+/// The password every test user gets unless a test says otherwise.
+pub const TEST_PASSWORD: &str = "correct horse battery";
+
+impl TestApp {
+    /// Registers a resident and returns their session.
+    pub async fn register(&self, email: &str) -> Session {
+        let response = self
+            .post(
+                "/v1/auth/register",
+                &serde_json::json!({
+                    "email": email,
+                    "password": TEST_PASSWORD,
+                    "display_name": email.split('@').next().unwrap(),
+                }),
+            )
+            .await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        Session::from_tokens(&response.json())
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> TestResponse {
+        self.post(
+            "/v1/auth/login",
+            &serde_json::json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> TestResponse {
+        self.post(
+            "/v1/auth/refresh",
+            &serde_json::json!({"refresh_token": refresh_token}),
+        )
+        .await
+    }
+
+    /// A GET with the session's access token.
+    pub async fn get_as(&self, session: &Session, path: &str) -> TestResponse {
+        self.request(Method::GET, path)
+            .bearer(&session.access_token)
+            .send()
+            .await
     }
 }

@@ -1,0 +1,119 @@
+//! Access tokens (JWT, HS256, 15 minutes) and refresh tokens (random, stored as a hash).
+
+use buurt_domain::accounts::UserId;
+use chrono::{DateTime, Duration, Utc};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const ISSUER: &str = "buurt";
+pub const AUDIENCE: &str = "buurt-api";
+pub const ACCESS_TOKEN_TTL: Duration = Duration::minutes(15);
+pub const REFRESH_TOKEN_TTL: Duration = Duration::days(30);
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    iat: i64,
+    exp: i64,
+    iss: String,
+    aud: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenError {
+    Expired,
+    Invalid,
+}
+
+/// Issues and checks access tokens with one HS256 key.
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+}
+
+impl TokenKeys {
+    pub fn new(secret: &[u8]) -> Result<Self, jsonwebtoken::errors::Error> {
+        // Only HS256 is accepted: a token naming any other algorithm (or `none`) is refused.
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[ISSUER]);
+        validation.set_audience(&[AUDIENCE]);
+        validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
+        validation.leeway = 0;
+        Ok(Self {
+            encoding: EncodingKey::from_secret(secret)?,
+            decoding: DecodingKey::from_secret(secret)?,
+            validation,
+        })
+    }
+
+    pub fn issue(&self, user_id: UserId, now: DateTime<Utc>) -> String {
+        let claims = Claims {
+            sub: user_id.to_string(),
+            iat: now.timestamp(),
+            exp: (now + ACCESS_TOKEN_TTL).timestamp(),
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .expect("HS256 signing of plain claims cannot fail")
+    }
+
+    pub fn verify(&self, token: &str) -> Result<UserId, TokenError> {
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map_err(|error| match error.kind() {
+                ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid,
+            })?;
+        uuid::Uuid::parse_str(&data.claims.sub)
+            .map(UserId)
+            .map_err(|_| TokenError::Invalid)
+    }
+}
+
+/// A new refresh token: 256 random bits, hex.
+pub fn new_refresh_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    hex(&bytes)
+}
+
+/// What is stored of a refresh token. A fast hash is enough: the token is 256 random bits.
+pub fn refresh_token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issued_tokens_verify_and_expire() {
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef").unwrap();
+        let user = UserId::new();
+        assert_eq!(keys.verify(&keys.issue(user, Utc::now())), Ok(user));
+        let old = keys.issue(user, Utc::now() - Duration::minutes(16));
+        assert_eq!(keys.verify(&old), Err(TokenError::Expired));
+        let other = TokenKeys::new(b"another-key-of-32-bytes-or-more!").unwrap();
+        assert_eq!(
+            other.verify(&keys.issue(user, Utc::now())),
+            Err(TokenError::Invalid)
+        );
+        assert_eq!(keys.verify("not.a.token"), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn refresh_tokens_are_random_and_hashed() {
+        let token = new_refresh_token();
+        assert_eq!(token.len(), 64);
+        assert_ne!(token, new_refresh_token());
+        assert_eq!(refresh_token_hash(&token).len(), 64);
+        assert_ne!(refresh_token_hash(&token), token);
+    }
+}

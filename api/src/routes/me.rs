@@ -1,0 +1,182 @@
+//! The signed-in user's own account.
+
+use actix_web::{HttpRequest, HttpResponse, get, patch, web};
+use buurt_domain::ValueError;
+use buurt_domain::accounts::{
+    Bio, DisplayName, HouseNumber, Language, Password, Phone, Postcode, ProfileChanges, Street,
+    language_set,
+};
+use buurt_domain::category::Category;
+use buurt_openapi::accounts::{Me, UpdateMeRequest};
+use buurt_openapi::problem::Problem;
+use buurt_persistence::accounts as repo;
+use buurt_persistence::time;
+
+use crate::auth::{Authenticated, password};
+use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
+use crate::etag::json_with_etag;
+use crate::extract::Json;
+use crate::state::AppState;
+
+/// The signed-in user, with their private fields.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The signed-in user.", body = Me,
+         headers(("etag" = String, description = "Send as `If-None-Match` to get 304 when unchanged."))),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
+        (status = 401, description = "`unauthorized`, `invalid_token` or `token_expired`.",
+         body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/v1/me")]
+pub async fn get_me(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Authenticated,
+) -> Result<HttpResponse, ApiError> {
+    let user = state
+        .db(move |conn| {
+            repo::find_user(conn, caller.user_id)?.ok_or(ApiError::Refused(ErrorCode::InvalidToken))
+        })
+        .await?;
+    json_with_etag(&req, &Me::from(&user))
+}
+
+/// A clearable field: `null` or a blank string clears it.
+fn clearable<T>(
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, ValueError>,
+) -> Result<Option<T>, ValueError> {
+    match raw {
+        Some(raw) if !raw.trim().is_empty() => parse(raw).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// The domain change a request asks for, or every field error in it.
+fn profile_changes(body: &UpdateMeRequest) -> Result<(ProfileChanges, Option<Password>), ApiError> {
+    let mut errors = FieldErrors::default();
+    let mut changes = ProfileChanges::default();
+    if let Some(raw) = &body.display_name {
+        changes.display_name = errors.check("display_name", DisplayName::parse(raw));
+    }
+    if let Some(raw) = &body.postcode {
+        changes.postcode = errors.check("postcode", clearable(raw.as_deref(), Postcode::parse));
+    }
+    if let Some(raw) = &body.street {
+        changes.street = errors.check("street", clearable(raw.as_deref(), Street::parse));
+    }
+    if let Some(raw) = &body.house_number {
+        changes.house_number = errors.check(
+            "house_number",
+            clearable(raw.as_deref(), HouseNumber::parse),
+        );
+    }
+    if let Some(raw) = &body.phone {
+        changes.phone = errors.check("phone", clearable(raw.as_deref(), Phone::parse));
+    }
+    if let Some(raw) = &body.bio {
+        changes.bio = errors.check("bio", clearable(raw.as_deref(), Bio::parse));
+    }
+    changes.skills = body
+        .skills
+        .as_ref()
+        .map(|skills| skills.iter().copied().map(Category::from).collect());
+    changes.interests = body
+        .interests
+        .as_ref()
+        .map(|interests| interests.iter().copied().map(Category::from).collect());
+    if let Some(raw) = &body.languages {
+        let parsed: Vec<Option<Language>> = raw
+            .iter()
+            .enumerate()
+            .map(|(index, code)| {
+                errors.check(&format!("languages[{index}]"), Language::parse(code))
+            })
+            .collect();
+        if let Some(languages) = parsed.into_iter().collect::<Option<Vec<_>>>() {
+            changes.languages = errors.check("languages", language_set(languages));
+        }
+    }
+    let new_password = match (&body.new_password, &body.current_password) {
+        (Some(new), Some(_)) => errors.check("new_password", Password::parse(new)),
+        (Some(_), None) => {
+            errors.push("current_password", FieldIssue::Required);
+            None
+        }
+        (None, _) => None,
+    };
+    if errors.is_empty() {
+        Ok((changes, new_password))
+    } else {
+        Err(errors.into())
+    }
+}
+
+/// Change one's own profile, and optionally one's password.
+///
+/// Absent fields stay as they are; `null` (or a blank string) clears a clearable field.
+/// Unknown fields, and fields nobody may set here (`email`, `platform_admin`, `id`,
+/// `email_verified`), are refused with 422 and change nothing. A new password needs the
+/// current one and signs out every session: all refresh tokens are revoked.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = UpdateMeRequest,
+    responses(
+        (status = 200, description = "The user after the change.", body = Me),
+        (status = 401, description = "`unauthorized`, `invalid_token` or `token_expired`.",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: see `errors` (a wrong \
+          `current_password` is `incorrect`).", body = Problem,
+          content_type = "application/problem+json"),
+    ),
+)]
+#[patch("/v1/me")]
+pub async fn update_me(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    body: Json<UpdateMeRequest>,
+) -> Result<web::Json<Me>, ApiError> {
+    let body = body.0;
+    let (changes, new_password) = profile_changes(&body)?;
+    let user_id = caller.user_id;
+
+    let new_password_hash = match (new_password, body.current_password) {
+        (Some(new_password), Some(current)) => {
+            let stored = state
+                .db(move |conn| {
+                    repo::password_hash(conn, user_id)?
+                        .ok_or(ApiError::Refused(ErrorCode::InvalidToken))
+                })
+                .await?;
+            let hash = state
+                .compute(move || {
+                    password::verify(&current, &stored).then(|| password::hash(&new_password))
+                })
+                .await?;
+            let Some(hash) = hash else {
+                return Err(ApiError::Validation(vec![FieldProblem::new(
+                    "current_password",
+                    FieldIssue::Incorrect,
+                )]));
+            };
+            Some(hash)
+        }
+        _ => None,
+    };
+
+    let now = time::now();
+    let user = state
+        .db(move |conn| {
+            repo::update_user(conn, user_id, changes, new_password_hash.as_deref(), now)?
+                .ok_or(ApiError::Refused(ErrorCode::InvalidToken))
+        })
+        .await?;
+    if body.new_password.is_some() {
+        tracing::info!(%user_id, "password changed; every session revoked");
+    }
+    Ok(web::Json(Me::from(&user)))
+}

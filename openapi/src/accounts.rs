@@ -1,0 +1,222 @@
+//! Accounts and the signed-in user.
+
+use buurt_domain::accounts::{HouseNumber, Language, Phone, Postcode, Street, User};
+use buurt_domain::category::Category;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// What a request or offer is about; also what a resident can help with or is interested in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CategoryDto {
+    Goods,
+    Knowledge,
+    Skills,
+    Help,
+    Care,
+}
+
+impl From<Category> for CategoryDto {
+    fn from(category: Category) -> Self {
+        match category {
+            Category::Goods => Self::Goods,
+            Category::Knowledge => Self::Knowledge,
+            Category::Skills => Self::Skills,
+            Category::Help => Self::Help,
+            Category::Care => Self::Care,
+        }
+    }
+}
+
+impl From<CategoryDto> for Category {
+    fn from(category: CategoryDto) -> Self {
+        match category {
+            CategoryDto::Goods => Self::Goods,
+            CategoryDto::Knowledge => Self::Knowledge,
+            CategoryDto::Skills => Self::Skills,
+            CategoryDto::Help => Self::Help,
+            CategoryDto::Care => Self::Care,
+        }
+    }
+}
+
+/// Create an account.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "email": "anna.devries@example.nl",
+    "password": "lange-zomeravond",
+    "display_name": "Anna de Vries",
+    "postcode": "1234 AB"
+}))]
+pub struct RegisterRequest {
+    /// Case does not matter: `Anna@Example.nl` and `anna@example.nl` are one account.
+    #[schema(format = "email", max_length = 254)]
+    pub email: String,
+    /// At least 10 characters.
+    #[schema(min_length = 10, max_length = 512, format = Password)]
+    pub password: String,
+    /// The name other residents see.
+    #[schema(min_length = 1, max_length = 60)]
+    pub display_name: String,
+    /// A Dutch postcode (`1234AB`, spaces and case do not matter); it decides which
+    /// neighbourhood the resident can join directly.
+    #[serde(default)]
+    #[schema(example = "1234AB")]
+    pub postcode: Option<String>,
+}
+
+/// Sign in with email and password.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[schema(format = "email")]
+    pub email: String,
+    #[schema(format = Password)]
+    pub password: String,
+}
+
+/// A refresh token, for `/v1/auth/refresh` and `/v1/auth/logout`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshTokenRequest {
+    pub refresh_token: String,
+}
+
+/// A signed-in session: who, an access token for `Authorization: Bearer …`, and a refresh
+/// token for a new pair when it expires.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TokenResponse {
+    pub user: Me,
+    /// A JWT; send it as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires (900).
+    pub expires_in: u64,
+    /// Single use: `/v1/auth/refresh` spends it and returns a new one. Presenting a spent one
+    /// ends the whole login (every token from the same sign-in), as it means the token leaked.
+    pub refresh_token: String,
+    /// Seconds until the refresh token expires if unused.
+    pub refresh_expires_in: u64,
+}
+
+/// The signed-in user, with the private fields only they see.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    pub id: Uuid,
+    pub email: String,
+    pub email_verified: bool,
+    pub display_name: String,
+    /// PC6, normalised (`1234AB`).
+    pub postcode: Option<String>,
+    /// Private.
+    pub street: Option<String>,
+    /// Private.
+    pub house_number: Option<String>,
+    /// Private; shared only with a helper or requester once a match is accepted.
+    pub phone: Option<String>,
+    pub bio: Option<String>,
+    /// What this resident can help with.
+    pub skills: Vec<CategoryDto>,
+    /// What this resident wants to hear about.
+    pub interests: Vec<CategoryDto>,
+    /// ISO 639-1 codes.
+    pub languages: Vec<String>,
+    /// Platform administrators manage neighbourhoods and machine clients.
+    pub platform_admin: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&User> for Me {
+    fn from(user: &User) -> Self {
+        let profile = &user.profile;
+        Self {
+            id: user.id.0,
+            email: user.email.as_str().to_owned(),
+            email_verified: user.email_verified,
+            display_name: user.display_name.as_str().to_owned(),
+            postcode: profile
+                .postcode
+                .as_ref()
+                .map(Postcode::as_str)
+                .map(str::to_owned),
+            street: profile
+                .street
+                .as_ref()
+                .map(Street::as_str)
+                .map(str::to_owned),
+            house_number: profile
+                .house_number
+                .as_ref()
+                .map(HouseNumber::as_str)
+                .map(str::to_owned),
+            phone: profile.phone.as_ref().map(Phone::as_str).map(str::to_owned),
+            bio: profile.bio.as_ref().map(|bio| bio.as_str().to_owned()),
+            skills: profile.skills.iter().copied().map(Into::into).collect(),
+            interests: profile.interests.iter().copied().map(Into::into).collect(),
+            languages: profile
+                .languages
+                .iter()
+                .map(Language::as_str)
+                .map(str::to_owned)
+                .collect(),
+            platform_admin: user.platform_admin,
+            created_at: user.created_at,
+            updated_at: user.updated_at,
+        }
+    }
+}
+
+/// Change one's own profile. Absent fields stay as they are; `null` clears a clearable field.
+/// Email, roles, verification and ids cannot be set here: such fields are refused.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"street": "Dorpsstraat", "house_number": "12a", "skills": ["help", "knowledge"], "phone": null}))]
+pub struct UpdateMeRequest {
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 60)]
+    pub display_name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub postcode: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, max_length = 100)]
+    pub street: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, max_length = 12)]
+    pub house_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, max_length = 20)]
+    pub phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, max_length = 1000)]
+    pub bio: Option<Option<String>>,
+    #[serde(default)]
+    pub skills: Option<Vec<CategoryDto>>,
+    #[serde(default)]
+    pub interests: Option<Vec<CategoryDto>>,
+    /// ISO 639-1 codes, at most 10.
+    #[serde(default)]
+    pub languages: Option<Vec<String>>,
+    /// A new password (at least 10 characters); needs `current_password`. Changing it signs
+    /// out every session: all refresh tokens are revoked.
+    #[serde(default)]
+    #[schema(min_length = 10, max_length = 512, format = Password)]
+    pub new_password: Option<String>,
+    #[serde(default)]
+    #[schema(format = Password)]
+    pub current_password: Option<String>,
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}

@@ -1,0 +1,472 @@
+//! Users, their refresh tokens, and failed logins.
+
+use buurt_domain::accounts::{
+    Bio, DisplayName, Email, HouseNumber, Language, Phone, Postcode, Profile, ProfileChanges,
+    Street, User, UserId,
+};
+use buurt_domain::category::Category;
+use buurt_domain::throttle::ThrottleScope;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::schema::{login_failures, refresh_tokens, users};
+use crate::time::{from_db, to_db};
+use crate::{DbConnection, PersistenceError, write_transaction};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("the email address is already registered")]
+    EmailTaken,
+    #[error(transparent)]
+    Persistence(#[from] PersistenceError),
+}
+
+impl From<diesel::result::Error> for CreateUserError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Persistence(error.into())
+    }
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = users)]
+struct UserRow {
+    id: String,
+    email: String,
+    display_name: String,
+    postcode: Option<String>,
+    street: Option<String>,
+    house_number: Option<String>,
+    phone: Option<String>,
+    bio: Option<String>,
+    skills: String,
+    interests: String,
+    languages: String,
+    platform_admin: bool,
+    email_verified: bool,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+}
+
+fn corrupt(what: &str, value: &str) -> PersistenceError {
+    PersistenceError::Corrupt(format!("users.{what} holds {value:?}"))
+}
+
+fn parse_optional<T, E>(
+    what: &str,
+    value: Option<String>,
+    parse: impl Fn(&str) -> Result<T, E>,
+) -> Result<Option<T>, PersistenceError> {
+    value
+        .map(|raw| parse(&raw).map_err(|_| corrupt(what, &raw)))
+        .transpose()
+}
+
+fn parse_list<T>(
+    what: &str,
+    joined: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<T>, PersistenceError> {
+    joined
+        .split(',')
+        .filter(|item| !item.is_empty())
+        .map(|item| parse(item).ok_or_else(|| corrupt(what, joined)))
+        .collect()
+}
+
+fn join<T>(items: &[T], as_str: impl Fn(&T) -> &str) -> String {
+    items.iter().map(as_str).collect::<Vec<_>>().join(",")
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = PersistenceError;
+
+    fn try_from(row: UserRow) -> Result<Self, PersistenceError> {
+        Ok(User {
+            id: UserId(Uuid::parse_str(&row.id).map_err(|_| corrupt("id", &row.id))?),
+            email: Email::parse(&row.email).map_err(|_| corrupt("email", &row.email))?,
+            email_verified: row.email_verified,
+            display_name: DisplayName::parse(&row.display_name)
+                .map_err(|_| corrupt("display_name", &row.display_name))?,
+            profile: Profile {
+                postcode: parse_optional("postcode", row.postcode, Postcode::parse)?,
+                street: parse_optional("street", row.street, Street::parse)?,
+                house_number: parse_optional("house_number", row.house_number, HouseNumber::parse)?,
+                phone: parse_optional("phone", row.phone, Phone::parse)?,
+                bio: parse_optional("bio", row.bio, Bio::parse)?,
+                skills: parse_list("skills", &row.skills, Category::parse)?,
+                interests: parse_list("interests", &row.interests, Category::parse)?,
+                languages: parse_list("languages", &row.languages, |code| {
+                    Language::parse(code).ok()
+                })?,
+            },
+            platform_admin: row.platform_admin,
+            created_at: from_db(row.created_at),
+            updated_at: from_db(row.updated_at),
+        })
+    }
+}
+
+/// Stores a new user. The email's unique index decides races between two registrations.
+pub fn create_user(
+    conn: &mut DbConnection,
+    user: &User,
+    password_hash: &str,
+) -> Result<(), CreateUserError> {
+    let profile = &user.profile;
+    let inserted = diesel::insert_into(users::table)
+        .values((
+            users::id.eq(user.id.to_string()),
+            users::email.eq(user.email.as_str()),
+            users::password_hash.eq(password_hash),
+            users::display_name.eq(user.display_name.as_str()),
+            users::postcode.eq(profile.postcode.as_ref().map(Postcode::as_str)),
+            users::street.eq(profile.street.as_ref().map(Street::as_str)),
+            users::house_number.eq(profile.house_number.as_ref().map(HouseNumber::as_str)),
+            users::phone.eq(profile.phone.as_ref().map(Phone::as_str)),
+            users::bio.eq(profile.bio.as_ref().map(Bio::as_str)),
+            users::skills.eq(join(&profile.skills, |c| c.as_str())),
+            users::interests.eq(join(&profile.interests, |c| c.as_str())),
+            users::languages.eq(join(&profile.languages, Language::as_str)),
+            users::platform_admin.eq(user.platform_admin),
+            users::email_verified.eq(user.email_verified),
+            users::created_at.eq(to_db(user.created_at)),
+            users::updated_at.eq(to_db(user.updated_at)),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(()),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Err(CreateUserError::EmailTaken),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Stores a new user and the first refresh token of their first login, together.
+pub fn create_user_with_refresh_token(
+    conn: &mut DbConnection,
+    user: &User,
+    password_hash: &str,
+    token: &NewRefreshToken,
+) -> Result<(), CreateUserError> {
+    write_transaction(conn, |conn| {
+        create_user(conn, user, password_hash)?;
+        insert_refresh_token(conn, token, user.created_at)?;
+        Ok(())
+    })
+}
+
+pub fn find_user(conn: &mut DbConnection, id: UserId) -> Result<Option<User>, PersistenceError> {
+    users::table
+        .find(id.to_string())
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(User::try_from)
+        .transpose()
+}
+
+pub fn find_user_by_email(
+    conn: &mut DbConnection,
+    email: &Email,
+) -> Result<Option<User>, PersistenceError> {
+    users::table
+        .filter(users::email.eq(email.as_str()))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(User::try_from)
+        .transpose()
+}
+
+/// The id and password hash of the account with this email, for signing in.
+pub fn find_credentials(
+    conn: &mut DbConnection,
+    email: &Email,
+) -> Result<Option<(UserId, String)>, PersistenceError> {
+    let found: Option<(String, String)> = users::table
+        .filter(users::email.eq(email.as_str()))
+        .select((users::id, users::password_hash))
+        .first(conn)
+        .optional()?;
+    found
+        .map(|(id, hash)| {
+            Uuid::parse_str(&id)
+                .map(|id| (UserId(id), hash))
+                .map_err(|_| corrupt("id", &id))
+        })
+        .transpose()
+}
+
+pub fn password_hash(
+    conn: &mut DbConnection,
+    id: UserId,
+) -> Result<Option<String>, PersistenceError> {
+    Ok(users::table
+        .find(id.to_string())
+        .select(users::password_hash)
+        .first(conn)
+        .optional()?)
+}
+
+/// Applies `changes` and, when given, the new password hash, in one transaction. A new
+/// password revokes every refresh token of the user: every other login ends.
+pub fn update_user(
+    conn: &mut DbConnection,
+    id: UserId,
+    changes: ProfileChanges,
+    new_password_hash: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<User>, PersistenceError> {
+    write_transaction(conn, |conn| {
+        let Some(mut user) = find_user(conn, id)? else {
+            return Ok(None);
+        };
+        changes.apply(&mut user);
+        user.updated_at = now;
+        let profile = &user.profile;
+        diesel::update(users::table.find(id.to_string()))
+            .set((
+                users::display_name.eq(user.display_name.as_str()),
+                users::postcode.eq(profile.postcode.as_ref().map(Postcode::as_str)),
+                users::street.eq(profile.street.as_ref().map(Street::as_str)),
+                users::house_number.eq(profile.house_number.as_ref().map(HouseNumber::as_str)),
+                users::phone.eq(profile.phone.as_ref().map(Phone::as_str)),
+                users::bio.eq(profile.bio.as_ref().map(Bio::as_str)),
+                users::skills.eq(join(&profile.skills, |c| c.as_str())),
+                users::interests.eq(join(&profile.interests, |c| c.as_str())),
+                users::languages.eq(join(&profile.languages, Language::as_str)),
+                users::updated_at.eq(to_db(now)),
+            ))
+            .execute(conn)?;
+        if let Some(hash) = new_password_hash {
+            diesel::update(users::table.find(id.to_string()))
+                .set(users::password_hash.eq(hash))
+                .execute(conn)?;
+            revoke_all_refresh_tokens(conn, id, now)?;
+        }
+        Ok(Some(user))
+    })
+}
+
+/// Makes the user with this email a platform administrator. Returns whether one existed.
+pub fn grant_platform_admin(
+    conn: &mut DbConnection,
+    email: &Email,
+    now: DateTime<Utc>,
+) -> Result<bool, PersistenceError> {
+    let updated = diesel::update(users::table.filter(users::email.eq(email.as_str())))
+        .set((
+            users::platform_admin.eq(true),
+            users::updated_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(updated > 0)
+}
+
+/// A refresh token about to be stored: only its hash.
+#[derive(Debug, Clone)]
+pub struct NewRefreshToken {
+    pub family_id: Uuid,
+    pub user_id: UserId,
+    pub token_hash: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub fn insert_refresh_token(
+    conn: &mut DbConnection,
+    token: &NewRefreshToken,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::id.eq(Uuid::new_v4().to_string()),
+            refresh_tokens::family_id.eq(token.family_id.to_string()),
+            refresh_tokens::user_id.eq(token.user_id.to_string()),
+            refresh_tokens::token_hash.eq(&token.token_hash),
+            refresh_tokens::created_at.eq(to_db(now)),
+            refresh_tokens::expires_at.eq(to_db(token.expires_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The outcome of presenting a refresh token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rotation {
+    /// It was live: it is spent now, and its successor is stored.
+    Rotated { user_id: UserId },
+    /// It had been spent already: someone replayed it, so its whole login is revoked.
+    Reused,
+    /// Unknown, expired or revoked.
+    Invalid,
+}
+
+/// Spends the token with hash `presented` and stores `next_hash` in its family, atomically: of
+/// two concurrent presentations of one token, exactly one rotates (the conditional update
+/// decides) and the other counts as reuse.
+pub fn rotate_refresh_token(
+    conn: &mut DbConnection,
+    presented: &str,
+    next_hash: &str,
+    next_expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Rotation, PersistenceError> {
+    write_transaction(conn, |conn| {
+        let spent = diesel::update(
+            refresh_tokens::table
+                .filter(refresh_tokens::token_hash.eq(presented))
+                .filter(refresh_tokens::used_at.is_null())
+                .filter(refresh_tokens::revoked_at.is_null())
+                .filter(refresh_tokens::expires_at.gt(to_db(now))),
+        )
+        .set(refresh_tokens::used_at.eq(to_db(now)))
+        .execute(conn)?;
+        let (user_id, family_id, used_at, revoked_at): (
+            String,
+            String,
+            Option<chrono::NaiveDateTime>,
+            Option<chrono::NaiveDateTime>,
+        ) = match refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(presented))
+            .select((
+                refresh_tokens::user_id,
+                refresh_tokens::family_id,
+                refresh_tokens::used_at,
+                refresh_tokens::revoked_at,
+            ))
+            .first(conn)
+            .optional()?
+        {
+            Some(found) => found,
+            None => return Ok(Rotation::Invalid),
+        };
+        let user_id = UserId(Uuid::parse_str(&user_id).map_err(|_| corrupt("user_id", &user_id))?);
+        let family_uuid =
+            Uuid::parse_str(&family_id).map_err(|_| corrupt("family_id", &family_id))?;
+        if spent == 1 {
+            insert_refresh_token(
+                conn,
+                &NewRefreshToken {
+                    family_id: family_uuid,
+                    user_id,
+                    token_hash: next_hash.to_owned(),
+                    expires_at: next_expires_at,
+                },
+                now,
+            )?;
+            return Ok(Rotation::Rotated { user_id });
+        }
+        if used_at.is_some() && revoked_at.is_none() {
+            revoke_family(conn, &family_id, now)?;
+            return Ok(Rotation::Reused);
+        }
+        Ok(Rotation::Invalid)
+    })
+}
+
+fn revoke_family(
+    conn: &mut DbConnection,
+    family_id: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, PersistenceError> {
+    Ok(diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(family_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(to_db(now)))
+    .execute(conn)?)
+}
+
+/// Ends the login that the token with this hash belongs to. Unknown tokens change nothing.
+pub fn revoke_login(
+    conn: &mut DbConnection,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    let family: Option<String> = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select(refresh_tokens::family_id)
+        .first(conn)
+        .optional()?;
+    if let Some(family) = family {
+        revoke_family(conn, &family, now)?;
+    }
+    Ok(())
+}
+
+pub fn revoke_all_refresh_tokens(
+    conn: &mut DbConnection,
+    user_id: UserId,
+    now: DateTime<Utc>,
+) -> Result<usize, PersistenceError> {
+    Ok(diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user_id.to_string()))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(to_db(now)))
+    .execute(conn)?)
+}
+
+/// The most recent failed logins of `subject` since `since`, newest first, at most `limit`.
+pub fn recent_login_failures(
+    conn: &mut DbConnection,
+    scope: ThrottleScope,
+    subject: &str,
+    since: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<DateTime<Utc>>, PersistenceError> {
+    let failures: Vec<chrono::NaiveDateTime> = login_failures::table
+        .filter(login_failures::scope.eq(scope.as_str()))
+        .filter(login_failures::subject.eq(subject))
+        .filter(login_failures::failed_at.gt(to_db(since)))
+        .order(login_failures::failed_at.desc())
+        .limit(i64::try_from(limit).unwrap_or(i64::MAX))
+        .select(login_failures::failed_at)
+        .load(conn)?;
+    Ok(failures.into_iter().map(from_db).collect())
+}
+
+/// Records a failed login, and forgets this subject's failures from before `forget_before`.
+pub fn record_login_failure(
+    conn: &mut DbConnection,
+    scope: ThrottleScope,
+    subject: &str,
+    at: DateTime<Utc>,
+    forget_before: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    diesel::delete(
+        login_failures::table
+            .filter(login_failures::scope.eq(scope.as_str()))
+            .filter(login_failures::subject.eq(subject))
+            .filter(login_failures::failed_at.le(to_db(forget_before))),
+    )
+    .execute(conn)?;
+    diesel::insert_into(login_failures::table)
+        .values((
+            login_failures::id.eq(Uuid::new_v4().to_string()),
+            login_failures::scope.eq(scope.as_str()),
+            login_failures::subject.eq(subject),
+            login_failures::failed_at.eq(to_db(at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn clear_login_failures(
+    conn: &mut DbConnection,
+    scope: ThrottleScope,
+    subject: &str,
+) -> Result<(), PersistenceError> {
+    diesel::delete(
+        login_failures::table
+            .filter(login_failures::scope.eq(scope.as_str()))
+            .filter(login_failures::subject.eq(subject)),
+    )
+    .execute(conn)?;
+    Ok(())
+}

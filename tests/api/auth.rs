@@ -1,0 +1,488 @@
+use std::time::Duration;
+
+use actix_web::http::Method;
+use buurt_tests::{Session, TEST_PASSWORD, TestApp, spawn_app, spawn_app_with};
+use futures_util::future::join_all;
+use serde_json::{Value, json};
+
+#[actix_web::test]
+async fn register_signs_in_with_a_normalised_account() {
+    let app = spawn_app().await;
+    let response = app
+        .post(
+            "/v1/auth/register",
+            &json!({
+                "email": "  Anna.de.Vries@Example.NL ",
+                "password": "lange-zomeravond",
+                "display_name": " Anna de Vries ",
+                "postcode": "1234 ab",
+            }),
+        )
+        .await;
+    assert_eq!(response.status, 201, "{}", response.text());
+    assert_eq!(response.header("location").as_deref(), Some("/v1/me"));
+    let body = response.json();
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["expires_in"], 900);
+    assert_eq!(body["refresh_expires_in"], 30 * 24 * 3600);
+    let user = &body["user"];
+    assert_eq!(user["email"], "anna.de.vries@example.nl");
+    assert_eq!(user["display_name"], "Anna de Vries");
+    assert_eq!(user["postcode"], "1234AB");
+    assert_eq!(user["platform_admin"], false);
+    assert_eq!(user["email_verified"], false);
+    assert!(uuid::Uuid::parse_str(user["id"].as_str().unwrap()).is_ok());
+    assert!(body.get("password").is_none() && user.get("password_hash").is_none());
+
+    let session = Session::from_tokens(&body);
+    let me = app.get_as(&session, "/v1/me").await;
+    assert_eq!(me.status, 200);
+    assert_eq!(me.json()["id"], user["id"]);
+
+    // The account signs in under any letter case.
+    let login = app
+        .login("ANNA.DE.VRIES@example.nl", "lange-zomeravond")
+        .await;
+    assert_eq!(login.status, 200, "{}", login.text());
+    assert_eq!(login.json()["user"]["id"], user["id"]);
+}
+
+#[actix_web::test]
+async fn register_refuses_an_email_taken_in_another_case() {
+    let app = spawn_app().await;
+    app.register("piet@example.nl").await;
+    let response = app
+        .post(
+            "/v1/auth/register",
+            &json!({"email": "Piet@EXAMPLE.nl", "password": TEST_PASSWORD, "display_name": "P"}),
+        )
+        .await;
+    let problem = response.assert_problem(409, "email_taken");
+    assert_eq!(problem["errors"][0]["field"], "email");
+    assert_eq!(problem["errors"][0]["code"], "taken");
+}
+
+#[actix_web::test]
+async fn concurrent_registrations_of_one_email_make_one_account() {
+    let app = spawn_app().await;
+    let app = &app;
+    let attempts = [
+        "kees@example.nl",
+        "Kees@example.nl",
+        "KEES@example.nl",
+        "kees@Example.NL",
+    ]
+    .into_iter()
+    .cycle()
+    .take(8)
+    .map(|email| async move {
+        app.post(
+            "/v1/auth/register",
+            &json!({"email": email, "password": TEST_PASSWORD, "display_name": "Kees"}),
+        )
+        .await
+    });
+    let responses = join_all(attempts).await;
+    let created = responses.iter().filter(|r| r.status == 201).count();
+    let taken = responses.iter().filter(|r| r.status == 409).count();
+    assert_eq!((created, taken), (1, 7), "{responses:?}");
+}
+
+#[actix_web::test]
+async fn register_reports_every_bad_field_and_stores_nothing() {
+    let app = spawn_app().await;
+    let response = app
+        .post(
+            "/v1/auth/register",
+            &json!({"email": "not-an-email", "password": "short", "display_name": "  ", "postcode": "12345"}),
+        )
+        .await;
+    let problem = response.assert_problem(422, "validation_failed");
+    let mut fields: Vec<(String, String)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().into(),
+                e["code"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            ("display_name".into(), "required".into()),
+            ("email".into(), "invalid_format".into()),
+            ("password".into(), "too_short".into()),
+            ("postcode".into(), "invalid_format".into()),
+        ]
+    );
+    for error in problem["errors"].as_array().unwrap() {
+        assert!(!error["message"].as_str().unwrap().is_empty());
+    }
+    app.login("not-an-email", "short")
+        .await
+        .assert_problem(422, "validation_failed");
+}
+
+#[actix_web::test]
+async fn unknown_email_and_wrong_password_look_the_same() {
+    let app = spawn_app().await;
+    app.register("bep@example.nl").await;
+    let without_id = |response: &buurt_tests::TestResponse| {
+        let mut body = response.json();
+        body.as_object_mut().unwrap().remove("request_id");
+        (response.status, body, response.header("www-authenticate"))
+    };
+    let wrong_password = app.login("bep@example.nl", "wrong password!").await;
+    let unknown_email = app.login("nobody@example.nl", "wrong password!").await;
+    wrong_password.assert_problem(401, "invalid_credentials");
+    assert_eq!(without_id(&wrong_password), without_id(&unknown_email));
+}
+
+#[actix_web::test]
+async fn refresh_rotates_and_reuse_revokes_the_login() {
+    let app = spawn_app().await;
+    let first = app.register("jan@example.nl").await;
+    let other_login =
+        Session::from_tokens(&app.login("jan@example.nl", TEST_PASSWORD).await.json());
+
+    let response = app.refresh(&first.refresh_token).await;
+    assert_eq!(response.status, 200, "{}", response.text());
+    let second = Session::from_tokens(&response.json());
+    assert_ne!(second.refresh_token, first.refresh_token);
+    assert_eq!(app.get_as(&second, "/v1/me").await.status, 200);
+
+    // The spent token again: the whole login (its successor too) is revoked.
+    app.refresh(&first.refresh_token)
+        .await
+        .assert_problem(401, "refresh_token_reused");
+    app.refresh(&second.refresh_token)
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    // Another login of the same user is untouched.
+    assert_eq!(app.refresh(&other_login.refresh_token).await.status, 200);
+    // Nonsense is invalid, not reuse.
+    app.refresh("0123456789abcdef")
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+}
+
+#[actix_web::test]
+async fn of_concurrent_refreshes_with_one_token_exactly_one_succeeds() {
+    let app = spawn_app().await;
+    let session = app.register("gerrit@example.nl").await;
+    let responses = join_all((0..8).map(|_| app.refresh(&session.refresh_token))).await;
+    let succeeded: Vec<_> = responses.iter().filter(|r| r.status == 200).collect();
+    assert_eq!(succeeded.len(), 1, "{responses:?}");
+    for response in responses.iter().filter(|r| r.status != 200) {
+        assert_eq!(response.status, 401, "{}", response.text());
+    }
+}
+
+#[actix_web::test]
+async fn logout_ends_that_login_only() {
+    let app = spawn_app().await;
+    let phone = app.register("els@example.nl").await;
+    let tablet = Session::from_tokens(&app.login("els@example.nl", TEST_PASSWORD).await.json());
+    let response = app
+        .post(
+            "/v1/auth/logout",
+            &json!({"refresh_token": phone.refresh_token}),
+        )
+        .await;
+    assert_eq!(response.status, 204);
+    assert!(response.body.is_empty());
+    app.refresh(&phone.refresh_token)
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    assert_eq!(app.refresh(&tablet.refresh_token).await.status, 200);
+    // Logging out twice, or with an unknown token, is harmless.
+    for token in [phone.refresh_token.as_str(), "unknown"] {
+        let again = app
+            .post("/v1/auth/logout", &json!({"refresh_token": token}))
+            .await;
+        assert_eq!(again.status, 204);
+    }
+}
+
+fn forge(claims: Value, secret: &str, algorithm: jsonwebtoken::Algorithm) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(algorithm),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()).unwrap(),
+    )
+    .unwrap()
+}
+
+fn claims(user_id: &str, exp_offset_secs: i64) -> Value {
+    let now = chrono::Utc::now().timestamp();
+    json!({"sub": user_id, "iat": now, "exp": now + exp_offset_secs, "iss": "buurt", "aud": "buurt-api"})
+}
+
+async fn me_with(app: &TestApp, authorization: Option<&str>) -> buurt_tests::TestResponse {
+    let mut request = app.request(Method::GET, "/v1/me");
+    if let Some(value) = authorization {
+        request = request.header("authorization", value);
+    }
+    request.send().await
+}
+
+#[actix_web::test]
+async fn bad_access_tokens_are_refused() {
+    use base64::Engine;
+    let app = spawn_app().await;
+    let session = app.register("tokens@example.nl").await;
+    let secret = buurt_tests::TEST_JWT_SECRET;
+    let b64 =
+        |value: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value.to_string());
+
+    // The forging itself works: a token made with the right key and claims is accepted.
+    let good = forge(
+        claims(&session.user_id, 60),
+        secret,
+        jsonwebtoken::Algorithm::HS256,
+    );
+    assert_eq!(
+        me_with(&app, Some(&format!("Bearer {good}"))).await.status,
+        200
+    );
+
+    let mut tampered = session.access_token.clone();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    let mut other_user_claims = claims(&session.user_id, 60);
+    other_user_claims["sub"] = json!(uuid::Uuid::new_v4().to_string());
+    let (header, payload) = {
+        let mut parts = good.split('.');
+        (
+            parts.next().unwrap().to_owned(),
+            parts.next().unwrap().to_owned(),
+        )
+    };
+    let mut wrong_audience = claims(&session.user_id, 60);
+    wrong_audience["aud"] = json!("someone-else");
+    let mut wrong_issuer = claims(&session.user_id, 60);
+    wrong_issuer["iss"] = json!("someone-else");
+    let mut string_exp = claims(&session.user_id, 60);
+    string_exp["exp"] = json!(string_exp["exp"].to_string());
+    let mut no_exp = claims(&session.user_id, 60);
+    no_exp.as_object_mut().unwrap().remove("exp");
+
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("tampered", tampered, "invalid_token"),
+        (
+            "expired",
+            forge(
+                claims(&session.user_id, -10),
+                secret,
+                jsonwebtoken::Algorithm::HS256,
+            ),
+            "token_expired",
+        ),
+        (
+            "wrong key",
+            forge(
+                claims(&session.user_id, 60),
+                "another-secret-another-secret-0123456",
+                jsonwebtoken::Algorithm::HS256,
+            ),
+            "invalid_token",
+        ),
+        (
+            "wrong algorithm",
+            forge(
+                claims(&session.user_id, 60),
+                secret,
+                jsonwebtoken::Algorithm::HS512,
+            ),
+            "invalid_token",
+        ),
+        (
+            "wrong audience",
+            forge(wrong_audience, secret, jsonwebtoken::Algorithm::HS256),
+            "invalid_token",
+        ),
+        (
+            "wrong issuer",
+            forge(wrong_issuer, secret, jsonwebtoken::Algorithm::HS256),
+            "invalid_token",
+        ),
+        (
+            "exp of the wrong type",
+            forge(string_exp, secret, jsonwebtoken::Algorithm::HS256),
+            "invalid_token",
+        ),
+        (
+            "no exp",
+            forge(no_exp, secret, jsonwebtoken::Algorithm::HS256),
+            "invalid_token",
+        ),
+        (
+            "alg none",
+            format!("{}.{payload}.", b64(&json!({"alg": "none", "typ": "JWT"}))),
+            "invalid_token",
+        ),
+        (
+            "alg none, signature kept",
+            format!(
+                "{}.{payload}.{}",
+                b64(&json!({"alg": "none"})),
+                good.rsplit('.').next().unwrap()
+            ),
+            "invalid_token",
+        ),
+        ("header only", header.clone(), "invalid_token"),
+        ("garbage", "abc.def.ghi".into(), "invalid_token"),
+    ];
+    for (what, token, code) in cases {
+        let response = me_with(&app, Some(&format!("Bearer {token}"))).await;
+        assert_eq!(response.status, 401, "{what}: {}", response.text());
+        response.assert_problem(401, code);
+        assert_eq!(
+            response.header("www-authenticate").as_deref(),
+            Some(r#"Bearer realm="buurt", error="invalid_token""#),
+            "{what}"
+        );
+    }
+
+    // A well-signed token for a user that does not exist.
+    let ghost = forge(other_user_claims, secret, jsonwebtoken::Algorithm::HS256);
+    me_with(&app, Some(&format!("Bearer {ghost}")))
+        .await
+        .assert_problem(401, "invalid_token");
+
+    let missing = me_with(&app, None).await;
+    missing.assert_problem(401, "unauthorized");
+    assert_eq!(
+        missing.header("www-authenticate").as_deref(),
+        Some(r#"Bearer realm="buurt""#)
+    );
+    me_with(&app, Some(&format!("Basic {}", session.access_token)))
+        .await
+        .assert_problem(401, "invalid_token");
+    // The scheme is case-insensitive (RFC 9110 §11.1).
+    assert_eq!(
+        me_with(&app, Some(&format!("bearer {}", session.access_token)))
+            .await
+            .status,
+        200
+    );
+}
+
+#[actix_web::test]
+async fn repeated_failures_for_one_account_are_throttled_until_the_window_passes() {
+    let app = spawn_app_with(|config| {
+        config.login_max_failures = 3;
+        config.login_throttle_window = 3;
+    })
+    .await;
+    app.register("truus@example.nl").await;
+    for _ in 0..3 {
+        app.login("truus@example.nl", "wrong password")
+            .await
+            .assert_problem(401, "invalid_credentials");
+    }
+    // Locked: even the right password waits.
+    for password in ["wrong password", TEST_PASSWORD] {
+        let response = app.login("truus@example.nl", password).await;
+        response.assert_problem(429, "too_many_attempts");
+        let retry_after: u64 = response.header("retry-after").unwrap().parse().unwrap();
+        assert!((1..=3).contains(&retry_after), "{retry_after}");
+    }
+    // In another letter case it is the same account.
+    app.login("TRUUS@example.nl", TEST_PASSWORD)
+        .await
+        .assert_problem(429, "too_many_attempts");
+    // Unknown accounts are throttled just the same.
+    for _ in 0..3 {
+        app.login("ghost@example.nl", "wrong password").await;
+    }
+    app.login("ghost@example.nl", "wrong password")
+        .await
+        .assert_problem(429, "too_many_attempts");
+
+    actix_web::rt::time::sleep(Duration::from_millis(3100)).await;
+    assert_eq!(
+        app.login("truus@example.nl", TEST_PASSWORD).await.status,
+        200
+    );
+}
+
+#[actix_web::test]
+async fn a_successful_login_resets_the_account_count() {
+    let app = spawn_app_with(|config| config.login_max_failures = 3).await;
+    app.register("wim@example.nl").await;
+    for _ in 0..2 {
+        app.login("wim@example.nl", "wrong password").await;
+    }
+    assert_eq!(app.login("wim@example.nl", TEST_PASSWORD).await.status, 200);
+    for _ in 0..2 {
+        app.login("wim@example.nl", "wrong password")
+            .await
+            .assert_problem(401, "invalid_credentials");
+    }
+    assert_eq!(app.login("wim@example.nl", TEST_PASSWORD).await.status, 200);
+}
+
+#[actix_web::test]
+async fn repeated_failures_from_one_client_are_throttled() {
+    let app = spawn_app_with(|config| {
+        config.login_max_failures = 100;
+        config.login_max_failures_per_client = 4;
+    })
+    .await;
+    app.register("mies@example.nl").await;
+    for index in 0..4 {
+        app.login(&format!("guess{index}@example.nl"), "wrong password")
+            .await
+            .assert_problem(401, "invalid_credentials");
+    }
+    let response = app.login("mies@example.nl", TEST_PASSWORD).await;
+    response.assert_problem(429, "too_many_attempts");
+    assert!(response.header("retry-after").is_some());
+}
+
+#[actix_web::test]
+async fn create_admin_creates_or_promotes() {
+    use buurt_api::commands::{AdminOutcome, create_admin};
+    let app = spawn_app().await;
+    let mut config = buurt_api::Config::with_database_url(app.database.url());
+    config.jwt_secret = Some(buurt_tests::TEST_JWT_SECRET.into());
+
+    let outcome = create_admin(
+        &config,
+        "Beheer@Example.nl",
+        "beheerder-wachtwoord",
+        "Beheer",
+    )
+    .unwrap();
+    assert!(matches!(outcome, AdminOutcome::Created(_)));
+    let admin = app.login("beheer@example.nl", "beheerder-wachtwoord").await;
+    assert_eq!(admin.json()["user"]["platform_admin"], true);
+
+    // Promotion reads from the database: a token issued before it sees the new role.
+    let resident = app.register("bewoner@example.nl").await;
+    assert_eq!(
+        app.get_as(&resident, "/v1/me").await.json()["platform_admin"],
+        false
+    );
+    let outcome = create_admin(&config, "bewoner@example.nl", "ignored-password", "x").unwrap();
+    assert_eq!(outcome, AdminOutcome::Promoted);
+    assert_eq!(
+        app.get_as(&resident, "/v1/me").await.json()["platform_admin"],
+        true
+    );
+    // The password of a promoted account is unchanged.
+    assert_eq!(
+        app.login("bewoner@example.nl", TEST_PASSWORD).await.status,
+        200
+    );
+
+    let error = create_admin(&config, "new@example.nl", "short", "x").unwrap_err();
+    assert!(error.contains("--password"), "{error}");
+    let error = create_admin(&config, "not an email", "long-enough-password", "x").unwrap_err();
+    assert!(error.contains("--email"), "{error}");
+}
