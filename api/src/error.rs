@@ -31,6 +31,7 @@ pub enum ErrorCode {
     RefreshTokenReused,
     EmailTaken,
     TooManyAttempts,
+    CurrentPasswordIncorrect,
 }
 
 impl ErrorCode {
@@ -56,6 +57,7 @@ impl ErrorCode {
             Self::RefreshTokenReused => "refresh_token_reused",
             Self::EmailTaken => "email_taken",
             Self::TooManyAttempts => "too_many_attempts",
+            Self::CurrentPasswordIncorrect => "current_password_incorrect",
         }
     }
 
@@ -69,7 +71,7 @@ impl ErrorCode {
             | Self::InvalidCredentials
             | Self::InvalidRefreshToken
             | Self::RefreshTokenReused => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::CurrentPasswordIncorrect => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EmailTaken => StatusCode::CONFLICT,
@@ -113,6 +115,10 @@ impl ErrorCode {
             Self::EmailTaken => Text::new(
                 "An account with this email address already exists. Sign in instead.",
                 "Er bestaat al een account met dit e-mailadres. Log in.",
+            ),
+            Self::CurrentPasswordIncorrect => Text::new(
+                "The current password is not correct, so the password was not changed.",
+                "Het huidige wachtwoord klopt niet; het wachtwoord is niet gewijzigd.",
             ),
             Self::Forbidden => Text::new(
                 "You are signed in, but this is not yours to do.",
@@ -165,6 +171,9 @@ impl ErrorCode {
             Self::EmailTaken => Text::new("Email address taken", "E-mailadres al in gebruik"),
             Self::TooManyAttempts => {
                 Text::new("Too many failed attempts", "Te veel mislukte pogingen")
+            }
+            Self::CurrentPasswordIncorrect => {
+                Text::new("Current password incorrect", "Huidig wachtwoord onjuist")
             }
         }
     }

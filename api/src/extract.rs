@@ -80,6 +80,14 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     }
     let value: serde_json::Value =
         serde_json::from_slice(body).map_err(|error| ApiError::MalformedJson(error.to_string()))?;
+    // Every request body of this API is an object; serde would also read a struct from an
+    // array, by position, which no client means.
+    if !value.is_object() {
+        return Err(ApiError::validation(
+            "",
+            FieldIssue::InvalidType("expected a JSON object".into()),
+        ));
+    }
     let mut nul_fields = Vec::new();
     find_nul_strings(&value, String::new(), &mut nul_fields);
     if !nul_fields.is_empty() {
@@ -233,6 +241,7 @@ mod tests {
             [("name".into(), "invalid_value")]
         );
         assert_eq!(problems("5"), [("".into(), "invalid_type")]);
+        assert_eq!(problems("[\"a\", 1]"), [("".into(), "invalid_type")]);
     }
 
     #[test]

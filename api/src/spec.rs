@@ -3,6 +3,7 @@
 use actix_web::App;
 use buurt_openapi::problem::PROBLEM_CONTENT_TYPE;
 use utoipa::openapi::path::Operation;
+use utoipa::openapi::schema::Schema;
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 use utoipa_actix_web::AppExt;
 
@@ -27,7 +28,26 @@ pub fn openapi() -> OpenApi {
             add_default_problem(operation);
         }
     }
+    require_current_password_with_a_new_one(&mut spec);
     spec
+}
+
+/// `new_password` needs `current_password`: JSON Schema says so with `dependentRequired`, which
+/// utoipa's derive cannot express.
+fn require_current_password_with_a_new_one(spec: &mut OpenApi) {
+    let schema = spec
+        .components
+        .as_mut()
+        .and_then(|components| components.schemas.get_mut("UpdateMeRequest"));
+    if let Some(RefOr::T(Schema::Object(object))) = schema {
+        object
+            .extensions
+            .get_or_insert_with(Default::default)
+            .insert(
+                "dependentRequired".into(),
+                serde_json::json!({"new_password": ["current_password"]}),
+            );
+    }
 }
 
 /// Every operation can fail in ways that are not its own (a body too large, the database gone):

@@ -40,25 +40,24 @@ impl Email {
         if email.is_empty() {
             return Err(ValueError::Required);
         }
-        if email.chars().count() > Self::MAX_LEN {
+        if raw.chars().count() > Self::MAX_LEN {
             return Err(ValueError::TooLong { max: Self::MAX_LEN });
         }
         let (local, domain) = email.split_once('@').ok_or(ValueError::InvalidFormat)?;
-        let local_ok = !local.is_empty()
-            && local.len() <= 64
-            && !local.starts_with('.')
-            && !local.ends_with('.')
-            && !local.contains("..")
+        // A dot-atom local part and a domain of LDH labels, in ASCII: what every mail system
+        // delivers to.
+        let atom = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~-".contains(c);
+        let local_ok = local.len() <= 64
             && local
-                .chars()
-                .all(|c| !c.is_whitespace() && !c.is_control() && !"@<>()[]\\,;:\"".contains(c));
+                .split('.')
+                .all(|part| !part.is_empty() && part.chars().all(atom));
         let domain_ok = domain.contains('.')
             && domain.split('.').all(|label| {
                 !label.is_empty()
                     && label.len() <= 63
                     && !label.starts_with('-')
                     && !label.ends_with('-')
-                    && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             });
         if local_ok && domain_ok {
             Ok(Self(email))
@@ -144,23 +143,26 @@ pub struct Postcode(String);
 
 impl Postcode {
     pub fn parse(raw: &str) -> Result<Self, ValueError> {
-        let compact: String = raw
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_uppercase();
-        if compact.is_empty() {
+        let text = raw.trim();
+        if text.is_empty() {
             return Err(ValueError::Required);
         }
-        let bytes = compact.as_bytes();
-        let well_formed = bytes.len() == 6
-            && (b'1'..=b'9').contains(&bytes[0])
-            && bytes[1..4].iter().all(u8::is_ascii_digit)
-            && bytes[4..].iter().all(u8::is_ascii_uppercase)
+        // Four digits, optional spaces, two letters: `1234AB`, `1234 ab`.
+        let split = text
+            .char_indices()
+            .nth(4)
+            .map_or(text.len(), |(index, _)| index);
+        let (digits, letters) = text.split_at(split);
+        let letters = letters.trim_start().to_ascii_uppercase();
+        let well_formed = digits.len() == 4
+            && digits.starts_with(|c: char| ('1'..='9').contains(&c))
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && letters.len() == 2
+            && letters.bytes().all(|b| b.is_ascii_uppercase())
             // PostNL does not issue these letter pairs.
-            && !matches!(&compact[4..], "SA" | "SD" | "SS");
+            && !matches!(letters.as_str(), "SA" | "SD" | "SS");
         if well_formed {
-            Ok(Self(compact))
+            Ok(Self(format!("{digits}{letters}")))
         } else {
             Err(ValueError::InvalidFormat)
         }
@@ -252,12 +254,12 @@ pub const MAX_LANGUAGES: usize = 10;
 
 /// A set of languages, in a stable order and without repeats.
 pub fn language_set(languages: Vec<Language>) -> Result<Vec<Language>, ValueError> {
+    if languages.len() > MAX_LANGUAGES {
+        return Err(ValueError::TooMany { max: MAX_LANGUAGES });
+    }
     let mut set = languages;
     set.sort_unstable();
     set.dedup();
-    if set.len() > MAX_LANGUAGES {
-        return Err(ValueError::TooMany { max: MAX_LANGUAGES });
-    }
     Ok(set)
 }
 

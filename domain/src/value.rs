@@ -18,14 +18,14 @@ pub enum ValueError {
     NotOneOf { accepted: &'static str },
 }
 
-/// Trims `raw` and checks its length in characters and that it holds no control characters
-/// (newlines and tabs only where `multiline`).
+/// Trims `raw` and checks that it is not blank, at most `max` characters as sent, and holds no
+/// control characters (newlines and tabs only where `multiline`).
 pub fn bounded_text(raw: &str, max: usize, multiline: bool) -> Result<String, ValueError> {
     let text = raw.trim();
     if text.is_empty() {
         return Err(ValueError::Required);
     }
-    if text.chars().count() > max {
+    if raw.chars().count() > max {
         return Err(ValueError::TooLong { max });
     }
     let allowed = |c: char| !c.is_control() || (multiline && matches!(c, '\n' | '\t' | '\r'));
@@ -41,7 +41,7 @@ mod tests {
 
     #[test]
     fn bounded_text_trims_and_limits() {
-        assert_eq!(bounded_text("  Anna  ", 10, false), Ok("Anna".into()));
+        assert_eq!(bounded_text("  Anna ", 10, false), Ok("Anna".into()));
         assert_eq!(bounded_text("   ", 10, false), Err(ValueError::Required));
         assert_eq!(bounded_text("ëëëëë", 5, false), Ok("ëëëëë".into()));
         assert_eq!(

@@ -52,19 +52,32 @@ impl From<CategoryDto> for Category {
     "postcode": "1234 AB"
 }))]
 pub struct RegisterRequest {
-    /// Case does not matter: `Anna@Example.nl` and `anna@example.nl` are one account.
-    #[schema(format = "email", max_length = 254)]
+    /// Case does not matter: `Anna@Example.nl` and `anna@example.nl` are one account;
+    /// surrounding spaces are trimmed. ASCII addresses only (a dot-atom local part of at most
+    /// 64 characters).
+    #[schema(
+        max_length = 254,
+        pattern = r#"^\s*(?=[^@\s]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+\s*$"#
+    )]
     pub email: String,
-    /// At least 10 characters.
-    #[schema(min_length = 10, max_length = 512, format = Password)]
+    /// At least 10 characters (any, but NUL).
+    #[schema(min_length = 10, max_length = 512, format = Password, pattern = r#"^[^\x00]*$"#)]
     pub password: String,
-    /// The name other residents see.
-    #[schema(min_length = 1, max_length = 60)]
+    /// The name other residents see: at most 60 characters, not blank, no control
+    /// characters; surrounding spaces are trimmed.
+    #[schema(
+        min_length = 1,
+        max_length = 60,
+        pattern = r#"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"#
+    )]
     pub display_name: String,
     /// A Dutch postcode (`1234AB`, spaces and case do not matter); it decides which
     /// neighbourhood the resident can join directly.
     #[serde(default)]
-    #[schema(example = "1234AB")]
+    #[schema(
+        example = "1234AB",
+        pattern = r#"^\s*[1-9][0-9]{3}\s*(?![sS][aAdDsS])[a-zA-Z]{2}\s*$"#
+    )]
     pub postcode: Option<String>,
 }
 
@@ -72,9 +85,12 @@ pub struct RegisterRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    #[schema(format = "email")]
+    #[schema(
+        max_length = 254,
+        pattern = r#"^\s*(?=[^@\s]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+\s*$"#
+    )]
     pub email: String,
-    #[schema(format = Password)]
+    #[schema(format = Password, min_length = 1, pattern = r#"^[^\x00]*$"#)]
     pub password: String,
 }
 
@@ -82,6 +98,7 @@ pub struct LoginRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshTokenRequest {
+    #[schema(max_length = 256, pattern = r#"^[^\x00]*$"#)]
     pub refresh_token: String,
 }
 
@@ -178,22 +195,30 @@ impl From<&User> for Me {
 #[schema(example = json!({"street": "Dorpsstraat", "house_number": "12a", "skills": ["help", "knowledge"], "phone": null}))]
 pub struct UpdateMeRequest {
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 60)]
+    #[schema(
+        min_length = 1,
+        max_length = 60,
+        pattern = r#"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"#
+    )]
     pub display_name: Option<String>,
+    /// A Dutch postcode (`1234AB`).
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, pattern = r#"^\s*$|^\s*[1-9][0-9]{3}\s*(?![sS][aAdDsS])[a-zA-Z]{2}\s*$"#)]
     pub postcode: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, max_length = 100)]
+    #[schema(value_type = Option<String>, max_length = 100, pattern = r#"^[^\x00-\x1F\x7F-\x9F]*$"#)]
     pub street: Option<Option<String>>,
+    /// A number with an optional addition: `12`, `12a`, `12-3`.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, max_length = 12)]
+    #[schema(value_type = Option<String>, max_length = 12, pattern = r#"^\s*$|^\s*[1-9][0-9A-Za-z /-]*\s*$"#)]
     pub house_number: Option<Option<String>>,
+    /// Digits with an optional leading `+`, spaces, dashes and brackets; 6 to 15 digits.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, max_length = 20)]
+    #[schema(value_type = Option<String>, max_length = 20, pattern = r#"^\s*$|^(?=(?:[^0-9]*[0-9]){6,15}[^0-9]*$)\s*\+?[0-9 ()-]*\s*$"#)]
     pub phone: Option<Option<String>>,
+    /// Several lines are fine.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, max_length = 1000)]
+    #[schema(value_type = Option<String>, max_length = 1000, pattern = r#"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"#)]
     pub bio: Option<Option<String>>,
     #[serde(default)]
     pub skills: Option<Vec<CategoryDto>>,
@@ -201,16 +226,24 @@ pub struct UpdateMeRequest {
     pub interests: Option<Vec<CategoryDto>>,
     /// ISO 639-1 codes, at most 10.
     #[serde(default)]
-    pub languages: Option<Vec<String>>,
+    #[schema(max_items = 10)]
+    pub languages: Option<Vec<LanguageCode>>,
     /// A new password (at least 10 characters); needs `current_password`. Changing it signs
-    /// out every session: all refresh tokens are revoked.
+    /// out every session: all refresh tokens are revoked. Not `null`.
     #[serde(default)]
-    #[schema(min_length = 10, max_length = 512, format = Password)]
+    #[schema(min_length = 10, max_length = 512, format = Password, pattern = r#"^[^\x00]*$"#)]
     pub new_password: Option<String>,
-    #[serde(default)]
-    #[schema(format = Password)]
-    pub current_password: Option<String>,
+    /// Required with `new_password`; not `null`.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = String, required = false, format = Password, min_length = 1, pattern = r#"^[^\x00]*$"#)]
+    pub current_password: Option<Option<String>>,
 }
+
+/// A language as an ISO 639-1 code: two letters, any case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(transparent)]
+#[schema(value_type = String, pattern = r#"^\s*[A-Za-z]{2}\s*$"#, example = "nl")]
+pub struct LanguageCode(pub String);
 
 /// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
 fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>

@@ -123,7 +123,7 @@ async fn bodies_of_the_wrong_shape_name_the_field() {
             "admin",
             "unknown_field",
         ),
-        (serde_json::json!(["a@example.nl"]), "", "invalid_value"),
+        (serde_json::json!(["a@example.nl"]), "", "invalid_type"),
         (
             serde_json::json!({"email": "a\u{0}@example.nl", "password": "lang-genoeg-wachtwoord", "display_name": "A"}),
             "email",

@@ -194,12 +194,16 @@ async fn a_password_change_needs_the_current_one_and_ends_every_session() {
     let wrong = patch_me(
         &app,
         &phone,
-        &json!({"new_password": "nieuw-en-lang-genoeg", "current_password": "not it at all"}),
+        &json!({"new_password": "nieuw-en-lang-genoeg", "current_password": "not it at all", "bio": "x"}),
     )
     .await
-    .assert_problem(422, "validation_failed");
+    .assert_problem(403, "current_password_incorrect");
     assert_eq!(wrong["errors"][0]["field"], "current_password");
     assert_eq!(wrong["errors"][0]["code"], "incorrect");
+    assert_eq!(
+        app.get_as(&phone, "/v1/me").await.json()["bio"],
+        Value::Null
+    );
     let short = patch_me(
         &app,
         &phone,

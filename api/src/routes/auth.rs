@@ -239,6 +239,21 @@ pub async fn login(
     Ok(web::Json(token_response(&state, &user, issued.token, now)))
 }
 
+/// The longest refresh token accepted: ours are 64 characters.
+const MAX_REFRESH_TOKEN_LEN: usize = 256;
+
+fn checked_refresh_token(body: &RefreshTokenRequest) -> Result<&str, ApiError> {
+    if body.refresh_token.chars().count() > MAX_REFRESH_TOKEN_LEN {
+        return Err(ApiError::validation(
+            "refresh_token",
+            FieldIssue::TooLong {
+                max: MAX_REFRESH_TOKEN_LEN,
+            },
+        ));
+    }
+    Ok(&body.refresh_token)
+}
+
 /// Trade a refresh token for a new access token and a new refresh token.
 ///
 /// The presented refresh token is spent. Presenting a spent one again means it leaked (or two
@@ -261,7 +276,7 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: Json<RefreshTokenRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
-    let presented = refresh_token_hash(&body.0.refresh_token);
+    let presented = refresh_token_hash(checked_refresh_token(&body.0)?);
     let now = time::now();
     let next = new_refresh_token();
     let next_hash = refresh_token_hash(&next);
@@ -302,7 +317,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     body: Json<RefreshTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let token_hash = refresh_token_hash(&body.0.refresh_token);
+    let token_hash = refresh_token_hash(checked_refresh_token(&body.0)?);
     let now = time::now();
     state
         .db(move |conn| Ok(repo::revoke_login(conn, &token_hash, now)?))

@@ -56,7 +56,9 @@ fn clearable<T>(
 }
 
 /// The domain change a request asks for, or every field error in it.
-fn profile_changes(body: &UpdateMeRequest) -> Result<(ProfileChanges, Option<Password>), ApiError> {
+fn profile_changes(
+    body: &UpdateMeRequest,
+) -> Result<(ProfileChanges, Option<(Password, String)>), ApiError> {
     let mut errors = FieldErrors::default();
     let mut changes = ProfileChanges::default();
     if let Some(raw) = &body.display_name {
@@ -93,20 +95,37 @@ fn profile_changes(body: &UpdateMeRequest) -> Result<(ProfileChanges, Option<Pas
             .iter()
             .enumerate()
             .map(|(index, code)| {
-                errors.check(&format!("languages[{index}]"), Language::parse(code))
+                errors.check(&format!("languages[{index}]"), Language::parse(&code.0))
             })
             .collect();
         if let Some(languages) = parsed.into_iter().collect::<Option<Vec<_>>>() {
             changes.languages = errors.check("languages", language_set(languages));
         }
     }
-    let new_password = match (&body.new_password, &body.current_password) {
-        (Some(new), Some(_)) => errors.check("new_password", Password::parse(new)),
-        (Some(_), None) => {
+    let current_password = match &body.current_password {
+        Some(None) => {
+            errors.push(
+                "current_password",
+                FieldIssue::InvalidType("expected a string, not null".into()),
+            );
+            None
+        }
+        Some(Some(current)) if current.is_empty() => {
             errors.push("current_password", FieldIssue::Required);
             None
         }
-        (None, _) => None,
+        Some(Some(current)) => Some(current.clone()),
+        None => None,
+    };
+    let new_password = match (&body.new_password, &current_password) {
+        (Some(new), Some(current)) => errors
+            .check("new_password", Password::parse(new))
+            .map(|new| (new, current.clone())),
+        (Some(_), None) if body.current_password.is_none() => {
+            errors.push("current_password", FieldIssue::Required);
+            None
+        }
+        _ => None,
     };
     if errors.is_empty() {
         Ok((changes, new_password))
@@ -129,8 +148,9 @@ fn profile_changes(body: &UpdateMeRequest) -> Result<(ProfileChanges, Option<Pas
         (status = 200, description = "The user after the change.", body = Me),
         (status = 401, description = "`unauthorized`, `invalid_token` or `token_expired`.",
          body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: see `errors` (a wrong \
-          `current_password` is `incorrect`).", body = Problem,
+        (status = 403, description = "`current_password_incorrect`: nothing was changed.",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
           content_type = "application/problem+json"),
     ),
 )]
@@ -141,11 +161,11 @@ pub async fn update_me(
     body: Json<UpdateMeRequest>,
 ) -> Result<web::Json<Me>, ApiError> {
     let body = body.0;
-    let (changes, new_password) = profile_changes(&body)?;
+    let (changes, password_change) = profile_changes(&body)?;
     let user_id = caller.user_id;
 
-    let new_password_hash = match (new_password, body.current_password) {
-        (Some(new_password), Some(current)) => {
+    let new_password_hash = match password_change {
+        Some((new_password, current)) => {
             let stored = state
                 .db(move |conn| {
                     repo::password_hash(conn, user_id)?
@@ -158,14 +178,14 @@ pub async fn update_me(
                 })
                 .await?;
             let Some(hash) = hash else {
-                return Err(ApiError::Validation(vec![FieldProblem::new(
-                    "current_password",
-                    FieldIssue::Incorrect,
-                )]));
+                return Err(ApiError::RefusedFields(
+                    ErrorCode::CurrentPasswordIncorrect,
+                    vec![FieldProblem::new("current_password", FieldIssue::Incorrect)],
+                ));
             };
             Some(hash)
         }
-        _ => None,
+        None => None,
     };
 
     let now = time::now();
