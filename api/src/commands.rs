@@ -6,6 +6,9 @@ use buurt_persistence::time;
 
 use crate::Config;
 use crate::auth::password;
+use crate::error::ApiError;
+use crate::lang::Lang;
+use crate::neighbourhood_input::parse_csv;
 use crate::startup::prepare_database;
 
 /// What `create-admin` did.
@@ -52,5 +55,37 @@ pub fn create_admin(
             Ok(AdminOutcome::Promoted)
         }
         Err(CreateUserError::Persistence(error)) => Err(error.to_string()),
+    }
+}
+
+/// Imports neighbourhoods from a CSV file: all rows or none. On failure the message lists
+/// every problem by line.
+pub fn import_neighbourhoods(
+    config: &Config,
+    path: &std::path::Path,
+) -> Result<(usize, usize), String> {
+    let bytes = std::fs::read(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    let drafts = parse_csv(&bytes).map_err(describe)?;
+    let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
+    let mut conn = pool.get().map_err(|error| error.to_string())?;
+    let report = crate::routes::neighbourhoods::import(&mut conn, &drafts).map_err(describe)?;
+    Ok((report.created, report.updated))
+}
+
+/// An error as a script's user reads it: one line per field problem.
+fn describe(error: ApiError) -> String {
+    match error {
+        ApiError::Validation(problems) => problems
+            .iter()
+            .map(|problem| {
+                format!(
+                    "{}: {}",
+                    problem.field,
+                    problem.issue.message().get(Lang::En)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => other.to_string(),
     }
 }

@@ -23,6 +23,13 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Import neighbourhoods from CSV (header
+    /// `code,name,municipality_code,municipality_name,lat,lng,postcodes,adjacent`): every row or
+    /// none; known codes are updated.
+    ImportNeighbourhoods {
+        /// The CSV file.
+        file: std::path::PathBuf,
+    },
     /// Create a platform administrator, or make the account with this email one.
     CreateAdmin {
         #[arg(long)]

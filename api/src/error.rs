@@ -32,6 +32,14 @@ pub enum ErrorCode {
     EmailTaken,
     TooManyAttempts,
     CurrentPasswordIncorrect,
+    NeighbourhoodCodeTaken,
+    MembershipRejected,
+    InviteInvalid,
+    InviteExpired,
+    InviteUsedUp,
+    IllegalTransition,
+    MemberNotActive,
+    LastModerator,
 }
 
 impl ErrorCode {
@@ -58,6 +66,14 @@ impl ErrorCode {
             Self::EmailTaken => "email_taken",
             Self::TooManyAttempts => "too_many_attempts",
             Self::CurrentPasswordIncorrect => "current_password_incorrect",
+            Self::NeighbourhoodCodeTaken => "neighbourhood_code_taken",
+            Self::MembershipRejected => "membership_rejected",
+            Self::InviteInvalid => "invite_invalid",
+            Self::InviteExpired => "invite_expired",
+            Self::InviteUsedUp => "invite_used_up",
+            Self::IllegalTransition => "illegal_transition",
+            Self::MemberNotActive => "member_not_active",
+            Self::LastModerator => "last_moderator",
         }
     }
 
@@ -71,7 +87,16 @@ impl ErrorCode {
             | Self::InvalidCredentials
             | Self::InvalidRefreshToken
             | Self::RefreshTokenReused => StatusCode::UNAUTHORIZED,
-            Self::Forbidden | Self::CurrentPasswordIncorrect => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::CurrentPasswordIncorrect | Self::MembershipRejected => {
+                StatusCode::FORBIDDEN
+            }
+            Self::InviteInvalid | Self::InviteExpired | Self::InviteUsedUp => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::NeighbourhoodCodeTaken
+            | Self::IllegalTransition
+            | Self::MemberNotActive
+            | Self::LastModerator => StatusCode::CONFLICT,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EmailTaken => StatusCode::CONFLICT,
@@ -119,6 +144,39 @@ impl ErrorCode {
             Self::CurrentPasswordIncorrect => Text::new(
                 "The current password is not correct, so the password was not changed.",
                 "Het huidige wachtwoord klopt niet; het wachtwoord is niet gewijzigd.",
+            ),
+            Self::NeighbourhoodCodeTaken => Text::new(
+                "A neighbourhood with this CBS code exists already.",
+                "Er bestaat al een buurt met deze CBS-code.",
+            ),
+            Self::MembershipRejected => Text::new(
+                "A moderator turned down your membership. An invite code still lets you in.",
+                "Een moderator heeft uw lidmaatschap afgewezen. Met een uitnodigingscode kunt u \
+                 alsnog lid worden.",
+            ),
+            Self::InviteInvalid => Text::new(
+                "There is no such invite code for this neighbourhood.",
+                "Deze uitnodigingscode bestaat niet voor deze buurt.",
+            ),
+            Self::InviteExpired => Text::new(
+                "This invite code has expired. Ask for a new one.",
+                "Deze uitnodigingscode is verlopen. Vraag om een nieuwe.",
+            ),
+            Self::InviteUsedUp => Text::new(
+                "This invite code has been used as often as it may be. Ask for a new one.",
+                "Deze uitnodigingscode is al zo vaak gebruikt als mag. Vraag om een nieuwe.",
+            ),
+            Self::IllegalTransition => Text::new(
+                "This change is not possible from the current state.",
+                "Deze wijziging kan niet vanuit de huidige toestand.",
+            ),
+            Self::MemberNotActive => Text::new(
+                "Only active members have a role; approve the member first.",
+                "Alleen actieve leden hebben een rol; keur het lid eerst goed.",
+            ),
+            Self::LastModerator => Text::new(
+                "The neighbourhood would be left without a moderator. Appoint another one first.",
+                "De buurt zou zonder moderator komen te zitten. Benoem eerst een ander.",
             ),
             Self::Forbidden => Text::new(
                 "You are signed in, but this is not yours to do.",
@@ -175,6 +233,16 @@ impl ErrorCode {
             Self::CurrentPasswordIncorrect => {
                 Text::new("Current password incorrect", "Huidig wachtwoord onjuist")
             }
+            Self::NeighbourhoodCodeTaken => {
+                Text::new("Neighbourhood code taken", "Buurtcode al in gebruik")
+            }
+            Self::MembershipRejected => Text::new("Membership rejected", "Lidmaatschap afgewezen"),
+            Self::InviteInvalid => Text::new("Unknown invite code", "Onbekende uitnodigingscode"),
+            Self::InviteExpired => Text::new("Invite expired", "Uitnodiging verlopen"),
+            Self::InviteUsedUp => Text::new("Invite used up", "Uitnodiging opgebruikt"),
+            Self::IllegalTransition => Text::new("Not possible now", "Nu niet mogelijk"),
+            Self::MemberNotActive => Text::new("Member not active", "Lid niet actief"),
+            Self::LastModerator => Text::new("Last moderator", "Laatste moderator"),
         }
     }
 }
@@ -236,7 +304,7 @@ impl FieldIssue {
         }
     }
 
-    fn message(&self) -> Text {
+    pub fn message(&self) -> Text {
         match self {
             Self::Required => Text::new("This field is required.", "Dit veld is verplicht."),
             Self::UnknownField => Text::new(
@@ -325,6 +393,11 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// For query parameters: 400 `invalid_query` rather than 422.
+    pub fn into_query_error(self) -> ApiError {
+        ApiError::InvalidQuery(self.0)
     }
 }
 

@@ -8,6 +8,8 @@ pub mod etag;
 pub mod extract;
 pub mod lang;
 pub mod middleware;
+pub mod neighbourhood_input;
+pub mod paging;
 pub mod routes;
 pub mod spec;
 pub mod startup;

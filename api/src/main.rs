@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use buurt_api::commands::{AdminOutcome, create_admin};
+use buurt_api::commands::{AdminOutcome, create_admin, import_neighbourhoods};
 use buurt_api::config::{Cli, Command};
 use buurt_api::startup::{Application, prepare_database};
 use clap::Parser;
@@ -19,6 +19,11 @@ async fn main() -> ExitCode {
                 );
             })
             .map_err(|error| error.to_string()),
+        Command::ImportNeighbourhoods { file } => {
+            import_neighbourhoods(&cli.config, &file).map(|(created, updated)| {
+                println!("{}: {created} created, {updated} updated", file.display());
+            })
+        }
         Command::CreateAdmin {
             email,
             password,

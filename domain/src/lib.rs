@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod category;
+pub mod membership;
+pub mod neighbourhoods;
 pub mod throttle;
 pub mod value;
 

@@ -2,6 +2,7 @@
 
 use buurt_domain::accounts::{HouseNumber, Language, Phone, Postcode, Street, User};
 use buurt_domain::category::Category;
+use buurt_domain::neighbourhoods::MunicipalityCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
@@ -144,12 +145,14 @@ pub struct Me {
     pub languages: Vec<String>,
     /// Platform administrators manage neighbourhoods and machine clients.
     pub platform_admin: bool,
+    /// Municipalities (`GM…`) this user serves as a professional (wijkteam).
+    pub professional_municipalities: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<&User> for Me {
-    fn from(user: &User) -> Self {
+impl Me {
+    pub fn new(user: &User, professional_municipalities: &[MunicipalityCode]) -> Self {
         let profile = &user.profile;
         Self {
             id: user.id.0,
@@ -182,6 +185,10 @@ impl From<&User> for Me {
                 .map(str::to_owned)
                 .collect(),
             platform_admin: user.platform_admin,
+            professional_municipalities: professional_municipalities
+                .iter()
+                .map(|code| code.as_str().to_owned())
+                .collect(),
             created_at: user.created_at,
             updated_at: user.updated_at,
         }

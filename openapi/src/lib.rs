@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod health;
+pub mod neighbourhoods;
 pub mod problem;
 
 use utoipa::OpenApi;

@@ -16,7 +16,7 @@ mod multi {
         Sqlite(diesel::SqliteConnection),
     }
 }
-pub use multi::DbConnection;
+pub use multi::{DbConnection, MultiBackend};
 
 pub type DbPool = r2d2::Pool<ConnectionManager>;
 

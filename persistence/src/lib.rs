@@ -4,7 +4,9 @@
 pub mod accounts;
 mod connection;
 mod error;
+pub mod memberships;
 mod migrations;
+pub mod neighbourhoods;
 pub mod schema;
 pub mod settings;
 pub mod time;

@@ -51,5 +51,83 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    neighbourhoods (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        search_name -> Text,
+        municipality_code -> Text,
+        municipality_name -> Text,
+        lat -> Double,
+        lng -> Double,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    neighbourhood_postcodes (neighbourhood_id, postcode) {
+        neighbourhood_id -> Text,
+        postcode -> Text,
+    }
+}
+
+diesel::table! {
+    neighbourhood_adjacency (neighbourhood_id, adjacent_code) {
+        neighbourhood_id -> Text,
+        adjacent_code -> Text,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> Text,
+        neighbourhood_id -> Text,
+        user_id -> Text,
+        role -> Text,
+        status -> Text,
+        joined_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invites (id) {
+        id -> Text,
+        neighbourhood_id -> Text,
+        code -> Text,
+        max_uses -> Integer,
+        uses -> Integer,
+        expires_at -> Timestamp,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    professional_grants (user_id, municipality_code) {
+        user_id -> Text,
+        municipality_code -> Text,
+        granted_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(settings, users, refresh_tokens, login_failures);
+diesel::joinable!(neighbourhood_postcodes -> neighbourhoods (neighbourhood_id));
+diesel::joinable!(neighbourhood_adjacency -> neighbourhoods (neighbourhood_id));
+diesel::joinable!(memberships -> neighbourhoods (neighbourhood_id));
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(invites -> neighbourhoods (neighbourhood_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    settings,
+    users,
+    refresh_tokens,
+    login_failures,
+    neighbourhoods,
+    neighbourhood_postcodes,
+    neighbourhood_adjacency,
+    memberships,
+    invites,
+    professional_grants,
+);

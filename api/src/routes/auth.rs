@@ -18,6 +18,7 @@ use crate::auth::tokens::{
 };
 use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
 use crate::extract::Json;
+use crate::routes::me::load_me;
 use crate::state::AppState;
 
 /// A refresh token as handed out, and what is stored of it.
@@ -45,13 +46,13 @@ fn issue_refresh_token(
 
 fn token_response(
     state: &AppState,
-    user: &User,
+    me: Me,
     refresh_token: String,
     now: DateTime<Utc>,
 ) -> TokenResponse {
     TokenResponse {
-        user: Me::from(user),
-        access_token: state.tokens.issue(user.id, now),
+        access_token: state.tokens.issue(UserId(me.id), now),
+        user: me,
         token_type: "Bearer".into(),
         expires_in: ACCESS_TOKEN_TTL.num_seconds().unsigned_abs(),
         refresh_token,
@@ -121,7 +122,12 @@ pub async fn register(
     tracing::info!(user_id = %user.id, "user registered");
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, "/v1/me"))
-        .json(token_response(&state, &user, issued.token, now)))
+        .json(token_response(
+            &state,
+            Me::new(&user, &[]),
+            issued.token,
+            now,
+        )))
 }
 
 /// The address failed sign-ins are counted against.
@@ -233,10 +239,10 @@ pub async fn login(
         .db(move |conn| {
             repo::clear_login_failures(conn, ThrottleScope::Account, email.as_str())?;
             repo::insert_refresh_token(conn, &stored, now)?;
-            repo::find_user(conn, user_id)?.ok_or(ApiError::Refused(ErrorCode::InvalidCredentials))
+            load_me(conn, user_id, ErrorCode::InvalidCredentials)
         })
         .await?;
-    Ok(web::Json(token_response(&state, &user, issued.token, now)))
+    Ok(web::Json(token_response(&state, user, issued.token, now)))
 }
 
 /// The longest refresh token accepted: ours are 64 characters.
@@ -290,14 +296,15 @@ pub async fn refresh(
                 now,
             )?;
             match rotation {
-                Rotation::Rotated { user_id } => repo::find_user(conn, user_id)?
-                    .ok_or(ApiError::Refused(ErrorCode::InvalidRefreshToken)),
+                Rotation::Rotated { user_id } => {
+                    load_me(conn, user_id, ErrorCode::InvalidRefreshToken)
+                }
                 Rotation::Reused => Err(ApiError::Refused(ErrorCode::RefreshTokenReused)),
                 Rotation::Invalid => Err(ApiError::Refused(ErrorCode::InvalidRefreshToken)),
             }
         })
         .await?;
-    Ok(web::Json(token_response(&state, &user, next, now)))
+    Ok(web::Json(token_response(&state, user, next, now)))
 }
 
 /// Sign out: revoke the login this refresh token belongs to (every refresh token issued since

@@ -4,19 +4,31 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, web};
 use buurt_domain::ValueError;
 use buurt_domain::accounts::{
     Bio, DisplayName, HouseNumber, Language, Password, Phone, Postcode, ProfileChanges, Street,
-    language_set,
+    UserId, language_set,
 };
 use buurt_domain::category::Category;
 use buurt_openapi::accounts::{Me, UpdateMeRequest};
 use buurt_openapi::problem::Problem;
 use buurt_persistence::accounts as repo;
 use buurt_persistence::time;
+use buurt_persistence::{DbConnection, memberships};
 
 use crate::auth::{Authenticated, password};
 use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
 use crate::etag::json_with_etag;
 use crate::extract::Json;
 use crate::state::AppState;
+
+/// The user as they see themselves, or `missing` when they no longer exist.
+pub fn load_me(
+    conn: &mut DbConnection,
+    user_id: UserId,
+    missing: ErrorCode,
+) -> Result<Me, ApiError> {
+    let user = repo::find_user(conn, user_id)?.ok_or(ApiError::Refused(missing))?;
+    let municipalities = memberships::professional_municipalities(conn, user_id)?;
+    Ok(Me::new(&user, &municipalities))
+}
 
 /// The signed-in user, with their private fields.
 #[utoipa::path(
@@ -36,12 +48,10 @@ pub async fn get_me(
     state: web::Data<AppState>,
     caller: Authenticated,
 ) -> Result<HttpResponse, ApiError> {
-    let user = state
-        .db(move |conn| {
-            repo::find_user(conn, caller.user_id)?.ok_or(ApiError::Refused(ErrorCode::InvalidToken))
-        })
+    let me = state
+        .db(move |conn| load_me(conn, caller.user_id, ErrorCode::InvalidToken))
         .await?;
-    json_with_etag(&req, &Me::from(&user))
+    json_with_etag(&req, &me)
 }
 
 /// A clearable field: `null` or a blank string clears it.
@@ -189,14 +199,15 @@ pub async fn update_me(
     };
 
     let now = time::now();
-    let user = state
+    let me = state
         .db(move |conn| {
             repo::update_user(conn, user_id, changes, new_password_hash.as_deref(), now)?
-                .ok_or(ApiError::Refused(ErrorCode::InvalidToken))
+                .ok_or(ApiError::Refused(ErrorCode::InvalidToken))?;
+            load_me(conn, user_id, ErrorCode::InvalidToken)
         })
         .await?;
     if body.new_password.is_some() {
         tracing::info!(%user_id, "password changed; every session revoked");
     }
-    Ok(web::Json(Me::from(&user)))
+    Ok(web::Json(me))
 }

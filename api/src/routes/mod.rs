@@ -4,6 +4,8 @@ pub mod auth;
 pub mod fallback;
 pub mod health;
 pub mod me;
+pub mod memberships;
+pub mod neighbourhoods;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -17,5 +19,19 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(auth::refresh)
         .service(auth::logout)
         .service(me::get_me)
-        .service(me::update_me);
+        .service(me::update_me)
+        .service(memberships::my_memberships)
+        .service(neighbourhoods::list_neighbourhoods)
+        .service(neighbourhoods::create_neighbourhood)
+        .service(neighbourhoods::get_neighbourhood)
+        .service(neighbourhoods::update_neighbourhood)
+        .service(neighbourhoods::get_public_page)
+        .service(neighbourhoods::import_neighbourhoods)
+        .service(memberships::join_neighbourhood)
+        .service(memberships::leave_neighbourhood)
+        .service(memberships::list_members)
+        .service(memberships::update_member)
+        .service(memberships::create_invite)
+        .service(memberships::grant_professional)
+        .service(memberships::revoke_professional);
 }

@@ -1,0 +1,428 @@
+//! Joining and leaving neighbourhoods, members and their roles, invites, professionals.
+
+use actix_web::{HttpResponse, delete, get, post, put, web};
+use buurt_domain::accounts::UserId;
+use buurt_domain::membership::{
+    Action, INVITE_CODE_LEN, InviteTerms, MembershipStatus, invite_code, normalise_invite_code,
+};
+use buurt_domain::neighbourhoods::{MunicipalityCode, NeighbourhoodId};
+use buurt_openapi::neighbourhoods::{
+    CreateInviteRequest, GrantProfessionalRequest, InviteDto, JoinRequest, ListMembersParams,
+    MemberDto, MemberList, MembershipDto, MyMembership, MyMembershipList,
+    MyMembershipNeighbourhood, ProfessionalGrantDto, UpdateMemberRequest,
+};
+use buurt_openapi::problem::Problem;
+use buurt_persistence::memberships::{self as repo, JoinOutcome, MemberChange, MemberCursor};
+use buurt_persistence::{accounts, time};
+
+use crate::auth::Authenticated;
+use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue};
+use crate::extract::Json;
+use crate::paging::{decode_cursor, encode_cursor, limit};
+use crate::routes::neighbourhoods::{load, require_admin};
+use crate::state::AppState;
+
+type NeighbourhoodPath = web::Path<uuid::Uuid>;
+
+/// Ask to join a neighbourhood.
+///
+/// With a valid invite code, or when the postcode in your profile lies in the neighbourhood,
+/// you are in at once (`active`); otherwise a moderator decides (`pending`). Asking again
+/// changes nothing and answers 200 with the membership as it is.
+#[utoipa::path(
+    tag = "membership",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id.")),
+    request_body = JoinRequest,
+    responses(
+        (status = 201, description = "Joined (`active`) or waiting for a moderator (`pending`).", body = MembershipDto),
+        (status = 200, description = "Already a member or already waiting: unchanged.", body = MembershipDto),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`membership_rejected`: a moderator turned you down; an \
+          invite code still lets you in.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invite_invalid`, `invite_expired` or `invite_used_up`.",
+         body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/v1/neighbourhoods/{id}/join")]
+pub async fn join_neighbourhood(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: NeighbourhoodPath,
+    body: Json<JoinRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = NeighbourhoodId(id.into_inner());
+    let code = body
+        .0
+        .invite_code
+        .as_deref()
+        .map(normalise_invite_code)
+        .filter(|code| !code.is_empty());
+    let outcome = state
+        .db(move |conn| {
+            let neighbourhood = load(conn, id)?;
+            let user = accounts::find_user(conn, caller.user_id)?
+                .ok_or(ApiError::Refused(ErrorCode::InvalidToken))?;
+            Ok(repo::join(
+                conn,
+                &neighbourhood,
+                user.id,
+                user.profile.postcode.as_ref(),
+                code.as_deref(),
+                time::now(),
+            )?)
+        })
+        .await?;
+    match outcome {
+        JoinOutcome::Joined(membership) => {
+            Ok(HttpResponse::Created().json(MembershipDto::from(&membership)))
+        }
+        JoinOutcome::Unchanged(membership) => {
+            Ok(HttpResponse::Ok().json(MembershipDto::from(&membership)))
+        }
+        JoinOutcome::Rejected => Err(ApiError::Refused(ErrorCode::MembershipRejected)),
+        JoinOutcome::InviteInvalid => Err(ApiError::Refused(ErrorCode::InviteInvalid)),
+        JoinOutcome::InviteExpired => Err(ApiError::Refused(ErrorCode::InviteExpired)),
+        JoinOutcome::InviteUsedUp => Err(ApiError::Refused(ErrorCode::InviteUsedUp)),
+    }
+}
+
+/// Leave a neighbourhood (or withdraw a pending request to join).
+#[utoipa::path(
+    tag = "membership",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id.")),
+    responses(
+        (status = 204, description = "Left."),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such neighbourhood, or not a member of it.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/v1/neighbourhoods/{id}/membership")]
+pub async fn leave_neighbourhood(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: NeighbourhoodPath,
+) -> Result<HttpResponse, ApiError> {
+    let id = NeighbourhoodId(id.into_inner());
+    state
+        .db(move |conn| {
+            load(conn, id)?;
+            if repo::leave(conn, id, caller.user_id)? {
+                Ok(())
+            } else {
+                Err(ApiError::NotFound)
+            }
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The members of a neighbourhood, in order of joining (members and administrators).
+///
+/// Members see display names, roles and streets (never email, phone or house number).
+/// Moderators and administrators may also list `pending` and `rejected` members.
+#[utoipa::path(
+    tag = "membership",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id."), ListMembersParams),
+    responses(
+        (status = 200, description = "One page of members.", body = MemberList),
+        (status = 400, description = "`invalid_query`.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an active member (or, for other \
+          statuses, not a moderator).", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/v1/neighbourhoods/{id}/members")]
+pub async fn list_members(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: NeighbourhoodPath,
+    params: web::Query<ListMembersParams>,
+) -> Result<web::Json<MemberList>, ApiError> {
+    let id = NeighbourhoodId(id.into_inner());
+    let params = params.into_inner();
+    let status: MembershipStatus = params.status.map_or(MembershipStatus::Active, Into::into);
+    let limit = limit(params.limit)?;
+    let after: Option<(chrono::DateTime<chrono::Utc>, String)> =
+        decode_cursor(params.cursor.as_deref())?;
+    let (members, next) = state
+        .db(move |conn| {
+            let neighbourhood = load(conn, id)?;
+            let actor = repo::actor(conn, caller.user_id, &neighbourhood)?;
+            let needed = if status == MembershipStatus::Active {
+                Action::ListMembers
+            } else {
+                Action::ListAllMembers
+            };
+            if !actor.may(needed) {
+                return Err(ApiError::Refused(ErrorCode::Forbidden));
+            }
+            let after = after.map(|(joined_at, id)| MemberCursor { joined_at, id });
+            Ok(repo::list_members(conn, id, status, after.as_ref(), limit)?)
+        })
+        .await?;
+    Ok(web::Json(MemberList {
+        items: members
+            .into_iter()
+            .map(|member| MemberDto {
+                user_id: member.user_id.0,
+                display_name: member.display_name,
+                street: member.street,
+                role: member.role.into(),
+                status: member.status.into(),
+                joined_at: member.joined_at,
+            })
+            .collect(),
+        next_cursor: next.map(|cursor| encode_cursor(&(cursor.joined_at, cursor.id))),
+    }))
+}
+
+/// Approve or reject a member, or change their role (moderators of the neighbourhood and
+/// administrators). The last active moderator cannot be demoted.
+#[utoipa::path(
+    tag = "membership",
+    security(("bearer" = [])),
+    params(
+        ("id" = uuid::Uuid, Path, description = "The neighbourhood's id."),
+        ("user_id" = uuid::Uuid, Path, description = "The member's user id."),
+    ),
+    request_body = UpdateMemberRequest,
+    responses(
+        (status = 200, description = "The membership after the change.", body = MembershipDto),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not a moderator here.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such neighbourhood, or no such member.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "`illegal_transition` (e.g. back to `pending`), \
+          `member_not_active` (a role for a pending member) or `last_moderator`.", body = Problem,
+          content_type = "application/problem+json"),
+    ),
+)]
+#[put("/v1/neighbourhoods/{id}/members/{user_id}")]
+pub async fn update_member(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<(uuid::Uuid, uuid::Uuid)>,
+    body: Json<UpdateMemberRequest>,
+) -> Result<web::Json<MembershipDto>, ApiError> {
+    let (id, member) = path.into_inner();
+    let (id, member) = (NeighbourhoodId(id), UserId(member));
+    let body = body.0;
+    let change = state
+        .db(move |conn| {
+            let neighbourhood = load(conn, id)?;
+            if !repo::actor(conn, caller.user_id, &neighbourhood)?.may(Action::ManageMembers) {
+                return Err(ApiError::Refused(ErrorCode::Forbidden));
+            }
+            Ok(repo::change_member(
+                conn,
+                id,
+                member,
+                body.role.map(Into::into),
+                body.status.map(Into::into),
+                time::now(),
+            )?)
+        })
+        .await?;
+    match change {
+        MemberChange::Changed(membership) => Ok(web::Json(MembershipDto::from(&membership))),
+        MemberChange::NotAMember => Err(ApiError::NotFound),
+        MemberChange::Illegal(_) => Err(ApiError::Refused(ErrorCode::IllegalTransition)),
+        MemberChange::NotActive => Err(ApiError::Refused(ErrorCode::MemberNotActive)),
+        MemberChange::LastModerator => Err(ApiError::Refused(ErrorCode::LastModerator)),
+    }
+}
+
+/// Create an invite code for the neighbourhood (mediators, moderators, administrators).
+#[utoipa::path(
+    tag = "membership",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id.")),
+    request_body = CreateInviteRequest,
+    responses(
+        (status = 201, description = "The invite; hand its code to new residents.", body = InviteDto),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not a mediator or moderator here.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
+)]
+#[post("/v1/neighbourhoods/{id}/invites")]
+pub async fn create_invite(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: NeighbourhoodPath,
+    body: Json<CreateInviteRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = NeighbourhoodId(id.into_inner());
+    let terms = InviteTerms::parse(body.0.max_uses, body.0.valid_days)
+        .map_err(|(field, error)| ApiError::validation(field, error.into()))?;
+    let mut random = [0u8; INVITE_CODE_LEN];
+    getrandom::fill(&mut random).map_err(|error| ApiError::internal(error.to_string()))?;
+    let code = invite_code(&random);
+    let invite = state
+        .db(move |conn| {
+            let neighbourhood = load(conn, id)?;
+            if !repo::actor(conn, caller.user_id, &neighbourhood)?.may(Action::CreateInvite) {
+                return Err(ApiError::Refused(ErrorCode::Forbidden));
+            }
+            Ok(repo::create_invite(
+                conn,
+                id,
+                &code,
+                terms,
+                caller.user_id,
+                time::now(),
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(InviteDto {
+        id: invite.id,
+        neighbourhood_id: invite.neighbourhood_id.0,
+        code: invite.code,
+        max_uses: invite.max_uses,
+        uses: invite.uses,
+        expires_at: invite.expires_at,
+        created_at: invite.created_at,
+    }))
+}
+
+/// The signed-in user's memberships, active, pending and rejected.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every membership, by neighbourhood name.", body = MyMembershipList),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/v1/me/memberships")]
+pub async fn my_memberships(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+) -> Result<web::Json<MyMembershipList>, ApiError> {
+    let rows = state
+        .db(move |conn| Ok(repo::memberships_of(conn, caller.user_id)?))
+        .await?;
+    Ok(web::Json(MyMembershipList {
+        items: rows
+            .into_iter()
+            .map(|(membership, code, name, municipality_name)| MyMembership {
+                neighbourhood: MyMembershipNeighbourhood {
+                    id: membership.neighbourhood_id.0,
+                    code,
+                    name,
+                    municipality_name,
+                },
+                role: membership.role.into(),
+                status: membership.status.into(),
+                joined_at: membership.joined_at,
+            })
+            .collect(),
+    }))
+}
+
+/// Make a user a professional (wijkteam) for a municipality (administrators). Professionals
+/// see what later capabilities give them for every neighbourhood of that municipality.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    request_body = GrantProfessionalRequest,
+    responses(
+        (status = 201, description = "Granted.", body = ProfessionalGrantDto),
+        (status = 200, description = "Already granted: unchanged.", body = ProfessionalGrantDto),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not a platform administrator.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: unknown user or bad code.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
+)]
+#[post("/v1/admin/professionals")]
+pub async fn grant_professional(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    body: Json<GrantProfessionalRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let mut errors = FieldErrors::default();
+    let Some(municipality) = errors.check(
+        "municipality_code",
+        MunicipalityCode::parse(&body.municipality_code),
+    ) else {
+        return Err(errors.into());
+    };
+    let user = UserId(body.user_id);
+    let code = municipality.as_str().to_owned();
+    let created = state
+        .db(move |conn| {
+            require_admin(conn, caller.user_id)?;
+            if accounts::find_user(conn, user)?.is_none() {
+                return Err(ApiError::validation(
+                    "user_id",
+                    FieldIssue::InvalidValue("no such user".into()),
+                ));
+            }
+            Ok(repo::grant_professional(
+                conn,
+                user,
+                &municipality,
+                time::now(),
+            )?)
+        })
+        .await?;
+    let grant = ProfessionalGrantDto {
+        user_id: user.0,
+        municipality_code: code,
+    };
+    Ok(if created {
+        HttpResponse::Created().json(grant)
+    } else {
+        HttpResponse::Ok().json(grant)
+    })
+}
+
+/// Withdraw a professional grant (administrators).
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(
+        ("user_id" = uuid::Uuid, Path, description = "The professional's user id."),
+        ("municipality_code" = String, Path, description = "`GM` and four digits."),
+    ),
+    responses(
+        (status = 204, description = "Withdrawn."),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not a platform administrator.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such grant.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/v1/admin/professionals/{user_id}/{municipality_code}")]
+pub async fn revoke_professional(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    path: web::Path<(uuid::Uuid, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (user, code) = path.into_inner();
+    let municipality = MunicipalityCode::parse(&code).map_err(|_| ApiError::NotFound)?;
+    state
+        .db(move |conn| {
+            require_admin(conn, caller.user_id)?;
+            if repo::revoke_professional(conn, UserId(user), &municipality)? {
+                Ok(())
+            } else {
+                Err(ApiError::NotFound)
+            }
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,367 @@
+//! Neighbourhoods: finding them, their public page, and administering them.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use buurt_domain::accounts::UserId;
+use buurt_domain::membership::{Action, Actor};
+use buurt_domain::neighbourhoods::{
+    MunicipalityCode, Neighbourhood, NeighbourhoodDraft, NeighbourhoodId, PostcodeArea, search_key,
+};
+use buurt_openapi::neighbourhoods::{
+    CreateNeighbourhoodRequest, GeoPointDto, ImportReportDto, ListNeighbourhoodsParams,
+    MediationCount, MunicipalityDto, NeighbourhoodDto, NeighbourhoodList, NeighbourhoodSummaryDto,
+    PublicPage, UpdateNeighbourhoodRequest,
+};
+use buurt_openapi::problem::Problem;
+use buurt_persistence::neighbourhoods::{
+    self as repo, NeighbourhoodCursor, NeighbourhoodQuery, NeighbourhoodWriteError,
+};
+use buurt_persistence::{DbConnection, memberships, time};
+
+use crate::auth::Authenticated;
+use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
+use crate::etag::json_with_etag;
+use crate::extract::{Csv, Json};
+use crate::neighbourhood_input::{
+    DraftFields, parse_csv, unknown_adjacent_problem, validate_draft,
+};
+use crate::paging::{decode_cursor, encode_cursor, limit};
+use crate::state::AppState;
+
+/// Loads a neighbourhood or answers 404.
+pub fn load(conn: &mut DbConnection, id: NeighbourhoodId) -> Result<Neighbourhood, ApiError> {
+    repo::find_neighbourhood(conn, id)?.ok_or(ApiError::NotFound)
+}
+
+/// 403 unless a platform administrator is asking.
+pub fn require_admin(conn: &mut DbConnection, user: UserId) -> Result<(), ApiError> {
+    let actor = Actor {
+        platform_admin: memberships::is_platform_admin(conn, user)?,
+        membership: None,
+        professional: false,
+    };
+    if actor.may(Action::AdministerNeighbourhoods) {
+        Ok(())
+    } else {
+        Err(ApiError::Refused(ErrorCode::Forbidden))
+    }
+}
+
+fn write_error(error: NeighbourhoodWriteError) -> ApiError {
+    match error {
+        NeighbourhoodWriteError::CodeTaken => ApiError::RefusedFields(
+            ErrorCode::NeighbourhoodCodeTaken,
+            vec![FieldProblem::new("code", FieldIssue::Taken)],
+        ),
+        NeighbourhoodWriteError::UnknownAdjacent(codes) => ApiError::validation(
+            "adjacent",
+            FieldIssue::InvalidValue(format!("no neighbourhood has code {}", codes.join(", "))),
+        ),
+        NeighbourhoodWriteError::Persistence(error) => error.into(),
+    }
+}
+
+/// Find neighbourhoods by name, municipality or postcode, ordered by name. No sign-in needed.
+#[utoipa::path(
+    tag = "neighbourhoods",
+    params(ListNeighbourhoodsParams),
+    responses(
+        (status = 200, description = "One page, ordered by name.", body = NeighbourhoodList),
+        (status = 400, description = "`invalid_query`: see `errors`.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
+)]
+#[get("/v1/neighbourhoods")]
+pub async fn list_neighbourhoods(
+    state: web::Data<AppState>,
+    params: web::Query<ListNeighbourhoodsParams>,
+) -> Result<web::Json<NeighbourhoodList>, ApiError> {
+    let params = params.into_inner();
+    let mut errors = FieldErrors::default();
+    let municipality = errors.check_optional(
+        "municipality",
+        params.municipality.as_deref(),
+        MunicipalityCode::parse,
+    );
+    let postcode =
+        errors.check_optional("postcode", params.postcode.as_deref(), PostcodeArea::parse);
+    let (Some(municipality), Some(postcode)) = (municipality, postcode) else {
+        return Err(errors.into_query_error());
+    };
+    let after: Option<(String, String)> = decode_cursor(params.cursor.as_deref())?;
+    let query = NeighbourhoodQuery {
+        name_prefix: params
+            .q
+            .as_deref()
+            .map(search_key)
+            .filter(|prefix| !prefix.is_empty()),
+        municipality,
+        postcode,
+        after: after.map(|(search_name, id)| NeighbourhoodCursor { search_name, id }),
+        limit: limit(params.limit)?,
+    };
+    let (items, next) = state
+        .db(move |conn| Ok(repo::list_neighbourhoods(conn, &query)?))
+        .await?;
+    Ok(web::Json(NeighbourhoodList {
+        items: items
+            .into_iter()
+            .map(|summary| NeighbourhoodSummaryDto {
+                id: summary.id.0,
+                code: summary.code.as_str().to_owned(),
+                name: summary.name.as_str().to_owned(),
+                municipality: MunicipalityDto {
+                    code: summary.municipality_code.as_str().to_owned(),
+                    name: summary.municipality_name.as_str().to_owned(),
+                },
+                centre: GeoPointDto::from(summary.centre),
+            })
+            .collect(),
+        next_cursor: next.map(|cursor| encode_cursor(&(cursor.search_name, cursor.id))),
+    }))
+}
+
+/// Create a neighbourhood (platform administrators).
+#[utoipa::path(
+    tag = "neighbourhoods",
+    security(("bearer" = [])),
+    request_body = CreateNeighbourhoodRequest,
+    responses(
+        (status = 201, description = "Created.", body = NeighbourhoodDto,
+         headers(("location" = String, description = "`/v1/neighbourhoods/{id}`"))),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not a platform administrator.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "`neighbourhood_code_taken`.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: see `errors` (also for neighbours \
+          that do not exist).", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/v1/neighbourhoods")]
+pub async fn create_neighbourhood(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    body: Json<CreateNeighbourhoodRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let mut errors = FieldErrors::default();
+    let fields = DraftFields {
+        code: &body.code,
+        name: &body.name,
+        municipality_code: &body.municipality_code,
+        municipality_name: &body.municipality_name,
+        lat: Ok(body.lat),
+        lng: Ok(body.lng),
+        postcodes: body.postcodes.iter().map(|p| p.0.as_str()).collect(),
+        adjacent: body.adjacent.iter().map(|c| c.0.as_str()).collect(),
+    };
+    let Some(draft) = validate_draft(fields, "", &mut errors) else {
+        return Err(errors.into());
+    };
+    let neighbourhood = state
+        .db(move |conn| {
+            require_admin(conn, caller.user_id)?;
+            repo::create_neighbourhood(conn, &draft, time::now()).map_err(write_error)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/v1/neighbourhoods/{}", neighbourhood.id),
+        ))
+        .json(NeighbourhoodDto::new(&neighbourhood, 0)))
+}
+
+/// A neighbourhood, with its postcodes and neighbours. No sign-in needed.
+#[utoipa::path(
+    tag = "neighbourhoods",
+    params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id.")),
+    responses(
+        (status = 200, description = "The neighbourhood.", body = NeighbourhoodDto,
+         headers(("etag" = String, description = "For `If-None-Match`."))),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
+        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/v1/neighbourhoods/{id}")]
+pub async fn get_neighbourhood(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = NeighbourhoodId(id.into_inner());
+    let body = state
+        .db(move |conn| {
+            let neighbourhood = load(conn, id)?;
+            let members = memberships::count_active_members(conn, id)?;
+            Ok(NeighbourhoodDto::new(&neighbourhood, members))
+        })
+        .await?;
+    json_with_etag(&req, &body)
+}
+
+/// Change a neighbourhood (platform administrators). Absent fields stay as they are.
+#[utoipa::path(
+    tag = "neighbourhoods",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id.")),
+    request_body = UpdateNeighbourhoodRequest,
+    responses(
+        (status = 200, description = "The neighbourhood after the change.", body = NeighbourhoodDto),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not a platform administrator.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
+)]
+#[patch("/v1/neighbourhoods/{id}")]
+pub async fn update_neighbourhood(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<uuid::Uuid>,
+    body: Json<UpdateNeighbourhoodRequest>,
+) -> Result<web::Json<NeighbourhoodDto>, ApiError> {
+    let id = NeighbourhoodId(id.into_inner());
+    let body = body.0;
+    let dto = state
+        .db(move |conn| {
+            require_admin(conn, caller.user_id)?;
+            let current = load(conn, id)?.draft;
+            let draft = merged_draft(&current, &body)?;
+            let updated = repo::update_neighbourhood(conn, id, &draft, time::now())
+                .map_err(write_error)?
+                .ok_or(ApiError::NotFound)?;
+            let members = memberships::count_active_members(conn, id)?;
+            Ok(NeighbourhoodDto::new(&updated, members))
+        })
+        .await?;
+    Ok(web::Json(dto))
+}
+
+/// The stored draft with the requested changes, validated as a whole.
+fn merged_draft(
+    current: &NeighbourhoodDraft,
+    body: &UpdateNeighbourhoodRequest,
+) -> Result<NeighbourhoodDraft, ApiError> {
+    let postcodes: Vec<&str> = match &body.postcodes {
+        Some(list) => list.iter().map(|p| p.0.as_str()).collect(),
+        None => current.postcodes.iter().map(|p| p.as_str()).collect(),
+    };
+    let adjacent: Vec<&str> = match &body.adjacent {
+        Some(list) => list.iter().map(|c| c.0.as_str()).collect(),
+        None => current.adjacent.iter().map(|c| c.as_str()).collect(),
+    };
+    let fields = DraftFields {
+        code: current.code.as_str(),
+        name: body.name.as_deref().unwrap_or(current.name.as_str()),
+        municipality_code: body
+            .municipality_code
+            .as_deref()
+            .unwrap_or(current.municipality_code.as_str()),
+        municipality_name: body
+            .municipality_name
+            .as_deref()
+            .unwrap_or(current.municipality_name.as_str()),
+        lat: Ok(body.lat.unwrap_or(current.centre.lat)),
+        lng: Ok(body.lng.unwrap_or(current.centre.lng)),
+        postcodes,
+        adjacent,
+    };
+    let mut errors = FieldErrors::default();
+    validate_draft(fields, "", &mut errors).ok_or_else(|| errors.into())
+}
+
+/// What anyone may see of a neighbourhood, without signing in: its name, how many members it
+/// has, the latest public news, upcoming public activities, open public requests and offers,
+/// and how many requests mediators are handling (a count, never the requests).
+#[utoipa::path(
+    tag = "neighbourhoods",
+    params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id.")),
+    responses(
+        (status = 200, description = "The public page.", body = PublicPage,
+         headers(("etag" = String, description = "For `If-None-Match`."))),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
+        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/v1/neighbourhoods/{id}/page")]
+pub async fn get_public_page(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = NeighbourhoodId(id.into_inner());
+    let page = state
+        .db(move |conn| {
+            let neighbourhood = load(conn, id)?;
+            Ok(PublicPage {
+                neighbourhood: NeighbourhoodSummaryDto::from(&neighbourhood),
+                member_count: memberships::count_active_members(conn, id)?,
+                // Filled by the posts, activities and mediation capabilities.
+                news: Vec::new(),
+                upcoming_activities: Vec::new(),
+                open_requests: Vec::new(),
+                open_offers: Vec::new(),
+                in_mediation: MediationCount { count: 0 },
+            })
+        })
+        .await?;
+    json_with_etag(&req, &page)
+}
+
+/// Import neighbourhoods from CSV (platform administrators).
+///
+/// The header is `code,name,municipality_code,municipality_name,lat,lng,postcodes,adjacent`;
+/// postcodes and adjacent codes are separated by `;`. Rows are matched by code: a known code
+/// is updated, a new one created, so importing the same file twice changes nothing. Every row
+/// is checked first; any problem (reported per line as `lines[N].field`, the header being line
+/// 1) rejects the whole file and imports nothing.
+#[utoipa::path(
+    tag = "neighbourhoods",
+    security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv", description = "At most 16 MiB."),
+    responses(
+        (status = 200, description = "Imported.", body = ImportReportDto),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not a platform administrator.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 415, description = "`unsupported_media_type`: send `text/csv`.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: what is wrong, line by line.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
+)]
+#[post("/v1/admin/neighbourhoods/import")]
+pub async fn import_neighbourhoods(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    body: Csv,
+) -> Result<web::Json<ImportReportDto>, ApiError> {
+    state
+        .db(move |conn| require_admin(conn, caller.user_id))
+        .await?;
+    let drafts = state.compute(move || parse_csv(&body.0)).await??;
+    let report = state.db(move |conn| import(conn, &drafts)).await?;
+    Ok(web::Json(report))
+}
+
+/// Imports parsed drafts: shared by the endpoint and `buurt import-neighbourhoods`.
+pub fn import(
+    conn: &mut DbConnection,
+    drafts: &[(u64, NeighbourhoodDraft)],
+) -> Result<ImportReportDto, ApiError> {
+    let only_drafts: Vec<NeighbourhoodDraft> = drafts.iter().map(|(_, d)| d.clone()).collect();
+    match repo::import_neighbourhoods(conn, &only_drafts, time::now()) {
+        Ok(report) => Ok(ImportReportDto {
+            created: report.created,
+            updated: report.updated,
+        }),
+        Err(NeighbourhoodWriteError::UnknownAdjacent(codes)) => {
+            Err(unknown_adjacent_problem(drafts, &codes))
+        }
+        Err(error) => Err(write_error(error)),
+    }
+}

@@ -1,0 +1,561 @@
+//! Memberships, invites and professional grants.
+
+use buurt_domain::accounts::UserId;
+use buurt_domain::membership::{
+    Actor, IllegalTransition, InviteTerms, Membership, MembershipStatus, Role, status_on_joining,
+};
+use buurt_domain::neighbourhoods::{MunicipalityCode, Neighbourhood, NeighbourhoodId};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::schema::{invites, memberships, professional_grants, users};
+use crate::time::{from_db, to_db};
+use crate::{DbConnection, PersistenceError, write_transaction};
+
+fn corrupt(what: &str, value: &str) -> PersistenceError {
+    PersistenceError::Corrupt(format!("memberships.{what} holds {value:?}"))
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = memberships)]
+struct MembershipRow {
+    neighbourhood_id: String,
+    user_id: String,
+    role: String,
+    status: String,
+    joined_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl TryFrom<MembershipRow> for Membership {
+    type Error = PersistenceError;
+
+    fn try_from(row: MembershipRow) -> Result<Self, PersistenceError> {
+        Ok(Membership {
+            neighbourhood_id: NeighbourhoodId(
+                Uuid::parse_str(&row.neighbourhood_id)
+                    .map_err(|_| corrupt("neighbourhood_id", &row.neighbourhood_id))?,
+            ),
+            user_id: UserId(
+                Uuid::parse_str(&row.user_id).map_err(|_| corrupt("user_id", &row.user_id))?,
+            ),
+            role: Role::parse(&row.role).ok_or_else(|| corrupt("role", &row.role))?,
+            status: MembershipStatus::parse(&row.status)
+                .ok_or_else(|| corrupt("status", &row.status))?,
+            joined_at: from_db(row.joined_at),
+            updated_at: from_db(row.updated_at),
+        })
+    }
+}
+
+pub fn find_membership(
+    conn: &mut DbConnection,
+    neighbourhood: NeighbourhoodId,
+    user: UserId,
+) -> Result<Option<Membership>, PersistenceError> {
+    memberships::table
+        .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
+        .filter(memberships::user_id.eq(user.to_string()))
+        .select(MembershipRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Membership::try_from)
+        .transpose()
+}
+
+/// Everything the policy needs to know about `user` and `neighbourhood`, read now.
+pub fn actor(
+    conn: &mut DbConnection,
+    user: UserId,
+    neighbourhood: &Neighbourhood,
+) -> Result<Actor, PersistenceError> {
+    let platform_admin: bool = users::table
+        .find(user.to_string())
+        .select(users::platform_admin)
+        .first(conn)
+        .optional()?
+        .unwrap_or(false);
+    let membership = find_membership(conn, neighbourhood.id, user)?;
+    let professional = professional_grants::table
+        .filter(professional_grants::user_id.eq(user.to_string()))
+        .filter(
+            professional_grants::municipality_code
+                .eq(neighbourhood.draft.municipality_code.as_str()),
+        )
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    Ok(Actor {
+        platform_admin,
+        membership: membership.map(|m| (m.role, m.status)),
+        professional,
+    })
+}
+
+pub fn is_platform_admin(conn: &mut DbConnection, user: UserId) -> Result<bool, PersistenceError> {
+    Ok(users::table
+        .find(user.to_string())
+        .select(users::platform_admin)
+        .first(conn)
+        .optional()?
+        .unwrap_or(false))
+}
+
+/// How a join request ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinOutcome {
+    /// A new membership, or a pending or rejected one let in by an invite.
+    Joined(Membership),
+    /// Already active or pending: nothing changed.
+    Unchanged(Membership),
+    /// Rejected before, and no invite this time.
+    Rejected,
+    InviteInvalid,
+    InviteExpired,
+    InviteUsedUp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum InviteCheck {
+    Redeemed,
+    Invalid,
+    Expired,
+    UsedUp,
+}
+
+/// Takes one use of the invite, atomically: of concurrent uses of the last one, exactly one
+/// gets it (the conditional update decides, and the CHECK on `uses` backs it up).
+fn redeem_invite(
+    conn: &mut DbConnection,
+    neighbourhood: NeighbourhoodId,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<InviteCheck, PersistenceError> {
+    let redeemed = diesel::update(
+        invites::table
+            .filter(invites::code.eq(code))
+            .filter(invites::neighbourhood_id.eq(neighbourhood.to_string()))
+            .filter(invites::uses.lt(invites::max_uses))
+            .filter(invites::expires_at.gt(to_db(now))),
+    )
+    .set(invites::uses.eq(invites::uses + 1))
+    .execute(conn)?;
+    if redeemed == 1 {
+        return Ok(InviteCheck::Redeemed);
+    }
+    let found: Option<(NaiveDateTime, i32, i32)> = invites::table
+        .filter(invites::code.eq(code))
+        .filter(invites::neighbourhood_id.eq(neighbourhood.to_string()))
+        .select((invites::expires_at, invites::uses, invites::max_uses))
+        .first(conn)
+        .optional()?;
+    Ok(match found {
+        None => InviteCheck::Invalid,
+        Some((expires_at, _, _)) if from_db(expires_at) <= now => InviteCheck::Expired,
+        Some(_) => InviteCheck::UsedUp,
+    })
+}
+
+/// Serialises writers of one neighbourhood's memberships on PostgreSQL (SQLite's write
+/// transactions are serial already).
+fn lock_neighbourhood(
+    conn: &mut DbConnection,
+    neighbourhood: NeighbourhoodId,
+) -> Result<(), PersistenceError> {
+    if let DbConnection::Postgresql(_) = conn {
+        // The id is a UUID we formatted ourselves: safe to put in the statement.
+        conn.batch_execute(&format!(
+            "SELECT 1 FROM neighbourhoods WHERE id = '{neighbourhood}' FOR UPDATE"
+        ))?;
+    }
+    Ok(())
+}
+
+/// A resident asks to join. An invite code, or a postcode inside the neighbourhood, lets them
+/// in at once; otherwise the membership waits for a moderator.
+pub fn join(
+    conn: &mut DbConnection,
+    neighbourhood: &Neighbourhood,
+    user: UserId,
+    postcode: Option<&buurt_domain::accounts::Postcode>,
+    invite_code: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<JoinOutcome, PersistenceError> {
+    write_transaction(conn, |conn| {
+        lock_neighbourhood(conn, neighbourhood.id)?;
+        let existing = find_membership(conn, neighbourhood.id, user)?;
+        match (&existing, invite_code) {
+            (Some(m), _) if m.status == MembershipStatus::Active => {
+                return Ok(JoinOutcome::Unchanged(m.clone()));
+            }
+            (Some(m), None) if m.status == MembershipStatus::Pending => {
+                return Ok(JoinOutcome::Unchanged(m.clone()));
+            }
+            (Some(_), None) => return Ok(JoinOutcome::Rejected),
+            _ => {}
+        }
+        let invited = match invite_code {
+            None => false,
+            Some(code) => match redeem_invite(conn, neighbourhood.id, code, now)? {
+                InviteCheck::Redeemed => true,
+                InviteCheck::Invalid => return Ok(JoinOutcome::InviteInvalid),
+                InviteCheck::Expired => return Ok(JoinOutcome::InviteExpired),
+                InviteCheck::UsedUp => return Ok(JoinOutcome::InviteUsedUp),
+            },
+        };
+        let status = status_on_joining(postcode, &neighbourhood.draft.postcodes, invited);
+        match existing {
+            Some(mut membership) => {
+                diesel::update(
+                    memberships::table
+                        .filter(memberships::neighbourhood_id.eq(neighbourhood.id.to_string()))
+                        .filter(memberships::user_id.eq(user.to_string())),
+                )
+                .set((
+                    memberships::status.eq(status.as_str()),
+                    memberships::updated_at.eq(to_db(now)),
+                ))
+                .execute(conn)?;
+                membership.status = status;
+                membership.updated_at = now;
+                Ok(JoinOutcome::Joined(membership))
+            }
+            None => {
+                let membership = Membership {
+                    neighbourhood_id: neighbourhood.id,
+                    user_id: user,
+                    role: Role::Resident,
+                    status,
+                    joined_at: now,
+                    updated_at: now,
+                };
+                diesel::insert_into(memberships::table)
+                    .values((
+                        memberships::id.eq(Uuid::new_v4().to_string()),
+                        memberships::neighbourhood_id.eq(neighbourhood.id.to_string()),
+                        memberships::user_id.eq(user.to_string()),
+                        memberships::role.eq(membership.role.as_str()),
+                        memberships::status.eq(status.as_str()),
+                        memberships::joined_at.eq(to_db(now)),
+                        memberships::updated_at.eq(to_db(now)),
+                    ))
+                    .execute(conn)?;
+                Ok(JoinOutcome::Joined(membership))
+            }
+        }
+    })
+}
+
+/// Ends a membership. Returns whether there was one.
+pub fn leave(
+    conn: &mut DbConnection,
+    neighbourhood: NeighbourhoodId,
+    user: UserId,
+) -> Result<bool, PersistenceError> {
+    let deleted = diesel::delete(
+        memberships::table
+            .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
+            .filter(memberships::user_id.eq(user.to_string())),
+    )
+    .execute(conn)?;
+    Ok(deleted > 0)
+}
+
+/// A member as others see them: never email, phone or house number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberView {
+    pub user_id: UserId,
+    pub display_name: String,
+    pub street: Option<String>,
+    pub role: Role,
+    pub status: MembershipStatus,
+    pub joined_at: DateTime<Utc>,
+}
+
+/// Where a page of members starts: after this joining time and membership id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberCursor {
+    pub joined_at: DateTime<Utc>,
+    pub id: String,
+}
+
+/// One page of members with `status`, in order of joining, and the next page's cursor.
+pub fn list_members(
+    conn: &mut DbConnection,
+    neighbourhood: NeighbourhoodId,
+    status: MembershipStatus,
+    after: Option<&MemberCursor>,
+    limit: usize,
+) -> Result<(Vec<MemberView>, Option<MemberCursor>), PersistenceError> {
+    let mut query = memberships::table
+        .inner_join(users::table)
+        .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
+        .filter(memberships::status.eq(status.as_str()))
+        .order((memberships::joined_at, memberships::id))
+        .limit(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+        .select((
+            memberships::id,
+            users::id,
+            users::display_name,
+            users::street,
+            memberships::role,
+            memberships::status,
+            memberships::joined_at,
+        ))
+        .into_boxed::<crate::connection::MultiBackend>();
+    if let Some(after) = after {
+        let at = to_db(after.joined_at);
+        query = query.filter(
+            memberships::joined_at.gt(at).or(memberships::joined_at
+                .eq(at)
+                .and(memberships::id.gt(after.id.clone()))),
+        );
+    }
+    type Row = (
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        NaiveDateTime,
+    );
+    let mut rows: Vec<Row> = query.load(conn)?;
+    let next = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|row| MemberCursor {
+            joined_at: from_db(row.6),
+            id: row.0.clone(),
+        })
+    } else {
+        None
+    };
+    let members = rows
+        .into_iter()
+        .map(
+            |(_, user_id, display_name, street, role, status, joined_at)| {
+                Ok(MemberView {
+                    user_id: UserId(
+                        Uuid::parse_str(&user_id).map_err(|_| corrupt("user_id", &user_id))?,
+                    ),
+                    display_name,
+                    street,
+                    role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
+                    status: MembershipStatus::parse(&status)
+                        .ok_or_else(|| corrupt("status", &status))?,
+                    joined_at: from_db(joined_at),
+                })
+            },
+        )
+        .collect::<Result<_, PersistenceError>>()?;
+    Ok((members, next))
+}
+
+pub fn count_active_members(
+    conn: &mut DbConnection,
+    neighbourhood: NeighbourhoodId,
+) -> Result<i64, PersistenceError> {
+    Ok(memberships::table
+        .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .count()
+        .get_result(conn)?)
+}
+
+/// How a moderator's change to a membership ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberChange {
+    Changed(Membership),
+    NotAMember,
+    Illegal(IllegalTransition),
+    /// Only active members have a role to change.
+    NotActive,
+    /// The neighbourhood would be left without an active moderator.
+    LastModerator,
+}
+
+/// Approves, rejects, or changes the role of a member, keeping at least one active moderator
+/// wherever there was one.
+pub fn change_member(
+    conn: &mut DbConnection,
+    neighbourhood: NeighbourhoodId,
+    user: UserId,
+    role: Option<Role>,
+    status: Option<MembershipStatus>,
+    now: DateTime<Utc>,
+) -> Result<MemberChange, PersistenceError> {
+    write_transaction(conn, |conn| {
+        lock_neighbourhood(conn, neighbourhood)?;
+        let Some(mut membership) = find_membership(conn, neighbourhood, user)? else {
+            return Ok(MemberChange::NotAMember);
+        };
+        if let Some(to) = status {
+            match membership.status.transition(to) {
+                Ok(status) => membership.status = status,
+                Err(illegal) => return Ok(MemberChange::Illegal(illegal)),
+            }
+        }
+        if let Some(role) = role {
+            if membership.status != MembershipStatus::Active && role != membership.role {
+                return Ok(MemberChange::NotActive);
+            }
+            membership.role = role;
+        }
+        let was_moderator = {
+            let stored = find_membership(conn, neighbourhood, user)?;
+            stored
+                .is_some_and(|m| m.role == Role::Moderator && m.status == MembershipStatus::Active)
+        };
+        let stays_moderator =
+            membership.role == Role::Moderator && membership.status == MembershipStatus::Active;
+        if was_moderator && !stays_moderator {
+            let other_moderators: i64 = memberships::table
+                .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
+                .filter(memberships::role.eq(Role::Moderator.as_str()))
+                .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+                .filter(memberships::user_id.ne(user.to_string()))
+                .count()
+                .get_result(conn)?;
+            if other_moderators == 0 {
+                return Ok(MemberChange::LastModerator);
+            }
+        }
+        membership.updated_at = now;
+        diesel::update(
+            memberships::table
+                .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
+                .filter(memberships::user_id.eq(user.to_string())),
+        )
+        .set((
+            memberships::role.eq(membership.role.as_str()),
+            memberships::status.eq(membership.status.as_str()),
+            memberships::updated_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+        Ok(MemberChange::Changed(membership))
+    })
+}
+
+/// An invite as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invite {
+    pub id: Uuid,
+    pub neighbourhood_id: NeighbourhoodId,
+    pub code: String,
+    pub max_uses: u32,
+    pub uses: u32,
+    pub expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Stores a new invite with `code` (random, made by the caller).
+pub fn create_invite(
+    conn: &mut DbConnection,
+    neighbourhood: NeighbourhoodId,
+    code: &str,
+    terms: InviteTerms,
+    created_by: UserId,
+    now: DateTime<Utc>,
+) -> Result<Invite, PersistenceError> {
+    let invite = Invite {
+        id: Uuid::new_v4(),
+        neighbourhood_id: neighbourhood,
+        code: code.to_owned(),
+        max_uses: terms.max_uses,
+        uses: 0,
+        expires_at: now + terms.valid_for,
+        created_at: now,
+    };
+    diesel::insert_into(invites::table)
+        .values((
+            invites::id.eq(invite.id.to_string()),
+            invites::neighbourhood_id.eq(neighbourhood.to_string()),
+            invites::code.eq(code),
+            invites::max_uses.eq(i32::try_from(terms.max_uses).unwrap_or(i32::MAX)),
+            invites::uses.eq(0),
+            invites::expires_at.eq(to_db(invite.expires_at)),
+            invites::created_by.eq(created_by.to_string()),
+            invites::created_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(invite)
+}
+
+/// The user's memberships, with the neighbourhoods' ids, names and municipalities.
+pub fn memberships_of(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<(Membership, String, String, String)>, PersistenceError> {
+    use crate::schema::neighbourhoods;
+    let rows: Vec<(MembershipRow, String, String, String)> = memberships::table
+        .inner_join(neighbourhoods::table)
+        .filter(memberships::user_id.eq(user.to_string()))
+        .order((neighbourhoods::search_name, neighbourhoods::id))
+        .select((
+            MembershipRow::as_select(),
+            neighbourhoods::code,
+            neighbourhoods::name,
+            neighbourhoods::municipality_name,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(row, code, name, municipality)| {
+            Ok((Membership::try_from(row)?, code, name, municipality))
+        })
+        .collect()
+}
+
+/// Makes `user` a professional for `municipality`. Returns false when they were one already.
+pub fn grant_professional(
+    conn: &mut DbConnection,
+    user: UserId,
+    municipality: &MunicipalityCode,
+    now: DateTime<Utc>,
+) -> Result<bool, PersistenceError> {
+    let inserted = diesel::insert_into(professional_grants::table)
+        .values((
+            professional_grants::user_id.eq(user.to_string()),
+            professional_grants::municipality_code.eq(municipality.as_str()),
+            professional_grants::granted_at.eq(to_db(now)),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}
+
+pub fn revoke_professional(
+    conn: &mut DbConnection,
+    user: UserId,
+    municipality: &MunicipalityCode,
+) -> Result<bool, PersistenceError> {
+    let deleted = diesel::delete(
+        professional_grants::table
+            .filter(professional_grants::user_id.eq(user.to_string()))
+            .filter(professional_grants::municipality_code.eq(municipality.as_str())),
+    )
+    .execute(conn)?;
+    Ok(deleted > 0)
+}
+
+pub fn professional_municipalities(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<MunicipalityCode>, PersistenceError> {
+    let codes: Vec<String> = professional_grants::table
+        .filter(professional_grants::user_id.eq(user.to_string()))
+        .order(professional_grants::municipality_code)
+        .select(professional_grants::municipality_code)
+        .load(conn)?;
+    codes
+        .iter()
+        .map(|code| MunicipalityCode::parse(code).map_err(|_| corrupt("municipality_code", code)))
+        .collect()
+}
