@@ -391,6 +391,8 @@ pub fn change_member(
         let Some(mut membership) = find_membership(conn, neighbourhood, user)? else {
             return Ok(MemberChange::NotAMember);
         };
+        let was_moderator =
+            membership.role == Role::Moderator && membership.status == MembershipStatus::Active;
         if let Some(to) = status {
             match membership.status.transition(to) {
                 Ok(status) => membership.status = status,
@@ -403,11 +405,6 @@ pub fn change_member(
             }
             membership.role = role;
         }
-        let was_moderator = {
-            let stored = find_membership(conn, neighbourhood, user)?;
-            stored
-                .is_some_and(|m| m.role == Role::Moderator && m.status == MembershipStatus::Active)
-        };
         let stays_moderator =
             membership.role == Role::Moderator && membership.status == MembershipStatus::Active;
         if was_moderator && !stays_moderator {

@@ -5,5 +5,7 @@ mod auth;
 mod errors;
 mod health;
 mod me;
+mod membership;
+mod neighbourhoods;
 mod openapi;
 mod startup;

@@ -400,3 +400,119 @@ impl TestApp {
             .await
     }
 }
+
+/// The CSV header of neighbourhood imports.
+pub const NEIGHBOURHOOD_CSV_HEADER: &str =
+    "code,name,municipality_code,municipality_name,lat,lng,postcodes,adjacent\n";
+
+impl TestApp {
+    /// A platform administrator, created the way an operator would (`buurt create-admin`).
+    pub async fn admin(&self) -> Session {
+        let mut config = Config::with_database_url(self.database.url());
+        config.jwt_secret = Some(TEST_JWT_SECRET.into());
+        buurt_api::commands::create_admin(&config, "admin@example.nl", TEST_PASSWORD, "Beheer")
+            .expect("create the administrator");
+        let response = self.login("admin@example.nl", TEST_PASSWORD).await;
+        assert_eq!(response.status, 200, "{}", response.text());
+        Session::from_tokens(&response.json())
+    }
+
+    /// Creates a neighbourhood in municipality `GM0001` covering `postcodes`; returns its id.
+    pub async fn create_neighbourhood(
+        &self,
+        admin: &Session,
+        code: &str,
+        name: &str,
+        postcodes: &[&str],
+    ) -> String {
+        self.create_neighbourhood_in(admin, code, name, "GM0001", postcodes)
+            .await
+    }
+
+    pub async fn create_neighbourhood_in(
+        &self,
+        admin: &Session,
+        code: &str,
+        name: &str,
+        municipality: &str,
+        postcodes: &[&str],
+    ) -> String {
+        let response = self
+            .request(Method::POST, "/v1/neighbourhoods")
+            .bearer(&admin.access_token)
+            .json(&serde_json::json!({
+                "code": code, "name": name, "municipality_code": municipality,
+                "municipality_name": "Gemeente", "lat": 52.0, "lng": 5.0,
+                "postcodes": postcodes,
+            }))
+            .await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        response.json()["id"].as_str().unwrap().to_owned()
+    }
+
+    /// A POST with the session's access token.
+    pub async fn post_as(&self, session: &Session, path: &str, body: &Value) -> TestResponse {
+        self.request(Method::POST, path)
+            .bearer(&session.access_token)
+            .json(body)
+            .await
+    }
+
+    pub async fn put_as(&self, session: &Session, path: &str, body: &Value) -> TestResponse {
+        self.request(Method::PUT, path)
+            .bearer(&session.access_token)
+            .json(body)
+            .await
+    }
+
+    /// Registers a user and makes them an active member with `role`, via an invite and the
+    /// administrator.
+    pub async fn member(
+        &self,
+        admin: &Session,
+        neighbourhood: &str,
+        email: &str,
+        role: &str,
+    ) -> Session {
+        let session = self.register(email).await;
+        let invite = self
+            .post_as(
+                admin,
+                &format!("/v1/neighbourhoods/{neighbourhood}/invites"),
+                &serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(invite.status, 201, "{}", invite.text());
+        let code = invite.json()["code"].as_str().unwrap().to_owned();
+        let joined = self
+            .post_as(
+                &session,
+                &format!("/v1/neighbourhoods/{neighbourhood}/join"),
+                &serde_json::json!({"invite_code": code}),
+            )
+            .await;
+        assert_eq!(joined.status, 201, "{}", joined.text());
+        if role != "resident" {
+            let changed = self
+                .put_as(
+                    admin,
+                    &format!(
+                        "/v1/neighbourhoods/{neighbourhood}/members/{}",
+                        session.user_id
+                    ),
+                    &serde_json::json!({"role": role}),
+                )
+                .await;
+            assert_eq!(changed.status, 200, "{}", changed.text());
+        }
+        session
+    }
+
+    /// Runs SQL on the test's database behind the app's back.
+    pub fn sql(&self, statement: &str) {
+        self.database
+            .connect()
+            .batch_execute(statement)
+            .unwrap_or_else(|error| panic!("{statement}: {error}"));
+    }
+}
