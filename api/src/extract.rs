@@ -126,6 +126,8 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             FieldIssue::InvalidType("expected a JSON object".into()),
         ));
     }
+    let mut value = value;
+    integral_floats_to_integers(&mut value);
     let mut nul_fields = Vec::new();
     find_nul_strings(&value, String::new(), &mut nul_fields);
     if !nul_fields.is_empty() {
@@ -140,6 +142,23 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         let path = error.path().to_string();
         ApiError::Validation(vec![field_problem(&path, &error.into_inner().to_string())])
     })
+}
+
+/// JSON Schema counts `7.0` as an integer; serde's integer types do not. Whole numbers
+/// written as floats become integers before deserialising.
+fn integral_floats_to_integers(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(number) if number.is_f64() => {
+            let float = number.as_f64().unwrap_or(f64::NAN);
+            // Exactly representable as an integer: within ±2^53 and without a fraction.
+            if float.fract() == 0.0 && float.abs() < 9_007_199_254_740_992.0 {
+                *value = serde_json::Value::from(float as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(integral_floats_to_integers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(integral_floats_to_integers),
+        _ => {}
+    }
 }
 
 fn find_nul_strings(value: &serde_json::Value, path: String, found: &mut Vec<String>) {
@@ -280,6 +299,16 @@ mod tests {
         );
         assert_eq!(problems("5"), [("".into(), "invalid_type")]);
         assert_eq!(problems("[\"a\", 1]"), [("".into(), "invalid_type")]);
+    }
+
+    #[test]
+    fn whole_floats_count_as_integers() {
+        let body: Body = parse_json(br#"{"name":"a","count":7.0}"#).unwrap();
+        assert_eq!(body.count, 7);
+        assert_eq!(
+            problems(r#"{"name":"a","count":7.5}"#),
+            [("count".into(), "invalid_type")]
+        );
     }
 
     #[test]
