@@ -268,6 +268,8 @@ async fn bad_access_tokens_are_refused() {
     wrong_issuer["iss"] = json!("someone-else");
     let mut string_exp = claims(&session.user_id, 60);
     string_exp["exp"] = json!(string_exp["exp"].to_string());
+    let mut future_iat = claims(&session.user_id, 3600);
+    future_iat["iat"] = json!(chrono::Utc::now().timestamp() + 1800);
     let mut no_exp = claims(&session.user_id, 60);
     no_exp.as_object_mut().unwrap().remove("exp");
 

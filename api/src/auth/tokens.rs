@@ -67,6 +67,10 @@ impl TokenKeys {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid,
             })?;
+        // Issued in the future: not by us (our clocks agree to within a minute).
+        if data.claims.iat > Utc::now().timestamp() + 60 {
+            return Err(TokenError::Invalid);
+        }
         uuid::Uuid::parse_str(&data.claims.sub)
             .map(UserId)
             .map_err(|_| TokenError::Invalid)
