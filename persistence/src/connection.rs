@@ -136,7 +136,9 @@ impl ManageConnection for ConnectionManager {
                 Ok(DbConnection::Postgresql(PgConnection::establish(url)?))
             }
             DatabaseUrl::Sqlite { path } => {
-                let mut conn = SqliteConnection::establish(path)?;
+                // `mode=rw`: never create the file here. A database that has gone missing must
+                // fail to open, not come back empty.
+                let mut conn = SqliteConnection::establish(&sqlite_uri(path, "rw"))?;
                 conn.batch_execute(SQLITE_CONNECTION_PRAGMAS)?;
                 Ok(DbConnection::Sqlite(conn))
             }
@@ -144,12 +146,33 @@ impl ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), PersistenceError> {
+        // An open connection keeps working on a deleted or moved file, and whatever it writes
+        // there is lost: such a connection is no longer valid.
+        if let DatabaseUrl::Sqlite { path } = &self.url
+            && !Path::new(path).exists()
+        {
+            return Err(PersistenceError::FileMissing(path.clone()));
+        }
         Ok(conn.batch_execute("SELECT 1")?)
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
         false
     }
+}
+
+/// An SQLite URI for a file path, opened in `mode` (`rw`, or `rwc` to create it).
+fn sqlite_uri(path: &str, mode: &str) -> String {
+    let mut escaped = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            '%' => escaped.push_str("%25"),
+            '?' => escaped.push_str("%3f"),
+            '#' => escaped.push_str("%23"),
+            c => escaped.push(c),
+        }
+    }
+    format!("file:{escaped}?mode={mode}")
 }
 
 /// r2d2 reports connection failures through `log`; send them to `tracing` instead.
@@ -182,7 +205,7 @@ impl Default for PoolOptions {
 pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, PersistenceError> {
     if let DatabaseUrl::Sqlite { path } = url {
         // WAL is a property of the file: set it once, before several connections contend.
-        let mut conn = SqliteConnection::establish(path)?;
+        let mut conn = SqliteConnection::establish(&sqlite_uri(path, "rwc"))?;
         conn.batch_execute("PRAGMA journal_mode = WAL;")?;
     }
     let pool = r2d2::Pool::builder()

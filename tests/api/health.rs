@@ -28,10 +28,21 @@ async fn readiness_follows_the_database_away_and_back() {
     );
     // Liveness does not depend on the database.
     assert_eq!(app.get("/health/live").await.status, 200);
+    // Requests that need the database say so, and ask to be retried.
+    let during = app
+        .post(
+            "/v1/auth/login",
+            &serde_json::json!({"email": "a@example.nl", "password": "whatever"}),
+        )
+        .await;
+    during.assert_problem(503, "database_unavailable");
+    assert_eq!(during.header("retry-after").as_deref(), Some("5"));
 
     app.database.bring_online();
     let response = app
         .wait_for_status("/health/ready", 200, Duration::from_secs(30))
         .await;
     assert_eq!(response.status, 200, "{}", response.text());
+    // And work resumes without a restart.
+    app.register("na-de-storing@example.nl").await;
 }
