@@ -40,6 +40,8 @@ pub enum ErrorCode {
     IllegalTransition,
     MemberNotActive,
     LastModerator,
+    AlreadyReported,
+    PostNotLive,
 }
 
 impl ErrorCode {
@@ -74,6 +76,8 @@ impl ErrorCode {
             Self::IllegalTransition => "illegal_transition",
             Self::MemberNotActive => "member_not_active",
             Self::LastModerator => "last_moderator",
+            Self::AlreadyReported => "already_reported",
+            Self::PostNotLive => "post_not_live",
         }
     }
 
@@ -96,7 +100,9 @@ impl ErrorCode {
             Self::NeighbourhoodCodeTaken
             | Self::IllegalTransition
             | Self::MemberNotActive
-            | Self::LastModerator => StatusCode::CONFLICT,
+            | Self::LastModerator
+            | Self::AlreadyReported
+            | Self::PostNotLive => StatusCode::CONFLICT,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EmailTaken => StatusCode::CONFLICT,
@@ -178,6 +184,14 @@ impl ErrorCode {
                 "The neighbourhood would be left without a moderator. Appoint another one first.",
                 "De buurt zou zonder moderator komen te zitten. Benoem eerst een ander.",
             ),
+            Self::AlreadyReported => Text::new(
+                "You reported this post before; the moderators have it.",
+                "U hebt dit bericht al gemeld; de moderatoren kijken ernaar.",
+            ),
+            Self::PostNotLive => Text::new(
+                "This post is closed, fulfilled or expired, so it can no longer be changed.",
+                "Dit bericht is gesloten, afgerond of verlopen en kan niet meer worden gewijzigd.",
+            ),
             Self::Forbidden => Text::new(
                 "You are signed in, but this is not yours to do.",
                 "U bent ingelogd, maar dit mag u niet doen.",
@@ -243,6 +257,8 @@ impl ErrorCode {
             Self::IllegalTransition => Text::new("Not possible now", "Nu niet mogelijk"),
             Self::MemberNotActive => Text::new("Member not active", "Lid niet actief"),
             Self::LastModerator => Text::new("Last moderator", "Laatste moderator"),
+            Self::AlreadyReported => Text::new("Already reported", "Al gemeld"),
+            Self::PostNotLive => Text::new("Post no longer open", "Bericht niet meer open"),
         }
     }
 }

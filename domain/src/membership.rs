@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::accounts::{Postcode, UserId};
 use crate::neighbourhoods::{NeighbourhoodId, PostcodeArea};
+use crate::posts::Reader;
 use crate::value::ValueError;
 
 /// A member's role in one neighbourhood.
@@ -185,6 +186,10 @@ pub enum Action {
     /// Approve, reject, and change roles.
     ManageMembers,
     CreateInvite,
+    /// Post in the neighbourhood.
+    CreatePost,
+    /// Hide and unhide posts.
+    ModeratePosts,
 }
 
 impl Actor {
@@ -206,6 +211,19 @@ impl Actor {
             Action::ListMembers => role.is_some(),
             Action::ListAllMembers | Action::ManageMembers => role == Some(Role::Moderator),
             Action::CreateInvite => matches!(role, Some(Role::Mediator | Role::Moderator)),
+            Action::CreatePost => role.is_some(),
+            Action::ModeratePosts => role == Some(Role::Moderator),
+        }
+    }
+
+    /// This actor as a reader of the neighbourhood's posts.
+    pub fn reader(&self, user_id: UserId) -> Reader {
+        let role = self.active_role();
+        Reader {
+            user_id: Some(user_id),
+            platform_admin: self.platform_admin,
+            active_member: role.is_some(),
+            moderator: role == Some(Role::Moderator),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use thiserror::Error;
 
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 pub enum ValueError {
     #[error("a value is required")]
     Required,

@@ -184,7 +184,18 @@ pub struct PagePost {
     pub id: Uuid,
     pub kind: String,
     pub title: String,
+    /// For requests and offers.
+    pub category: Option<String>,
+    /// For activities.
+    pub starts_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+}
+
+/// The first few posts of a section, and how many there are in all.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PageSection {
+    pub items: Vec<PagePost>,
+    pub count: i64,
 }
 
 /// Requests being handled offline by mediators: a count only.
@@ -193,19 +204,20 @@ pub struct MediationCount {
     pub count: i64,
 }
 
-/// What anyone may see of a neighbourhood, without signing in.
+/// What anyone may see of a neighbourhood, without signing in. Only public, visible, open
+/// posts appear.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PublicPage {
     pub neighbourhood: NeighbourhoodSummaryDto,
     pub member_count: i64,
-    /// The latest public news.
-    pub news: Vec<PagePost>,
-    /// Public activities still to come.
-    pub upcoming_activities: Vec<PagePost>,
-    /// Public open requests.
-    pub open_requests: Vec<PagePost>,
-    /// Public open offers.
-    pub open_offers: Vec<PagePost>,
+    /// The latest news (5 at most).
+    pub news: PageSection,
+    /// Activities still to come, soonest first (5 at most).
+    pub upcoming_activities: PageSection,
+    /// The latest open requests (5 at most).
+    pub open_requests: PageSection,
+    /// The latest open offers (5 at most).
+    pub open_offers: PageSection,
     pub in_mediation: MediationCount,
 }
 

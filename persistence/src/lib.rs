@@ -7,6 +7,7 @@ mod error;
 pub mod memberships;
 mod migrations;
 pub mod neighbourhoods;
+pub mod posts;
 pub mod schema;
 pub mod settings;
 pub mod time;

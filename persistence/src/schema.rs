@@ -113,7 +113,46 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    posts (id) {
+        id -> Text,
+        neighbourhood_id -> Text,
+        author_id -> Text,
+        kind -> Text,
+        status -> Text,
+        title -> Text,
+        body -> Text,
+        category -> Nullable<Text>,
+        visibility -> Text,
+        urgency -> Nullable<Text>,
+        remote_ok -> Bool,
+        helpers_needed -> Integer,
+        expires_at -> Nullable<Timestamp>,
+        expiry_warned_at -> Nullable<Timestamp>,
+        starts_at -> Nullable<Timestamp>,
+        ends_at -> Nullable<Timestamp>,
+        location -> Nullable<Text>,
+        capacity -> Nullable<Integer>,
+        hidden -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    post_reports (id) {
+        id -> Text,
+        post_id -> Text,
+        reporter_id -> Text,
+        reason -> Text,
+        details -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(posts -> neighbourhoods (neighbourhood_id));
+diesel::joinable!(post_reports -> posts (post_id));
 diesel::joinable!(neighbourhood_postcodes -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(neighbourhood_adjacency -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(memberships -> neighbourhoods (neighbourhood_id));
@@ -130,4 +169,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     memberships,
     invites,
     professional_grants,
+    posts,
+    post_reports,
 );

@@ -383,7 +383,7 @@ async fn the_public_page_needs_no_login() {
         "open_requests",
         "open_offers",
     ] {
-        assert_eq!(page[section], json!([]), "{section}");
+        assert_eq!(page[section], json!({"items": [], "count": 0}), "{section}");
     }
     assert_eq!(page["in_mediation"], json!({"count": 0}));
     assert!(!page.to_string().contains("lid@example.nl"));

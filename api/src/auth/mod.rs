@@ -30,6 +30,24 @@ impl FromRequest for Authenticated {
     }
 }
 
+/// The caller when a valid token is sent, or nobody when none is; an invalid token is still a
+/// 401, so a client never silently reads as anonymous.
+#[derive(Debug, Clone, Copy)]
+pub struct MaybeAuthenticated(pub Option<Authenticated>);
+
+impl FromRequest for MaybeAuthenticated {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut actix_web::dev::Payload) -> Self::Future {
+        if req.headers().contains_key(header::AUTHORIZATION) {
+            ready(authenticate(req).map(|caller| MaybeAuthenticated(Some(caller))))
+        } else {
+            ready(Ok(MaybeAuthenticated(None)))
+        }
+    }
+}
+
 fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()

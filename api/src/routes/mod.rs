@@ -6,6 +6,7 @@ pub mod health;
 pub mod me;
 pub mod memberships;
 pub mod neighbourhoods;
+pub mod posts;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -33,5 +34,14 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(memberships::update_member)
         .service(memberships::create_invite)
         .service(memberships::grant_professional)
-        .service(memberships::revoke_professional);
+        .service(memberships::revoke_professional)
+        .service(posts::create_post)
+        .service(posts::list_posts)
+        .service(posts::get_post)
+        .service(posts::update_post)
+        .service(posts::delete_post)
+        .service(posts::close_post)
+        .service(posts::hide_post)
+        .service(posts::unhide_post)
+        .service(posts::report_post);
 }

@@ -7,16 +7,17 @@ use buurt_domain::membership::{Action, Actor};
 use buurt_domain::neighbourhoods::{
     MunicipalityCode, Neighbourhood, NeighbourhoodDraft, NeighbourhoodId, PostcodeArea, search_key,
 };
+use buurt_domain::posts::PostKind;
 use buurt_openapi::neighbourhoods::{
     CreateNeighbourhoodRequest, GeoPointDto, ImportReportDto, ListNeighbourhoodsParams,
     MediationCount, MunicipalityDto, NeighbourhoodDto, NeighbourhoodList, NeighbourhoodSummaryDto,
-    PublicPage, UpdateNeighbourhoodRequest,
+    PagePost, PageSection, PublicPage, UpdateNeighbourhoodRequest,
 };
 use buurt_openapi::problem::Problem;
 use buurt_persistence::neighbourhoods::{
     self as repo, NeighbourhoodCursor, NeighbourhoodQuery, NeighbourhoodWriteError,
 };
-use buurt_persistence::{DbConnection, memberships, time};
+use buurt_persistence::{DbConnection, memberships, posts, time};
 
 use crate::auth::Authenticated;
 use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
@@ -27,6 +28,9 @@ use crate::neighbourhood_input::{
 };
 use crate::paging::{decode_cursor, encode_cursor, limit};
 use crate::state::AppState;
+
+/// How many posts each section of the public page shows.
+const PAGE_SECTION_SIZE: usize = 5;
 
 /// Loads a neighbourhood or answers 404.
 pub fn load(conn: &mut DbConnection, id: NeighbourhoodId) -> Result<Neighbourhood, ApiError> {
@@ -297,15 +301,34 @@ pub async fn get_public_page(
     let page = state
         .db(move |conn| {
             let neighbourhood = load(conn, id)?;
+            let now = time::now();
+            let mut section = |kind| -> Result<PageSection, ApiError> {
+                let (posts, count) = posts::public_section(conn, id, kind, now, PAGE_SECTION_SIZE)?;
+                Ok(PageSection {
+                    items: posts
+                        .iter()
+                        .map(|post| PagePost {
+                            id: post.id.0,
+                            kind: post.content.kind.as_str().to_owned(),
+                            title: post.content.title.clone(),
+                            category: post.content.category.map(|c| c.as_str().to_owned()),
+                            starts_at: post.content.activity.as_ref().map(|a| a.starts_at),
+                            created_at: post.created_at,
+                        })
+                        .collect(),
+                    count,
+                })
+            };
             Ok(PublicPage {
                 neighbourhood: NeighbourhoodSummaryDto::from(&neighbourhood),
+                news: section(PostKind::News)?,
+                upcoming_activities: section(PostKind::Activity)?,
+                open_requests: section(PostKind::Request)?,
+                open_offers: section(PostKind::Offer)?,
                 member_count: memberships::count_active_members(conn, id)?,
-                // Filled by the posts, activities and mediation capabilities.
-                news: Vec::new(),
-                upcoming_activities: Vec::new(),
-                open_requests: Vec::new(),
-                open_offers: Vec::new(),
-                in_mediation: MediationCount { count: 0 },
+                in_mediation: MediationCount {
+                    count: posts::count_in_mediation(conn, id)?,
+                },
             })
         })
         .await?;

@@ -1,0 +1,518 @@
+//! Posts: the feed, writing and managing posts, hiding and reporting them.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use buurt_domain::accounts::UserId;
+use buurt_domain::membership::Action;
+use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
+use buurt_domain::posts::{
+    ActivityInput, Post, PostContent, PostEvent, PostId, PostInput, PostStatus, Reader,
+};
+use buurt_openapi::posts::{
+    CreatePostRequest, CreateReportRequest, ListPostsParams, PostDto, PostList, ReportDto,
+    UpdatePostRequest,
+};
+use buurt_openapi::problem::Problem;
+use buurt_persistence::posts::{self as repo, FeedCursor, FeedQuery, HiddenPosts, PostWithAuthor};
+use buurt_persistence::{DbConnection, memberships, time};
+use chrono::{DateTime, Utc};
+
+use crate::auth::{Authenticated, MaybeAuthenticated};
+use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::etag::json_with_etag;
+use crate::extract::Json;
+use crate::paging::{decode_cursor, encode_cursor, limit};
+use crate::routes::neighbourhoods::load;
+use crate::state::AppState;
+
+/// The reader `caller` is in `neighbourhood`.
+fn reader(
+    conn: &mut DbConnection,
+    caller: Option<UserId>,
+    neighbourhood: &Neighbourhood,
+) -> Result<Reader, ApiError> {
+    match caller {
+        None => Ok(Reader::ANONYMOUS),
+        Some(user) => Ok(memberships::actor(conn, user, neighbourhood)?.reader(user)),
+    }
+}
+
+/// The post if `caller` may see it; 404 otherwise, as for a post that does not exist.
+fn visible_post(
+    conn: &mut DbConnection,
+    caller: Option<UserId>,
+    id: PostId,
+) -> Result<(PostWithAuthor, Neighbourhood, Reader), ApiError> {
+    let found = repo::find_post_with_author(conn, id)?.ok_or(ApiError::NotFound)?;
+    let neighbourhood = load(conn, found.post.neighbourhood_id)?;
+    let reader = reader(conn, caller, &neighbourhood)?;
+    if reader.may_see(&found.post) {
+        Ok((found, neighbourhood, reader))
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+fn content_errors(errors: Vec<(&'static str, buurt_domain::ValueError)>) -> ApiError {
+    let mut fields = FieldErrors::default();
+    for (field, error) in errors {
+        fields.check::<()>(field, Err(error));
+    }
+    fields.into()
+}
+
+fn activity_input(
+    activity: Option<&buurt_openapi::posts::ActivityDto>,
+) -> Option<ActivityInput<'_>> {
+    activity.map(|a| ActivityInput {
+        starts_at: a.starts_at,
+        ends_at: a.ends_at,
+        location: &a.location,
+        capacity: a.capacity,
+    })
+}
+
+/// Write a post in a neighbourhood (its active members).
+#[utoipa::path(
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id.")),
+    request_body = CreatePostRequest,
+    responses(
+        (status = 201, description = "Posted.", body = PostDto,
+         headers(("location" = String, description = "`/v1/posts/{id}`"))),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an active member.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
+)]
+#[post("/v1/neighbourhoods/{id}/posts")]
+pub async fn create_post(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<uuid::Uuid>,
+    body: Json<CreatePostRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let neighbourhood_id = NeighbourhoodId(id.into_inner());
+    let body = body.0;
+    let now = time::now();
+    let content = PostContent::validate(
+        PostInput {
+            kind: Some(body.kind.into()),
+            title: &body.title,
+            body: &body.body,
+            category: body.category.map(Into::into),
+            visibility: body.visibility.map(Into::into),
+            urgency: body.urgency.map(Into::into),
+            expires_at: body.expires_at,
+            remote_ok: body.remote_ok,
+            helpers_needed: body.helpers_needed,
+            activity: activity_input(body.activity.as_ref()),
+        },
+        now,
+    )
+    .map_err(content_errors)?;
+    let created = state
+        .db(move |conn| {
+            let neighbourhood = load(conn, neighbourhood_id)?;
+            if !memberships::actor(conn, caller.user_id, &neighbourhood)?.may(Action::CreatePost) {
+                return Err(ApiError::Refused(ErrorCode::Forbidden));
+            }
+            let post = Post {
+                id: PostId::new(),
+                neighbourhood_id,
+                author_id: caller.user_id,
+                content,
+                status: PostStatus::Open,
+                hidden: false,
+                created_at: now,
+                updated_at: now,
+            };
+            repo::create_post(conn, &post)?;
+            repo::find_post_with_author(conn, post.id)?.ok_or(ApiError::NotFound)
+        })
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/v1/posts/{}", created.post.id)))
+        .json(PostDto::new(&created.post, &created.author_name)))
+}
+
+/// A neighbourhood's feed, newest first.
+///
+/// Without signing in, and for non-members, only public posts. Members also see members-only
+/// posts; hidden posts only their authors and moderators see. Filters combine; `q` searches
+/// title and body.
+#[utoipa::path(
+    tag = "posts",
+    security((), ("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id."), ListPostsParams),
+    responses(
+        (status = 200, description = "One page of posts.", body = PostList,
+         headers(("etag" = String, description = "For `If-None-Match`."))),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
+        (status = 400, description = "`invalid_query`.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "An invalid token was sent.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/v1/neighbourhoods/{id}/posts")]
+pub async fn list_posts(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: MaybeAuthenticated,
+    id: web::Path<uuid::Uuid>,
+    params: web::Query<ListPostsParams>,
+) -> Result<HttpResponse, ApiError> {
+    let neighbourhood_id = NeighbourhoodId(id.into_inner());
+    let params = params.into_inner();
+    let limit = limit(params.limit)?;
+    let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
+    let caller = caller.0.map(|c| c.user_id);
+    let (posts, next) = state
+        .db(move |conn| {
+            let neighbourhood = load(conn, neighbourhood_id)?;
+            let reader = reader(conn, caller, &neighbourhood)?;
+            let query = FeedQuery {
+                neighbourhood: neighbourhood_id,
+                kind: params.kind.map(Into::into),
+                category: params.category.map(Into::into),
+                status: params.status.map(Into::into),
+                text: params.q,
+                members_posts: reader.sees_members_posts(),
+                reader: caller,
+                hidden: match caller {
+                    _ if reader.sees_hidden_posts() => HiddenPosts::All,
+                    Some(user) => HiddenPosts::OwnOnly(user),
+                    None => HiddenPosts::None,
+                },
+                after: after.map(|(created_at, id)| FeedCursor { created_at, id }),
+                limit,
+            };
+            Ok(repo::list_feed(conn, &query)?)
+        })
+        .await?;
+    let page = PostList {
+        items: posts
+            .iter()
+            .map(|found| PostDto::new(&found.post, &found.author_name))
+            .collect(),
+        next_cursor: next.map(|cursor| encode_cursor(&(cursor.created_at, cursor.id))),
+    };
+    json_with_etag(&req, &page)
+}
+
+/// One post, for whoever may see it (404 for everyone else).
+#[utoipa::path(
+    tag = "posts",
+    security((), ("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The post's id.")),
+    responses(
+        (status = 200, description = "The post.", body = PostDto,
+         headers(("etag" = String, description = "For `If-None-Match`."))),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
+        (status = 401, description = "An invalid token was sent.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such post, or not yours to see.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
+)]
+#[get("/v1/posts/{id}")]
+pub async fn get_post(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: MaybeAuthenticated,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = PostId(id.into_inner());
+    let caller = caller.0.map(|c| c.user_id);
+    let dto = state
+        .db(move |conn| {
+            let (found, _, _) = visible_post(conn, caller, id)?;
+            Ok(PostDto::new(&found.post, &found.author_name))
+        })
+        .await?;
+    json_with_etag(&req, &dto)
+}
+
+/// The author's own post, or 403 (404 when the caller cannot even see it).
+fn own_post(
+    conn: &mut DbConnection,
+    caller: UserId,
+    id: PostId,
+) -> Result<(PostWithAuthor, Reader), ApiError> {
+    let (found, _, reader) = visible_post(conn, Some(caller), id)?;
+    if found.post.author_id == caller || reader.platform_admin {
+        Ok((found, reader))
+    } else {
+        Err(ApiError::Refused(ErrorCode::Forbidden))
+    }
+}
+
+/// Change one's own post while it is live (open, matched or in mediation). Absent fields stay
+/// as they are; the rules of `POST` apply to the result.
+#[utoipa::path(
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The post's id.")),
+    request_body = UpdatePostRequest,
+    responses(
+        (status = 200, description = "The post after the change.", body = PostDto),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not the author.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such post, or not yours to see.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "`post_not_live`: closed, fulfilled or expired.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
+)]
+#[patch("/v1/posts/{id}")]
+pub async fn update_post(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<uuid::Uuid>,
+    body: Json<UpdatePostRequest>,
+) -> Result<web::Json<PostDto>, ApiError> {
+    let id = PostId(id.into_inner());
+    let body = body.0;
+    let updated = state
+        .db(move |conn| {
+            let (found, _) = own_post(conn, caller.user_id, id)?;
+            let current = &found.post.content;
+            if !found.post.status.is_live() {
+                return Err(ApiError::Refused(ErrorCode::PostNotLive));
+            }
+            let now = time::now();
+            let current_activity = current.activity.as_ref().map(|a| ActivityInput {
+                starts_at: a.starts_at,
+                ends_at: a.ends_at,
+                location: &a.location,
+                capacity: a.capacity,
+            });
+            let content = PostContent::validate(
+                PostInput {
+                    kind: Some(current.kind),
+                    title: body.title.as_deref().unwrap_or(&current.title),
+                    body: body.body.as_deref().unwrap_or(&current.body),
+                    category: body.category.map(Into::into).or(current.category),
+                    visibility: body.visibility.map(Into::into).or(Some(current.visibility)),
+                    urgency: body.urgency.map(Into::into).or(current.urgency),
+                    // An unchanged expiry in the past is the job's business, not a new error.
+                    expires_at: body
+                        .expires_at
+                        .or(current.expires_at.filter(|at| *at > now)),
+                    remote_ok: body.remote_ok.or(Some(current.remote_ok)),
+                    helpers_needed: body.helpers_needed.or(Some(current.helpers_needed)),
+                    activity: activity_input(body.activity.as_ref()).or(current_activity),
+                },
+                now,
+            )
+            .map_err(content_errors)?;
+            repo::update_content(conn, id, &content, now)?
+                .ok_or(ApiError::Refused(ErrorCode::PostNotLive))?;
+            repo::find_post_with_author(conn, id)?.ok_or(ApiError::NotFound)
+        })
+        .await?;
+    Ok(web::Json(PostDto::new(&updated.post, &updated.author_name)))
+}
+
+/// Delete one's own post, for good.
+#[utoipa::path(
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The post's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not the author.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such post, or not yours to see.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/v1/posts/{id}")]
+pub async fn delete_post(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let id = PostId(id.into_inner());
+    state
+        .db(move |conn| {
+            own_post(conn, caller.user_id, id)?;
+            repo::delete_post(conn, id)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Close one's own post: it stays readable, but is no longer open.
+#[utoipa::path(
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The post's id.")),
+    responses(
+        (status = 200, description = "Closed.", body = PostDto),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not the author.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such post, or not yours to see.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "`illegal_transition`: already closed, fulfilled or expired.",
+         body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/v1/posts/{id}/close")]
+pub async fn close_post(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<uuid::Uuid>,
+) -> Result<web::Json<PostDto>, ApiError> {
+    let id = PostId(id.into_inner());
+    let closed = state
+        .db(move |conn| {
+            let (found, _) = own_post(conn, caller.user_id, id)?;
+            match repo::apply_event(conn, id, PostEvent::Close, time::now())? {
+                Some(Ok(post)) => Ok(PostDto::new(&post, &found.author_name)),
+                Some(Err(_)) => Err(ApiError::Refused(ErrorCode::IllegalTransition)),
+                None => Err(ApiError::NotFound),
+            }
+        })
+        .await?;
+    Ok(web::Json(closed))
+}
+
+async fn set_hidden(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: PostId,
+    hidden: bool,
+) -> Result<web::Json<PostDto>, ApiError> {
+    let dto = state
+        .db(move |conn| {
+            let (found, neighbourhood, _) = visible_post(conn, Some(caller.user_id), id)?;
+            if !memberships::actor(conn, caller.user_id, &neighbourhood)?.may(Action::ModeratePosts)
+            {
+                return Err(ApiError::Refused(ErrorCode::Forbidden));
+            }
+            let post =
+                repo::set_hidden(conn, id, hidden, time::now())?.ok_or(ApiError::NotFound)?;
+            Ok(PostDto::new(&post, &found.author_name))
+        })
+        .await?;
+    Ok(web::Json(dto))
+}
+
+/// Hide a post (moderators of its neighbourhood, administrators): it disappears from feeds
+/// and pages for everyone but moderators and its author.
+#[utoipa::path(
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The post's id.")),
+    responses(
+        (status = 200, description = "Hidden.", body = PostDto),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not a moderator here.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such post, or not yours to see.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
+)]
+#[post("/v1/posts/{id}/hide")]
+pub async fn hide_post(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<uuid::Uuid>,
+) -> Result<web::Json<PostDto>, ApiError> {
+    set_hidden(state, caller, PostId(id.into_inner()), true).await
+}
+
+/// Show a hidden post again (moderators of its neighbourhood, administrators).
+#[utoipa::path(
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The post's id.")),
+    responses(
+        (status = 200, description = "Visible again.", body = PostDto),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not a moderator here.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such post, or not yours to see.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
+)]
+#[post("/v1/posts/{id}/unhide")]
+pub async fn unhide_post(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<uuid::Uuid>,
+) -> Result<web::Json<PostDto>, ApiError> {
+    set_hidden(state, caller, PostId(id.into_inner()), false).await
+}
+
+/// Report a post to the moderators (active members of its neighbourhood; once per post).
+#[utoipa::path(
+    tag = "posts",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The post's id.")),
+    request_body = CreateReportRequest,
+    responses(
+        (status = 201, description = "Reported.", body = ReportDto),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an active member here.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 404, description = "No such post, or not yours to see.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "`already_reported`.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
+)]
+#[post("/v1/posts/{id}/reports")]
+pub async fn report_post(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<uuid::Uuid>,
+    body: Json<CreateReportRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = PostId(id.into_inner());
+    let CreateReportRequest { reason, details } = body.0;
+    let mut errors = FieldErrors::default();
+    let details = errors.check_optional("details", details.as_deref(), |raw| {
+        buurt_domain::value::bounded_text(raw, 1000, true)
+    });
+    let Some(details) = details else {
+        return Err(errors.into());
+    };
+    let now = time::now();
+    let report_id = state
+        .db(move |conn| {
+            let (_, _, reader) = visible_post(conn, Some(caller.user_id), id)?;
+            if !(reader.active_member || reader.platform_admin) {
+                return Err(ApiError::Refused(ErrorCode::Forbidden));
+            }
+            repo::report_post(
+                conn,
+                id,
+                caller.user_id,
+                reason.as_str(),
+                details.as_deref(),
+                now,
+            )?
+            .ok_or(ApiError::Refused(ErrorCode::AlreadyReported))
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(ReportDto {
+        id: report_id,
+        post_id: id.0,
+        reason,
+        created_at: now,
+    }))
+}

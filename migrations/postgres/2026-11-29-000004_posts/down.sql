@@ -1,0 +1,2 @@
+DROP TABLE post_reports;
+DROP TABLE posts;

@@ -1,0 +1,6 @@
+DROP TABLE post_reports;
+DROP TRIGGER posts_fts_update;
+DROP TRIGGER posts_fts_delete;
+DROP TRIGGER posts_fts_insert;
+DROP TABLE posts_fts;
+DROP TABLE posts;

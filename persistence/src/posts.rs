@@ -1,0 +1,490 @@
+//! Posts, their feed and search, and reports.
+
+use buurt_domain::accounts::UserId;
+use buurt_domain::category::Category;
+use buurt_domain::neighbourhoods::NeighbourhoodId;
+use buurt_domain::posts::{
+    ActivityDetails, IllegalPostTransition, Post, PostContent, PostEvent, PostId, PostKind,
+    PostStatus, Urgency, Visibility,
+};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Bool, Text};
+use uuid::Uuid;
+
+use crate::connection::MultiBackend;
+use crate::schema::{post_reports, posts, users};
+use crate::time::{from_db, to_db};
+use crate::{DbConnection, PersistenceError, write_transaction};
+
+fn corrupt(what: &str, value: &str) -> PersistenceError {
+    PersistenceError::Corrupt(format!("posts.{what} holds {value:?}"))
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = posts)]
+struct PostRow {
+    id: String,
+    neighbourhood_id: String,
+    author_id: String,
+    kind: String,
+    status: String,
+    title: String,
+    body: String,
+    category: Option<String>,
+    visibility: String,
+    urgency: Option<String>,
+    remote_ok: bool,
+    helpers_needed: i32,
+    expires_at: Option<NaiveDateTime>,
+    starts_at: Option<NaiveDateTime>,
+    ends_at: Option<NaiveDateTime>,
+    location: Option<String>,
+    capacity: Option<i32>,
+    hidden: bool,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+fn uuid(what: &str, raw: &str) -> Result<Uuid, PersistenceError> {
+    Uuid::parse_str(raw).map_err(|_| corrupt(what, raw))
+}
+
+impl TryFrom<PostRow> for Post {
+    type Error = PersistenceError;
+
+    fn try_from(row: PostRow) -> Result<Self, PersistenceError> {
+        let kind = PostKind::parse(&row.kind).ok_or_else(|| corrupt("kind", &row.kind))?;
+        let activity = match (row.starts_at, row.ends_at, row.location) {
+            (Some(starts_at), Some(ends_at), Some(location)) => Some(ActivityDetails {
+                starts_at: from_db(starts_at),
+                ends_at: from_db(ends_at),
+                location,
+                capacity: row.capacity.map(|c| u32::try_from(c).unwrap_or(0)),
+            }),
+            _ => None,
+        };
+        Ok(Post {
+            id: PostId(uuid("id", &row.id)?),
+            neighbourhood_id: NeighbourhoodId(uuid("neighbourhood_id", &row.neighbourhood_id)?),
+            author_id: UserId(uuid("author_id", &row.author_id)?),
+            content: PostContent {
+                kind,
+                title: row.title,
+                body: row.body,
+                category: row
+                    .category
+                    .map(|c| Category::parse(&c).ok_or_else(|| corrupt("category", &c)))
+                    .transpose()?,
+                visibility: Visibility::parse(&row.visibility)
+                    .ok_or_else(|| corrupt("visibility", &row.visibility))?,
+                urgency: row
+                    .urgency
+                    .map(|u| Urgency::parse(&u).ok_or_else(|| corrupt("urgency", &u)))
+                    .transpose()?,
+                expires_at: row.expires_at.map(from_db),
+                remote_ok: row.remote_ok,
+                helpers_needed: u32::try_from(row.helpers_needed).unwrap_or(1),
+                activity,
+            },
+            status: PostStatus::parse(&row.status).ok_or_else(|| corrupt("status", &row.status))?,
+            hidden: row.hidden,
+            created_at: from_db(row.created_at),
+            updated_at: from_db(row.updated_at),
+        })
+    }
+}
+
+pub fn create_post(conn: &mut DbConnection, post: &Post) -> Result<(), PersistenceError> {
+    let content = &post.content;
+    let activity = content.activity.as_ref();
+    diesel::insert_into(posts::table)
+        .values((
+            posts::id.eq(post.id.to_string()),
+            posts::neighbourhood_id.eq(post.neighbourhood_id.to_string()),
+            posts::author_id.eq(post.author_id.to_string()),
+            posts::kind.eq(content.kind.as_str()),
+            posts::status.eq(post.status.as_str()),
+            posts::title.eq(&content.title),
+            posts::body.eq(&content.body),
+            posts::category.eq(content.category.map(Category::as_str)),
+            posts::visibility.eq(content.visibility.as_str()),
+            posts::urgency.eq(content.urgency.map(Urgency::as_str)),
+            posts::remote_ok.eq(content.remote_ok),
+            posts::helpers_needed.eq(i32::try_from(content.helpers_needed).unwrap_or(1)),
+            posts::expires_at.eq(content.expires_at.map(to_db)),
+            posts::starts_at.eq(activity.map(|a| to_db(a.starts_at))),
+            posts::ends_at.eq(activity.map(|a| to_db(a.ends_at))),
+            posts::location.eq(activity.map(|a| a.location.as_str())),
+            posts::capacity.eq(activity
+                .and_then(|a| a.capacity)
+                .map(|c| i32::try_from(c).unwrap_or(i32::MAX))),
+            posts::hidden.eq(post.hidden),
+            posts::created_at.eq(to_db(post.created_at)),
+            posts::updated_at.eq(to_db(post.updated_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A post with the display name of its author.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostWithAuthor {
+    pub post: Post,
+    pub author_name: String,
+}
+
+fn with_author((row, author_name): (PostRow, String)) -> Result<PostWithAuthor, PersistenceError> {
+    Ok(PostWithAuthor {
+        post: Post::try_from(row)?,
+        author_name,
+    })
+}
+
+pub fn find_post(conn: &mut DbConnection, id: PostId) -> Result<Option<Post>, PersistenceError> {
+    posts::table
+        .find(id.to_string())
+        .select(PostRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Post::try_from)
+        .transpose()
+}
+
+pub fn find_post_with_author(
+    conn: &mut DbConnection,
+    id: PostId,
+) -> Result<Option<PostWithAuthor>, PersistenceError> {
+    posts::table
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(posts::id.eq(id.to_string()))
+        .select((PostRow::as_select(), users::display_name))
+        .first(conn)
+        .optional()?
+        .map(with_author)
+        .transpose()
+}
+
+const LIVE: [&str; 3] = ["open", "matched", "in_mediation"];
+
+/// Replaces what the author wrote, while the post is live. `None` when it is not (anymore).
+pub fn update_content(
+    conn: &mut DbConnection,
+    id: PostId,
+    content: &PostContent,
+    now: DateTime<Utc>,
+) -> Result<Option<Post>, PersistenceError> {
+    let activity = content.activity.as_ref();
+    let updated = diesel::update(
+        posts::table
+            .filter(posts::id.eq(id.to_string()))
+            .filter(posts::status.eq_any(LIVE)),
+    )
+    .set((
+        posts::title.eq(&content.title),
+        posts::body.eq(&content.body),
+        posts::category.eq(content.category.map(Category::as_str)),
+        posts::visibility.eq(content.visibility.as_str()),
+        posts::urgency.eq(content.urgency.map(Urgency::as_str)),
+        posts::remote_ok.eq(content.remote_ok),
+        posts::helpers_needed.eq(i32::try_from(content.helpers_needed).unwrap_or(1)),
+        posts::expires_at.eq(content.expires_at.map(to_db)),
+        // A new expiry deserves a new warning.
+        posts::expiry_warned_at.eq(None::<NaiveDateTime>),
+        posts::starts_at.eq(activity.map(|a| to_db(a.starts_at))),
+        posts::ends_at.eq(activity.map(|a| to_db(a.ends_at))),
+        posts::location.eq(activity.map(|a| a.location.as_str())),
+        posts::capacity.eq(activity
+            .and_then(|a| a.capacity)
+            .map(|c| i32::try_from(c).unwrap_or(i32::MAX))),
+        posts::updated_at.eq(to_db(now)),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        return Ok(None);
+    }
+    find_post(conn, id)
+}
+
+/// Moves a post along its lifecycle. The update is conditional on the status the decision
+/// was made from, so two concurrent events cannot both apply to the same state.
+pub fn apply_event(
+    conn: &mut DbConnection,
+    id: PostId,
+    event: PostEvent,
+    now: DateTime<Utc>,
+) -> Result<Option<Result<Post, IllegalPostTransition>>, PersistenceError> {
+    write_transaction(conn, |conn| {
+        let Some(mut post) = find_post(conn, id)? else {
+            return Ok(None);
+        };
+        let next = match post.status.transition(post.content.kind, event) {
+            Ok(next) => next,
+            Err(illegal) => return Ok(Some(Err(illegal))),
+        };
+        let updated = diesel::update(
+            posts::table
+                .filter(posts::id.eq(id.to_string()))
+                .filter(posts::status.eq(post.status.as_str())),
+        )
+        .set((
+            posts::status.eq(next.as_str()),
+            posts::updated_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+        if updated == 0 {
+            // Another change won the race: judge the event against what it left.
+            let current = find_post(conn, id)?.map_or(post.status, |p| p.status);
+            return Ok(Some(Err(IllegalPostTransition {
+                kind: post.content.kind,
+                status: current,
+                event,
+            })));
+        }
+        post.status = next;
+        post.updated_at = now;
+        Ok(Some(Ok(post)))
+    })
+}
+
+pub fn delete_post(conn: &mut DbConnection, id: PostId) -> Result<bool, PersistenceError> {
+    Ok(diesel::delete(posts::table.find(id.to_string())).execute(conn)? > 0)
+}
+
+pub fn set_hidden(
+    conn: &mut DbConnection,
+    id: PostId,
+    hidden: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<Post>, PersistenceError> {
+    diesel::update(posts::table.find(id.to_string()))
+        .set((posts::hidden.eq(hidden), posts::updated_at.eq(to_db(now))))
+        .execute(conn)?;
+    find_post(conn, id)
+}
+
+/// Which hidden posts a feed shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HiddenPosts {
+    /// None.
+    None,
+    /// The reader's own.
+    OwnOnly(UserId),
+    /// All (moderators).
+    All,
+}
+
+/// Where a feed page starts: after this creation time and id (newest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedCursor {
+    pub created_at: DateTime<Utc>,
+    pub id: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct FeedQuery {
+    pub neighbourhood: NeighbourhoodId,
+    pub kind: Option<PostKind>,
+    pub category: Option<Category>,
+    pub status: Option<PostStatus>,
+    /// Words to search for in title and body.
+    pub text: Option<String>,
+    /// Whether members-only posts are included (or only the reader's own).
+    pub members_posts: bool,
+    pub reader: Option<UserId>,
+    pub hidden: HiddenPosts,
+    pub after: Option<FeedCursor>,
+    pub limit: usize,
+}
+
+/// An FTS5 query matching every word of `text`, each quoted so nothing in it is syntax.
+fn fts5_query(text: &str) -> String {
+    text.split_whitespace()
+        .map(|word| format!("\"{}\"", word.replace('"', "")))
+        .filter(|quoted| quoted != "\"\"")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One page of a neighbourhood's feed, newest first, and the cursor of the next page.
+pub fn list_feed(
+    conn: &mut DbConnection,
+    query: &FeedQuery,
+) -> Result<(Vec<PostWithAuthor>, Option<FeedCursor>), PersistenceError> {
+    let mut select = posts::table
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(posts::neighbourhood_id.eq(query.neighbourhood.to_string()))
+        .order((posts::created_at.desc(), posts::id.desc()))
+        .limit(i64::try_from(query.limit + 1).unwrap_or(i64::MAX))
+        .select((PostRow::as_select(), users::display_name))
+        .into_boxed::<MultiBackend>();
+    let reader = query.reader.map(|id| id.to_string()).unwrap_or_default();
+    if !query.members_posts {
+        select = select.filter(
+            posts::visibility
+                .eq(Visibility::Public.as_str())
+                .or(posts::author_id.eq(reader.clone())),
+        );
+    }
+    match query.hidden {
+        HiddenPosts::None => select = select.filter(posts::hidden.eq(false)),
+        HiddenPosts::OwnOnly(user) => {
+            select = select.filter(
+                posts::hidden
+                    .eq(false)
+                    .or(posts::author_id.eq(user.to_string())),
+            )
+        }
+        HiddenPosts::All => {}
+    }
+    if let Some(kind) = query.kind {
+        select = select.filter(posts::kind.eq(kind.as_str()));
+    }
+    if let Some(category) = query.category {
+        select = select.filter(posts::category.eq(category.as_str()));
+    }
+    if let Some(status) = query.status {
+        select = select.filter(posts::status.eq(status.as_str()));
+    }
+    if let Some(text) = query
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        select = match conn {
+            DbConnection::Postgresql(_) => select.filter(
+                diesel::dsl::sql::<Bool>("search @@ websearch_to_tsquery('dutch', ")
+                    .bind::<Text, _>(text.to_owned())
+                    .sql(")"),
+            ),
+            // Nothing searchable in the text: nothing matches.
+            DbConnection::Sqlite(_) if fts5_query(text).is_empty() => {
+                select.filter(diesel::dsl::sql::<Bool>("1 = 0"))
+            }
+            DbConnection::Sqlite(_) => select.filter(
+                diesel::dsl::sql::<Bool>(
+                    "seq IN (SELECT rowid FROM posts_fts WHERE posts_fts MATCH ",
+                )
+                .bind::<Text, _>(fts5_query(text))
+                .sql(")"),
+            ),
+        };
+    }
+    if let Some(after) = &query.after {
+        let at = to_db(after.created_at);
+        select = select.filter(
+            posts::created_at
+                .lt(at)
+                .or(posts::created_at.eq(at).and(posts::id.lt(after.id.clone()))),
+        );
+    }
+    let mut rows: Vec<(PostRow, String)> = select.load(conn)?;
+    let next = if rows.len() > query.limit {
+        rows.truncate(query.limit);
+        rows.last().map(|(row, _)| FeedCursor {
+            created_at: from_db(row.created_at),
+            id: row.id.clone(),
+        })
+    } else {
+        None
+    };
+    let posts = rows
+        .into_iter()
+        .map(with_author)
+        .collect::<Result<_, _>>()?;
+    Ok((posts, next))
+}
+
+/// Public, visible, open posts of one kind for the public page: the first `limit` (newest
+/// first, or soonest first for activities still to come) and how many there are.
+pub fn public_section(
+    conn: &mut DbConnection,
+    neighbourhood: NeighbourhoodId,
+    kind: PostKind,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<(Vec<Post>, i64), PersistenceError> {
+    let base = || {
+        let mut query = posts::table
+            .filter(posts::neighbourhood_id.eq(neighbourhood.to_string()))
+            .filter(posts::kind.eq(kind.as_str()))
+            .filter(posts::visibility.eq(Visibility::Public.as_str()))
+            .filter(posts::hidden.eq(false))
+            .filter(posts::status.eq(PostStatus::Open.as_str()))
+            .into_boxed::<MultiBackend>();
+        if kind == PostKind::Activity {
+            query = query.filter(posts::ends_at.gt(to_db(now)));
+        }
+        query
+    };
+    let count: i64 = base().count().get_result(conn)?;
+    let ordered = if kind == PostKind::Activity {
+        base().order((posts::starts_at.asc(), posts::id.asc()))
+    } else {
+        base().order((posts::created_at.desc(), posts::id.desc()))
+    };
+    let rows: Vec<PostRow> = ordered
+        .limit(i64::try_from(limit).unwrap_or(i64::MAX))
+        .select(PostRow::as_select())
+        .load(conn)?;
+    let posts = rows
+        .into_iter()
+        .map(Post::try_from)
+        .collect::<Result<_, _>>()?;
+    Ok((posts, count))
+}
+
+/// How many requests mediators are handling: a count, never the requests.
+pub fn count_in_mediation(
+    conn: &mut DbConnection,
+    neighbourhood: NeighbourhoodId,
+) -> Result<i64, PersistenceError> {
+    Ok(posts::table
+        .filter(posts::neighbourhood_id.eq(neighbourhood.to_string()))
+        .filter(posts::status.eq(PostStatus::InMediation.as_str()))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Records a report. Returns false when this reporter reported this post before.
+pub fn report_post(
+    conn: &mut DbConnection,
+    post: PostId,
+    reporter: UserId,
+    reason: &str,
+    details: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, PersistenceError> {
+    let id = Uuid::new_v4();
+    let inserted = diesel::insert_into(post_reports::table)
+        .values((
+            post_reports::id.eq(id.to_string()),
+            post_reports::post_id.eq(post.to_string()),
+            post_reports::reporter_id.eq(reporter.to_string()),
+            post_reports::reason.eq(reason),
+            post_reports::details.eq(details),
+            post_reports::created_at.eq(to_db(now)),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(Some(id)),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(None),
+        Err(error) => Err(error.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts5_queries_quote_every_word() {
+        assert_eq!(fts5_query("ladder lenen"), "\"ladder\" \"lenen\"");
+        assert_eq!(fts5_query("a\"b OR NEAR(c"), "\"ab\" \"OR\" \"NEAR(c\"");
+        assert_eq!(fts5_query(" \" "), "");
+    }
+}
