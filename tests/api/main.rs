@@ -8,4 +8,5 @@ mod me;
 mod membership;
 mod neighbourhoods;
 mod openapi;
+mod posts;
 mod startup;
