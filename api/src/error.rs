@@ -42,6 +42,9 @@ pub enum ErrorCode {
     LastModerator,
     AlreadyReported,
     PostNotLive,
+    InvalidIdempotencyKey,
+    IdempotencyKeyReused,
+    IdempotencyKeyInProgress,
 }
 
 impl ErrorCode {
@@ -78,12 +81,20 @@ impl ErrorCode {
             Self::LastModerator => "last_moderator",
             Self::AlreadyReported => "already_reported",
             Self::PostNotLive => "post_not_live",
+            Self::InvalidIdempotencyKey => "invalid_idempotency_key",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
+            Self::IdempotencyKeyInProgress => "idempotency_key_in_progress",
         }
     }
 
     pub fn status(self) -> StatusCode {
         match self {
-            Self::BadRequest | Self::MalformedJson | Self::InvalidQuery => StatusCode::BAD_REQUEST,
+            Self::BadRequest
+            | Self::MalformedJson
+            | Self::InvalidQuery
+            | Self::InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
+            Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::IdempotencyKeyInProgress => StatusCode::CONFLICT,
             Self::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthorized
             | Self::InvalidToken
@@ -192,6 +203,20 @@ impl ErrorCode {
                 "This post is closed, fulfilled or expired, so it can no longer be changed.",
                 "Dit bericht is gesloten, afgerond of verlopen en kan niet meer worden gewijzigd.",
             ),
+            Self::InvalidIdempotencyKey => Text::new(
+                "An Idempotency-Key is 1 to 255 visible ASCII characters, such as a UUID.",
+                "Een Idempotency-Key bestaat uit 1 tot 255 zichtbare ASCII-tekens, zoals een UUID.",
+            ),
+            Self::IdempotencyKeyReused => Text::new(
+                "This Idempotency-Key was used for a different request in the last 24 hours. \
+                 Use a new key for a new request.",
+                "Deze Idempotency-Key is de afgelopen 24 uur voor een ander verzoek gebruikt. \
+                 Gebruik een nieuwe sleutel voor een nieuw verzoek.",
+            ),
+            Self::IdempotencyKeyInProgress => Text::new(
+                "The first request with this Idempotency-Key is still being handled. Retry shortly.",
+                "Het eerste verzoek met deze Idempotency-Key wordt nog verwerkt. Probeer het zo opnieuw.",
+            ),
             Self::Forbidden => Text::new(
                 "You are signed in, but this is not yours to do.",
                 "U bent ingelogd, maar dit mag u niet doen.",
@@ -259,6 +284,16 @@ impl ErrorCode {
             Self::LastModerator => Text::new("Last moderator", "Laatste moderator"),
             Self::AlreadyReported => Text::new("Already reported", "Al gemeld"),
             Self::PostNotLive => Text::new("Post no longer open", "Bericht niet meer open"),
+            Self::InvalidIdempotencyKey => {
+                Text::new("Invalid Idempotency-Key", "Ongeldige Idempotency-Key")
+            }
+            Self::IdempotencyKeyReused => Text::new(
+                "Idempotency-Key used for another request",
+                "Idempotency-Key al gebruikt",
+            ),
+            Self::IdempotencyKeyInProgress => {
+                Text::new("Request still in progress", "Verzoek nog bezig")
+            }
         }
     }
 }

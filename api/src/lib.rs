@@ -6,6 +6,7 @@ pub mod config;
 pub mod error;
 pub mod etag;
 pub mod extract;
+pub mod idempotency;
 pub mod lang;
 pub mod middleware;
 pub mod neighbourhood_input;

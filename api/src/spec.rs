@@ -2,8 +2,10 @@
 
 use actix_web::App;
 use buurt_openapi::problem::PROBLEM_CONTENT_TYPE;
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::Required;
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::Schema;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 use utoipa_actix_web::AppExt;
 
@@ -27,6 +29,9 @@ pub fn openapi() -> OpenApi {
         for operation in operations.into_iter().flatten() {
             add_default_problem(operation);
         }
+        if let Some(post) = item.post.as_mut() {
+            add_idempotency_key(post);
+        }
     }
     require_current_password_with_a_new_one(&mut spec);
     spec
@@ -48,6 +53,33 @@ fn require_current_password_with_a_new_one(spec: &mut OpenApi) {
                 serde_json::json!({"new_password": ["current_password"]}),
             );
     }
+}
+
+/// Every POST takes an optional `Idempotency-Key` (see `crate::idempotency`).
+fn add_idempotency_key(operation: &mut Operation) {
+    let parameter = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Makes retrying safe: a retry with the same key and the same request within 24 \
+             hours gets the first successful response again (with `Idempotent-Replayed: true`) \
+             and changes nothing; a concurrent retry waits for the first. The same key with \
+             another request is 422 `idempotency_key_reused`. Keys are per user; use a new \
+             UUID for every new request.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255))
+                .pattern(Some("^[!-~]+$")),
+        ))
+        .build();
+    operation
+        .parameters
+        .get_or_insert_with(Vec::new)
+        .push(parameter);
 }
 
 /// Every operation can fail in ways that are not its own (a body too large, the database gone):

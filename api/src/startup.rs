@@ -12,6 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
+use crate::idempotency::idempotency;
 use crate::middleware::{problem_responses, request_id};
 use crate::routes::fallback::{RouteTable, not_matched};
 use crate::state::{AppState, LoginThrottle};
@@ -126,6 +127,7 @@ impl Application {
                     }),
                 )
                 .default_service(web::to(not_matched))
+                .wrap(from_fn(idempotency))
                 .wrap(from_fn(problem_responses))
                 .wrap(from_fn(request_id))
         })

@@ -4,6 +4,7 @@
 pub mod accounts;
 mod connection;
 mod error;
+pub mod idempotency;
 pub mod memberships;
 mod migrations;
 pub mod neighbourhoods;

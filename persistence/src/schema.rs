@@ -150,6 +150,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    idempotency_keys (scope, key) {
+        scope -> Text,
+        key -> Text,
+        fingerprint -> Text,
+        status -> Nullable<Integer>,
+        content_type -> Nullable<Text>,
+        location -> Nullable<Text>,
+        body -> Nullable<Binary>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(posts -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(post_reports -> posts (post_id));
@@ -171,4 +184,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     professional_grants,
     posts,
     post_reports,
+    idempotency_keys,
 );

@@ -4,6 +4,7 @@
 mod auth;
 mod errors;
 mod health;
+mod idempotency;
 mod me;
 mod membership;
 mod neighbourhoods;

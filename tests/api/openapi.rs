@@ -56,6 +56,17 @@ async fn every_operation_documents_its_problems() {
                 "#/components/schemas/Problem",
                 "{method} {path}"
             );
+            if method == "post" {
+                let parameters = operation["parameters"]
+                    .as_array()
+                    .expect("POST has parameters");
+                assert!(
+                    parameters
+                        .iter()
+                        .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"),
+                    "POST {path} documents Idempotency-Key"
+                );
+            }
         }
     }
 }
