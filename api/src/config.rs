@@ -23,6 +23,9 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Run the periodic jobs once (expiry warnings, expiry, clean-up); schedule it, e.g.
+    /// every 10 minutes.
+    RunJobs,
     /// Import neighbourhoods from CSV (header
     /// `code,name,municipality_code,municipality_name,lat,lng,postcodes,adjacent`): every row or
     /// none; known codes are updated.

@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use buurt_api::commands::{AdminOutcome, create_admin, import_neighbourhoods};
+use buurt_api::commands::{AdminOutcome, create_admin, import_neighbourhoods, run_jobs};
 use buurt_api::config::{Cli, Command};
 use buurt_api::startup::{Application, prepare_database};
 use clap::Parser;
@@ -19,6 +19,12 @@ async fn main() -> ExitCode {
                 );
             })
             .map_err(|error| error.to_string()),
+        Command::RunJobs => run_jobs(&cli.config, chrono::Utc::now()).map(|report| {
+            println!(
+                "expiry warnings: {}, expired posts: {}, idempotency keys purged: {}",
+                report.expiry_warnings, report.expired_posts, report.idempotency_keys_purged
+            );
+        }),
         Command::ImportNeighbourhoods { file } => {
             import_neighbourhoods(&cli.config, &file).map(|(created, updated)| {
                 println!("{}: {created} created, {updated} updated", file.display());

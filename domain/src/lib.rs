@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod category;
 pub mod membership;
 pub mod neighbourhoods;
+pub mod notifications;
 pub mod posts;
 pub mod throttle;
 pub mod value;

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod health;
 pub mod neighbourhoods;
+pub mod notifications;
 pub mod posts;
 pub mod problem;
 

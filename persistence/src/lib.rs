@@ -8,6 +8,7 @@ pub mod idempotency;
 pub mod memberships;
 mod migrations;
 pub mod neighbourhoods;
+pub mod notifications;
 pub mod posts;
 pub mod schema;
 pub mod settings;

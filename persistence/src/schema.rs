@@ -163,6 +163,17 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        post_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(posts -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(post_reports -> posts (post_id));
@@ -185,4 +196,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     posts,
     post_reports,
     idempotency_keys,
+    notifications,
 );

@@ -8,6 +8,7 @@ mod idempotency;
 mod me;
 mod membership;
 mod neighbourhoods;
+mod notifications;
 mod openapi;
 mod posts;
 mod startup;

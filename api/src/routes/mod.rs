@@ -6,6 +6,7 @@ pub mod health;
 pub mod me;
 pub mod memberships;
 pub mod neighbourhoods;
+pub mod notifications;
 pub mod posts;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -43,5 +44,8 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(posts::close_post)
         .service(posts::hide_post)
         .service(posts::unhide_post)
-        .service(posts::report_post);
+        .service(posts::report_post)
+        .service(notifications::list_notifications)
+        .service(notifications::mark_all_notifications_read)
+        .service(notifications::mark_notification_read);
 }

@@ -1,0 +1,116 @@
+//! The signed-in user's inbox.
+
+use actix_web::{HttpResponse, get, post, web};
+use buurt_domain::notifications::{Notification, NotificationKind};
+use buurt_openapi::notifications::{
+    ListNotificationsParams, NotificationDto, NotificationKindDto, NotificationList,
+    NotificationPost,
+};
+use buurt_openapi::problem::Problem;
+use buurt_persistence::notifications::{self as repo, InboxCursor};
+use buurt_persistence::time;
+use chrono::{DateTime, Utc};
+
+use crate::auth::Authenticated;
+use crate::error::ApiError;
+use crate::paging::{decode_cursor, encode_cursor, limit};
+use crate::state::AppState;
+
+fn dto(notification: Notification, title: Option<String>) -> NotificationDto {
+    NotificationDto {
+        id: notification.id,
+        kind: match notification.kind {
+            NotificationKind::PostExpiring => NotificationKindDto::PostExpiring,
+            NotificationKind::PostExpired => NotificationKindDto::PostExpired,
+        },
+        post: notification
+            .post_id
+            .zip(title)
+            .map(|(id, title)| NotificationPost { id: id.0, title }),
+        created_at: notification.created_at,
+        read_at: notification.read_at,
+    }
+}
+
+/// The inbox, newest first.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    params(ListNotificationsParams),
+    responses(
+        (status = 200, description = "One page of notifications.", body = NotificationList),
+        (status = 400, description = "`invalid_query`.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/v1/me/notifications")]
+pub async fn list_notifications(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    params: web::Query<ListNotificationsParams>,
+) -> Result<web::Json<NotificationList>, ApiError> {
+    let params = params.into_inner();
+    let limit = limit(params.limit)?;
+    let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
+    let unread_only = params.unread.unwrap_or(false);
+    let (items, next, unread_count) = state
+        .db(move |conn| {
+            let after = after.map(|(created_at, id)| InboxCursor { created_at, id });
+            let (items, next) =
+                repo::inbox(conn, caller.user_id, unread_only, after.as_ref(), limit)?;
+            Ok((items, next, repo::count_unread(conn, caller.user_id)?))
+        })
+        .await?;
+    Ok(web::Json(NotificationList {
+        items: items.into_iter().map(|(n, title)| dto(n, title)).collect(),
+        next_cursor: next.map(|cursor| encode_cursor(&(cursor.created_at, cursor.id))),
+        unread_count,
+    }))
+}
+
+/// Mark one notification read (again is harmless).
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The notification's id.")),
+    responses(
+        (status = 200, description = "Read.", body = NotificationDto),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such notification of yours.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
+)]
+#[post("/v1/me/notifications/{id}/read")]
+pub async fn mark_notification_read(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<uuid::Uuid>,
+) -> Result<web::Json<NotificationDto>, ApiError> {
+    let id = id.into_inner();
+    let (notification, title) = state
+        .db(move |conn| {
+            repo::mark_read(conn, caller.user_id, id, time::now())?.ok_or(ApiError::NotFound)
+        })
+        .await?;
+    Ok(web::Json(dto(notification, title)))
+}
+
+/// Mark every notification read.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "All read."),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/v1/me/notifications/read-all")]
+pub async fn mark_all_notifications_read(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .db(move |conn| Ok(repo::mark_all_read(conn, caller.user_id, time::now())?))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

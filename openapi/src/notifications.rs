@@ -1,0 +1,55 @@
+//! The in-app inbox.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// What a notification is about; apps show their own text for each kind. New kinds are added
+/// over time: show unknown kinds generically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKindDto {
+    /// One of your posts expires within a day; edit `expires_at` to keep it open.
+    PostExpiring,
+    /// One of your posts has expired.
+    PostExpired,
+}
+
+/// The post a notification is about.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NotificationPost {
+    pub id: Uuid,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NotificationDto {
+    pub id: Uuid,
+    pub kind: NotificationKindDto,
+    pub post: Option<NotificationPost>,
+    pub created_at: DateTime<Utc>,
+    /// When it was marked read; `null` while unread.
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NotificationList {
+    pub items: Vec<NotificationDto>,
+    /// Pass as `cursor` for the next (older) page; `null` on the last page.
+    pub next_cursor: Option<String>,
+    /// Unread notifications in all.
+    pub unread_count: i64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListNotificationsParams {
+    /// Only unread ones.
+    pub unread: Option<bool>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    #[param(max_length = 512)]
+    pub cursor: Option<String>,
+}

@@ -1,0 +1,262 @@
+//! The inbox, and the jobs that fill it.
+
+use buurt_domain::accounts::UserId;
+use buurt_domain::notifications::{EXPIRY_WARNING, Notification, NotificationKind};
+use buurt_domain::posts::{PostEvent, PostId, PostStatus};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::connection::MultiBackend;
+use crate::schema::{notifications, posts};
+use crate::time::{from_db, to_db};
+use crate::{DbConnection, PersistenceError, write_transaction};
+
+fn corrupt(what: &str, value: &str) -> PersistenceError {
+    PersistenceError::Corrupt(format!("notifications.{what} holds {value:?}"))
+}
+
+type Row = (
+    String,
+    String,
+    String,
+    Option<String>,
+    NaiveDateTime,
+    Option<NaiveDateTime>,
+);
+
+fn from_row(
+    (id, user_id, kind, post_id, created_at, read_at): Row,
+) -> Result<Notification, PersistenceError> {
+    Ok(Notification {
+        id: Uuid::parse_str(&id).map_err(|_| corrupt("id", &id))?,
+        user_id: UserId(Uuid::parse_str(&user_id).map_err(|_| corrupt("user_id", &user_id))?),
+        kind: NotificationKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
+        post_id: post_id
+            .map(|p| {
+                Uuid::parse_str(&p)
+                    .map(PostId)
+                    .map_err(|_| corrupt("post_id", &p))
+            })
+            .transpose()?,
+        created_at: from_db(created_at),
+        read_at: read_at.map(from_db),
+    })
+}
+
+const COLUMNS: (
+    notifications::id,
+    notifications::user_id,
+    notifications::kind,
+    notifications::post_id,
+    notifications::created_at,
+    notifications::read_at,
+) = (
+    notifications::id,
+    notifications::user_id,
+    notifications::kind,
+    notifications::post_id,
+    notifications::created_at,
+    notifications::read_at,
+);
+
+pub fn notify(
+    conn: &mut DbConnection,
+    user: UserId,
+    kind: NotificationKind,
+    post: Option<PostId>,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    diesel::insert_into(notifications::table)
+        .values((
+            notifications::id.eq(Uuid::new_v4().to_string()),
+            notifications::user_id.eq(user.to_string()),
+            notifications::kind.eq(kind.as_str()),
+            notifications::post_id.eq(post.map(|p| p.to_string())),
+            notifications::created_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A notification with the title of its post, if it has one.
+pub type InboxItem = (Notification, Option<String>);
+
+/// Where an inbox page starts: after this creation time and id (newest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxCursor {
+    pub created_at: DateTime<Utc>,
+    pub id: String,
+}
+
+/// One page of a user's inbox, newest first, with the post titles, and the next cursor.
+pub fn inbox(
+    conn: &mut DbConnection,
+    user: UserId,
+    unread_only: bool,
+    after: Option<&InboxCursor>,
+    limit: usize,
+) -> Result<(Vec<InboxItem>, Option<InboxCursor>), PersistenceError> {
+    let mut query = notifications::table
+        .left_join(posts::table.on(posts::id.nullable().eq(notifications::post_id)))
+        .filter(notifications::user_id.eq(user.to_string()))
+        .order((notifications::created_at.desc(), notifications::id.desc()))
+        .limit(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+        .select((COLUMNS, posts::title.nullable()))
+        .into_boxed::<MultiBackend>();
+    if unread_only {
+        query = query.filter(notifications::read_at.is_null());
+    }
+    if let Some(after) = after {
+        let at = to_db(after.created_at);
+        query = query.filter(
+            notifications::created_at
+                .lt(at)
+                .or(notifications::created_at
+                    .eq(at)
+                    .and(notifications::id.lt(after.id.clone()))),
+        );
+    }
+    let mut rows: Vec<(Row, Option<String>)> = query.load(conn)?;
+    let next = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|(row, _)| InboxCursor {
+            created_at: from_db(row.4),
+            id: row.0.clone(),
+        })
+    } else {
+        None
+    };
+    let items = rows
+        .into_iter()
+        .map(|(row, title)| Ok((from_row(row)?, title)))
+        .collect::<Result<_, PersistenceError>>()?;
+    Ok((items, next))
+}
+
+pub fn count_unread(conn: &mut DbConnection, user: UserId) -> Result<i64, PersistenceError> {
+    Ok(notifications::table
+        .filter(notifications::user_id.eq(user.to_string()))
+        .filter(notifications::read_at.is_null())
+        .count()
+        .get_result(conn)?)
+}
+
+/// Marks one of the user's notifications read (again is fine). `None` if it is not theirs.
+pub fn mark_read(
+    conn: &mut DbConnection,
+    user: UserId,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Option<InboxItem>, PersistenceError> {
+    diesel::update(
+        notifications::table
+            .filter(notifications::id.eq(id.to_string()))
+            .filter(notifications::user_id.eq(user.to_string()))
+            .filter(notifications::read_at.is_null()),
+    )
+    .set(notifications::read_at.eq(Some(to_db(now))))
+    .execute(conn)?;
+    let row: Option<(Row, Option<String>)> = notifications::table
+        .left_join(posts::table.on(posts::id.nullable().eq(notifications::post_id)))
+        .filter(notifications::id.eq(id.to_string()))
+        .filter(notifications::user_id.eq(user.to_string()))
+        .select((COLUMNS, posts::title.nullable()))
+        .first(conn)
+        .optional()?;
+    row.map(|(row, title)| Ok((from_row(row)?, title)))
+        .transpose()
+}
+
+pub fn mark_all_read(
+    conn: &mut DbConnection,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<usize, PersistenceError> {
+    Ok(diesel::update(
+        notifications::table
+            .filter(notifications::user_id.eq(user.to_string()))
+            .filter(notifications::read_at.is_null()),
+    )
+    .set(notifications::read_at.eq(Some(to_db(now))))
+    .execute(conn)?)
+}
+
+/// How many rows one job step handles in a transaction.
+const BATCH: i64 = 500;
+
+/// Warns the authors of open posts that expire within a day, once per expiry. Returns how
+/// many were warned.
+pub fn warn_expiring_posts(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+) -> Result<usize, PersistenceError> {
+    let mut warned = 0;
+    loop {
+        let due: Vec<(String, String)> = posts::table
+            .filter(posts::status.eq(PostStatus::Open.as_str()))
+            .filter(posts::expires_at.gt(to_db(now)))
+            .filter(posts::expires_at.le(to_db(now + EXPIRY_WARNING)))
+            .filter(posts::expiry_warned_at.is_null())
+            .select((posts::id, posts::author_id))
+            .limit(BATCH)
+            .load(conn)?;
+        if due.is_empty() {
+            return Ok(warned);
+        }
+        for (post, author) in due {
+            // The conditional update makes a concurrent run of the job warn only once.
+            warned += write_transaction(conn, |conn| {
+                let claimed = diesel::update(
+                    posts::table
+                        .filter(posts::id.eq(&post))
+                        .filter(posts::expiry_warned_at.is_null()),
+                )
+                .set(posts::expiry_warned_at.eq(Some(to_db(now))))
+                .execute(conn)?;
+                if claimed == 1 {
+                    let author =
+                        UserId(Uuid::parse_str(&author).map_err(|_| corrupt("author", &author))?);
+                    let post = PostId(Uuid::parse_str(&post).map_err(|_| corrupt("post", &post))?);
+                    notify(
+                        conn,
+                        author,
+                        NotificationKind::PostExpiring,
+                        Some(post),
+                        now,
+                    )?;
+                }
+                Ok::<usize, PersistenceError>(claimed)
+            })?;
+        }
+    }
+}
+
+/// Expires every open post past its `expires_at` and tells its author. Returns how many.
+pub fn expire_posts(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+) -> Result<usize, PersistenceError> {
+    let mut expired = 0;
+    loop {
+        let due: Vec<(String, String)> = posts::table
+            .filter(posts::status.eq(PostStatus::Open.as_str()))
+            .filter(posts::expires_at.le(to_db(now)))
+            .select((posts::id, posts::author_id))
+            .limit(BATCH)
+            .load(conn)?;
+        if due.is_empty() {
+            return Ok(expired);
+        }
+        for (post, author) in due {
+            let post = PostId(Uuid::parse_str(&post).map_err(|_| corrupt("post", &post))?);
+            let author = UserId(Uuid::parse_str(&author).map_err(|_| corrupt("author", &author))?);
+            // The lifecycle decides, with a conditional update: a post closed a moment ago
+            // stays closed.
+            if let Some(Ok(_)) = crate::posts::apply_event(conn, post, PostEvent::Expire, now)? {
+                notify(conn, author, NotificationKind::PostExpired, Some(post), now)?;
+                expired += 1;
+            }
+        }
+    }
+}
