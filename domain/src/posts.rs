@@ -234,8 +234,8 @@ impl PostContent {
         if !exchanged && input.remote_ok == Some(true) {
             errors.push(("remote_ok", not_for_kind));
         }
-        let helpers_needed = match (kind, input.helpers_needed) {
-            (PostKind::Request, Some(n)) if !(1..=MAX_HELPERS).contains(&n) => {
+        let helpers_needed = match (exchanged, input.helpers_needed) {
+            (true, Some(n)) if !(1..=MAX_HELPERS).contains(&n) => {
                 errors.push((
                     "helpers_needed",
                     ValueError::NotOneOf {
@@ -244,7 +244,7 @@ impl PostContent {
                 ));
                 1
             }
-            (PostKind::Request, n) => n.unwrap_or(1),
+            (true, n) => n.unwrap_or(1),
             (_, Some(n)) if n != 1 => {
                 errors.push(("helpers_needed", not_for_kind));
                 1

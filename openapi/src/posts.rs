@@ -66,7 +66,7 @@ pub struct ActivityDto {
 }
 
 /// A new post. Which fields apply depends on `kind`: `category` is required for requests and
-/// offers and absent otherwise; `urgency` and `helpers_needed` are for requests; `remote_ok`
+/// offers and absent otherwise; `urgency` is for requests; `remote_ok` and `helpers_needed`
 /// for requests and offers; `activity` is required for activities and absent otherwise. Care
 /// posts are always members-only.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -102,7 +102,8 @@ pub struct CreatePostRequest {
     /// Help from a distance is fine (a phone call, advice): requests and offers only.
     #[serde(default)]
     pub remote_ok: Option<bool>,
-    /// Requests only: how many helpers are needed, 1 to 20 (default 1).
+    /// Requests: how many helpers are needed; offers: how many people can be helped. 1 to 20
+    /// (default 1).
     #[serde(default)]
     #[schema(minimum = 1, maximum = 20)]
     pub helpers_needed: Option<u32>,

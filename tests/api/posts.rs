@@ -99,6 +99,13 @@ async fn members_post_all_four_kinds() {
     assert_eq!(activity.status, 201, "{}", activity.text());
     assert_eq!(activity.json()["activity"]["capacity"], 40);
 
+    let offer = w
+        .post(&w.author, json!({"kind": "offer", "title": "Bijles wiskunde", "body": "Voor drie kinderen.", "category": "knowledge", "helpers_needed": 3, "remote_ok": true}))
+        .await
+        .json();
+    assert_eq!(offer["helpers_needed"], 3);
+    assert_eq!(offer["remote_ok"], true);
+
     let request = w
         .post(
             &w.author,
@@ -232,6 +239,23 @@ async fn visibility_follows_membership_and_hiding() {
         w.titles(Some(&w.member), "").await,
         ["Alleen leden", "Openbaar"]
     );
+    assert_eq!(
+        w.titles(Some(&w.admin), "").await,
+        ["Alleen leden", "Openbaar"]
+    );
+    let pending = w.app.register("wacht@example.nl").await;
+    w.app
+        .post_as(
+            &pending,
+            &format!("/v1/neighbourhoods/{}/join", w.neighbourhood),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(w.titles(Some(&pending), "").await, ["Openbaar"]);
+    w.app
+        .get_as(&pending, &format!("/v1/posts/{members_only}"))
+        .await
+        .assert_problem(404, "not_found");
     w.app
         .get(&format!("/v1/posts/{members_only}"))
         .await
@@ -272,6 +296,10 @@ async fn visibility_follows_membership_and_hiding() {
     );
     assert_eq!(
         w.titles(Some(&w.moderator), "").await,
+        ["Alleen leden", "Openbaar"]
+    );
+    assert_eq!(
+        w.titles(Some(&w.admin), "").await,
         ["Alleen leden", "Openbaar"]
     );
     w.app
