@@ -485,6 +485,8 @@ pub async fn report_post(
     let id = PostId(id.into_inner());
     let CreateReportRequest { reason, details } = body.0;
     let mut errors = FieldErrors::default();
+    // Blank details are no details.
+    let details = details.filter(|text| !text.trim().is_empty());
     let details = errors.check_optional("details", details.as_deref(), |raw| {
         buurt_domain::value::bounded_text(raw, 1000, true)
     });
