@@ -107,27 +107,50 @@ impl TryFrom<UserRow> for User {
     }
 }
 
+/// The columns a user writes about themselves: one mapping for registering and for editing.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = users, treat_none_as_null = true)]
+struct ProfileColumns<'a> {
+    display_name: &'a str,
+    postcode: Option<&'a str>,
+    street: Option<&'a str>,
+    house_number: Option<&'a str>,
+    phone: Option<&'a str>,
+    bio: Option<&'a str>,
+    skills: String,
+    interests: String,
+    languages: String,
+}
+
+impl<'a> From<&'a User> for ProfileColumns<'a> {
+    fn from(user: &'a User) -> Self {
+        let profile = &user.profile;
+        Self {
+            display_name: user.display_name.as_str(),
+            postcode: profile.postcode.as_ref().map(Postcode::as_str),
+            street: profile.street.as_ref().map(Street::as_str),
+            house_number: profile.house_number.as_ref().map(HouseNumber::as_str),
+            phone: profile.phone.as_ref().map(Phone::as_str),
+            bio: profile.bio.as_ref().map(Bio::as_str),
+            skills: join(&profile.skills, |c| c.as_str()),
+            interests: join(&profile.interests, |c| c.as_str()),
+            languages: join(&profile.languages, Language::as_str),
+        }
+    }
+}
+
 /// Stores a new user. The email's unique index decides races between two registrations.
 pub fn create_user(
     conn: &mut DbConnection,
     user: &User,
     password_hash: &str,
 ) -> Result<(), CreateUserError> {
-    let profile = &user.profile;
     let inserted = diesel::insert_into(users::table)
         .values((
             users::id.eq(user.id.to_string()),
             users::email.eq(user.email.as_str()),
             users::password_hash.eq(password_hash),
-            users::display_name.eq(user.display_name.as_str()),
-            users::postcode.eq(profile.postcode.as_ref().map(Postcode::as_str)),
-            users::street.eq(profile.street.as_ref().map(Street::as_str)),
-            users::house_number.eq(profile.house_number.as_ref().map(HouseNumber::as_str)),
-            users::phone.eq(profile.phone.as_ref().map(Phone::as_str)),
-            users::bio.eq(profile.bio.as_ref().map(Bio::as_str)),
-            users::skills.eq(join(&profile.skills, |c| c.as_str())),
-            users::interests.eq(join(&profile.interests, |c| c.as_str())),
-            users::languages.eq(join(&profile.languages, Language::as_str)),
+            ProfileColumns::from(user),
             users::platform_admin.eq(user.platform_admin),
             users::email_verified.eq(user.email_verified),
             users::created_at.eq(to_db(user.created_at)),
@@ -226,18 +249,9 @@ pub fn update_user(
         };
         changes.apply(&mut user);
         user.updated_at = now;
-        let profile = &user.profile;
         diesel::update(users::table.find(id.to_string()))
             .set((
-                users::display_name.eq(user.display_name.as_str()),
-                users::postcode.eq(profile.postcode.as_ref().map(Postcode::as_str)),
-                users::street.eq(profile.street.as_ref().map(Street::as_str)),
-                users::house_number.eq(profile.house_number.as_ref().map(HouseNumber::as_str)),
-                users::phone.eq(profile.phone.as_ref().map(Phone::as_str)),
-                users::bio.eq(profile.bio.as_ref().map(Bio::as_str)),
-                users::skills.eq(join(&profile.skills, |c| c.as_str())),
-                users::interests.eq(join(&profile.interests, |c| c.as_str())),
-                users::languages.eq(join(&profile.languages, Language::as_str)),
+                ProfileColumns::from(&user),
                 users::updated_at.eq(to_db(now)),
             ))
             .execute(conn)?;

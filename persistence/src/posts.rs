@@ -95,30 +95,56 @@ impl TryFrom<PostRow> for Post {
     }
 }
 
+/// The columns an author writes: one mapping for inserting and for editing a post.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = posts, treat_none_as_null = true)]
+struct ContentColumns<'a> {
+    title: &'a str,
+    body: &'a str,
+    category: Option<&'static str>,
+    visibility: &'static str,
+    urgency: Option<&'static str>,
+    remote_ok: bool,
+    helpers_needed: i32,
+    expires_at: Option<NaiveDateTime>,
+    starts_at: Option<NaiveDateTime>,
+    ends_at: Option<NaiveDateTime>,
+    location: Option<&'a str>,
+    capacity: Option<i32>,
+}
+
+impl<'a> From<&'a PostContent> for ContentColumns<'a> {
+    fn from(content: &'a PostContent) -> Self {
+        let activity = content.activity.as_ref();
+        Self {
+            title: &content.title,
+            body: &content.body,
+            category: content.category.map(Category::as_str),
+            visibility: content.visibility.as_str(),
+            urgency: content.urgency.map(Urgency::as_str),
+            remote_ok: content.remote_ok,
+            helpers_needed: i32::try_from(content.helpers_needed).unwrap_or(1),
+            expires_at: content.expires_at.map(to_db),
+            starts_at: activity.map(|a| to_db(a.starts_at)),
+            ends_at: activity.map(|a| to_db(a.ends_at)),
+            location: activity.map(|a| a.location.as_str()),
+            capacity: activity
+                .and_then(|a| a.capacity)
+                .map(|c| i32::try_from(c).unwrap_or(i32::MAX)),
+        }
+    }
+}
+
 pub fn create_post(conn: &mut DbConnection, post: &Post) -> Result<(), PersistenceError> {
     let content = &post.content;
-    let activity = content.activity.as_ref();
     diesel::insert_into(posts::table)
         .values((
+            ContentColumns::from(content),
             posts::id.eq(post.id.to_string()),
             posts::neighbourhood_id.eq(post.neighbourhood_id.to_string()),
             posts::author_id.eq(post.author_id.to_string()),
             posts::kind.eq(content.kind.as_str()),
             posts::status.eq(post.status.as_str()),
-            posts::title.eq(&content.title),
-            posts::body.eq(&content.body),
-            posts::category.eq(content.category.map(Category::as_str)),
-            posts::visibility.eq(content.visibility.as_str()),
-            posts::urgency.eq(content.urgency.map(Urgency::as_str)),
-            posts::remote_ok.eq(content.remote_ok),
-            posts::helpers_needed.eq(i32::try_from(content.helpers_needed).unwrap_or(1)),
-            posts::expires_at.eq(content.expires_at.map(to_db)),
-            posts::starts_at.eq(activity.map(|a| to_db(a.starts_at))),
-            posts::ends_at.eq(activity.map(|a| to_db(a.ends_at))),
-            posts::location.eq(activity.map(|a| a.location.as_str())),
-            posts::capacity.eq(activity
-                .and_then(|a| a.capacity)
-                .map(|c| i32::try_from(c).unwrap_or(i32::MAX))),
             posts::hidden.eq(post.hidden),
             posts::created_at.eq(to_db(post.created_at)),
             posts::updated_at.eq(to_db(post.updated_at)),
@@ -174,29 +200,15 @@ pub fn update_content(
     content: &PostContent,
     now: DateTime<Utc>,
 ) -> Result<Option<Post>, PersistenceError> {
-    let activity = content.activity.as_ref();
     let updated = diesel::update(
         posts::table
             .filter(posts::id.eq(id.to_string()))
             .filter(posts::status.eq_any(LIVE)),
     )
     .set((
-        posts::title.eq(&content.title),
-        posts::body.eq(&content.body),
-        posts::category.eq(content.category.map(Category::as_str)),
-        posts::visibility.eq(content.visibility.as_str()),
-        posts::urgency.eq(content.urgency.map(Urgency::as_str)),
-        posts::remote_ok.eq(content.remote_ok),
-        posts::helpers_needed.eq(i32::try_from(content.helpers_needed).unwrap_or(1)),
-        posts::expires_at.eq(content.expires_at.map(to_db)),
+        ContentColumns::from(content),
         // A new expiry deserves a new warning.
         posts::expiry_warned_at.eq(None::<NaiveDateTime>),
-        posts::starts_at.eq(activity.map(|a| to_db(a.starts_at))),
-        posts::ends_at.eq(activity.map(|a| to_db(a.ends_at))),
-        posts::location.eq(activity.map(|a| a.location.as_str())),
-        posts::capacity.eq(activity
-            .and_then(|a| a.capacity)
-            .map(|c| i32::try_from(c).unwrap_or(i32::MAX))),
         posts::updated_at.eq(to_db(now)),
     ))
     .execute(conn)?;
