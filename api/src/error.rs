@@ -45,6 +45,10 @@ pub enum ErrorCode {
     InvalidIdempotencyKey,
     IdempotencyKeyReused,
     IdempotencyKeyInProgress,
+    NotAnActivity,
+    RsvpClosed,
+    NoRsvp,
+    CapacityBelowGoing,
 }
 
 impl ErrorCode {
@@ -84,6 +88,10 @@ impl ErrorCode {
             Self::InvalidIdempotencyKey => "invalid_idempotency_key",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::IdempotencyKeyInProgress => "idempotency_key_in_progress",
+            Self::NotAnActivity => "not_an_activity",
+            Self::RsvpClosed => "rsvp_closed",
+            Self::NoRsvp => "no_rsvp",
+            Self::CapacityBelowGoing => "capacity_below_going",
         }
     }
 
@@ -113,7 +121,11 @@ impl ErrorCode {
             | Self::MemberNotActive
             | Self::LastModerator
             | Self::AlreadyReported
-            | Self::PostNotLive => StatusCode::CONFLICT,
+            | Self::PostNotLive
+            | Self::NotAnActivity
+            | Self::RsvpClosed
+            | Self::CapacityBelowGoing => StatusCode::CONFLICT,
+            Self::NoRsvp => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EmailTaken => StatusCode::CONFLICT,
@@ -217,6 +229,22 @@ impl ErrorCode {
                 "The first request with this Idempotency-Key is still being handled. Retry shortly.",
                 "Het eerste verzoek met deze Idempotency-Key wordt nog verwerkt. Probeer het zo opnieuw.",
             ),
+            Self::NotAnActivity => Text::new(
+                "Only activities take sign-ups, attendees and check-ins.",
+                "Alleen activiteiten hebben aanmeldingen, deelnemers en check-ins.",
+            ),
+            Self::RsvpClosed => Text::new(
+                "This activity takes no sign-ups: it is over, closed or hidden.",
+                "Voor deze activiteit kunt u zich niet aanmelden: ze is voorbij, gesloten of verborgen.",
+            ),
+            Self::NoRsvp => Text::new(
+                "This person has not signed up for the activity.",
+                "Deze persoon heeft zich niet aangemeld voor de activiteit.",
+            ),
+            Self::CapacityBelowGoing => Text::new(
+                "More people are going than this capacity allows. Choose at least that many places.",
+                "Er gaan meer mensen dan deze capaciteit toelaat. Kies minstens zoveel plaatsen.",
+            ),
             Self::Forbidden => Text::new(
                 "You are signed in, but this is not yours to do.",
                 "U bent ingelogd, maar dit mag u niet doen.",
@@ -293,6 +321,12 @@ impl ErrorCode {
             ),
             Self::IdempotencyKeyInProgress => {
                 Text::new("Request still in progress", "Verzoek nog bezig")
+            }
+            Self::NotAnActivity => Text::new("Not an activity", "Geen activiteit"),
+            Self::RsvpClosed => Text::new("Sign-up closed", "Aanmelden gesloten"),
+            Self::NoRsvp => Text::new("Not signed up", "Niet aangemeld"),
+            Self::CapacityBelowGoing => {
+                Text::new("Capacity below sign-ups", "Capaciteit onder aanmeldingen")
             }
         }
     }

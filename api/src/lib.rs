@@ -1,6 +1,7 @@
 //! The Buurt HTTP API: configuration, error mapping, extractors, handlers, and start-up.
 
 pub mod auth;
+pub mod calendar;
 pub mod commands;
 pub mod config;
 pub mod error;

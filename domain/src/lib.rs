@@ -2,6 +2,7 @@
 //! compiles fast and every rule is unit-tested on its own.
 
 pub mod accounts;
+pub mod activities;
 pub mod category;
 pub mod membership;
 pub mod neighbourhoods;

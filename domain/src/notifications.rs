@@ -13,15 +13,19 @@ pub enum NotificationKind {
     PostExpiring,
     /// One of your posts has expired.
     PostExpired,
+    /// A place came free: you moved up from the waitlist and are going.
+    RsvpPromoted,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 2] = [Self::PostExpiring, Self::PostExpired];
+    pub const ALL: [NotificationKind; 3] =
+        [Self::PostExpiring, Self::PostExpired, Self::RsvpPromoted];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::PostExpiring => "post_expiring",
             Self::PostExpired => "post_expired",
+            Self::RsvpPromoted => "rsvp_promoted",
         }
     }
 

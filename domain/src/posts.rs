@@ -195,7 +195,7 @@ impl PostContent {
         let mut errors = Vec::new();
         let kind = input.kind.unwrap_or(PostKind::News);
         let exchanged = matches!(kind, PostKind::Request | PostKind::Offer);
-        let title = bounded_text(input.title, TITLE_MAX, false)
+        let title = bounded_text(input.title, TITLE_MAX, true)
             .map_err(|e| errors.push(("title", e)))
             .ok();
         let body = bounded_text(input.body, BODY_MAX, true)

@@ -2,6 +2,7 @@
 //! document. Free of actix and diesel, so a partner can depend on it for typed clients.
 
 pub mod accounts;
+pub mod activities;
 pub mod health;
 pub mod neighbourhoods;
 pub mod notifications;

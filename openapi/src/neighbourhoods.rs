@@ -188,6 +188,8 @@ pub struct PagePost {
     pub category: Option<String>,
     /// For activities.
     pub starts_at: Option<DateTime<Utc>>,
+    /// For activities with a capacity: places still free (0 means new sign-ups wait).
+    pub places_left: Option<u64>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -14,6 +14,8 @@ pub enum NotificationKindDto {
     PostExpiring,
     /// One of your posts has expired.
     PostExpired,
+    /// A place came free at an activity: you moved up from the waitlist and are going.
+    RsvpPromoted,
 }
 
 /// The post a notification is about.

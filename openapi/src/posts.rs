@@ -79,7 +79,7 @@ pub struct CreatePostRequest {
     pub kind: PostKindDto,
     #[schema(
         max_length = 140,
-        pattern = r#"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"#
+        pattern = r#"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"#
     )]
     pub title: String,
     /// Several lines are fine.
@@ -118,7 +118,7 @@ pub struct UpdatePostRequest {
     #[serde(default)]
     #[schema(
         max_length = 140,
-        pattern = r#"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"#
+        pattern = r#"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"#
     )]
     pub title: Option<String>,
     #[serde(default)]

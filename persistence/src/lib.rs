@@ -2,6 +2,7 @@
 //! migrations per backend, and repository functions that speak domain types.
 
 pub mod accounts;
+pub mod activities;
 mod connection;
 mod error;
 pub mod idempotency;

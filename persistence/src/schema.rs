@@ -174,7 +174,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    rsvps (post_id, user_id) {
+        post_id -> Text,
+        user_id -> Text,
+        status -> Text,
+        position -> BigInt,
+        checked_in_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    activity_organisers (post_id, user_id) {
+        post_id -> Text,
+        user_id -> Text,
+        added_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(rsvps -> users (user_id));
 diesel::joinable!(posts -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(post_reports -> posts (post_id));
 diesel::joinable!(neighbourhood_postcodes -> neighbourhoods (neighbourhood_id));
@@ -197,4 +218,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     post_reports,
     idempotency_keys,
     notifications,
+    rsvps,
+    activity_organisers,
 );

@@ -1,6 +1,7 @@
 //! The one integration-test binary: the whole API over HTTP, on SQLite, and on PostgreSQL when
 //! `TEST_DATABASE_URL` is set.
 
+mod activities;
 mod auth;
 mod errors;
 mod health;

@@ -516,3 +516,61 @@ impl TestApp {
             .unwrap_or_else(|error| panic!("{statement}: {error}"));
     }
 }
+
+impl TestApp {
+    /// `count` active residents of `neighbourhood`, written straight into the database and
+    /// given access tokens signed with the test key: for tests that need a crowd.
+    pub fn crowd(&self, neighbourhood: &str, count: usize) -> Vec<Session> {
+        let now = chrono::Utc::now().naive_utc();
+        let mut sessions = Vec::with_capacity(count);
+        let mut users = Vec::new();
+        let mut members = Vec::new();
+        for index in 0..count {
+            let id = uuid::Uuid::new_v4().to_string();
+            let email = format!("buur{index}-{}@example.nl", &id[..8]);
+            users.push(format!(
+                "('{id}', '{email}', 'not a hash', 'Buur {index}', '', '', '', FALSE, FALSE, '{now}', '{now}')"
+            ));
+            members.push(format!(
+                "('{}', '{neighbourhood}', '{id}', 'resident', 'active', '{now}', '{now}')",
+                uuid::Uuid::new_v4()
+            ));
+            let claims = serde_json::json!({
+                "sub": id, "iat": chrono::Utc::now().timestamp(),
+                "exp": chrono::Utc::now().timestamp() + 900, "iss": "buurt", "aud": "buurt-api",
+            });
+            let token = jsonwebtoken::encode(
+                &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+                &claims,
+                &jsonwebtoken::EncodingKey::from_secret(TEST_JWT_SECRET.as_bytes()).expect("a key"),
+            )
+            .expect("a token");
+            sessions.push(Session {
+                user_id: id,
+                email,
+                access_token: token,
+                refresh_token: String::new(),
+            });
+        }
+        for chunk in users.chunks(200) {
+            self.sql(&format!(
+                "INSERT INTO users (id, email, password_hash, display_name, skills, interests, languages, platform_admin, email_verified, created_at, updated_at) VALUES {}",
+                chunk.join(", ")
+            ));
+        }
+        for chunk in members.chunks(200) {
+            self.sql(&format!(
+                "INSERT INTO memberships (id, neighbourhood_id, user_id, role, status, joined_at, updated_at) VALUES {}",
+                chunk.join(", ")
+            ));
+        }
+        sessions
+    }
+
+    pub async fn delete_as(&self, session: &Session, path: &str) -> TestResponse {
+        self.request(Method::DELETE, path)
+            .bearer(&session.access_token)
+            .send()
+            .await
+    }
+}

@@ -1,5 +1,6 @@
 //! The handlers, one module per resource, and the table of every route they serve.
 
+pub mod activities;
 pub mod auth;
 pub mod fallback;
 pub mod health;
@@ -45,6 +46,14 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(posts::hide_post)
         .service(posts::unhide_post)
         .service(posts::report_post)
+        .service(activities::create_rsvp)
+        .service(activities::cancel_rsvp)
+        .service(activities::list_attendees)
+        .service(activities::check_in)
+        .service(activities::add_organiser)
+        .service(activities::set_capacity)
+        .service(activities::activity_calendar)
+        .service(activities::neighbourhood_calendar)
         .service(notifications::list_notifications)
         .service(notifications::mark_all_notifications_read)
         .service(notifications::mark_notification_read);

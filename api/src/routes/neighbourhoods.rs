@@ -17,7 +17,7 @@ use buurt_openapi::problem::Problem;
 use buurt_persistence::neighbourhoods::{
     self as repo, NeighbourhoodCursor, NeighbourhoodQuery, NeighbourhoodWriteError,
 };
-use buurt_persistence::{DbConnection, memberships, posts, time};
+use buurt_persistence::{DbConnection, activities, memberships, posts, time};
 
 use crate::auth::Authenticated;
 use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
@@ -304,20 +304,27 @@ pub async fn get_public_page(
             let now = time::now();
             let mut section = |kind| -> Result<PageSection, ApiError> {
                 let (posts, count) = posts::public_section(conn, id, kind, now, PAGE_SECTION_SIZE)?;
-                Ok(PageSection {
-                    items: posts
-                        .iter()
-                        .map(|post| PagePost {
-                            id: post.id.0,
-                            kind: post.content.kind.as_str().to_owned(),
-                            title: post.content.title.clone(),
-                            category: post.content.category.map(|c| c.as_str().to_owned()),
-                            starts_at: post.content.activity.as_ref().map(|a| a.starts_at),
-                            created_at: post.created_at,
-                        })
-                        .collect(),
-                    count,
-                })
+                let mut items = Vec::with_capacity(posts.len());
+                for post in &posts {
+                    let capacity = post.content.activity.as_ref().and_then(|a| a.capacity);
+                    let places_left = match capacity {
+                        Some(capacity) => Some(
+                            u64::from(capacity)
+                                .saturating_sub(activities::going_count(conn, post.id)?),
+                        ),
+                        None => None,
+                    };
+                    items.push(PagePost {
+                        id: post.id.0,
+                        kind: post.content.kind.as_str().to_owned(),
+                        title: post.content.title.clone(),
+                        category: post.content.category.map(|c| c.as_str().to_owned()),
+                        starts_at: post.content.activity.as_ref().map(|a| a.starts_at),
+                        places_left,
+                        created_at: post.created_at,
+                    });
+                }
+                Ok(PageSection { items, count })
             };
             Ok(PublicPage {
                 neighbourhood: NeighbourhoodSummaryDto::from(&neighbourhood),

@@ -22,6 +22,7 @@ fn dto(notification: Notification, title: Option<String>) -> NotificationDto {
         kind: match notification.kind {
             NotificationKind::PostExpiring => NotificationKindDto::PostExpiring,
             NotificationKind::PostExpired => NotificationKindDto::PostExpired,
+            NotificationKind::RsvpPromoted => NotificationKindDto::RsvpPromoted,
         },
         post: notification
             .post_id

@@ -38,7 +38,7 @@ fn reader(
 }
 
 /// The post if `caller` may see it; 404 otherwise, as for a post that does not exist.
-fn visible_post(
+pub fn visible_post(
     conn: &mut DbConnection,
     caller: Option<UserId>,
     id: PostId,

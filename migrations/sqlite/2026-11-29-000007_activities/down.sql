@@ -1,0 +1,2 @@
+DROP TABLE activity_organisers;
+DROP TABLE rsvps;

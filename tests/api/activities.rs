@@ -1,0 +1,509 @@
+use std::collections::HashSet;
+
+use buurt_tests::{Session, TestApp, spawn_app};
+use chrono::{Duration, TimeZone, Utc};
+use futures_util::future::join_all;
+use serde_json::{Value, json};
+
+struct World {
+    app: TestApp,
+    admin: Session,
+    neighbourhood: String,
+    organiser: Session,
+}
+
+async fn world() -> World {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let neighbourhood = app
+        .create_neighbourhood(&admin, "BU00000001", "Kop", &[])
+        .await;
+    let organiser = app
+        .member(&admin, &neighbourhood, "organisator@example.nl", "resident")
+        .await;
+    World {
+        app,
+        admin,
+        neighbourhood,
+        organiser,
+    }
+}
+
+impl World {
+    async fn activity(&self, title: &str, capacity: Option<u32>, extra: Value) -> String {
+        let mut body = json!({
+            "kind": "activity", "title": title, "body": "Kom ook!",
+            "activity": {"starts_at": (Utc::now() + Duration::days(2)).to_rfc3339(),
+                         "ends_at": (Utc::now() + Duration::days(2) + Duration::hours(2)).to_rfc3339(),
+                         "location": "Buurthuis", "capacity": capacity},
+        });
+        if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
+            body.extend(extra.clone());
+        }
+        let response = self
+            .app
+            .post_as(
+                &self.organiser,
+                &format!("/v1/neighbourhoods/{}/posts", self.neighbourhood),
+                &body,
+            )
+            .await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        response.json()["id"].as_str().unwrap().to_owned()
+    }
+
+    async fn rsvp(&self, session: &Session, post: &str) -> buurt_tests::TestResponse {
+        self.app
+            .post_as(session, &format!("/v1/posts/{post}/rsvp"), &json!({}))
+            .await
+    }
+
+    async fn attendees(&self, post: &str) -> Value {
+        let response = self
+            .app
+            .get_as(&self.organiser, &format!("/v1/posts/{post}/attendees"))
+            .await;
+        assert_eq!(response.status, 200, "{}", response.text());
+        response.json()
+    }
+}
+
+fn ids(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["user_id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[actix_web::test]
+async fn the_waitlist_fills_and_moves_up() {
+    let w = world().await;
+    let post = w.activity("Buurtborrel", Some(2), json!({})).await;
+    let people = w.app.crowd(&w.neighbourhood, 4);
+    let mut answers = Vec::new();
+    for person in &people {
+        let response = w.rsvp(person, &post).await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        answers.push(response.json());
+    }
+    let statuses: Vec<&str> = answers
+        .iter()
+        .map(|a| a["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["going", "going", "waitlisted", "waitlisted"]);
+    assert_eq!(answers[3]["waitlist_ahead"], 1);
+    // Answering again changes nothing.
+    let again = w.rsvp(&people[0], &post).await;
+    assert_eq!(again.status, 200);
+    assert_eq!(again.json()["status"], "going");
+
+    // The first going cancels: the first waiting moves up and is told.
+    assert_eq!(
+        w.app
+            .delete_as(&people[0], &format!("/v1/posts/{post}/rsvp"))
+            .await
+            .status,
+        204
+    );
+    let list = w.attendees(&post).await;
+    assert_eq!(
+        ids(&list["going"]),
+        [people[1].user_id.clone(), people[2].user_id.clone()]
+    );
+    assert_eq!(ids(&list["waitlist"]), [people[3].user_id.clone()]);
+    let inbox = w
+        .app
+        .get_as(&people[2], "/v1/me/notifications")
+        .await
+        .json();
+    assert_eq!(inbox["items"][0]["kind"], "rsvp_promoted");
+    assert_eq!(inbox["items"][0]["post"]["id"], json!(post));
+    assert_eq!(w.rsvp(&people[3], &post).await.json()["waitlist_ahead"], 0);
+    w.app
+        .delete_as(&people[0], &format!("/v1/posts/{post}/rsvp"))
+        .await
+        .assert_problem(404, "not_found");
+    // Coming back means the back of the queue.
+    assert_eq!(w.rsvp(&people[0], &post).await.json()["waitlist_ahead"], 1);
+}
+
+#[actix_web::test]
+async fn two_hundred_at_once_for_twenty_places() {
+    let w = world().await;
+    let post = w.activity("Kerstdiner", Some(20), json!({})).await;
+    let people = w.app.crowd(&w.neighbourhood, 200);
+    let (w_ref, post_ref) = (&w, &post);
+    let responses = join_all(
+        people
+            .iter()
+            .map(|person| async move { w_ref.rsvp(person, post_ref).await }),
+    )
+    .await;
+    let mut going = 0;
+    let mut ahead = Vec::new();
+    for response in &responses {
+        assert_eq!(response.status, 201, "{}", response.text());
+        match response.json()["status"].as_str().unwrap() {
+            "going" => going += 1,
+            _ => ahead.push(response.json()["waitlist_ahead"].as_u64().unwrap()),
+        }
+    }
+    assert_eq!(going, 20);
+    assert_eq!(ahead.len(), 180);
+    ahead.sort_unstable();
+    assert_eq!(
+        ahead,
+        (0..180).collect::<Vec<u64>>(),
+        "one arrival order, no ties"
+    );
+    let list = w.attendees(&post).await;
+    assert_eq!(list["going"].as_array().unwrap().len(), 20);
+    assert_eq!(list["waitlist"].as_array().unwrap().len(), 180);
+    // The waitlist is listed in the order the answers arrived.
+    let by_ahead: Vec<String> = {
+        let mut waiting: Vec<(u64, String)> = responses
+            .iter()
+            .zip(&people)
+            .filter(|(r, _)| r.json()["status"] == "waitlisted")
+            .map(|(r, p)| {
+                (
+                    r.json()["waitlist_ahead"].as_u64().unwrap(),
+                    p.user_id.clone(),
+                )
+            })
+            .collect();
+        waiting.sort();
+        waiting.into_iter().map(|(_, id)| id).collect()
+    };
+    assert_eq!(ids(&list["waitlist"]), by_ahead);
+}
+
+#[actix_web::test]
+async fn concurrent_cancellations_and_answers_keep_the_limit_and_the_order() {
+    let w = world().await;
+    let post = w.activity("Wandeling", Some(10), json!({})).await;
+    let people = w.app.crowd(&w.neighbourhood, 40);
+    for person in &people[..30] {
+        w.rsvp(person, &post).await;
+    }
+    let before = w.attendees(&post).await;
+    let old_waitlist = ids(&before["waitlist"]);
+    assert_eq!(old_waitlist.len(), 20);
+
+    let (w_ref, post_ref) = (&w, &post);
+    let cancels = people[..10].iter().map(|p| async move {
+        w_ref
+            .app
+            .delete_as(p, &format!("/v1/posts/{post_ref}/rsvp"))
+            .await
+            .status
+            .as_u16()
+    });
+    let answers = people[30..]
+        .iter()
+        .map(|p| async move { w_ref.rsvp(p, post_ref).await.status.as_u16() });
+    let (cancelled, answered) =
+        futures_util::future::join(join_all(cancels), join_all(answers)).await;
+    assert!(cancelled.iter().all(|s| *s == 204), "{cancelled:?}");
+    assert!(answered.iter().all(|s| *s == 201), "{answered:?}");
+
+    let after = w.attendees(&post).await;
+    let going = ids(&after["going"]);
+    let waitlist = ids(&after["waitlist"]);
+    assert_eq!(going.len(), 10, "exactly the capacity");
+    assert_eq!(waitlist.len(), 20);
+    // The ten who waited longest moved up; the rest keep their order, newcomers behind them.
+    let promoted: HashSet<&String> = old_waitlist[..10].iter().collect();
+    assert_eq!(going.iter().collect::<HashSet<_>>(), promoted);
+    assert_eq!(&waitlist[..10], &old_waitlist[10..]);
+    let newcomers: HashSet<&String> = people[30..].iter().map(|p| &p.user_id).collect();
+    assert_eq!(waitlist[10..].iter().collect::<HashSet<_>>(), newcomers);
+}
+
+#[actix_web::test]
+async fn who_may_answer_and_who_may_organise() {
+    let w = world().await;
+    let members_only = w
+        .activity("Alleen leden", None, json!({"visibility": "members"}))
+        .await;
+    let public = w.activity("Iedereen", Some(1), json!({})).await;
+    let outsider = w.app.register("buiten@example.nl").await;
+    let member = w.app.crowd(&w.neighbourhood, 1).remove(0);
+
+    w.app
+        .post(&format!("/v1/posts/{public}/rsvp"), &json!({}))
+        .await
+        .assert_problem(401, "unauthorized");
+    w.rsvp(&outsider, &members_only)
+        .await
+        .assert_problem(404, "not_found");
+    assert_eq!(w.rsvp(&member, &members_only).await.status, 201);
+    assert_eq!(
+        w.rsvp(&outsider, &public).await.status,
+        201,
+        "public activities are open to all"
+    );
+
+    let news = w
+        .app
+        .post_as(
+            &w.organiser,
+            &format!("/v1/neighbourhoods/{}/posts", w.neighbourhood),
+            &json!({"kind": "news", "title": "Nieuws", "body": "x"}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    w.rsvp(&member, &news)
+        .await
+        .assert_problem(409, "not_an_activity");
+
+    let past = w.activity("Voorbij", None, json!({})).await;
+    w.app.sql(&format!(
+        "UPDATE posts SET starts_at = '2020-01-01 10:00:00', ends_at = '2020-01-01 12:00:00' WHERE id = '{past}'"
+    ));
+    w.rsvp(&member, &past)
+        .await
+        .assert_problem(409, "rsvp_closed");
+    let closed = w.activity("Gesloten", None, json!({})).await;
+    w.app
+        .post_as(
+            &w.organiser,
+            &format!("/v1/posts/{closed}/close"),
+            &json!({}),
+        )
+        .await;
+    w.rsvp(&member, &closed)
+        .await
+        .assert_problem(409, "rsvp_closed");
+    let hidden = w.activity("Verborgen", None, json!({})).await;
+    w.app
+        .post_as(&w.admin, &format!("/v1/posts/{hidden}/hide"), &json!({}))
+        .await;
+    w.rsvp(&member, &hidden)
+        .await
+        .assert_problem(404, "not_found");
+    w.rsvp(&w.organiser, &hidden)
+        .await
+        .assert_problem(409, "rsvp_closed");
+
+    // Organisers: the author, co-organisers the author adds, administrators.
+    let attendees = format!("/v1/posts/{public}/attendees");
+    w.app
+        .get_as(&member, &attendees)
+        .await
+        .assert_problem(403, "forbidden");
+    w.app
+        .post_as(
+            &member,
+            &format!("/v1/posts/{public}/organisers"),
+            &json!({"user_id": member.user_id}),
+        )
+        .await
+        .assert_problem(403, "forbidden");
+    let added = w
+        .app
+        .post_as(
+            &w.organiser,
+            &format!("/v1/posts/{public}/organisers"),
+            &json!({"user_id": member.user_id}),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.text());
+    assert_eq!(w.app.get_as(&member, &attendees).await.status, 200);
+    assert_eq!(w.app.get_as(&w.admin, &attendees).await.status, 200);
+}
+
+#[actix_web::test]
+async fn organisers_check_in_and_change_the_capacity() {
+    let w = world().await;
+    let post = w.activity("Repair café", Some(2), json!({})).await;
+    let people = w.app.crowd(&w.neighbourhood, 5);
+    for person in &people {
+        w.rsvp(person, &post).await;
+    }
+    let check_in_path = format!("/v1/posts/{post}/check-ins");
+    let check_in = |user: String| {
+        let (app, organiser, path) = (&w.app, &w.organiser, check_in_path.clone());
+        async move {
+            app.post_as(organiser, &path, &json!({"user_id": user}))
+                .await
+        }
+    };
+    let checked = check_in(people[0].user_id.clone()).await;
+    assert_eq!(checked.status, 200, "{}", checked.text());
+    let first_time = checked.json()["checked_in_at"].clone();
+    assert!(first_time.is_string());
+    assert_eq!(
+        check_in(people[0].user_id.clone()).await.json()["checked_in_at"],
+        first_time
+    );
+    let stranger = w.app.register("vreemde@example.nl").await;
+    check_in(stranger.user_id.clone())
+        .await
+        .assert_problem(422, "no_rsvp");
+    w.app
+        .post_as(
+            &people[1],
+            &format!("/v1/posts/{post}/check-ins"),
+            &json!({"user_id": people[1].user_id}),
+        )
+        .await
+        .assert_problem(403, "forbidden");
+    assert_eq!(w.attendees(&post).await["checked_in"], 1);
+
+    let capacity = format!("/v1/posts/{post}/capacity");
+    w.app
+        .put_as(&w.organiser, &capacity, &json!({"capacity": 1}))
+        .await
+        .assert_problem(409, "capacity_below_going");
+    w.app
+        .put_as(&people[0], &capacity, &json!({"capacity": 10}))
+        .await
+        .assert_problem(403, "forbidden");
+    let raised = w
+        .app
+        .put_as(&w.organiser, &capacity, &json!({"capacity": 4}))
+        .await;
+    assert_eq!(raised.status, 200, "{}", raised.text());
+    assert_eq!(
+        raised.json(),
+        json!({"capacity": 4, "going": 4, "waitlisted": 1})
+    );
+    let list = w.attendees(&post).await;
+    assert_eq!(
+        ids(&list["going"]),
+        people[..4]
+            .iter()
+            .map(|p| p.user_id.clone())
+            .collect::<Vec<_>>()
+    );
+    let unlimited = w
+        .app
+        .put_as(&w.organiser, &capacity, &json!({"capacity": null}))
+        .await;
+    assert_eq!(
+        unlimited.json(),
+        json!({"capacity": null, "going": 5, "waitlisted": 0})
+    );
+
+    let page = w
+        .app
+        .get(&format!("/v1/neighbourhoods/{}/page", w.neighbourhood))
+        .await
+        .json();
+    assert_eq!(
+        page["upcoming_activities"]["items"][0]["places_left"],
+        Value::Null
+    );
+    w.app
+        .put_as(&w.organiser, &capacity, &json!({"capacity": 8}))
+        .await;
+    let page = w
+        .app
+        .get(&format!("/v1/neighbourhoods/{}/page", w.neighbourhood))
+        .await
+        .json();
+    assert_eq!(page["upcoming_activities"]["items"][0]["places_left"], 3);
+}
+
+#[actix_web::test]
+async fn calendars_parse_and_keep_what_was_written() {
+    let w = world().await;
+    let title = "Soep, brood; en koffie\nvoor iedereen — één keer 🎉";
+    let summer_start = Utc.with_ymd_and_hms(2027, 7, 1, 16, 0, 0).unwrap();
+    let winter_start = Utc.with_ymd_and_hms(2027, 12, 1, 16, 0, 0).unwrap();
+    let summer = w.app.post_as(&w.organiser, &format!("/v1/neighbourhoods/{}/posts", w.neighbourhood), &json!({
+        "kind": "activity", "title": title, "body": "Meenemen: lepel, kom\\; of niet.",
+        "activity": {"starts_at": summer_start.to_rfc3339(), "ends_at": (summer_start + Duration::hours(2)).to_rfc3339(), "location": "Buurthuis, zaal 2"},
+    })).await.json()["id"].as_str().unwrap().to_owned();
+    w.app.post_as(&w.organiser, &format!("/v1/neighbourhoods/{}/posts", w.neighbourhood), &json!({
+        "kind": "activity", "title": "Winterwandeling", "body": "Warm aankleden",
+        "activity": {"starts_at": winter_start.to_rfc3339(), "ends_at": (winter_start + Duration::hours(1)).to_rfc3339(), "location": "Plein"},
+    })).await;
+    w.activity("Alleen leden", None, json!({"visibility": "members"}))
+        .await;
+
+    let single = w.app.get(&format!("/v1/posts/{summer}/calendar.ics")).await;
+    assert_eq!(single.status, 200, "{}", single.text());
+    assert_eq!(
+        single.header("content-type").as_deref(),
+        Some("text/calendar; charset=utf-8")
+    );
+    let text = single.text();
+    assert!(
+        text.lines().all(|line| line.len() <= 75),
+        "lines are folded at 75 octets"
+    );
+    let calendar: icalendar::Calendar = icalendar::parser::unfold(&text)
+        .parse()
+        .expect("valid iCalendar");
+    let events: Vec<_> = calendar.events().collect();
+    assert_eq!(events.len(), 1);
+    let event = events[0];
+    use icalendar::{Component, EventLike};
+    assert_eq!(event.get_summary(), Some(title));
+    assert_eq!(
+        event.get_description(),
+        Some("Meenemen: lepel, kom\\; of niet.")
+    );
+    assert_eq!(event.get_location(), Some("Buurthuis, zaal 2"));
+    assert_eq!(
+        event.get_uid(),
+        Some(format!("post-{summer}@buurt").as_str())
+    );
+    assert!(
+        text.contains("DTSTART;TZID=Europe/Amsterdam:20270701T180000"),
+        "{text}"
+    );
+    assert!(text.contains("BEGIN:VTIMEZONE") && text.contains("TZID:Europe/Amsterdam"));
+
+    // The same UID on every export, also after an edit.
+    w.app
+        .request(
+            actix_web::http::Method::PATCH,
+            &format!("/v1/posts/{summer}"),
+        )
+        .bearer(&w.organiser.access_token)
+        .json(&json!({"body": "Aangepast"}))
+        .await;
+    let again = w
+        .app
+        .get(&format!("/v1/posts/{summer}/calendar.ics"))
+        .await
+        .text();
+    assert!(again.contains(&format!("UID:post-{summer}@buurt")));
+
+    let feed = w
+        .app
+        .get(&format!(
+            "/v1/neighbourhoods/{}/calendar.ics",
+            w.neighbourhood
+        ))
+        .await;
+    assert_eq!(feed.status, 200);
+    let feed_text = feed.text();
+    let calendar: icalendar::Calendar = icalendar::parser::unfold(&feed_text)
+        .parse()
+        .expect("valid iCalendar");
+    let summaries: Vec<&str> = calendar.events().filter_map(|e| e.get_summary()).collect();
+    assert_eq!(
+        summaries,
+        [title, "Winterwandeling"],
+        "public, upcoming, soonest first"
+    );
+    assert!(
+        feed_text.contains("DTSTART;TZID=Europe/Amsterdam:20271201T170000"),
+        "CET in winter"
+    );
+    w.app
+        .get(&format!(
+            "/v1/neighbourhoods/{}/calendar.ics",
+            uuid::Uuid::new_v4()
+        ))
+        .await
+        .assert_problem(404, "not_found");
+}
