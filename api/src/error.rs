@@ -49,6 +49,12 @@ pub enum ErrorCode {
     RsvpClosed,
     NoRsvp,
     CapacityBelowGoing,
+    NotARequest,
+    AlreadyMatched,
+    HelperBusy,
+    RequestNotOpen,
+    RequestFull,
+    NotYourMove,
 }
 
 impl ErrorCode {
@@ -92,6 +98,12 @@ impl ErrorCode {
             Self::RsvpClosed => "rsvp_closed",
             Self::NoRsvp => "no_rsvp",
             Self::CapacityBelowGoing => "capacity_below_going",
+            Self::NotARequest => "not_a_request",
+            Self::AlreadyMatched => "already_matched",
+            Self::HelperBusy => "helper_busy",
+            Self::RequestNotOpen => "request_not_open",
+            Self::RequestFull => "request_full",
+            Self::NotYourMove => "not_your_move",
         }
     }
 
@@ -124,7 +136,13 @@ impl ErrorCode {
             | Self::PostNotLive
             | Self::NotAnActivity
             | Self::RsvpClosed
-            | Self::CapacityBelowGoing => StatusCode::CONFLICT,
+            | Self::CapacityBelowGoing
+            | Self::NotARequest
+            | Self::AlreadyMatched
+            | Self::HelperBusy
+            | Self::RequestNotOpen
+            | Self::RequestFull => StatusCode::CONFLICT,
+            Self::NotYourMove => StatusCode::FORBIDDEN,
             Self::NoRsvp => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -245,6 +263,30 @@ impl ErrorCode {
                 "More people are going than this capacity allows. Choose at least that many places.",
                 "Er gaan meer mensen dan deze capaciteit toelaat. Kies minstens zoveel plaatsen.",
             ),
+            Self::NotARequest => Text::new(
+                "Matches are made on requests; use the request's id.",
+                "Koppelingen horen bij een hulpvraag; gebruik het id van de hulpvraag.",
+            ),
+            Self::AlreadyMatched => Text::new(
+                "This helper already has a proposed or accepted match for this request.",
+                "Deze helper heeft al een voorgestelde of geaccepteerde koppeling voor deze hulpvraag.",
+            ),
+            Self::HelperBusy => Text::new(
+                "This helper has as many open matches as one person may have. Try someone else.",
+                "Deze helper heeft al zoveel open koppelingen als mag. Probeer iemand anders.",
+            ),
+            Self::RequestNotOpen => Text::new(
+                "The request is closed, fulfilled or expired.",
+                "De hulpvraag is gesloten, afgerond of verlopen.",
+            ),
+            Self::RequestFull => Text::new(
+                "The request has as many accepted helpers as it asked for.",
+                "De hulpvraag heeft al zoveel geaccepteerde helpers als gevraagd.",
+            ),
+            Self::NotYourMove => Text::new(
+                "The other party answers this; you can cancel.",
+                "Dit beantwoordt de andere partij; u kunt annuleren.",
+            ),
             Self::Forbidden => Text::new(
                 "You are signed in, but this is not yours to do.",
                 "U bent ingelogd, maar dit mag u niet doen.",
@@ -328,6 +370,14 @@ impl ErrorCode {
             Self::CapacityBelowGoing => {
                 Text::new("Capacity below sign-ups", "Capaciteit onder aanmeldingen")
             }
+            Self::NotARequest => Text::new("Not a request", "Geen hulpvraag"),
+            Self::AlreadyMatched => Text::new("Already matched", "Al gekoppeld"),
+            Self::HelperBusy => Text::new("Helper is busy", "Helper heeft het druk"),
+            Self::RequestNotOpen => Text::new("Request not open", "Hulpvraag niet open"),
+            Self::RequestFull => {
+                Text::new("Request has its helpers", "Hulpvraag heeft haar helpers")
+            }
+            Self::NotYourMove => Text::new("Not your move", "Niet aan u"),
         }
     }
 }

@@ -40,6 +40,33 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// A JSON body that may be left out: no body at all is `None`; a body must be JSON.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let media_type = media_type(req);
+        let declared_length = declared_length(req);
+        let mut payload = payload.take();
+        Box::pin(async move {
+            let body = read_body(&mut payload, declared_length, MAX_JSON_BODY).await?;
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return Ok(OptionalJson(None));
+            }
+            if !is_json_media_type(&media_type) {
+                return Err(ApiError::UnsupportedMediaType {
+                    expected: "application/json",
+                });
+            }
+            parse_json(&body).map(|value| OptionalJson(Some(value)))
+        })
+    }
+}
+
 /// Reads a whole body of at most `limit` bytes; 413 as soon as it is clear it is larger.
 async fn read_body(
     payload: &mut Payload,

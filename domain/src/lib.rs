@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod category;
+pub mod matching;
 pub mod membership;
 pub mod neighbourhoods;
 pub mod notifications;

@@ -15,6 +15,16 @@ pub enum NotificationKind {
     PostExpired,
     /// A place came free: you moved up from the waitlist and are going.
     RsvpPromoted,
+    /// Someone offered help with your request, or invited you to help.
+    MatchProposed,
+    MatchAccepted,
+    MatchDeclined,
+    MatchCancelled,
+    MatchCompleted,
+    /// The requester says the help did not happen.
+    MatchNoShow,
+    /// A new message in one of your matches.
+    MatchMessage,
 }
 
 impl NotificationKind {
@@ -26,6 +36,13 @@ impl NotificationKind {
             Self::PostExpiring => "post_expiring",
             Self::PostExpired => "post_expired",
             Self::RsvpPromoted => "rsvp_promoted",
+            Self::MatchProposed => "match_proposed",
+            Self::MatchAccepted => "match_accepted",
+            Self::MatchDeclined => "match_declined",
+            Self::MatchCancelled => "match_cancelled",
+            Self::MatchCompleted => "match_completed",
+            Self::MatchNoShow => "match_no_show",
+            Self::MatchMessage => "match_message",
         }
     }
 
@@ -43,6 +60,7 @@ pub struct Notification {
     pub user_id: UserId,
     pub kind: NotificationKind,
     pub post_id: Option<PostId>,
+    pub match_id: Option<crate::matching::MatchId>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
 }

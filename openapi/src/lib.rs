@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod health;
+pub mod matching;
 pub mod neighbourhoods;
 pub mod notifications;
 pub mod posts;

@@ -16,6 +16,16 @@ pub enum NotificationKindDto {
     PostExpired,
     /// A place came free at an activity: you moved up from the waitlist and are going.
     RsvpPromoted,
+    /// Someone offered help with your request, or invited you to help (see `match_id`).
+    MatchProposed,
+    MatchAccepted,
+    MatchDeclined,
+    MatchCancelled,
+    MatchCompleted,
+    /// The requester says the help did not happen.
+    MatchNoShow,
+    /// A new message in one of your matches.
+    MatchMessage,
 }
 
 /// The post a notification is about.
@@ -30,6 +40,8 @@ pub struct NotificationDto {
     pub id: Uuid,
     pub kind: NotificationKindDto,
     pub post: Option<NotificationPost>,
+    /// The match it is about, for match notifications.
+    pub match_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     /// When it was marked read; `null` while unread.
     pub read_at: Option<DateTime<Utc>>,

@@ -6,6 +6,7 @@ pub mod activities;
 mod connection;
 mod error;
 pub mod idempotency;
+pub mod matching;
 pub mod memberships;
 mod migrations;
 pub mod neighbourhoods;

@@ -1,6 +1,7 @@
 //! The inbox, and the jobs that fill it.
 
 use buurt_domain::accounts::UserId;
+use buurt_domain::matching::MatchId;
 use buurt_domain::notifications::{EXPIRY_WARNING, Notification, NotificationKind};
 use buurt_domain::posts::{PostEvent, PostId, PostStatus};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -23,10 +24,11 @@ type Row = (
     Option<String>,
     NaiveDateTime,
     Option<NaiveDateTime>,
+    Option<String>,
 );
 
 fn from_row(
-    (id, user_id, kind, post_id, created_at, read_at): Row,
+    (id, user_id, kind, post_id, created_at, read_at, match_id): Row,
 ) -> Result<Notification, PersistenceError> {
     Ok(Notification {
         id: Uuid::parse_str(&id).map_err(|_| corrupt("id", &id))?,
@@ -37,6 +39,13 @@ fn from_row(
                 Uuid::parse_str(&p)
                     .map(PostId)
                     .map_err(|_| corrupt("post_id", &p))
+            })
+            .transpose()?,
+        match_id: match_id
+            .map(|m| {
+                Uuid::parse_str(&m)
+                    .map(MatchId)
+                    .map_err(|_| corrupt("match_id", &m))
             })
             .transpose()?,
         created_at: from_db(created_at),
@@ -51,6 +60,7 @@ const COLUMNS: (
     notifications::post_id,
     notifications::created_at,
     notifications::read_at,
+    notifications::match_id,
 ) = (
     notifications::id,
     notifications::user_id,
@@ -58,6 +68,7 @@ const COLUMNS: (
     notifications::post_id,
     notifications::created_at,
     notifications::read_at,
+    notifications::match_id,
 );
 
 pub fn notify(
@@ -67,12 +78,25 @@ pub fn notify(
     post: Option<PostId>,
     now: DateTime<Utc>,
 ) -> Result<(), PersistenceError> {
+    notify_about(conn, user, kind, post, None, now)
+}
+
+/// A notification about a post and, possibly, a match on it.
+pub fn notify_about(
+    conn: &mut DbConnection,
+    user: UserId,
+    kind: NotificationKind,
+    post: Option<PostId>,
+    match_id: Option<MatchId>,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
     diesel::insert_into(notifications::table)
         .values((
             notifications::id.eq(Uuid::new_v4().to_string()),
             notifications::user_id.eq(user.to_string()),
             notifications::kind.eq(kind.as_str()),
             notifications::post_id.eq(post.map(|p| p.to_string())),
+            notifications::match_id.eq(match_id.map(|m| m.to_string())),
             notifications::created_at.eq(to_db(now)),
         ))
         .execute(conn)?;

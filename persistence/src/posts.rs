@@ -226,37 +226,45 @@ pub fn apply_event(
     event: PostEvent,
     now: DateTime<Utc>,
 ) -> Result<Option<Result<Post, IllegalPostTransition>>, PersistenceError> {
-    write_transaction(conn, |conn| {
-        let Some(mut post) = find_post(conn, id)? else {
-            return Ok(None);
-        };
-        let next = match post.status.transition(post.content.kind, event) {
-            Ok(next) => next,
-            Err(illegal) => return Ok(Some(Err(illegal))),
-        };
-        let updated = diesel::update(
-            posts::table
-                .filter(posts::id.eq(id.to_string()))
-                .filter(posts::status.eq(post.status.as_str())),
-        )
-        .set((
-            posts::status.eq(next.as_str()),
-            posts::updated_at.eq(to_db(now)),
-        ))
-        .execute(conn)?;
-        if updated == 0 {
-            // Another change won the race: judge the event against what it left.
-            let current = find_post(conn, id)?.map_or(post.status, |p| p.status);
-            return Ok(Some(Err(IllegalPostTransition {
-                kind: post.content.kind,
-                status: current,
-                event,
-            })));
-        }
-        post.status = next;
-        post.updated_at = now;
-        Ok(Some(Ok(post)))
-    })
+    write_transaction(conn, |conn| apply_event_within(conn, id, event, now))
+}
+
+/// `apply_event` inside a transaction the caller holds.
+pub fn apply_event_within(
+    conn: &mut DbConnection,
+    id: PostId,
+    event: PostEvent,
+    now: DateTime<Utc>,
+) -> Result<Option<Result<Post, IllegalPostTransition>>, PersistenceError> {
+    let Some(mut post) = find_post(conn, id)? else {
+        return Ok(None);
+    };
+    let next = match post.status.transition(post.content.kind, event) {
+        Ok(next) => next,
+        Err(illegal) => return Ok(Some(Err(illegal))),
+    };
+    let updated = diesel::update(
+        posts::table
+            .filter(posts::id.eq(id.to_string()))
+            .filter(posts::status.eq(post.status.as_str())),
+    )
+    .set((
+        posts::status.eq(next.as_str()),
+        posts::updated_at.eq(to_db(now)),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        // Another change won the race: judge the event against what it left.
+        let current = find_post(conn, id)?.map_or(post.status, |p| p.status);
+        return Ok(Some(Err(IllegalPostTransition {
+            kind: post.content.kind,
+            status: current,
+            event,
+        })));
+    }
+    post.status = next;
+    post.updated_at = now;
+    Ok(Some(Ok(post)))
 }
 
 pub fn delete_post(conn: &mut DbConnection, id: PostId) -> Result<bool, PersistenceError> {
@@ -406,6 +414,39 @@ pub fn list_feed(
         .map(with_author)
         .collect::<Result<_, _>>()?;
     Ok((posts, next))
+}
+
+/// Open, visible posts of one kind in a neighbourhood, newest first (filter further, then
+/// load with `load_with_authors`).
+pub fn open_posts_query(
+    neighbourhood: NeighbourhoodId,
+    kind: PostKind,
+) -> posts::BoxedQuery<'static, MultiBackend> {
+    posts::table
+        .filter(posts::neighbourhood_id.eq(neighbourhood.to_string()))
+        .filter(posts::kind.eq(kind.as_str()))
+        .filter(posts::status.eq(PostStatus::Open.as_str()))
+        .filter(posts::hidden.eq(false))
+        .order((posts::created_at.desc(), posts::id.desc()))
+        .into_boxed::<MultiBackend>()
+}
+
+/// Loads the posts a query selects, with their authors' names.
+pub fn load_with_authors(
+    conn: &mut DbConnection,
+    query: posts::BoxedQuery<'static, MultiBackend>,
+) -> Result<Vec<(Post, String)>, PersistenceError> {
+    let rows: Vec<PostRow> = query.select(PostRow::as_select()).load(conn)?;
+    let mut found = Vec::with_capacity(rows.len());
+    for row in rows {
+        let post = Post::try_from(row)?;
+        let name: String = users::table
+            .find(post.author_id.to_string())
+            .select(users::display_name)
+            .first(conn)?;
+        found.push((post, name));
+    }
+    Ok(found)
 }
 
 /// Public, visible, open posts of one kind for the public page: the first `limit` (newest

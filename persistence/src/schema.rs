@@ -171,6 +171,7 @@ diesel::table! {
         post_id -> Nullable<Text>,
         created_at -> Timestamp,
         read_at -> Nullable<Timestamp>,
+        match_id -> Nullable<Text>,
     }
 }
 
@@ -191,6 +192,34 @@ diesel::table! {
         post_id -> Text,
         user_id -> Text,
         added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    matches (id) {
+        id -> Text,
+        request_id -> Text,
+        requester_id -> Text,
+        helper_id -> Text,
+        offer_id -> Nullable<Text>,
+        proposed_by -> Text,
+        status -> Text,
+        message -> Nullable<Text>,
+        thanks -> Nullable<Text>,
+        accepted_slot -> Nullable<Integer>,
+        slot_limit -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    match_messages (id) {
+        id -> Text,
+        match_id -> Text,
+        author_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -220,4 +249,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     rsvps,
     activity_organisers,
+    matches,
+    match_messages,
 );

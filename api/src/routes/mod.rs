@@ -4,6 +4,7 @@ pub mod activities;
 pub mod auth;
 pub mod fallback;
 pub mod health;
+pub mod matching;
 pub mod me;
 pub mod memberships;
 pub mod neighbourhoods;
@@ -54,6 +55,18 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(activities::set_capacity)
         .service(activities::activity_calendar)
         .service(activities::neighbourhood_calendar)
+        .service(matching::list_suggestions)
+        .service(matching::create_match)
+        .service(matching::list_request_matches)
+        .service(matching::get_match)
+        .service(matching::accept_match)
+        .service(matching::decline_match)
+        .service(matching::cancel_match)
+        .service(matching::complete_match)
+        .service(matching::no_show_match)
+        .service(matching::list_messages)
+        .service(matching::create_message)
+        .service(matching::my_matches)
         .service(notifications::list_notifications)
         .service(notifications::mark_all_notifications_read)
         .service(notifications::mark_notification_read);

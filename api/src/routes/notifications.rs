@@ -23,11 +23,19 @@ fn dto(notification: Notification, title: Option<String>) -> NotificationDto {
             NotificationKind::PostExpiring => NotificationKindDto::PostExpiring,
             NotificationKind::PostExpired => NotificationKindDto::PostExpired,
             NotificationKind::RsvpPromoted => NotificationKindDto::RsvpPromoted,
+            NotificationKind::MatchProposed => NotificationKindDto::MatchProposed,
+            NotificationKind::MatchAccepted => NotificationKindDto::MatchAccepted,
+            NotificationKind::MatchDeclined => NotificationKindDto::MatchDeclined,
+            NotificationKind::MatchCancelled => NotificationKindDto::MatchCancelled,
+            NotificationKind::MatchCompleted => NotificationKindDto::MatchCompleted,
+            NotificationKind::MatchNoShow => NotificationKindDto::MatchNoShow,
+            NotificationKind::MatchMessage => NotificationKindDto::MatchMessage,
         },
         post: notification
             .post_id
             .zip(title)
             .map(|(id, title)| NotificationPost { id: id.0, title }),
+        match_id: notification.match_id.map(|id| id.0),
         created_at: notification.created_at,
         read_at: notification.read_at,
     }

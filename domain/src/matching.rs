@@ -1,0 +1,551 @@
+//! Matching: a request meets a neighbour who can help. The match lifecycle, who may move it,
+//! and the ranking of suggestions.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::accounts::UserId;
+use crate::category::Category;
+use crate::posts::PostId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MatchId(pub Uuid);
+
+impl MatchId {
+    pub fn new() -> Self {
+        Self(Uuid::new_v4())
+    }
+}
+
+impl Default for MatchId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::fmt::Display for MatchId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Where a match stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MatchStatus {
+    Proposed,
+    Accepted,
+    Declined,
+    Cancelled,
+    Completed,
+    /// The requester says the help never happened: the request opens again.
+    NoShow,
+}
+
+impl MatchStatus {
+    pub const ALL: [MatchStatus; 6] = [
+        Self::Proposed,
+        Self::Accepted,
+        Self::Declined,
+        Self::Cancelled,
+        Self::Completed,
+        Self::NoShow,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Proposed => "proposed",
+            Self::Accepted => "accepted",
+            Self::Declined => "declined",
+            Self::Cancelled => "cancelled",
+            Self::Completed => "completed",
+            Self::NoShow => "no_show",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|status| status.as_str() == raw)
+    }
+
+    /// Still taking up the helper's time.
+    pub fn is_active(self) -> bool {
+        matches!(self, Self::Proposed | Self::Accepted)
+    }
+
+    /// The two parties see each other's contact details.
+    pub fn shares_contacts(self) -> bool {
+        matches!(self, Self::Accepted | Self::Completed)
+    }
+}
+
+/// The two sides of a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Party {
+    /// The author of the request.
+    Requester,
+    Helper,
+}
+
+impl Party {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Requester => "requester",
+            Self::Helper => "helper",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Requester, Self::Helper]
+            .into_iter()
+            .find(|p| p.as_str() == raw)
+    }
+}
+
+/// What a party does to a match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchAction {
+    Accept,
+    Decline,
+    Cancel,
+    Complete,
+    NoShow,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MatchRefusal {
+    /// Not this party's move (for example, accepting one's own proposal).
+    #[error("not this party's move")]
+    NotYourMove,
+    /// Not possible from the current status.
+    #[error("{action:?} is not possible while {status:?}")]
+    Illegal {
+        status: MatchStatus,
+        action: MatchAction,
+    },
+}
+
+/// The lifecycle and who moves it: the party that did not propose accepts or declines;
+/// either party cancels a proposed or accepted match; the requester completes an accepted
+/// match, or reports that the help never came.
+pub fn transition(
+    status: MatchStatus,
+    action: MatchAction,
+    by: Party,
+    proposed_by: Party,
+) -> Result<MatchStatus, MatchRefusal> {
+    use MatchAction::{Accept, Cancel, Complete, Decline};
+    use MatchStatus::{Accepted, Cancelled, Completed, Declined, Proposed};
+    let allowed_party = match action {
+        Accept | Decline => by != proposed_by,
+        Cancel => true,
+        Complete | MatchAction::NoShow => by == Party::Requester,
+    };
+    if !allowed_party {
+        return Err(MatchRefusal::NotYourMove);
+    }
+    match (status, action) {
+        (Proposed, Accept) => Ok(Accepted),
+        (Proposed, Decline) => Ok(Declined),
+        (Proposed | Accepted, Cancel) => Ok(Cancelled),
+        (Accepted, Complete) => Ok(Completed),
+        (Accepted, MatchAction::NoShow) => Ok(MatchStatus::NoShow),
+        (status, action) => Err(MatchRefusal::Illegal { status, action }),
+    }
+}
+
+/// How many active matches (proposed or accepted) one helper may have at once.
+pub const MAX_ACTIVE_MATCHES: u32 = 5;
+
+/// A stored match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    pub id: MatchId,
+    pub request_id: PostId,
+    pub requester_id: UserId,
+    pub helper_id: UserId,
+    /// The helper's offer this match came from, if any.
+    pub offer_id: Option<PostId>,
+    pub proposed_by: Party,
+    pub status: MatchStatus,
+    pub message: Option<String>,
+    /// The requester's thanks on completion.
+    pub thanks: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Match {
+    /// Which party `user` is, if any.
+    pub fn party_of(&self, user: UserId) -> Option<Party> {
+        if user == self.requester_id {
+            Some(Party::Requester)
+        } else if user == self.helper_id {
+            Some(Party::Helper)
+        } else {
+            None
+        }
+    }
+
+    pub fn other_party(&self, user: UserId) -> UserId {
+        if user == self.requester_id {
+            self.helper_id
+        } else {
+            self.requester_id
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suggestions
+
+/// How near a candidate is to the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Proximity {
+    SameNeighbourhood,
+    AdjacentNeighbourhood,
+}
+
+/// What is suggested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CandidateRef {
+    /// An open post: an offer (for a request) or a request (for an offer).
+    Post(PostId),
+    /// A resident whose declared skills fit.
+    Resident,
+}
+
+/// Someone (or something) that might fit, as the ranking sees them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub what: CandidateRef,
+    /// The person who would help (or be helped).
+    pub user_id: UserId,
+    /// The post's category, or the resident's declared skills.
+    pub categories: Vec<Category>,
+    /// Title and body of the post, or the resident's bio.
+    pub text: String,
+    pub proximity: Proximity,
+    /// When the post was written; `None` for residents.
+    pub posted_at: Option<DateTime<Utc>>,
+    /// The person's active matches as a helper.
+    pub active_matches: u32,
+}
+
+/// What a suggestion is ranked against.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wanted {
+    pub category: Category,
+    pub text: String,
+    /// Help from a distance is fine: distance does not count.
+    pub remote_ok: bool,
+}
+
+/// Why a candidate ranks where it does, for people to read.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reason {
+    SameCategory(Category),
+    SharedWords(Vec<String>),
+    SameNeighbourhood,
+    AdjacentNeighbourhood,
+    RemoteHelp,
+    Recent,
+    Busy { active_matches: u32 },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub candidate: Candidate,
+    /// 0 to 1; higher is a better fit.
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+}
+
+/// The weights of the score. Category fit outweighs everything else together but distance, so
+/// a neighbour who does what is asked beats one who merely uses the same words.
+pub const WEIGHT_CATEGORY: f64 = 0.45;
+pub const WEIGHT_TEXT: f64 = 0.20;
+pub const WEIGHT_DISTANCE: f64 = 0.20;
+pub const WEIGHT_RECENCY: f64 = 0.15;
+/// Each active match of the helper takes this share off the score.
+pub const LOAD_PENALTY: f64 = 0.08;
+
+/// Words too common to say anything (Dutch and English).
+const STOP_WORDS: &[&str] = &[
+    "de", "het", "een", "en", "of", "van", "in", "op", "te", "voor", "met", "aan", "bij", "is",
+    "ik", "je", "jij", "mijn", "wie", "wil", "kan", "die", "dat", "er", "om", "ook", "naar",
+    "zijn", "the", "a", "an", "and", "or", "of", "to", "for", "with", "on", "at", "is", "i", "my",
+    "who",
+];
+
+/// The meaningful words of a text: lower case, letters and digits, at least three long.
+pub fn words(text: &str) -> std::collections::BTreeSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|word| word.chars().count() >= 3 && !STOP_WORDS.contains(&word.as_str()))
+        .collect()
+}
+
+/// Ranks candidates for `wanted`, best first. The score adds, weighted: category fit (the
+/// category asked for among the candidate's), shared words (Jaccard similarity of titles and
+/// bodies), distance (own neighbourhood 1, adjacent 0.5; 1 for remote help) and recency (posts
+/// lose half their freshness every 14 days; residents count 0.5); then each active match of
+/// the helper lowers it by 8 %. Helpers at `MAX_ACTIVE_MATCHES` are left out. Ties go to the
+/// nearer, then the newer.
+pub fn rank(wanted: &Wanted, candidates: Vec<Candidate>, now: DateTime<Utc>) -> Vec<Suggestion> {
+    let wanted_words = words(&wanted.text);
+    let mut suggestions: Vec<Suggestion> = candidates
+        .into_iter()
+        .filter(|candidate| candidate.active_matches < MAX_ACTIVE_MATCHES)
+        .map(|candidate| {
+            let mut reasons = Vec::new();
+            let category = if candidate.categories.contains(&wanted.category) {
+                reasons.push(Reason::SameCategory(wanted.category));
+                1.0
+            } else {
+                0.0
+            };
+            let their_words = words(&candidate.text);
+            let shared: Vec<String> = wanted_words.intersection(&their_words).cloned().collect();
+            let union = wanted_words.union(&their_words).count();
+            let text = if union == 0 {
+                0.0
+            } else {
+                shared.len() as f64 / union as f64
+            };
+            if !shared.is_empty() {
+                reasons.push(Reason::SharedWords(shared));
+            }
+            let distance = if wanted.remote_ok {
+                reasons.push(Reason::RemoteHelp);
+                1.0
+            } else {
+                match candidate.proximity {
+                    Proximity::SameNeighbourhood => {
+                        reasons.push(Reason::SameNeighbourhood);
+                        1.0
+                    }
+                    Proximity::AdjacentNeighbourhood => {
+                        reasons.push(Reason::AdjacentNeighbourhood);
+                        0.5
+                    }
+                }
+            };
+            let recency = match candidate.posted_at {
+                Some(at) => {
+                    let days = (now - at).num_seconds().max(0) as f64 / 86_400.0;
+                    let freshness = 0.5_f64.powf(days / 14.0);
+                    if days < 7.0 {
+                        reasons.push(Reason::Recent);
+                    }
+                    freshness
+                }
+                None => 0.5,
+            };
+            let load = (1.0 - LOAD_PENALTY * f64::from(candidate.active_matches)).max(0.0);
+            if candidate.active_matches > 0 {
+                reasons.push(Reason::Busy {
+                    active_matches: candidate.active_matches,
+                });
+            }
+            let score = (WEIGHT_CATEGORY * category
+                + WEIGHT_TEXT * text
+                + WEIGHT_DISTANCE * distance
+                + WEIGHT_RECENCY * recency)
+                * load;
+            Suggestion {
+                candidate,
+                score,
+                reasons,
+            }
+        })
+        .collect();
+    suggestions.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.candidate.proximity.cmp(&b.candidate.proximity))
+            .then(b.candidate.posted_at.cmp(&a.candidate.posted_at))
+    });
+    suggestions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn the_lifecycle_and_who_moves_it() {
+        use MatchAction::{Accept, Cancel, Complete, Decline};
+        use MatchStatus::{Accepted, Cancelled, Completed, Declined, Proposed};
+        use Party::*;
+        // A helper offered; the requester answers.
+        assert_eq!(
+            transition(Proposed, Accept, Requester, Helper),
+            Ok(Accepted)
+        );
+        assert_eq!(
+            transition(Proposed, Decline, Requester, Helper),
+            Ok(Declined)
+        );
+        assert_eq!(
+            transition(Proposed, Accept, Helper, Helper),
+            Err(MatchRefusal::NotYourMove)
+        );
+        // The requester invited; the helper answers.
+        assert_eq!(
+            transition(Proposed, Accept, Helper, Requester),
+            Ok(Accepted)
+        );
+        assert_eq!(
+            transition(Proposed, Accept, Requester, Requester),
+            Err(MatchRefusal::NotYourMove)
+        );
+        assert_eq!(
+            transition(Proposed, Cancel, Helper, Requester),
+            Ok(Cancelled)
+        );
+        assert_eq!(
+            transition(Accepted, Cancel, Requester, Helper),
+            Ok(Cancelled)
+        );
+        assert_eq!(
+            transition(Accepted, Complete, Requester, Helper),
+            Ok(Completed)
+        );
+        assert_eq!(
+            transition(Accepted, Complete, Helper, Helper),
+            Err(MatchRefusal::NotYourMove)
+        );
+        assert_eq!(
+            transition(Accepted, MatchAction::NoShow, Requester, Helper),
+            Ok(MatchStatus::NoShow)
+        );
+        for (status, action) in [
+            (Proposed, Complete),
+            (Proposed, MatchAction::NoShow),
+            (Accepted, Accept),
+            (Declined, Accept),
+            (Cancelled, Cancel),
+            (Completed, Cancel),
+            (MatchStatus::NoShow, Complete),
+        ] {
+            assert!(
+                matches!(
+                    transition(status, action, Requester, Helper),
+                    Err(MatchRefusal::Illegal { .. })
+                ),
+                "{status:?} {action:?}"
+            );
+        }
+    }
+
+    fn candidate(categories: &[Category], text: &str, proximity: Proximity) -> Candidate {
+        Candidate {
+            what: CandidateRef::Resident,
+            user_id: UserId::new(),
+            categories: categories.to_vec(),
+            text: text.into(),
+            proximity,
+            posted_at: None,
+            active_matches: 0,
+        }
+    }
+
+    fn wanted(remote_ok: bool) -> Wanted {
+        Wanted {
+            category: Category::Help,
+            text: "Wie helpt mij met boodschappen doen op dinsdag".into(),
+            remote_ok,
+        }
+    }
+
+    fn order(suggestions: &[Suggestion], candidates: &[Candidate]) -> Vec<usize> {
+        suggestions
+            .iter()
+            .map(|s| {
+                candidates
+                    .iter()
+                    .position(|c| c.user_id == s.candidate.user_id)
+                    .unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn category_beats_text() {
+        let candidates = vec![
+            candidate(
+                &[Category::Goods],
+                "boodschappen doen dinsdag helpt",
+                Proximity::SameNeighbourhood,
+            ),
+            candidate(
+                &[Category::Help],
+                "fietsen repareren",
+                Proximity::SameNeighbourhood,
+            ),
+        ];
+        let ranked = rank(&wanted(false), candidates.clone(), Utc::now());
+        assert_eq!(order(&ranked, &candidates), [1, 0]);
+        assert!(
+            ranked[0]
+                .reasons
+                .contains(&Reason::SameCategory(Category::Help))
+        );
+        assert!(
+            matches!(&ranked[1].reasons[0], Reason::SharedWords(words) if words.contains(&"boodschappen".to_string()))
+        );
+    }
+
+    #[test]
+    fn own_neighbourhood_before_adjacent_unless_remote() {
+        let candidates = vec![
+            candidate(&[Category::Help], "", Proximity::AdjacentNeighbourhood),
+            candidate(&[Category::Help], "", Proximity::SameNeighbourhood),
+        ];
+        let ranked = rank(&wanted(false), candidates.clone(), Utc::now());
+        assert_eq!(order(&ranked, &candidates), [1, 0]);
+        assert!(ranked[0].score > ranked[1].score);
+        let remote = rank(&wanted(true), candidates.clone(), Utc::now());
+        assert_eq!(remote[0].score, remote[1].score, "distance does not count");
+        assert!(remote[0].reasons.contains(&Reason::RemoteHelp));
+    }
+
+    #[test]
+    fn load_lowers_rank_and_the_cap_excludes() {
+        let mut busy = candidate(&[Category::Help], "", Proximity::SameNeighbourhood);
+        busy.active_matches = 2;
+        let free = candidate(&[Category::Help], "", Proximity::SameNeighbourhood);
+        let mut full = candidate(&[Category::Help], "", Proximity::SameNeighbourhood);
+        full.active_matches = MAX_ACTIVE_MATCHES;
+        let candidates = vec![busy, free, full];
+        let ranked = rank(&wanted(false), candidates.clone(), Utc::now());
+        assert_eq!(order(&ranked, &candidates), [1, 0]);
+        assert!(
+            ranked[1]
+                .reasons
+                .contains(&Reason::Busy { active_matches: 2 })
+        );
+    }
+
+    #[test]
+    fn newer_posts_rank_higher() {
+        let now = Utc::now();
+        let mut old = candidate(&[Category::Help], "", Proximity::SameNeighbourhood);
+        old.posted_at = Some(now - Duration::days(60));
+        let mut new = candidate(&[Category::Help], "", Proximity::SameNeighbourhood);
+        new.posted_at = Some(now - Duration::days(1));
+        let candidates = vec![old, new];
+        let ranked = rank(&wanted(false), candidates.clone(), now);
+        assert_eq!(order(&ranked, &candidates), [1, 0]);
+        assert!(ranked[0].reasons.contains(&Reason::Recent));
+        assert!(ranked.iter().all(|s| (0.0..=1.0).contains(&s.score)));
+    }
+
+    #[test]
+    fn words_ignore_case_punctuation_and_stop_words() {
+        let found: Vec<String> = words("Wie helpt mij met de Boodschappen? Op dinsdag!")
+            .into_iter()
+            .collect();
+        assert_eq!(found, ["boodschappen", "dinsdag", "helpt", "mij"]);
+    }
+}

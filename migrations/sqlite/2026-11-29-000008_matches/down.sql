@@ -1,0 +1,3 @@
+ALTER TABLE notifications DROP COLUMN match_id;
+DROP TABLE match_messages;
+DROP TABLE matches;

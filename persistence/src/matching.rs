@@ -1,0 +1,606 @@
+//! Matches and their messages. Every step runs in a write transaction holding the request (a
+//! row lock on PostgreSQL), and taking a helper place is a conditional update backed by a
+//! unique index, so a request never has more accepted helpers than it asked for.
+
+use buurt_domain::accounts::UserId;
+use buurt_domain::matching::{
+    MAX_ACTIVE_MATCHES, Match, MatchAction, MatchId, MatchRefusal, MatchStatus, Party, transition,
+};
+use buurt_domain::notifications::NotificationKind;
+use buurt_domain::posts::{PostEvent, PostId, PostStatus};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use uuid::Uuid;
+
+use crate::connection::MultiBackend;
+use crate::notifications::notify_about;
+use crate::posts::{apply_event_within, find_post};
+use crate::schema::{match_messages, matches, users};
+use crate::time::{from_db, to_db};
+use crate::{DbConnection, PersistenceError, write_transaction};
+
+fn corrupt(what: &str, value: &str) -> PersistenceError {
+    PersistenceError::Corrupt(format!("matches.{what} holds {value:?}"))
+}
+
+fn uuid(what: &str, raw: &str) -> Result<Uuid, PersistenceError> {
+    Uuid::parse_str(raw).map_err(|_| corrupt(what, raw))
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = matches)]
+struct MatchRow {
+    id: String,
+    request_id: String,
+    requester_id: String,
+    helper_id: String,
+    offer_id: Option<String>,
+    proposed_by: String,
+    status: String,
+    message: Option<String>,
+    thanks: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl TryFrom<MatchRow> for Match {
+    type Error = PersistenceError;
+
+    fn try_from(row: MatchRow) -> Result<Self, PersistenceError> {
+        Ok(Match {
+            id: MatchId(uuid("id", &row.id)?),
+            request_id: PostId(uuid("request_id", &row.request_id)?),
+            requester_id: UserId(uuid("requester_id", &row.requester_id)?),
+            helper_id: UserId(uuid("helper_id", &row.helper_id)?),
+            offer_id: row
+                .offer_id
+                .map(|id| uuid("offer_id", &id).map(PostId))
+                .transpose()?,
+            proposed_by: Party::parse(&row.proposed_by)
+                .ok_or_else(|| corrupt("proposed_by", &row.proposed_by))?,
+            status: MatchStatus::parse(&row.status)
+                .ok_or_else(|| corrupt("status", &row.status))?,
+            message: row.message,
+            thanks: row.thanks,
+            created_at: from_db(row.created_at),
+            updated_at: from_db(row.updated_at),
+        })
+    }
+}
+
+/// Holds the request for the rest of the transaction (PostgreSQL; SQLite's write lock does).
+fn lock_request(conn: &mut DbConnection, request: PostId) -> Result<(), PersistenceError> {
+    if let DbConnection::Postgresql(_) = conn {
+        // A UUID we formatted ourselves: safe to put in the statement.
+        conn.batch_execute(&format!(
+            "SELECT 1 FROM posts WHERE id = '{request}' FOR UPDATE"
+        ))?;
+    }
+    Ok(())
+}
+
+pub fn find_match(conn: &mut DbConnection, id: MatchId) -> Result<Option<Match>, PersistenceError> {
+    matches::table
+        .find(id.to_string())
+        .select(MatchRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Match::try_from)
+        .transpose()
+}
+
+pub fn active_matches_of(conn: &mut DbConnection, helper: UserId) -> Result<u32, PersistenceError> {
+    let count: i64 = matches::table
+        .filter(matches::helper_id.eq(helper.to_string()))
+        .filter(matches::status.eq_any(["proposed", "accepted"]))
+        .count()
+        .get_result(conn)?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
+}
+
+/// Users who declined (or were declined for) this request: not suggested again.
+pub fn declined_helpers(
+    conn: &mut DbConnection,
+    request: PostId,
+) -> Result<Vec<UserId>, PersistenceError> {
+    let ids: Vec<String> = matches::table
+        .filter(matches::request_id.eq(request.to_string()))
+        .filter(matches::status.eq(MatchStatus::Declined.as_str()))
+        .select(matches::helper_id)
+        .load(conn)?;
+    ids.iter()
+        .map(|id| uuid("helper_id", id).map(UserId))
+        .collect()
+}
+
+/// Why a match could not be proposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProposeRefusal {
+    /// This helper has a live match for this request already.
+    AlreadyMatched,
+    /// The helper has `MAX_ACTIVE_MATCHES` live matches.
+    HelperBusy,
+    /// The request is not open (or in mediation).
+    RequestNotOpen,
+}
+
+/// Stores a proposed match and tells the other party.
+pub fn propose(
+    conn: &mut DbConnection,
+    new: &Match,
+) -> Result<Result<(), ProposeRefusal>, PersistenceError> {
+    write_transaction(conn, |conn| {
+        lock_request(conn, new.request_id)?;
+        let request = find_post(conn, new.request_id)?
+            .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))?;
+        if !matches!(request.status, PostStatus::Open | PostStatus::InMediation) {
+            return Ok(Err(ProposeRefusal::RequestNotOpen));
+        }
+        if active_matches_of(conn, new.helper_id)? >= MAX_ACTIVE_MATCHES {
+            return Ok(Err(ProposeRefusal::HelperBusy));
+        }
+        let live: i64 = matches::table
+            .filter(matches::request_id.eq(new.request_id.to_string()))
+            .filter(matches::helper_id.eq(new.helper_id.to_string()))
+            .filter(matches::status.eq_any(["proposed", "accepted"]))
+            .count()
+            .get_result(conn)?;
+        if live > 0 {
+            return Ok(Err(ProposeRefusal::AlreadyMatched));
+        }
+        diesel::insert_into(matches::table)
+            .values((
+                matches::id.eq(new.id.to_string()),
+                matches::request_id.eq(new.request_id.to_string()),
+                matches::requester_id.eq(new.requester_id.to_string()),
+                matches::helper_id.eq(new.helper_id.to_string()),
+                matches::offer_id.eq(new.offer_id.map(|id| id.to_string())),
+                matches::proposed_by.eq(new.proposed_by.as_str()),
+                matches::status.eq(MatchStatus::Proposed.as_str()),
+                matches::message.eq(new.message.as_deref()),
+                matches::slot_limit.eq(i32::try_from(request.content.helpers_needed).unwrap_or(1)),
+                matches::created_at.eq(to_db(new.created_at)),
+                matches::updated_at.eq(to_db(new.updated_at)),
+            ))
+            .execute(conn)?;
+        let other = match new.proposed_by {
+            Party::Helper => new.requester_id,
+            Party::Requester => new.helper_id,
+        };
+        notify_about(
+            conn,
+            other,
+            NotificationKind::MatchProposed,
+            Some(new.request_id),
+            Some(new.id),
+            new.created_at,
+        )?;
+        Ok(Ok(()))
+    })
+}
+
+/// How a step on a match ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepOutcome {
+    Done(Match),
+    NotFound,
+    Refused(MatchRefusal),
+    /// Every helper place of the request is taken.
+    RequestFull,
+    /// The request is closed, fulfilled or expired.
+    RequestNotOpen,
+}
+
+/// `by` takes `action` on match `id`; the request follows (matched when its places are full,
+/// open again when a place frees, fulfilled on completion), and the other party is told.
+pub fn step(
+    conn: &mut DbConnection,
+    id: MatchId,
+    by: UserId,
+    action: MatchAction,
+    thanks: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<StepOutcome, PersistenceError> {
+    let Some(found) = find_match(conn, id)? else {
+        return Ok(StepOutcome::NotFound);
+    };
+    write_transaction(conn, |conn| {
+        lock_request(conn, found.request_id)?;
+        // Read again under the lock: this is the state the step applies to.
+        let Some(current) = find_match(conn, id)? else {
+            return Ok(StepOutcome::NotFound);
+        };
+        let Some(party) = current.party_of(by) else {
+            return Ok(StepOutcome::NotFound);
+        };
+        let next = match transition(current.status, action, party, current.proposed_by) {
+            Ok(next) => next,
+            Err(refusal) => return Ok(StepOutcome::Refused(refusal)),
+        };
+        let request = find_post(conn, current.request_id)?
+            .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))?;
+        let helpers_needed = i32::try_from(request.content.helpers_needed).unwrap_or(1);
+        let row = matches::table
+            .filter(matches::id.eq(id.to_string()))
+            .filter(matches::status.eq(current.status.as_str()));
+        match action {
+            MatchAction::Accept => {
+                if !matches!(request.status, PostStatus::Open | PostStatus::InMediation) {
+                    return Ok(StepOutcome::RequestNotOpen);
+                }
+                let taken: Vec<Option<i32>> = matches::table
+                    .filter(matches::request_id.eq(current.request_id.to_string()))
+                    .filter(matches::accepted_slot.is_not_null())
+                    .select(matches::accepted_slot)
+                    .load(conn)?;
+                let Some(slot) = (1..=helpers_needed).find(|slot| !taken.contains(&Some(*slot)))
+                else {
+                    return Ok(StepOutcome::RequestFull);
+                };
+                diesel::update(row)
+                    .set((
+                        matches::status.eq(next.as_str()),
+                        matches::accepted_slot.eq(Some(slot)),
+                        matches::slot_limit.eq(helpers_needed),
+                        matches::updated_at.eq(to_db(now)),
+                    ))
+                    .execute(conn)?;
+                if taken.len() + 1 >= usize::try_from(helpers_needed).unwrap_or(1) {
+                    apply_event_within(conn, current.request_id, PostEvent::Match, now)?;
+                }
+            }
+            MatchAction::Decline => {
+                diesel::update(row)
+                    .set((
+                        matches::status.eq(next.as_str()),
+                        matches::updated_at.eq(to_db(now)),
+                    ))
+                    .execute(conn)?;
+            }
+            MatchAction::Cancel | MatchAction::NoShow => {
+                diesel::update(row)
+                    .set((
+                        matches::status.eq(next.as_str()),
+                        matches::accepted_slot.eq(None::<i32>),
+                        matches::updated_at.eq(to_db(now)),
+                    ))
+                    .execute(conn)?;
+                if current.status == MatchStatus::Accepted && request.status == PostStatus::Matched
+                {
+                    apply_event_within(conn, current.request_id, PostEvent::Unmatch, now)?;
+                }
+            }
+            MatchAction::Complete => {
+                diesel::update(row)
+                    .set((
+                        matches::status.eq(next.as_str()),
+                        matches::thanks.eq(thanks),
+                        matches::updated_at.eq(to_db(now)),
+                    ))
+                    .execute(conn)?;
+                if request.status == PostStatus::Matched {
+                    apply_event_within(conn, current.request_id, PostEvent::Fulfil, now)?;
+                }
+            }
+        }
+        let kind = match action {
+            MatchAction::Accept => NotificationKind::MatchAccepted,
+            MatchAction::Decline => NotificationKind::MatchDeclined,
+            MatchAction::Cancel => NotificationKind::MatchCancelled,
+            MatchAction::Complete => NotificationKind::MatchCompleted,
+            MatchAction::NoShow => NotificationKind::MatchNoShow,
+        };
+        notify_about(
+            conn,
+            current.other_party(by),
+            kind,
+            Some(current.request_id),
+            Some(id),
+            now,
+        )?;
+        let updated = find_match(conn, id)?
+            .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))?;
+        Ok(StepOutcome::Done(updated))
+    })
+}
+
+/// The matches of a request, oldest first.
+pub fn matches_of_request(
+    conn: &mut DbConnection,
+    request: PostId,
+) -> Result<Vec<Match>, PersistenceError> {
+    let rows: Vec<MatchRow> = matches::table
+        .filter(matches::request_id.eq(request.to_string()))
+        .order((matches::created_at, matches::id))
+        .select(MatchRow::as_select())
+        .load(conn)?;
+    rows.into_iter().map(Match::try_from).collect()
+}
+
+/// Where a page of a user's matches starts: after this time and id (newest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchCursor {
+    pub created_at: DateTime<Utc>,
+    pub id: String,
+}
+
+/// The user's matches, as requester or helper, newest first.
+pub fn matches_of_user(
+    conn: &mut DbConnection,
+    user: UserId,
+    after: Option<&MatchCursor>,
+    limit: usize,
+) -> Result<(Vec<Match>, Option<MatchCursor>), PersistenceError> {
+    let mut query = matches::table
+        .filter(
+            matches::requester_id
+                .eq(user.to_string())
+                .or(matches::helper_id.eq(user.to_string())),
+        )
+        .order((matches::created_at.desc(), matches::id.desc()))
+        .limit(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+        .select(MatchRow::as_select())
+        .into_boxed::<MultiBackend>();
+    if let Some(after) = after {
+        let at = to_db(after.created_at);
+        query = query.filter(
+            matches::created_at.lt(at).or(matches::created_at
+                .eq(at)
+                .and(matches::id.lt(after.id.clone()))),
+        );
+    }
+    let mut rows: Vec<MatchRow> = query.load(conn)?;
+    let next = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|row| MatchCursor {
+            created_at: from_db(row.created_at),
+            id: row.id.clone(),
+        })
+    } else {
+        None
+    };
+    Ok((
+        rows.into_iter()
+            .map(Match::try_from)
+            .collect::<Result<_, _>>()?,
+        next,
+    ))
+}
+
+/// A message in a match's thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub id: Uuid,
+    pub author_id: UserId,
+    pub author_name: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub fn add_message(
+    conn: &mut DbConnection,
+    found: &Match,
+    author: UserId,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<Uuid, PersistenceError> {
+    let id = Uuid::new_v4();
+    write_transaction(conn, |conn| {
+        diesel::insert_into(match_messages::table)
+            .values((
+                match_messages::id.eq(id.to_string()),
+                match_messages::match_id.eq(found.id.to_string()),
+                match_messages::author_id.eq(author.to_string()),
+                match_messages::body.eq(body),
+                match_messages::created_at.eq(to_db(now)),
+            ))
+            .execute(conn)?;
+        notify_about(
+            conn,
+            found.other_party(author),
+            NotificationKind::MatchMessage,
+            Some(found.request_id),
+            Some(found.id),
+            now,
+        )
+    })?;
+    Ok(id)
+}
+
+/// Where a page of messages starts: after this time and id (oldest first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageCursor {
+    pub created_at: DateTime<Utc>,
+    pub id: String,
+}
+
+/// A thread, oldest first, one page at a time.
+pub fn messages(
+    conn: &mut DbConnection,
+    found: MatchId,
+    after: Option<&MessageCursor>,
+    limit: usize,
+) -> Result<(Vec<Message>, Option<MessageCursor>), PersistenceError> {
+    let mut query = match_messages::table
+        .inner_join(users::table.on(users::id.eq(match_messages::author_id)))
+        .filter(match_messages::match_id.eq(found.to_string()))
+        .order((match_messages::created_at, match_messages::id))
+        .limit(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+        .select((
+            match_messages::id,
+            match_messages::author_id,
+            users::display_name,
+            match_messages::body,
+            match_messages::created_at,
+        ))
+        .into_boxed::<MultiBackend>();
+    if let Some(after) = after {
+        let at = to_db(after.created_at);
+        query = query.filter(
+            match_messages::created_at
+                .gt(at)
+                .or(match_messages::created_at
+                    .eq(at)
+                    .and(match_messages::id.gt(after.id.clone()))),
+        );
+    }
+    let mut rows: Vec<(String, String, String, String, NaiveDateTime)> = query.load(conn)?;
+    let next = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|row| MessageCursor {
+            created_at: from_db(row.4),
+            id: row.0.clone(),
+        })
+    } else {
+        None
+    };
+    let messages = rows
+        .into_iter()
+        .map(|(id, author, author_name, body, created_at)| {
+            Ok(Message {
+                id: uuid("message id", &id)?,
+                author_id: UserId(uuid("author_id", &author)?),
+                author_name,
+                body,
+                created_at: from_db(created_at),
+            })
+        })
+        .collect::<Result<_, PersistenceError>>()?;
+    Ok((messages, next))
+}
+
+// ---------------------------------------------------------------------------------------------
+// What suggestions are drawn from
+
+use buurt_domain::category::Category;
+use buurt_domain::matching::{Candidate, CandidateRef, Proximity};
+use buurt_domain::membership::MembershipStatus;
+use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
+use buurt_domain::posts::{Post, PostKind, Visibility};
+
+use crate::schema::{memberships, neighbourhoods, posts};
+
+/// A neighbourhood and its neighbours, with how near each is.
+pub fn nearby(
+    conn: &mut DbConnection,
+    neighbourhood: &Neighbourhood,
+) -> Result<Vec<(NeighbourhoodId, Proximity)>, PersistenceError> {
+    let mut found = vec![(neighbourhood.id, Proximity::SameNeighbourhood)];
+    for code in &neighbourhood.draft.adjacent {
+        let id: Option<String> = neighbourhoods::table
+            .filter(neighbourhoods::code.eq(code.as_str()))
+            .select(neighbourhoods::id)
+            .first(conn)
+            .optional()?;
+        if let Some(id) = id {
+            found.push((
+                NeighbourhoodId(uuid("neighbourhood id", &id)?),
+                Proximity::AdjacentNeighbourhood,
+            ));
+        }
+    }
+    Ok(found)
+}
+
+/// Whether `user` is an active member of one of `places`.
+pub fn lives_nearby(
+    conn: &mut DbConnection,
+    user: UserId,
+    places: &[(NeighbourhoodId, Proximity)],
+) -> Result<bool, PersistenceError> {
+    for (id, _) in places {
+        let count: i64 = memberships::table
+            .filter(memberships::neighbourhood_id.eq(id.to_string()))
+            .filter(memberships::user_id.eq(user.to_string()))
+            .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+            .count()
+            .get_result(conn)?;
+        if count > 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The most candidates of each sort considered per neighbourhood.
+const CANDIDATES_PER_PLACE: i64 = 50;
+
+/// Open, visible posts of `kind` nearby (members-only ones of the own neighbourhood only), not
+/// by `exclude`, with their authors' names.
+pub fn post_candidates(
+    conn: &mut DbConnection,
+    kind: PostKind,
+    places: &[(NeighbourhoodId, Proximity)],
+    exclude: &[UserId],
+) -> Result<Vec<(Candidate, Post, String)>, PersistenceError> {
+    let mut found = Vec::new();
+    for (place, proximity) in places {
+        let mut query = crate::posts::open_posts_query(*place, kind);
+        if *proximity != Proximity::SameNeighbourhood {
+            query = query.filter(posts::visibility.eq(Visibility::Public.as_str()));
+        }
+        for (post, author_name) in
+            crate::posts::load_with_authors(conn, query.limit(CANDIDATES_PER_PLACE))?
+        {
+            if exclude.contains(&post.author_id) {
+                continue;
+            }
+            let candidate = Candidate {
+                what: CandidateRef::Post(post.id),
+                user_id: post.author_id,
+                categories: post.content.category.into_iter().collect(),
+                text: format!("{} {}", post.content.title, post.content.body),
+                proximity: *proximity,
+                posted_at: Some(post.created_at),
+                active_matches: active_matches_of(conn, post.author_id)?,
+            };
+            found.push((candidate, post, author_name));
+        }
+    }
+    Ok(found)
+}
+
+/// Active residents nearby who declared `category` as a skill, not in `exclude`, each once at
+/// their nearest, with their names.
+pub fn resident_candidates(
+    conn: &mut DbConnection,
+    category: Category,
+    places: &[(NeighbourhoodId, Proximity)],
+    exclude: &[UserId],
+) -> Result<Vec<(Candidate, String)>, PersistenceError> {
+    let mut found: Vec<(Candidate, String)> = Vec::new();
+    for (place, proximity) in places {
+        let rows: Vec<(String, String, Option<String>)> = memberships::table
+            .inner_join(users::table)
+            .filter(memberships::neighbourhood_id.eq(place.to_string()))
+            .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+            .filter(
+                diesel::dsl::sql::<diesel::sql_types::Bool>("(',' || users.skills || ',') LIKE ")
+                    .bind::<diesel::sql_types::Text, _>(format!("%,{},%", category.as_str())),
+            )
+            .order(memberships::joined_at)
+            .limit(CANDIDATES_PER_PLACE)
+            .select((users::id, users::display_name, users::bio))
+            .load(conn)?;
+        for (id, name, bio) in rows {
+            let user = UserId(uuid("user id", &id)?);
+            if exclude.contains(&user) || found.iter().any(|(c, _)| c.user_id == user) {
+                continue;
+            }
+            found.push((
+                Candidate {
+                    what: CandidateRef::Resident,
+                    user_id: user,
+                    categories: vec![category],
+                    text: bio.unwrap_or_default(),
+                    proximity: *proximity,
+                    posted_at: None,
+                    active_matches: active_matches_of(conn, user)?,
+                },
+                name,
+            ));
+        }
+    }
+    Ok(found)
+}
