@@ -28,8 +28,18 @@ pub enum NotificationKind {
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 3] =
-        [Self::PostExpiring, Self::PostExpired, Self::RsvpPromoted];
+    pub const ALL: [NotificationKind; 10] = [
+        Self::PostExpiring,
+        Self::PostExpired,
+        Self::RsvpPromoted,
+        Self::MatchProposed,
+        Self::MatchAccepted,
+        Self::MatchDeclined,
+        Self::MatchCancelled,
+        Self::MatchCompleted,
+        Self::MatchNoShow,
+        Self::MatchMessage,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -63,4 +73,39 @@ pub struct Notification {
     pub match_id: Option<crate::matching::MatchId>,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NotificationKind::{self, *};
+
+    /// Exhaustive: a new kind does not compile until it gets a number here.
+    fn number(kind: NotificationKind) -> usize {
+        match kind {
+            PostExpiring => 0,
+            PostExpired => 1,
+            RsvpPromoted => 2,
+            MatchProposed => 3,
+            MatchAccepted => 4,
+            MatchDeclined => 5,
+            MatchCancelled => 6,
+            MatchCompleted => 7,
+            MatchNoShow => 8,
+            MatchMessage => 9,
+        }
+    }
+
+    #[test]
+    fn every_kind_is_listed_once_and_round_trips() {
+        let mut numbers: Vec<usize> = NotificationKind::ALL.iter().map(|k| number(*k)).collect();
+        numbers.sort_unstable();
+        assert_eq!(
+            numbers,
+            (0..10).collect::<Vec<_>>(),
+            "ALL lists every kind once"
+        );
+        for kind in NotificationKind::ALL {
+            assert_eq!(NotificationKind::parse(kind.as_str()), Some(kind));
+        }
+    }
 }

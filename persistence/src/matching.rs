@@ -226,8 +226,10 @@ pub fn step(
             .filter(matches::status.eq(current.status.as_str()));
         match action {
             MatchAction::Accept => {
-                if !matches!(request.status, PostStatus::Open | PostStatus::InMediation) {
-                    return Ok(StepOutcome::RequestNotOpen);
+                match request.status {
+                    PostStatus::Open | PostStatus::InMediation => {}
+                    PostStatus::Matched => return Ok(StepOutcome::RequestFull),
+                    _ => return Ok(StepOutcome::RequestNotOpen),
                 }
                 let taken: Vec<Option<i32>> = matches::table
                     .filter(matches::request_id.eq(current.request_id.to_string()))

@@ -6,6 +6,7 @@ mod auth;
 mod errors;
 mod health;
 mod idempotency;
+mod matching;
 mod me;
 mod membership;
 mod neighbourhoods;

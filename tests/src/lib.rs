@@ -138,6 +138,11 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app on a fresh database after `customize` has adjusted the configuration.
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
+    // BUURT_TEST_LOG=1 shows the servers' logs (with RUST_LOG as usual).
+    static LOGS: std::sync::Once = std::sync::Once::new();
+    if std::env::var_os("BUURT_TEST_LOG").is_some() {
+        LOGS.call_once(|| buurt_api::telemetry::init(buurt_api::config::LogFormat::Text));
+    }
     let database = TestDatabase::create();
     let mut config = Config::with_database_url(database.url());
     config.listen = "127.0.0.1:0".into();

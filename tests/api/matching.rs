@@ -1,0 +1,641 @@
+use actix_web::http::Method;
+use buurt_tests::{Session, TestApp, TestResponse, spawn_app};
+use futures_util::future::join_all;
+use serde_json::{Value, json};
+
+struct World {
+    app: TestApp,
+    admin: Session,
+    neighbourhood: String,
+    requester: Session,
+    helper: Session,
+}
+
+async fn world() -> World {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let neighbourhood = app
+        .create_neighbourhood(&admin, "BU00000001", "Kop", &[])
+        .await;
+    let requester = app
+        .member(&admin, &neighbourhood, "vrager@example.nl", "resident")
+        .await;
+    let helper = app
+        .member(&admin, &neighbourhood, "helper@example.nl", "resident")
+        .await;
+    for (session, street, phone) in [
+        (&requester, "Vragerstraat", "0611111111"),
+        (&helper, "Helperlaan", "0622222222"),
+    ] {
+        let response = app
+            .request(Method::PATCH, "/v1/me")
+            .bearer(&session.access_token)
+            .json(
+                &json!({"street": street, "house_number": "1", "phone": phone, "skills": ["help"]}),
+            )
+            .await;
+        assert_eq!(response.status, 200);
+    }
+    World {
+        app,
+        admin,
+        neighbourhood,
+        requester,
+        helper,
+    }
+}
+
+impl World {
+    async fn request(&self, helpers_needed: u32, extra: Value) -> String {
+        let mut body = json!({"kind": "request", "title": "Boodschappen doen", "body": "Elke dinsdag boodschappen.",
+                              "category": "help", "helpers_needed": helpers_needed});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let response = self
+            .app
+            .post_as(
+                &self.requester,
+                &format!("/v1/neighbourhoods/{}/posts", self.neighbourhood),
+                &body,
+            )
+            .await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        response.json()["id"].as_str().unwrap().to_owned()
+    }
+
+    async fn offer_help(&self, helper: &Session, request: &str) -> TestResponse {
+        self.app
+            .post_as(
+                helper,
+                &format!("/v1/posts/{request}/matches"),
+                &json!({"message": "Ik help graag"}),
+            )
+            .await
+    }
+
+    async fn act(&self, session: &Session, id: &str, action: &str) -> TestResponse {
+        self.app
+            .post_as(session, &format!("/v1/matches/{id}/{action}"), &json!({}))
+            .await
+    }
+
+    async fn status_of(&self, post: &str) -> String {
+        self.app
+            .get_as(&self.requester, &format!("/v1/posts/{post}"))
+            .await
+            .json()["status"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+#[actix_web::test]
+async fn a_request_is_offered_accepted_discussed_and_completed() {
+    let w = world().await;
+    let request = w.request(1, json!({})).await;
+    let proposed = w.offer_help(&w.helper, &request).await;
+    assert_eq!(proposed.status, 201, "{}", proposed.text());
+    let m = proposed.json();
+    let id = m["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        (m["status"].clone(), m["proposed_by"].clone()),
+        (json!("proposed"), json!("helper"))
+    );
+    assert_eq!(
+        m["contact"],
+        Value::Null,
+        "no contact details before acceptance"
+    );
+    let inbox = w
+        .app
+        .get_as(&w.requester, "/v1/me/notifications")
+        .await
+        .json();
+    assert_eq!(inbox["items"][0]["kind"], "match_proposed", "{inbox}");
+    assert_eq!(inbox["items"][0]["match_id"], json!(id));
+
+    // A third party sees neither the match nor its messages.
+    let stranger = w
+        .app
+        .member(&w.admin, &w.neighbourhood, "vreemd@example.nl", "resident")
+        .await;
+    w.app
+        .get_as(&stranger, &format!("/v1/matches/{id}"))
+        .await
+        .assert_problem(404, "not_found");
+    w.app
+        .get_as(&stranger, &format!("/v1/matches/{id}/messages"))
+        .await
+        .assert_problem(404, "not_found");
+    w.app
+        .post_as(
+            &stranger,
+            &format!("/v1/matches/{id}/messages"),
+            &json!({"body": "Hoi"}),
+        )
+        .await
+        .assert_problem(404, "not_found");
+    w.act(&stranger, &id, "accept")
+        .await
+        .assert_problem(404, "not_found");
+    assert!(
+        w.app
+            .get_as(&stranger, &format!("/v1/posts/{request}/matches"))
+            .await
+            .json()["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    w.act(&w.helper, &id, "accept")
+        .await
+        .assert_problem(403, "not_your_move");
+    let accepted = w.act(&w.requester, &id, "accept").await;
+    assert_eq!(accepted.status, 200, "{}", accepted.text());
+    let contact = &accepted.json()["contact"];
+    assert_eq!(contact["email"], "helper@example.nl");
+    assert_eq!(contact["phone"], "0622222222");
+    assert_eq!(
+        (contact["street"].clone(), contact["house_number"].clone()),
+        (json!("Helperlaan"), json!("1"))
+    );
+    let seen_by_helper = w
+        .app
+        .get_as(&w.helper, &format!("/v1/matches/{id}"))
+        .await
+        .json();
+    assert_eq!(seen_by_helper["contact"]["phone"], "0611111111");
+    assert_eq!(w.status_of(&request).await, "matched");
+    assert_eq!(
+        w.app.get_as(&w.helper, "/v1/me/notifications").await.json()["items"][0]["kind"],
+        "match_accepted"
+    );
+    // Contact details stay inside the match.
+    let post = w
+        .app
+        .get_as(&stranger, &format!("/v1/posts/{request}"))
+        .await
+        .text();
+    assert!(!post.contains("0611111111") && !post.contains("Vragerstraat"));
+
+    for (author, text) in [
+        (&w.helper, "Welke supermarkt?"),
+        (&w.requester, "De Jumbo, graag"),
+    ] {
+        let sent = w
+            .app
+            .post_as(
+                author,
+                &format!("/v1/matches/{id}/messages"),
+                &json!({"body": text}),
+            )
+            .await;
+        assert_eq!(sent.status, 201, "{}", sent.text());
+    }
+    let thread = w
+        .app
+        .get_as(&w.requester, &format!("/v1/matches/{id}/messages?limit=1"))
+        .await
+        .json();
+    assert_eq!(thread["items"][0]["body"], "Welke supermarkt?");
+    let next = thread["next_cursor"].as_str().unwrap();
+    let rest = w
+        .app
+        .get_as(
+            &w.requester,
+            &format!("/v1/matches/{id}/messages?limit=1&cursor={next}"),
+        )
+        .await
+        .json();
+    assert_eq!(rest["items"][0]["body"], "De Jumbo, graag");
+    assert_eq!(rest["items"][0]["author"]["display_name"], "vrager");
+
+    w.act(&w.helper, &id, "complete")
+        .await
+        .assert_problem(403, "not_your_move");
+    let completed = w
+        .app
+        .post_as(
+            &w.requester,
+            &format!("/v1/matches/{id}/complete"),
+            &json!({"thanks": "Dank je wel!"}),
+        )
+        .await;
+    assert_eq!(completed.status, 200, "{}", completed.text());
+    assert_eq!(
+        (
+            completed.json()["status"].clone(),
+            completed.json()["thanks"].clone()
+        ),
+        (json!("completed"), json!("Dank je wel!"))
+    );
+    assert_eq!(w.status_of(&request).await, "fulfilled");
+    assert_eq!(
+        w.app.get_as(&w.helper, "/v1/me/notifications").await.json()["items"][0]["kind"],
+        "match_completed"
+    );
+    let mine = w.app.get_as(&w.helper, "/v1/me/matches").await.json();
+    assert_eq!(mine["items"][0]["id"], json!(id));
+}
+
+#[actix_web::test]
+async fn every_step_and_who_may_take_it() {
+    let w = world().await;
+    let request = w.request(1, json!({})).await;
+    // An invitation by the author: the invited helper answers.
+    let invited = w
+        .app
+        .post_as(
+            &w.requester,
+            &format!("/v1/posts/{request}/matches"),
+            &json!({"helper_id": w.helper.user_id}),
+        )
+        .await;
+    assert_eq!(invited.status, 201, "{}", invited.text());
+    let id = invited.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(invited.json()["proposed_by"], "requester");
+    w.app
+        .post_as(
+            &w.requester,
+            &format!("/v1/posts/{request}/matches"),
+            &json!({"helper_id": w.helper.user_id}),
+        )
+        .await
+        .assert_problem(409, "already_matched");
+    w.act(&w.requester, &id, "accept")
+        .await
+        .assert_problem(403, "not_your_move");
+    w.act(&w.requester, &id, "complete")
+        .await
+        .assert_problem(409, "illegal_transition");
+    assert_eq!(
+        w.act(&w.helper, &id, "decline").await.json()["status"],
+        "declined"
+    );
+    w.act(&w.helper, &id, "accept")
+        .await
+        .assert_problem(409, "illegal_transition");
+    w.act(&w.requester, &id, "cancel")
+        .await
+        .assert_problem(409, "illegal_transition");
+
+    // Offered again, accepted, then the help never came: the request opens again.
+    let again = w.offer_help(&w.helper, &request).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    w.act(&w.requester, &again, "accept").await;
+    assert_eq!(w.status_of(&request).await, "matched");
+    w.act(&w.helper, &again, "no-show")
+        .await
+        .assert_problem(403, "not_your_move");
+    assert_eq!(
+        w.act(&w.requester, &again, "no-show").await.json()["status"],
+        "no_show"
+    );
+    assert_eq!(w.status_of(&request).await, "open");
+    assert_eq!(
+        w.app
+            .get_as(&w.helper, &format!("/v1/matches/{again}"))
+            .await
+            .json()["contact"],
+        Value::Null
+    );
+
+    // Accepted, then cancelled by the helper: open again too.
+    let third = w.offer_help(&w.helper, &request).await.json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    w.act(&w.requester, &third, "accept").await;
+    assert_eq!(
+        w.act(&w.helper, &third, "cancel").await.json()["status"],
+        "cancelled"
+    );
+    assert_eq!(w.status_of(&request).await, "open");
+
+    // Not a request; the requester cannot help themselves; outsiders cannot offer.
+    let news = w
+        .app
+        .post_as(
+            &w.requester,
+            &format!("/v1/neighbourhoods/{}/posts", w.neighbourhood),
+            &json!({"kind": "news", "title": "x", "body": "y"}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    w.offer_help(&w.helper, &news)
+        .await
+        .assert_problem(409, "not_a_request");
+    w.app
+        .post_as(
+            &w.requester,
+            &format!("/v1/posts/{request}/matches"),
+            &json!({}),
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+    let elsewhere = w
+        .app
+        .create_neighbourhood(&w.admin, "BU00000009", "Ver weg", &[])
+        .await;
+    let outsider = w
+        .app
+        .member(&w.admin, &elsewhere, "ver@example.nl", "resident")
+        .await;
+    w.offer_help(&outsider, &request)
+        .await
+        .assert_problem(403, "forbidden");
+    // A closed request takes no offers.
+    w.app
+        .post_as(
+            &w.requester,
+            &format!("/v1/posts/{request}/close"),
+            &json!({}),
+        )
+        .await;
+    let late = w
+        .app
+        .member(&w.admin, &w.neighbourhood, "laat@example.nl", "resident")
+        .await;
+    w.offer_help(&late, &request)
+        .await
+        .assert_problem(409, "request_not_open");
+}
+
+#[actix_web::test]
+async fn a_busy_helper_cannot_take_more() {
+    let w = world().await;
+    for index in 0..5 {
+        let request = w
+            .request(1, json!({"title": format!("Vraag {index}")}))
+            .await;
+        assert_eq!(w.offer_help(&w.helper, &request).await.status, 201);
+    }
+    let sixth = w.request(1, json!({"title": "Vraag 6"})).await;
+    w.offer_help(&w.helper, &sixth)
+        .await
+        .assert_problem(409, "helper_busy");
+}
+
+async fn race_accepts(helpers_needed: u32) -> (usize, usize, String) {
+    let w = world().await;
+    let request = w.request(helpers_needed, json!({})).await;
+    let helpers = w.app.crowd(&w.neighbourhood, 50);
+    let mut ids = Vec::new();
+    for helper in &helpers {
+        let response = w.offer_help(helper, &request).await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        ids.push(response.json()["id"].as_str().unwrap().to_owned());
+    }
+    let w_ref = &w;
+    let responses = join_all(
+        ids.iter()
+            .map(|id| async move { w_ref.act(&w_ref.requester, id, "accept").await }),
+    )
+    .await;
+    let accepted = responses.iter().filter(|r| r.status == 200).count();
+    let full = responses
+        .iter()
+        .filter(|r| r.status == 409 && r.json()["code"] == "request_full")
+        .count();
+    let status = w.status_of(&request).await;
+    (accepted, full, status)
+}
+
+#[actix_web::test]
+async fn fifty_concurrent_accepts_fill_one_place_once() {
+    assert_eq!(race_accepts(1).await, (1, 49, "matched".to_owned()));
+}
+
+#[actix_web::test]
+async fn fifty_concurrent_accepts_fill_three_places_exactly() {
+    assert_eq!(race_accepts(3).await, (3, 47, "matched".to_owned()));
+}
+
+#[actix_web::test]
+async fn suggestions_rank_as_documented() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let neighbour = app
+        .create_neighbourhood(&admin, "BU00000002", "Naast", &[])
+        .await;
+    let home = {
+        let response = app
+            .post_as(&admin, "/v1/neighbourhoods", &json!({
+                "code": "BU00000001", "name": "Thuis", "municipality_code": "GM0001", "municipality_name": "G",
+                "lat": 52.0, "lng": 5.0, "adjacent": ["BU00000002"],
+            }))
+            .await;
+        response.json()["id"].as_str().unwrap().to_owned()
+    };
+    let requester = app
+        .member(&admin, &home, "vrager@example.nl", "resident")
+        .await;
+    let profile = |skills: Value, bio: &str| json!({"skills": skills, "bio": bio});
+    let mut people = Vec::new();
+    for (email, place, skills, bio) in [
+        (
+            "dichtbij@example.nl",
+            &home,
+            json!(["help"]),
+            "Ik doe graag boodschappen",
+        ),
+        ("naast@example.nl", &neighbour, json!(["help"]), ""),
+        (
+            "woorden@example.nl",
+            &home,
+            json!(["goods"]),
+            "boodschappen dinsdag",
+        ),
+        ("afgewezen@example.nl", &home, json!(["help"]), ""),
+    ] {
+        let session = app.member(&admin, place, email, "resident").await;
+        app.request(Method::PATCH, "/v1/me")
+            .bearer(&session.access_token)
+            .json(&profile(skills, bio))
+            .await;
+        people.push(session);
+    }
+    let (near, next_door, wordy, declined) = (&people[0], &people[1], &people[2], &people[3]);
+    let request = app
+        .post_as(&requester, &format!("/v1/neighbourhoods/{home}/posts"),
+            &json!({"kind": "request", "title": "Boodschappen op dinsdag", "body": "Wie helpt?", "category": "help"}))
+        .await
+        .json()["id"].as_str().unwrap().to_owned();
+    // Someone who declined is not suggested again.
+    let invite = app
+        .post_as(
+            &requester,
+            &format!("/v1/posts/{request}/matches"),
+            &json!({"helper_id": declined.user_id}),
+        )
+        .await;
+    let invite_id = invite.json()["id"].as_str().unwrap().to_owned();
+    app.post_as(
+        declined,
+        &format!("/v1/matches/{invite_id}/decline"),
+        &json!({}),
+    )
+    .await;
+
+    let suggestions = |session: &Session, lang: &'static str| {
+        let request = app
+            .request(Method::GET, &format!("/v1/posts/{request}/suggestions"))
+            .bearer(&session.access_token)
+            .header("accept-language", lang);
+        async move { request.send().await }
+    };
+    let ranked = suggestions(&requester, "en").await;
+    assert_eq!(ranked.status, 200, "{}", ranked.text());
+    let ranked = ranked.json();
+    let order: Vec<&str> = ranked["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["user"]["id"].as_str().unwrap())
+        .collect();
+    // Category first, own neighbourhood before the next one; text alone comes last (it is not
+    // even a candidate without the skill); the author and who declined are left out.
+    assert_eq!(order, [near.user_id.as_str(), next_door.user_id.as_str()]);
+    assert!(
+        !order.contains(&wordy.user_id.as_str()) && !order.contains(&declined.user_id.as_str())
+    );
+    let codes: Vec<&str> = ranked["items"][0]["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["same_category", "shared_words", "same_neighbourhood"]
+    );
+    assert!(
+        ranked["items"][0]["score"].as_f64().unwrap()
+            > ranked["items"][1]["score"].as_f64().unwrap()
+    );
+    let dutch = suggestions(&requester, "nl").await.json();
+    assert_eq!(
+        dutch["items"][0]["reasons"][2]["text"],
+        "Woont in uw buurt."
+    );
+
+    // Load lowers rank: with three open matches elsewhere, the near helper drops below.
+    for index in 0..3 {
+        let other = app
+            .post_as(&requester, &format!("/v1/neighbourhoods/{home}/posts"),
+                &json!({"kind": "request", "title": format!("Iets anders {index}"), "body": "x", "category": "goods"}))
+            .await
+            .json()["id"].as_str().unwrap().to_owned();
+        app.post_as(near, &format!("/v1/posts/{other}/matches"), &json!({}))
+            .await;
+    }
+    let loaded = suggestions(&requester, "en").await.json();
+    let order: Vec<&str> = loaded["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["user"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, [next_door.user_id.as_str(), near.user_id.as_str()]);
+    assert_eq!(
+        loaded["items"][1]["reasons"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()["code"],
+        "busy"
+    );
+
+    // Only the author gets suggestions.
+    app.get_as(near, &format!("/v1/posts/{request}/suggestions"))
+        .await
+        .assert_problem(403, "forbidden");
+}
+
+#[actix_web::test]
+async fn remote_help_ignores_distance_and_offers_are_suggested() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let neighbour = app
+        .create_neighbourhood(&admin, "BU00000002", "Naast", &[])
+        .await;
+    let home = app
+        .post_as(&admin, "/v1/neighbourhoods", &json!({
+            "code": "BU00000001", "name": "Thuis", "municipality_code": "GM0001", "municipality_name": "G",
+            "lat": 52.0, "lng": 5.0, "adjacent": ["BU00000002"],
+        }))
+        .await
+        .json()["id"].as_str().unwrap().to_owned();
+    let requester = app
+        .member(&admin, &home, "vrager@example.nl", "resident")
+        .await;
+    let near = app
+        .member(&admin, &home, "dichtbij@example.nl", "resident")
+        .await;
+    let far = app
+        .member(&admin, &neighbour, "naast@example.nl", "resident")
+        .await;
+    for session in [&near, &far] {
+        app.post_as(session, &format!("/v1/neighbourhoods/{}/posts", if session.user_id == near.user_id { &home } else { &neighbour }),
+            &json!({"kind": "offer", "title": "Telefonisch advies over formulieren", "body": "Bel maar", "category": "knowledge"}))
+            .await;
+    }
+    let request = app
+        .post_as(&requester, &format!("/v1/neighbourhoods/{home}/posts"),
+            &json!({"kind": "request", "title": "Hulp met formulieren", "body": "Kan telefonisch", "category": "knowledge", "remote_ok": true}))
+        .await
+        .json()["id"].as_str().unwrap().to_owned();
+    let ranked = app
+        .get_as(&requester, &format!("/v1/posts/{request}/suggestions"))
+        .await
+        .json();
+    let items = ranked["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert!(
+        items
+            .iter()
+            .all(|s| s["post"]["title"] == "Telefonisch advies over formulieren")
+    );
+    let scores: Vec<f64> = items.iter().map(|s| s["score"].as_f64().unwrap()).collect();
+    assert!(
+        (scores[0] - scores[1]).abs() < 0.01,
+        "distance does not count: {scores:?}"
+    );
+    assert!(items.iter().all(|s| {
+        s["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "remote_help")
+    }));
+
+    // An offer's author gets requests suggested.
+    let offer = app
+        .get_as(
+            &near,
+            &format!("/v1/neighbourhoods/{home}/posts?kind=offer"),
+        )
+        .await
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["author"]["id"] == json!(near.user_id))
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let for_offer = app
+        .get_as(&near, &format!("/v1/posts/{offer}/suggestions"))
+        .await
+        .json();
+    assert_eq!(for_offer["items"][0]["post"]["id"], json!(request));
+}
