@@ -221,6 +221,8 @@ pub struct Candidate {
     pub user_id: UserId,
     /// The post's category, or the resident's declared skills.
     pub categories: Vec<Category>,
+    /// A resident's declared interests: a weaker fit than a skill.
+    pub interests: Vec<Category>,
     /// Title and body of the post, or the resident's bio.
     pub text: String,
     pub proximity: Proximity,
@@ -243,12 +245,16 @@ pub struct Wanted {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reason {
     SameCategory(Category),
+    /// Interested in the category, without declaring it a skill.
+    Interested(Category),
     SharedWords(Vec<String>),
     SameNeighbourhood,
     AdjacentNeighbourhood,
     RemoteHelp,
     Recent,
-    Busy { active_matches: u32 },
+    Busy {
+        active_matches: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -284,8 +290,9 @@ pub fn words(text: &str) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
-/// Ranks candidates for `wanted`, best first. The score adds, weighted: category fit (the
-/// category asked for among the candidate's), shared words (Jaccard similarity of titles and
+/// Ranks candidates for `wanted`, best first. The score adds, weighted: category fit (1 for
+/// the category asked for among the post's or the resident's skills, 0.5 among their
+/// interests), shared words (Jaccard similarity of titles and
 /// bodies), distance (own neighbourhood 1, adjacent 0.5; 1 for remote help) and recency (posts
 /// lose half their freshness every 14 days; residents count 0.5); then each active match of
 /// the helper lowers it by 8 %. Helpers at `MAX_ACTIVE_MATCHES` are left out. Ties go to the
@@ -300,6 +307,9 @@ pub fn rank(wanted: &Wanted, candidates: Vec<Candidate>, now: DateTime<Utc>) -> 
             let category = if candidate.categories.contains(&wanted.category) {
                 reasons.push(Reason::SameCategory(wanted.category));
                 1.0
+            } else if candidate.interests.contains(&wanted.category) {
+                reasons.push(Reason::Interested(wanted.category));
+                0.5
             } else {
                 0.0
             };
@@ -443,6 +453,7 @@ mod tests {
             what: CandidateRef::Resident,
             user_id: UserId::new(),
             categories: categories.to_vec(),
+            interests: Vec::new(),
             text: text.into(),
             proximity,
             posted_at: None,
@@ -493,6 +504,22 @@ mod tests {
         );
         assert!(
             matches!(&ranked[1].reasons[0], Reason::SharedWords(words) if words.contains(&"boodschappen".to_string()))
+        );
+    }
+
+    #[test]
+    fn a_skill_beats_an_interest_beats_nothing() {
+        let mut interested = candidate(&[], "", Proximity::SameNeighbourhood);
+        interested.interests = vec![Category::Help];
+        let skilled = candidate(&[Category::Help], "", Proximity::SameNeighbourhood);
+        let unrelated = candidate(&[Category::Goods], "", Proximity::SameNeighbourhood);
+        let candidates = vec![unrelated, interested, skilled];
+        let ranked = rank(&wanted(false), candidates.clone(), Utc::now());
+        assert_eq!(order(&ranked, &candidates), [2, 1, 0]);
+        assert!(
+            ranked[1]
+                .reasons
+                .contains(&Reason::Interested(Category::Help))
         );
     }
 

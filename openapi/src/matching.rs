@@ -145,8 +145,8 @@ pub struct MatchPageParams {
 /// Why a suggestion ranks where it does.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ReasonDto {
-    /// `same_category`, `shared_words`, `same_neighbourhood`, `adjacent_neighbourhood`,
-    /// `remote_help`, `recent`, `busy`.
+    /// `same_category`, `interested`, `shared_words`, `same_neighbourhood`,
+    /// `adjacent_neighbourhood`, `remote_help`, `recent`, `busy`.
     pub code: String,
     /// The reason in words, in the negotiated language.
     pub text: String,

@@ -552,6 +552,7 @@ pub fn post_candidates(
                 what: CandidateRef::Post(post.id),
                 user_id: post.author_id,
                 categories: post.content.category.into_iter().collect(),
+                interests: Vec::new(),
                 text: format!("{} {}", post.content.title, post.content.body),
                 proximity: *proximity,
                 posted_at: Some(post.created_at),
@@ -563,8 +564,8 @@ pub fn post_candidates(
     Ok(found)
 }
 
-/// Active residents nearby who declared `category` as a skill, not in `exclude`, each once at
-/// their nearest, with their names.
+/// Active residents nearby who declared `category` as a skill or an interest, not in
+/// `exclude`, each once at their nearest, with their names.
 pub fn resident_candidates(
     conn: &mut DbConnection,
     category: Category,
@@ -573,19 +574,24 @@ pub fn resident_candidates(
 ) -> Result<Vec<(Candidate, String)>, PersistenceError> {
     let mut found: Vec<(Candidate, String)> = Vec::new();
     for (place, proximity) in places {
-        let rows: Vec<(String, String, Option<String>)> = memberships::table
+        let listed = format!("%,{},%", category.as_str());
+        let rows: Vec<(String, String, Option<String>, String)> = memberships::table
             .inner_join(users::table)
             .filter(memberships::neighbourhood_id.eq(place.to_string()))
             .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
             .filter(
-                diesel::dsl::sql::<diesel::sql_types::Bool>("(',' || users.skills || ',') LIKE ")
-                    .bind::<diesel::sql_types::Text, _>(format!("%,{},%", category.as_str())),
+                diesel::dsl::sql::<diesel::sql_types::Bool>("((',' || users.skills || ',') LIKE ")
+                    .bind::<diesel::sql_types::Text, _>(listed.clone())
+                    .sql(" OR (',' || users.interests || ',') LIKE ")
+                    .bind::<diesel::sql_types::Text, _>(listed)
+                    .sql(")"),
             )
             .order(memberships::joined_at)
             .limit(CANDIDATES_PER_PLACE)
-            .select((users::id, users::display_name, users::bio))
+            .select((users::id, users::display_name, users::bio, users::skills))
             .load(conn)?;
-        for (id, name, bio) in rows {
+        for (id, name, bio, skills) in rows {
+            let skilled = skills.split(',').any(|skill| skill == category.as_str());
             let user = UserId(uuid("user id", &id)?);
             if exclude.contains(&user) || found.iter().any(|(c, _)| c.user_id == user) {
                 continue;
@@ -594,7 +600,8 @@ pub fn resident_candidates(
                 Candidate {
                     what: CandidateRef::Resident,
                     user_id: user,
-                    categories: vec![category],
+                    categories: if skilled { vec![category] } else { Vec::new() },
+                    interests: if skilled { Vec::new() } else { vec![category] },
                     text: bio.unwrap_or_default(),
                     proximity: *proximity,
                     posted_at: None,

@@ -454,6 +454,7 @@ async fn suggestions_rank_as_documented() {
             json!(["goods"]),
             "boodschappen dinsdag",
         ),
+        ("belangstelling@example.nl", &home, json!([]), ""),
         ("afgewezen@example.nl", &home, json!(["help"]), ""),
     ] {
         let session = app.member(&admin, place, email, "resident").await;
@@ -463,7 +464,12 @@ async fn suggestions_rank_as_documented() {
             .await;
         people.push(session);
     }
-    let (near, next_door, wordy, declined) = (&people[0], &people[1], &people[2], &people[3]);
+    let (near, next_door, wordy, interested, declined) =
+        (&people[0], &people[1], &people[2], &people[3], &people[4]);
+    app.request(Method::PATCH, "/v1/me")
+        .bearer(&interested.access_token)
+        .json(&json!({"interests": ["help"]}))
+        .await;
     let request = app
         .post_as(&requester, &format!("/v1/neighbourhoods/{home}/posts"),
             &json!({"kind": "request", "title": "Boodschappen op dinsdag", "body": "Wie helpt?", "category": "help"}))
@@ -503,7 +509,14 @@ async fn suggestions_rank_as_documented() {
         .collect();
     // Category first, own neighbourhood before the next one; text alone comes last (it is not
     // even a candidate without the skill); the author and who declined are left out.
-    assert_eq!(order, [near.user_id.as_str(), next_door.user_id.as_str()]);
+    assert_eq!(
+        order,
+        [
+            near.user_id.as_str(),
+            next_door.user_id.as_str(),
+            interested.user_id.as_str()
+        ]
+    );
     assert!(
         !order.contains(&wordy.user_id.as_str()) && !order.contains(&declined.user_id.as_str())
     );
@@ -544,7 +557,14 @@ async fn suggestions_rank_as_documented() {
         .iter()
         .map(|s| s["user"]["id"].as_str().unwrap())
         .collect();
-    assert_eq!(order, [next_door.user_id.as_str(), near.user_id.as_str()]);
+    assert_eq!(
+        order,
+        [
+            next_door.user_id.as_str(),
+            near.user_id.as_str(),
+            interested.user_id.as_str()
+        ]
+    );
     assert_eq!(
         loaded["items"][1]["reasons"]
             .as_array()

@@ -574,6 +574,16 @@ fn reason_dto(reason: &Reason, lang: Lang) -> ReasonDto {
                 format!("Biedt precies dit soort hulp ({}).", category.as_str()),
             ),
         ),
+        Reason::Interested(category) => (
+            "interested",
+            Text::owned(
+                format!(
+                    "Is interested in this kind of help ({}).",
+                    category.as_str()
+                ),
+                format!("Heeft interesse in dit soort hulp ({}).", category.as_str()),
+            ),
+        ),
         Reason::SharedWords(words) => (
             "shared_words",
             Text::owned(
