@@ -157,13 +157,11 @@ pub fn create_user(
             users::updated_at.eq(to_db(user.updated_at)),
         ))
         .execute(conn);
-    match inserted {
-        Ok(_) => Ok(()),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Err(CreateUserError::EmailTaken),
-        Err(error) => Err(error.into()),
+    // The only unique key besides the random id is the email.
+    if crate::error::inserted_unless_duplicate(inserted)? {
+        Ok(())
+    } else {
+        Err(CreateUserError::EmailTaken)
     }
 }
 

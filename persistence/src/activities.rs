@@ -315,12 +315,5 @@ pub fn add_organiser(
             activity_organisers::added_at.eq(to_db(now)),
         ))
         .execute(conn);
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(false),
-        Err(error) => Err(error.into()),
-    }
+    Ok(crate::error::inserted_unless_duplicate(inserted)?)
 }

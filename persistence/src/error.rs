@@ -34,3 +34,18 @@ impl PersistenceError {
         }
     }
 }
+
+/// An insert that may meet its unique key: `Ok(true)` when the row went in, `Ok(false)` when
+/// an equal one was there already.
+pub(crate) fn inserted_unless_duplicate(
+    result: Result<usize, diesel::result::Error>,
+) -> Result<bool, diesel::result::Error> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(error) => Err(error),
+    }
+}

@@ -58,13 +58,8 @@ pub fn claim(
                 keys::created_at.eq(to_db(now)),
             ))
             .execute(conn);
-        match inserted {
-            Ok(_) => return Ok(Claim::Claimed),
-            Err(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _,
-            )) => {}
-            Err(error) => return Err(error.into()),
+        if crate::error::inserted_unless_duplicate(inserted)? {
+            return Ok(Claim::Claimed);
         }
         let found: Option<Row> = keys::table
             .filter(keys::scope.eq(scope))

@@ -518,14 +518,7 @@ pub fn grant_professional(
             professional_grants::granted_at.eq(to_db(now)),
         ))
         .execute(conn);
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(false),
-        Err(error) => Err(error.into()),
-    }
+    Ok(crate::error::inserted_unless_duplicate(inserted)?)
 }
 
 pub fn revoke_professional(

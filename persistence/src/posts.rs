@@ -520,14 +520,7 @@ pub fn report_post(
             post_reports::created_at.eq(to_db(now)),
         ))
         .execute(conn);
-    match inserted {
-        Ok(_) => Ok(Some(id)),
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => Ok(None),
-        Err(error) => Err(error.into()),
-    }
+    Ok(crate::error::inserted_unless_duplicate(inserted)?.then_some(id))
 }
 
 #[cfg(test)]

@@ -24,15 +24,8 @@ pub fn jwt_secret_or_init(
             settings::created_at.eq(Utc::now().naive_utc()),
         ))
         .execute(conn);
-    match inserted {
-        Ok(_) => {}
-        // Another node stored its secret between our read and our insert: use that one.
-        Err(diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        )) => {}
-        Err(error) => return Err(error.into()),
-    }
+    // When another node stored its secret between our read and our insert, use that one.
+    crate::error::inserted_unless_duplicate(inserted)?;
     get(conn, JWT_SECRET_KEY)?
         .ok_or_else(|| PersistenceError::Query(diesel::result::Error::NotFound))
 }
