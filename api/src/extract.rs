@@ -40,7 +40,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
-/// A JSON body that may be left out: no body at all is `None`; a body must be JSON.
+/// A JSON body that may be left out: no body, or `null`, is `None`; any other body must be
+/// JSON of the right shape.
 #[derive(Debug)]
 pub struct OptionalJson<T>(pub Option<T>);
 
@@ -54,7 +55,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
         let mut payload = payload.take();
         Box::pin(async move {
             let body = read_body(&mut payload, declared_length, MAX_JSON_BODY).await?;
-            if body.iter().all(u8::is_ascii_whitespace) {
+            // No body, or JSON `null`, is nothing.
+            if body.iter().all(u8::is_ascii_whitespace) || body.trim_ascii() == b"null" {
                 return Ok(OptionalJson(None));
             }
             if !is_json_media_type(&media_type) {

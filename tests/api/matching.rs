@@ -216,6 +216,13 @@ async fn a_request_is_offered_accepted_discussed_and_completed() {
     w.act(&w.helper, &id, "complete")
         .await
         .assert_problem(403, "not_your_move");
+    // The body of `complete` is optional: `null` and nothing are both fine.
+    w.app
+        .request(Method::POST, &format!("/v1/matches/{id}/complete"))
+        .bearer(&w.helper.access_token)
+        .raw("application/json", "null")
+        .await
+        .assert_problem(403, "not_your_move");
     let completed = w
         .app
         .post_as(
