@@ -93,13 +93,15 @@ fn describe(error: ApiError) -> String {
 /// What one run of the periodic jobs did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct JobsReport {
+    pub escalated_requests: usize,
     pub expiry_warnings: usize,
     pub expired_posts: usize,
     pub idempotency_keys_purged: usize,
 }
 
-/// The periodic jobs, as of `now`: warn authors a day before their posts expire, expire posts
-/// past `expires_at`, forget idempotency keys older than a day. Safe to run often and on
+/// The periodic jobs, as of `now`: hand requests unmatched for their neighbourhood's
+/// `escalate_after_days` to the mediators, warn authors a day before their posts expire,
+/// expire posts past `expires_at`, forget idempotency keys older than a day. Safe to run often and on
 /// several machines at once.
 pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<JobsReport, String> {
     let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
@@ -107,6 +109,8 @@ pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<J
     let conn = &mut *conn;
     let failed = |error: buurt_persistence::PersistenceError| error.to_string();
     Ok(JobsReport {
+        escalated_requests: buurt_persistence::mediation::escalate_stale_requests(conn, now)
+            .map_err(failed)?,
         expiry_warnings: buurt_persistence::notifications::warn_expiring_posts(conn, now)
             .map_err(failed)?,
         expired_posts: buurt_persistence::notifications::expire_posts(conn, now).map_err(failed)?,

@@ -55,6 +55,8 @@ pub enum ErrorCode {
     RequestNotOpen,
     RequestFull,
     NotYourMove,
+    AlreadyEscalated,
+    ConsentRequired,
 }
 
 impl ErrorCode {
@@ -104,6 +106,8 @@ impl ErrorCode {
             Self::RequestNotOpen => "request_not_open",
             Self::RequestFull => "request_full",
             Self::NotYourMove => "not_your_move",
+            Self::AlreadyEscalated => "already_escalated",
+            Self::ConsentRequired => "consent_required",
         }
     }
 
@@ -141,7 +145,9 @@ impl ErrorCode {
             | Self::AlreadyMatched
             | Self::HelperBusy
             | Self::RequestNotOpen
-            | Self::RequestFull => StatusCode::CONFLICT,
+            | Self::RequestFull
+            | Self::AlreadyEscalated
+            | Self::ConsentRequired => StatusCode::CONFLICT,
             Self::NotYourMove => StatusCode::FORBIDDEN,
             Self::NoRsvp => StatusCode::UNPROCESSABLE_ENTITY,
             Self::NotFound => StatusCode::NOT_FOUND,
@@ -287,6 +293,14 @@ impl ErrorCode {
                 "The other party answers this; you can cancel.",
                 "Dit beantwoordt de andere partij; u kunt annuleren.",
             ),
+            Self::AlreadyEscalated => Text::new(
+                "This request is being handled by mediators already.",
+                "Deze hulpvraag wordt al door bemiddelaars opgepakt.",
+            ),
+            Self::ConsentRequired => Text::new(
+                "The requester has not given consent to share care data with the wijkteam.",
+                "De aanvrager heeft geen toestemming gegeven om zorggegevens met het wijkteam te delen.",
+            ),
             Self::Forbidden => Text::new(
                 "You are signed in, but this is not yours to do.",
                 "U bent ingelogd, maar dit mag u niet doen.",
@@ -378,6 +392,8 @@ impl ErrorCode {
                 Text::new("Request has its helpers", "Hulpvraag heeft haar helpers")
             }
             Self::NotYourMove => Text::new("Not your move", "Niet aan u"),
+            Self::AlreadyEscalated => Text::new("Already with mediators", "Al bij bemiddelaars"),
+            Self::ConsentRequired => Text::new("Consent required", "Toestemming nodig"),
         }
     }
 }

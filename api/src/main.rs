@@ -21,8 +21,11 @@ async fn main() -> ExitCode {
             .map_err(|error| error.to_string()),
         Command::RunJobs => run_jobs(&cli.config, chrono::Utc::now()).map(|report| {
             println!(
-                "expiry warnings: {}, expired posts: {}, idempotency keys purged: {}",
-                report.expiry_warnings, report.expired_posts, report.idempotency_keys_purged
+                "escalated requests: {}, expiry warnings: {}, expired posts: {}, idempotency keys purged: {}",
+                report.escalated_requests,
+                report.expiry_warnings,
+                report.expired_posts,
+                report.idempotency_keys_purged
             );
         }),
         Command::ImportNeighbourhoods { file } => {

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod category;
 pub mod matching;
+pub mod mediation;
 pub mod membership;
 pub mod neighbourhoods;
 pub mod notifications;

@@ -25,10 +25,16 @@ pub enum NotificationKind {
     MatchNoShow,
     /// A new message in one of your matches.
     MatchMessage,
+    /// A request entered the mediation queue of your neighbourhood.
+    CaseNew,
+    /// A mediator picked up your request.
+    CaseClaimed,
+    /// Mediation of your request has ended.
+    CaseResolved,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 10] = [
+    pub const ALL: [NotificationKind; 13] = [
         Self::PostExpiring,
         Self::PostExpired,
         Self::RsvpPromoted,
@@ -39,6 +45,9 @@ impl NotificationKind {
         Self::MatchCompleted,
         Self::MatchNoShow,
         Self::MatchMessage,
+        Self::CaseNew,
+        Self::CaseClaimed,
+        Self::CaseResolved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +62,9 @@ impl NotificationKind {
             Self::MatchCompleted => "match_completed",
             Self::MatchNoShow => "match_no_show",
             Self::MatchMessage => "match_message",
+            Self::CaseNew => "case_new",
+            Self::CaseClaimed => "case_claimed",
+            Self::CaseResolved => "case_resolved",
         }
     }
 
@@ -92,6 +104,9 @@ mod tests {
             MatchCompleted => 7,
             MatchNoShow => 8,
             MatchMessage => 9,
+            CaseNew => 10,
+            CaseClaimed => 11,
+            CaseResolved => 12,
         }
     }
 
@@ -101,7 +116,7 @@ mod tests {
         numbers.sort_unstable();
         assert_eq!(
             numbers,
-            (0..10).collect::<Vec<_>>(),
+            (0..13).collect::<Vec<_>>(),
             "ALL lists every kind once"
         );
         for kind in NotificationKind::ALL {

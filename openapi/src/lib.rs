@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod health;
 pub mod matching;
+pub mod mediation;
 pub mod neighbourhoods;
 pub mod notifications;
 pub mod posts;

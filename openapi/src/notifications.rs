@@ -26,6 +26,12 @@ pub enum NotificationKindDto {
     MatchNoShow,
     /// A new message in one of your matches.
     MatchMessage,
+    /// A request entered the mediation queue of your neighbourhood (mediators).
+    CaseNew,
+    /// A mediator picked up your request.
+    CaseClaimed,
+    /// Mediation of your request has ended.
+    CaseResolved,
 }
 
 /// The post a notification is about.

@@ -170,6 +170,9 @@ pub struct PostDto {
     pub activity: Option<ActivityDto>,
     /// Hidden by a moderator: only moderators and the author see it.
     pub hidden: bool,
+    /// For the author of a request handed to mediators: how that is going. Never the notes;
+    /// `null` for everyone else.
+    pub mediation: Option<crate::mediation::MediationStatusDto>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -201,6 +204,7 @@ impl PostDto {
                 capacity: activity.capacity,
             }),
             hidden: post.hidden,
+            mediation: None,
             created_at: post.created_at,
             updated_at: post.updated_at,
         }

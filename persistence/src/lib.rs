@@ -7,6 +7,7 @@ mod connection;
 mod error;
 pub mod idempotency;
 pub mod matching;
+pub mod mediation;
 pub mod memberships;
 mod migrations;
 pub mod neighbourhoods;

@@ -63,6 +63,7 @@ diesel::table! {
         lng -> Double,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        escalate_after_days -> Integer,
     }
 }
 
@@ -223,6 +224,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    consents (user_id, kind) {
+        user_id -> Text,
+        kind -> Text,
+        given_at -> Timestamp,
+        withdrawn_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        request_id -> Text,
+        neighbourhood_id -> Text,
+        requester_id -> Text,
+        status -> Text,
+        outcome -> Nullable<Text>,
+        summary -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        escalated_by -> Text,
+        claimed_by -> Nullable<Text>,
+        follow_up_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_notes (id) {
+        id -> Text,
+        case_id -> Text,
+        author_id -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_referrals (case_id, professional_id) {
+        case_id -> Text,
+        professional_id -> Text,
+        referred_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_audit (id) {
+        id -> Text,
+        case_id -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(rsvps -> users (user_id));
 diesel::joinable!(posts -> neighbourhoods (neighbourhood_id));
@@ -251,4 +308,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     activity_organisers,
     matches,
     match_messages,
+    consents,
+    cases,
+    case_notes,
+    case_referrals,
+    case_audit,
 );

@@ -76,6 +76,7 @@ async fn authors_are_warned_a_day_before_and_posts_expire() {
     assert_eq!(
         w.jobs(now),
         JobsReport {
+            escalated_requests: 0,
             expiry_warnings: 1,
             expired_posts: 0,
             idempotency_keys_purged: 0

@@ -6,6 +6,7 @@ pub mod fallback;
 pub mod health;
 pub mod matching;
 pub mod me;
+pub mod mediation;
 pub mod memberships;
 pub mod neighbourhoods;
 pub mod notifications;
@@ -67,6 +68,17 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(matching::list_messages)
         .service(matching::create_message)
         .service(matching::my_matches)
+        .service(mediation::escalate)
+        .service(mediation::list_cases)
+        .service(mediation::get_case)
+        .service(mediation::claim_case)
+        .service(mediation::set_case_status)
+        .service(mediation::list_notes)
+        .service(mediation::create_note)
+        .service(mediation::create_referral)
+        .service(mediation::case_audit)
+        .service(mediation::set_consent)
+        .service(mediation::set_settings)
         .service(notifications::list_notifications)
         .service(notifications::mark_all_notifications_read)
         .service(notifications::mark_notification_read);

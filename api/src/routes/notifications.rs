@@ -30,6 +30,9 @@ fn dto(notification: Notification, title: Option<String>) -> NotificationDto {
             NotificationKind::MatchCompleted => NotificationKindDto::MatchCompleted,
             NotificationKind::MatchNoShow => NotificationKindDto::MatchNoShow,
             NotificationKind::MatchMessage => NotificationKindDto::MatchMessage,
+            NotificationKind::CaseNew => NotificationKindDto::CaseNew,
+            NotificationKind::CaseClaimed => NotificationKindDto::CaseClaimed,
+            NotificationKind::CaseResolved => NotificationKindDto::CaseResolved,
         },
         post: notification
             .post_id

@@ -132,6 +132,26 @@ pub async fn create_post(
                 updated_at: now,
             };
             repo::create_post(conn, &post)?;
+            // Care requests go to the mediators at once when the author consented to sharing
+            // care data.
+            let care = post.content.kind == buurt_domain::posts::PostKind::Request
+                && post.content.category == Some(buurt_domain::category::Category::Care);
+            if care
+                && buurt_persistence::mediation::has_consent(
+                    conn,
+                    caller.user_id,
+                    buurt_domain::mediation::ConsentKind::CareData,
+                )?
+            {
+                let _ = buurt_persistence::mediation::escalate(
+                    conn,
+                    post.id,
+                    buurt_domain::mediation::EscalatedBy::CareConsent,
+                    Some(caller.user_id),
+                    None,
+                    now,
+                )?;
+            }
             repo::find_post_with_author(conn, post.id)?.ok_or(ApiError::NotFound)
         })
         .await?;
@@ -229,10 +249,18 @@ pub async fn get_post(
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId(id.into_inner());
     let caller = caller.0.map(|c| c.user_id);
+    let lang = crate::lang::Lang::negotiate(
+        req.headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok()),
+    );
     let dto = state
         .db(move |conn| {
             let (found, _, _) = visible_post(conn, caller, id)?;
-            Ok(PostDto::new(&found.post, &found.author_name))
+            let mut dto = PostDto::new(&found.post, &found.author_name);
+            dto.mediation =
+                crate::routes::mediation::mediation_for_author(conn, lang, &found.post, caller)?;
+            Ok(dto)
         })
         .await?;
     json_with_etag(&req, &dto)

@@ -1,0 +1,227 @@
+//! Mediation: what the online network cannot solve becomes a case that mediators and the
+//! wijkteam handle offline, with its progress and outcome recorded.
+
+use chrono::{DateTime, Duration, Utc};
+use uuid::Uuid;
+
+use crate::accounts::UserId;
+use crate::neighbourhoods::NeighbourhoodId;
+use crate::posts::{Post, PostKind, PostStatus};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CaseId(pub Uuid);
+
+impl std::fmt::Display for CaseId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+macro_rules! string_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(raw: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|value| value.as_str() == raw)
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// Where a case stands.
+    CaseStatus { New => "new", Claimed => "claimed", InProgress => "in_progress", Resolved => "resolved" }
+);
+string_enum!(
+    /// How a case ended.
+    Outcome {
+        MatchedOnline => "matched_online",
+        SolvedOffline => "solved_offline",
+        ReferredWijkteam => "referred_wijkteam",
+        NotSolvable => "not_solvable",
+        Withdrawn => "withdrawn",
+    }
+);
+string_enum!(
+    /// How a request became a case.
+    EscalatedBy { Requester => "requester", Mediator => "mediator", Job => "job", CareConsent => "care_consent" }
+);
+string_enum!(
+    /// What a user agreed to.
+    ConsentKind { Terms => "terms", CareData => "care_data" }
+);
+
+/// What is done to a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseAction {
+    Claim,
+    Start,
+    Resolve(Outcome),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{action:?} is not possible while {status:?}")]
+pub struct IllegalCaseTransition {
+    pub status: CaseStatus,
+    pub action: CaseAction,
+}
+
+impl CaseStatus {
+    /// `new` → `claimed` → `in_progress` → `resolved`; an open case can be resolved at any
+    /// point (a match made online, a withdrawn request).
+    pub fn transition(self, action: CaseAction) -> Result<CaseStatus, IllegalCaseTransition> {
+        use CaseStatus::*;
+        match (self, action) {
+            (New, CaseAction::Claim) => Ok(Claimed),
+            (Claimed, CaseAction::Start) => Ok(InProgress),
+            (New | Claimed | InProgress, CaseAction::Resolve(_)) => Ok(Resolved),
+            (status, action) => Err(IllegalCaseTransition { status, action }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    pub id: CaseId,
+    pub request_id: crate::posts::PostId,
+    pub neighbourhood_id: NeighbourhoodId,
+    pub requester_id: UserId,
+    pub status: CaseStatus,
+    pub outcome: Option<Outcome>,
+    pub summary: Option<String>,
+    pub reason: Option<String>,
+    pub escalated_by: EscalatedBy,
+    pub claimed_by: Option<UserId>,
+    pub follow_up_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Case {
+    /// Past its follow-up date and still open.
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.status != CaseStatus::Resolved && self.follow_up_at.is_some_and(|at| at <= now)
+    }
+}
+
+/// Whether an open request has waited long enough to go to mediators by itself.
+pub fn due_for_escalation(request: &Post, escalate_after_days: u32, now: DateTime<Utc>) -> bool {
+    request.content.kind == PostKind::Request
+        && request.status == PostStatus::Open
+        && !request.hidden
+        && request.created_at + Duration::days(i64::from(escalate_after_days)) <= now
+}
+
+/// Who someone is to a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CaseViewer {
+    pub platform_admin: bool,
+    /// An active mediator of the case's neighbourhood.
+    pub mediator_here: bool,
+    /// A professional of the neighbourhood's municipality.
+    pub professional_here: bool,
+    /// A professional the case was referred to.
+    pub referred: bool,
+    pub requester: bool,
+}
+
+impl CaseViewer {
+    /// See the queue and a case's status (not its notes).
+    pub fn may_view(&self) -> bool {
+        self.platform_admin
+            || self.mediator_here
+            || self.professional_here
+            || self.referred
+            || self.requester
+    }
+
+    pub fn may_list_queue(&self) -> bool {
+        self.platform_admin || self.mediator_here || self.professional_here
+    }
+
+    /// Claim, move and refer.
+    pub fn may_work(&self) -> bool {
+        self.mediator_here
+    }
+
+    /// The private notes: mediators here and referred professionals, nobody else.
+    pub fn may_use_notes(&self) -> bool {
+        self.mediator_here || self.referred
+    }
+
+    pub fn may_read_audit(&self) -> bool {
+        self.platform_admin || self.professional_here || self.referred
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_case_lifecycle() {
+        use CaseStatus::*;
+        assert_eq!(New.transition(CaseAction::Claim), Ok(Claimed));
+        assert_eq!(Claimed.transition(CaseAction::Start), Ok(InProgress));
+        assert_eq!(
+            InProgress.transition(CaseAction::Resolve(Outcome::SolvedOffline)),
+            Ok(Resolved)
+        );
+        assert_eq!(
+            New.transition(CaseAction::Resolve(Outcome::MatchedOnline)),
+            Ok(Resolved)
+        );
+        assert!(Claimed.transition(CaseAction::Claim).is_err());
+        assert!(New.transition(CaseAction::Start).is_err());
+        assert!(
+            Resolved
+                .transition(CaseAction::Resolve(Outcome::Withdrawn))
+                .is_err()
+        );
+        assert!(InProgress.transition(CaseAction::Start).is_err());
+    }
+
+    #[test]
+    fn notes_stay_with_mediators_and_referred_professionals() {
+        let requester = CaseViewer {
+            requester: true,
+            ..CaseViewer::default()
+        };
+        let mediator = CaseViewer {
+            mediator_here: true,
+            ..CaseViewer::default()
+        };
+        let professional = CaseViewer {
+            professional_here: true,
+            ..CaseViewer::default()
+        };
+        let referred = CaseViewer {
+            professional_here: true,
+            referred: true,
+            ..CaseViewer::default()
+        };
+        let admin = CaseViewer {
+            platform_admin: true,
+            ..CaseViewer::default()
+        };
+        assert!(requester.may_view() && !requester.may_use_notes() && !requester.may_list_queue());
+        assert!(mediator.may_use_notes() && mediator.may_work() && !mediator.may_read_audit());
+        assert!(
+            professional.may_list_queue()
+                && !professional.may_use_notes()
+                && professional.may_read_audit()
+        );
+        assert!(referred.may_use_notes() && !referred.may_work());
+        assert!(admin.may_read_audit() && !admin.may_use_notes());
+        assert!(!CaseViewer::default().may_view());
+    }
+}

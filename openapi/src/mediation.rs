@@ -1,0 +1,202 @@
+//! Mediation: cases, private notes, referrals, the audit log, consents.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatusDto {
+    New,
+    Claimed,
+    InProgress,
+    Resolved,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeDto {
+    MatchedOnline,
+    SolvedOffline,
+    ReferredWijkteam,
+    NotSolvable,
+    Withdrawn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EscalatedByDto {
+    Requester,
+    Mediator,
+    Job,
+    CareConsent,
+}
+
+/// A request being handled by mediators. Never carries the private notes.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CaseDto {
+    pub id: Uuid,
+    pub request_id: Uuid,
+    pub request_title: String,
+    pub neighbourhood_id: Uuid,
+    pub status: CaseStatusDto,
+    pub outcome: Option<OutcomeDto>,
+    pub summary: Option<String>,
+    pub reason: Option<String>,
+    pub escalated_by: EscalatedByDto,
+    pub claimed_by: Option<Uuid>,
+    /// When to look at it again; overdue cases come first in the queue.
+    pub follow_up_at: Option<DateTime<Utc>>,
+    pub overdue: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CaseList {
+    /// Overdue follow-ups first, then oldest first; at most 200.
+    pub items: Vec<CaseDto>,
+    /// Always `null`: the queue comes whole.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListCasesParams {
+    /// Only cases with this status; without it, every open case.
+    pub status: Option<CaseStatusDto>,
+}
+
+/// Hand a request to the mediators.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalateRequest {
+    #[serde(default)]
+    #[schema(
+        max_length = 1000,
+        pattern = r#"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"#
+    )]
+    pub reason: Option<String>,
+}
+
+/// Move a case on: `in_progress` once claimed, or `resolved` with an outcome.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseStatusRequest {
+    pub status: CaseStatusDto,
+    /// Required with `resolved`.
+    #[serde(default)]
+    pub outcome: Option<OutcomeDto>,
+    #[serde(default)]
+    #[schema(
+        max_length = 1000,
+        pattern = r#"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"#
+    )]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub follow_up_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateNoteRequest {
+    #[schema(
+        max_length = 5000,
+        pattern = r#"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"#
+    )]
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NoteDto {
+    pub id: Uuid,
+    pub author_id: Uuid,
+    pub author_name: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct NoteList {
+    /// Oldest first.
+    pub items: Vec<NoteDto>,
+    pub next_cursor: Option<String>,
+}
+
+/// Refer a case to a professional of the wijkteam (needs the requester's care-data consent).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateReferralRequest {
+    pub professional_id: Uuid,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ReferralDto {
+    pub case_id: Uuid,
+    pub professional_id: Uuid,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntryDto {
+    /// `null` for the system (a job, a match made online).
+    pub actor_id: Option<Uuid>,
+    /// `read_case`, `read_notes`, `write_note`, `claim`, `start`, `resolve:<outcome>`,
+    /// `refer`, `escalate:<how>`.
+    pub action: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AuditList {
+    /// Oldest first.
+    pub items: Vec<AuditEntryDto>,
+}
+
+/// What the requester sees of mediation on their own request.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MediationStatusDto {
+    pub status: CaseStatusDto,
+    pub outcome: Option<OutcomeDto>,
+    /// The status in plain words, in the negotiated language.
+    pub text: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentKindDto {
+    Terms,
+    /// Care data may be shared with mediators and the wijkteam.
+    CareData,
+}
+
+/// Give or withdraw a consent.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentRequest {
+    pub kind: ConsentKindDto,
+    pub given: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ConsentDto {
+    pub kind: ConsentKindDto,
+    pub given: bool,
+    pub given_at: DateTime<Utc>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ConsentList {
+    pub items: Vec<ConsentDto>,
+}
+
+/// A neighbourhood's mediation setting (moderators).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NeighbourhoodSettings {
+    /// Days an open request may stay unmatched before it goes to the mediators by itself.
+    #[schema(minimum = 1, maximum = 60)]
+    pub escalate_after_days: u32,
+}
