@@ -141,8 +141,8 @@ pub struct ReferralDto {
 pub struct AuditEntryDto {
     /// `null` for the system (a job, a match made online).
     pub actor_id: Option<Uuid>,
-    /// `read_case`, `read_notes`, `write_note`, `claim`, `start`, `resolve:<outcome>`,
-    /// `refer`, `escalate:<how>`.
+    /// `read_case`, `read_queue`, `read_notes`, `write_note`, `claim`, `start`,
+    /// `resolve:<outcome>`, `refer`, `escalate:<how>`.
     pub action: String,
     pub at: DateTime<Utc>,
 }

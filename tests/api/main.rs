@@ -8,6 +8,7 @@ mod health;
 mod idempotency;
 mod matching;
 mod me;
+mod mediation;
 mod membership;
 mod neighbourhoods;
 mod notifications;

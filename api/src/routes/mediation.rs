@@ -260,7 +260,12 @@ pub async fn list_cases(
             if !viewer(conn, caller.user_id, id, None)?.may_list_queue() {
                 return Err(ApiError::Refused(ErrorCode::Forbidden));
             }
-            let cases = repo::queue(conn, id, status, time::now(), QUEUE_SIZE)?;
+            let now = time::now();
+            let cases = repo::queue(conn, id, status, now, QUEUE_SIZE)?;
+            // Seeing a case in the queue is a read of it too.
+            for case in &cases {
+                repo::audit(conn, case.id, Some(caller.user_id), "read_queue", now)?;
+            }
             cases
                 .iter()
                 .map(|case| case_dto(conn, case))
