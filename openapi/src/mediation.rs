@@ -80,12 +80,20 @@ pub struct EscalateRequest {
     pub reason: Option<String>,
 }
 
+/// The statuses a case can be moved to (`claimed` is `POST /v1/cases/{id}/claim`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatusChange {
+    InProgress,
+    Resolved,
+}
+
 /// Move a case on: `in_progress` once claimed, or `resolved` with an outcome.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseStatusRequest {
-    pub status: CaseStatusDto,
-    /// Required with `resolved`.
+    pub status: CaseStatusChange,
+    /// Required with `resolved`, and only then.
     #[serde(default)]
     pub outcome: Option<OutcomeDto>,
     #[serde(default)]

@@ -338,6 +338,9 @@ async fn a_case_is_claimed_worked_and_resolved() {
         .await
         .assert_problem(403, "forbidden");
 
+    w.status(&w.mediator, &case, json!({"status": "new"}))
+        .await
+        .assert_problem(422, "validation_failed");
     w.status(&w.mediator, &case, json!({"status": "resolved"}))
         .await
         .assert_problem(422, "validation_failed");
