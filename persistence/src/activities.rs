@@ -8,7 +8,6 @@ use buurt_domain::activities::{Rsvp, RsvpStatus, placement, promotions};
 use buurt_domain::notifications::NotificationKind;
 use buurt_domain::posts::PostId;
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::connection::SimpleConnection;
 use diesel::dsl::max;
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -60,17 +59,6 @@ const COLUMNS: (
     rsvps::updated_at,
 );
 
-/// Holds the activity for the rest of the transaction (PostgreSQL; SQLite's write lock does).
-fn lock_activity(conn: &mut DbConnection, post: PostId) -> Result<(), PersistenceError> {
-    if let DbConnection::Postgresql(_) = conn {
-        // A UUID we formatted ourselves: safe to put in the statement.
-        conn.batch_execute(&format!(
-            "SELECT 1 FROM posts WHERE id = '{post}' FOR UPDATE"
-        ))?;
-    }
-    Ok(())
-}
-
 pub fn find_rsvp(
     conn: &mut DbConnection,
     post: PostId,
@@ -120,7 +108,7 @@ pub fn rsvp(
     now: DateTime<Utc>,
 ) -> Result<(Rsvp, bool), PersistenceError> {
     write_transaction(conn, |conn| {
-        lock_activity(conn, post)?;
+        crate::connection::lock_row(conn, "posts", post.0)?;
         let existing = find_rsvp(conn, post, user)?;
         if let Some(rsvp) = existing.as_ref().filter(|r| r.status.is_active()) {
             return Ok((rsvp.clone(), false));
@@ -206,7 +194,7 @@ pub fn cancel_rsvp(
     now: DateTime<Utc>,
 ) -> Result<Option<Vec<UserId>>, PersistenceError> {
     write_transaction(conn, |conn| {
-        lock_activity(conn, post)?;
+        crate::connection::lock_row(conn, "posts", post.0)?;
         let cancelled = diesel::update(
             rsvps::table
                 .filter(rsvps::post_id.eq(post.to_string()))
@@ -234,7 +222,7 @@ pub fn set_capacity(
     now: DateTime<Utc>,
 ) -> Result<Result<Vec<UserId>, u64>, PersistenceError> {
     write_transaction(conn, |conn| {
-        lock_activity(conn, post)?;
+        crate::connection::lock_row(conn, "posts", post.0)?;
         let going = going_count(conn, post)?;
         if capacity.is_some_and(|c| u64::from(c) < going) {
             return Ok(Err(going));

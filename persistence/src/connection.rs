@@ -261,3 +261,20 @@ where
         }
     }
 }
+
+/// Holds one row for the rest of the write transaction, so that writers of what hangs off it
+/// take turns: `SELECT … FOR UPDATE` on PostgreSQL. SQLite needs nothing: its write
+/// transactions (`write_transaction`) hold the whole database.
+pub(crate) fn lock_row(
+    conn: &mut DbConnection,
+    table: &'static str,
+    id: uuid::Uuid,
+) -> Result<(), PersistenceError> {
+    if let DbConnection::Postgresql(_) = conn {
+        // A table name of ours and a UUID formatted by us: safe to put in the statement.
+        conn.batch_execute(&format!(
+            "SELECT 1 FROM {table} WHERE id = '{id}' FOR UPDATE"
+        ))?;
+    }
+    Ok(())
+}

@@ -9,7 +9,6 @@ use buurt_domain::matching::{
 use buurt_domain::notifications::NotificationKind;
 use buurt_domain::posts::{PostEvent, PostId, PostStatus};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -69,17 +68,6 @@ impl TryFrom<MatchRow> for Match {
     }
 }
 
-/// Holds the request for the rest of the transaction (PostgreSQL; SQLite's write lock does).
-fn lock_request(conn: &mut DbConnection, request: PostId) -> Result<(), PersistenceError> {
-    if let DbConnection::Postgresql(_) = conn {
-        // A UUID we formatted ourselves: safe to put in the statement.
-        conn.batch_execute(&format!(
-            "SELECT 1 FROM posts WHERE id = '{request}' FOR UPDATE"
-        ))?;
-    }
-    Ok(())
-}
-
 pub fn find_match(conn: &mut DbConnection, id: MatchId) -> Result<Option<Match>, PersistenceError> {
     matches::table
         .find(id.to_string())
@@ -131,7 +119,7 @@ pub fn propose(
     new: &Match,
 ) -> Result<Result<(), ProposeRefusal>, PersistenceError> {
     write_transaction(conn, |conn| {
-        lock_request(conn, new.request_id)?;
+        crate::connection::lock_row(conn, "posts", new.request_id.0)?;
         let request = find_post(conn, new.request_id)?
             .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))?;
         if !matches!(request.status, PostStatus::Open | PostStatus::InMediation) {
@@ -206,7 +194,7 @@ pub fn step(
         return Ok(StepOutcome::NotFound);
     };
     write_transaction(conn, |conn| {
-        lock_request(conn, found.request_id)?;
+        crate::connection::lock_row(conn, "posts", found.request_id.0)?;
         // Read again under the lock: this is the state the step applies to.
         let Some(current) = find_match(conn, id)? else {
             return Ok(StepOutcome::NotFound);

@@ -10,7 +10,6 @@ use buurt_domain::neighbourhoods::NeighbourhoodId;
 use buurt_domain::notifications::NotificationKind;
 use buurt_domain::posts::{PostEvent, PostId, PostKind, PostStatus};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -157,16 +156,6 @@ pub fn case_of_request(
         .transpose()
 }
 
-fn lock_post(conn: &mut DbConnection, post: PostId) -> Result<(), PersistenceError> {
-    if let DbConnection::Postgresql(_) = conn {
-        // A UUID we formatted ourselves: safe to put in the statement.
-        conn.batch_execute(&format!(
-            "SELECT 1 FROM posts WHERE id = '{post}' FOR UPDATE"
-        ))?;
-    }
-    Ok(())
-}
-
 /// Active mediators of a neighbourhood.
 fn mediators_of(
     conn: &mut DbConnection,
@@ -214,7 +203,7 @@ fn escalate_within(
     reason: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Result<Case, EscalateRefusal>, PersistenceError> {
-    lock_post(conn, request)?;
+    crate::connection::lock_row(conn, "posts", request.0)?;
     let Some(post) = find_post(conn, request)? else {
         return Ok(Err(EscalateRefusal::NotOpen));
     };

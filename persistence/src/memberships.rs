@@ -6,7 +6,6 @@ use buurt_domain::membership::{
 };
 use buurt_domain::neighbourhoods::{MunicipalityCode, Neighbourhood, NeighbourhoodId};
 use chrono::{DateTime, NaiveDateTime, Utc};
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -158,21 +157,6 @@ fn redeem_invite(
     })
 }
 
-/// Serialises writers of one neighbourhood's memberships on PostgreSQL (SQLite's write
-/// transactions are serial already).
-fn lock_neighbourhood(
-    conn: &mut DbConnection,
-    neighbourhood: NeighbourhoodId,
-) -> Result<(), PersistenceError> {
-    if let DbConnection::Postgresql(_) = conn {
-        // The id is a UUID we formatted ourselves: safe to put in the statement.
-        conn.batch_execute(&format!(
-            "SELECT 1 FROM neighbourhoods WHERE id = '{neighbourhood}' FOR UPDATE"
-        ))?;
-    }
-    Ok(())
-}
-
 /// A resident asks to join. An invite code, or a postcode inside the neighbourhood, lets them
 /// in at once; otherwise the membership waits for a moderator.
 pub fn join(
@@ -184,7 +168,7 @@ pub fn join(
     now: DateTime<Utc>,
 ) -> Result<JoinOutcome, PersistenceError> {
     write_transaction(conn, |conn| {
-        lock_neighbourhood(conn, neighbourhood.id)?;
+        crate::connection::lock_row(conn, "neighbourhoods", neighbourhood.id.0)?;
         let existing = find_membership(conn, neighbourhood.id, user)?;
         match (&existing, invite_code) {
             (Some(m), _) if m.status == MembershipStatus::Active => {
@@ -387,7 +371,7 @@ pub fn change_member(
     now: DateTime<Utc>,
 ) -> Result<MemberChange, PersistenceError> {
     write_transaction(conn, |conn| {
-        lock_neighbourhood(conn, neighbourhood)?;
+        crate::connection::lock_row(conn, "neighbourhoods", neighbourhood.0)?;
         let Some(mut membership) = find_membership(conn, neighbourhood, user)? else {
             return Ok(MemberChange::NotAMember);
         };
