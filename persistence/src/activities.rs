@@ -87,6 +87,21 @@ fn count(
     Ok(count.unsigned_abs())
 }
 
+/// How many wait for `post` in front of `position`.
+pub fn waitlisted_before(
+    conn: &mut DbConnection,
+    post: PostId,
+    position: i64,
+) -> Result<u64, PersistenceError> {
+    let count: i64 = rsvps::table
+        .filter(rsvps::post_id.eq(post.to_string()))
+        .filter(rsvps::status.eq(RsvpStatus::Waitlisted.as_str()))
+        .filter(rsvps::position.lt(position))
+        .count()
+        .get_result(conn)?;
+    Ok(count.unsigned_abs())
+}
+
 pub fn going_count(conn: &mut DbConnection, post: PostId) -> Result<u64, PersistenceError> {
     count(conn, post, RsvpStatus::Going)
 }

@@ -57,12 +57,7 @@ fn organised_activity(
 
 fn rsvp_dto(conn: &mut DbConnection, post: PostId, rsvp: &Rsvp) -> Result<RsvpDto, ApiError> {
     let ahead = if rsvp.status == RsvpStatus::Waitlisted {
-        repo::attendees(conn, post)?
-            .iter()
-            .filter(|(other, _)| {
-                other.status == RsvpStatus::Waitlisted && other.position < rsvp.position
-            })
-            .count() as u64
+        repo::waitlisted_before(conn, post, rsvp.position)?
     } else {
         0
     };
@@ -114,11 +109,7 @@ pub async fn create_rsvp(
             Ok((rsvp_dto(conn, id, &rsvp)?, created))
         })
         .await?;
-    Ok(if created {
-        HttpResponse::Created().json(dto)
-    } else {
-        HttpResponse::Ok().json(dto)
-    })
+    Ok(crate::routes::created_or_ok(created, dto))
 }
 
 /// Cancel one's sign-up. A place freed by someone going goes to the first on the waitlist,
@@ -298,11 +289,7 @@ pub async fn add_organiser(
         post_id: id.0,
         user_id: user.0,
     };
-    Ok(if created {
-        HttpResponse::Created().json(dto)
-    } else {
-        HttpResponse::Ok().json(dto)
-    })
+    Ok(crate::routes::created_or_ok(created, dto))
 }
 
 /// Change the capacity (organisers). Raising it moves the waitlist up; lowering it below the

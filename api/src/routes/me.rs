@@ -26,8 +26,13 @@ pub fn load_me(
     missing: ErrorCode,
 ) -> Result<Me, ApiError> {
     let user = repo::find_user(conn, user_id)?.ok_or(ApiError::Refused(missing))?;
-    let municipalities = memberships::professional_municipalities(conn, user_id)?;
-    Ok(Me::new(&user, &municipalities))
+    me_of(conn, &user)
+}
+
+/// The user as they see themselves.
+fn me_of(conn: &mut DbConnection, user: &buurt_domain::accounts::User) -> Result<Me, ApiError> {
+    let municipalities = memberships::professional_municipalities(conn, user.id)?;
+    Ok(Me::new(user, &municipalities))
 }
 
 /// The signed-in user, with their private fields.
@@ -201,9 +206,10 @@ pub async fn update_me(
     let now = time::now();
     let me = state
         .db(move |conn| {
-            repo::update_user(conn, user_id, changes, new_password_hash.as_deref(), now)?
-                .ok_or(ApiError::Refused(ErrorCode::InvalidToken))?;
-            load_me(conn, user_id, ErrorCode::InvalidToken)
+            let user =
+                repo::update_user(conn, user_id, changes, new_password_hash.as_deref(), now)?
+                    .ok_or(ApiError::Refused(ErrorCode::InvalidToken))?;
+            me_of(conn, &user)
         })
         .await?;
     if body.new_password.is_some() {

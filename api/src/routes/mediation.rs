@@ -573,11 +573,7 @@ pub async fn create_referral(
         case_id: id.0,
         professional_id: professional.0,
     };
-    Ok(if created {
-        HttpResponse::Created().json(dto)
-    } else {
-        HttpResponse::Ok().json(dto)
-    })
+    Ok(crate::routes::created_or_ok(created, dto))
 }
 
 /// Who read or wrote what of a case, and when (professionals of the municipality, referred

@@ -383,11 +383,7 @@ pub async fn grant_professional(
         user_id: user.0,
         municipality_code: code,
     };
-    Ok(if created {
-        HttpResponse::Created().json(grant)
-    } else {
-        HttpResponse::Ok().json(grant)
-    })
+    Ok(crate::routes::created_or_ok(created, grant))
 }
 
 /// Withdraw a professional grant (administrators).

@@ -12,7 +12,17 @@ pub mod neighbourhoods;
 pub mod notifications;
 pub mod posts;
 
+use actix_web::HttpResponse;
 use utoipa_actix_web::service_config::ServiceConfig;
+
+/// 201 for something made now, 200 for the same thing asked for again.
+pub fn created_or_ok(created: bool, body: impl serde::Serialize) -> HttpResponse {
+    if created {
+        HttpResponse::Created().json(body)
+    } else {
+        HttpResponse::Ok().json(body)
+    }
+}
 
 /// Registers every documented handler. The OpenAPI document is generated from exactly this.
 pub fn configure(config: &mut ServiceConfig<'_>) {
