@@ -42,12 +42,15 @@ impl TestDatabase {
         match self {
             Self::Sqlite { path } => format!("sqlite://{}", path.display()),
             Self::Postgres { admin_url, name } => {
-                let (server, _) = admin_url
-                    .split('?')
-                    .next()
-                    .and_then(|url| url.rsplit_once('/'))
+                // Connection parameters after `?` (sslmode, say) carry over.
+                let (base, query) = match admin_url.split_once('?') {
+                    Some((base, query)) => (base, format!("?{query}")),
+                    None => (admin_url.as_str(), String::new()),
+                };
+                let (server, _) = base
+                    .rsplit_once('/')
                     .expect("TEST_DATABASE_URL ends in /<database>");
-                format!("{server}/{name}")
+                format!("{server}/{name}{query}")
             }
         }
     }
@@ -124,7 +127,8 @@ pub struct TestApp {
     pub port: u16,
     pub client: awc::Client,
     server: actix_web::dev::ServerHandle,
-    // Dropped after the server is told to stop.
+    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+    // Dropped after the server has stopped.
     pub database: TestDatabase,
 }
 
@@ -154,11 +158,28 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
 }
 
 /// Starts the app on an existing database (a restart, say).
+///
+/// The server runs on a thread (and actix system) of its own, so that dropping the `TestApp`
+/// can stop it and wait until it has stopped: its connections are closed before the test's
+/// database is dropped, and no server outlives its test into the process's exit.
 pub fn start(database: TestDatabase, config: &Config) -> TestApp {
-    let app = Application::build(config).expect("the app starts");
-    let port = app.port();
-    let server = app.handle();
-    actix_web::rt::spawn(app.run_until_stopped());
+    let config = config.clone();
+    let (ready, started) = std::sync::mpsc::channel();
+    let thread = std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let app = Application::build(&config).expect("the app starts");
+            ready
+                .send((app.port(), app.handle()))
+                .expect("the test waits for its server");
+            app.run_until_stopped().await
+        })
+    });
+    let Ok((port, server)) = started.recv() else {
+        let panic = thread
+            .join()
+            .expect_err("the server thread failed to start");
+        std::panic::resume_unwind(panic);
+    };
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         port,
@@ -167,14 +188,19 @@ pub fn start(database: TestDatabase, config: &Config) -> TestApp {
             .disable_redirects()
             .finish(),
         server,
+        thread: Some(thread),
         database,
     }
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        let server = self.server.clone();
-        actix_web::rt::spawn(async move { server.stop(false).await });
+        // The stop command is sent at once; the server's thread ends when every worker has
+        // stopped and the connection pool is gone.
+        drop(self.server.stop(false));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
