@@ -75,7 +75,7 @@ pub fn import_neighbourhoods(
 /// An error as a script's user reads it: one line per field problem.
 fn describe(error: ApiError) -> String {
     match error {
-        ApiError::Validation(problems) => problems
+        ApiError::Validation(problems) | ApiError::InvalidQuery(problems) => problems
             .iter()
             .map(|problem| {
                 format!(
@@ -88,6 +88,44 @@ fn describe(error: ApiError) -> String {
             .join("\n"),
         other => other.to_string(),
     }
+}
+
+/// Which figures `export-stats` writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatsScope {
+    Neighbourhood(String),
+    Municipality(String),
+}
+
+/// The monitoring figures as CSV, exactly as the API serves them with `Accept: text/csv`.
+pub fn export_stats(
+    config: &Config,
+    scope: &StatsScope,
+    params: &buurt_openapi::stats::StatsParams,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<u8>, String> {
+    use crate::routes::stats::{Range, build_report, to_csv};
+    let range = Range::from_params(params, now).map_err(describe)?;
+    let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
+    let mut conn = pool.get().map_err(|error| error.to_string())?;
+    let failed = |error: buurt_persistence::PersistenceError| error.to_string();
+    let places = match scope {
+        StatsScope::Neighbourhood(code) => buurt_persistence::stats::place_by_code(&mut conn, code)
+            .map_err(failed)?
+            .into_iter()
+            .collect::<Vec<_>>(),
+        StatsScope::Municipality(code) => {
+            buurt_persistence::stats::places_in_municipality(&mut conn, code).map_err(failed)?
+        }
+    };
+    if places.is_empty() {
+        return Err(match scope {
+            StatsScope::Neighbourhood(code) => format!("no neighbourhood with code {code}"),
+            StatsScope::Municipality(code) => format!("no neighbourhoods in municipality {code}"),
+        });
+    }
+    let report = build_report(&mut conn, &places, &range, now).map_err(failed)?;
+    to_csv(&report).map_err(|error| error.to_string())
 }
 
 /// What one run of the periodic jobs did.

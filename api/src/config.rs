@@ -33,6 +33,28 @@ pub enum Command {
         /// The CSV file.
         file: std::path::PathBuf,
     },
+    /// Write monitoring figures as CSV (the same as `GET …/stats` with `Accept: text/csv`) for
+    /// one neighbourhood or every neighbourhood of a municipality.
+    #[command(group(clap::ArgGroup::new("scope").required(true).args(["neighbourhood", "municipality"])))]
+    ExportStats {
+        /// A neighbourhood's CBS code (`BU` and eight digits).
+        #[arg(long)]
+        neighbourhood: Option<String>,
+        /// A municipality's CBS code (`GM` and four digits).
+        #[arg(long)]
+        municipality: Option<String>,
+        /// The first day (YYYY-MM-DD); default: eleven periods before `--to`'s.
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// The last day (YYYY-MM-DD); default: today.
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        #[arg(long, value_enum, default_value_t = StatsInterval::Week)]
+        interval: StatsInterval,
+        /// Write here instead of to standard output.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+    },
     /// Create a platform administrator, or make the account with this email one.
     CreateAdmin {
         #[arg(long)]
@@ -44,6 +66,12 @@ pub enum Command {
         #[arg(long, default_value = "Beheerder")]
         name: String,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatsInterval {
+    Week,
+    Month,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

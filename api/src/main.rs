@@ -1,7 +1,9 @@
 use std::process::ExitCode;
 
-use buurt_api::commands::{AdminOutcome, create_admin, import_neighbourhoods, run_jobs};
-use buurt_api::config::{Cli, Command};
+use buurt_api::commands::{
+    AdminOutcome, StatsScope, create_admin, export_stats, import_neighbourhoods, run_jobs,
+};
+use buurt_api::config::{Cli, Command, StatsInterval};
 use buurt_api::startup::{Application, prepare_database};
 use clap::Parser;
 
@@ -31,6 +33,39 @@ async fn main() -> ExitCode {
         Command::ImportNeighbourhoods { file } => {
             import_neighbourhoods(&cli.config, &file).map(|(created, updated)| {
                 println!("{}: {created} created, {updated} updated", file.display());
+            })
+        }
+        Command::ExportStats {
+            neighbourhood,
+            municipality,
+            from,
+            to,
+            interval,
+            output,
+        } => {
+            let scope = match (neighbourhood, municipality) {
+                (Some(code), _) => StatsScope::Neighbourhood(code),
+                (None, code) => StatsScope::Municipality(code.unwrap_or_default()),
+            };
+            let params = buurt_openapi::stats::StatsParams {
+                from: from.map(|day| day.to_string()),
+                to: to.map(|day| day.to_string()),
+                interval: Some(match interval {
+                    StatsInterval::Week => buurt_openapi::stats::IntervalDto::Week,
+                    StatsInterval::Month => buurt_openapi::stats::IntervalDto::Month,
+                }),
+            };
+            export_stats(&cli.config, &scope, &params, chrono::Utc::now()).and_then(|csv| {
+                match output {
+                    Some(path) => std::fs::write(&path, csv)
+                        .map_err(|error| format!("{}: {error}", path.display())),
+                    None => {
+                        use std::io::Write;
+                        std::io::stdout()
+                            .write_all(&csv)
+                            .map_err(|error| error.to_string())
+                    }
+                }
             })
         }
         Command::CreateAdmin {

@@ -10,6 +10,7 @@ pub mod neighbourhoods;
 pub mod notifications;
 pub mod posts;
 pub mod problem;
+pub mod stats;
 
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};

@@ -5,8 +5,10 @@
 
 use buurt_domain::accounts::UserId;
 use buurt_domain::activities::{Rsvp, RsvpStatus, placement, promotions};
+use buurt_domain::neighbourhoods::NeighbourhoodId;
 use buurt_domain::notifications::NotificationKind;
 use buurt_domain::posts::PostId;
+use buurt_domain::stats::StatKind;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::dsl::max;
 use diesel::prelude::*;
@@ -15,7 +17,7 @@ use uuid::Uuid;
 use crate::notifications::notify;
 use crate::schema::{activity_organisers, posts, rsvps, users};
 use crate::time::{from_db, to_db};
-use crate::{DbConnection, PersistenceError, write_transaction};
+use crate::{DbConnection, PersistenceError, stats, write_transaction};
 
 fn corrupt(what: &str, value: &str) -> PersistenceError {
     PersistenceError::Corrupt(format!("rsvps.{what} holds {value:?}"))
@@ -106,6 +108,19 @@ pub fn going_count(conn: &mut DbConnection, post: PostId) -> Result<u64, Persist
     count(conn, post, RsvpStatus::Going)
 }
 
+fn neighbourhood_of(
+    conn: &mut DbConnection,
+    post: PostId,
+) -> Result<NeighbourhoodId, PersistenceError> {
+    let id: String = posts::table
+        .find(post.to_string())
+        .select(posts::neighbourhood_id)
+        .first(conn)?;
+    Uuid::parse_str(&id)
+        .map(NeighbourhoodId)
+        .map_err(|_| PersistenceError::Corrupt(format!("posts.neighbourhood_id holds {id:?}")))
+}
+
 fn capacity(conn: &mut DbConnection, post: PostId) -> Result<Option<u32>, PersistenceError> {
     let capacity: Option<i32> = posts::table
         .find(post.to_string())
@@ -161,6 +176,8 @@ pub fn rsvp(
         }
         let rsvp = find_rsvp(conn, post, user)?
             .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))?;
+        let place = neighbourhood_of(conn, post)?;
+        stats::note(conn, StatKind::Rsvp, place, post.0, Some(user), None, now)?;
         Ok((rsvp, true))
     })
 }
@@ -268,7 +285,23 @@ pub fn check_in(
     )
     .set(rsvps::checked_in_at.eq(Some(to_db(now))))
     .execute(conn)?;
-    Ok(find_rsvp(conn, post, user)?.filter(|rsvp| rsvp.status.is_active()))
+    let rsvp = find_rsvp(conn, post, user)?.filter(|rsvp| rsvp.status.is_active());
+    if rsvp
+        .as_ref()
+        .is_some_and(|rsvp| rsvp.checked_in_at.is_some())
+    {
+        let place = neighbourhood_of(conn, post)?;
+        stats::note(
+            conn,
+            StatKind::Attended,
+            place,
+            post.0,
+            Some(user),
+            None,
+            now,
+        )?;
+    }
+    Ok(rsvp)
 }
 
 /// Everyone with an answer standing, going first, each list in arrival order, with names.

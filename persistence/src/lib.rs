@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod posts;
 pub mod schema;
 pub mod settings;
+pub mod stats;
 pub mod time;
 
 pub use connection::{

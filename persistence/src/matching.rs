@@ -7,7 +7,8 @@ use buurt_domain::matching::{
     MAX_ACTIVE_MATCHES, Match, MatchAction, MatchId, MatchRefusal, MatchStatus, Party, transition,
 };
 use buurt_domain::notifications::NotificationKind;
-use buurt_domain::posts::{PostEvent, PostId, PostStatus};
+use buurt_domain::posts::{Post, PostEvent, PostId, PostStatus};
+use buurt_domain::stats::StatKind;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -17,7 +18,7 @@ use crate::notifications::notify_about;
 use crate::posts::{apply_event_within, find_post};
 use crate::schema::{match_messages, matches, users};
 use crate::time::{from_db, to_db};
-use crate::{DbConnection, PersistenceError, write_transaction};
+use crate::{DbConnection, PersistenceError, stats, write_transaction};
 
 fn corrupt(what: &str, value: &str) -> PersistenceError {
     PersistenceError::Corrupt(format!("matches.{what} holds {value:?}"))
@@ -152,6 +153,9 @@ pub fn propose(
                 matches::updated_at.eq(to_db(new.updated_at)),
             ))
             .execute(conn)?;
+        if new.proposed_by == Party::Helper {
+            first_response(conn, &request, new.helper_id, new.created_at)?;
+        }
         let other = match new.proposed_by {
             Party::Helper => new.requester_id,
             Party::Requester => new.helper_id,
@@ -166,6 +170,25 @@ pub fn propose(
         )?;
         Ok(Ok(()))
     })
+}
+
+/// Counts a neighbour's response to a request (the first one counts).
+fn first_response(
+    conn: &mut DbConnection,
+    request: &Post,
+    helper: UserId,
+    at: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    let since_posted = Some((at - request.created_at).num_seconds());
+    stats::note(
+        conn,
+        StatKind::FirstResponse,
+        request.neighbourhood_id,
+        request.id.0,
+        Some(helper),
+        since_posted,
+        at,
+    )
 }
 
 /// How a step on a match ended.
@@ -228,6 +251,23 @@ pub fn step(
                 else {
                     return Ok(StepOutcome::RequestFull);
                 };
+                if current.proposed_by == Party::Requester {
+                    // The invited neighbour's yes is their first response.
+                    first_response(conn, &request, current.helper_id, now)?;
+                }
+                let since_posted = Some((now - request.created_at).num_seconds());
+                let (place, request_id) = (request.neighbourhood_id, current.request_id.0);
+                stats::note(
+                    conn,
+                    StatKind::Accepted,
+                    place,
+                    request_id,
+                    None,
+                    since_posted,
+                    now,
+                )?;
+                let helper = Some(current.helper_id);
+                stats::note(conn, StatKind::Helped, place, id.0, helper, None, now)?;
                 diesel::update(row)
                     .set((
                         matches::status.eq(next.as_str()),
@@ -471,7 +511,7 @@ use buurt_domain::category::Category;
 use buurt_domain::matching::{Candidate, CandidateRef, Proximity};
 use buurt_domain::membership::MembershipStatus;
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
-use buurt_domain::posts::{Post, PostKind, Visibility};
+use buurt_domain::posts::{PostKind, Visibility};
 
 use crate::schema::{memberships, neighbourhoods, posts};
 

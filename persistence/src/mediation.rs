@@ -9,6 +9,7 @@ use buurt_domain::membership::{MembershipStatus, Role};
 use buurt_domain::neighbourhoods::NeighbourhoodId;
 use buurt_domain::notifications::NotificationKind;
 use buurt_domain::posts::{PostEvent, PostId, PostKind, PostStatus};
+use buurt_domain::stats::{RequestOutcome, StatKind};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -20,7 +21,7 @@ use crate::schema::{
     users,
 };
 use crate::time::{from_db, to_db};
-use crate::{DbConnection, PersistenceError, write_transaction};
+use crate::{DbConnection, PersistenceError, stats, write_transaction};
 
 fn corrupt(what: &str, value: &str) -> PersistenceError {
     PersistenceError::Corrupt(format!("cases.{what} holds {value:?}"))
@@ -351,6 +352,10 @@ pub fn step(
                 now,
             )?,
             CaseAction::Resolve(outcome) => {
+                // Before the request closes, so the case's outcome is the one that counts.
+                let kind = StatKind::Outcome(outcome.into());
+                let (place, request) = (case.neighbourhood_id, case.request_id.0);
+                stats::note(conn, kind, place, request, None, None, now)?;
                 if outcome != Outcome::MatchedOnline {
                     apply_event_within(conn, case.request_id, PostEvent::Close, now)?;
                 }
@@ -394,6 +399,16 @@ pub fn resolve_matched_online(
         ))
         .execute(conn)?;
     audit(conn, case.id, None, "resolve:matched_online", now)?;
+    let kind = StatKind::Outcome(RequestOutcome::MatchedOnline);
+    stats::note(
+        conn,
+        kind,
+        case.neighbourhood_id,
+        request.0,
+        None,
+        None,
+        now,
+    )?;
     notify(
         conn,
         case.requester_id,

@@ -5,13 +5,14 @@ use buurt_domain::membership::{
     Actor, IllegalTransition, InviteTerms, Membership, MembershipStatus, Role, status_on_joining,
 };
 use buurt_domain::neighbourhoods::{MunicipalityCode, Neighbourhood, NeighbourhoodId};
+use buurt_domain::stats::StatKind;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::schema::{invites, memberships, professional_grants, users};
 use crate::time::{from_db, to_db};
-use crate::{DbConnection, PersistenceError, write_transaction};
+use crate::{DbConnection, PersistenceError, stats, write_transaction};
 
 fn corrupt(what: &str, value: &str) -> PersistenceError {
     PersistenceError::Corrupt(format!("memberships.{what} holds {value:?}"))
@@ -157,6 +158,27 @@ fn redeem_invite(
     })
 }
 
+/// Counts a new member (once per person and neighbourhood) when the membership is active.
+fn joined(
+    conn: &mut DbConnection,
+    membership: &Membership,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    if membership.status != MembershipStatus::Active {
+        return Ok(());
+    }
+    let (place, user) = (membership.neighbourhood_id, membership.user_id);
+    stats::note(
+        conn,
+        StatKind::MemberJoined,
+        place,
+        place.0,
+        Some(user),
+        None,
+        now,
+    )
+}
+
 /// A resident asks to join. An invite code, or a postcode inside the neighbourhood, lets them
 /// in at once; otherwise the membership waits for a moderator.
 pub fn join(
@@ -204,6 +226,7 @@ pub fn join(
                 .execute(conn)?;
                 membership.status = status;
                 membership.updated_at = now;
+                joined(conn, &membership, now)?;
                 Ok(JoinOutcome::Joined(membership))
             }
             None => {
@@ -226,6 +249,7 @@ pub fn join(
                         memberships::updated_at.eq(to_db(now)),
                     ))
                     .execute(conn)?;
+                joined(conn, &membership, now)?;
                 Ok(JoinOutcome::Joined(membership))
             }
         }
@@ -415,6 +439,7 @@ pub fn change_member(
             memberships::updated_at.eq(to_db(now)),
         ))
         .execute(conn)?;
+        joined(conn, &membership, now)?;
         Ok(MemberChange::Changed(membership))
     })
 }

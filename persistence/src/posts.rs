@@ -7,6 +7,7 @@ use buurt_domain::posts::{
     ActivityDetails, IllegalPostTransition, Post, PostContent, PostEvent, PostId, PostKind,
     PostStatus, Urgency, Visibility,
 };
+use buurt_domain::stats::{RequestOutcome, StatKind};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
@@ -14,8 +15,8 @@ use uuid::Uuid;
 
 use crate::connection::MultiBackend;
 use crate::schema::{post_reports, posts, users};
-use crate::time::{from_db, to_db};
-use crate::{DbConnection, PersistenceError, write_transaction};
+use crate::time::{self, from_db, to_db};
+use crate::{DbConnection, PersistenceError, stats, write_transaction};
 
 fn corrupt(what: &str, value: &str) -> PersistenceError {
     PersistenceError::Corrupt(format!("posts.{what} holds {value:?}"))
@@ -150,6 +151,23 @@ pub fn create_post(conn: &mut DbConnection, post: &Post) -> Result<(), Persisten
             posts::updated_at.eq(to_db(post.updated_at)),
         ))
         .execute(conn)?;
+    let note = |conn: &mut DbConnection, kind, actor| {
+        stats::note(
+            conn,
+            kind,
+            post.neighbourhood_id,
+            post.id.0,
+            actor,
+            None,
+            post.created_at,
+        )
+    };
+    note(conn, StatKind::Posted, Some(post.author_id))?;
+    match content.kind {
+        PostKind::Request => note(conn, StatKind::RequestOpened, None)?,
+        PostKind::Offer => note(conn, StatKind::OfferPosted, None)?,
+        PostKind::News | PostKind::Activity => {}
+    }
     Ok(())
 }
 
@@ -262,13 +280,43 @@ pub fn apply_event_within(
             event,
         })));
     }
+    if post.content.kind == PostKind::Request {
+        let outcome = match event {
+            PostEvent::Match | PostEvent::Fulfil => Some(RequestOutcome::MatchedOnline),
+            PostEvent::Expire => Some(RequestOutcome::Expired),
+            PostEvent::Close => Some(RequestOutcome::Withdrawn),
+            PostEvent::Unmatch | PostEvent::Escalate => None,
+        };
+        if let Some(outcome) = outcome {
+            let kind = StatKind::Outcome(outcome);
+            stats::note(conn, kind, post.neighbourhood_id, id.0, None, None, now)?;
+        }
+    }
     post.status = next;
     post.updated_at = now;
     Ok(Some(Ok(post)))
 }
 
+/// Deletes a post. A request that had not ended counts as withdrawn.
 pub fn delete_post(conn: &mut DbConnection, id: PostId) -> Result<bool, PersistenceError> {
-    Ok(diesel::delete(posts::table.find(id.to_string())).execute(conn)? > 0)
+    write_transaction(conn, |conn| {
+        let Some(post) = find_post(conn, id)? else {
+            return Ok(false);
+        };
+        if post.content.kind == PostKind::Request {
+            let kind = StatKind::Outcome(RequestOutcome::Withdrawn);
+            stats::note(
+                conn,
+                kind,
+                post.neighbourhood_id,
+                id.0,
+                None,
+                None,
+                time::now(),
+            )?;
+        }
+        Ok(diesel::delete(posts::table.find(id.to_string())).execute(conn)? > 0)
+    })
 }
 
 pub fn set_hidden(

@@ -289,6 +289,20 @@ diesel::joinable!(neighbourhood_adjacency -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(memberships -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(invites -> neighbourhoods (neighbourhood_id));
+diesel::table! {
+    stat_events (key) {
+        key -> Text,
+        neighbourhood_id -> Text,
+        kind -> Text,
+        actor_id -> Nullable<Text>,
+        seconds -> Nullable<BigInt>,
+        occurred_at -> Timestamp,
+        day -> Text,
+        week -> Text,
+        month -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     users,
@@ -313,4 +327,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_notes,
     case_referrals,
     case_audit,
+    stat_events,
 );

@@ -15,3 +15,4 @@ mod notifications;
 mod openapi;
 mod posts;
 mod startup;
+mod stats;

@@ -11,6 +11,7 @@ pub mod memberships;
 pub mod neighbourhoods;
 pub mod notifications;
 pub mod posts;
+pub mod stats;
 
 use actix_web::HttpResponse;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -80,6 +81,8 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(matching::my_matches)
         .service(mediation::escalate)
         .service(mediation::list_cases)
+        .service(stats::neighbourhood_stats)
+        .service(stats::municipality_stats)
         .service(mediation::get_case)
         .service(mediation::claim_case)
         .service(mediation::set_case_status)
