@@ -139,6 +139,49 @@ pub struct Config {
     /// Behind a reverse proxy: take the client address from `Forwarded`/`X-Forwarded-For`.
     #[arg(long, env = "BUURT_TRUST_PROXY_HEADERS", global = true)]
     pub trust_proxy_headers: bool,
+
+    /// Let webhooks use plain http and private addresses (loopback, LAN). For development and
+    /// tests only: in production a webhook URL must never reach inside the network.
+    #[arg(long, env = "BUURT_WEBHOOK_ALLOW_PRIVATE", global = true)]
+    pub webhook_allow_private: bool,
+
+    /// The wait before a failed webhook delivery is tried again, in milliseconds; it doubles
+    /// for each further attempt (at most an hour).
+    #[arg(
+        long,
+        env = "BUURT_WEBHOOK_RETRY_BASE_MS",
+        default_value_t = 30_000,
+        global = true
+    )]
+    pub webhook_retry_base_ms: u64,
+
+    /// Attempts per webhook delivery before it is given up.
+    #[arg(
+        long,
+        env = "BUURT_WEBHOOK_MAX_ATTEMPTS",
+        default_value_t = 8,
+        global = true
+    )]
+    pub webhook_max_attempts: u32,
+
+    /// Failed attempts in a row after which a webhook is paused.
+    #[arg(
+        long,
+        env = "BUURT_WEBHOOK_PAUSE_AFTER",
+        default_value_t = 20,
+        global = true
+    )]
+    pub webhook_pause_after: u32,
+
+    /// How often the webhook worker looks for events to deliver, in milliseconds; 0 turns the
+    /// worker off in this process.
+    #[arg(
+        long,
+        env = "BUURT_WEBHOOK_POLL_MS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub webhook_poll_ms: u64,
 }
 
 impl Config {
@@ -154,6 +197,11 @@ impl Config {
             login_max_failures_per_client: 20,
             login_throttle_window: 900,
             trust_proxy_headers: false,
+            webhook_allow_private: false,
+            webhook_retry_base_ms: 30_000,
+            webhook_max_attempts: 8,
+            webhook_pause_after: 20,
+            webhook_poll_ms: 1000,
         }
     }
 }
@@ -177,6 +225,11 @@ impl std::fmt::Debug for Config {
             )
             .field("login_throttle_window", &self.login_throttle_window)
             .field("trust_proxy_headers", &self.trust_proxy_headers)
+            .field("webhook_allow_private", &self.webhook_allow_private)
+            .field("webhook_retry_base_ms", &self.webhook_retry_base_ms)
+            .field("webhook_max_attempts", &self.webhook_max_attempts)
+            .field("webhook_pause_after", &self.webhook_pause_after)
+            .field("webhook_poll_ms", &self.webhook_poll_ms)
             .finish()
     }
 }

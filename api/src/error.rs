@@ -57,6 +57,9 @@ pub enum ErrorCode {
     NotYourMove,
     AlreadyEscalated,
     ConsentRequired,
+    InsufficientScope,
+    InvalidClient,
+    UnsupportedGrantType,
 }
 
 impl ErrorCode {
@@ -108,6 +111,9 @@ impl ErrorCode {
             Self::NotYourMove => "not_your_move",
             Self::AlreadyEscalated => "already_escalated",
             Self::ConsentRequired => "consent_required",
+            Self::InsufficientScope => "insufficient_scope",
+            Self::InvalidClient => "invalid_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
         }
     }
 
@@ -126,9 +132,12 @@ impl ErrorCode {
             | Self::InvalidCredentials
             | Self::InvalidRefreshToken
             | Self::RefreshTokenReused => StatusCode::UNAUTHORIZED,
-            Self::Forbidden | Self::CurrentPasswordIncorrect | Self::MembershipRejected => {
-                StatusCode::FORBIDDEN
-            }
+            Self::Forbidden
+            | Self::CurrentPasswordIncorrect
+            | Self::MembershipRejected
+            | Self::InsufficientScope => StatusCode::FORBIDDEN,
+            Self::InvalidClient => StatusCode::UNAUTHORIZED,
+            Self::UnsupportedGrantType => StatusCode::BAD_REQUEST,
             Self::InviteInvalid | Self::InviteExpired | Self::InviteUsedUp => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -297,6 +306,18 @@ impl ErrorCode {
                 "This request is being handled by mediators already.",
                 "Deze hulpvraag wordt al door bemiddelaars opgepakt.",
             ),
+            Self::InsufficientScope => Text::new(
+                "This client's token lacks the scope this needs, or the client is not bound to this municipality.",
+                "Het token van deze client heeft niet de benodigde scope, of de client is niet aan deze gemeente gekoppeld.",
+            ),
+            Self::InvalidClient => Text::new(
+                "Unknown client, wrong secret, or the client is disabled.",
+                "Onbekende client, onjuist geheim, of de client is uitgeschakeld.",
+            ),
+            Self::UnsupportedGrantType => Text::new(
+                "Only the client_credentials grant is supported.",
+                "Alleen de client_credentials-grant wordt ondersteund.",
+            ),
             Self::ConsentRequired => Text::new(
                 "The requester has not given consent to share care data with the wijkteam.",
                 "De aanvrager heeft geen toestemming gegeven om zorggegevens met het wijkteam te delen.",
@@ -394,6 +415,11 @@ impl ErrorCode {
             Self::NotYourMove => Text::new("Not your move", "Niet aan u"),
             Self::AlreadyEscalated => Text::new("Already with mediators", "Al bij bemiddelaars"),
             Self::ConsentRequired => Text::new("Consent required", "Toestemming nodig"),
+            Self::InsufficientScope => Text::new("Insufficient scope", "Onvoldoende scope"),
+            Self::InvalidClient => Text::new("Invalid client", "Ongeldige client"),
+            Self::UnsupportedGrantType => {
+                Text::new("Unsupported grant type", "Niet-ondersteunde grant")
+            }
         }
     }
 }

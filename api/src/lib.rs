@@ -17,6 +17,7 @@ pub mod spec;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod webhooks;
 
 pub use config::Config;
 pub use startup::{Application, StartupError};

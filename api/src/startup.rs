@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::idempotency::idempotency;
 use crate::middleware::{problem_responses, request_id};
 use crate::routes::fallback::{RouteTable, not_matched};
-use crate::state::{AppState, LoginThrottle};
+use crate::state::{AppState, LoginThrottle, WebhookSettings};
 use crate::{extract, routes, spec};
 use buurt_domain::throttle::ThrottlePolicy;
 
@@ -77,6 +77,7 @@ fn jwt_secret(config: &Config, pool: &DbPool) -> Result<Vec<u8>, StartupError> {
 pub struct Application {
     port: u16,
     server: Server,
+    worker: (buurt_persistence::DbPool, WebhookSettings),
 }
 
 impl Application {
@@ -102,7 +103,9 @@ impl Application {
                 },
             },
             trust_proxy_headers: config.trust_proxy_headers,
+            webhooks: WebhookSettings::from_config(config),
         });
+        let worker = (state.pool.clone(), state.webhooks);
         let spec = spec::openapi();
         let route_table = web::Data::new(RouteTable::from_spec(&spec));
         let listener = TcpListener::bind(&config.listen)?;
@@ -140,6 +143,7 @@ impl Application {
         Ok(Self {
             port,
             server: server.run(),
+            worker,
         })
     }
 
@@ -149,7 +153,15 @@ impl Application {
 
     /// Serves until SIGTERM or SIGINT, then shuts down gracefully.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let (pool, settings) = self.worker;
+        let worker = settings
+            .poll
+            .map(|every| actix_web::rt::spawn(crate::webhooks::run(pool, settings, every)));
+        let served = self.server.await;
+        if let Some(worker) = worker {
+            worker.abort();
+        }
+        served
     }
 
     pub fn handle(&self) -> actix_web::dev::ServerHandle {

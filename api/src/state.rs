@@ -16,6 +16,32 @@ pub struct AppState {
     pub login_throttle: LoginThrottle,
     /// Take the client address from `Forwarded`/`X-Forwarded-For` (behind a trusted proxy).
     pub trust_proxy_headers: bool,
+    pub webhooks: WebhookSettings,
+}
+
+/// How webhooks are checked and delivered.
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookSettings {
+    /// Plain http and private addresses allowed (development and tests).
+    pub allow_private: bool,
+    pub policy: buurt_domain::partners::DeliveryPolicy,
+    /// How often the worker looks; `None`: no worker in this process.
+    pub poll: Option<std::time::Duration>,
+}
+
+impl WebhookSettings {
+    pub fn from_config(config: &crate::Config) -> Self {
+        Self {
+            allow_private: config.webhook_allow_private,
+            policy: buurt_domain::partners::DeliveryPolicy {
+                retry_base: std::time::Duration::from_millis(config.webhook_retry_base_ms),
+                max_attempts: config.webhook_max_attempts.max(1),
+                pause_after: config.webhook_pause_after.max(1),
+            },
+            poll: (config.webhook_poll_ms > 0)
+                .then(|| std::time::Duration::from_millis(config.webhook_poll_ms)),
+        }
+    }
 }
 
 /// How many failed sign-ins are tolerated, per account and per client address.

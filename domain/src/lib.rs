@@ -9,6 +9,7 @@ pub mod mediation;
 pub mod membership;
 pub mod neighbourhoods;
 pub mod notifications;
+pub mod partners;
 pub mod posts;
 pub mod stats;
 pub mod throttle;

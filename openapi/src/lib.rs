@@ -8,6 +8,7 @@ pub mod matching;
 pub mod mediation;
 pub mod neighbourhoods;
 pub mod notifications;
+pub mod partners;
 pub mod posts;
 pub mod problem;
 pub mod stats;
@@ -55,8 +56,30 @@ impl utoipa::Modify for SecuritySchemes {
                     .build(),
             ),
         );
+        use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes};
+        let scopes = Scopes::from_iter(
+            buurt_domain::partners::Scope::ALL
+                .into_iter()
+                .map(|scope| (scope.as_str(), scope.description())),
+        );
+        components.add_security_scheme(
+            PARTNER_AUTH,
+            SecurityScheme::OAuth2(OAuth2::with_description(
+                [Flow::ClientCredentials(ClientCredentials::new(
+                    "/v1/auth/token",
+                    scopes,
+                ))],
+                "Machine clients of partner systems (registered by an administrator at \
+                 `POST /v1/admin/clients`) get a 15-minute token from `/v1/auth/token` with \
+                 the client-credentials grant. Every endpoint a machine may call names the \
+                 scope it needs, and a client sees only the municipalities it is bound to.",
+            )),
+        );
     }
 }
+
+/// The name of the OAuth 2.0 client-credentials scheme for partner systems.
+pub const PARTNER_AUTH: &str = "partner";
 
 /// The base document, ready for the handlers to be added.
 pub fn base_document() -> utoipa::openapi::OpenApi {

@@ -7,6 +7,7 @@ use buurt_domain::accounts::UserId;
 use buurt_domain::activities::{Rsvp, RsvpStatus, placement, promotions};
 use buurt_domain::neighbourhoods::NeighbourhoodId;
 use buurt_domain::notifications::NotificationKind;
+use buurt_domain::partners::EventKind;
 use buurt_domain::posts::PostId;
 use buurt_domain::stats::StatKind;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -17,7 +18,7 @@ use uuid::Uuid;
 use crate::notifications::notify;
 use crate::schema::{activity_organisers, posts, rsvps, users};
 use crate::time::{from_db, to_db};
-use crate::{DbConnection, PersistenceError, stats, write_transaction};
+use crate::{DbConnection, PersistenceError, partners, stats, write_transaction};
 
 fn corrupt(what: &str, value: &str) -> PersistenceError {
     PersistenceError::Corrupt(format!("rsvps.{what} holds {value:?}"))
@@ -178,6 +179,7 @@ pub fn rsvp(
             .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))?;
         let place = neighbourhood_of(conn, post)?;
         stats::note(conn, StatKind::Rsvp, place, post.0, Some(user), None, now)?;
+        partners::emit(conn, EventKind::RsvpCreated, place, post.0, Some(post), now)?;
         Ok((rsvp, true))
     })
 }

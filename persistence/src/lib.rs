@@ -12,6 +12,7 @@ pub mod memberships;
 mod migrations;
 pub mod neighbourhoods;
 pub mod notifications;
+pub mod partners;
 pub mod posts;
 pub mod schema;
 pub mod settings;

@@ -7,6 +7,7 @@ use buurt_domain::matching::{
     MAX_ACTIVE_MATCHES, Match, MatchAction, MatchId, MatchRefusal, MatchStatus, Party, transition,
 };
 use buurt_domain::notifications::NotificationKind;
+use buurt_domain::partners::EventKind;
 use buurt_domain::posts::{Post, PostEvent, PostId, PostStatus};
 use buurt_domain::stats::StatKind;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -18,7 +19,7 @@ use crate::notifications::notify_about;
 use crate::posts::{apply_event_within, find_post};
 use crate::schema::{match_messages, matches, users};
 use crate::time::{from_db, to_db};
-use crate::{DbConnection, PersistenceError, stats, write_transaction};
+use crate::{DbConnection, PersistenceError, partners, stats, write_transaction};
 
 fn corrupt(what: &str, value: &str) -> PersistenceError {
     PersistenceError::Corrupt(format!("matches.{what} holds {value:?}"))
@@ -156,6 +157,14 @@ pub fn propose(
         if new.proposed_by == Party::Helper {
             first_response(conn, &request, new.helper_id, new.created_at)?;
         }
+        partners::emit(
+            conn,
+            EventKind::MatchProposed,
+            request.neighbourhood_id,
+            new.id.0,
+            Some(new.request_id),
+            new.created_at,
+        )?;
         let other = match new.proposed_by {
             Party::Helper => new.requester_id,
             Party::Requester => new.helper_id,
@@ -317,6 +326,15 @@ pub fn step(
                     apply_event_within(conn, current.request_id, PostEvent::Fulfil, now)?;
                 }
             }
+        }
+        let told = match action {
+            MatchAction::Accept => Some(EventKind::MatchAccepted),
+            MatchAction::Complete => Some(EventKind::MatchCompleted),
+            MatchAction::Decline | MatchAction::Cancel | MatchAction::NoShow => None,
+        };
+        if let Some(told) = told {
+            let place = request.neighbourhood_id;
+            partners::emit(conn, told, place, id.0, Some(current.request_id), now)?;
         }
         let kind = match action {
             MatchAction::Accept => NotificationKind::MatchAccepted,

@@ -8,6 +8,7 @@ use buurt_domain::mediation::{
 use buurt_domain::membership::{MembershipStatus, Role};
 use buurt_domain::neighbourhoods::NeighbourhoodId;
 use buurt_domain::notifications::NotificationKind;
+use buurt_domain::partners::EventKind;
 use buurt_domain::posts::{PostEvent, PostId, PostKind, PostStatus};
 use buurt_domain::stats::{RequestOutcome, StatKind};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
@@ -21,7 +22,7 @@ use crate::schema::{
     users,
 };
 use crate::time::{from_db, to_db};
-use crate::{DbConnection, PersistenceError, stats, write_transaction};
+use crate::{DbConnection, PersistenceError, partners, stats, write_transaction};
 
 fn corrupt(what: &str, value: &str) -> PersistenceError {
     PersistenceError::Corrupt(format!("cases.{what} holds {value:?}"))
@@ -260,6 +261,15 @@ fn escalate_within(
         &format!("escalate:{}", by.as_str()),
         now,
     )?;
+    let place = case.neighbourhood_id;
+    partners::emit(
+        conn,
+        EventKind::CaseEscalated,
+        place,
+        case.id.0,
+        Some(request),
+        now,
+    )?;
     for mediator in mediators_of(conn, case.neighbourhood_id)? {
         notify(
             conn,
@@ -356,6 +366,8 @@ pub fn step(
                 let kind = StatKind::Outcome(outcome.into());
                 let (place, request) = (case.neighbourhood_id, case.request_id.0);
                 stats::note(conn, kind, place, request, None, None, now)?;
+                let told = EventKind::CaseResolved;
+                partners::emit(conn, told, place, id.0, Some(case.request_id), now)?;
                 if outcome != Outcome::MatchedOnline {
                     apply_event_within(conn, case.request_id, PostEvent::Close, now)?;
                 }
@@ -407,6 +419,15 @@ pub fn resolve_matched_online(
         request.0,
         None,
         None,
+        now,
+    )?;
+    let place = case.neighbourhood_id;
+    partners::emit(
+        conn,
+        EventKind::CaseResolved,
+        place,
+        case.id.0,
+        Some(request),
         now,
     )?;
     notify(
@@ -553,6 +574,10 @@ pub fn refer(
         let created = crate::error::inserted_unless_duplicate(inserted)?;
         if created {
             audit(conn, case, Some(by), "refer", now)?;
+            if let Some(found) = find_case(conn, case)? {
+                let (place, request) = (found.neighbourhood_id, Some(found.request_id));
+                partners::emit(conn, EventKind::CaseReferred, place, case.0, request, now)?;
+            }
         }
         Ok(created)
     })

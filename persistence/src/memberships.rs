@@ -5,6 +5,7 @@ use buurt_domain::membership::{
     Actor, IllegalTransition, InviteTerms, Membership, MembershipStatus, Role, status_on_joining,
 };
 use buurt_domain::neighbourhoods::{MunicipalityCode, Neighbourhood, NeighbourhoodId};
+use buurt_domain::partners::EventKind;
 use buurt_domain::stats::StatKind;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -12,7 +13,7 @@ use uuid::Uuid;
 
 use crate::schema::{invites, memberships, professional_grants, users};
 use crate::time::{from_db, to_db};
-use crate::{DbConnection, PersistenceError, stats, write_transaction};
+use crate::{DbConnection, PersistenceError, partners, stats, write_transaction};
 
 fn corrupt(what: &str, value: &str) -> PersistenceError {
     PersistenceError::Corrupt(format!("memberships.{what} holds {value:?}"))
@@ -176,7 +177,8 @@ fn joined(
         Some(user),
         None,
         now,
-    )
+    )?;
+    partners::emit(conn, EventKind::MembershipJoined, place, place.0, None, now)
 }
 
 /// A resident asks to join. An invite code, or a postcode inside the neighbourhood, lets them
@@ -262,13 +264,19 @@ pub fn leave(
     neighbourhood: NeighbourhoodId,
     user: UserId,
 ) -> Result<bool, PersistenceError> {
-    let deleted = diesel::delete(
-        memberships::table
-            .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
-            .filter(memberships::user_id.eq(user.to_string())),
-    )
-    .execute(conn)?;
-    Ok(deleted > 0)
+    write_transaction(conn, |conn| {
+        let deleted = diesel::delete(
+            memberships::table
+                .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
+                .filter(memberships::user_id.eq(user.to_string())),
+        )
+        .execute(conn)?;
+        if deleted > 0 {
+            let (kind, now) = (EventKind::MembershipLeft, crate::time::now());
+            partners::emit(conn, kind, neighbourhood, neighbourhood.0, None, now)?;
+        }
+        Ok(deleted > 0)
+    })
 }
 
 /// A member as others see them: never email, phone or house number.
@@ -401,6 +409,7 @@ pub fn change_member(
         };
         let was_moderator =
             membership.role == Role::Moderator && membership.status == MembershipStatus::Active;
+        let was_active = membership.status == MembershipStatus::Active;
         if let Some(to) = status {
             match membership.status.transition(to) {
                 Ok(status) => membership.status = status,
@@ -439,7 +448,9 @@ pub fn change_member(
             memberships::updated_at.eq(to_db(now)),
         ))
         .execute(conn)?;
-        joined(conn, &membership, now)?;
+        if !was_active {
+            joined(conn, &membership, now)?;
+        }
         Ok(MemberChange::Changed(membership))
     })
 }

@@ -3,6 +3,7 @@
 use buurt_domain::accounts::UserId;
 use buurt_domain::category::Category;
 use buurt_domain::neighbourhoods::NeighbourhoodId;
+use buurt_domain::partners::EventKind;
 use buurt_domain::posts::{
     ActivityDetails, IllegalPostTransition, Post, PostContent, PostEvent, PostId, PostKind,
     PostStatus, Urgency, Visibility,
@@ -16,7 +17,7 @@ use uuid::Uuid;
 use crate::connection::MultiBackend;
 use crate::schema::{post_reports, posts, users};
 use crate::time::{self, from_db, to_db};
-use crate::{DbConnection, PersistenceError, stats, write_transaction};
+use crate::{DbConnection, PersistenceError, partners, stats, write_transaction};
 
 fn corrupt(what: &str, value: &str) -> PersistenceError {
     PersistenceError::Corrupt(format!("posts.{what} holds {value:?}"))
@@ -163,6 +164,14 @@ pub fn create_post(conn: &mut DbConnection, post: &Post) -> Result<(), Persisten
         )
     };
     note(conn, StatKind::Posted, Some(post.author_id))?;
+    partners::emit(
+        conn,
+        EventKind::PostCreated,
+        post.neighbourhood_id,
+        post.id.0,
+        Some(post.id),
+        post.created_at,
+    )?;
     match content.kind {
         PostKind::Request => note(conn, StatKind::RequestOpened, None)?,
         PostKind::Offer => note(conn, StatKind::OfferPosted, None)?,
@@ -291,6 +300,15 @@ pub fn apply_event_within(
             let kind = StatKind::Outcome(outcome);
             stats::note(conn, kind, post.neighbourhood_id, id.0, None, None, now)?;
         }
+    }
+    let told = match event {
+        PostEvent::Close => Some(EventKind::PostClosed),
+        PostEvent::Expire => Some(EventKind::PostExpired),
+        PostEvent::Fulfil => Some(EventKind::PostFulfilled),
+        PostEvent::Match | PostEvent::Unmatch | PostEvent::Escalate => None,
+    };
+    if let Some(kind) = told {
+        partners::emit(conn, kind, post.neighbourhood_id, id.0, Some(id), now)?;
     }
     post.status = next;
     post.updated_at = now;

@@ -153,6 +153,8 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     config.workers = Some(2);
     config.db_pool_size = 4;
     config.jwt_secret = Some(TEST_JWT_SECRET.into());
+    // The webhook worker runs only where a test turns it on.
+    config.webhook_poll_ms = 0;
     customize(&mut config);
     start(database, &config)
 }
@@ -167,7 +169,8 @@ pub fn start(database: TestDatabase, config: &Config) -> TestApp {
     let (ready, started) = std::sync::mpsc::channel();
     let thread = std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
-            let app = Application::build(&config).expect("the app starts");
+            let app = Application::build(&config)
+                .unwrap_or_else(|error| panic!("the app starts: {error}"));
             ready
                 .send((app.port(), app.handle()))
                 .expect("the test waits for its server");

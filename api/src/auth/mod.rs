@@ -9,10 +9,11 @@ use std::future::{Ready, ready};
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use buurt_domain::accounts::UserId;
+use buurt_domain::partners::{Client, Scope};
 
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
-use tokens::TokenError;
+use tokens::{Subject, TokenError};
 
 /// The user a valid access token speaks for. Only the id is taken from the token: anything
 /// that can change after it was issued (roles, memberships) is read from the database.
@@ -48,7 +49,96 @@ impl FromRequest for MaybeAuthenticated {
     }
 }
 
+/// Who calls an endpoint that machine clients may call too: a user, a machine client (with the
+/// scopes its token carries), or nobody.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Caller {
+    Anonymous,
+    User(UserId),
+    Machine(MachineCaller),
+}
+
+/// A machine client as its token describes it. What can change after issue (disabled, its
+/// municipalities) is read from the database by [`MachineCaller::client`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MachineCaller {
+    pub client_id: String,
+    pub scopes: Vec<Scope>,
+}
+
+impl MachineCaller {
+    /// The client, when it is still enabled and its token carries `scope`: otherwise 401 (a
+    /// disabled or deleted client) or 403 `insufficient_scope`.
+    pub fn client(
+        &self,
+        conn: &mut buurt_persistence::DbConnection,
+        scope: Scope,
+    ) -> Result<Client, ApiError> {
+        let client = buurt_persistence::partners::find_client(conn, &self.client_id)?
+            .filter(|client| !client.disabled)
+            .ok_or(ApiError::Refused(ErrorCode::InvalidToken))?;
+        if !self.scopes.contains(&scope) || !client.scopes.contains(&scope) {
+            return Err(ApiError::Refused(ErrorCode::InsufficientScope));
+        }
+        Ok(client)
+    }
+}
+
+impl Caller {
+    /// The user, or 401 for nobody and 403 for a machine client.
+    pub fn user(&self) -> Result<UserId, ApiError> {
+        match self {
+            Self::User(user) => Ok(*user),
+            Self::Anonymous => Err(ApiError::Refused(ErrorCode::Unauthorized)),
+            Self::Machine(_) => Err(ApiError::Refused(ErrorCode::InsufficientScope)),
+        }
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut actix_web::dev::Payload) -> Self::Future {
+        if !req.headers().contains_key(header::AUTHORIZATION) {
+            return ready(Ok(Caller::Anonymous));
+        }
+        ready(subject(req).map(|subject| match subject {
+            Subject::User(user) => Caller::User(user),
+            Subject::Machine { client_id, scopes } => {
+                Caller::Machine(MachineCaller { client_id, scopes })
+            }
+        }))
+    }
+}
+
+fn subject(req: &HttpRequest) -> Result<Subject, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal("AppState is not registered"))?;
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or(ApiError::Refused(ErrorCode::Unauthorized))?
+        .to_str()
+        .map_err(|_| ApiError::Refused(ErrorCode::InvalidToken))?;
+    let token = value
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .ok_or(ApiError::Refused(ErrorCode::InvalidToken))?;
+    match state.tokens.verify_subject(token) {
+        Ok(subject) => Ok(subject),
+        Err(TokenError::Expired) => Err(ApiError::Refused(ErrorCode::TokenExpired)),
+        Err(TokenError::Invalid) => Err(ApiError::Refused(ErrorCode::InvalidToken)),
+    }
+}
+
 fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
+    // A machine client's token on an endpoint for people: signed by us, but not for this.
+    if let Ok(Subject::Machine { .. }) = subject(req) {
+        return Err(ApiError::Refused(ErrorCode::InsufficientScope));
+    }
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal("AppState is not registered"))?;

@@ -10,6 +10,7 @@ pub mod mediation;
 pub mod memberships;
 pub mod neighbourhoods;
 pub mod notifications;
+pub mod partners;
 pub mod posts;
 pub mod stats;
 
@@ -82,6 +83,19 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(mediation::escalate)
         .service(mediation::list_cases)
         .service(stats::neighbourhood_stats)
+        .service(partners::create_client)
+        .service(partners::list_clients)
+        .service(partners::rotate_client_secret)
+        .service(partners::disable_client)
+        .service(partners::enable_client)
+        .service(partners::issue_token)
+        .service(partners::list_events)
+        .service(partners::create_webhook)
+        .service(partners::list_webhooks)
+        .service(partners::delete_webhook)
+        .service(partners::resume_webhook)
+        .service(partners::list_deliveries)
+        .service(partners::get_referral)
         .service(stats::municipality_stats)
         .service(mediation::get_case)
         .service(mediation::claim_case)

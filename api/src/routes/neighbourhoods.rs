@@ -19,7 +19,7 @@ use buurt_persistence::neighbourhoods::{
 };
 use buurt_persistence::{DbConnection, activities, memberships, posts, time};
 
-use crate::auth::Authenticated;
+use crate::auth::{Authenticated, Caller};
 use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
 use crate::etag::json_with_etag;
 use crate::extract::{Csv, Json};
@@ -28,6 +28,7 @@ use crate::neighbourhood_input::{
 };
 use crate::paging::{decode_cursor, encode_cursor, limit};
 use crate::state::AppState;
+use buurt_domain::partners::Scope;
 
 /// How many posts each section of the public page shows.
 const PAGE_SECTION_SIZE: usize = 5;
@@ -38,6 +39,25 @@ pub fn load(conn: &mut DbConnection, id: NeighbourhoodId) -> Result<Neighbourhoo
 }
 
 /// 403 unless a platform administrator is asking.
+/// Administrators, or a machine client with `neighbourhoods:write` for `municipality`.
+fn require_writer(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    municipality: &str,
+) -> Result<(), ApiError> {
+    match caller {
+        Caller::Machine(machine) => {
+            let client = machine.client(conn, Scope::NeighbourhoodsWrite)?;
+            if client.covers(municipality) {
+                Ok(())
+            } else {
+                Err(ApiError::Refused(ErrorCode::InsufficientScope))
+            }
+        }
+        caller => require_admin(conn, caller.user()?),
+    }
+}
+
 pub fn require_admin(conn: &mut DbConnection, user: UserId) -> Result<(), ApiError> {
     let actor = Actor {
         platform_admin: memberships::is_platform_admin(conn, user)?,
@@ -125,16 +145,18 @@ pub async fn list_neighbourhoods(
     }))
 }
 
-/// Create a neighbourhood (platform administrators).
+/// Create a neighbourhood (platform administrators, and machine clients with
+/// `neighbourhoods:write` for its municipality).
 #[utoipa::path(
     tag = "neighbourhoods",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("partner" = ["neighbourhoods:write"])),
     request_body = CreateNeighbourhoodRequest,
     responses(
         (status = 201, description = "Created.", body = NeighbourhoodDto,
          headers(("location" = String, description = "`/v1/neighbourhoods/{id}`"))),
         (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`: not a platform administrator.", body = Problem,
+        (status = 403, description = "`forbidden`: not a platform administrator; \
+          `insufficient_scope`: a machine client without `neighbourhoods:write` for the municipality.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`neighbourhood_code_taken`.", body = Problem,
          content_type = "application/problem+json"),
@@ -145,7 +167,7 @@ pub async fn list_neighbourhoods(
 #[post("/v1/neighbourhoods")]
 pub async fn create_neighbourhood(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    caller: Caller,
     body: Json<CreateNeighbourhoodRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.0;
@@ -165,7 +187,7 @@ pub async fn create_neighbourhood(
     };
     let neighbourhood = state
         .db(move |conn| {
-            require_admin(conn, caller.user_id)?;
+            require_writer(conn, &caller, draft.municipality_code.as_str())?;
             repo::create_neighbourhood(conn, &draft, time::now()).map_err(write_error)
         })
         .await?;
@@ -205,16 +227,18 @@ pub async fn get_neighbourhood(
     json_with_etag(&req, &body)
 }
 
-/// Change a neighbourhood (platform administrators). Absent fields stay as they are.
+/// Change a neighbourhood (platform administrators, and machine clients with
+/// `neighbourhoods:write` for its municipality). Absent fields stay as they are.
 #[utoipa::path(
     tag = "neighbourhoods",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("partner" = ["neighbourhoods:write"])),
     params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id.")),
     request_body = UpdateNeighbourhoodRequest,
     responses(
         (status = 200, description = "The neighbourhood after the change.", body = NeighbourhoodDto),
         (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`: not a platform administrator.", body = Problem,
+        (status = 403, description = "`forbidden`: not a platform administrator; \
+          `insufficient_scope`: a machine client without `neighbourhoods:write` for the municipality.", body = Problem,
          content_type = "application/problem+json"),
         (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
@@ -224,7 +248,7 @@ pub async fn get_neighbourhood(
 #[patch("/v1/neighbourhoods/{id}")]
 pub async fn update_neighbourhood(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    caller: Caller,
     id: web::Path<uuid::Uuid>,
     body: Json<UpdateNeighbourhoodRequest>,
 ) -> Result<web::Json<NeighbourhoodDto>, ApiError> {
@@ -232,9 +256,11 @@ pub async fn update_neighbourhood(
     let body = body.0;
     let dto = state
         .db(move |conn| {
-            require_admin(conn, caller.user_id)?;
             let current = load(conn, id)?.draft;
+            require_writer(conn, &caller, current.municipality_code.as_str())?;
             let draft = merged_draft(&current, &body)?;
+            // A machine client cannot move a neighbourhood out of its municipalities.
+            require_writer(conn, &caller, draft.municipality_code.as_str())?;
             let updated = repo::update_neighbourhood(conn, id, &draft, time::now())
                 .map_err(write_error)?
                 .ok_or(ApiError::NotFound)?;
@@ -356,7 +382,8 @@ pub async fn get_public_page(
     responses(
         (status = 200, description = "Imported.", body = ImportReportDto),
         (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`: not a platform administrator.", body = Problem,
+        (status = 403, description = "`forbidden`: not a platform administrator; \
+          `insufficient_scope`: a machine client without `neighbourhoods:write` for the municipality.", body = Problem,
          content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`: send `text/csv`.", body = Problem,
          content_type = "application/problem+json"),

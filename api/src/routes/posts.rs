@@ -17,13 +17,14 @@ use buurt_persistence::posts::{self as repo, FeedCursor, FeedQuery, HiddenPosts,
 use buurt_persistence::{DbConnection, memberships, time};
 use chrono::{DateTime, Utc};
 
-use crate::auth::{Authenticated, MaybeAuthenticated};
+use crate::auth::{Authenticated, Caller};
 use crate::error::{ApiError, ErrorCode, FieldErrors};
 use crate::etag::json_with_etag;
 use crate::extract::Json;
 use crate::paging::{decode_cursor, encode_cursor, limit};
 use crate::routes::neighbourhoods::load;
 use crate::state::AppState;
+use buurt_domain::partners::Scope;
 
 /// The reader `caller` is in `neighbourhood`.
 fn reader(
@@ -38,6 +39,27 @@ fn reader(
 }
 
 /// The post if `caller` may see it; 404 otherwise, as for a post that does not exist.
+/// Whom a feed or post is read as: the user, or nobody (public posts only) for anonymous
+/// callers and for machine clients with `posts:read` in this neighbourhood's municipality.
+fn reading_as(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    neighbourhood: &Neighbourhood,
+) -> Result<Option<UserId>, ApiError> {
+    match caller {
+        Caller::User(user) => Ok(Some(*user)),
+        Caller::Anonymous => Ok(None),
+        Caller::Machine(machine) => {
+            let client = machine.client(conn, Scope::PostsRead)?;
+            if client.covers(neighbourhood.draft.municipality_code.as_str()) {
+                Ok(None)
+            } else {
+                Err(ApiError::Refused(ErrorCode::InsufficientScope))
+            }
+        }
+    }
+}
+
 pub fn visible_post(
     conn: &mut DbConnection,
     caller: Option<UserId>,
@@ -167,7 +189,7 @@ pub async fn create_post(
 /// title and body.
 #[utoipa::path(
     tag = "posts",
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("partner" = ["posts:read"])),
     params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id."), ListPostsParams),
     responses(
         (status = 200, description = "One page of posts.", body = PostList,
@@ -183,7 +205,7 @@ pub async fn create_post(
 pub async fn list_posts(
     req: HttpRequest,
     state: web::Data<AppState>,
-    caller: MaybeAuthenticated,
+    caller: Caller,
     id: web::Path<uuid::Uuid>,
     params: web::Query<ListPostsParams>,
 ) -> Result<HttpResponse, ApiError> {
@@ -191,10 +213,10 @@ pub async fn list_posts(
     let params = params.into_inner();
     let limit = limit(params.limit)?;
     let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
-    let caller = caller.0.map(|c| c.user_id);
     let (posts, next) = state
         .db(move |conn| {
             let neighbourhood = load(conn, neighbourhood_id)?;
+            let caller = reading_as(conn, &caller, &neighbourhood)?;
             let reader = reader(conn, caller, &neighbourhood)?;
             let query = FeedQuery {
                 neighbourhood: neighbourhood_id,
@@ -228,7 +250,7 @@ pub async fn list_posts(
 /// One post, for whoever may see it (404 for everyone else).
 #[utoipa::path(
     tag = "posts",
-    security((), ("bearer" = [])),
+    security((), ("bearer" = []), ("partner" = ["posts:read"])),
     params(("id" = uuid::Uuid, Path, description = "The post's id.")),
     responses(
         (status = 200, description = "The post.", body = PostDto,
@@ -244,11 +266,10 @@ pub async fn list_posts(
 pub async fn get_post(
     req: HttpRequest,
     state: web::Data<AppState>,
-    caller: MaybeAuthenticated,
+    caller: Caller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId(id.into_inner());
-    let caller = caller.0.map(|c| c.user_id);
     let lang = crate::lang::Lang::negotiate(
         req.headers()
             .get(header::ACCEPT_LANGUAGE)
@@ -256,7 +277,13 @@ pub async fn get_post(
     );
     let dto = state
         .db(move |conn| {
-            let (found, _, _) = visible_post(conn, caller, id)?;
+            let as_user = match &caller {
+                Caller::Machine(_) => None,
+                Caller::User(user) => Some(*user),
+                Caller::Anonymous => None,
+            };
+            let (found, neighbourhood, _) = visible_post(conn, as_user, id)?;
+            let caller = reading_as(conn, &caller, &neighbourhood)?;
             let mut dto = PostDto::new(&found.post, &found.author_name);
             dto.mediation =
                 crate::routes::mediation::mediation_for_author(conn, lang, &found.post, caller)?;

@@ -4,6 +4,7 @@
 use actix_web::http::header::{self, Accept};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
 use buurt_domain::neighbourhoods::{MunicipalityCode, NeighbourhoodId};
+use buurt_domain::partners::Scope;
 use buurt_domain::stats::{
     self as rules, Figures, Interval, Period, RangeError, ReportedPlace, TIME_ZONE, local_date,
 };
@@ -12,7 +13,7 @@ use buurt_openapi::stats::{IntervalDto, StatsParams, StatsReport, StatsRow};
 use buurt_persistence::{DbConnection, PersistenceError, memberships, stats as repo, time};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::auth::Authenticated;
+use crate::auth::Caller;
 use crate::error::{ApiError, ErrorCode, FieldIssue, FieldProblem};
 use crate::routes::neighbourhoods::load;
 use crate::state::AppState;
@@ -172,7 +173,7 @@ fn respond(
 /// Counts of 1 to 4 are shown as `"<5"` (empty in CSV); medians need five values.
 #[utoipa::path(
     tag = "monitoring",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("partner" = ["stats:read"])),
     params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id."), StatsParams),
     responses(
         (status = 200, description = "The figures.", content(
@@ -180,7 +181,7 @@ fn respond(
             (String = "text/csv", example = json!("neighbourhood_id,neighbourhood_code,…\n")),
         )),
         (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`: not a mediator or moderator here, nor a professional of its municipality.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not a mediator or moderator here, nor a professional of its municipality; `insufficient_scope`: a machine client without `stats:read` for this municipality.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "`invalid_query`: a day that is not `YYYY-MM-DD`, `to` before `from`, or too many periods.", body = Problem, content_type = "application/problem+json"),
     ),
@@ -188,7 +189,7 @@ fn respond(
 #[get("/v1/neighbourhoods/{id}/stats")]
 pub async fn neighbourhood_stats(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    caller: Caller,
     id: web::Path<uuid::Uuid>,
     params: web::Query<StatsParams>,
     request: HttpRequest,
@@ -199,9 +200,19 @@ pub async fn neighbourhood_stats(
     let report = state
         .db(move |conn| {
             let place = load(conn, id)?;
-            let actor = memberships::actor(conn, caller.user_id, &place)?;
-            if !rules::may_read_neighbourhood(&actor) {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
+            match &caller {
+                Caller::Machine(machine) => {
+                    let client = machine.client(conn, Scope::StatsRead)?;
+                    if !client.covers(place.draft.municipality_code.as_str()) {
+                        return Err(ApiError::Refused(ErrorCode::InsufficientScope));
+                    }
+                }
+                caller => {
+                    let actor = memberships::actor(conn, caller.user()?, &place)?;
+                    if !rules::may_read_neighbourhood(&actor) {
+                        return Err(ApiError::Refused(ErrorCode::Forbidden));
+                    }
+                }
             }
             Ok(build_report(
                 conn,
@@ -222,7 +233,7 @@ pub async fn neighbourhood_stats(
 /// (professionals of that municipality, administrators). JSON, or CSV with `Accept: text/csv`.
 #[utoipa::path(
     tag = "monitoring",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("partner" = ["stats:read"])),
     params(("code" = String, Path, description = "The CBS municipality code, `GM` and four digits.", example = "GM0363"), StatsParams),
     responses(
         (status = 200, description = "The figures.", content(
@@ -230,7 +241,7 @@ pub async fn neighbourhood_stats(
             (String = "text/csv", example = json!("neighbourhood_id,neighbourhood_code,…\n")),
         )),
         (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`: not a professional of this municipality.", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not a professional of this municipality; `insufficient_scope`: a machine client without `stats:read` for it.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No neighbourhoods with this municipality code.", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "`invalid_query`: a day that is not `YYYY-MM-DD`, `to` before `from`, or too many periods.", body = Problem, content_type = "application/problem+json"),
     ),
@@ -238,7 +249,7 @@ pub async fn neighbourhood_stats(
 #[get("/v1/municipalities/{code}/stats")]
 pub async fn municipality_stats(
     state: web::Data<AppState>,
-    caller: Authenticated,
+    caller: Caller,
     code: web::Path<String>,
     params: web::Query<StatsParams>,
     request: HttpRequest,
@@ -253,11 +264,22 @@ pub async fn municipality_stats(
             if places.is_empty() {
                 return Err(ApiError::NotFound);
             }
-            let admin = memberships::is_platform_admin(conn, caller.user_id)?;
-            let professional =
-                memberships::professional_municipalities(conn, caller.user_id)?.contains(&code);
-            if !rules::may_read_municipality(admin, professional) {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
+            match &caller {
+                Caller::Machine(machine) => {
+                    let client = machine.client(conn, Scope::StatsRead)?;
+                    if !client.covers(code.as_str()) {
+                        return Err(ApiError::Refused(ErrorCode::InsufficientScope));
+                    }
+                }
+                caller => {
+                    let user = caller.user()?;
+                    let admin = memberships::is_platform_admin(conn, user)?;
+                    let professional =
+                        memberships::professional_municipalities(conn, user)?.contains(&code);
+                    if !rules::may_read_municipality(admin, professional) {
+                        return Err(ApiError::Refused(ErrorCode::Forbidden));
+                    }
+                }
             }
             Ok(build_report(conn, &places, &range, now)?)
         })
