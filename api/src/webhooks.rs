@@ -202,6 +202,20 @@ pub async fn run(pool: DbPool, settings: WebhookSettings, every: Duration) {
 mod tests {
     use super::*;
 
+    #[actix_web::test]
+    async fn names_that_resolve_inside_the_network_get_no_address() {
+        let strict = PublicOnly {
+            allow_private: false,
+        };
+        let error = strict.lookup("localhost", 443).await.unwrap_err();
+        assert!(error.to_string().contains("no public address"), "{error}");
+        let lenient = PublicOnly {
+            allow_private: true,
+        };
+        let found = lenient.lookup("localhost", 443).await.unwrap();
+        assert!(found.iter().all(|address| address.ip().is_loopback()));
+    }
+
     #[test]
     fn signatures_follow_the_documented_scheme() {
         // Computed independently: printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac whsec_test

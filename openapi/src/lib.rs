@@ -30,7 +30,7 @@ its `title` and `detail` follow `Accept-Language` (`nl` or `en`, default `en`). 
 carries an `x-request-id` header (the client's own, when it sent a valid one).",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
-    components(schemas(problem::Problem, problem::FieldError)),
+    components(schemas(problem::Problem, problem::FieldError, partners::WebhookPayload)),
     modifiers(&SecuritySchemes),
 )]
 pub struct BaseDoc;

@@ -176,7 +176,7 @@ pub struct TokenRequest {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct TokenResponse {
+pub struct ClientTokenResponse {
     pub access_token: String,
     /// Always `Bearer`.
     pub token_type: String,
@@ -223,8 +223,10 @@ impl From<&Event> for EventDto {
 #[into_params(parameter_in = Query)]
 pub struct EventsParams {
     /// Events after this `seq` (default 0: from the beginning).
+    #[param(minimum = 0)]
     pub after: Option<i64>,
     /// 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -261,6 +263,7 @@ pub enum WebhookStatusDto {
 pub struct WebhookDto {
     pub id: Uuid,
     pub url: String,
+    /// The kinds delivered; empty: every kind the client's scopes allow.
     pub kinds: Vec<EventKindDto>,
     pub status: WebhookStatusDto,
     /// Failed attempts in a row.
@@ -349,6 +352,7 @@ pub struct DeliveriesParams {
     /// Deliveries of events before this `seq` (the `next_before` of the previous page).
     pub before: Option<i64>,
     /// 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
@@ -362,7 +366,7 @@ pub struct DeliveryList {
 /// A case referred to the wijkteam: exactly what the requester's care-data consent covers.
 /// Never the mediators' notes, the street or the house number.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct ReferralDto {
+pub struct PartnerReferral {
     pub case_id: Uuid,
     pub request_id: Uuid,
     pub neighbourhood_id: Uuid,
@@ -382,7 +386,7 @@ pub struct ReferralDto {
     pub referred_at: DateTime<Utc>,
 }
 
-impl From<Referral> for ReferralDto {
+impl From<Referral> for PartnerReferral {
     fn from(referral: Referral) -> Self {
         Self {
             case_id: referral.case_id,
@@ -414,5 +418,5 @@ pub struct WebhookPayload {
     pub event: EventDto,
     /// `case.referred` events, for clients with `cases:referrals`, while the requester's
     /// consent stands.
-    pub referral: Option<ReferralDto>,
+    pub referral: Option<PartnerReferral>,
 }

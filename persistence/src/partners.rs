@@ -2,10 +2,10 @@
 //! deliveries.
 //!
 //! `emit` runs inside the transaction of the change it tells of, so an event exists exactly
-//! when its change committed. On PostgreSQL the feed serves an event only when every
-//! transaction older than it has ended (`pg_snapshot_xmin`), so a reader paging by `seq` never
-//! steps over an event that commits after a later one; SQLite writers take turns, so its
-//! sequence is already the commit order.
+//! when its change committed. Events get their place in the feed (`seq`) only after they
+//! committed, from `sequence`, which numbers every committed event without one above every
+//! number given before: a reader paging by `seq` never steps over an event that committed late
+//! (a sequence value taken inside the writing transaction would not be in commit order).
 
 use buurt_domain::neighbourhoods::NeighbourhoodId;
 use buurt_domain::partners::{
@@ -14,9 +14,9 @@ use buurt_domain::partners::{
 };
 use buurt_domain::posts::PostId;
 use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::connection::SimpleConnection;
 use diesel::dsl::max;
 use diesel::prelude::*;
-use diesel::sql_types::Bool;
 use uuid::Uuid;
 
 use crate::connection::lock_row;
@@ -201,7 +201,7 @@ pub fn emit(
 }
 
 type EventRow = (
-    i64,
+    Option<i64>,
     String,
     String,
     String,
@@ -214,7 +214,7 @@ type EventRow = (
 fn event_from(row: EventRow) -> Result<Event, PersistenceError> {
     let (seq, id, kind, neighbourhood, municipality_code, subject, post, occurred_at) = row;
     Ok(Event {
-        seq,
+        seq: seq.ok_or_else(|| corrupt("events.seq", "NULL"))?,
         id: uuid("events.id", &id)?,
         kind: EventKind::parse(&kind).ok_or_else(|| corrupt("events.kind", &kind))?,
         neighbourhood_id: uuid("events.neighbourhood_id", &neighbourhood)?,
@@ -225,12 +225,22 @@ fn event_from(row: EventRow) -> Result<Event, PersistenceError> {
     })
 }
 
-/// On PostgreSQL: only events whose transaction is older than every transaction still
-/// running, so none can appear later with a smaller `seq`.
-fn settled(conn: &DbConnection) -> diesel::expression::SqlLiteral<Bool> {
-    diesel::dsl::sql::<Bool>(match conn {
-        DbConnection::Postgresql(_) => "txid < pg_snapshot_xmin(pg_current_snapshot())",
-        DbConnection::Sqlite(_) => "1 = 1",
+/// Gives every committed event without a place in the feed the next places, in the order
+/// they happened. One sequencer at a time (an advisory lock on PostgreSQL; SQLite writers take
+/// turns anyway), so numbers only grow.
+pub fn sequence(conn: &mut DbConnection) -> Result<(), PersistenceError> {
+    write_transaction(conn, |conn| {
+        if let DbConnection::Postgresql(_) = conn {
+            conn.batch_execute("SELECT pg_advisory_xact_lock(7411000111)")?;
+        }
+        conn.batch_execute(
+            "UPDATE events SET seq = numbered.seq \
+             FROM (SELECT id, (SELECT COALESCE(MAX(seq), 0) FROM events) \
+                              + ROW_NUMBER() OVER (ORDER BY occurred_at, id) AS seq \
+                   FROM events WHERE seq IS NULL) AS numbered \
+             WHERE events.id = numbered.id",
+        )?;
+        Ok(())
     })
 }
 
@@ -242,11 +252,11 @@ pub fn feed(
     municipalities: Option<&[String]>,
     limit: i64,
 ) -> Result<Vec<Event>, PersistenceError> {
+    sequence(conn)?;
     let kinds: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
     let mut query = events::table
         .filter(events::seq.gt(after))
         .filter(events::kind.eq_any(kinds))
-        .filter(settled(conn))
         .into_boxed();
     if let Some(municipalities) = municipalities {
         query = query.filter(events::municipality_code.eq_any(municipalities.to_vec()));
@@ -270,18 +280,15 @@ pub fn feed(
         .collect()
 }
 
-/// The newest event a reader may see now (0 when none).
+/// The newest event in the feed (0 when none).
 fn horizon(conn: &mut DbConnection) -> Result<i64, PersistenceError> {
-    let newest: Option<i64> = events::table
-        .filter(settled(conn))
-        .select(max(events::seq))
-        .first(conn)?;
+    let newest: Option<i64> = events::table.select(max(events::seq)).first(conn)?;
     Ok(newest.unwrap_or(0))
 }
 
 pub fn find_event(conn: &mut DbConnection, seq: i64) -> Result<Option<Event>, PersistenceError> {
     events::table
-        .find(seq)
+        .filter(events::seq.eq(seq))
         .select((
             events::seq,
             events::id,
@@ -304,17 +311,10 @@ pub fn find_event(conn: &mut DbConnection, seq: i64) -> Result<Option<Event>, Pe
 /// What the wijkteam receives of a referred case, while the requester's care-data consent
 /// stands; `None` without it (or without a referral).
 pub fn referral(conn: &mut DbConnection, case: Uuid) -> Result<Option<Referral>, PersistenceError> {
-    let found: Option<(
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-    )> = cases::table
+    type CaseFields = (String, String, String, Option<String>, Option<String>);
+    let found: Option<CaseFields> = cases::table
         .find(case.to_string())
         .select((
-            cases::id,
             cases::request_id,
             cases::neighbourhood_id,
             cases::requester_id,
@@ -323,7 +323,7 @@ pub fn referral(conn: &mut DbConnection, case: Uuid) -> Result<Option<Referral>,
         ))
         .first(conn)
         .optional()?;
-    let Some((_, request_id, neighbourhood_id, requester_id, reason, summary)) = found else {
+    let Some((request_id, neighbourhood_id, requester_id, reason, summary)) = found else {
         return Ok(None);
     };
     let referred_at: Option<NaiveDateTime> = case_referrals::table
@@ -573,6 +573,7 @@ pub fn deliveries(
 
 /// Queues a delivery for every new event each active webhook should hear of. Returns how many.
 pub fn fan_out(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, PersistenceError> {
+    sequence(conn)?;
     let ids: Vec<String> = webhooks::table
         .filter(webhooks::status.eq(WebhookStatus::Active.as_str()))
         .select(webhooks::id)
@@ -600,7 +601,7 @@ pub fn fan_out(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, Per
                 .into_iter()
                 .filter(|kind| wanted.is_empty() || wanted.contains(kind))
                 .collect();
-            let seqs: Vec<i64> = events::table
+            let seqs: Vec<Option<i64>> = events::table
                 .filter(events::seq.gt(cursor))
                 .filter(events::seq.le(until))
                 .filter(events::kind.eq_any(kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>()))
@@ -608,7 +609,7 @@ pub fn fan_out(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, Per
                 .order(events::seq)
                 .select(events::seq)
                 .load(conn)?;
-            for seq in &seqs {
+            for seq in seqs.iter().flatten() {
                 diesel::insert_into(webhook_deliveries::table)
                     .values((
                         webhook_deliveries::id.eq(Uuid::new_v4().to_string()),

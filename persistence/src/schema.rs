@@ -317,9 +317,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    events (seq) {
-        seq -> BigInt,
+    events (id) {
         id -> Text,
+        seq -> Nullable<BigInt>,
         kind -> Text,
         neighbourhood_id -> Text,
         municipality_code -> Text,

@@ -13,6 +13,7 @@ mod membership;
 mod neighbourhoods;
 mod notifications;
 mod openapi;
+mod partners;
 mod posts;
 mod startup;
 mod stats;

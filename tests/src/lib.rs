@@ -608,3 +608,116 @@ impl TestApp {
             .await
     }
 }
+
+/// One request a [`Receiver`] got.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub path: String,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+/// A webhook receiver on 127.0.0.1: records every request and answers with `status` (which a
+/// test may change), or with a redirect to `redirect_to` when that is set.
+pub struct Receiver {
+    pub url: String,
+    pub received: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
+    pub status: std::sync::Arc<std::sync::atomic::AtomicU16>,
+    pub redirect_to: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    server: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+}
+
+impl Receiver {
+    pub fn start() -> Self {
+        use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let status = std::sync::Arc::new(std::sync::atomic::AtomicU16::new(200));
+        let redirect_to = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
+        let (ready, started) = std::sync::mpsc::channel();
+        let state = (received.clone(), status.clone(), redirect_to.clone());
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = HttpServer::new(move || {
+                    let state = state.clone();
+                    App::new().default_service(web::to(
+                        move |req: HttpRequest, body: web::Bytes| {
+                            let (received, status, redirect_to) = state.clone();
+                            async move {
+                                received.lock().unwrap().push(Received {
+                                    path: req.path().to_owned(),
+                                    headers: req.headers().clone(),
+                                    body: body.to_vec(),
+                                });
+                                if let Some(target) = redirect_to.lock().unwrap().clone() {
+                                    return HttpResponse::Found()
+                                        .insert_header(("location", target))
+                                        .finish();
+                                }
+                                let code = status.load(std::sync::atomic::Ordering::SeqCst);
+                                HttpResponse::build(StatusCode::from_u16(code).unwrap()).finish()
+                            }
+                        },
+                    ))
+                })
+                .workers(1)
+                .bind("127.0.0.1:0")
+                .expect("bind the receiver");
+                let port = server.addrs()[0].port();
+                let server = server.run();
+                ready.send((port, server.handle())).expect("the test waits");
+                server.await
+            })
+        });
+        let (port, server) = started.recv().expect("the receiver starts");
+        Self {
+            url: format!("http://127.0.0.1:{port}/hook"),
+            received,
+            status,
+            redirect_to,
+            server,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        self.received.lock().unwrap().len()
+    }
+
+    pub fn requests(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+
+    pub fn answer(&self, status: u16) {
+        self.status
+            .store(status, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Waits until `done` holds of what was received (or panics after `within`).
+    pub async fn wait_until(&self, within: Duration, done: impl Fn(&[Received]) -> bool) {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            if done(&self.requests()) {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the receiver did not get what was expected: {:?}",
+                self.requests()
+                    .iter()
+                    .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+                    .collect::<Vec<_>>()
+            );
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        drop(self.server.stop(false));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -8,9 +8,9 @@ use buurt_domain::neighbourhoods::MunicipalityCode;
 use buurt_domain::partners::{Client, EventKind, Scope, Webhook, WebhookStatus, check_webhook_url};
 use buurt_domain::value::bounded_text;
 use buurt_openapi::partners::{
-    ClientCredentials, ClientDto, ClientList, CreateClientRequest, CreateWebhookRequest,
-    DeliveriesParams, DeliveryDto, DeliveryList, EventDto, EventList, EventsParams, ReferralDto,
-    TokenRequest, TokenResponse, WebhookCreated, WebhookDto, WebhookList,
+    ClientCredentials, ClientDto, ClientList, ClientTokenResponse, CreateClientRequest,
+    CreateWebhookRequest, DeliveriesParams, DeliveryDto, DeliveryList, EventDto, EventList,
+    EventsParams, PartnerReferral, TokenRequest, WebhookCreated, WebhookDto, WebhookList,
 };
 use buurt_openapi::problem::Problem;
 use buurt_persistence::partners as repo;
@@ -258,7 +258,7 @@ fn basic_credentials(request: &HttpRequest) -> Option<(String, String)> {
     tag = "partners",
     request_body(content = TokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
-        (status = 200, description = "The token.", body = TokenResponse),
+        (status = 200, description = "The token.", body = ClientTokenResponse),
         (status = 400, description = "`unsupported_grant_type`, or `validation_failed` for a malformed form or a scope the client does not have.", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`invalid_client`: unknown client, wrong secret, or disabled.", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "`unsupported_media_type`: send a form.", body = Problem, content_type = "application/problem+json"),
@@ -269,7 +269,7 @@ pub async fn issue_token(
     state: web::Data<AppState>,
     request: HttpRequest,
     body: web::Bytes,
-) -> Result<web::Json<TokenResponse>, ApiError> {
+) -> Result<web::Json<ClientTokenResponse>, ApiError> {
     let media_type = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -324,7 +324,7 @@ pub async fn issue_token(
         }
     };
     let token = state.tokens.issue_machine(&client.id, &scopes, time::now());
-    Ok(web::Json(TokenResponse {
+    Ok(web::Json(ClientTokenResponse {
         access_token: token,
         token_type: "Bearer".into(),
         expires_in: ACCESS_TOKEN_TTL.num_seconds(),
@@ -692,7 +692,7 @@ pub async fn list_deliveries(
     security(("partner" = ["cases:referrals"])),
     params(("id" = uuid::Uuid, Path, description = "The case's id (the `subject_id` of a `case.referred` event).")),
     responses(
-        (status = 200, description = "The referral.", body = ReferralDto),
+        (status = 200, description = "The referral.", body = PartnerReferral),
         (status = 401, description = "No valid token.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`insufficient_scope`: needs `cases:referrals`.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No referred case with consent in this client's municipalities.", body = Problem, content_type = "application/problem+json"),
@@ -703,7 +703,7 @@ pub async fn get_referral(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
-) -> Result<web::Json<ReferralDto>, ApiError> {
+) -> Result<web::Json<PartnerReferral>, ApiError> {
     let machine = machine(&caller)?.clone();
     let id = id.into_inner();
     let referral = state

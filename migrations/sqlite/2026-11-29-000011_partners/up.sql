@@ -12,11 +12,13 @@ CREATE TABLE clients (
     updated_at TIMESTAMP NOT NULL
 );
 
--- The outbox: every change worth telling, written in the transaction of the change.
+-- The outbox: every change worth telling, written in the transaction of the change. Rows
+-- arrive without `seq`; the sequencer numbers committed rows in one go, each number above
+-- every number given before, so a reader paging by `seq` never steps over an event that
+-- committed late (a transaction's own sequence value would not be in commit order).
 CREATE TABLE events (
-    -- Assigned in commit order: SQLite writers take turns.
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
+    id TEXT PRIMARY KEY NOT NULL,
+    seq BIGINT UNIQUE,
     kind TEXT NOT NULL,
     neighbourhood_id TEXT NOT NULL,
     municipality_code TEXT NOT NULL,
@@ -24,6 +26,7 @@ CREATE TABLE events (
     post_id TEXT,
     occurred_at TIMESTAMP NOT NULL
 );
+CREATE INDEX events_unsequenced_idx ON events (occurred_at, id) WHERE seq IS NULL;
 CREATE INDEX events_municipality_idx ON events (municipality_code, seq);
 
 CREATE TABLE webhooks (
