@@ -90,6 +90,13 @@ fn describe(error: ApiError) -> String {
     }
 }
 
+/// Derives the monitoring facts from the tables (see `persistence::stats::rebuild`).
+pub fn rebuild_stats(config: &Config) -> Result<usize, String> {
+    let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
+    let mut conn = pool.get().map_err(|error| error.to_string())?;
+    buurt_persistence::stats::rebuild(&mut conn).map_err(|error| error.to_string())
+}
+
 /// Which figures `export-stats` writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StatsScope {

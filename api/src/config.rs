@@ -33,6 +33,10 @@ pub enum Command {
         /// The CSV file.
         file: std::path::PathBuf,
     },
+    /// Derive the monitoring facts from the tables for rows that came in without them (a bulk
+    /// load, or data from before monitoring existed). Safe to run again: facts already
+    /// recorded stay.
+    RebuildStats,
     /// Write monitoring figures as CSV (the same as `GET …/stats` with `Accept: text/csv`) for
     /// one neighbourhood or every neighbourhood of a municipality.
     #[command(group(clap::ArgGroup::new("scope").required(true).args(["neighbourhood", "municipality"])))]

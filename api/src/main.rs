@@ -1,7 +1,8 @@
 use std::process::ExitCode;
 
 use buurt_api::commands::{
-    AdminOutcome, StatsScope, create_admin, export_stats, import_neighbourhoods, run_jobs,
+    AdminOutcome, StatsScope, create_admin, export_stats, import_neighbourhoods, rebuild_stats,
+    run_jobs,
 };
 use buurt_api::config::{Cli, Command, StatsInterval};
 use buurt_api::startup::{Application, prepare_database};
@@ -35,6 +36,9 @@ async fn main() -> ExitCode {
                 println!("{}: {created} created, {updated} updated", file.display());
             })
         }
+        Command::RebuildStats => rebuild_stats(&cli.config).map(|added| {
+            println!("monitoring facts added: {added}");
+        }),
         Command::ExportStats {
             neighbourhood,
             municipality,

@@ -111,16 +111,24 @@ impl From<EventKindDto> for EventKind {
     }
 }
 
+/// A CBS municipality code: `GM` and four digits.
+#[derive(ToSchema)]
+#[schema(pattern = "^GM[0-9]{4}$", example = "GM0363")]
+pub struct MunicipalityCodeText(#[allow(dead_code)] String);
+
 /// Register a machine client of a partner system.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateClientRequest {
     /// 1 to 100 characters, e.g. "Wijkteam Utrecht Noord".
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub name: String,
     /// At least one.
+    #[schema(min_items = 1)]
     pub scopes: Vec<ScopeDto>,
     /// CBS municipality codes (`GM` and four digits) the client may see and act on; at least
     /// one.
+    #[schema(min_items = 1, inline, value_type = Vec<MunicipalityCodeText>)]
     pub municipalities: Vec<String>,
 }
 
@@ -245,6 +253,7 @@ pub struct EventList {
 pub struct CreateWebhookRequest {
     /// `https://` and a public host (plain `http` and private addresses only where the server
     /// is configured to allow them). Redirects are not followed.
+    #[schema(pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\\s]+", max_length = 2000)]
     pub url: String,
     /// Only these kinds; default: every kind the client's scopes allow.
     #[serde(default)]

@@ -335,3 +335,343 @@ pub fn report(
     }
     Ok(figures)
 }
+
+/// Records many facts at once (the same rules as `record`: a fact already there stays).
+pub fn record_many(
+    conn: &mut DbConnection,
+    events: &[StatEvent],
+) -> Result<usize, PersistenceError> {
+    // Nine values a row; SQLite binds at most 32,766 per statement, PostgreSQL 65,535.
+    let per_statement = match conn {
+        DbConnection::Postgresql(_) => 7_000,
+        DbConnection::Sqlite(_) => 3_600,
+    };
+    let mut written = 0;
+    for chunk in events.chunks(per_statement) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|event| {
+                let day = local_date(event.at);
+                (
+                    stat_events::key.eq(event.key()),
+                    stat_events::neighbourhood_id.eq(event.neighbourhood_id.to_string()),
+                    stat_events::kind.eq(event.kind.as_str()),
+                    stat_events::actor_id.eq(event.actor.map(|actor| actor.to_string())),
+                    stat_events::seconds.eq(event.seconds.map(|s| s.max(0))),
+                    stat_events::occurred_at.eq(to_db(event.at)),
+                    stat_events::day.eq(day_key(day)),
+                    stat_events::week.eq(day_key(period_start(day, Interval::Week))),
+                    stat_events::month.eq(day_key(period_start(day, Interval::Month))),
+                )
+            })
+            .collect();
+        let insert = diesel::insert_into(stat_events::table)
+            .values(rows)
+            .on_conflict_do_nothing();
+        written += match conn {
+            DbConnection::Postgresql(conn) => insert.execute(conn)?,
+            DbConnection::Sqlite(conn) => insert.execute(conn)?,
+        };
+    }
+    Ok(written)
+}
+
+/// How many rows `rebuild` reads per query.
+const REBUILD_CHUNK: i64 = 20_000;
+
+fn parse_id(raw: &str) -> Result<Uuid, PersistenceError> {
+    Uuid::parse_str(raw).map_err(|_| PersistenceError::Corrupt(format!("an id holds {raw:?}")))
+}
+
+/// Derives the facts of the monitoring from what the tables hold, for data that came in
+/// without them (a bulk load, or rows from before monitoring existed). Facts already recorded
+/// stay as they are. Times are the best the tables know: a request's outcome counts at its
+/// last change, a helper's acceptance at the match's last change; and a request closed after
+/// its helper was accepted (which cancels the match) counts as withdrawn, since the tables no
+/// longer show the helper. Returns the facts added.
+pub fn rebuild(conn: &mut DbConnection) -> Result<usize, PersistenceError> {
+    use crate::schema::{cases, matches, memberships, rsvps};
+    use buurt_domain::accounts::UserId;
+    use buurt_domain::stats::RequestOutcome;
+    let mut added = 0;
+    let event = |kind, place: &str, subject: Uuid, actor: Option<&str>, seconds, at| {
+        Ok::<_, PersistenceError>(StatEvent {
+            kind,
+            neighbourhood_id: parse_neighbourhood(place)?,
+            subject,
+            actor: actor.map(parse_id).transpose()?.map(UserId),
+            seconds,
+            at: from_db(at),
+        })
+    };
+
+    // Case outcomes first: a request that went through mediation ended the way its case did.
+    let mut after = String::new();
+    loop {
+        let rows: Vec<(String, String, String, Option<String>, NaiveDateTime)> = cases::table
+            .filter(cases::id.gt(&after))
+            .filter(cases::outcome.is_not_null())
+            .order(cases::id)
+            .limit(REBUILD_CHUNK)
+            .select((
+                cases::id,
+                cases::request_id,
+                cases::neighbourhood_id,
+                cases::outcome,
+                cases::updated_at,
+            ))
+            .load(conn)?;
+        let Some(last) = rows.last() else { break };
+        after = last.0.clone();
+        let mut events = Vec::new();
+        for (_, request, place, outcome, at) in &rows {
+            let outcome = match outcome.as_deref() {
+                Some("matched_online") => RequestOutcome::MatchedOnline,
+                Some("solved_offline") => RequestOutcome::SolvedOffline,
+                Some("referred_wijkteam") => RequestOutcome::ReferredWijkteam,
+                Some("not_solvable") => RequestOutcome::NotSolvable,
+                _ => RequestOutcome::Withdrawn,
+            };
+            events.push(event(
+                StatKind::Outcome(outcome),
+                place,
+                parse_id(request)?,
+                None,
+                None,
+                *at,
+            )?);
+        }
+        added += record_many(conn, &events)?;
+    }
+
+    // Matches: the first response and the first acceptance of each request, and every helper.
+    let mut after = String::new();
+    loop {
+        type MatchRow = (
+            String,
+            String,
+            String,
+            String,
+            String,
+            NaiveDateTime,
+            NaiveDateTime,
+            String,
+            NaiveDateTime,
+        );
+        let rows: Vec<MatchRow> = matches::table
+            .inner_join(posts::table.on(posts::id.eq(matches::request_id)))
+            .filter(matches::id.gt(&after))
+            .order(matches::id)
+            .limit(REBUILD_CHUNK)
+            .select((
+                matches::id,
+                matches::request_id,
+                matches::helper_id,
+                matches::status,
+                matches::proposed_by,
+                matches::created_at,
+                matches::updated_at,
+                posts::neighbourhood_id,
+                posts::created_at,
+            ))
+            .load(conn)?;
+        let Some(last) = rows.last() else { break };
+        after = last.0.clone();
+        let mut events = Vec::new();
+        for (id, request, helper, status, proposed_by, created, updated, place, posted) in &rows {
+            let request = parse_id(request)?;
+            let since = |at: &NaiveDateTime| Some((*at - *posted).num_seconds());
+            if proposed_by == "helper" {
+                events.push(event(
+                    StatKind::FirstResponse,
+                    place,
+                    request,
+                    Some(helper),
+                    since(created),
+                    *created,
+                )?);
+            }
+            if matches!(status.as_str(), "accepted" | "completed") {
+                events.push(event(
+                    StatKind::Accepted,
+                    place,
+                    request,
+                    None,
+                    since(updated),
+                    *updated,
+                )?);
+                events.push(event(
+                    StatKind::Helped,
+                    place,
+                    parse_id(id)?,
+                    Some(helper),
+                    None,
+                    *updated,
+                )?);
+            }
+        }
+        // The earliest first: a request's first response and acceptance keep the first fact.
+        events.sort_by_key(|event| event.at);
+        added += record_many(conn, &events)?;
+    }
+
+    // Posts: who posted, requests opened and how they ended, offers.
+    let mut after = String::new();
+    loop {
+        let rows: Vec<(
+            String,
+            String,
+            String,
+            String,
+            String,
+            NaiveDateTime,
+            NaiveDateTime,
+        )> = posts::table
+            .filter(posts::id.gt(&after))
+            .order(posts::id)
+            .limit(REBUILD_CHUNK)
+            .select((
+                posts::id,
+                posts::neighbourhood_id,
+                posts::author_id,
+                posts::kind,
+                posts::status,
+                posts::created_at,
+                posts::updated_at,
+            ))
+            .load(conn)?;
+        let Some(last) = rows.last() else { break };
+        after = last.0.clone();
+        let mut events = Vec::new();
+        for (id, place, author, kind, status, created, updated) in &rows {
+            let id = parse_id(id)?;
+            events.push(event(
+                StatKind::Posted,
+                place,
+                id,
+                Some(author),
+                None,
+                *created,
+            )?);
+            match kind.as_str() {
+                "offer" => events.push(event(
+                    StatKind::OfferPosted,
+                    place,
+                    id,
+                    None,
+                    None,
+                    *created,
+                )?),
+                "request" => {
+                    events.push(event(
+                        StatKind::RequestOpened,
+                        place,
+                        id,
+                        None,
+                        None,
+                        *created,
+                    )?);
+                    let outcome = match status.as_str() {
+                        "matched" | "fulfilled" => Some(RequestOutcome::MatchedOnline),
+                        "expired" => Some(RequestOutcome::Expired),
+                        "closed" => Some(RequestOutcome::Withdrawn),
+                        _ => None,
+                    };
+                    if let Some(outcome) = outcome {
+                        events.push(event(
+                            StatKind::Outcome(outcome),
+                            place,
+                            id,
+                            None,
+                            None,
+                            *updated,
+                        )?);
+                    }
+                }
+                _ => {}
+            }
+        }
+        added += record_many(conn, &events)?;
+    }
+
+    // Answers to activities and check-ins.
+    let mut after = (String::new(), String::new());
+    loop {
+        let rows: Vec<(String, String, NaiveDateTime, Option<NaiveDateTime>, String)> =
+            rsvps::table
+                .inner_join(posts::table.on(posts::id.eq(rsvps::post_id)))
+                .filter(
+                    rsvps::post_id
+                        .gt(&after.0)
+                        .or(rsvps::post_id.eq(&after.0).and(rsvps::user_id.gt(&after.1))),
+                )
+                .order((rsvps::post_id, rsvps::user_id))
+                .limit(REBUILD_CHUNK)
+                .select((
+                    rsvps::post_id,
+                    rsvps::user_id,
+                    rsvps::created_at,
+                    rsvps::checked_in_at,
+                    posts::neighbourhood_id,
+                ))
+                .load(conn)?;
+        let Some(last) = rows.last() else { break };
+        after = (last.0.clone(), last.1.clone());
+        let mut events = Vec::new();
+        for (post, user, created, checked_in, place) in &rows {
+            let post = parse_id(post)?;
+            events.push(event(
+                StatKind::Rsvp,
+                place,
+                post,
+                Some(user),
+                None,
+                *created,
+            )?);
+            if let Some(at) = checked_in {
+                events.push(event(
+                    StatKind::Attended,
+                    place,
+                    post,
+                    Some(user),
+                    None,
+                    *at,
+                )?);
+            }
+        }
+        added += record_many(conn, &events)?;
+    }
+
+    // Members.
+    let mut after = String::new();
+    loop {
+        let rows: Vec<(String, String, String, NaiveDateTime)> = memberships::table
+            .filter(memberships::id.gt(&after))
+            .filter(memberships::status.eq("active"))
+            .order(memberships::id)
+            .limit(REBUILD_CHUNK)
+            .select((
+                memberships::id,
+                memberships::neighbourhood_id,
+                memberships::user_id,
+                memberships::joined_at,
+            ))
+            .load(conn)?;
+        let Some(last) = rows.last() else { break };
+        after = last.0.clone();
+        let mut events = Vec::new();
+        for (_, place, user, joined) in &rows {
+            let subject = parse_neighbourhood(place)?.0;
+            events.push(event(
+                StatKind::MemberJoined,
+                place,
+                subject,
+                Some(user),
+                None,
+                *joined,
+            )?);
+        }
+        added += record_many(conn, &events)?;
+    }
+    Ok(added)
+}
