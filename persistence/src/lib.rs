@@ -14,6 +14,7 @@ pub mod neighbourhoods;
 pub mod notifications;
 pub mod posts;
 pub mod schema;
+pub mod seed;
 pub mod settings;
 pub mod time;
 

@@ -14,4 +14,5 @@ mod neighbourhoods;
 mod notifications;
 mod openapi;
 mod posts;
+mod seed;
 mod startup;
