@@ -71,11 +71,74 @@ pub fn is_empty(conn: &mut DbConnection) -> Result<bool, PersistenceError> {
     Ok(users == 0 && places == 0)
 }
 
-/// Session settings for a bulk load. On PostgreSQL a commit need not wait for the WAL flush:
-/// a crash loses at most the last moments of the load, which is rerun anyway.
+/// Session settings for a bulk load. On PostgreSQL a commit need not wait for the WAL flush
+/// (a crash loses at most the last moments of the load, which is rerun anyway), and index
+/// builds get the memory to sort in one go.
 pub fn prepare_session(conn: &mut DbConnection) -> Result<(), PersistenceError> {
     if let DbConnection::Postgresql(_) = conn {
-        conn.batch_execute("SET synchronous_commit = off")?;
+        conn.batch_execute("SET synchronous_commit = off; SET maintenance_work_mem = '256MB'")?;
+    }
+    Ok(())
+}
+
+/// The secondary indexes `drop_indexes` took away, as the migrations defined them.
+#[derive(Debug, Default)]
+pub struct DroppedIndexes(Vec<String>);
+
+impl DroppedIndexes {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[derive(QueryableByName)]
+struct IndexRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    definition: String,
+}
+
+/// PostgreSQL: drops the indexes of `tables` that back no constraint (everything but the
+/// primary keys), to be built again by `recreate_indexes` once the rows are in. Building an
+/// index over millions of rows takes seconds; keeping it up to date row by row (the GIN index
+/// of the posts' full text above all) took most of the load. Call it inside the load's
+/// transaction, so a failed load leaves every index in place. SQLite keeps its indexes.
+pub fn drop_indexes(
+    conn: &mut DbConnection,
+    tables: &[&str],
+) -> Result<DroppedIndexes, PersistenceError> {
+    let DbConnection::Postgresql(pg) = conn else {
+        return Ok(DroppedIndexes::default());
+    };
+    let rows: Vec<IndexRow> = diesel::sql_query(
+        "SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i \
+         WHERE i.schemaname = current_schema() AND i.tablename = ANY($1) \
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname) \
+         ORDER BY i.indexname",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(tables)
+    .load(pg)?;
+    for row in &rows {
+        // Names from the catalogue, quoted.
+        pg.batch_execute(&format!("DROP INDEX \"{}\"", row.name.replace('"', "\"\"")))?;
+    }
+    Ok(DroppedIndexes(
+        rows.into_iter().map(|r| r.definition).collect(),
+    ))
+}
+
+/// Builds the indexes `drop_indexes` dropped, exactly as they were defined.
+pub fn recreate_indexes(
+    conn: &mut DbConnection,
+    dropped: DroppedIndexes,
+) -> Result<(), PersistenceError> {
+    for definition in dropped.0 {
+        conn.batch_execute(&definition)?;
     }
     Ok(())
 }

@@ -75,6 +75,8 @@ impl TableReport {
 #[derive(Debug, Clone)]
 pub struct SeedReport {
     pub tables: Vec<TableReport>,
+    /// Indexes built after the load (PostgreSQL), and how long that took.
+    pub indexes: Option<(usize, Duration)>,
     pub logins: Vec<Login>,
     pub password: &'static str,
     pub elapsed: Duration,
@@ -105,6 +107,8 @@ const TABLES: [&str; 9] = [
 /// How far the load is: rows and database time per table, and progress lines on stderr.
 struct Stats {
     tables: Vec<TableReport>,
+    /// How many indexes were built after the load, and how long that took.
+    indexes: Option<(usize, Duration)>,
     started: Instant,
     last_report: Instant,
     quiet: bool,
@@ -188,6 +192,7 @@ pub fn seed_with(
                 busy: Duration::ZERO,
             })
             .collect(),
+        indexes: None,
         started,
         last_report: started,
         quiet,
@@ -197,13 +202,46 @@ pub fn seed_with(
     repo::after_seed(conn).map_err(failed)?;
     Ok(SeedReport {
         tables: stats.tables,
+        indexes: stats.indexes,
         logins: world.logins(),
         password: SEED_PASSWORD,
         elapsed: started.elapsed(),
     })
 }
 
+/// The tables whose secondary indexes are built after their rows are in (PostgreSQL).
+const DEFERRED_INDEXES: [&str; 5] = ["users", "memberships", "posts", "matches", "rsvps"];
+
+/// On PostgreSQL the whole load is one transaction (the batches are savepoints in it): the
+/// secondary indexes are dropped first and built again at the end, and a failure leaves the
+/// database as it was. SQLite writes batch by batch with its indexes in place.
 fn load(
+    conn: &mut DbConnection,
+    stats: &mut Stats,
+    world: &World,
+    hash: &str,
+) -> Result<(), PersistenceError> {
+    if !matches!(conn, DbConnection::Postgresql(_)) {
+        return load_rows(conn, stats, world, hash);
+    }
+    write_transaction(conn, |conn| {
+        let dropped = repo::drop_indexes(conn, &DEFERRED_INDEXES)?;
+        load_rows(conn, stats, world, hash)?;
+        let started = Instant::now();
+        let count = dropped.len();
+        repo::recreate_indexes(conn, dropped)?;
+        stats.indexes = Some((count, started.elapsed()));
+        if !stats.quiet {
+            eprintln!(
+                "seed: built {count} indexes in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Ok(())
+    })
+}
+
+fn load_rows(
     conn: &mut DbConnection,
     stats: &mut Stats,
     world: &World,
