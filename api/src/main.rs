@@ -75,6 +75,12 @@ fn seed_database(
             table.rows_per_second()
         );
     }
+    if let Some((count, took)) = report.indexes {
+        println!(
+            "  {count} secondary indexes built after the load in {:.1} s",
+            took.as_secs_f64()
+        );
+    }
     println!(
         "Logins (every seeded account has the password {}):",
         report.password
