@@ -70,6 +70,19 @@ pub enum Command {
         #[arg(long, default_value = "Beheerder")]
         name: String,
     },
+    /// Fill an empty database with a believable Dutch world: `demo` (a few neighbourhoods,
+    /// known logins) or `nl` (the national data set, for benchmarks). The same seed and
+    /// `--now` give the same ids and rows.
+    Seed {
+        #[arg(long, value_enum)]
+        profile: crate::seed::SeedProfile,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// The moment the world is generated around: a date (`2026-11-29`, midnight UTC) or an
+        /// RFC 3339 time. Defaults to today at midnight UTC.
+        #[arg(long)]
+        now: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

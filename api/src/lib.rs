@@ -13,6 +13,7 @@ pub mod middleware;
 pub mod neighbourhood_input;
 pub mod paging;
 pub mod routes;
+pub mod seed;
 pub mod spec;
 pub mod startup;
 pub mod state;

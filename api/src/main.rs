@@ -5,6 +5,7 @@ use buurt_api::commands::{
     run_jobs,
 };
 use buurt_api::config::{Cli, Command, StatsInterval};
+use buurt_api::seed::{SeedOptions, SeedProfile, parse_now};
 use buurt_api::startup::{Application, prepare_database};
 use clap::Parser;
 
@@ -80,6 +81,7 @@ async fn main() -> ExitCode {
             AdminOutcome::Created(id) => println!("created platform administrator {email} ({id})"),
             AdminOutcome::Promoted => println!("{email} is now a platform administrator"),
         }),
+        Command::Seed { profile, seed, now } => seed_database(&cli.config, profile, seed, now),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -89,6 +91,43 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn seed_database(
+    config: &buurt_api::Config,
+    profile: SeedProfile,
+    seed: u64,
+    now: Option<String>,
+) -> Result<(), String> {
+    let now = parse_now(now.as_deref())?;
+    let report = buurt_api::seed::seed(config, &SeedOptions { profile, seed, now })?;
+    println!(
+        "Seeded {profile:?} (seed {seed}, now {}) in {:.1} s:",
+        now.to_rfc3339(),
+        report.elapsed.as_secs_f64()
+    );
+    for table in &report.tables {
+        println!(
+            "  {:<15} {:>10} rows  {:>9.0} rows/s",
+            table.table,
+            table.rows,
+            table.rows_per_second()
+        );
+    }
+    if let Some((count, took)) = report.indexes {
+        println!(
+            "  {count} secondary indexes built after the load in {:.1} s",
+            took.as_secs_f64()
+        );
+    }
+    println!(
+        "Logins (every seeded account has the password {}):",
+        report.password
+    );
+    for login in &report.logins {
+        println!("  {:<24} {}", login.email, login.what);
+    }
+    Ok(())
 }
 
 async fn serve(config: &buurt_api::Config) -> Result<(), String> {

@@ -110,7 +110,7 @@ impl TryFrom<UserRow> for User {
 /// The columns a user writes about themselves: one mapping for registering and for editing.
 #[derive(Insertable, AsChangeset)]
 #[diesel(table_name = users, treat_none_as_null = true)]
-struct ProfileColumns<'a> {
+pub(crate) struct ProfileColumns<'a> {
     display_name: &'a str,
     postcode: Option<&'a str>,
     street: Option<&'a str>,

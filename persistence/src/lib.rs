@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod partners;
 pub mod posts;
 pub mod schema;
+pub mod seed;
 pub mod settings;
 pub mod stats;
 pub mod time;

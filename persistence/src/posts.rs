@@ -100,7 +100,7 @@ impl TryFrom<PostRow> for Post {
 /// The columns an author writes: one mapping for inserting and for editing a post.
 #[derive(Insertable, AsChangeset)]
 #[diesel(table_name = posts, treat_none_as_null = true)]
-struct ContentColumns<'a> {
+pub(crate) struct ContentColumns<'a> {
     title: &'a str,
     body: &'a str,
     category: Option<&'static str>,

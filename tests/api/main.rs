@@ -15,5 +15,6 @@ mod notifications;
 mod openapi;
 mod partners;
 mod posts;
+mod seed;
 mod startup;
 mod stats;
