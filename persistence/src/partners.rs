@@ -573,11 +573,15 @@ pub fn deliveries(
 
 /// Queues a delivery for every new event each active webhook should hear of. Returns how many.
 pub fn fan_out(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, PersistenceError> {
-    sequence(conn)?;
     let ids: Vec<String> = webhooks::table
         .filter(webhooks::status.eq(WebhookStatus::Active.as_str()))
         .select(webhooks::id)
         .load(conn)?;
+    if ids.is_empty() {
+        // Nothing to tell anyone: no write (SQLite's write lock) for an idle worker.
+        return Ok(0);
+    }
+    sequence(conn)?;
     let mut queued = 0;
     for id in ids {
         queued += write_transaction(conn, |conn| -> Result<usize, PersistenceError> {
