@@ -54,26 +54,7 @@ fn parse_neighbourhood(raw: &str) -> Result<NeighbourhoodId, PersistenceError> {
 /// Records a fact, once: the same fact recorded again (a retry, a second path to the same
 /// outcome) changes nothing. Call it inside the transaction of the change.
 pub fn record(conn: &mut DbConnection, event: &StatEvent) -> Result<(), PersistenceError> {
-    let day = local_date(event.at);
-    let insert = diesel::insert_into(stat_events::table)
-        .values((
-            stat_events::key.eq(event.key()),
-            stat_events::neighbourhood_id.eq(event.neighbourhood_id.to_string()),
-            stat_events::kind.eq(event.kind.as_str()),
-            stat_events::actor_id.eq(event.actor.map(|actor| actor.to_string())),
-            stat_events::seconds.eq(event.seconds.map(|s| s.max(0))),
-            stat_events::occurred_at.eq(to_db(event.at)),
-            stat_events::day.eq(day_key(day)),
-            stat_events::week.eq(day_key(period_start(day, Interval::Week))),
-            stat_events::month.eq(day_key(period_start(day, Interval::Month))),
-        ))
-        // Both backends know `ON CONFLICT DO NOTHING`; diesel's MultiConnection does not.
-        .on_conflict_do_nothing();
-    match conn {
-        DbConnection::Postgresql(conn) => insert.execute(conn)?,
-        DbConnection::Sqlite(conn) => insert.execute(conn)?,
-    };
-    Ok(())
+    record_many(conn, std::slice::from_ref(event)).map(|_| ())
 }
 
 /// `record` with the fields spelled out, for the write paths.

@@ -135,27 +135,9 @@ fn subject(req: &HttpRequest) -> Result<Subject, ApiError> {
 }
 
 fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
-    // A machine client's token on an endpoint for people: signed by us, but not for this.
-    if let Ok(Subject::Machine { .. }) = subject(req) {
-        return Err(ApiError::Refused(ErrorCode::InsufficientScope));
-    }
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| ApiError::internal("AppState is not registered"))?;
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .ok_or(ApiError::Refused(ErrorCode::Unauthorized))?
-        .to_str()
-        .map_err(|_| ApiError::Refused(ErrorCode::InvalidToken))?;
-    let token = value
-        .split_once(' ')
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim())
-        .ok_or(ApiError::Refused(ErrorCode::InvalidToken))?;
-    match state.tokens.verify(token) {
-        Ok(user_id) => Ok(Authenticated { user_id }),
-        Err(TokenError::Expired) => Err(ApiError::Refused(ErrorCode::TokenExpired)),
-        Err(TokenError::Invalid) => Err(ApiError::Refused(ErrorCode::InvalidToken)),
+    match subject(req)? {
+        Subject::User(user_id) => Ok(Authenticated { user_id }),
+        // A machine client's token on an endpoint for people: signed by us, but not for this.
+        Subject::Machine { .. } => Err(ApiError::Refused(ErrorCode::InsufficientScope)),
     }
 }

@@ -66,16 +66,7 @@ impl TokenKeys {
     }
 
     pub fn issue(&self, user_id: UserId, now: DateTime<Utc>) -> String {
-        let claims = Claims {
-            sub: user_id.to_string(),
-            iat: now.timestamp(),
-            exp: (now + ACCESS_TOKEN_TTL).timestamp(),
-            iss: ISSUER.into(),
-            aud: AUDIENCE.into(),
-            scope: None,
-        };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .expect("HS256 signing of plain claims cannot fail")
+        self.sign(user_id.to_string(), None, now)
     }
 
     /// A machine client's access token with `scopes`, valid as long as a user's.
@@ -86,13 +77,21 @@ impl TokenKeys {
         now: DateTime<Utc>,
     ) -> String {
         let scope: Vec<&str> = scopes.iter().map(|scope| scope.as_str()).collect();
+        self.sign(
+            format!("{CLIENT_SUBJECT}{client_id}"),
+            Some(scope.join(" ")),
+            now,
+        )
+    }
+
+    fn sign(&self, sub: String, scope: Option<String>, now: DateTime<Utc>) -> String {
         let claims = Claims {
-            sub: format!("{CLIENT_SUBJECT}{client_id}"),
+            sub,
             iat: now.timestamp(),
             exp: (now + ACCESS_TOKEN_TTL).timestamp(),
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
-            scope: Some(scope.join(" ")),
+            scope,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signing of plain claims cannot fail")
@@ -127,25 +126,19 @@ impl TokenKeys {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
                 _ => TokenError::Invalid,
             })?;
+        // Issued in the future: not by us (our clocks agree to within a minute).
         if data.claims.iat > Utc::now().timestamp() + 60 {
             return Err(TokenError::Invalid);
         }
         Ok(data.claims)
     }
 
+    /// A user's token (a machine client's is `Invalid` here).
     pub fn verify(&self, token: &str) -> Result<UserId, TokenError> {
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map_err(|error| match error.kind() {
-                ErrorKind::ExpiredSignature => TokenError::Expired,
-                _ => TokenError::Invalid,
-            })?;
-        // Issued in the future: not by us (our clocks agree to within a minute).
-        if data.claims.iat > Utc::now().timestamp() + 60 {
-            return Err(TokenError::Invalid);
+        match self.verify_subject(token)? {
+            Subject::User(user) => Ok(user),
+            Subject::Machine { .. } => Err(TokenError::Invalid),
         }
-        uuid::Uuid::parse_str(&data.claims.sub)
-            .map(UserId)
-            .map_err(|_| TokenError::Invalid)
     }
 }
 
@@ -182,6 +175,27 @@ mod tests {
             Err(TokenError::Invalid)
         );
         assert_eq!(keys.verify("not.a.token"), Err(TokenError::Invalid));
+    }
+
+    #[test]
+    fn machine_tokens_carry_their_scopes_and_are_no_user_tokens() {
+        use buurt_domain::partners::Scope;
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef").unwrap();
+        let token =
+            keys.issue_machine("bc_0123", &[Scope::StatsRead, Scope::PostsRead], Utc::now());
+        assert_eq!(
+            keys.verify_subject(&token),
+            Ok(Subject::Machine {
+                client_id: "bc_0123".into(),
+                scopes: vec![Scope::StatsRead, Scope::PostsRead],
+            })
+        );
+        assert_eq!(keys.verify(&token), Err(TokenError::Invalid));
+        let user = UserId::new();
+        assert_eq!(
+            keys.verify_subject(&keys.issue(user, Utc::now())),
+            Ok(Subject::User(user))
+        );
     }
 
     #[test]
