@@ -41,7 +41,7 @@ async fn demo_logins_work_through_the_api() {
         let defined: i64 = diesel::RunQueryDsl::get_result(
             diesel::dsl::sql::<diesel::sql_types::BigInt>(
                 "SELECT count(*) FROM pg_indexes i WHERE i.schemaname = current_schema() \
-                 AND i.tablename IN ('users', 'memberships', 'posts', 'matches', 'rsvps') \
+                 AND i.tablename IN ('users', 'memberships', 'posts', 'matches', 'rsvps', 'stat_events') \
                  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
             ),
             &mut conn,

@@ -198,8 +198,6 @@ pub fn seed_with(
         quiet,
     };
     load(conn, &mut stats, &world, &hash).map_err(failed)?;
-    // Derived data (statistics) is rebuilt from the seeded rows here.
-    repo::after_seed(conn).map_err(failed)?;
     Ok(SeedReport {
         tables: stats.tables,
         indexes: stats.indexes,
@@ -210,7 +208,14 @@ pub fn seed_with(
 }
 
 /// The tables whose secondary indexes are built after their rows are in (PostgreSQL).
-const DEFERRED_INDEXES: [&str; 5] = ["users", "memberships", "posts", "matches", "rsvps"];
+const DEFERRED_INDEXES: [&str; 6] = [
+    "users",
+    "memberships",
+    "posts",
+    "matches",
+    "rsvps",
+    "stat_events",
+];
 
 /// On PostgreSQL the whole load is one transaction (the batches are savepoints in it): the
 /// secondary indexes are dropped first and built again at the end, and a failure leaves the
@@ -222,11 +227,14 @@ fn load(
     hash: &str,
 ) -> Result<(), PersistenceError> {
     if !matches!(conn, DbConnection::Postgresql(_)) {
-        return load_rows(conn, stats, world, hash);
+        load_rows(conn, stats, world, hash)?;
+        return derive(conn, stats);
     }
     write_transaction(conn, |conn| {
         let dropped = repo::drop_indexes(conn, &DEFERRED_INDEXES)?;
         load_rows(conn, stats, world, hash)?;
+        // Derived from the rows by their primary keys, before the other indexes come back.
+        derive(conn, stats)?;
         let started = Instant::now();
         let count = dropped.len();
         repo::recreate_indexes(conn, dropped)?;
@@ -239,6 +247,19 @@ fn load(
         }
         Ok(())
     })
+}
+
+/// The monitoring facts, derived from the seeded rows (`after_seed`).
+fn derive(conn: &mut DbConnection, stats: &Stats) -> Result<(), PersistenceError> {
+    let started = Instant::now();
+    repo::after_seed(conn)?;
+    if !stats.quiet {
+        eprintln!(
+            "seed: derived the monitoring facts in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
 }
 
 fn load_rows(
