@@ -89,6 +89,45 @@ pub fn active_matches_of(conn: &mut DbConnection, helper: UserId) -> Result<u32,
     Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
+/// `active_matches_of` for many helpers in one query (helpers without any are absent).
+fn active_matches_of_many(
+    conn: &mut DbConnection,
+    helpers: &[String],
+) -> Result<std::collections::HashMap<String, u32>, PersistenceError> {
+    if helpers.is_empty() {
+        return Ok(Default::default());
+    }
+    let counts: Vec<(String, i64)> = matches::table
+        .filter(matches::helper_id.eq_any(helpers))
+        .filter(matches::status.eq_any(["proposed", "accepted"]))
+        .group_by(matches::helper_id)
+        .select((matches::helper_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(counts
+        .into_iter()
+        .map(|(helper, count)| (helper, u32::try_from(count).unwrap_or(u32::MAX)))
+        .collect())
+}
+
+/// Fills in `active_matches` of candidates gathered with 0 there.
+fn count_active_matches<'a>(
+    conn: &mut DbConnection,
+    candidates: impl Iterator<Item = &'a mut Candidate>,
+) -> Result<(), PersistenceError> {
+    let mut candidates: Vec<&mut Candidate> = candidates.collect();
+    let mut helpers: Vec<String> = candidates.iter().map(|c| c.user_id.to_string()).collect();
+    helpers.sort_unstable();
+    helpers.dedup();
+    let counts = active_matches_of_many(conn, &helpers)?;
+    for candidate in &mut candidates {
+        candidate.active_matches = counts
+            .get(&candidate.user_id.to_string())
+            .copied()
+            .unwrap_or(0);
+    }
+    Ok(())
+}
+
 /// Users who declined (or were declined for) this request: not suggested again.
 pub fn declined_helpers(
     conn: &mut DbConnection,
@@ -606,11 +645,12 @@ pub fn post_candidates(
                 text: format!("{} {}", post.content.title, post.content.body),
                 proximity: *proximity,
                 posted_at: Some(post.created_at),
-                active_matches: active_matches_of(conn, post.author_id)?,
+                active_matches: 0,
             };
             found.push((candidate, post, author_name));
         }
     }
+    count_active_matches(conn, found.iter_mut().map(|(candidate, _, _)| candidate))?;
     Ok(found)
 }
 
@@ -655,11 +695,12 @@ pub fn resident_candidates(
                     text: bio.unwrap_or_default(),
                     proximity: *proximity,
                     posted_at: None,
-                    active_matches: active_matches_of(conn, user)?,
+                    active_matches: 0,
                 },
                 name,
             ));
         }
     }
+    count_active_matches(conn, found.iter_mut().map(|(candidate, _)| candidate))?;
     Ok(found)
 }

@@ -503,14 +503,27 @@ pub fn load_with_authors(
     query: posts::BoxedQuery<'static, MultiBackend>,
 ) -> Result<Vec<(Post, String)>, PersistenceError> {
     let rows: Vec<PostRow> = query.select(PostRow::as_select()).load(conn)?;
+    // One query for all the authors' names, not one per post.
+    let mut authors: Vec<String> = rows.iter().map(|row| row.author_id.clone()).collect();
+    authors.sort_unstable();
+    authors.dedup();
+    let names: std::collections::HashMap<String, String> = if authors.is_empty() {
+        Default::default()
+    } else {
+        users::table
+            .filter(users::id.eq_any(&authors))
+            .select((users::id, users::display_name))
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .collect()
+    };
     let mut found = Vec::with_capacity(rows.len());
     for row in rows {
-        let post = Post::try_from(row)?;
-        let name: String = users::table
-            .find(post.author_id.to_string())
-            .select(users::display_name)
-            .first(conn)?;
-        found.push((post, name));
+        let name = names
+            .get(&row.author_id)
+            .cloned()
+            .ok_or_else(|| corrupt("author_id", &row.author_id))?;
+        found.push((Post::try_from(row)?, name));
     }
     Ok(found)
 }
