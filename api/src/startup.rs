@@ -135,6 +135,10 @@ impl Application {
                 .wrap(from_fn(request_id))
         })
         .listen(listener)?
+        // Every query and password hash runs on a worker's blocking pool; more threads than
+        // connections only wait for one (and each thread costs memory: a stack and, with
+        // glibc, a malloc arena). 512 / cores by default.
+        .worker_max_blocking_threads(usize::try_from(config.db_pool_size).unwrap_or(10).max(2))
         // On SIGTERM or SIGINT: stop accepting, let requests in flight finish for up to 30 s.
         .shutdown_timeout(30);
         if let Some(workers) = config.workers {

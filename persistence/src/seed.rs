@@ -143,6 +143,13 @@ pub fn recreate_indexes(
     Ok(())
 }
 
+/// Fresh planner statistics for every table: without them the planner still believes the
+/// tables are empty and picks scans over the indexes.
+pub fn analyze(conn: &mut DbConnection) -> Result<(), PersistenceError> {
+    conn.batch_execute("ANALYZE")?;
+    Ok(())
+}
+
 /// Runs once after everything is seeded: derived data is rebuilt here.
 pub fn after_seed(conn: &mut DbConnection) -> Result<(), PersistenceError> {
     // The monitoring facts are derived from the seeded rows. (The partners' event feed starts

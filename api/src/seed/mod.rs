@@ -198,6 +198,7 @@ pub fn seed_with(
         quiet,
     };
     load(conn, &mut stats, &world, &hash).map_err(failed)?;
+    repo::analyze(conn).map_err(failed)?;
     Ok(SeedReport {
         tables: stats.tables,
         indexes: stats.indexes,

@@ -1,0 +1,2 @@
+DROP INDEX posts_kind_status_idx;
+DROP INDEX cases_request_idx;
