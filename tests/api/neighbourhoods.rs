@@ -200,6 +200,7 @@ async fn neighbourhoods_are_found_by_name_municipality_and_postcode() {
     );
     assert_eq!(names(&app, "").await, ["Noord", "Zuid", "Zuidöost"]);
 
+    let too_long = format!("q={}", "%C3%A9".repeat(101));
     for bad in [
         "limit=0",
         "limit=101",
@@ -207,11 +208,18 @@ async fn neighbourhoods_are_found_by_name_municipality_and_postcode() {
         "cursor=nonsense",
         "municipality=Amsterdam",
         "postcode=12",
+        too_long.as_str(),
     ] {
         app.get(&format!("/v1/neighbourhoods?{bad}"))
             .await
             .assert_problem(400, "invalid_query");
     }
+    // A hundred characters are fine (found by the fuzzer: longer ones were not refused).
+    assert!(
+        names(&app, &format!("q={}", "%C3%A9".repeat(100)))
+            .await
+            .is_empty()
+    );
 }
 
 fn thousand_neighbourhoods() -> String {

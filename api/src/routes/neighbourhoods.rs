@@ -109,7 +109,11 @@ pub async fn list_neighbourhoods(
     );
     let postcode =
         errors.check_optional("postcode", params.postcode.as_deref(), PostcodeArea::parse);
-    let (Some(municipality), Some(postcode)) = (municipality, postcode) else {
+    if params.q.as_deref().is_some_and(|q| q.chars().count() > 100) {
+        errors.push("q", FieldIssue::TooLong { max: 100 });
+    }
+    let (Some(municipality), Some(postcode), true) = (municipality, postcode, errors.is_empty())
+    else {
         return Err(errors.into_query_error());
     };
     let after: Option<(String, String)> = decode_cursor(params.cursor.as_deref())?;
