@@ -200,6 +200,21 @@ pub fn emit(
     Ok(())
 }
 
+macro_rules! event_columns {
+    () => {
+        (
+            events::seq,
+            events::id,
+            events::kind,
+            events::neighbourhood_id,
+            events::municipality_code,
+            events::subject_id,
+            events::post_id,
+            events::occurred_at,
+        )
+    };
+}
+
 type EventRow = (
     Option<i64>,
     String,
@@ -264,16 +279,7 @@ pub fn feed(
     query
         .order(events::seq)
         .limit(limit)
-        .select((
-            events::seq,
-            events::id,
-            events::kind,
-            events::neighbourhood_id,
-            events::municipality_code,
-            events::subject_id,
-            events::post_id,
-            events::occurred_at,
-        ))
+        .select(event_columns!())
         .load::<EventRow>(conn)?
         .into_iter()
         .map(event_from)
@@ -289,16 +295,7 @@ fn horizon(conn: &mut DbConnection) -> Result<i64, PersistenceError> {
 pub fn find_event(conn: &mut DbConnection, seq: i64) -> Result<Option<Event>, PersistenceError> {
     events::table
         .filter(events::seq.eq(seq))
-        .select((
-            events::seq,
-            events::id,
-            events::kind,
-            events::neighbourhood_id,
-            events::municipality_code,
-            events::subject_id,
-            events::post_id,
-            events::occurred_at,
-        ))
+        .select(event_columns!())
         .first::<EventRow>(conn)
         .optional()?
         .map(event_from)

@@ -82,6 +82,21 @@ impl MachineCaller {
         }
         Ok(client)
     }
+
+    /// `client`, and 403 `insufficient_scope` unless the client is bound to `municipality`.
+    pub fn client_in(
+        &self,
+        conn: &mut buurt_persistence::DbConnection,
+        scope: Scope,
+        municipality: &str,
+    ) -> Result<Client, ApiError> {
+        let client = self.client(conn, scope)?;
+        if client.covers(municipality) {
+            Ok(client)
+        } else {
+            Err(ApiError::Refused(ErrorCode::InsufficientScope))
+        }
+    }
 }
 
 impl Caller {

@@ -38,7 +38,6 @@ pub fn load(conn: &mut DbConnection, id: NeighbourhoodId) -> Result<Neighbourhoo
     repo::find_neighbourhood(conn, id)?.ok_or(ApiError::NotFound)
 }
 
-/// 403 unless a platform administrator is asking.
 /// Administrators, or a machine client with `neighbourhoods:write` for `municipality`.
 fn require_writer(
     conn: &mut DbConnection,
@@ -46,18 +45,14 @@ fn require_writer(
     municipality: &str,
 ) -> Result<(), ApiError> {
     match caller {
-        Caller::Machine(machine) => {
-            let client = machine.client(conn, Scope::NeighbourhoodsWrite)?;
-            if client.covers(municipality) {
-                Ok(())
-            } else {
-                Err(ApiError::Refused(ErrorCode::InsufficientScope))
-            }
-        }
+        Caller::Machine(machine) => machine
+            .client_in(conn, Scope::NeighbourhoodsWrite, municipality)
+            .map(|_| ()),
         caller => require_admin(conn, caller.user()?),
     }
 }
 
+/// 403 unless a platform administrator is asking.
 pub fn require_admin(conn: &mut DbConnection, user: UserId) -> Result<(), ApiError> {
     let actor = Actor {
         platform_admin: memberships::is_platform_admin(conn, user)?,

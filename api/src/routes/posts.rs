@@ -50,12 +50,9 @@ fn reading_as(
         Caller::User(user) => Ok(Some(*user)),
         Caller::Anonymous => Ok(None),
         Caller::Machine(machine) => {
-            let client = machine.client(conn, Scope::PostsRead)?;
-            if client.covers(neighbourhood.draft.municipality_code.as_str()) {
-                Ok(None)
-            } else {
-                Err(ApiError::Refused(ErrorCode::InsufficientScope))
-            }
+            let municipality = neighbourhood.draft.municipality_code.as_str();
+            machine.client_in(conn, Scope::PostsRead, municipality)?;
+            Ok(None)
         }
     }
 }

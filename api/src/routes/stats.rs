@@ -202,10 +202,8 @@ pub async fn neighbourhood_stats(
             let place = load(conn, id)?;
             match &caller {
                 Caller::Machine(machine) => {
-                    let client = machine.client(conn, Scope::StatsRead)?;
-                    if !client.covers(place.draft.municipality_code.as_str()) {
-                        return Err(ApiError::Refused(ErrorCode::InsufficientScope));
-                    }
+                    let municipality = place.draft.municipality_code.as_str();
+                    machine.client_in(conn, Scope::StatsRead, municipality)?;
                 }
                 caller => {
                     let actor = memberships::actor(conn, caller.user()?, &place)?;
@@ -266,10 +264,7 @@ pub async fn municipality_stats(
             }
             match &caller {
                 Caller::Machine(machine) => {
-                    let client = machine.client(conn, Scope::StatsRead)?;
-                    if !client.covers(code.as_str()) {
-                        return Err(ApiError::Refused(ErrorCode::InsufficientScope));
-                    }
+                    machine.client_in(conn, Scope::StatsRead, code.as_str())?;
                 }
                 caller => {
                     let user = caller.user()?;
