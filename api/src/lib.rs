@@ -9,6 +9,7 @@ pub mod etag;
 pub mod extract;
 pub mod idempotency;
 pub mod lang;
+pub mod metrics;
 pub mod middleware;
 pub mod neighbourhood_input;
 pub mod paging;

@@ -13,6 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::idempotency::idempotency;
+use crate::metrics::Metrics;
 use crate::middleware::{problem_responses, request_id};
 use crate::routes::fallback::{RouteTable, not_matched};
 use crate::state::{AppState, LoginThrottle, WebhookSettings};
@@ -106,6 +107,10 @@ impl Application {
             webhooks: WebhookSettings::from_config(config),
         });
         let worker = (state.pool.clone(), state.webhooks);
+        let metrics = web::Data::new(
+            Metrics::new(state.pool.clone(), config.db_pool_size)
+                .map_err(|error| StartupError::Config(format!("metrics: {error}")))?,
+        );
         let spec = spec::openapi();
         let route_table = web::Data::new(RouteTable::from_spec(&spec));
         let listener = TcpListener::bind(&config.listen)?;
@@ -118,6 +123,7 @@ impl Application {
                 .split_for_parts();
             app.app_data(state.clone())
                 .app_data(route_table.clone())
+                .app_data(metrics.clone())
                 .app_data(extract::query_config())
                 .app_data(extract::path_config())
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
@@ -133,6 +139,7 @@ impl Application {
                 .wrap(from_fn(idempotency))
                 .wrap(from_fn(problem_responses))
                 .wrap(from_fn(request_id))
+                .wrap(from_fn(crate::metrics::record))
         })
         .listen(listener)?
         // Every query and password hash runs on a worker's blocking pool; more threads than

@@ -46,3 +46,58 @@ async fn readiness_follows_the_database_away_and_back() {
     // And work resumes without a restart.
     app.register("na-de-storing@example.nl").await;
 }
+
+#[actix_web::test]
+async fn metrics_count_requests_by_route_with_bounded_labels() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let id = app
+        .create_neighbourhood(&admin, "BU03630001", "Metriekwijk", &["3511"])
+        .await;
+    assert_eq!(
+        app.get_as(&admin, &format!("/v1/neighbourhoods/{id}"))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(app.get("/no/such/path/12345").await.status, 404);
+    assert_eq!(
+        app.request(
+            actix_web::http::Method::from_bytes(b"PROPFIND").unwrap(),
+            "/health/live"
+        )
+        .send()
+        .await
+        .status,
+        405
+    );
+
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status, 200);
+    assert!(
+        response
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4"),
+    );
+    let text = response.text();
+    let requests = |route: &str, method: &str, status: u16| {
+        let prefix = format!(
+            "buurt_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} "
+        );
+        text.lines()
+            .find_map(|line| line.strip_prefix(&prefix))
+            .and_then(|count| count.parse::<u64>().ok())
+            .unwrap_or_else(|| panic!("no {prefix} in\n{text}"))
+    };
+    // The route pattern, never the id; unknown paths and methods share one series each.
+    assert_eq!(requests("/v1/neighbourhoods/{id}", "GET", 200), 1);
+    assert_eq!(requests("unmatched", "GET", 404), 1);
+    assert_eq!(requests("/health/live", "other", 405), 1);
+    assert!(!text.contains(&id), "an id leaked into a label");
+    assert!(!text.contains("/no/such/path"));
+    assert!(text.contains("buurt_http_request_duration_seconds_bucket{"));
+    assert!(text.contains("buurt_db_pool_max_connections "));
+    assert!(text.contains("buurt_db_pool_connections "));
+    assert!(text.contains("buurt_process_resident_memory_bytes "));
+}

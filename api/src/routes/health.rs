@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use actix_web::{get, web};
+use actix_web::{HttpResponse, get, web};
 use buurt_openapi::health::HealthStatus;
 use buurt_openapi::problem::Problem;
 
@@ -44,4 +44,19 @@ pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<HealthStatus>
         .await?
         .map_err(ApiError::DatabaseUnavailable)?;
     Ok(ok())
+}
+
+/// Prometheus metrics in the text format: requests and their latency per route, method and
+/// status; the database pool; the process (memory, CPU, open files). Meant for the operator's
+/// scraper: keep it off the public internet at the proxy.
+#[utoipa::path(
+    tag = "operations",
+    responses((status = 200, description = "Metrics in the Prometheus text format 0.0.4.",
+               body = String, content_type = "text/plain; version=0.0.4")),
+)]
+#[get("/metrics")]
+pub async fn metrics(metrics: web::Data<crate::metrics::Metrics>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(metrics.render())
 }

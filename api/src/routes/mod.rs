@@ -31,6 +31,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
     config
         .service(health::live)
         .service(health::ready)
+        .service(health::metrics)
         .service(auth::register)
         .service(auth::login)
         .service(auth::refresh)
