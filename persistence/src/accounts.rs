@@ -5,7 +5,7 @@ use buurt_domain::accounts::{
     Street, User, UserId,
 };
 use buurt_domain::category::Category;
-use buurt_domain::throttle::ThrottleScope;
+use buurt_domain::throttle::{ThrottlePolicy, ThrottleScope};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -424,49 +424,83 @@ pub fn revoke_all_refresh_tokens(
     .execute(conn)?)
 }
 
-/// The most recent failed logins of `subject` since `since`, newest first, at most `limit`.
-pub fn recent_login_failures(
-    conn: &mut DbConnection,
-    scope: ThrottleScope,
-    subject: &str,
-    since: DateTime<Utc>,
-    limit: usize,
-) -> Result<Vec<DateTime<Utc>>, PersistenceError> {
-    let failures: Vec<chrono::NaiveDateTime> = login_failures::table
-        .filter(login_failures::scope.eq(scope.as_str()))
-        .filter(login_failures::subject.eq(subject))
-        .filter(login_failures::failed_at.gt(to_db(since)))
-        .order(login_failures::failed_at.desc())
-        .limit(i64::try_from(limit).unwrap_or(i64::MAX))
-        .select(login_failures::failed_at)
-        .load(conn)?;
-    Ok(failures.into_iter().map(from_db).collect())
+/// What a sign-in attempt may do, decided before the password is checked.
+#[derive(Debug)]
+pub enum LoginAttempt {
+    /// Go ahead. Each subject's attempt is already counted as a failure (so attempts made at
+    /// the same moment count against each other); `succeeded` takes them back.
+    Allowed(Vec<String>),
+    /// Wait this long.
+    Throttled(chrono::Duration),
 }
 
-/// Records a failed login, and forgets this subject's failures from before `forget_before`.
-pub fn record_login_failure(
+/// Counts a sign-in attempt against each subject in one write transaction, or refuses it while
+/// any subject is over its limit. Per subject, attempts take turns (an advisory lock on
+/// PostgreSQL; SQLite's write lock), so no burst of parallel attempts gets past the limit.
+pub fn begin_login_attempt(
     conn: &mut DbConnection,
-    scope: ThrottleScope,
-    subject: &str,
-    at: DateTime<Utc>,
-    forget_before: DateTime<Utc>,
+    subjects: &[(ThrottleScope, &str, ThrottlePolicy)],
+    now: DateTime<Utc>,
+) -> Result<LoginAttempt, PersistenceError> {
+    write_transaction(conn, |conn| {
+        let mut wait = chrono::Duration::zero();
+        for (scope, subject, policy) in subjects {
+            if let DbConnection::Postgresql(_) = conn {
+                diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7411))")
+                    .bind::<diesel::sql_types::Text, _>(format!(
+                        "login:{}:{subject}",
+                        scope.as_str()
+                    ))
+                    .execute(conn)?;
+            }
+            let since = now - policy.window;
+            diesel::delete(
+                login_failures::table
+                    .filter(login_failures::scope.eq(scope.as_str()))
+                    .filter(login_failures::subject.eq(*subject))
+                    .filter(login_failures::failed_at.le(to_db(since))),
+            )
+            .execute(conn)?;
+            let failures: Vec<chrono::NaiveDateTime> = login_failures::table
+                .filter(login_failures::scope.eq(scope.as_str()))
+                .filter(login_failures::subject.eq(*subject))
+                .filter(login_failures::failed_at.gt(to_db(since)))
+                .order(login_failures::failed_at.desc())
+                .limit(i64::try_from(policy.max_failures).unwrap_or(i64::MAX))
+                .select(login_failures::failed_at)
+                .load(conn)?;
+            let failures: Vec<DateTime<Utc>> = failures.into_iter().map(from_db).collect();
+            wait = wait.max(policy.retry_after(&failures, now).unwrap_or_default());
+        }
+        if wait > chrono::Duration::zero() {
+            return Ok(LoginAttempt::Throttled(wait));
+        }
+        let mut ids = Vec::with_capacity(subjects.len());
+        for (scope, subject, _) in subjects {
+            let id = Uuid::new_v4().to_string();
+            diesel::insert_into(login_failures::table)
+                .values((
+                    login_failures::id.eq(&id),
+                    login_failures::scope.eq(scope.as_str()),
+                    login_failures::subject.eq(*subject),
+                    login_failures::failed_at.eq(to_db(now)),
+                ))
+                .execute(conn)?;
+            ids.push(id);
+        }
+        Ok(LoginAttempt::Allowed(ids))
+    })
+}
+
+/// The attempt succeeded: it was no failure, and the account's count starts again.
+pub fn login_succeeded(
+    conn: &mut DbConnection,
+    attempt: &[String],
+    account: &str,
 ) -> Result<(), PersistenceError> {
-    diesel::delete(
-        login_failures::table
-            .filter(login_failures::scope.eq(scope.as_str()))
-            .filter(login_failures::subject.eq(subject))
-            .filter(login_failures::failed_at.le(to_db(forget_before))),
-    )
-    .execute(conn)?;
-    diesel::insert_into(login_failures::table)
-        .values((
-            login_failures::id.eq(Uuid::new_v4().to_string()),
-            login_failures::scope.eq(scope.as_str()),
-            login_failures::subject.eq(subject),
-            login_failures::failed_at.eq(to_db(at)),
-        ))
+    diesel::delete(login_failures::table.filter(login_failures::id.eq_any(attempt)))
         .execute(conn)?;
-    Ok(())
+    clear_login_failures(conn, ThrottleScope::Account, account)
 }
 
 pub fn clear_login_failures(

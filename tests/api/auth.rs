@@ -180,6 +180,15 @@ async fn of_concurrent_refreshes_with_one_token_exactly_one_succeeds() {
     for response in responses.iter().filter(|r| r.status != 200) {
         assert_eq!(response.status, 401, "{}", response.text());
     }
+    // The losers presented a token that was spent by then: reuse, as far as anyone can tell,
+    // so that whole login ends, the winner's new token included (API.md; apps refresh one at
+    // a time). Another login of the same account is untouched.
+    let winner = Session::from_tokens(&succeeded[0].json());
+    app.refresh(&winner.refresh_token)
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    let other = Session::from_tokens(&app.login("gerrit@example.nl", TEST_PASSWORD).await.json());
+    assert_eq!(app.refresh(&other.refresh_token).await.status, 200);
 }
 
 #[actix_web::test]
@@ -272,6 +281,11 @@ async fn bad_access_tokens_are_refused() {
     future_iat["iat"] = json!(chrono::Utc::now().timestamp() + 1800);
     let mut no_exp = claims(&session.user_id, 60);
     no_exp.as_object_mut().unwrap().remove("exp");
+    let without = |claim: &str| {
+        let mut claims = claims(&session.user_id, 60);
+        assert!(claims.as_object_mut().unwrap().remove(claim).is_some());
+        forge(claims, secret, jsonwebtoken::Algorithm::HS256)
+    };
 
     let cases: Vec<(&str, String, &str)> = vec![
         ("tampered", tampered, "invalid_token"),
@@ -336,6 +350,15 @@ async fn bad_access_tokens_are_refused() {
             ),
             "invalid_token",
         ),
+        (
+            "issued in the future",
+            forge(future_iat, secret, jsonwebtoken::Algorithm::HS256),
+            "invalid_token",
+        ),
+        ("no iat", without("iat"), "invalid_token"),
+        ("no sub", without("sub"), "invalid_token"),
+        ("no iss", without("iss"), "invalid_token"),
+        ("no aud", without("aud"), "invalid_token"),
         ("header only", header.clone(), "invalid_token"),
         ("garbage", "abc.def.ghi".into(), "invalid_token"),
     ];
@@ -414,6 +437,31 @@ async fn repeated_failures_for_one_account_are_throttled_until_the_window_passes
 }
 
 #[actix_web::test]
+async fn a_burst_of_parallel_guesses_gets_no_more_tries_than_the_limit() {
+    let app = spawn_app_with(|config| {
+        config.login_max_failures = 3;
+        config.login_max_failures_per_client = 100;
+    })
+    .await;
+    app.register("parallel@example.nl").await;
+    let passwords: Vec<String> = (0..12).map(|i| format!("guess number {i}")).collect();
+    let guesses = passwords
+        .iter()
+        .map(|password| app.login("parallel@example.nl", password));
+    let mut statuses: Vec<u16> = join_all(guesses)
+        .await
+        .iter()
+        .map(|response| response.status.as_u16())
+        .collect();
+    statuses.sort_unstable();
+    // Each attempt is counted before its password is checked, so the burst cannot outrun it.
+    assert_eq!(
+        statuses,
+        [[401; 3].as_slice(), [429; 9].as_slice()].concat()
+    );
+}
+
+#[actix_web::test]
 async fn a_successful_login_resets_the_account_count() {
     let app = spawn_app_with(|config| config.login_max_failures = 3).await;
     app.register("wim@example.nl").await;
@@ -445,6 +493,47 @@ async fn repeated_failures_from_one_client_are_throttled() {
     let response = app.login("mies@example.nl", TEST_PASSWORD).await;
     response.assert_problem(429, "too_many_attempts");
     assert!(response.header("retry-after").is_some());
+}
+
+#[actix_web::test]
+async fn behind_a_proxy_the_address_it_added_counts_not_what_the_client_wrote() {
+    let app = spawn_app_with(|config| {
+        config.login_max_failures = 100;
+        config.login_max_failures_per_client = 3;
+        config.trust_proxy_headers = true;
+    })
+    .await;
+    let login_via = |forwarded: String, email: &'static str| {
+        let app = &app;
+        async move {
+            app.request(Method::POST, "/v1/auth/login")
+                .header("x-forwarded-for", &forwarded)
+                .json(&json!({"email": email, "password": "wrong password"}))
+                .await
+        }
+    };
+    // A client writing a new address each time, through a proxy that appends the real one.
+    for index in 0..3 {
+        login_via(format!("10.9.8.{index}, 203.0.113.7"), "guess@example.nl")
+            .await
+            .assert_problem(401, "invalid_credentials");
+    }
+    login_via("10.9.8.99, 203.0.113.7".into(), "guess@example.nl")
+        .await
+        .assert_problem(429, "too_many_attempts");
+    // Another client behind the same proxy is someone else.
+    login_via("203.0.113.8".into(), "other@example.nl")
+        .await
+        .assert_problem(401, "invalid_credentials");
+    // So is a client named in `Forwarded` when there is no `X-Forwarded-For`.
+    app.request(Method::POST, "/v1/auth/login")
+        .header(
+            "forwarded",
+            "for=10.9.8.1, for=\"198.51.100.4\";proto=https",
+        )
+        .json(&json!({"email": "guess@example.nl", "password": "wrong password"}))
+        .await
+        .assert_problem(401, "invalid_credentials");
 }
 
 #[actix_web::test]

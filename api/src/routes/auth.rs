@@ -131,9 +131,42 @@ pub async fn register(
 }
 
 /// The address failed sign-ins are counted against.
+/// The client's address. Behind a trusted proxy it is the right-most entry of
+/// `X-Forwarded-For` (or of `for=` in `Forwarded`): the one our proxy added. Entries to its
+/// left come from the client, who can write anything there.
 fn client_address(req: &HttpRequest, trust_proxy_headers: bool) -> String {
-    if trust_proxy_headers && let Some(address) = req.connection_info().realip_remote_addr() {
-        return address.to_owned();
+    let last_entry = |name: &str, prefix: &str| {
+        let values: Vec<&str> = req
+            .headers()
+            .get_all(name)
+            .filter_map(|value| value.to_str().ok())
+            .collect();
+        values
+            .iter()
+            .flat_map(|value| value.split(','))
+            .filter_map(|entry| {
+                entry
+                    .split(';')
+                    .map(str::trim)
+                    .find_map(|part| {
+                        if prefix.is_empty() {
+                            Some(part)
+                        } else {
+                            part.get(..prefix.len())
+                                .filter(|start| start.eq_ignore_ascii_case(prefix))
+                                .map(|_| &part[prefix.len()..])
+                        }
+                    })
+                    .map(|address| address.trim_matches('"').to_owned())
+            })
+            .filter(|address| !address.is_empty())
+            .next_back()
+    };
+    if trust_proxy_headers
+        && let Some(address) =
+            last_entry("x-forwarded-for", "").or_else(|| last_entry("forwarded", "for="))
+    {
+        return address;
     }
     req.peer_addr()
         .map_or_else(|| "unknown".to_owned(), |address| address.ip().to_string())
@@ -186,28 +219,24 @@ pub async fn login(
         (ThrottleScope::Client, client, throttle.per_client),
     ];
 
-    let checked = subjects.clone();
     let lookup_email = email.clone();
-    let credentials = state
+    let (attempt, credentials) = state
         .db(move |conn| {
-            let mut wait = chrono::Duration::zero();
-            for (scope, subject, policy) in &checked {
-                let failures = repo::recent_login_failures(
-                    conn,
-                    *scope,
-                    subject,
-                    now - policy.window,
-                    policy.max_failures,
-                )?;
-                wait = wait.max(policy.retry_after(&failures, now).unwrap_or_default());
+            let subjects: Vec<_> = subjects
+                .iter()
+                .map(|(scope, subject, policy)| (*scope, subject.as_str(), *policy))
+                .collect();
+            match repo::begin_login_attempt(conn, &subjects, now)? {
+                repo::LoginAttempt::Throttled(wait) => {
+                    let retry_after_secs = (wait.num_milliseconds() + 999) / 1000;
+                    Err(ApiError::Throttled {
+                        retry_after_secs: retry_after_secs.unsigned_abs().max(1),
+                    })
+                }
+                repo::LoginAttempt::Allowed(attempt) => {
+                    Ok((attempt, repo::find_credentials(conn, &lookup_email)?))
+                }
             }
-            if wait > chrono::Duration::zero() {
-                let retry_after_secs = (wait.num_milliseconds() + 999) / 1000;
-                return Err(ApiError::Throttled {
-                    retry_after_secs: retry_after_secs.unsigned_abs().max(1),
-                });
-            }
-            Ok(repo::find_credentials(conn, &lookup_email)?)
         })
         .await?;
 
@@ -221,15 +250,8 @@ pub async fn login(
         })
         .await?;
 
+    // A failed attempt was counted when it began.
     let Some(user_id) = verified else {
-        state
-            .db(move |conn| {
-                for (scope, subject, policy) in &subjects {
-                    repo::record_login_failure(conn, *scope, subject, now, now - policy.window)?;
-                }
-                Ok(())
-            })
-            .await?;
         return Err(ApiError::Refused(ErrorCode::InvalidCredentials));
     };
 
@@ -237,7 +259,7 @@ pub async fn login(
     let stored = issued.stored.clone();
     let user = state
         .db(move |conn| {
-            repo::clear_login_failures(conn, ThrottleScope::Account, email.as_str())?;
+            repo::login_succeeded(conn, &attempt, email.as_str())?;
             repo::insert_refresh_token(conn, &stored, now)?;
             load_me(conn, user_id, ErrorCode::InvalidCredentials)
         })
