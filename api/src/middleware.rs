@@ -104,3 +104,15 @@ pub async fn problem_responses(
         .json(draft.render(lang, request_id));
     Ok(response.into_response(rendered).map_into_right_body())
 }
+
+/// HEAD is GET without the body (RFC 9110 §9.3.2): answer it wherever GET is answered. The
+/// HTTP layer remembers the request was HEAD and sends the head only.
+pub async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
+    if req.method() == actix_web::http::Method::HEAD {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
+    next.call(req).await
+}

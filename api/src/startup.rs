@@ -14,7 +14,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::idempotency::idempotency;
 use crate::metrics::Metrics;
-use crate::middleware::{problem_responses, request_id};
+use crate::middleware::{head_as_get, problem_responses, request_id};
 use crate::routes::fallback::{RouteTable, not_matched};
 use crate::state::{AppState, LoginThrottle, WebhookSettings};
 use crate::{extract, routes, spec};
@@ -88,6 +88,7 @@ impl Application {
         let tokens = TokenKeys::new(&jwt_secret(config, &pool)?)
             .map_err(|error| StartupError::Config(format!("unusable JWT secret: {error}")))?;
         let tokens = Arc::new(tokens);
+        crate::auth::password::prepare();
         let window = chrono::Duration::seconds(config.login_throttle_window.into());
         let state = web::Data::new(AppState {
             pool,
@@ -136,6 +137,7 @@ impl Application {
                     }),
                 )
                 .default_service(web::to(not_matched))
+                .wrap(from_fn(head_as_get))
                 .wrap(from_fn(idempotency))
                 .wrap(from_fn(problem_responses))
                 .wrap(from_fn(request_id))

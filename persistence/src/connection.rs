@@ -206,6 +206,9 @@ pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, Pe
     if let DatabaseUrl::Sqlite { path } = url {
         // WAL is a property of the file: set it once, before several connections contend.
         let mut conn = SqliteConnection::establish(&sqlite_uri(path, "rwc"))?;
+        // Wait for the lock like every other connection does: the last connection of a process
+        // that just stopped may still be checkpointing the file.
+        conn.batch_execute(SQLITE_CONNECTION_PRAGMAS)?;
         conn.batch_execute("PRAGMA journal_mode = WAL;")?;
     }
     let pool = r2d2::Pool::builder()

@@ -24,6 +24,27 @@ async fn wrong_methods_are_405_problems_with_allow() {
 }
 
 #[actix_web::test]
+async fn head_is_answered_wherever_get_is() {
+    let app = spawn_app().await;
+    for path in ["/health/live", "/openapi.json", "/docs/"] {
+        let get = app.get(path).await;
+        let head = app.request(Method::HEAD, path).send().await;
+        assert_eq!(head.status, 200, "{path}");
+        assert!(head.text().is_empty(), "{path}: HEAD carries no body");
+        assert_eq!(
+            head.header("content-type"),
+            get.header("content-type"),
+            "{path}"
+        );
+    }
+    // Without a token: the same 401 as GET, head only.
+    let head = app.request(Method::HEAD, "/v1/me").send().await;
+    assert_eq!(head.status, 401);
+    assert!(head.text().is_empty());
+    assert_eq!(app.request(Method::HEAD, "/nope").send().await.status, 404);
+}
+
+#[actix_web::test]
 async fn problems_speak_the_requested_language() {
     let app = spawn_app().await;
     let english = app.get("/nope").await.assert_problem(404, "not_found");
@@ -165,6 +186,21 @@ async fn bodies_over_64_kib_are_413_problems() {
     app.post("/v1/auth/register", &body)
         .await
         .assert_problem(413, "payload_too_large");
+    // Without a Content-Length the limit holds just the same, with or without a key.
+    let text = body.to_string().into_bytes();
+    for key in [None, Some("chunked-retry-1")] {
+        let mut request = app.request(Method::POST, "/v1/auth/register");
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        request
+            .chunked(
+                "application/json",
+                text.chunks(4096).map(<[u8]>::to_vec).collect(),
+            )
+            .await
+            .assert_problem(413, "payload_too_large");
+    }
     // Just under the limit is read (and then judged on its merits).
     body["display_name"] = serde_json::Value::String("x".repeat(60 * 1024));
     app.post("/v1/auth/register", &body)

@@ -304,6 +304,23 @@ impl<'a> TestRequest<'a> {
         .await
     }
 
+    /// A body sent in chunks (`Transfer-Encoding: chunked`), so no `Content-Length` announces
+    /// its size.
+    pub async fn chunked(self, content_type: &str, chunks: Vec<Vec<u8>>) -> TestResponse {
+        let stream = futures_util::stream::iter(
+            chunks
+                .into_iter()
+                .map(|chunk| Ok::<_, std::io::Error>(actix_web::web::Bytes::from(chunk))),
+        );
+        read(
+            self.request
+                .insert_header(("content-type", content_type))
+                .send_stream(stream)
+                .await,
+        )
+        .await
+    }
+
     pub fn app(&self) -> &'a TestApp {
         self.app
     }

@@ -34,10 +34,16 @@ pub fn verify(password: &str, hash: &str) -> bool {
 /// Verifies against a hash of nothing anyone knows, so that a sign-in for an unknown email
 /// takes as long as one with a wrong password.
 pub fn verify_against_nothing(password: &str) {
-    static DUMMY: LazyLock<String> = LazyLock::new(|| {
-        hash(&Password::parse("no-account-has-this-password").expect("long enough"))
-    });
     let _ = verify(password, &DUMMY);
+}
+
+static DUMMY: LazyLock<String> =
+    LazyLock::new(|| hash(&Password::parse("no-account-has-this-password").expect("long enough")));
+
+/// Makes the hash of nothing now, at start-up, so that the first sign-in for an unknown email
+/// does not take a hash longer than any other.
+pub fn prepare() {
+    LazyLock::force(&DUMMY);
 }
 
 #[cfg(test)]
