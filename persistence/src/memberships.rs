@@ -198,9 +198,15 @@ pub fn join(
             (Some(m), _) if m.status == MembershipStatus::Active => {
                 return Ok(JoinOutcome::Unchanged(m.clone()));
             }
-            (Some(m), None) if m.status == MembershipStatus::Pending => {
+            // Still waiting, unless their postcode has moved inside since they asked.
+            (Some(m), None)
+                if m.status == MembershipStatus::Pending
+                    && status_on_joining(postcode, &neighbourhood.draft.postcodes, false)
+                        != MembershipStatus::Active =>
+            {
                 return Ok(JoinOutcome::Unchanged(m.clone()));
             }
+            (Some(m), None) if m.status == MembershipStatus::Pending => {}
             (Some(_), None) => return Ok(JoinOutcome::Rejected),
             _ => {}
         }
@@ -258,25 +264,56 @@ pub fn join(
     })
 }
 
-/// Ends a membership. Returns whether there was one.
+/// What became of a request to leave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leaving {
+    Left,
+    NotAMember,
+    /// The only active moderator may not leave a neighbourhood without one.
+    LastModerator,
+}
+
+/// Ends a membership, unless it is the neighbourhood's last active moderator's.
 pub fn leave(
     conn: &mut DbConnection,
     neighbourhood: NeighbourhoodId,
     user: UserId,
-) -> Result<bool, PersistenceError> {
+) -> Result<Leaving, PersistenceError> {
     write_transaction(conn, |conn| {
-        let deleted = diesel::delete(
+        crate::connection::lock_row(conn, "neighbourhoods", neighbourhood.0)?;
+        let Some(membership) = find_membership(conn, neighbourhood, user)? else {
+            return Ok(Leaving::NotAMember);
+        };
+        if membership.role == Role::Moderator
+            && membership.status == MembershipStatus::Active
+            && other_active_moderators(conn, neighbourhood, user)? == 0
+        {
+            return Ok(Leaving::LastModerator);
+        }
+        diesel::delete(
             memberships::table
                 .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
                 .filter(memberships::user_id.eq(user.to_string())),
         )
         .execute(conn)?;
-        if deleted > 0 {
-            let (kind, now) = (EventKind::MembershipLeft, crate::time::now());
-            partners::emit(conn, kind, neighbourhood, neighbourhood.0, None, now)?;
-        }
-        Ok(deleted > 0)
+        let (kind, now) = (EventKind::MembershipLeft, crate::time::now());
+        partners::emit(conn, kind, neighbourhood, neighbourhood.0, None, now)?;
+        Ok(Leaving::Left)
     })
+}
+
+fn other_active_moderators(
+    conn: &mut DbConnection,
+    neighbourhood: NeighbourhoodId,
+    user: UserId,
+) -> Result<i64, PersistenceError> {
+    Ok(memberships::table
+        .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
+        .filter(memberships::role.eq(Role::Moderator.as_str()))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .filter(memberships::user_id.ne(user.to_string()))
+        .count()
+        .get_result(conn)?)
 }
 
 /// A member as others see them: never email, phone or house number.
@@ -424,17 +461,11 @@ pub fn change_member(
         }
         let stays_moderator =
             membership.role == Role::Moderator && membership.status == MembershipStatus::Active;
-        if was_moderator && !stays_moderator {
-            let other_moderators: i64 = memberships::table
-                .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
-                .filter(memberships::role.eq(Role::Moderator.as_str()))
-                .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
-                .filter(memberships::user_id.ne(user.to_string()))
-                .count()
-                .get_result(conn)?;
-            if other_moderators == 0 {
-                return Ok(MemberChange::LastModerator);
-            }
+        if was_moderator
+            && !stays_moderator
+            && other_active_moderators(conn, neighbourhood, user)? == 0
+        {
+            return Ok(MemberChange::LastModerator);
         }
         membership.updated_at = now;
         diesel::update(

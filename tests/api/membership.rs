@@ -402,27 +402,34 @@ async fn each_role_may_do_what_it_may_and_nothing_more() {
     let members = format!("/v1/neighbourhoods/{id}/members");
     let manage = format!("/v1/neighbourhoods/{id}/members/{}", target.user_id);
     let invites = format!("/v1/neighbourhoods/{id}/invites");
-    // (who, may list members, may manage members, may create invites)
-    let cases: [(&str, Option<&Session>, [u16; 3]); 9] = [
-        ("anonymous", None, [401, 401, 401]),
-        ("non-member", Some(&non_member), [403, 403, 403]),
-        ("pending member", Some(&pending), [403, 403, 403]),
-        ("resident", Some(&resident), [200, 403, 403]),
-        ("mediator", Some(&mediator), [200, 403, 201]),
-        ("moderator", Some(&moderator), [200, 200, 201]),
+    let neighbourhood = format!("/v1/neighbourhoods/{id}");
+    // Who may list members, manage members, create invites, edit the neighbourhood, create
+    // one, import a CSV, grant the professional role; and everyone reads the neighbourhood and
+    // its public page.
+    let cases: [(&str, Option<&Session>, [u16; 7]); 9] = [
+        ("anonymous", None, [401, 401, 401, 401, 401, 401, 401]),
+        ("non-member", Some(&non_member), [403; 7]),
+        ("pending member", Some(&pending), [403; 7]),
         (
-            "moderator elsewhere",
-            Some(&foreign_moderator),
-            [403, 403, 403],
+            "resident",
+            Some(&resident),
+            [200, 403, 403, 403, 403, 403, 403],
         ),
         (
-            "professional elsewhere",
-            Some(&professional),
-            [403, 403, 403],
+            "mediator",
+            Some(&mediator),
+            [200, 403, 201, 403, 403, 403, 403],
         ),
-        ("admin", Some(&admin), [200, 200, 201]),
+        (
+            "moderator",
+            Some(&moderator),
+            [200, 200, 201, 403, 403, 403, 403],
+        ),
+        ("moderator elsewhere", Some(&foreign_moderator), [403; 7]),
+        ("professional elsewhere", Some(&professional), [403; 7]),
+        ("admin", Some(&admin), [200, 200, 201, 200, 201, 200, 201]),
     ];
-    for (who, session, [list, change, create]) in cases {
+    for (index, (who, session, expected)) in cases.into_iter().enumerate() {
         let with_token = |method: Method, path: &str| {
             let request = app.request(method, path);
             match session {
@@ -430,40 +437,70 @@ async fn each_role_may_do_what_it_may_and_nothing_more() {
                 None => request,
             }
         };
-        let response = with_token(Method::GET, &members).send().await;
-        assert_eq!(
-            response.status,
-            list,
-            "{who} lists members: {}",
-            response.text()
+        let code = format!("BU0000{index:04}");
+        let csv = format!(
+            "code,name,municipality_code,municipality_name,lat,lng,postcodes,adjacent\n\
+             BU0009{index:04},Import {index},GM0001,Gemeente,52.1,5.1,9{index:03},\n"
         );
-        let response = with_token(Method::PUT, &manage)
-            .json(&json!({"role": "resident"}))
-            .await;
-        assert_eq!(
-            response.status,
-            change,
-            "{who} manages a member: {}",
-            response.text()
-        );
-        let response = with_token(Method::POST, &invites).json(&json!({})).await;
-        assert_eq!(
-            response.status,
-            create,
-            "{who} creates an invite: {}",
-            response.text()
-        );
+        let grantee = app.register(&format!("grantee{index}@example.nl")).await;
+        let statuses = [
+            with_token(Method::GET, &members).send().await,
+            with_token(Method::PUT, &manage)
+                .json(&json!({"role": "resident"}))
+                .await,
+            with_token(Method::POST, &invites).json(&json!({})).await,
+            with_token(Method::PATCH, &neighbourhood)
+                .json(&json!({"name": format!("Kop {index}")}))
+                .await,
+            with_token(Method::POST, "/v1/neighbourhoods")
+                .json(&json!({
+                    "code": code, "name": "Nieuw", "municipality_code": "GM0001",
+                    "municipality_name": "Gemeente", "lat": 52.0, "lng": 5.0,
+                    "postcodes": [], "adjacent": []
+                }))
+                .await,
+            with_token(Method::POST, "/v1/admin/neighbourhoods/import")
+                .raw("text/csv", csv)
+                .await,
+            with_token(Method::POST, "/v1/admin/professionals")
+                .json(&json!({"user_id": grantee.user_id, "municipality_code": "GM0001"}))
+                .await,
+        ];
+        let what = [
+            "lists members",
+            "manages a member",
+            "creates an invite",
+            "edits the neighbourhood",
+            "creates a neighbourhood",
+            "imports a CSV",
+            "grants the professional role",
+        ];
+        for ((response, status), what) in statuses.iter().zip(expected).zip(what) {
+            assert_eq!(response.status, status, "{who} {what}: {}", response.text());
+        }
+        for path in [neighbourhood.clone(), format!("{neighbourhood}/page")] {
+            let response = with_token(Method::GET, &path).send().await;
+            assert_eq!(response.status, 200, "{who} reads {path}");
+        }
     }
-    // Admin-only actions.
-    for session in [&resident, &moderator, &professional] {
-        app.post_as(
-            session,
-            "/v1/admin/professionals",
-            &json!({"user_id": session.user_id, "municipality_code": "GM0001"}),
-        )
-        .await
-        .assert_problem(403, "forbidden");
-    }
+    // Only the admin's writes took effect.
+    let list = app.get("/v1/neighbourhoods?limit=100").await.json();
+    let codes: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes
+            .iter()
+            .filter(|code| code.starts_with("BU0000"))
+            .count(),
+        3,
+        "{codes:?}"
+    );
+    assert!(codes.contains(&"BU00000008") && codes.contains(&"BU00090008"));
+    assert_eq!(app.get(&neighbourhood).await.json()["name"], "Kop 8");
 }
 
 #[actix_web::test]
@@ -588,4 +625,200 @@ async fn admins_grant_and_withdraw_the_professional_role() {
         app.get_as(&professional, "/v1/me").await.json()["professional_municipalities"],
         json!([])
     );
+}
+
+#[actix_web::test]
+async fn a_neighbourhood_keeps_a_moderator_whoever_tries_to_remove_the_last() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let id = app
+        .create_neighbourhood(&admin, "BU00000001", "Kop", &["1234"])
+        .await;
+    let first = app
+        .member(&admin, &id, "eerste@example.nl", "moderator")
+        .await;
+    let second = app
+        .member(&admin, &id, "tweede@example.nl", "moderator")
+        .await;
+    let member = |user: &Session| format!("/v1/neighbourhoods/{id}/members/{}", user.user_id);
+    let leave = |session: &Session| {
+        app.request(
+            Method::DELETE,
+            &format!("/v1/neighbourhoods/{id}/membership"),
+        )
+        .bearer(&session.access_token)
+    };
+
+    // Two moderators stepping each other down at the same moment: one of them stays.
+    let (one, two) = futures_util::future::join(
+        app.put_as(&first, &member(&second), &json!({"role": "resident"})),
+        app.put_as(&second, &member(&first), &json!({"role": "resident"})),
+    )
+    .await;
+    let mut statuses = [one.status.as_u16(), two.status.as_u16()];
+    statuses.sort_unstable();
+    // The other is refused: as the last moderator (409), or as no moderator any more (403).
+    assert!(
+        statuses == [200, 403] || statuses == [200, 409],
+        "{} / {}",
+        one.text(),
+        two.text()
+    );
+    let (last, former) = if one.status == 200 {
+        (&first, &second)
+    } else {
+        (&second, &first)
+    };
+    // The last one may neither leave nor be stepped down, not even by an admin.
+    leave(last)
+        .send()
+        .await
+        .assert_problem(409, "last_moderator");
+    app.put_as(&admin, &member(last), &json!({"role": "mediator"}))
+        .await
+        .assert_problem(409, "last_moderator");
+    let moderators = app
+        .get_as(&admin, &format!("/v1/neighbourhoods/{id}/members"))
+        .await
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["role"] == "moderator")
+        .count();
+    assert_eq!(moderators, 1);
+    // With a successor appointed, they may go.
+    assert_eq!(
+        app.put_as(last, &member(former), &json!({"role": "moderator"}))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(leave(last).send().await.status, 204);
+}
+
+#[actix_web::test]
+async fn pending_requests_are_withdrawn_let_in_or_reconsidered() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let id = app
+        .create_neighbourhood(&admin, "BU00000001", "Kop", &["1234"])
+        .await;
+    let moderator = app
+        .member(&admin, &id, "moderator@example.nl", "moderator")
+        .await;
+    let members = |status: &str| {
+        let path = format!("/v1/neighbourhoods/{id}/members?status={status}");
+        let app = &app;
+        let moderator = &moderator;
+        async move {
+            let list = app.get_as(moderator, &path).await;
+            assert_eq!(list.status, 200, "{}", list.text());
+            list.json()["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|item| item["user_id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+
+    // A pending member withdraws their request.
+    let carla = app.register("carla@example.nl").await;
+    assert_eq!(
+        join(&app, &carla, &id, json!({})).await.json()["status"],
+        "pending"
+    );
+    let withdrawn = app
+        .request(
+            Method::DELETE,
+            &format!("/v1/neighbourhoods/{id}/membership"),
+        )
+        .bearer(&carla.access_token)
+        .send()
+        .await;
+    assert_eq!(withdrawn.status, 204);
+    assert!(!members("pending").await.contains(&carla.user_id));
+
+    // A pending member who brings a code is let in.
+    let dirk = app.register("dirk@example.nl").await;
+    join(&app, &dirk, &id, json!({})).await;
+    let code = invite(&app, &moderator, &id, json!({})).await.json()["code"].clone();
+    assert_eq!(
+        join(&app, &dirk, &id, json!({"invite_code": code}))
+            .await
+            .json()["status"],
+        "active"
+    );
+
+    // A pending member whose postcode moved inside is let in on asking again.
+    let eva = app.register("eva@example.nl").await;
+    set_postcode(&app, &eva, "9999ZZ").await;
+    assert_eq!(
+        join(&app, &eva, &id, json!({})).await.json()["status"],
+        "pending"
+    );
+    assert_eq!(
+        join(&app, &eva, &id, json!({})).await.json()["status"],
+        "pending"
+    );
+    set_postcode(&app, &eva, "1234 ab").await;
+    let again = join(&app, &eva, &id, json!({})).await;
+    assert_eq!(again.status, 201, "{}", again.text());
+    assert_eq!(again.json()["status"], "active");
+
+    // A wrong code is refused, even where the postcode would have let them in.
+    let fien = app.register("fien@example.nl").await;
+    set_postcode(&app, &fien, "1234AA").await;
+    join(&app, &fien, &id, json!({"invite_code": "NOPE-NOPE"}))
+        .await
+        .assert_problem(422, "invite_invalid");
+
+    // A rejected member is listed as such, and a moderator may still let them in.
+    let gijs = app.register("gijs@example.nl").await;
+    join(&app, &gijs, &id, json!({})).await;
+    let path = format!("/v1/neighbourhoods/{id}/members/{}", gijs.user_id);
+    app.put_as(&moderator, &path, &json!({"status": "rejected"}))
+        .await;
+    assert_eq!(members("rejected").await, [gijs.user_id.clone()]);
+    let reconsidered = app
+        .put_as(&moderator, &path, &json!({"status": "active"}))
+        .await;
+    assert_eq!(reconsidered.status, 200, "{}", reconsidered.text());
+    assert!(members("active").await.contains(&gijs.user_id));
+    assert!(members("rejected").await.is_empty());
+}
+
+#[actix_web::test]
+async fn moderators_see_no_private_fields_either() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let id = app
+        .create_neighbourhood(&admin, "BU00000001", "Kop", &["1234"])
+        .await;
+    let moderator = app
+        .member(&admin, &id, "moderator@example.nl", "moderator")
+        .await;
+    let hans = app.register("hans@example.nl").await;
+    set_postcode(&app, &hans, "5678AB").await;
+    join(&app, &hans, &id, json!({})).await;
+    for status in ["pending", "active"] {
+        let list = app
+            .get_as(
+                &moderator,
+                &format!("/v1/neighbourhoods/{id}/members?status={status}"),
+            )
+            .await;
+        assert_eq!(list.status, 200);
+        let text = list.text();
+        for private in [
+            "hans@example.nl",
+            "0612345678",
+            "5678AB",
+            "house_number",
+            "\"7\"",
+        ] {
+            assert!(!text.contains(private), "{private} leaked: {text}");
+        }
+    }
 }

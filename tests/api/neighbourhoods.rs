@@ -327,6 +327,22 @@ async fn a_bad_row_imports_nothing_and_says_where() {
     assert_eq!(problem["errors"][0]["field"], "lines[2].adjacent[0]");
     assert!(names(&app, "").await.is_empty(), "nothing imported");
 
+    // Rows that were already written when a later row fails are taken back, updates included.
+    app.create_neighbourhood(&admin, "BU00000010", "Bestaand", &[])
+        .await;
+    let late = format!(
+        "{NEIGHBOURHOOD_CSV_HEADER}\
+         BU00000010,Hernoemd,GM0001,Ergens,52.1,5.1,,\n\
+         BU00000011,Nieuw een,GM0001,Ergens,52.1,5.1,1111,BU00000010\n\
+         BU00000012,Nieuw twee,GM0001,Ergens,52.1,5.1,,BU00000011\n\
+         BU00000013,Nieuw drie,GM0001,Ergens,52.1,5.1,,BU00000099\n"
+    );
+    let problem = import(&app, &admin, &late)
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "lines[5].adjacent[0]");
+    assert_eq!(names(&app, "").await, ["Bestaand"]);
+
     let wrong_header = "naam,code\nKop,BU00000001\n";
     import(&app, &admin, wrong_header)
         .await
@@ -368,6 +384,19 @@ async fn the_command_imports_the_same_csv() {
     .unwrap();
     let error = buurt_api::commands::import_neighbourhoods(&config, &file).unwrap_err();
     assert!(error.starts_with("lines[2].code:"), "{error}");
+    // A late row naming an unknown neighbour takes back the rows before it.
+    std::fs::write(
+        &file,
+        format!(
+            "{NEIGHBOURHOOD_CSV_HEADER}\
+             BU00000001,Kop hernoemd,GM0001,Ergens,52.1,5.1,1234,\n\
+             BU00000002,Staart,GM0001,Ergens,52.1,5.1,,BU00000001\n\
+             BU00000003,Romp,GM0001,Ergens,52.1,5.1,,BU00000077\n"
+        ),
+    )
+    .unwrap();
+    let error = buurt_api::commands::import_neighbourhoods(&config, &file).unwrap_err();
+    assert!(error.starts_with("lines[4].adjacent[0]:"), "{error}");
     std::fs::remove_file(&file).unwrap();
     assert_eq!(names(&app, "").await, ["Kop"]);
 }

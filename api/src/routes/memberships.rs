@@ -28,7 +28,9 @@ type NeighbourhoodPath = web::Path<uuid::Uuid>;
 ///
 /// With a valid invite code, or when the postcode in your profile lies in the neighbourhood,
 /// you are in at once (`active`); otherwise a moderator decides (`pending`). Asking again
-/// changes nothing and answers 200 with the membership as it is.
+/// answers 200 with the membership as it is, except that a pending request is let in once
+/// your postcode lies in the neighbourhood or you bring a valid code. A code that is not valid
+/// is refused (422) even where your postcode would have let you in: you asked with it.
 #[utoipa::path(
     tag = "membership",
     security(("bearer" = [])),
@@ -88,7 +90,8 @@ pub async fn join_neighbourhood(
     }
 }
 
-/// Leave a neighbourhood (or withdraw a pending request to join).
+/// Leave a neighbourhood (or withdraw a pending request to join). The only active moderator
+/// of a neighbourhood appoints another before leaving.
 #[utoipa::path(
     tag = "membership",
     security(("bearer" = [])),
@@ -98,6 +101,8 @@ pub async fn join_neighbourhood(
         (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such neighbourhood, or not a member of it.", body = Problem,
          content_type = "application/problem+json"),
+        (status = 409, description = "`last_moderator`: the only active moderator appoints another \
+         before leaving.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[delete("/v1/neighbourhoods/{id}/membership")]
@@ -110,10 +115,10 @@ pub async fn leave_neighbourhood(
     state
         .db(move |conn| {
             load(conn, id)?;
-            if repo::leave(conn, id, caller.user_id)? {
-                Ok(())
-            } else {
-                Err(ApiError::NotFound)
+            match repo::leave(conn, id, caller.user_id)? {
+                repo::Leaving::Left => Ok(()),
+                repo::Leaving::NotAMember => Err(ApiError::NotFound),
+                repo::Leaving::LastModerator => Err(ApiError::Refused(ErrorCode::LastModerator)),
             }
         })
         .await?;
