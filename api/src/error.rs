@@ -34,6 +34,7 @@ pub enum ErrorCode {
     CurrentPasswordIncorrect,
     NeighbourhoodCodeTaken,
     MembershipRejected,
+    Blocked,
     InviteInvalid,
     InviteExpired,
     InviteUsedUp,
@@ -88,6 +89,7 @@ impl ErrorCode {
             Self::CurrentPasswordIncorrect => "current_password_incorrect",
             Self::NeighbourhoodCodeTaken => "neighbourhood_code_taken",
             Self::MembershipRejected => "membership_rejected",
+            Self::Blocked => "blocked",
             Self::InviteInvalid => "invite_invalid",
             Self::InviteExpired => "invite_expired",
             Self::InviteUsedUp => "invite_used_up",
@@ -135,6 +137,7 @@ impl ErrorCode {
             Self::Forbidden
             | Self::CurrentPasswordIncorrect
             | Self::MembershipRejected
+            | Self::Blocked
             | Self::InsufficientScope => StatusCode::FORBIDDEN,
             Self::InvalidClient => StatusCode::UNAUTHORIZED,
             Self::UnsupportedGrantType => StatusCode::BAD_REQUEST,
@@ -215,6 +218,10 @@ impl ErrorCode {
                 "A moderator turned down your membership. An invite code still lets you in.",
                 "Een moderator heeft uw lidmaatschap afgewezen. Met een uitnodigingscode kunt u \
                  alsnog lid worden.",
+            ),
+            Self::Blocked => Text::new(
+                "One of you has blocked the other, so no match can be made between you.",
+                "Een van u beiden heeft de ander geblokkeerd; een match tussen u kan niet.",
             ),
             Self::InviteInvalid => Text::new(
                 "There is no such invite code for this neighbourhood.",
@@ -381,6 +388,7 @@ impl ErrorCode {
                 Text::new("Neighbourhood code taken", "Buurtcode al in gebruik")
             }
             Self::MembershipRejected => Text::new("Membership rejected", "Lidmaatschap afgewezen"),
+            Self::Blocked => Text::new("Blocked", "Geblokkeerd"),
             Self::InviteInvalid => Text::new("Unknown invite code", "Onbekende uitnodigingscode"),
             Self::InviteExpired => Text::new("Invite expired", "Uitnodiging verlopen"),
             Self::InviteUsedUp => Text::new("Invite used up", "Uitnodiging opgebruikt"),

@@ -260,3 +260,29 @@ where
 {
     Option::<T>::deserialize(deserializer).map(Some)
 }
+
+/// Someone the signed-in user blocked: neither is suggested to the other, and neither can
+/// start a match (offer, invitation) with the other.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BlockDto {
+    pub user_id: Uuid,
+    pub display_name: String,
+    pub blocked_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BlockList {
+    pub items: Vec<BlockDto>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListBlocksParams {
+    /// 1 to 100; 20 when absent.
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod blocks;
 mod connection;
 mod error;
 pub mod idempotency;

@@ -280,6 +280,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    user_blocks (blocker_id, blocked_id) {
+        blocker_id -> Text,
+        blocked_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(rsvps -> users (user_id));
 diesel::joinable!(posts -> neighbourhoods (neighbourhood_id));
@@ -388,4 +396,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     webhooks,
     webhook_deliveries,
+    user_blocks,
 );

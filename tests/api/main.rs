@@ -3,6 +3,7 @@
 
 mod activities;
 mod auth;
+mod blocks;
 mod errors;
 mod health;
 mod idempotency;

@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod auth;
+pub mod blocks;
 pub mod fallback;
 pub mod health;
 pub mod matching;
@@ -39,6 +40,9 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(me::get_me)
         .service(me::update_me)
         .service(memberships::my_memberships)
+        .service(blocks::block_user)
+        .service(blocks::unblock_user)
+        .service(blocks::list_blocks)
         .service(neighbourhoods::list_neighbourhoods)
         .service(neighbourhoods::create_neighbourhood)
         .service(neighbourhoods::get_neighbourhood)

@@ -1,0 +1,124 @@
+//! Personal blocks: `POST|DELETE /v1/users/{id}/block`, `GET /v1/me/blocks`.
+
+use actix_web::{HttpResponse, delete, get, post, web};
+use buurt_domain::accounts::UserId;
+use buurt_openapi::accounts::{BlockDto, BlockList, ListBlocksParams};
+use buurt_openapi::problem::Problem;
+use buurt_persistence::{accounts, blocks as repo, time};
+
+use crate::auth::Authenticated;
+use crate::error::{ApiError, FieldIssue};
+use crate::paging::{decode_cursor, encode_cursor, limit};
+use crate::state::AppState;
+
+fn dto(block: repo::Block) -> BlockDto {
+    BlockDto {
+        user_id: block.user_id.0,
+        display_name: block.display_name,
+        blocked_at: block.blocked_at,
+    }
+}
+
+/// Block someone. From then on neither of you is suggested to the other, and neither can offer
+/// help on the other's request or invite the other; matches already made go on. They are not
+/// told. Blocking again changes nothing (200).
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The user to block.")),
+    responses(
+        (status = 201, description = "Blocked.", body = BlockDto),
+        (status = 200, description = "Blocked already: unchanged.", body = BlockDto),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: you cannot block yourself.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
+)]
+#[post("/v1/users/{id}/block")]
+pub async fn block_user(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let blocked = UserId(id.into_inner());
+    if blocked == caller.user_id {
+        return Err(ApiError::validation(
+            "id",
+            FieldIssue::InvalidValue("you cannot block yourself".into()),
+        ));
+    }
+    let (created, block) = state
+        .db(move |conn| {
+            accounts::find_user(conn, blocked)?.ok_or(ApiError::NotFound)?;
+            let created = repo::block(conn, caller.user_id, blocked, time::now())?;
+            // Gone between the two statements only if the account was deleted meanwhile.
+            let block = repo::find(conn, caller.user_id, blocked)?.ok_or(ApiError::NotFound)?;
+            Ok((created, block))
+        })
+        .await?;
+    Ok(crate::routes::created_or_ok(created, dto(block)))
+}
+
+/// Lift a block (lifting one that is not there is harmless).
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The blocked user.")),
+    responses(
+        (status = 204, description = "Not blocked (any more)."),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/v1/users/{id}/block")]
+pub async fn unblock_user(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<uuid::Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let blocked = UserId(id.into_inner());
+    state
+        .db(move |conn| Ok(repo::unblock(conn, caller.user_id, blocked)?))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The people you blocked, by user id.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    params(ListBlocksParams),
+    responses(
+        (status = 200, description = "One page of your block list.", body = BlockList),
+        (status = 400, description = "`invalid_query`.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/v1/me/blocks")]
+pub async fn list_blocks(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    params: web::Query<ListBlocksParams>,
+) -> Result<web::Json<BlockList>, ApiError> {
+    let params = params.into_inner();
+    let limit = limit(params.limit)?;
+    let after: Option<uuid::Uuid> = decode_cursor(params.cursor.as_deref())?;
+    let mut items = state
+        .db(move |conn| {
+            Ok(repo::blocked_by(
+                conn,
+                caller.user_id,
+                after.map(UserId),
+                limit + 1,
+            )?)
+        })
+        .await?;
+    let next_cursor = (items.len() > limit).then(|| {
+        items.truncate(limit);
+        encode_cursor(&items[limit - 1].user_id.0)
+    });
+    Ok(web::Json(BlockList {
+        items: items.into_iter().map(dto).collect(),
+        next_cursor,
+    }))
+}
