@@ -1,5 +1,8 @@
 use actix_web::http::Method;
+use buurt_domain::matching::MAX_ACTIVE_MATCHES;
+use buurt_persistence::DbConnection;
 use buurt_tests::{Session, TestApp, TestResponse, spawn_app};
+use diesel::connection::SimpleConnection;
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
@@ -709,6 +712,134 @@ async fn remote_help_ignores_distance_and_offers_are_suggested() {
         .await
         .json();
     assert_eq!(for_offer["items"][0]["post"]["id"], json!(request));
+}
+
+/// The places held on a request, straight from the database: (accepted_slot, slot_limit).
+fn held_places(app: &TestApp, request: &str) -> Vec<(i32, i32)> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::Integer;
+    #[derive(diesel::QueryableByName)]
+    struct Place {
+        #[diesel(sql_type = Integer)]
+        accepted_slot: i32,
+        #[diesel(sql_type = Integer)]
+        slot_limit: i32,
+    }
+    let query = format!(
+        "SELECT accepted_slot, slot_limit FROM matches \
+         WHERE request_id = '{request}' AND accepted_slot IS NOT NULL ORDER BY accepted_slot"
+    );
+    let rows: Vec<Place> = match &mut app.database.connect() {
+        DbConnection::Sqlite(conn) => diesel::sql_query(&query).load(conn),
+        DbConnection::Postgresql(conn) => diesel::sql_query(&query).load(conn),
+    }
+    .expect("read the places");
+    rows.into_iter()
+        .map(|p| (p.accepted_slot, p.slot_limit))
+        .collect()
+}
+
+#[actix_web::test]
+async fn helpers_offering_on_ten_requests_at_once_get_no_more_than_the_cap() {
+    let w = world().await;
+    let mut requests = Vec::new();
+    for index in 0..10 {
+        requests.push(
+            w.request(1, json!({"title": format!("Vraag {index}")}))
+                .await,
+        );
+    }
+    // Three helpers, each offering on all ten at once: thirty proposals in flight.
+    let mut helpers = vec![w.helper.clone()];
+    helpers.extend(w.app.crowd(&w.neighbourhood, 2));
+    let w_ref = &w;
+    let offers = helpers.iter().flat_map(|helper| {
+        requests
+            .iter()
+            .map(move |request| async move { (helper, w_ref.offer_help(helper, request).await) })
+    });
+    let responses = join_all(offers).await;
+    let cap = MAX_ACTIVE_MATCHES as usize;
+    for helper in &helpers {
+        let theirs: Vec<&TestResponse> = responses
+            .iter()
+            .filter(|(who, _)| who.user_id == helper.user_id)
+            .map(|(_, response)| response)
+            .collect();
+        let proposed = theirs.iter().filter(|r| r.status == 201).count();
+        assert_eq!(
+            proposed,
+            cap,
+            "{:?}",
+            theirs.iter().map(|r| r.status).collect::<Vec<_>>()
+        );
+        for refused in theirs.iter().filter(|r| r.status != 201) {
+            refused.assert_problem(409, "helper_busy");
+        }
+        let mine = w.app.get_as(helper, "/v1/me/matches?limit=50").await.json();
+        let live = mine["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["status"] == "proposed")
+            .count();
+        assert_eq!(live, cap, "the store agrees: {mine}");
+    }
+}
+
+#[actix_web::test]
+async fn the_database_refuses_to_overfill_a_request() {
+    let w = world().await;
+    let request = w.request(1, json!({})).await;
+    let crowd = w.app.crowd(&w.neighbourhood, 3);
+    let first = w.offered(&crowd[0], &request).await;
+    let second = w.offered(&crowd[1], &request).await;
+    assert_eq!(w.done(&w.requester, &first, "accept").await, "accepted");
+
+    // Behind the API's back, straight to the test's database.
+    let mut conn = w.app.database.connect();
+    let mut refused = |statement: String| {
+        conn.batch_execute(&statement)
+            .expect_err(&statement)
+            .to_string()
+            .to_lowercase()
+    };
+    let take = |slot: u32, limit: u32| {
+        format!(
+            "UPDATE matches SET status = 'accepted', accepted_slot = {slot}, slot_limit = {limit} \
+             WHERE id = '{second}'"
+        )
+    };
+    // The place the first helper holds.
+    let error = refused(take(1, 1));
+    assert!(error.contains("unique"), "{error}");
+    // A place beyond the limit.
+    let error = refused(take(2, 1));
+    assert!(error.contains("check"), "{error}");
+    // Accepted without a place.
+    let error = refused(format!(
+        "UPDATE matches SET status = 'accepted' WHERE id = '{second}'"
+    ));
+    assert!(error.contains("check"), "{error}");
+    // A new match in the held place.
+    let now = chrono::Utc::now().naive_utc();
+    let error = refused(format!(
+        "INSERT INTO matches (id, request_id, requester_id, helper_id, proposed_by, status, \
+         accepted_slot, slot_limit, created_at, updated_at) VALUES ('{}', '{request}', '{}', \
+         '{}', 'helper', 'accepted', 1, 1, '{now}', '{now}')",
+        uuid::Uuid::new_v4(),
+        w.requester.user_id,
+        crowd[2].user_id
+    ));
+    assert!(error.contains("unique"), "{error}");
+    assert_eq!(w.match_status(&second).await, "proposed");
+    assert_eq!(held_places(&w.app, &request), [(1, 1)]);
+
+    // Once the place is free, the very statement refused above goes through.
+    assert_eq!(w.done(&w.requester, &first, "cancel").await, "cancelled");
+    conn.batch_execute(&take(1, 1))
+        .expect("a free place can be taken");
+    assert_eq!(w.match_status(&second).await, "accepted");
 }
 
 /// How many notifications each party had, to see who was told of the next step.
