@@ -107,6 +107,21 @@ impl World {
             .to_owned()
     }
 
+    async fn edit(&self, post: &str, body: Value) -> TestResponse {
+        self.app
+            .request(Method::PATCH, &format!("/v1/posts/{post}"))
+            .bearer(&self.requester.access_token)
+            .json(&body)
+            .await
+    }
+
+    async fn post(&self, post: &str) -> Value {
+        self.app
+            .get_as(&self.requester, &format!("/v1/posts/{post}"))
+            .await
+            .json()
+    }
+
     /// A user's notifications, newest first: (kind, match id).
     async fn inbox(&self, session: &Session) -> Vec<(String, String)> {
         let inbox = self
@@ -788,6 +803,77 @@ async fn helpers_offering_on_ten_requests_at_once_get_no_more_than_the_cap() {
 }
 
 #[actix_web::test]
+async fn helpers_needed_follows_the_accepted_helpers() {
+    let w = world().await;
+    let request = w.request(3, json!({})).await;
+    let crowd = w.app.crowd(&w.neighbourhood, 5);
+    let mut ids = Vec::new();
+    for helper in &crowd[..4] {
+        ids.push(w.offered(helper, &request).await);
+    }
+    for id in &ids[..3] {
+        assert_eq!(w.done(&w.requester, id, "accept").await, "accepted");
+    }
+    assert_eq!(w.status_of(&request).await, "matched");
+    w.act(&w.requester, &ids[3], "accept")
+        .await
+        .assert_problem(409, "request_full");
+
+    // Fewer than the accepted helpers is refused, and nothing changes (not the title either).
+    for needed in [1, 2] {
+        w.edit(
+            &request,
+            json!({"helpers_needed": needed, "title": "Anders"}),
+        )
+        .await
+        .assert_problem(409, "helpers_below_accepted");
+    }
+    let post = w.post(&request).await;
+    assert_eq!(
+        (&post["helpers_needed"], &post["status"], &post["title"]),
+        (&json!(3), &json!("matched"), &json!("Boodschappen doen"))
+    );
+
+    // The first accepted helper drops out: two of three places held, open again.
+    assert_eq!(w.done(&w.requester, &ids[0], "cancel").await, "cancelled");
+    assert_eq!(w.status_of(&request).await, "open");
+    assert_eq!(held_places(&w.app, &request), [(2, 3), (3, 3)]);
+
+    // Exactly the accepted helpers: matched, the places numbered again under the new limit.
+    let edited = w.edit(&request, json!({"helpers_needed": 2})).await;
+    assert_eq!(edited.status, 200, "{}", edited.text());
+    assert_eq!(
+        (&edited.json()["helpers_needed"], &edited.json()["status"]),
+        (&json!(2), &json!("matched"))
+    );
+    assert_eq!(held_places(&w.app, &request), [(1, 2), (2, 2)]);
+    w.act(&w.requester, &ids[3], "accept")
+        .await
+        .assert_problem(409, "request_full");
+
+    // Raised again: open, and the waiting offer takes the new place.
+    let edited = w.edit(&request, json!({"helpers_needed": 3})).await;
+    assert_eq!(edited.json()["status"], "open", "{}", edited.text());
+    assert_eq!(w.done(&w.requester, &ids[3], "accept").await, "accepted");
+    assert_eq!(w.status_of(&request).await, "matched");
+    assert_eq!(held_places(&w.app, &request), [(1, 3), (2, 3), (3, 3)]);
+
+    // Raised while matched: open; a new helper offers and is accepted into the fourth place.
+    let edited = w.edit(&request, json!({"helpers_needed": 4})).await;
+    assert_eq!(edited.json()["status"], "open", "{}", edited.text());
+    let fifth = w.offered(&crowd[4], &request).await;
+    assert_eq!(w.done(&w.requester, &fifth, "accept").await, "accepted");
+    assert_eq!(w.status_of(&request).await, "matched");
+    assert_eq!(
+        held_places(&w.app, &request),
+        [(1, 4), (2, 4), (3, 4), (4, 4)]
+    );
+    // An unchanged number on a full request keeps it matched.
+    let edited = w.edit(&request, json!({"body": "Elke woensdag."})).await;
+    assert_eq!(edited.json()["status"], "matched", "{}", edited.text());
+}
+
+#[actix_web::test]
 async fn the_database_refuses_to_overfill_a_request() {
     let w = world().await;
     let request = w.request(1, json!({})).await;
@@ -868,7 +954,11 @@ impl Inboxes {
         };
         assert_eq!(told.len(), told_before + 1, "{kind}: {told:?}");
         assert_eq!(told[0], (kind.to_owned(), id.to_owned()));
-        assert_eq!(other.len(), other_before, "the actor is not told: {other:?}");
+        assert_eq!(
+            other.len(),
+            other_before,
+            "the actor is not told: {other:?}"
+        );
         *self = Self {
             requester: requester.len(),
             helper: helper.len(),
@@ -1034,7 +1124,10 @@ async fn more_steps_and_who_may_take_them() {
     // A completed match takes no further step, from either party.
     let completed = w.offered(&w.helper, &request).await;
     w.done(&w.requester, &completed, "accept").await;
-    assert_eq!(w.done(&w.requester, &completed, "complete").await, "completed");
+    assert_eq!(
+        w.done(&w.requester, &completed, "complete").await,
+        "completed"
+    );
     for session in [&w.requester, &w.helper] {
         for action in ["accept", "decline", "cancel", "complete", "no-show"] {
             w.act(session, &completed, action)
@@ -1050,7 +1143,11 @@ async fn more_steps_and_who_may_take_them() {
     let waiting = w.offered(&w.helper, &closing).await;
     let closed = w
         .app
-        .post_as(&w.requester, &format!("/v1/posts/{closing}/close"), &json!({}))
+        .post_as(
+            &w.requester,
+            &format!("/v1/posts/{closing}/close"),
+            &json!({}),
+        )
         .await;
     assert_eq!(closed.status, 200, "{}", closed.text());
     w.act(&w.requester, &waiting, "accept")
@@ -1075,8 +1172,12 @@ async fn the_author_is_never_suggested_to_themselves() {
     let posts = format!("/v1/neighbourhoods/{}/posts", w.neighbourhood);
     let own_offer = w
         .app
-        .post_as(&w.requester, &posts, &json!({"kind": "offer", "title": "Boodschappen doen",
-            "body": "Elke dinsdag boodschappen.", "category": "help"}))
+        .post_as(
+            &w.requester,
+            &posts,
+            &json!({"kind": "offer", "title": "Boodschappen doen",
+            "body": "Elke dinsdag boodschappen.", "category": "help"}),
+        )
         .await
         .json()["id"]
         .as_str()
@@ -1085,8 +1186,12 @@ async fn the_author_is_never_suggested_to_themselves() {
     let request = w.request(1, json!({})).await;
     let helpers_request = w
         .app
-        .post_as(&w.helper, &posts, &json!({"kind": "request", "title": "Boodschappen doen",
-            "body": "Wie doet op dinsdag boodschappen?", "category": "help"}))
+        .post_as(
+            &w.helper,
+            &posts,
+            &json!({"kind": "request", "title": "Boodschappen doen",
+            "body": "Wie doet op dinsdag boodschappen?", "category": "help"}),
+        )
         .await
         .json()["id"]
         .as_str()
@@ -1179,7 +1284,10 @@ async fn my_matches_page_through_each_once() {
     assert_eq!(sorted, expected);
     let parsed: Vec<chrono::DateTime<chrono::Utc>> =
         created.iter().map(|at| at.parse().unwrap()).collect();
-    assert!(parsed.windows(2).all(|w| w[0] >= w[1]), "newest first: {created:?}");
+    assert!(
+        parsed.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {created:?}"
+    );
     // A helper sees only their own.
     let theirs = w.app.get_as(&crowd[0], "/v1/me/matches").await.json();
     assert_eq!(theirs["items"].as_array().unwrap().len(), 1);
