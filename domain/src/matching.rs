@@ -639,8 +639,16 @@ mod tests {
 
     #[test]
     fn the_author_and_who_declined_are_never_suggested() {
-        let author = candidate(&[Category::Help], "boodschappen dinsdag", Proximity::SameNeighbourhood);
-        let declined = candidate(&[Category::Help], "boodschappen", Proximity::SameNeighbourhood);
+        let author = candidate(
+            &[Category::Help],
+            "boodschappen dinsdag",
+            Proximity::SameNeighbourhood,
+        );
+        let declined = candidate(
+            &[Category::Help],
+            "boodschappen",
+            Proximity::SameNeighbourhood,
+        );
         let other = candidate(&[], "", Proximity::AdjacentNeighbourhood);
         let mut wanted = wanted(false);
         wanted.author = author.user_id;

@@ -337,7 +337,10 @@ pub fn step(
         };
         if changed != 1 {
             let status = find_match(conn, id)?.map_or(current.status, |m| m.status);
-            return Ok(StepOutcome::Refused(MatchRefusal::Illegal { status, action }));
+            return Ok(StepOutcome::Refused(MatchRefusal::Illegal {
+                status,
+                action,
+            }));
         }
         let held_after = (count(held.len()) + u32::from(next.holds_place()))
             .saturating_sub(u32::from(current.status.holds_place()));
@@ -494,7 +497,9 @@ pub fn update_request(
         let held = held_places(conn, id)?;
         let held_count = count(held.len());
         if content.helpers_needed < held_count {
-            return Ok(Err(RequestChangeRefusal::BelowAccepted { held: held_count }));
+            return Ok(Err(RequestChangeRefusal::BelowAccepted {
+                held: held_count,
+            }));
         }
         let Some(updated) = crate::posts::update_content(conn, id, content, now)? else {
             return Ok(Err(RequestChangeRefusal::NotLive));
