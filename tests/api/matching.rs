@@ -1293,3 +1293,37 @@ async fn my_matches_page_through_each_once() {
     assert_eq!(theirs["items"].as_array().unwrap().len(), 1);
     assert_eq!(theirs["items"][0]["id"], json!(ids[0]));
 }
+
+#[actix_web::test]
+async fn lowering_helpers_needed_in_mediation_to_the_accepted_ends_the_case() {
+    let w = world().await;
+    let request = w.request(2, json!({})).await;
+    let first = w.offered(&w.helper, &request).await;
+    w.done(&w.requester, &first, "accept").await;
+    assert_eq!(w.status_of(&request).await, "open");
+    let escalated = w
+        .app
+        .post_as(
+            &w.requester,
+            &format!("/v1/posts/{request}/escalate"),
+            &json!({"reason": "Nog een helper nodig"}),
+        )
+        .await;
+    assert_eq!(escalated.status, 201, "{}", escalated.text());
+    assert_eq!(w.status_of(&request).await, "in_mediation");
+    w.edit(&request, json!({"helpers_needed": 0}))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(w.status_of(&request).await, "in_mediation");
+
+    // One helper is enough after all: matched online, and the case ends so.
+    let edited = w.edit(&request, json!({"helpers_needed": 1})).await;
+    assert_eq!(edited.status, 200, "{}", edited.text());
+    let post = w.post(&request).await;
+    assert_eq!(
+        (&post["status"], &post["mediation"]["outcome"]),
+        (&json!("matched"), &json!("matched_online")),
+        "{post}"
+    );
+    assert_eq!(held_places(&w.app, &request), [(1, 1)]);
+}
