@@ -55,6 +55,7 @@ pub enum ErrorCode {
     HelperBusy,
     RequestNotOpen,
     RequestFull,
+    HelpersBelowAccepted,
     NotYourMove,
     AlreadyEscalated,
     ConsentRequired,
@@ -110,6 +111,7 @@ impl ErrorCode {
             Self::HelperBusy => "helper_busy",
             Self::RequestNotOpen => "request_not_open",
             Self::RequestFull => "request_full",
+            Self::HelpersBelowAccepted => "helpers_below_accepted",
             Self::NotYourMove => "not_your_move",
             Self::AlreadyEscalated => "already_escalated",
             Self::ConsentRequired => "consent_required",
@@ -158,6 +160,7 @@ impl ErrorCode {
             | Self::HelperBusy
             | Self::RequestNotOpen
             | Self::RequestFull
+            | Self::HelpersBelowAccepted
             | Self::AlreadyEscalated
             | Self::ConsentRequired => StatusCode::CONFLICT,
             Self::NotYourMove => StatusCode::FORBIDDEN,
@@ -305,6 +308,12 @@ impl ErrorCode {
                 "The request has as many accepted helpers as it asked for.",
                 "De hulpvraag heeft al zoveel geaccepteerde helpers als gevraagd.",
             ),
+            Self::HelpersBelowAccepted => Text::new(
+                "More helpers are accepted than this number. Ask for at least that many, or \
+                 cancel a match first.",
+                "Er zijn al meer helpers geaccepteerd dan dit aantal. Vraag er minstens zoveel, \
+                 of annuleer eerst een koppeling.",
+            ),
             Self::NotYourMove => Text::new(
                 "The other party answers this; you can cancel.",
                 "Dit beantwoordt de andere partij; u kunt annuleren.",
@@ -420,6 +429,10 @@ impl ErrorCode {
             Self::RequestFull => {
                 Text::new("Request has its helpers", "Hulpvraag heeft haar helpers")
             }
+            Self::HelpersBelowAccepted => Text::new(
+                "Fewer helpers than accepted",
+                "Minder helpers dan geaccepteerd",
+            ),
             Self::NotYourMove => Text::new("Not your move", "Niet aan u"),
             Self::AlreadyEscalated => Text::new("Already with mediators", "Al bij bemiddelaars"),
             Self::ConsentRequired => Text::new("Consent required", "Toestemming nodig"),

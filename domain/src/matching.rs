@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::accounts::UserId;
 use crate::category::Category;
-use crate::posts::PostId;
+use crate::posts::{PostEvent, PostId, PostStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MatchId(pub Uuid);
@@ -75,6 +75,11 @@ impl MatchStatus {
     pub fn shares_contacts(self) -> bool {
         matches!(self, Self::Accepted | Self::Completed)
     }
+
+    /// Holds one of the request's helper places (`helpers_needed` of them).
+    pub fn holds_place(self) -> bool {
+        matches!(self, Self::Accepted | Self::Completed)
+    }
 }
 
 /// The two sides of a match.
@@ -125,7 +130,8 @@ pub enum MatchRefusal {
 
 /// The lifecycle and who moves it: the party that did not propose accepts or declines;
 /// either party cancels a proposed or accepted match; the requester completes an accepted
-/// match, or reports that the help never came.
+/// match, or reports that the help never came. A step impossible from the status is illegal
+/// whoever takes it; a possible one may still be the other party's move.
 pub fn transition(
     status: MatchStatus,
     action: MatchAction,
@@ -134,21 +140,35 @@ pub fn transition(
 ) -> Result<MatchStatus, MatchRefusal> {
     use MatchAction::{Accept, Cancel, Complete, Decline};
     use MatchStatus::{Accepted, Cancelled, Completed, Declined, Proposed};
+    let next = match (status, action) {
+        (Proposed, Accept) => Accepted,
+        (Proposed, Decline) => Declined,
+        (Proposed | Accepted, Cancel) => Cancelled,
+        (Accepted, Complete) => Completed,
+        (Accepted, MatchAction::NoShow) => MatchStatus::NoShow,
+        (status, action) => return Err(MatchRefusal::Illegal { status, action }),
+    };
     let allowed_party = match action {
         Accept | Decline => by != proposed_by,
         Cancel => true,
         Complete | MatchAction::NoShow => by == Party::Requester,
     };
-    if !allowed_party {
-        return Err(MatchRefusal::NotYourMove);
+    if allowed_party {
+        Ok(next)
+    } else {
+        Err(MatchRefusal::NotYourMove)
     }
-    match (status, action) {
-        (Proposed, Accept) => Ok(Accepted),
-        (Proposed, Decline) => Ok(Declined),
-        (Proposed | Accepted, Cancel) => Ok(Cancelled),
-        (Accepted, Complete) => Ok(Completed),
-        (Accepted, MatchAction::NoShow) => Ok(MatchStatus::NoShow),
-        (status, action) => Err(MatchRefusal::Illegal { status, action }),
+}
+
+/// How a request follows its helper places once `held` of them are taken (accepted or
+/// completed matches) and it asks for `needed`: matched when every place is taken, open again
+/// when one is free. `None` when its status already says so, or is not about places (closed,
+/// fulfilled, expired).
+pub fn request_follows_places(status: PostStatus, held: u32, needed: u32) -> Option<PostEvent> {
+    match status {
+        PostStatus::Open | PostStatus::InMediation if held >= needed => Some(PostEvent::Match),
+        PostStatus::Matched if held < needed => Some(PostEvent::Unmatch),
+        _ => None,
     }
 }
 
@@ -239,6 +259,10 @@ pub struct Wanted {
     pub text: String,
     /// Help from a distance is fine: distance does not count.
     pub remote_ok: bool,
+    /// The post's author: never suggested to themselves.
+    pub author: UserId,
+    /// People who declined (or were declined for) this request: not suggested again.
+    pub declined: Vec<UserId>,
 }
 
 /// Why a candidate ranks where it does, for people to read.
@@ -295,13 +319,17 @@ pub fn words(text: &str) -> std::collections::BTreeSet<String> {
 /// interests), shared words (Jaccard similarity of titles and
 /// bodies), distance (own neighbourhood 1, adjacent 0.5; 1 for remote help) and recency (posts
 /// lose half their freshness every 14 days; residents count 0.5); then each active match of
-/// the helper lowers it by 8 %. Helpers at `MAX_ACTIVE_MATCHES` are left out. Ties go to the
-/// nearer, then the newer.
+/// the helper lowers it by 8 %. Helpers at `MAX_ACTIVE_MATCHES`, the author and who declined
+/// are left out. Ties go to the nearer, then the newer.
 pub fn rank(wanted: &Wanted, candidates: Vec<Candidate>, now: DateTime<Utc>) -> Vec<Suggestion> {
     let wanted_words = words(&wanted.text);
     let mut suggestions: Vec<Suggestion> = candidates
         .into_iter()
-        .filter(|candidate| candidate.active_matches < MAX_ACTIVE_MATCHES)
+        .filter(|candidate| {
+            candidate.active_matches < MAX_ACTIVE_MATCHES
+                && candidate.user_id != wanted.author
+                && !wanted.declined.contains(&candidate.user_id)
+        })
         .map(|candidate| {
             let mut reasons = Vec::new();
             let category = if candidate.categories.contains(&wanted.category) {
@@ -382,68 +410,107 @@ mod tests {
     use super::*;
     use chrono::Duration;
 
+    /// What `transition` should answer, in the table below.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Expect {
+        To(MatchStatus),
+        NotYours,
+        Illegal,
+    }
+
     #[test]
-    fn the_lifecycle_and_who_moves_it() {
+    fn every_status_action_and_party() {
+        use Expect::{Illegal as Ill, NotYours as Mine, To};
         use MatchAction::{Accept, Cancel, Complete, Decline};
         use MatchStatus::{Accepted, Cancelled, Completed, Declined, Proposed};
-        use Party::*;
-        // A helper offered; the requester answers.
-        assert_eq!(
-            transition(Proposed, Accept, Requester, Helper),
-            Ok(Accepted)
-        );
-        assert_eq!(
-            transition(Proposed, Decline, Requester, Helper),
-            Ok(Declined)
-        );
-        assert_eq!(
-            transition(Proposed, Accept, Helper, Helper),
-            Err(MatchRefusal::NotYourMove)
-        );
-        // The requester invited; the helper answers.
-        assert_eq!(
-            transition(Proposed, Accept, Helper, Requester),
-            Ok(Accepted)
-        );
-        assert_eq!(
-            transition(Proposed, Accept, Requester, Requester),
-            Err(MatchRefusal::NotYourMove)
-        );
-        assert_eq!(
-            transition(Proposed, Cancel, Helper, Requester),
-            Ok(Cancelled)
-        );
-        assert_eq!(
-            transition(Accepted, Cancel, Requester, Helper),
-            Ok(Cancelled)
-        );
-        assert_eq!(
-            transition(Accepted, Complete, Requester, Helper),
-            Ok(Completed)
-        );
-        assert_eq!(
-            transition(Accepted, Complete, Helper, Helper),
-            Err(MatchRefusal::NotYourMove)
-        );
-        assert_eq!(
-            transition(Accepted, MatchAction::NoShow, Requester, Helper),
-            Ok(MatchStatus::NoShow)
-        );
-        for (status, action) in [
-            (Proposed, Complete),
-            (Proposed, MatchAction::NoShow),
-            (Accepted, Accept),
-            (Declined, Accept),
-            (Cancelled, Cancel),
-            (Completed, Cancel),
-            (MatchStatus::NoShow, Complete),
+        use Party::{Helper, Requester};
+        const NO_SHOW: MatchAction = MatchAction::NoShow;
+        const GONE: MatchStatus = MatchStatus::NoShow;
+        const NONE: [Expect; 4] = [Ill; 4];
+        // The columns: (acting party, proposing party).
+        let columns = [
+            (Requester, Helper),
+            (Helper, Helper),
+            (Requester, Requester),
+            (Helper, Requester),
+        ];
+        #[rustfmt::skip]
+        let table: [(MatchStatus, MatchAction, [Expect; 4]); 30] = [
+            //                     requester     helper        requester     helper
+            //                     on helper's   on helper's   on own        on requester's
+            (Proposed, Accept,   [To(Accepted),  Mine,         Mine,         To(Accepted)]),
+            (Proposed, Decline,  [To(Declined),  Mine,         Mine,         To(Declined)]),
+            (Proposed, Cancel,   [To(Cancelled); 4]),
+            (Proposed, Complete, NONE),
+            (Proposed, NO_SHOW,  NONE),
+            (Accepted, Accept,   NONE),
+            (Accepted, Decline,  NONE),
+            (Accepted, Cancel,   [To(Cancelled); 4]),
+            (Accepted, Complete, [To(Completed), Mine,         To(Completed), Mine]),
+            (Accepted, NO_SHOW,  [To(GONE),      Mine,         To(GONE),     Mine]),
+            (Declined, Accept, NONE), (Declined, Decline, NONE), (Declined, Cancel, NONE),
+            (Declined, Complete, NONE), (Declined, NO_SHOW, NONE),
+            (Cancelled, Accept, NONE), (Cancelled, Decline, NONE), (Cancelled, Cancel, NONE),
+            (Cancelled, Complete, NONE), (Cancelled, NO_SHOW, NONE),
+            (Completed, Accept, NONE), (Completed, Decline, NONE), (Completed, Cancel, NONE),
+            (Completed, Complete, NONE), (Completed, NO_SHOW, NONE),
+            (GONE, Accept, NONE), (GONE, Decline, NONE), (GONE, Cancel, NONE),
+            (GONE, Complete, NONE), (GONE, NO_SHOW, NONE),
+        ];
+        let actions = [Accept, Decline, Cancel, Complete, NO_SHOW];
+        for status in MatchStatus::ALL {
+            for action in actions {
+                let rows = table
+                    .iter()
+                    .filter(|(s, a, _)| *s == status && *a == action)
+                    .count();
+                assert_eq!(rows, 1, "{status:?} {action:?} is in the table once");
+            }
+        }
+        for (status, action, expected) in table {
+            for ((by, proposed_by), expected) in columns.into_iter().zip(expected) {
+                let got = match transition(status, action, by, proposed_by) {
+                    Ok(next) => To(next),
+                    Err(MatchRefusal::NotYourMove) => Mine,
+                    Err(MatchRefusal::Illegal {
+                        status: said,
+                        action: about,
+                    }) => {
+                        assert_eq!((said, about), (status, action));
+                        Ill
+                    }
+                };
+                assert_eq!(
+                    got, expected,
+                    "{status:?} {action:?} by {by:?}, proposed by {proposed_by:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_request_follows_its_places() {
+        use PostEvent::{Match, Unmatch};
+        use PostStatus::*;
+        for (status, held, needed, event) in [
+            (Open, 0, 1, None),
+            (Open, 1, 1, Some(Match)),
+            (Open, 2, 3, None),
+            (Open, 3, 3, Some(Match)),
+            (InMediation, 1, 1, Some(Match)),
+            (InMediation, 0, 2, None),
+            (Matched, 1, 1, None),
+            (Matched, 0, 1, Some(Unmatch)),
+            (Matched, 3, 4, Some(Unmatch)),
+            (Matched, 2, 2, None),
+            (Fulfilled, 0, 1, None),
+            (Closed, 1, 1, None),
+            (Expired, 0, 1, None),
         ] {
-            assert!(
-                matches!(
-                    transition(status, action, Requester, Helper),
-                    Err(MatchRefusal::Illegal { .. })
-                ),
-                "{status:?} {action:?}"
+            assert_eq!(
+                request_follows_places(status, held, needed),
+                event,
+                "{status:?} with {held} of {needed}"
             );
         }
     }
@@ -466,6 +533,8 @@ mod tests {
             category: Category::Help,
             text: "Wie helpt mij met boodschappen doen op dinsdag".into(),
             remote_ok,
+            author: UserId::new(),
+            declined: Vec::new(),
         }
     }
 
@@ -566,6 +635,30 @@ mod tests {
         assert_eq!(order(&ranked, &candidates), [1, 0]);
         assert!(ranked[0].reasons.contains(&Reason::Recent));
         assert!(ranked.iter().all(|s| (0.0..=1.0).contains(&s.score)));
+    }
+
+    #[test]
+    fn the_author_and_who_declined_are_never_suggested() {
+        let author = candidate(
+            &[Category::Help],
+            "boodschappen dinsdag",
+            Proximity::SameNeighbourhood,
+        );
+        let declined = candidate(
+            &[Category::Help],
+            "boodschappen",
+            Proximity::SameNeighbourhood,
+        );
+        let other = candidate(&[], "", Proximity::AdjacentNeighbourhood);
+        let mut wanted = wanted(false);
+        wanted.author = author.user_id;
+        wanted.declined = vec![declined.user_id];
+        // The author's own offer is theirs too.
+        let mut own_offer = author.clone();
+        own_offer.what = CandidateRef::Post(PostId(Uuid::new_v4()));
+        let candidates = vec![author, declined, own_offer, other];
+        let ranked = rank(&wanted, candidates.clone(), Utc::now());
+        assert_eq!(order(&ranked, &candidates), [3]);
     }
 
     #[test]

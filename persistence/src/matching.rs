@@ -1,14 +1,18 @@
 //! Matches and their messages. Every step runs in a write transaction holding the request (a
 //! row lock on PostgreSQL), and taking a helper place is a conditional update backed by a
 //! unique index, so a request never has more accepted helpers than it asked for.
+//!
+//! Lock order, wherever both are held: the request's `posts` row first, then the helper's
+//! `users` row (which serialises everything that counts the helper's active matches).
 
 use buurt_domain::accounts::UserId;
 use buurt_domain::matching::{
-    MAX_ACTIVE_MATCHES, Match, MatchAction, MatchId, MatchRefusal, MatchStatus, Party, transition,
+    MAX_ACTIVE_MATCHES, Match, MatchAction, MatchId, MatchRefusal, MatchStatus, Party,
+    request_follows_places, transition,
 };
 use buurt_domain::notifications::NotificationKind;
 use buurt_domain::partners::EventKind;
-use buurt_domain::posts::{Post, PostEvent, PostId, PostStatus};
+use buurt_domain::posts::{Post, PostContent, PostEvent, PostId, PostStatus};
 use buurt_domain::stats::StatKind;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -166,6 +170,9 @@ pub fn propose(
         if !matches!(request.status, PostStatus::Open | PostStatus::InMediation) {
             return Ok(Err(ProposeRefusal::RequestNotOpen));
         }
+        // Proposals for other requests hold other request rows: the helper's own row makes
+        // them take turns, so the count below stays true until this one is stored.
+        crate::connection::lock_row(conn, "users", new.helper_id.0)?;
         if active_matches_of(conn, new.helper_id)? >= MAX_ACTIVE_MATCHES {
             return Ok(Err(ProposeRefusal::HelperBusy));
         }
@@ -280,25 +287,65 @@ pub fn step(
         let request = find_post(conn, current.request_id)?
             .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))?;
         let helpers_needed = i32::try_from(request.content.helpers_needed).unwrap_or(1);
+        let held = held_places(conn, current.request_id)?;
         let row = matches::table
             .filter(matches::id.eq(id.to_string()))
             .filter(matches::status.eq(current.status.as_str()));
-        match action {
+        // The match changes first, conditional on the status decided from: when it changed
+        // meanwhile, nothing else has been written and the step is refused.
+        let changed = match action {
             MatchAction::Accept => {
                 match request.status {
                     PostStatus::Open | PostStatus::InMediation => {}
                     PostStatus::Matched => return Ok(StepOutcome::RequestFull),
                     _ => return Ok(StepOutcome::RequestNotOpen),
                 }
-                let taken: Vec<Option<i32>> = matches::table
-                    .filter(matches::request_id.eq(current.request_id.to_string()))
-                    .filter(matches::accepted_slot.is_not_null())
-                    .select(matches::accepted_slot)
-                    .load(conn)?;
-                let Some(slot) = (1..=helpers_needed).find(|slot| !taken.contains(&Some(*slot)))
-                else {
+                let taken: Vec<i32> = held.iter().map(|(_, slot)| *slot).collect();
+                let free = (1..=helpers_needed).find(|slot| !taken.contains(slot));
+                let Some(slot) = free.filter(|_| taken.len() < held_limit(helpers_needed)) else {
                     return Ok(StepOutcome::RequestFull);
                 };
+                diesel::update(row)
+                    .set((
+                        matches::status.eq(next.as_str()),
+                        matches::accepted_slot.eq(Some(slot)),
+                        matches::slot_limit.eq(helpers_needed),
+                        matches::updated_at.eq(to_db(now)),
+                    ))
+                    .execute(conn)?
+            }
+            MatchAction::Decline => diesel::update(row)
+                .set((
+                    matches::status.eq(next.as_str()),
+                    matches::updated_at.eq(to_db(now)),
+                ))
+                .execute(conn)?,
+            MatchAction::Cancel | MatchAction::NoShow => diesel::update(row)
+                .set((
+                    matches::status.eq(next.as_str()),
+                    matches::accepted_slot.eq(None::<i32>),
+                    matches::updated_at.eq(to_db(now)),
+                ))
+                .execute(conn)?,
+            MatchAction::Complete => diesel::update(row)
+                .set((
+                    matches::status.eq(next.as_str()),
+                    matches::thanks.eq(thanks),
+                    matches::updated_at.eq(to_db(now)),
+                ))
+                .execute(conn)?,
+        };
+        if changed != 1 {
+            let status = find_match(conn, id)?.map_or(current.status, |m| m.status);
+            return Ok(StepOutcome::Refused(MatchRefusal::Illegal {
+                status,
+                action,
+            }));
+        }
+        let held_after = (count(held.len()) + u32::from(next.holds_place()))
+            .saturating_sub(u32::from(current.status.holds_place()));
+        match action {
+            MatchAction::Accept => {
                 if current.proposed_by == Party::Requester {
                     // The invited neighbour's yes is their first response.
                     first_response(conn, &request, current.helper_id, now)?;
@@ -316,55 +363,21 @@ pub fn step(
                 )?;
                 let helper = Some(current.helper_id);
                 stats::note(conn, StatKind::Helped, place, id.0, helper, None, now)?;
-                diesel::update(row)
-                    .set((
-                        matches::status.eq(next.as_str()),
-                        matches::accepted_slot.eq(Some(slot)),
-                        matches::slot_limit.eq(helpers_needed),
-                        matches::updated_at.eq(to_db(now)),
-                    ))
-                    .execute(conn)?;
                 if request.status == PostStatus::InMediation {
                     // Matched online after all: the case ends so.
                     crate::mediation::resolve_matched_online(conn, current.request_id, now)?;
                 }
-                if taken.len() + 1 >= usize::try_from(helpers_needed).unwrap_or(1) {
-                    apply_event_within(conn, current.request_id, PostEvent::Match, now)?;
-                }
-            }
-            MatchAction::Decline => {
-                diesel::update(row)
-                    .set((
-                        matches::status.eq(next.as_str()),
-                        matches::updated_at.eq(to_db(now)),
-                    ))
-                    .execute(conn)?;
+                follow_places(conn, &request, held_after, now)?;
             }
             MatchAction::Cancel | MatchAction::NoShow => {
-                diesel::update(row)
-                    .set((
-                        matches::status.eq(next.as_str()),
-                        matches::accepted_slot.eq(None::<i32>),
-                        matches::updated_at.eq(to_db(now)),
-                    ))
-                    .execute(conn)?;
-                if current.status == MatchStatus::Accepted && request.status == PostStatus::Matched
-                {
-                    apply_event_within(conn, current.request_id, PostEvent::Unmatch, now)?;
-                }
+                follow_places(conn, &request, held_after, now)?;
             }
             MatchAction::Complete => {
-                diesel::update(row)
-                    .set((
-                        matches::status.eq(next.as_str()),
-                        matches::thanks.eq(thanks),
-                        matches::updated_at.eq(to_db(now)),
-                    ))
-                    .execute(conn)?;
                 if request.status == PostStatus::Matched {
-                    apply_event_within(conn, current.request_id, PostEvent::Fulfil, now)?;
+                    follow(conn, &request, PostEvent::Fulfil, now)?;
                 }
             }
+            MatchAction::Decline => {}
         }
         let told = match action {
             MatchAction::Accept => Some(EventKind::MatchAccepted),
@@ -393,6 +406,131 @@ pub fn step(
         let updated = find_match(conn, id)?
             .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))?;
         Ok(StepOutcome::Done(updated))
+    })
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn held_limit(helpers_needed: i32) -> usize {
+    usize::try_from(helpers_needed).unwrap_or(1)
+}
+
+/// The places of a request held by accepted (or completed) matches: match id and place,
+/// lowest place first.
+fn held_places(
+    conn: &mut DbConnection,
+    request: PostId,
+) -> Result<Vec<(String, i32)>, PersistenceError> {
+    let rows: Vec<(String, Option<i32>)> = matches::table
+        .filter(matches::request_id.eq(request.to_string()))
+        .filter(matches::accepted_slot.is_not_null())
+        .order(matches::accepted_slot)
+        .select((matches::id, matches::accepted_slot))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, slot)| slot.map(|slot| (id, slot)))
+        .collect())
+}
+
+/// Moves the request to where its `held` places put it (see `request_follows_places`).
+fn follow_places(
+    conn: &mut DbConnection,
+    request: &Post,
+    held: u32,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    match request_follows_places(request.status, held, request.content.helpers_needed) {
+        Some(event) => follow(conn, request, event, now),
+        None => Ok(()),
+    }
+}
+
+/// Applies `event` to a request whose row this transaction holds (so its status is the one
+/// read): a refusal means the decision was wrong, and rolls everything back.
+fn follow(
+    conn: &mut DbConnection,
+    request: &Post,
+    event: PostEvent,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    match apply_event_within(conn, request.id, event, now)? {
+        Some(Ok(_)) => Ok(()),
+        Some(Err(illegal)) => Err(PersistenceError::Corrupt(format!(
+            "request {} could not follow its matches: {illegal}",
+            request.id
+        ))),
+        None => Err(PersistenceError::Query(diesel::result::Error::NotFound)),
+    }
+}
+
+/// Why a request's content was not changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestChangeRefusal {
+    /// Closed, fulfilled or expired.
+    NotLive,
+    /// `helpers_needed` below the places already held.
+    BelowAccepted { held: u32 },
+}
+
+/// Changes a request's content, holding the request. Its helper places follow
+/// `helpers_needed`: fewer than the places held by accepted (or completed) matches is refused;
+/// the held places are numbered from 1 again under the new limit (so a later accept finds a
+/// free one exactly when fewer are held than needed), and the request is matched when every
+/// place is taken, open again when one is free.
+pub fn update_request(
+    conn: &mut DbConnection,
+    id: PostId,
+    content: &PostContent,
+    now: DateTime<Utc>,
+) -> Result<Result<Post, RequestChangeRefusal>, PersistenceError> {
+    write_transaction(conn, |conn| {
+        crate::connection::lock_row(conn, "posts", id.0)?;
+        let Some(request) = find_post(conn, id)? else {
+            return Err(PersistenceError::Query(diesel::result::Error::NotFound));
+        };
+        if !request.status.is_live() {
+            return Ok(Err(RequestChangeRefusal::NotLive));
+        }
+        let held = held_places(conn, id)?;
+        let held_count = count(held.len());
+        if content.helpers_needed < held_count {
+            return Ok(Err(RequestChangeRefusal::BelowAccepted {
+                held: held_count,
+            }));
+        }
+        let Some(updated) = crate::posts::update_content(conn, id, content, now)? else {
+            return Ok(Err(RequestChangeRefusal::NotLive));
+        };
+        let limit = i32::try_from(content.helpers_needed).unwrap_or(i32::MAX);
+        // Lowest first, each moves down to a place that is free or its own.
+        for ((match_id, _), place) in held.iter().zip(1..) {
+            let changed = diesel::update(
+                matches::table
+                    .filter(matches::id.eq(match_id))
+                    .filter(matches::accepted_slot.is_not_null()),
+            )
+            .set((
+                matches::accepted_slot.eq(Some(place)),
+                matches::slot_limit.eq(limit),
+            ))
+            .execute(conn)?;
+            if changed != 1 {
+                return Err(PersistenceError::Corrupt(format!(
+                    "match {match_id} lost its place under the request's lock"
+                )));
+            }
+        }
+        follow_places(conn, &updated, held_count, now)?;
+        if updated.status == PostStatus::InMediation && held_count >= content.helpers_needed {
+            // Matched online after all: the case ends so.
+            crate::mediation::resolve_matched_online(conn, id, now)?;
+        }
+        find_post(conn, id)?
+            .map(Ok)
+            .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))
     })
 }
 

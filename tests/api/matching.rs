@@ -1,5 +1,8 @@
 use actix_web::http::Method;
+use buurt_domain::matching::MAX_ACTIVE_MATCHES;
+use buurt_persistence::DbConnection;
 use buurt_tests::{Session, TestApp, TestResponse, spawn_app};
+use diesel::connection::SimpleConnection;
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
@@ -78,6 +81,65 @@ impl World {
         self.app
             .post_as(session, &format!("/v1/matches/{id}/{action}"), &json!({}))
             .await
+    }
+
+    /// Offers help and returns the new match's id.
+    async fn offered(&self, helper: &Session, request: &str) -> String {
+        let response = self.offer_help(helper, request).await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        response.json()["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Takes a step that must succeed; returns the match's new status.
+    async fn done(&self, session: &Session, id: &str, action: &str) -> String {
+        let response = self.act(session, id, action).await;
+        assert_eq!(response.status, 200, "{action}: {}", response.text());
+        response.json()["status"].as_str().unwrap().to_owned()
+    }
+
+    async fn match_status(&self, id: &str) -> String {
+        self.app
+            .get_as(&self.requester, &format!("/v1/matches/{id}"))
+            .await
+            .json()["status"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    async fn edit(&self, post: &str, body: Value) -> TestResponse {
+        self.app
+            .request(Method::PATCH, &format!("/v1/posts/{post}"))
+            .bearer(&self.requester.access_token)
+            .json(&body)
+            .await
+    }
+
+    async fn post(&self, post: &str) -> Value {
+        self.app
+            .get_as(&self.requester, &format!("/v1/posts/{post}"))
+            .await
+            .json()
+    }
+
+    /// A user's notifications, newest first: (kind, match id).
+    async fn inbox(&self, session: &Session) -> Vec<(String, String)> {
+        let inbox = self
+            .app
+            .get_as(session, "/v1/me/notifications?limit=100")
+            .await
+            .json();
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                (
+                    n["kind"].as_str().unwrap().to_owned(),
+                    n["match_id"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
     }
 
     async fn status_of(&self, post: &str) -> String {
@@ -665,4 +727,603 @@ async fn remote_help_ignores_distance_and_offers_are_suggested() {
         .await
         .json();
     assert_eq!(for_offer["items"][0]["post"]["id"], json!(request));
+}
+
+/// The places held on a request, straight from the database: (accepted_slot, slot_limit).
+fn held_places(app: &TestApp, request: &str) -> Vec<(i32, i32)> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::Integer;
+    #[derive(diesel::QueryableByName)]
+    struct Place {
+        #[diesel(sql_type = Integer)]
+        accepted_slot: i32,
+        #[diesel(sql_type = Integer)]
+        slot_limit: i32,
+    }
+    let query = format!(
+        "SELECT accepted_slot, slot_limit FROM matches \
+         WHERE request_id = '{request}' AND accepted_slot IS NOT NULL ORDER BY accepted_slot"
+    );
+    let rows: Vec<Place> = match &mut app.database.connect() {
+        DbConnection::Sqlite(conn) => diesel::sql_query(&query).load(conn),
+        DbConnection::Postgresql(conn) => diesel::sql_query(&query).load(conn),
+    }
+    .expect("read the places");
+    rows.into_iter()
+        .map(|p| (p.accepted_slot, p.slot_limit))
+        .collect()
+}
+
+#[actix_web::test]
+async fn helpers_offering_on_ten_requests_at_once_get_no_more_than_the_cap() {
+    let w = world().await;
+    let mut requests = Vec::new();
+    for index in 0..10 {
+        requests.push(
+            w.request(1, json!({"title": format!("Vraag {index}")}))
+                .await,
+        );
+    }
+    // Three helpers, each offering on all ten at once: thirty proposals in flight.
+    let mut helpers = vec![w.helper.clone()];
+    helpers.extend(w.app.crowd(&w.neighbourhood, 2));
+    let w_ref = &w;
+    let offers = helpers.iter().flat_map(|helper| {
+        requests
+            .iter()
+            .map(move |request| async move { (helper, w_ref.offer_help(helper, request).await) })
+    });
+    let responses = join_all(offers).await;
+    let cap = MAX_ACTIVE_MATCHES as usize;
+    for helper in &helpers {
+        let theirs: Vec<&TestResponse> = responses
+            .iter()
+            .filter(|(who, _)| who.user_id == helper.user_id)
+            .map(|(_, response)| response)
+            .collect();
+        let proposed = theirs.iter().filter(|r| r.status == 201).count();
+        assert_eq!(
+            proposed,
+            cap,
+            "{:?}",
+            theirs.iter().map(|r| r.status).collect::<Vec<_>>()
+        );
+        for refused in theirs.iter().filter(|r| r.status != 201) {
+            refused.assert_problem(409, "helper_busy");
+        }
+        let mine = w.app.get_as(helper, "/v1/me/matches?limit=50").await.json();
+        let live = mine["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["status"] == "proposed")
+            .count();
+        assert_eq!(live, cap, "the store agrees: {mine}");
+    }
+}
+
+#[actix_web::test]
+async fn helpers_needed_follows_the_accepted_helpers() {
+    let w = world().await;
+    let request = w.request(3, json!({})).await;
+    let crowd = w.app.crowd(&w.neighbourhood, 5);
+    let mut ids = Vec::new();
+    for helper in &crowd[..4] {
+        ids.push(w.offered(helper, &request).await);
+    }
+    for id in &ids[..3] {
+        assert_eq!(w.done(&w.requester, id, "accept").await, "accepted");
+    }
+    assert_eq!(w.status_of(&request).await, "matched");
+    w.act(&w.requester, &ids[3], "accept")
+        .await
+        .assert_problem(409, "request_full");
+
+    // Fewer than the accepted helpers is refused, and nothing changes (not the title either).
+    for needed in [1, 2] {
+        w.edit(
+            &request,
+            json!({"helpers_needed": needed, "title": "Anders"}),
+        )
+        .await
+        .assert_problem(409, "helpers_below_accepted");
+    }
+    let post = w.post(&request).await;
+    assert_eq!(
+        (&post["helpers_needed"], &post["status"], &post["title"]),
+        (&json!(3), &json!("matched"), &json!("Boodschappen doen"))
+    );
+
+    // The first accepted helper drops out: two of three places held, open again.
+    assert_eq!(w.done(&w.requester, &ids[0], "cancel").await, "cancelled");
+    assert_eq!(w.status_of(&request).await, "open");
+    assert_eq!(held_places(&w.app, &request), [(2, 3), (3, 3)]);
+
+    // Exactly the accepted helpers: matched, the places numbered again under the new limit.
+    let edited = w.edit(&request, json!({"helpers_needed": 2})).await;
+    assert_eq!(edited.status, 200, "{}", edited.text());
+    assert_eq!(
+        (&edited.json()["helpers_needed"], &edited.json()["status"]),
+        (&json!(2), &json!("matched"))
+    );
+    assert_eq!(held_places(&w.app, &request), [(1, 2), (2, 2)]);
+    w.act(&w.requester, &ids[3], "accept")
+        .await
+        .assert_problem(409, "request_full");
+
+    // Raised again: open, and the waiting offer takes the new place.
+    let edited = w.edit(&request, json!({"helpers_needed": 3})).await;
+    assert_eq!(edited.json()["status"], "open", "{}", edited.text());
+    assert_eq!(w.done(&w.requester, &ids[3], "accept").await, "accepted");
+    assert_eq!(w.status_of(&request).await, "matched");
+    assert_eq!(held_places(&w.app, &request), [(1, 3), (2, 3), (3, 3)]);
+
+    // Raised while matched: open; a new helper offers and is accepted into the fourth place.
+    let edited = w.edit(&request, json!({"helpers_needed": 4})).await;
+    assert_eq!(edited.json()["status"], "open", "{}", edited.text());
+    let fifth = w.offered(&crowd[4], &request).await;
+    assert_eq!(w.done(&w.requester, &fifth, "accept").await, "accepted");
+    assert_eq!(w.status_of(&request).await, "matched");
+    assert_eq!(
+        held_places(&w.app, &request),
+        [(1, 4), (2, 4), (3, 4), (4, 4)]
+    );
+    // An unchanged number on a full request keeps it matched.
+    let edited = w.edit(&request, json!({"body": "Elke woensdag."})).await;
+    assert_eq!(edited.json()["status"], "matched", "{}", edited.text());
+}
+
+#[actix_web::test]
+async fn the_database_refuses_to_overfill_a_request() {
+    let w = world().await;
+    let request = w.request(1, json!({})).await;
+    let crowd = w.app.crowd(&w.neighbourhood, 3);
+    let first = w.offered(&crowd[0], &request).await;
+    let second = w.offered(&crowd[1], &request).await;
+    assert_eq!(w.done(&w.requester, &first, "accept").await, "accepted");
+
+    // Behind the API's back, straight to the test's database.
+    let mut conn = w.app.database.connect();
+    let mut refused = |statement: String| {
+        conn.batch_execute(&statement)
+            .expect_err(&statement)
+            .to_string()
+            .to_lowercase()
+    };
+    let take = |slot: u32, limit: u32| {
+        format!(
+            "UPDATE matches SET status = 'accepted', accepted_slot = {slot}, slot_limit = {limit} \
+             WHERE id = '{second}'"
+        )
+    };
+    // The place the first helper holds.
+    let error = refused(take(1, 1));
+    assert!(error.contains("unique"), "{error}");
+    // A place beyond the limit.
+    let error = refused(take(2, 1));
+    assert!(error.contains("check"), "{error}");
+    // Accepted without a place.
+    let error = refused(format!(
+        "UPDATE matches SET status = 'accepted' WHERE id = '{second}'"
+    ));
+    assert!(error.contains("check"), "{error}");
+    // A new match in the held place.
+    let now = chrono::Utc::now().naive_utc();
+    let error = refused(format!(
+        "INSERT INTO matches (id, request_id, requester_id, helper_id, proposed_by, status, \
+         accepted_slot, slot_limit, created_at, updated_at) VALUES ('{}', '{request}', '{}', \
+         '{}', 'helper', 'accepted', 1, 1, '{now}', '{now}')",
+        uuid::Uuid::new_v4(),
+        w.requester.user_id,
+        crowd[2].user_id
+    ));
+    assert!(error.contains("unique"), "{error}");
+    assert_eq!(w.match_status(&second).await, "proposed");
+    assert_eq!(held_places(&w.app, &request), [(1, 1)]);
+
+    // Once the place is free, the very statement refused above goes through.
+    assert_eq!(w.done(&w.requester, &first, "cancel").await, "cancelled");
+    conn.batch_execute(&take(1, 1))
+        .expect("a free place can be taken");
+    assert_eq!(w.match_status(&second).await, "accepted");
+}
+
+/// How many notifications each party had, to see who was told of the next step.
+struct Inboxes {
+    requester: usize,
+    helper: usize,
+}
+
+impl Inboxes {
+    async fn of(w: &World) -> Self {
+        Self {
+            requester: w.inbox(&w.requester).await.len(),
+            helper: w.inbox(&w.helper).await.len(),
+        }
+    }
+
+    /// Exactly one new notification, of `kind` about match `id`, for `told` (the requester or
+    /// the helper of `w`), and none for the other.
+    async fn told(&mut self, w: &World, told_requester: bool, kind: &str, id: &str) {
+        let requester = w.inbox(&w.requester).await;
+        let helper = w.inbox(&w.helper).await;
+        let (told, told_before, other, other_before) = if told_requester {
+            (&requester, self.requester, &helper, self.helper)
+        } else {
+            (&helper, self.helper, &requester, self.requester)
+        };
+        assert_eq!(told.len(), told_before + 1, "{kind}: {told:?}");
+        assert_eq!(told[0], (kind.to_owned(), id.to_owned()));
+        assert_eq!(
+            other.len(),
+            other_before,
+            "the actor is not told: {other:?}"
+        );
+        *self = Self {
+            requester: requester.len(),
+            helper: helper.len(),
+        };
+    }
+}
+
+#[actix_web::test]
+async fn the_other_party_is_told_of_every_step() {
+    let w = world().await;
+    let kinds = [
+        "match_proposed",
+        "match_accepted",
+        "match_declined",
+        "match_cancelled",
+        "match_completed",
+        "match_no_show",
+        "match_message",
+    ];
+    let spec = w.app.get("/openapi.json").await.json();
+    let listed = &spec["components"]["schemas"]["NotificationKindDto"]["enum"];
+    for kind in kinds {
+        assert!(
+            listed.as_array().unwrap().contains(&json!(kind)),
+            "{kind} in {listed}"
+        );
+    }
+    let request = w.request(1, json!({})).await;
+    let (to_requester, to_helper) = (true, false);
+    let mut inboxes = Inboxes::of(&w).await;
+
+    // Invited by the requester; the helper declines.
+    let invited = w
+        .app
+        .post_as(
+            &w.requester,
+            &format!("/v1/posts/{request}/matches"),
+            &json!({"helper_id": w.helper.user_id}),
+        )
+        .await;
+    assert_eq!(invited.status, 201, "{}", invited.text());
+    let id = invited.json()["id"].as_str().unwrap().to_owned();
+    inboxes.told(&w, to_helper, "match_proposed", &id).await;
+    w.done(&w.helper, &id, "decline").await;
+    inboxes.told(&w, to_requester, "match_declined", &id).await;
+
+    // Offered by the helper; the requester declines.
+    let id = w.offered(&w.helper, &request).await;
+    inboxes.told(&w, to_requester, "match_proposed", &id).await;
+    w.done(&w.requester, &id, "decline").await;
+    inboxes.told(&w, to_helper, "match_declined", &id).await;
+
+    // A proposal cancelled by the requester, then one by the helper.
+    let id = w.offered(&w.helper, &request).await;
+    inboxes.told(&w, to_requester, "match_proposed", &id).await;
+    w.done(&w.requester, &id, "cancel").await;
+    inboxes.told(&w, to_helper, "match_cancelled", &id).await;
+    let id = w.offered(&w.helper, &request).await;
+    inboxes.told(&w, to_requester, "match_proposed", &id).await;
+    w.done(&w.helper, &id, "cancel").await;
+    inboxes.told(&w, to_requester, "match_cancelled", &id).await;
+
+    // Accepted, a message each way, then cancelled by the helper.
+    let id = w.offered(&w.helper, &request).await;
+    inboxes.told(&w, to_requester, "match_proposed", &id).await;
+    w.done(&w.requester, &id, "accept").await;
+    inboxes.told(&w, to_helper, "match_accepted", &id).await;
+    for (author, told) in [(&w.helper, to_requester), (&w.requester, to_helper)] {
+        let sent = w
+            .app
+            .post_as(
+                author,
+                &format!("/v1/matches/{id}/messages"),
+                &json!({"body": "Hoi"}),
+            )
+            .await;
+        assert_eq!(sent.status, 201, "{}", sent.text());
+        inboxes.told(&w, told, "match_message", &id).await;
+    }
+    w.done(&w.helper, &id, "cancel").await;
+    inboxes.told(&w, to_requester, "match_cancelled", &id).await;
+
+    // Accepted, then cancelled by the requester.
+    let id = w.offered(&w.helper, &request).await;
+    inboxes.told(&w, to_requester, "match_proposed", &id).await;
+    w.done(&w.requester, &id, "accept").await;
+    inboxes.told(&w, to_helper, "match_accepted", &id).await;
+    w.done(&w.requester, &id, "cancel").await;
+    inboxes.told(&w, to_helper, "match_cancelled", &id).await;
+
+    // Accepted, then the help never came.
+    let id = w.offered(&w.helper, &request).await;
+    inboxes.told(&w, to_requester, "match_proposed", &id).await;
+    w.done(&w.requester, &id, "accept").await;
+    inboxes.told(&w, to_helper, "match_accepted", &id).await;
+    w.done(&w.requester, &id, "no-show").await;
+    inboxes.told(&w, to_helper, "match_no_show", &id).await;
+
+    // Accepted by the invited helper, then completed.
+    let invited = w
+        .app
+        .post_as(
+            &w.requester,
+            &format!("/v1/posts/{request}/matches"),
+            &json!({"helper_id": w.helper.user_id}),
+        )
+        .await;
+    let id = invited.json()["id"].as_str().unwrap().to_owned();
+    inboxes.told(&w, to_helper, "match_proposed", &id).await;
+    w.done(&w.helper, &id, "accept").await;
+    inboxes.told(&w, to_requester, "match_accepted", &id).await;
+    w.done(&w.requester, &id, "complete").await;
+    inboxes.told(&w, to_helper, "match_completed", &id).await;
+}
+
+#[actix_web::test]
+async fn more_steps_and_who_may_take_them() {
+    let w = world().await;
+    let request = w.request(1, json!({})).await;
+
+    // Who proposed cannot decline: they cancel.
+    let offered = w.offered(&w.helper, &request).await;
+    w.act(&w.helper, &offered, "decline")
+        .await
+        .assert_problem(403, "not_your_move");
+    assert_eq!(w.match_status(&offered).await, "proposed");
+    assert_eq!(w.done(&w.helper, &offered, "cancel").await, "cancelled");
+    assert_eq!(w.status_of(&request).await, "open");
+    let invited = w
+        .app
+        .post_as(
+            &w.requester,
+            &format!("/v1/posts/{request}/matches"),
+            &json!({"helper_id": w.helper.user_id}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    w.act(&w.requester, &invited, "decline")
+        .await
+        .assert_problem(403, "not_your_move");
+    assert_eq!(w.done(&w.requester, &invited, "cancel").await, "cancelled");
+    w.act(&w.helper, &invited, "accept")
+        .await
+        .assert_problem(409, "illegal_transition");
+
+    // The requester cancels an accepted match: the request opens again, contacts close.
+    let accepted = w.offered(&w.helper, &request).await;
+    w.done(&w.requester, &accepted, "accept").await;
+    assert_eq!(w.status_of(&request).await, "matched");
+    assert_eq!(w.done(&w.requester, &accepted, "cancel").await, "cancelled");
+    assert_eq!(w.status_of(&request).await, "open");
+    assert_eq!(
+        w.app
+            .get_as(&w.helper, &format!("/v1/matches/{accepted}"))
+            .await
+            .json()["contact"],
+        Value::Null
+    );
+
+    // A completed match takes no further step, from either party.
+    let completed = w.offered(&w.helper, &request).await;
+    w.done(&w.requester, &completed, "accept").await;
+    assert_eq!(
+        w.done(&w.requester, &completed, "complete").await,
+        "completed"
+    );
+    for session in [&w.requester, &w.helper] {
+        for action in ["accept", "decline", "cancel", "complete", "no-show"] {
+            w.act(session, &completed, action)
+                .await
+                .assert_problem(409, "illegal_transition");
+        }
+    }
+    assert_eq!(w.match_status(&completed).await, "completed");
+    assert_eq!(w.status_of(&request).await, "fulfilled");
+
+    // A closed request accepts no one.
+    let closing = w.request(1, json!({"title": "Tweede vraag"})).await;
+    let waiting = w.offered(&w.helper, &closing).await;
+    let closed = w
+        .app
+        .post_as(
+            &w.requester,
+            &format!("/v1/posts/{closing}/close"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.text());
+    w.act(&w.requester, &waiting, "accept")
+        .await
+        .assert_problem(409, "request_not_open");
+    assert_eq!(w.match_status(&waiting).await, "proposed");
+    assert_eq!(w.status_of(&closing).await, "closed");
+}
+
+#[actix_web::test]
+async fn the_author_is_never_suggested_to_themselves() {
+    let w = world().await;
+    // The requester has the skill asked for (see `world`), an interest in it too, and an open
+    // offer of the same kind of help in words alike.
+    let patched = w
+        .app
+        .request(Method::PATCH, "/v1/me")
+        .bearer(&w.requester.access_token)
+        .json(&json!({"interests": ["help"], "bio": "Boodschappen op dinsdag"}))
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.text());
+    let posts = format!("/v1/neighbourhoods/{}/posts", w.neighbourhood);
+    let own_offer = w
+        .app
+        .post_as(
+            &w.requester,
+            &posts,
+            &json!({"kind": "offer", "title": "Boodschappen doen",
+            "body": "Elke dinsdag boodschappen.", "category": "help"}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let request = w.request(1, json!({})).await;
+    let helpers_request = w
+        .app
+        .post_as(
+            &w.helper,
+            &posts,
+            &json!({"kind": "request", "title": "Boodschappen doen",
+            "body": "Wie doet op dinsdag boodschappen?", "category": "help"}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let users_and_posts = |ranked: &Value| -> Vec<(String, String)> {
+        ranked["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["user"]["id"].as_str().unwrap().to_owned(),
+                    s["post"]["id"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let for_request = w
+        .app
+        .get_as(&w.requester, &format!("/v1/posts/{request}/suggestions"))
+        .await;
+    assert_eq!(for_request.status, 200, "{}", for_request.text());
+    let found = users_and_posts(&for_request.json());
+    assert!(
+        found.iter().any(|(user, _)| *user == w.helper.user_id),
+        "the skilled helper is suggested: {found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .all(|(user, post)| *user != w.requester.user_id && *post != own_offer),
+        "{found:?}"
+    );
+
+    let for_offer = w
+        .app
+        .get_as(&w.requester, &format!("/v1/posts/{own_offer}/suggestions"))
+        .await;
+    assert_eq!(for_offer.status, 200, "{}", for_offer.text());
+    let found = users_and_posts(&for_offer.json());
+    assert_eq!(
+        found,
+        [(w.helper.user_id.clone(), helpers_request.clone())],
+        "only the neighbour's request, not the author's own"
+    );
+}
+
+#[actix_web::test]
+async fn my_matches_page_through_each_once() {
+    let w = world().await;
+    let request = w.request(1, json!({})).await;
+    let crowd = w.app.crowd(&w.neighbourhood, 7);
+    let mut ids = Vec::new();
+    for helper in &crowd {
+        ids.push(w.offered(helper, &request).await);
+    }
+    let mut seen: Vec<String> = Vec::new();
+    let mut created: Vec<String> = Vec::new();
+    let mut pages = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(cursor) => format!("/v1/me/matches?limit=3&cursor={cursor}"),
+            None => "/v1/me/matches?limit=3".to_owned(),
+        };
+        let page = w.app.get_as(&w.requester, &path).await;
+        assert_eq!(page.status, 200, "{}", page.text());
+        let page = page.json();
+        let items = page["items"].as_array().unwrap();
+        pages.push(items.len());
+        for item in items {
+            seen.push(item["id"].as_str().unwrap().to_owned());
+            created.push(item["created_at"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+        assert!(pages.len() < 10, "paging ends");
+    }
+    assert_eq!(pages, [3, 3, 1]);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), seen.len(), "each match once: {seen:?}");
+    let mut expected = ids.clone();
+    expected.sort();
+    assert_eq!(sorted, expected);
+    let parsed: Vec<chrono::DateTime<chrono::Utc>> =
+        created.iter().map(|at| at.parse().unwrap()).collect();
+    assert!(
+        parsed.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {created:?}"
+    );
+    // A helper sees only their own.
+    let theirs = w.app.get_as(&crowd[0], "/v1/me/matches").await.json();
+    assert_eq!(theirs["items"].as_array().unwrap().len(), 1);
+    assert_eq!(theirs["items"][0]["id"], json!(ids[0]));
+}
+
+#[actix_web::test]
+async fn lowering_helpers_needed_in_mediation_to_the_accepted_ends_the_case() {
+    let w = world().await;
+    let request = w.request(2, json!({})).await;
+    let first = w.offered(&w.helper, &request).await;
+    w.done(&w.requester, &first, "accept").await;
+    assert_eq!(w.status_of(&request).await, "open");
+    let escalated = w
+        .app
+        .post_as(
+            &w.requester,
+            &format!("/v1/posts/{request}/escalate"),
+            &json!({"reason": "Nog een helper nodig"}),
+        )
+        .await;
+    assert_eq!(escalated.status, 201, "{}", escalated.text());
+    assert_eq!(w.status_of(&request).await, "in_mediation");
+    w.edit(&request, json!({"helpers_needed": 0}))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(w.status_of(&request).await, "in_mediation");
+
+    // One helper is enough after all: matched online, and the case ends so.
+    let edited = w.edit(&request, json!({"helpers_needed": 1})).await;
+    assert_eq!(edited.status, 200, "{}", edited.text());
+    let post = w.post(&request).await;
+    assert_eq!(
+        (&post["status"], &post["mediation"]["outcome"]),
+        (&json!("matched"), &json!("matched_online")),
+        "{post}"
+    );
+    assert_eq!(held_places(&w.app, &request), [(1, 1)]);
 }

@@ -671,13 +671,19 @@ pub async fn list_suggestions(
             };
             let neighbourhood = load(conn, post.neighbourhood_id)?;
             let places = repo::nearby(conn, &neighbourhood)?;
+            // `rank` leaves out the author and who declined; the queries skip them too, so
+            // they take no candidate's place among the few loaded per neighbourhood.
+            let declined = match post.content.kind {
+                PostKind::Request => repo::declined_helpers(conn, post.id)?,
+                _ => Vec::new(),
+            };
             let mut exclude = vec![post.author_id];
+            exclude.extend(declined.iter().copied());
             let mut names = std::collections::HashMap::new();
             let mut posts_by_id = std::collections::HashMap::new();
             let mut candidates = Vec::new();
             match post.content.kind {
                 PostKind::Request => {
-                    exclude.extend(repo::declined_helpers(conn, post.id)?);
                     for (candidate, offer, name) in
                         repo::post_candidates(conn, PostKind::Offer, &places, &exclude)?
                     {
@@ -709,6 +715,8 @@ pub async fn list_suggestions(
                 category,
                 text: format!("{} {}", post.content.title, post.content.body),
                 remote_ok: post.content.remote_ok,
+                author: post.author_id,
+                declined,
             };
             Ok(rank(&wanted, candidates, time::now())
                 .into_iter()

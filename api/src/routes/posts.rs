@@ -6,13 +6,14 @@ use buurt_domain::accounts::UserId;
 use buurt_domain::membership::Action;
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
 use buurt_domain::posts::{
-    ActivityInput, Post, PostContent, PostEvent, PostId, PostInput, PostStatus, Reader,
+    ActivityInput, Post, PostContent, PostEvent, PostId, PostInput, PostKind, PostStatus, Reader,
 };
 use buurt_openapi::posts::{
     CreatePostRequest, CreateReportRequest, ListPostsParams, PostDto, PostList, ReportDto,
     UpdatePostRequest,
 };
 use buurt_openapi::problem::Problem;
+use buurt_persistence::matching::{self, RequestChangeRefusal};
 use buurt_persistence::posts::{self as repo, FeedCursor, FeedQuery, HiddenPosts, PostWithAuthor};
 use buurt_persistence::{DbConnection, memberships, time};
 use chrono::{DateTime, Utc};
@@ -318,7 +319,10 @@ fn own_post(
          content_type = "application/problem+json"),
         (status = 404, description = "No such post, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
-        (status = 409, description = "`post_not_live`: closed, fulfilled or expired.", body = Problem,
+        (status = 409, description = "`post_not_live`: closed, fulfilled or expired. \
+          `helpers_below_accepted`: a request's `helpers_needed` below its accepted helpers \
+          (a request whose accepted helpers reach `helpers_needed` becomes `matched`, and \
+          `open` again when they no longer do).", body = Problem,
          content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
          content_type = "application/problem+json"),
@@ -366,8 +370,20 @@ pub async fn update_post(
                 now,
             )
             .map_err(content_errors)?;
-            repo::update_content(conn, id, &content, now)?
-                .ok_or(ApiError::Refused(ErrorCode::PostNotLive))?;
+            if content.kind == PostKind::Request {
+                // Its helper places follow `helpers_needed`, under the request's lock.
+                matching::update_request(conn, id, &content, now)?.map_err(
+                    |refusal| match refusal {
+                        RequestChangeRefusal::NotLive => ApiError::Refused(ErrorCode::PostNotLive),
+                        RequestChangeRefusal::BelowAccepted { .. } => {
+                            ApiError::Refused(ErrorCode::HelpersBelowAccepted)
+                        }
+                    },
+                )?;
+            } else {
+                repo::update_content(conn, id, &content, now)?
+                    .ok_or(ApiError::Refused(ErrorCode::PostNotLive))?;
+            }
             repo::find_post_with_author(conn, id)?.ok_or(ApiError::NotFound)
         })
         .await?;
