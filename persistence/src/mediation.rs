@@ -563,14 +563,18 @@ pub fn refer(
     now: DateTime<Utc>,
 ) -> Result<bool, PersistenceError> {
     write_transaction(conn, |conn| {
-        let inserted = diesel::insert_into(case_referrals::table)
-            .values((
-                case_referrals::case_id.eq(case.to_string()),
-                case_referrals::professional_id.eq(professional.to_string()),
-                case_referrals::referred_by.eq(by.to_string()),
-                case_referrals::created_at.eq(to_db(now)),
-            ))
-            .execute(conn);
+        // In a savepoint: on PostgreSQL a failed statement (the duplicate) would otherwise
+        // abort the whole transaction, and with it the audit entry and the commit.
+        let inserted = conn.transaction(|conn| {
+            diesel::insert_into(case_referrals::table)
+                .values((
+                    case_referrals::case_id.eq(case.to_string()),
+                    case_referrals::professional_id.eq(professional.to_string()),
+                    case_referrals::referred_by.eq(by.to_string()),
+                    case_referrals::created_at.eq(to_db(now)),
+                ))
+                .execute(conn)
+        });
         let created = crate::error::inserted_unless_duplicate(inserted)?;
         if created {
             audit(conn, case, Some(by), "refer", now)?;
