@@ -150,27 +150,9 @@ pub async fn create_post(
                 created_at: now,
                 updated_at: now,
             };
-            repo::create_post(conn, &post)?;
             // Care requests go to the mediators at once when the author consented to sharing
             // care data.
-            let care = post.content.kind == buurt_domain::posts::PostKind::Request
-                && post.content.category == Some(buurt_domain::category::Category::Care);
-            if care
-                && buurt_persistence::mediation::has_consent(
-                    conn,
-                    caller.user_id,
-                    buurt_domain::mediation::ConsentKind::CareData,
-                )?
-            {
-                let _ = buurt_persistence::mediation::escalate(
-                    conn,
-                    post.id,
-                    buurt_domain::mediation::EscalatedBy::CareConsent,
-                    Some(caller.user_id),
-                    None,
-                    now,
-                )?;
-            }
+            buurt_persistence::mediation::create_post_escalating_care(conn, &post)?;
             repo::find_post_with_author(conn, post.id)?.ok_or(ApiError::NotFound)
         })
         .await?;
