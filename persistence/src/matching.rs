@@ -324,11 +324,12 @@ pub fn step(
                         matches::updated_at.eq(to_db(now)),
                     ))
                     .execute(conn)?;
-                if request.status == PostStatus::InMediation {
-                    // Matched online after all: the case ends so.
-                    crate::mediation::resolve_matched_online(conn, current.request_id, now)?;
-                }
                 if taken.len() + 1 >= usize::try_from(helpers_needed).unwrap_or(1) {
+                    if request.status == PostStatus::InMediation {
+                        // Matched online after all, every place taken: the case ends so. (A
+                        // place short, the request stays with the mediators.)
+                        crate::mediation::resolve_matched_online(conn, current.request_id, now)?;
+                    }
                     apply_event_within(conn, current.request_id, PostEvent::Match, now)?;
                 }
             }

@@ -6,7 +6,7 @@ use buurt_domain::accounts::UserId;
 use buurt_domain::membership::Action;
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
 use buurt_domain::posts::{
-    ActivityInput, Post, PostContent, PostEvent, PostId, PostInput, PostStatus, Reader,
+    ActivityInput, Post, PostContent, PostId, PostInput, PostStatus, Reader,
 };
 use buurt_openapi::posts::{
     CreatePostRequest, CreateReportRequest, ListPostsParams, PostDto, PostList, ReportDto,
@@ -356,7 +356,8 @@ pub async fn update_post(
     Ok(web::Json(PostDto::new(&updated.post, &updated.author_name)))
 }
 
-/// Delete one's own post, for good.
+/// Delete one's own post, for good. A request in mediation has its case resolved as withdrawn
+/// first (the case goes with it; its audit log stays).
 #[utoipa::path(
     tag = "posts",
     security(("bearer" = [])),
@@ -380,14 +381,15 @@ pub async fn delete_post(
     state
         .db(move |conn| {
             own_post(conn, caller.user_id, id)?;
-            repo::delete_post(conn, id)?;
+            repo::delete_post(conn, id, caller.user_id)?;
             Ok(())
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Close one's own post: it stays readable, but is no longer open.
+/// Close one's own post: it stays readable, but is no longer open. A request in mediation has
+/// its case resolved as withdrawn.
 #[utoipa::path(
     tag = "posts",
     security(("bearer" = [])),
@@ -413,7 +415,7 @@ pub async fn close_post(
     let closed = state
         .db(move |conn| {
             let (found, _) = own_post(conn, caller.user_id, id)?;
-            match repo::apply_event(conn, id, PostEvent::Close, time::now())? {
+            match repo::close_post(conn, id, caller.user_id, time::now())? {
                 Some(Ok(post)) => Ok(PostDto::new(&post, &found.author_name)),
                 Some(Err(_)) => Err(ApiError::Refused(ErrorCode::IllegalTransition)),
                 None => Err(ApiError::NotFound),
