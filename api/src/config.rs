@@ -23,8 +23,9 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
-    /// Run the periodic jobs once (expiry warnings, expiry, clean-up); schedule it, e.g.
-    /// every 10 minutes.
+    /// Run the periodic jobs once (escalation of requests unanswered for their neighbourhood's
+    /// `escalate_after_days` to its mediators, expiry warnings, expiry, clean-up); schedule
+    /// it, e.g. every 10 minutes.
     RunJobs,
     /// Import neighbourhoods from CSV (header
     /// `code,name,municipality_code,municipality_name,lat,lng,postcodes,adjacent`): every row or

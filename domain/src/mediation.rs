@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use crate::accounts::UserId;
 use crate::neighbourhoods::NeighbourhoodId;
-use crate::posts::{Post, PostKind, PostStatus};
+use crate::posts::{Post, PostEvent, PostKind, PostStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CaseId(pub Uuid);
@@ -65,8 +65,19 @@ string_enum!(
 pub enum CaseAction {
     Claim,
     Start,
+    /// A new (or no) follow-up date for a case that has this status (claimed or in progress):
+    /// no transition, the status stays.
+    Reschedule(CaseStatus),
     Resolve(Outcome),
 }
+
+/// The summary of a case resolved because a match was accepted that filled its request.
+pub const MATCHED_ONLINE_SUMMARY: &str = "Matched online: enough neighbours were accepted.";
+/// The summary of a case whose request its author closed or deleted.
+pub const WITHDRAWN_SUMMARY: &str = "The requester withdrew the request.";
+/// The summary of a case whose request someone other than its author (an administrator)
+/// closed or deleted.
+pub const REMOVED_SUMMARY: &str = "The request was closed by an administrator.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("{action:?} is not possible while {status:?}")]
@@ -77,12 +88,15 @@ pub struct IllegalCaseTransition {
 
 impl CaseStatus {
     /// `new` → `claimed` → `in_progress` → `resolved`; an open case can be resolved at any
-    /// point (a match made online, a withdrawn request).
+    /// point (a match made online, a withdrawn request). A claimed case or one in progress can
+    /// be rescheduled, staying where it is.
     pub fn transition(self, action: CaseAction) -> Result<CaseStatus, IllegalCaseTransition> {
         use CaseStatus::*;
         match (self, action) {
             (New, CaseAction::Claim) => Ok(Claimed),
             (Claimed, CaseAction::Start) => Ok(InProgress),
+            (Claimed, CaseAction::Reschedule(Claimed)) => Ok(Claimed),
+            (InProgress, CaseAction::Reschedule(InProgress)) => Ok(InProgress),
             (New | Claimed | InProgress, CaseAction::Resolve(_)) => Ok(Resolved),
             (status, action) => Err(IllegalCaseTransition { status, action }),
         }
@@ -119,6 +133,24 @@ pub fn due_for_escalation(request: &Post, escalate_after_days: u32, now: DateTim
         && request.status == PostStatus::Open
         && !request.hidden
         && request.created_at + Duration::days(i64::from(escalate_after_days)) <= now
+}
+
+/// What a mediator's resolution does to the request: matched online, it follows its matches
+/// (matched when every helper place is taken, open again otherwise); any other outcome closes
+/// it.
+pub fn request_event_on_resolve(
+    outcome: Outcome,
+    places_taken: u32,
+    helpers_needed: u32,
+) -> PostEvent {
+    match outcome {
+        Outcome::MatchedOnline if places_taken >= helpers_needed => PostEvent::Match,
+        Outcome::MatchedOnline => PostEvent::Reopen,
+        Outcome::SolvedOffline
+        | Outcome::ReferredWijkteam
+        | Outcome::NotSolvable
+        | Outcome::Withdrawn => PostEvent::Close,
+    }
 }
 
 /// Who someone is to a case.
@@ -188,6 +220,64 @@ mod tests {
                 .is_err()
         );
         assert!(InProgress.transition(CaseAction::Start).is_err());
+        for status in [Claimed, InProgress] {
+            assert_eq!(
+                status.transition(CaseAction::Reschedule(status)),
+                Ok(status)
+            );
+        }
+        assert!(
+            Claimed
+                .transition(CaseAction::Reschedule(InProgress))
+                .is_err()
+        );
+        assert!(
+            InProgress
+                .transition(CaseAction::Reschedule(Claimed))
+                .is_err()
+        );
+        for status in [New, Resolved] {
+            assert!(status.transition(CaseAction::Reschedule(status)).is_err());
+        }
+    }
+
+    #[test]
+    fn a_resolved_request_follows_its_matches_or_closes() {
+        assert_eq!(
+            request_event_on_resolve(Outcome::MatchedOnline, 3, 3),
+            PostEvent::Match
+        );
+        assert_eq!(
+            request_event_on_resolve(Outcome::MatchedOnline, 1, 3),
+            PostEvent::Reopen
+        );
+        assert_eq!(
+            request_event_on_resolve(Outcome::MatchedOnline, 0, 1),
+            PostEvent::Reopen
+        );
+        for outcome in [
+            Outcome::SolvedOffline,
+            Outcome::ReferredWijkteam,
+            Outcome::NotSolvable,
+            Outcome::Withdrawn,
+        ] {
+            assert_eq!(request_event_on_resolve(outcome, 3, 1), PostEvent::Close);
+        }
+        // Back to open is only for requests leaving mediation.
+        assert_eq!(
+            PostStatus::InMediation.transition(PostKind::Request, PostEvent::Reopen),
+            Ok(PostStatus::Open)
+        );
+        assert!(
+            PostStatus::Matched
+                .transition(PostKind::Request, PostEvent::Reopen)
+                .is_err()
+        );
+        assert!(
+            PostStatus::InMediation
+                .transition(PostKind::Offer, PostEvent::Reopen)
+                .is_err()
+        );
     }
 
     #[test]

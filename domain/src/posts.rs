@@ -88,6 +88,8 @@ pub enum PostEvent {
     Fulfil,
     /// Handed to mediators (requests).
     Escalate,
+    /// Mediation ended without the request being answered or closed: open again.
+    Reopen,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -122,6 +124,7 @@ impl PostStatus {
             (Matched, Unmatch) if exchanged => Some(Open),
             (Matched, Fulfil) if exchanged => Some(Fulfilled),
             (Open, Escalate) if kind == Request => Some(InMediation),
+            (InMediation, Reopen) if kind == Request => Some(Open),
             _ => None,
         };
         next.ok_or(IllegalPostTransition {

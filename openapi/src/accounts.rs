@@ -4,7 +4,7 @@ use buurt_domain::accounts::{HouseNumber, Language, Phone, Postcode, Street, Use
 use buurt_domain::category::Category;
 use buurt_domain::neighbourhoods::MunicipalityCode;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -209,22 +209,22 @@ pub struct UpdateMeRequest {
     )]
     pub display_name: Option<String>,
     /// A Dutch postcode (`1234AB`).
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<String>, pattern = r#"^\s*$|^\s*[1-9][0-9]{3}\s*(?![sS][aAdDsS])[a-zA-Z]{2}\s*$"#)]
     pub postcode: Option<Option<String>>,
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<String>, max_length = 100, pattern = r#"^[^\x00-\x1F\x7F-\x9F]*$"#)]
     pub street: Option<Option<String>>,
     /// A number with an optional addition: `12`, `12a`, `12-3`.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<String>, max_length = 12, pattern = r#"^\s*$|^\s*[1-9][0-9A-Za-z /-]*\s*$"#)]
     pub house_number: Option<Option<String>>,
     /// Digits with an optional leading `+`, spaces, dashes and brackets; 6 to 15 digits.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<String>, max_length = 20, pattern = r#"^\s*$|^(?=(?:[^0-9]*[0-9]){6,15}[^0-9]*$)\s*\+?[0-9 ()-]*\s*$"#)]
     pub phone: Option<Option<String>>,
     /// Several lines are fine.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = Option<String>, max_length = 1000, pattern = r#"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"#)]
     pub bio: Option<Option<String>>,
     #[serde(default)]
@@ -241,7 +241,7 @@ pub struct UpdateMeRequest {
     #[schema(min_length = 10, max_length = 512, format = Password, pattern = r#"^[^\x00]*$"#)]
     pub new_password: Option<String>,
     /// Required with `new_password`; not `null`.
-    #[serde(default, deserialize_with = "nullable")]
+    #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = String, required = false, format = Password, min_length = 1, pattern = r#"^[^\x00]*$"#)]
     pub current_password: Option<Option<String>>,
 }
@@ -251,15 +251,6 @@ pub struct UpdateMeRequest {
 #[serde(transparent)]
 #[schema(value_type = String, pattern = r#"^\s*[A-Za-z]{2}\s*$"#, example = "nl")]
 pub struct LanguageCode(pub String);
-
-/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
-fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
 
 /// Someone the signed-in user blocked: neither is suggested to the other, and neither can
 /// start a match (offer, invitation) with the other.

@@ -35,6 +35,16 @@ carries an `x-request-id` header (the client's own, when it sent a valid one).",
 )]
 pub struct BaseDoc;
 
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+pub(crate) fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    use serde::Deserialize as _;
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
 /// The name under which the bearer scheme is registered; handlers refer to it as `"bearer"`.
 pub const BEARER_AUTH: &str = "bearer";
 

@@ -80,15 +80,19 @@ pub struct EscalateRequest {
     pub reason: Option<String>,
 }
 
-/// The statuses a case can be moved to (`claimed` is `POST /v1/cases/{id}/claim`).
+/// The statuses a case can be moved to (claiming is `POST /v1/cases/{id}/claim`), or the
+/// status it has, to change only its `follow_up_at`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatusChange {
+    Claimed,
     InProgress,
     Resolved,
 }
 
-/// Move a case on: `in_progress` once claimed, or `resolved` with an outcome.
+/// Move a case on: `in_progress` once claimed, or `resolved` with an outcome and a summary.
+/// Sent with the status the case has (`claimed` or `in_progress`) and a `follow_up_at`, it only
+/// reschedules the case (or, with `null`, clears its follow-up): no transition.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseStatusRequest {
@@ -96,14 +100,19 @@ pub struct CaseStatusRequest {
     /// Required with `resolved`, and only then.
     #[serde(default)]
     pub outcome: Option<OutcomeDto>,
+    /// What was done, in a few words: required with `resolved` (not blank), and only then.
     #[serde(default)]
     #[schema(
+        min_length = 1,
         max_length = 1000,
-        pattern = r#"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"#
+        pattern = r#"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"#
     )]
     pub summary: Option<String>,
-    #[serde(default)]
-    pub follow_up_at: Option<DateTime<Utc>>,
+    /// When to look at the case again; `null` clears it, absent leaves it as it is. Required
+    /// with `claimed`.
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[schema(value_type = Option<DateTime<Utc>>, required = false)]
+    pub follow_up_at: Option<Option<DateTime<Utc>>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -363,8 +363,11 @@ pub fn step(
                 )?;
                 let helper = Some(current.helper_id);
                 stats::note(conn, StatKind::Helped, place, id.0, helper, None, now)?;
-                if request.status == PostStatus::InMediation {
-                    // Matched online after all: the case ends so.
+                if request.status == PostStatus::InMediation
+                    && held_after >= request.content.helpers_needed
+                {
+                    // Matched online after all, every place taken: the case ends so. (A place
+                    // short, the request stays with the mediators.)
                     crate::mediation::resolve_matched_online(conn, current.request_id, now)?;
                 }
                 follow_places(conn, &request, held_after, now)?;
@@ -523,11 +526,12 @@ pub fn update_request(
                 )));
             }
         }
-        follow_places(conn, &updated, held_count, now)?;
         if updated.status == PostStatus::InMediation && held_count >= content.helpers_needed {
-            // Matched online after all: the case ends so.
+            // Matched online after all: the case ends so (first, so its outcome is the one
+            // that counts).
             crate::mediation::resolve_matched_online(conn, id, now)?;
         }
+        follow_places(conn, &updated, held_count, now)?;
         find_post(conn, id)?
             .map(Ok)
             .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))

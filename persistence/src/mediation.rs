@@ -2,15 +2,16 @@
 
 use buurt_domain::accounts::UserId;
 use buurt_domain::mediation::{
-    Case, CaseAction, CaseId, CaseStatus, ConsentKind, EscalatedBy, IllegalCaseTransition, Outcome,
-    due_for_escalation,
+    Case, CaseAction, CaseId, CaseStatus, ConsentKind, EscalatedBy, IllegalCaseTransition,
+    MATCHED_ONLINE_SUMMARY, Outcome, REMOVED_SUMMARY, WITHDRAWN_SUMMARY, due_for_escalation,
+    request_event_on_resolve,
 };
 use buurt_domain::membership::{MembershipStatus, Role};
 use buurt_domain::neighbourhoods::NeighbourhoodId;
 use buurt_domain::notifications::NotificationKind;
 use buurt_domain::partners::EventKind;
-use buurt_domain::posts::{PostEvent, PostId, PostKind, PostStatus};
-use buurt_domain::stats::{RequestOutcome, StatKind};
+use buurt_domain::posts::{Post, PostEvent, PostId, PostKind, PostStatus};
+use buurt_domain::stats::StatKind;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
@@ -18,8 +19,8 @@ use uuid::Uuid;
 use crate::notifications::notify;
 use crate::posts::{apply_event_within, find_post};
 use crate::schema::{
-    case_audit, case_notes, case_referrals, cases, consents, memberships, neighbourhoods, posts,
-    users,
+    case_audit, case_notes, case_referrals, cases, consents, matches, memberships, neighbourhoods,
+    posts, users,
 };
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError, partners, stats, write_transaction};
@@ -197,6 +198,34 @@ pub fn escalate(
     })
 }
 
+/// Creates a post; a care request whose author consented to sharing care data goes to the
+/// mediators at once, in the same transaction, so the post never exists without its case.
+/// Returns the case, if one was opened.
+pub fn create_post_escalating_care(
+    conn: &mut DbConnection,
+    post: &Post,
+) -> Result<Option<Case>, PersistenceError> {
+    write_transaction(conn, |conn| {
+        crate::posts::create_post(conn, post)?;
+        let care = post.content.kind == PostKind::Request
+            && post.content.category == Some(buurt_domain::category::Category::Care);
+        if !care || !has_consent(conn, post.author_id, ConsentKind::CareData)? {
+            return Ok(None);
+        }
+        let by = EscalatedBy::CareConsent;
+        let author = Some(post.author_id);
+        match escalate_within(conn, post.id, by, author, None, post.created_at)? {
+            Ok(case) => Ok(Some(case)),
+            Err(refusal) => {
+                // A request created a moment ago in this transaction is open and has no case:
+                // this cannot happen, but a post is worth more than its escalation.
+                tracing::warn!(post = %post.id, ?refusal, "a care request was not escalated");
+                Ok(None)
+            }
+        }
+    })
+}
+
 fn escalate_within(
     conn: &mut DbConnection,
     request: PostId,
@@ -289,9 +318,13 @@ pub enum CaseStep {
     Illegal(IllegalCaseTransition),
 }
 
-/// Claims, starts or resolves a case, conditional on the status it was decided from (so of two
-/// mediators claiming at once exactly one wins). Resolving closes the request, unless it was
-/// matched online; the requester is told of a claim and of the outcome.
+/// Claims, starts, reschedules or resolves a case, conditional on the status it was decided
+/// from (so of two mediators claiming at once exactly one wins). Resolving moves the request
+/// on (`request_event_on_resolve`); the requester is told of a claim and of the outcome.
+///
+/// The request's row is locked before the case is touched: accepting a match locks the
+/// request and then resolves its case, so every writer of both takes them in that order and
+/// they queue instead of deadlocking.
 pub fn step(
     conn: &mut DbConnection,
     id: CaseId,
@@ -302,12 +335,23 @@ pub fn step(
     now: DateTime<Utc>,
 ) -> Result<Option<CaseStep>, PersistenceError> {
     write_transaction(conn, |conn| {
-        let Some(mut case) = find_case(conn, id)? else {
+        let Some(found) = find_case(conn, id)? else {
             return Ok(None);
+        };
+        crate::connection::lock_row(conn, "posts", found.request_id.0)?;
+        // Read again under the lock: this is the state the step applies to.
+        let Some(case) = find_case(conn, id)? else {
+            return Ok(None);
+        };
+        let illegal = |status| {
+            Ok(Some(CaseStep::Illegal(IllegalCaseTransition {
+                status,
+                action,
+            })))
         };
         let next = match case.status.transition(action) {
             Ok(next) => next,
-            Err(illegal) => return Ok(Some(CaseStep::Illegal(illegal))),
+            Err(refused) => return Ok(Some(CaseStep::Illegal(refused))),
         };
         let row = cases::table
             .filter(cases::id.eq(id.to_string()))
@@ -320,123 +364,160 @@ pub fn step(
                     cases::updated_at.eq(to_db(now)),
                 ))
                 .execute(conn)?,
-            CaseAction::Start => diesel::update(row)
+            CaseAction::Start | CaseAction::Reschedule(_) => diesel::update(row)
                 .set((
                     cases::status.eq(next.as_str()),
                     cases::updated_at.eq(to_db(now)),
                 ))
                 .execute(conn)?,
-            CaseAction::Resolve(outcome) => diesel::update(row)
-                .set((
-                    cases::status.eq(next.as_str()),
-                    cases::outcome.eq(Some(outcome.as_str())),
-                    cases::summary.eq(summary),
-                    cases::updated_at.eq(to_db(now)),
-                ))
-                .execute(conn)?,
+            CaseAction::Resolve(outcome) => {
+                let summary = summary.unwrap_or_default();
+                usize::from(resolve_within(conn, &case, actor, outcome, summary, now)?)
+            }
         };
         if updated == 0 {
-            let current = find_case(conn, id)?.map_or(case.status, |c| c.status);
-            return Ok(Some(CaseStep::Illegal(IllegalCaseTransition {
-                status: current,
-                action,
-            })));
+            return illegal(find_case(conn, id)?.map_or(case.status, |c| c.status));
         }
         if let Some(follow_up_at) = follow_up_at {
             diesel::update(cases::table.find(id.to_string()))
                 .set(cases::follow_up_at.eq(follow_up_at.map(to_db)))
                 .execute(conn)?;
         }
-        let label = match action {
-            CaseAction::Claim => "claim".to_owned(),
-            CaseAction::Start => "start".to_owned(),
-            CaseAction::Resolve(outcome) => format!("resolve:{}", outcome.as_str()),
-        };
-        audit(conn, id, actor, &label, now)?;
         match action {
-            CaseAction::Claim => notify(
-                conn,
-                case.requester_id,
-                NotificationKind::CaseClaimed,
-                Some(case.request_id),
-                now,
-            )?,
-            CaseAction::Resolve(outcome) => {
-                // Before the request closes, so the case's outcome is the one that counts.
-                let kind = StatKind::Outcome(outcome.into());
-                let (place, request) = (case.neighbourhood_id, case.request_id.0);
-                stats::note(conn, kind, place, request, None, None, now)?;
-                let told = EventKind::CaseResolved;
-                partners::emit(conn, told, place, id.0, Some(case.request_id), now)?;
-                if outcome != Outcome::MatchedOnline {
-                    apply_event_within(conn, case.request_id, PostEvent::Close, now)?;
-                }
+            CaseAction::Claim => {
+                audit(conn, id, actor, "claim", now)?;
                 notify(
                     conn,
                     case.requester_id,
-                    NotificationKind::CaseResolved,
+                    NotificationKind::CaseClaimed,
                     Some(case.request_id),
                     now,
                 )?;
             }
-            CaseAction::Start => {}
+            CaseAction::Start => audit(conn, id, actor, "start", now)?,
+            CaseAction::Reschedule(_) => audit(conn, id, actor, "reschedule", now)?,
+            CaseAction::Resolve(outcome) => {
+                if let Some(request) = find_post(conn, case.request_id)? {
+                    let taken = places_taken(conn, case.request_id)?;
+                    let needed = request.content.helpers_needed;
+                    let event = request_event_on_resolve(outcome, taken, needed);
+                    // A request no longer in mediation (matched already, say) stays as it is.
+                    apply_event_within(conn, case.request_id, event, now)?;
+                }
+            }
         }
-        case =
+        let case =
             find_case(conn, id)?.ok_or(PersistenceError::Query(diesel::result::Error::NotFound))?;
         Ok(Some(CaseStep::Done(case)))
     })
 }
 
-/// A match was accepted for a request in mediation: its open case is resolved as matched
-/// online. Runs inside the caller's transaction.
-pub fn resolve_matched_online(
+/// How many helper places of a request are taken by accepted matches.
+fn places_taken(conn: &mut DbConnection, request: PostId) -> Result<u32, PersistenceError> {
+    let taken: i64 = matches::table
+        .filter(matches::request_id.eq(request.to_string()))
+        .filter(matches::accepted_slot.is_not_null())
+        .count()
+        .get_result(conn)?;
+    Ok(u32::try_from(taken).unwrap_or(u32::MAX))
+}
+
+/// Resolves an open case with `outcome` and `summary`, if it is still open (false when it was
+/// resolved already): audited, counted, told to partners and to the requester. The caller
+/// holds the request's lock and moves the request; this runs before it does, so the case's
+/// outcome is the one that counts.
+fn resolve_within(
     conn: &mut DbConnection,
-    request: PostId,
+    case: &Case,
+    actor: Option<UserId>,
+    outcome: Outcome,
+    summary: &str,
     now: DateTime<Utc>,
-) -> Result<(), PersistenceError> {
-    let open: Option<CaseRow> = cases::table
-        .filter(cases::request_id.eq(request.to_string()))
-        .filter(cases::status.ne(CaseStatus::Resolved.as_str()))
-        .select(CaseRow::as_select())
-        .first(conn)
-        .optional()?;
-    let Some(case) = open.map(Case::try_from).transpose()? else {
-        return Ok(());
-    };
-    diesel::update(cases::table.find(case.id.to_string()))
-        .set((
-            cases::status.eq(CaseStatus::Resolved.as_str()),
-            cases::outcome.eq(Some(Outcome::MatchedOnline.as_str())),
-            cases::updated_at.eq(to_db(now)),
-        ))
-        .execute(conn)?;
-    audit(conn, case.id, None, "resolve:matched_online", now)?;
-    let kind = StatKind::Outcome(RequestOutcome::MatchedOnline);
-    stats::note(
+) -> Result<bool, PersistenceError> {
+    let updated = diesel::update(
+        cases::table
+            .filter(cases::id.eq(case.id.to_string()))
+            .filter(cases::status.ne(CaseStatus::Resolved.as_str())),
+    )
+    .set((
+        cases::status.eq(CaseStatus::Resolved.as_str()),
+        cases::outcome.eq(Some(outcome.as_str())),
+        cases::summary.eq(Some(summary)),
+        cases::updated_at.eq(to_db(now)),
+    ))
+    .execute(conn)?;
+    if updated == 0 {
+        return Ok(false);
+    }
+    audit(
         conn,
-        kind,
-        case.neighbourhood_id,
-        request.0,
-        None,
-        None,
+        case.id,
+        actor,
+        &format!("resolve:{}", outcome.as_str()),
         now,
     )?;
-    let place = case.neighbourhood_id;
-    partners::emit(
-        conn,
-        EventKind::CaseResolved,
-        place,
-        case.id.0,
-        Some(request),
-        now,
-    )?;
+    let (place, request) = (case.neighbourhood_id, case.request_id);
+    let kind = StatKind::Outcome(outcome.into());
+    stats::note(conn, kind, place, request.0, None, None, now)?;
+    let told = EventKind::CaseResolved;
+    partners::emit(conn, told, place, case.id.0, Some(request), now)?;
     notify(
         conn,
         case.requester_id,
         NotificationKind::CaseResolved,
         Some(request),
         now,
-    )
+    )?;
+    Ok(true)
+}
+
+/// The open case of a request, if any.
+fn open_case_of(
+    conn: &mut DbConnection,
+    request: PostId,
+) -> Result<Option<Case>, PersistenceError> {
+    cases::table
+        .filter(cases::request_id.eq(request.to_string()))
+        .filter(cases::status.ne(CaseStatus::Resolved.as_str()))
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Case::try_from)
+        .transpose()
+}
+
+/// An accepted match filled a request in mediation: its open case is resolved as matched
+/// online. Runs inside the caller's transaction, which holds the request's lock.
+pub fn resolve_matched_online(
+    conn: &mut DbConnection,
+    request: PostId,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    if let Some(case) = open_case_of(conn, request)? {
+        let summary = MATCHED_ONLINE_SUMMARY;
+        resolve_within(conn, &case, None, Outcome::MatchedOnline, summary, now)?;
+    }
+    Ok(())
+}
+
+/// A request is being closed or deleted by `by` (its author, or an administrator): its open
+/// case, if any, is resolved as withdrawn. Runs inside the caller's transaction, which holds
+/// the request's lock, before the request changes.
+pub(crate) fn withdraw_within(
+    conn: &mut DbConnection,
+    request: &Post,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    if let Some(case) = open_case_of(conn, request.id)? {
+        let summary = if by == request.author_id {
+            WITHDRAWN_SUMMARY
+        } else {
+            REMOVED_SUMMARY
+        };
+        resolve_within(conn, &case, Some(by), Outcome::Withdrawn, summary, now)?;
+    }
+    Ok(())
 }
 
 /// A neighbourhood's open cases (or those with `status`): overdue follow-ups first, then
@@ -563,14 +644,18 @@ pub fn refer(
     now: DateTime<Utc>,
 ) -> Result<bool, PersistenceError> {
     write_transaction(conn, |conn| {
-        let inserted = diesel::insert_into(case_referrals::table)
-            .values((
-                case_referrals::case_id.eq(case.to_string()),
-                case_referrals::professional_id.eq(professional.to_string()),
-                case_referrals::referred_by.eq(by.to_string()),
-                case_referrals::created_at.eq(to_db(now)),
-            ))
-            .execute(conn);
+        // In a savepoint: on PostgreSQL a failed statement (the duplicate) would otherwise
+        // abort the whole transaction, and with it the audit entry and the commit.
+        let inserted = conn.transaction(|conn| {
+            diesel::insert_into(case_referrals::table)
+                .values((
+                    case_referrals::case_id.eq(case.to_string()),
+                    case_referrals::professional_id.eq(professional.to_string()),
+                    case_referrals::referred_by.eq(by.to_string()),
+                    case_referrals::created_at.eq(to_db(now)),
+                ))
+                .execute(conn)
+        });
         let created = crate::error::inserted_unless_duplicate(inserted)?;
         if created {
             audit(conn, case, Some(by), "refer", now)?;

@@ -294,7 +294,7 @@ pub fn apply_event_within(
             PostEvent::Match | PostEvent::Fulfil => Some(RequestOutcome::MatchedOnline),
             PostEvent::Expire => Some(RequestOutcome::Expired),
             PostEvent::Close => Some(RequestOutcome::Withdrawn),
-            PostEvent::Unmatch | PostEvent::Escalate => None,
+            PostEvent::Unmatch | PostEvent::Escalate | PostEvent::Reopen => None,
         };
         if let Some(outcome) = outcome {
             let kind = StatKind::Outcome(outcome);
@@ -305,7 +305,7 @@ pub fn apply_event_within(
         PostEvent::Close => Some(EventKind::PostClosed),
         PostEvent::Expire => Some(EventKind::PostExpired),
         PostEvent::Fulfil => Some(EventKind::PostFulfilled),
-        PostEvent::Match | PostEvent::Unmatch | PostEvent::Escalate => None,
+        PostEvent::Match | PostEvent::Unmatch | PostEvent::Escalate | PostEvent::Reopen => None,
     };
     if let Some(kind) = told {
         partners::emit(conn, kind, post.neighbourhood_id, id.0, Some(id), now)?;
@@ -315,12 +315,41 @@ pub fn apply_event_within(
     Ok(Some(Ok(post)))
 }
 
-/// Deletes a post. A request that had not ended counts as withdrawn.
-pub fn delete_post(conn: &mut DbConnection, id: PostId) -> Result<bool, PersistenceError> {
+/// `by` (its author or an administrator) closes a post. A request in mediation takes its case
+/// along: resolved as withdrawn, in the same transaction.
+pub fn close_post(
+    conn: &mut DbConnection,
+    id: PostId,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<Option<Result<Post, IllegalPostTransition>>, PersistenceError> {
     write_transaction(conn, |conn| {
+        crate::connection::lock_row(conn, "posts", id.0)?;
+        if let Some(post) = find_post(conn, id)?
+            && post.status == PostStatus::InMediation
+        {
+            crate::mediation::withdraw_within(conn, &post, by, now)?;
+        }
+        apply_event_within(conn, id, PostEvent::Close, now)
+    })
+}
+
+/// `by` (its author or an administrator) deletes a post. A request that had not ended counts
+/// as withdrawn; one in mediation has its case resolved as withdrawn first (the case goes with
+/// the post, its audit log stays).
+pub fn delete_post(
+    conn: &mut DbConnection,
+    id: PostId,
+    by: UserId,
+) -> Result<bool, PersistenceError> {
+    write_transaction(conn, |conn| {
+        crate::connection::lock_row(conn, "posts", id.0)?;
         let Some(post) = find_post(conn, id)? else {
             return Ok(false);
         };
+        if post.status == PostStatus::InMediation {
+            crate::mediation::withdraw_within(conn, &post, by, time::now())?;
+        }
         if post.content.kind == PostKind::Request {
             let kind = StatKind::Outcome(RequestOutcome::Withdrawn);
             stats::note(

@@ -1,5 +1,6 @@
 use actix_web::http::Method;
 use buurt_tests::{Session, TestApp, TestResponse, spawn_app};
+use futures_util::FutureExt;
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
@@ -139,8 +140,15 @@ async fn requests_reach_mediators_by_every_path() {
         "UPDATE posts SET created_at = '2020-01-01 00:00:00' WHERE id = '{third}'"
     ));
     let now = chrono::Utc::now();
+    let case_new = |kinds: Vec<String>| kinds.iter().filter(|k| *k == "case_new").count();
+    let told = case_new(w.kinds(&w.mediator).await);
     assert_eq!(w.jobs(now).escalated_requests, 1);
     assert_eq!(w.jobs(now).escalated_requests, 0);
+    assert_eq!(
+        case_new(w.kinds(&w.mediator).await),
+        told + 1,
+        "the job's escalation reaches the mediators"
+    );
     let fourth = w.request("help").await;
     let moderator = w
         .app
@@ -199,7 +207,13 @@ async fn requests_reach_mediators_by_every_path() {
         .await;
     assert_eq!(consents.status, 200, "{}", consents.text());
     assert_eq!(consents.json()["items"][0]["given"], true);
+    let told = case_new(w.kinds(&w.mediator).await);
     let with = w.request("care").await;
+    assert_eq!(
+        case_new(w.kinds(&w.mediator).await),
+        told + 1,
+        "the care escalation reaches the mediators"
+    );
     let post = w
         .app
         .get_as(&w.requester, &format!("/v1/posts/{with}"))
@@ -368,7 +382,7 @@ async fn a_case_is_claimed_worked_and_resolved() {
     w.status(
         &w.mediator,
         &case,
-        json!({"status": "resolved", "outcome": "withdrawn"}),
+        json!({"status": "resolved", "outcome": "withdrawn", "summary": "Toch niet."}),
     )
     .await
     .assert_problem(409, "illegal_transition");
@@ -631,4 +645,770 @@ async fn a_match_made_later_resolves_the_case_as_matched_online() {
         .json();
     assert_eq!(request["status"], "matched");
     assert_eq!(request["mediation"]["outcome"], "matched_online");
+    assert!(
+        resolved["summary"]
+            .as_str()
+            .is_some_and(|s| !s.trim().is_empty()),
+        "{resolved}"
+    );
+    assert!(
+        w.kinds(&w.requester)
+            .await
+            .contains(&"case_resolved".to_owned())
+    );
+}
+
+impl World {
+    /// A request needing `helpers` neighbours, in mediation; returns (request, case).
+    async fn request_in_mediation(&self, helpers: u32) -> (String, String) {
+        let response = self
+            .app
+            .post_as(
+                &self.requester,
+                &format!("/v1/neighbourhoods/{}/posts", self.neighbourhood),
+                &json!({"kind": "request", "title": "Verhuizen", "body": "Dozen dragen.",
+                        "category": "help", "helpers_needed": helpers}),
+            )
+            .await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        let post = response.json()["id"].as_str().unwrap().to_owned();
+        let case = self.case(&post).await;
+        (post, case)
+    }
+
+    /// `helper` offers to help with `post`; returns the match.
+    async fn offer(&self, helper: &Session, post: &str) -> String {
+        let offered = self
+            .app
+            .post_as(helper, &format!("/v1/posts/{post}/matches"), &json!({}))
+            .await;
+        assert_eq!(offered.status, 201, "{}", offered.text());
+        offered.json()["id"].as_str().unwrap().to_owned()
+    }
+
+    async fn accept(&self, found: &str) -> TestResponse {
+        self.app
+            .post_as(
+                &self.requester,
+                &format!("/v1/matches/{found}/accept"),
+                &json!({}),
+            )
+            .await
+    }
+
+    async fn get_case(&self, case: &str) -> Value {
+        let response = self
+            .app
+            .get_as(&self.mediator, &format!("/v1/cases/{case}"))
+            .await;
+        assert_eq!(response.status, 200, "{}", response.text());
+        response.json()
+    }
+
+    async fn post_status(&self, post: &str) -> Value {
+        self.app
+            .get_as(&self.requester, &format!("/v1/posts/{post}"))
+            .await
+            .json()["status"]
+            .clone()
+    }
+
+    async fn queue(&self, session: &Session, query: &str) -> TestResponse {
+        self.app
+            .get_as(
+                session,
+                &format!("/v1/neighbourhoods/{}/cases{query}", self.neighbourhood),
+            )
+            .await
+    }
+
+    async fn queue_ids(&self, query: &str) -> Vec<String> {
+        let queue = self.queue(&self.mediator, query).await;
+        assert_eq!(queue.status, 200, "{}", queue.text());
+        queue.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    async fn in_mediation_count(&self) -> Value {
+        self.app
+            .get(&format!("/v1/neighbourhoods/{}/page", self.neighbourhood))
+            .await
+            .json()["in_mediation"]["count"]
+            .clone()
+    }
+
+    /// A professional of `municipality`.
+    async fn professional(&self, email: &str, municipality: &str) -> Session {
+        let professional = self.app.register(email).await;
+        let granted = self
+            .app
+            .post_as(
+                &self.admin,
+                "/v1/admin/professionals",
+                &json!({"user_id": professional.user_id, "municipality_code": municipality}),
+            )
+            .await;
+        assert_eq!(granted.status, 201, "{}", granted.text());
+        professional
+    }
+
+    async fn care_consent(&self, given: bool) -> TestResponse {
+        self.app
+            .post_as(
+                &self.requester,
+                "/v1/me/consents",
+                &json!({"kind": "care_data", "given": given}),
+            )
+            .await
+    }
+
+    fn audit_count(&self, case: &str, action: &str) -> i64 {
+        self.app.count(&format!(
+            "SELECT COUNT(*) FROM case_audit WHERE case_id = '{case}' AND action = '{action}'"
+        ))
+    }
+}
+
+#[actix_web::test]
+async fn resolving_a_case_while_its_request_is_matched_never_deadlocks() {
+    let w = world().await;
+    const PAIRS: usize = 20;
+    let helpers = w.app.crowd(&w.neighbourhood, PAIRS);
+    let mut pairs = Vec::new();
+    for helper in &helpers {
+        let (post, case) = w.request_in_mediation(1).await;
+        let found = w.offer(helper, &post).await;
+        pairs.push((post, case, found));
+    }
+    // Every resolution and every acceptance at once, the two of a pair side by side (in
+    // turns first), so that they meet in the database.
+    let resolve =
+        json!({"status": "resolved", "outcome": "solved_offline", "summary": "Buurman hielp."});
+    let calls = pairs
+        .iter()
+        .enumerate()
+        .flat_map(|(index, (_, case, found))| {
+            let resolution = w.status(&w.mediator, case, resolve.clone()).boxed_local();
+            let acceptance = w.accept(found).boxed_local();
+            if index % 2 == 0 {
+                [resolution, acceptance]
+            } else {
+                [acceptance, resolution]
+            }
+        });
+    let mut answers = join_all(calls).await.into_iter();
+    let (mut resolutions, mut acceptances) = (Vec::new(), Vec::new());
+    for index in 0..PAIRS {
+        let (first, second) = (answers.next().unwrap(), answers.next().unwrap());
+        let (resolution, acceptance) = if index % 2 == 0 {
+            (first, second)
+        } else {
+            (second, first)
+        };
+        resolutions.push(resolution);
+        acceptances.push(acceptance);
+    }
+    let mut by_mediator = 0;
+    for (((post, case, _), resolved), accepted) in pairs.iter().zip(&resolutions).zip(&acceptances)
+    {
+        let (case, request) = (w.get_case(case).await, w.post_status(post).await);
+        match (resolved.status.as_u16(), accepted.status.as_u16()) {
+            (200, _) => {
+                by_mediator += 1;
+                accepted.assert_problem(409, "request_not_open");
+                assert_eq!(case["outcome"], "solved_offline");
+                assert_eq!(request, "closed");
+            }
+            (_, 200) => {
+                resolved.assert_problem(409, "illegal_transition");
+                assert_eq!(case["outcome"], "matched_online");
+                assert_eq!(request, "matched");
+            }
+            statuses => panic!(
+                "one of the two wins: {statuses:?} {} {}",
+                resolved.text(),
+                accepted.text()
+            ),
+        }
+        assert_eq!(case["status"], "resolved");
+    }
+    eprintln!("{by_mediator} of {PAIRS} resolved by the mediator first");
+    assert_eq!(w.in_mediation_count().await, json!(0));
+    assert!(w.queue_ids("").await.is_empty());
+}
+
+#[actix_web::test]
+async fn a_request_needing_several_helpers_stays_with_the_mediators_until_it_is_full() {
+    let w = world().await;
+    let (post, case) = w.request_in_mediation(3).await;
+    let helpers = w.app.crowd(&w.neighbourhood, 3);
+    let mut found = Vec::new();
+    for helper in &helpers {
+        found.push(w.offer(helper, &post).await);
+    }
+    for (index, id) in found.iter().enumerate() {
+        let accepted = w.accept(id).await;
+        assert_eq!(accepted.status, 200, "{}", accepted.text());
+        let now = w.get_case(&case).await;
+        if index < 2 {
+            // A place short: the case stays open and the request with the mediators.
+            assert_eq!(now["status"], "new", "after {} accepted", index + 1);
+            assert_eq!(w.post_status(&post).await, "in_mediation");
+            assert_eq!(w.queue_ids("").await, vec![case.clone()]);
+            assert_eq!(w.in_mediation_count().await, json!(1));
+            assert!(
+                !w.kinds(&w.requester)
+                    .await
+                    .contains(&"case_resolved".into())
+            );
+        } else {
+            assert_eq!(
+                (now["status"].clone(), now["outcome"].clone()),
+                (json!("resolved"), json!("matched_online"))
+            );
+            assert_eq!(w.post_status(&post).await, "matched");
+            assert!(w.queue_ids("").await.is_empty());
+            assert_eq!(w.in_mediation_count().await, json!(0));
+            assert!(
+                w.kinds(&w.requester)
+                    .await
+                    .contains(&"case_resolved".into())
+            );
+        }
+    }
+}
+
+#[actix_web::test]
+async fn a_mediator_resolving_as_matched_online_leaves_the_request_as_its_matches_say() {
+    let w = world().await;
+    let helpers = w.app.crowd(&w.neighbourhood, 2);
+    let matched_online =
+        json!({"status": "resolved", "outcome": "matched_online", "summary": "Via de app."});
+
+    // One of two places taken: the request is open again, and can go back to the mediators.
+    let (post, case) = w.request_in_mediation(2).await;
+    let first = w.offer(&helpers[0], &post).await;
+    assert_eq!(w.accept(&first).await.status, 200);
+    let resolved = w.status(&w.mediator, &case, matched_online.clone()).await;
+    assert_eq!(resolved.status, 200, "{}", resolved.text());
+    assert_eq!(resolved.json()["outcome"], "matched_online");
+    assert_eq!(w.post_status(&post).await, "open");
+    assert_eq!(w.in_mediation_count().await, json!(0));
+    assert!(
+        w.kinds(&w.requester)
+            .await
+            .contains(&"case_resolved".into())
+    );
+    let again = w.escalate(&w.requester, &post).await;
+    assert_eq!(again.status, 201, "{}", again.text());
+
+    // The author asks for one helper now, who is there: resolving matches the request.
+    let case = again.json()["id"].as_str().unwrap().to_owned();
+    let edited = w
+        .app
+        .request(Method::PATCH, &format!("/v1/posts/{post}"))
+        .bearer(&w.requester.access_token)
+        .json(&json!({"helpers_needed": 1}))
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.text());
+    assert_eq!(w.post_status(&post).await, "in_mediation");
+    let resolved = w.status(&w.mediator, &case, matched_online.clone()).await;
+    assert_eq!(resolved.status, 200, "{}", resolved.text());
+    assert_eq!(w.post_status(&post).await, "matched");
+
+    // Nobody accepted at all: open again.
+    let (post, case) = w.request_in_mediation(1).await;
+    assert_eq!(
+        w.status(&w.mediator, &case, matched_online).await.status,
+        200
+    );
+    assert_eq!(w.post_status(&post).await, "open");
+
+    // Every other outcome closes the request.
+    for outcome in [
+        "solved_offline",
+        "referred_wijkteam",
+        "not_solvable",
+        "withdrawn",
+    ] {
+        let (post, case) = w.request_in_mediation(1).await;
+        let resolved = w
+            .status(
+                &w.mediator,
+                &case,
+                json!({"status": "resolved", "outcome": outcome, "summary": "Afgerond."}),
+            )
+            .await;
+        assert_eq!(resolved.status, 200, "{outcome}: {}", resolved.text());
+        assert_eq!(w.post_status(&post).await, "closed", "{outcome}");
+    }
+    assert_eq!(w.in_mediation_count().await, json!(0));
+    assert!(w.queue_ids("").await.is_empty());
+}
+
+#[actix_web::test]
+async fn closing_or_deleting_a_request_in_mediation_withdraws_its_case() {
+    let w = world().await;
+    // Closed by its author.
+    let (post, case) = w.request_in_mediation(1).await;
+    let claimed = w
+        .app
+        .post_as(&w.mediator, &format!("/v1/cases/{case}/claim"), &json!({}))
+        .await;
+    assert_eq!(claimed.status, 200);
+    let closed = w
+        .app
+        .post_as(&w.requester, &format!("/v1/posts/{post}/close"), &json!({}))
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.text());
+    assert_eq!(closed.json()["status"], "closed");
+    let withdrawn = w.get_case(&case).await;
+    assert_eq!(
+        (withdrawn["status"].clone(), withdrawn["outcome"].clone()),
+        (json!("resolved"), json!("withdrawn"))
+    );
+    assert_eq!(withdrawn["summary"], "The requester withdrew the request.");
+    assert!(w.queue_ids("").await.is_empty());
+    assert_eq!(w.in_mediation_count().await, json!(0));
+    assert!(
+        w.kinds(&w.requester)
+            .await
+            .contains(&"case_resolved".into())
+    );
+    let audit = w
+        .app
+        .get_as(&w.admin, &format!("/v1/cases/{case}/audit"))
+        .await
+        .json();
+    assert!(
+        audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "resolve:withdrawn"
+                && e["actor_id"] == json!(w.requester.user_id)),
+        "{audit}"
+    );
+    // Closing again changes nothing.
+    w.app
+        .post_as(&w.requester, &format!("/v1/posts/{post}/close"), &json!({}))
+        .await
+        .assert_problem(409, "illegal_transition");
+    assert_eq!(w.audit_count(&case, "resolve:withdrawn"), 1);
+
+    // Closed by an administrator.
+    let (post, case) = w.request_in_mediation(1).await;
+    let closed = w
+        .app
+        .post_as(&w.admin, &format!("/v1/posts/{post}/close"), &json!({}))
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.text());
+    let withdrawn = w.get_case(&case).await;
+    assert_eq!(withdrawn["outcome"], "withdrawn");
+    assert_eq!(
+        withdrawn["summary"],
+        "The request was closed by an administrator."
+    );
+
+    // Deleted by its author: the case goes with the request, its resolution stays audited.
+    let (post, case) = w.request_in_mediation(1).await;
+    let deleted = w
+        .app
+        .delete_as(&w.requester, &format!("/v1/posts/{post}"))
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text());
+    assert!(w.queue_ids("").await.is_empty());
+    assert_eq!(w.in_mediation_count().await, json!(0));
+    assert_eq!(w.audit_count(&case, "resolve:withdrawn"), 1);
+    w.app
+        .get_as(&w.mediator, &format!("/v1/cases/{case}"))
+        .await
+        .assert_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn a_follow_up_date_can_be_changed_and_a_resolution_needs_a_summary() {
+    let w = world().await;
+    let (_, case) = w.request_in_mediation(1).await;
+    // Not before the case is claimed.
+    let later = (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339();
+    w.status(
+        &w.mediator,
+        &case,
+        json!({"status": "claimed", "follow_up_at": later}),
+    )
+    .await
+    .assert_problem(409, "illegal_transition");
+    assert_eq!(
+        w.app
+            .post_as(&w.mediator, &format!("/v1/cases/{case}/claim"), &json!({}))
+            .await
+            .status,
+        200
+    );
+    let at = |value: &Value| {
+        value["follow_up_at"]
+            .as_str()
+            .map(|s| chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp())
+    };
+    let stamp = |raw: &str| {
+        Some(
+            chrono::DateTime::parse_from_rfc3339(raw)
+                .unwrap()
+                .timestamp(),
+        )
+    };
+
+    // While claimed.
+    let set = w
+        .status(
+            &w.mediator,
+            &case,
+            json!({"status": "claimed", "follow_up_at": later}),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.text());
+    assert_eq!(set.json()["status"], "claimed");
+    assert_eq!(at(&set.json()), stamp(&later));
+    let cleared = w
+        .status(
+            &w.mediator,
+            &case,
+            json!({"status": "claimed", "follow_up_at": null}),
+        )
+        .await;
+    assert_eq!(cleared.status, 200, "{}", cleared.text());
+    assert_eq!(cleared.json()["follow_up_at"], Value::Null);
+    w.status(&w.mediator, &case, json!({"status": "claimed"}))
+        .await
+        .assert_problem(422, "validation_failed");
+    w.status(&w.mediator, &case, json!({"follow_up_at": later}))
+        .await
+        .assert_problem(422, "validation_failed");
+
+    // While in progress.
+    let started = w
+        .status(
+            &w.mediator,
+            &case,
+            json!({"status": "in_progress", "follow_up_at": later}),
+        )
+        .await;
+    assert_eq!(started.json()["status"], "in_progress");
+    let sooner = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+    let moved = w
+        .status(
+            &w.mediator,
+            &case,
+            json!({"status": "in_progress", "follow_up_at": sooner}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text());
+    assert_eq!(
+        (
+            moved.json()["status"].clone(),
+            moved.json()["overdue"].clone()
+        ),
+        (json!("in_progress"), json!(true))
+    );
+    assert_eq!(at(&moved.json()), stamp(&sooner));
+    w.status(&w.mediator, &case, json!({"status": "in_progress"}))
+        .await
+        .assert_problem(409, "illegal_transition");
+    w.status(
+        &w.mediator,
+        &case,
+        json!({"status": "claimed", "follow_up_at": later}),
+    )
+    .await
+    .assert_problem(409, "illegal_transition");
+    assert_eq!(w.audit_count(&case, "reschedule"), 3);
+
+    // A resolution says what was done.
+    for (body, field) in [
+        (
+            json!({"status": "resolved", "outcome": "solved_offline"}),
+            "summary",
+        ),
+        (
+            json!({"status": "resolved", "outcome": "solved_offline", "summary": "  \n "}),
+            "summary",
+        ),
+        (
+            json!({"status": "resolved", "outcome": "solved_offline", "summary": "x".repeat(1001)}),
+            "summary",
+        ),
+        (
+            json!({"status": "in_progress", "summary": "Bezig."}),
+            "summary",
+        ),
+        (
+            json!({"status": "claimed", "follow_up_at": later, "outcome": "withdrawn"}),
+            "outcome",
+        ),
+    ] {
+        let problem = w
+            .status(&w.mediator, &case, body.clone())
+            .await
+            .assert_problem(422, "validation_failed");
+        assert_eq!(problem["errors"][0]["field"], field, "{body}: {problem}");
+    }
+    let unchanged = w.get_case(&case).await;
+    assert_eq!(unchanged["status"], "in_progress");
+    assert_eq!(at(&unchanged), stamp(&sooner));
+    let resolved = w
+        .status(
+            &w.mediator,
+            &case,
+            json!({"status": "resolved", "outcome": "not_solvable", "summary": "Geen vervoer."}),
+        )
+        .await;
+    assert_eq!(resolved.status, 200, "{}", resolved.text());
+    assert_eq!(resolved.json()["summary"], "Geen vervoer.");
+    w.status(
+        &w.mediator,
+        &case,
+        json!({"status": "in_progress", "follow_up_at": later}),
+    )
+    .await
+    .assert_problem(409, "illegal_transition");
+}
+
+#[actix_web::test]
+async fn the_queue_puts_overdue_cases_first_and_filters_by_status() {
+    let w = world().await;
+    let (_, without) = w.request_in_mediation(1).await;
+    let (_, not_yet) = w.request_in_mediation(1).await;
+    let (_, overdue) = w.request_in_mediation(1).await;
+    // Created a day apart, oldest first: without a follow-up, due later, overdue.
+    for (case, day) in [(&without, 1), (&not_yet, 2), (&overdue, 3)] {
+        w.app.sql(&format!(
+            "UPDATE cases SET created_at = '2026-01-0{day} 12:00:00' WHERE id = '{case}'"
+        ));
+    }
+    for (case, follow_up) in [
+        (&not_yet, chrono::Utc::now() + chrono::Duration::days(1)),
+        (&overdue, chrono::Utc::now() - chrono::Duration::hours(1)),
+    ] {
+        assert_eq!(
+            w.app
+                .post_as(&w.mediator, &format!("/v1/cases/{case}/claim"), &json!({}))
+                .await
+                .status,
+            200
+        );
+        let started = w
+            .status(
+                &w.mediator,
+                case,
+                json!({"status": "in_progress", "follow_up_at": follow_up.to_rfc3339()}),
+            )
+            .await;
+        assert_eq!(started.status, 200, "{}", started.text());
+    }
+    assert_eq!(
+        w.queue_ids("").await,
+        vec![overdue.clone(), without.clone(), not_yet.clone()],
+        "overdue first, then oldest first"
+    );
+    let queue = w.queue(&w.mediator, "").await.json();
+    let flags: Vec<&Value> = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["overdue"])
+        .collect();
+    assert_eq!(flags, [&json!(true), &json!(false), &json!(false)]);
+
+    assert_eq!(
+        w.queue_ids("?status=in_progress").await,
+        vec![overdue.clone(), not_yet.clone()]
+    );
+    assert_eq!(w.queue_ids("?status=new").await, vec![without.clone()]);
+    assert!(w.queue_ids("?status=claimed").await.is_empty());
+    assert!(w.queue_ids("?status=resolved").await.is_empty());
+    let resolved = w
+        .status(
+            &w.mediator,
+            &without,
+            json!({"status": "resolved", "outcome": "not_solvable", "summary": "Niemand."}),
+        )
+        .await;
+    assert_eq!(resolved.status, 200);
+    assert_eq!(w.queue_ids("?status=resolved").await, vec![without.clone()]);
+    assert_eq!(
+        w.queue_ids("").await,
+        vec![overdue, not_yet],
+        "resolved cases leave the queue"
+    );
+    w.queue(&w.mediator, "?status=bogus")
+        .await
+        .assert_problem(400, "invalid_query");
+}
+
+#[actix_web::test]
+async fn only_mediators_here_work_cases_and_only_whom_it_concerns_sees_the_queue() {
+    let w = world().await;
+    let (_, case) = w.request_in_mediation(1).await;
+    let professional = w.professional("wijkteam@example.nl", "GM0001").await;
+    let elsewhere = w
+        .app
+        .create_neighbourhood_in(&w.admin, "BU00000002", "Elders", "GM0002", &[])
+        .await;
+    let far_professional = w.professional("wijkteam2@example.nl", "GM0002").await;
+    let far_mediator = w
+        .app
+        .member(&w.admin, &elsewhere, "ver@example.nl", "mediator")
+        .await;
+
+    // The requester, a professional of the municipality, an administrator.
+    for session in [&w.requester, &professional, &w.admin] {
+        for body in [
+            json!({"status": "in_progress"}),
+            json!({"status": "resolved", "outcome": "solved_offline", "summary": "Klaar."}),
+        ] {
+            w.status(session, &case, body)
+                .await
+                .assert_problem(403, "forbidden");
+        }
+    }
+    for session in [&professional, &w.admin] {
+        w.app
+            .post_as(session, &format!("/v1/cases/{case}/claim"), &json!({}))
+            .await
+            .assert_problem(403, "forbidden");
+    }
+    for session in [&far_professional, &far_mediator] {
+        w.queue(session, "").await.assert_problem(403, "forbidden");
+    }
+    assert_eq!(w.queue(&professional, "").await.status, 200);
+    assert_eq!(w.queue(&w.admin, "").await.status, 200);
+    let notes = format!("/v1/cases/{case}/notes");
+    for session in [&w.admin, &professional] {
+        w.app
+            .post_as(session, &notes, &json!({"body": "Mag ik?"}))
+            .await
+            .assert_problem(403, "forbidden");
+    }
+    // None of that changed the case.
+    let unchanged = w.get_case(&case).await;
+    assert_eq!(
+        (unchanged["status"].clone(), unchanged["claimed_by"].clone()),
+        (json!("new"), Value::Null)
+    );
+    let read = w.app.get_as(&w.mediator, &notes).await;
+    assert_eq!(read.json()["items"], json!([]));
+    assert_eq!(w.audit_count(&case, "write_note"), 0);
+}
+
+#[actix_web::test]
+async fn referrals_need_consent_that_has_not_been_withdrawn_and_happen_once() {
+    let w = world().await;
+    let (_, case) = w.request_in_mediation(1).await;
+    let professional = w.professional("wijkteam@example.nl", "GM0001").await;
+    let referral = format!("/v1/cases/{case}/referrals");
+    let body = json!({"professional_id": professional.user_id});
+    assert_eq!(w.care_consent(true).await.status, 200);
+    let withdrawn = w.care_consent(false).await;
+    assert_eq!(withdrawn.status, 200, "{}", withdrawn.text());
+    assert_eq!(withdrawn.json()["items"][0]["given"], false);
+    w.app
+        .post_as(&w.mediator, &referral, &body)
+        .await
+        .assert_problem(409, "consent_required");
+    w.app
+        .get_as(&professional, &format!("/v1/cases/{case}/notes"))
+        .await
+        .assert_problem(403, "forbidden");
+    assert_eq!(w.audit_count(&case, "refer"), 0);
+
+    // Given again: referred once, however often and however concurrently it is asked.
+    assert_eq!(w.care_consent(true).await.status, 200);
+    let first = w.app.post_as(&w.mediator, &referral, &body).await;
+    assert_eq!(first.status, 201, "{}", first.text());
+    let again = w.app.post_as(&w.mediator, &referral, &body).await;
+    assert_eq!(again.status, 200, "{}", again.text());
+    assert_eq!(again.json(), first.json());
+    let other = w.professional("wijkteam2@example.nl", "GM0001").await;
+    let other_body = json!({"professional_id": other.user_id});
+    let at_once =
+        join_all((0..6).map(|_| w.app.post_as(&w.mediator, &referral, &other_body))).await;
+    let statuses: Vec<u16> = at_once.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 200),
+        "{statuses:?}"
+    );
+    assert_eq!(w.audit_count(&case, "refer"), 2);
+    assert_eq!(
+        w.app.count(&format!(
+            "SELECT COUNT(*) FROM case_referrals WHERE case_id = '{case}'"
+        )),
+        2
+    );
+    // The audit is intact and the referred professionals work the notes.
+    for session in [&professional, &other] {
+        assert_eq!(
+            w.app
+                .post_as(
+                    session,
+                    &format!("/v1/cases/{case}/notes"),
+                    &json!({"body": "Gezien."})
+                )
+                .await
+                .status,
+            201
+        );
+    }
+    let audit = w
+        .app
+        .get_as(&w.admin, &format!("/v1/cases/{case}/audit"))
+        .await
+        .json();
+    let actions: Vec<&str> = audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions.iter().filter(|a| **a == "refer").count(), 2);
+    assert_eq!(actions.iter().filter(|a| **a == "write_note").count(), 2);
+}
+
+#[actix_web::test]
+async fn the_job_escalates_after_three_days_by_default_not_before() {
+    let w = world().await;
+    let post = w.request("help").await;
+    let now = chrono::Utc::now();
+    let backdate = |age: chrono::Duration| {
+        w.app.sql(&format!(
+            "UPDATE posts SET created_at = '{}' WHERE id = '{post}'",
+            (now - age).format("%Y-%m-%d %H:%M:%S")
+        ))
+    };
+    let told = || async {
+        w.kinds(&w.mediator)
+            .await
+            .iter()
+            .filter(|k| *k == "case_new")
+            .count()
+    };
+    backdate(chrono::Duration::days(3) - chrono::Duration::hours(1));
+    assert_eq!(w.jobs(now).escalated_requests, 0, "2 days 23 hours old");
+    assert_eq!(w.post_status(&post).await, "open");
+    assert_eq!(told().await, 0);
+    backdate(chrono::Duration::days(3) + chrono::Duration::hours(1));
+    assert_eq!(w.jobs(now).escalated_requests, 1, "3 days 1 hour old");
+    assert_eq!(w.post_status(&post).await, "in_mediation");
+    assert_eq!(told().await, 1);
+    let queue = w.queue(&w.mediator, "").await.json();
+    assert_eq!(queue["items"][0]["escalated_by"], "job");
 }

@@ -559,6 +559,23 @@ impl TestApp {
         session
     }
 
+    /// The number a `SELECT COUNT(*) …` finds in the test's database, behind the app's back.
+    pub fn count(&self, query: &str) -> i64 {
+        use diesel::RunQueryDsl;
+        use diesel::dsl::sql;
+        use diesel::sql_types::BigInt;
+        let subquery = format!("({query})");
+        let counted = match self.database.connect() {
+            buurt_persistence::DbConnection::Postgresql(mut conn) => {
+                diesel::select(sql::<BigInt>(&subquery)).get_result(&mut conn)
+            }
+            buurt_persistence::DbConnection::Sqlite(mut conn) => {
+                diesel::select(sql::<BigInt>(&subquery)).get_result(&mut conn)
+            }
+        };
+        counted.unwrap_or_else(|error| panic!("{query}: {error}"))
+    }
+
     /// Runs SQL on the test's database behind the app's back.
     pub fn sql(&self, statement: &str) {
         self.database

@@ -357,7 +357,8 @@ pub async fn claim_case(
 }
 
 /// Move a case on (a mediator of its neighbourhood): `in_progress`, or `resolved` with an
-/// outcome and a short summary; `follow_up_at` sets the next look.
+/// outcome and a short summary; `follow_up_at` sets the next look. Sent with the status the
+/// case has (`claimed` or `in_progress`) and a `follow_up_at` (or `null`), it only reschedules.
 #[utoipa::path(
     tag = "mediation",
     security(("bearer" = [])),
@@ -368,8 +369,11 @@ pub async fn claim_case(
         (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a mediator here.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such case, or not yours to see.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "`illegal_transition`.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: e.g. `resolved` without an outcome.", body = Problem,
+        (status = 409, description = "`illegal_transition`: not possible from the case's status (resolved \
+         already, say), or its status again without a `follow_up_at`.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: `resolved` without an outcome or a summary, an \
+         outcome or summary with another status, `claimed` without `follow_up_at`.", body = Problem,
          content_type = "application/problem+json"),
     ),
 )]
@@ -381,34 +385,63 @@ pub async fn set_case_status(
     body: Json<CaseStatusRequest>,
 ) -> Result<web::Json<CaseDto>, ApiError> {
     let id = CaseId(id.into_inner());
-    let body = body.0;
-    let action = match (body.status, body.outcome) {
-        (CaseStatusChange::InProgress, None) => CaseAction::Start,
-        (CaseStatusChange::Resolved, Some(outcome)) => CaseAction::Resolve(outcome_from(outcome)),
+    let CaseStatusRequest {
+        status,
+        outcome,
+        summary,
+        follow_up_at,
+    } = body.0;
+    let only_resolved = || FieldIssue::InvalidValue("only with `resolved`".into());
+    if status != CaseStatusChange::Resolved {
+        if outcome.is_some() {
+            return Err(ApiError::validation("outcome", only_resolved()));
+        }
+        if summary.is_some() {
+            return Err(ApiError::validation("summary", only_resolved()));
+        }
+    }
+    let summary = match status {
+        CaseStatusChange::Resolved => {
+            let summary = summary
+                .filter(|s| !s.trim().is_empty())
+                .ok_or_else(|| ApiError::validation("summary", FieldIssue::Required))?;
+            let summary = bounded_text(&summary, 1000, true)
+                .map_err(|e| ApiError::validation("summary", e.into()))?;
+            Some(summary)
+        }
+        CaseStatusChange::Claimed | CaseStatusChange::InProgress => None,
+    };
+    let requested = match (status, outcome) {
+        (CaseStatusChange::Resolved, Some(outcome)) => {
+            Some(CaseAction::Resolve(outcome_from(outcome)))
+        }
         (CaseStatusChange::Resolved, None) => {
             return Err(ApiError::validation("outcome", FieldIssue::Required));
         }
-        (CaseStatusChange::InProgress, Some(_)) => {
-            return Err(ApiError::validation(
-                "outcome",
-                FieldIssue::InvalidValue("only with `resolved`".into()),
-            ));
+        (CaseStatusChange::InProgress, _) => Some(CaseAction::Start),
+        // Claiming is its own endpoint: `claimed` here only ever reschedules.
+        (CaseStatusChange::Claimed, _) if follow_up_at.is_none() => {
+            return Err(ApiError::validation("follow_up_at", FieldIssue::Required));
         }
+        (CaseStatusChange::Claimed, _) => None,
     };
-    let summary = body
-        .summary
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| {
-            bounded_text(&s, 1000, true).map_err(|e| ApiError::validation("summary", e.into()))
-        })
-        .transpose()?;
-    let follow_up_at = body.follow_up_at.map(Some);
     let dto = state
         .db(move |conn| {
-            let (_, viewer) = visible_case(conn, caller.user_id, id)?;
+            let (case, viewer) = visible_case(conn, caller.user_id, id)?;
             if !viewer.may_work() {
                 return Err(ApiError::Refused(ErrorCode::Forbidden));
             }
+            // The status the case has, with a follow-up date, is no transition but a new date.
+            // (Decided on this read; the step checks the status again under its lock.)
+            let action = match requested {
+                Some(CaseAction::Start)
+                    if case.status == CaseStatus::InProgress && follow_up_at.is_some() =>
+                {
+                    CaseAction::Reschedule(CaseStatus::InProgress)
+                }
+                Some(action) => action,
+                None => CaseAction::Reschedule(CaseStatus::Claimed),
+            };
             let step = repo::step(
                 conn,
                 id,

@@ -6,7 +6,7 @@ use buurt_domain::accounts::UserId;
 use buurt_domain::membership::Action;
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
 use buurt_domain::posts::{
-    ActivityInput, Post, PostContent, PostEvent, PostId, PostInput, PostKind, PostStatus, Reader,
+    ActivityInput, Post, PostContent, PostId, PostInput, PostKind, PostStatus, Reader,
 };
 use buurt_openapi::posts::{
     CreatePostRequest, CreateReportRequest, ListPostsParams, PostDto, PostList, ReportDto,
@@ -151,27 +151,9 @@ pub async fn create_post(
                 created_at: now,
                 updated_at: now,
             };
-            repo::create_post(conn, &post)?;
             // Care requests go to the mediators at once when the author consented to sharing
             // care data.
-            let care = post.content.kind == buurt_domain::posts::PostKind::Request
-                && post.content.category == Some(buurt_domain::category::Category::Care);
-            if care
-                && buurt_persistence::mediation::has_consent(
-                    conn,
-                    caller.user_id,
-                    buurt_domain::mediation::ConsentKind::CareData,
-                )?
-            {
-                let _ = buurt_persistence::mediation::escalate(
-                    conn,
-                    post.id,
-                    buurt_domain::mediation::EscalatedBy::CareConsent,
-                    Some(caller.user_id),
-                    None,
-                    now,
-                )?;
-            }
+            buurt_persistence::mediation::create_post_escalating_care(conn, &post)?;
             repo::find_post_with_author(conn, post.id)?.ok_or(ApiError::NotFound)
         })
         .await?;
@@ -390,7 +372,8 @@ pub async fn update_post(
     Ok(web::Json(PostDto::new(&updated.post, &updated.author_name)))
 }
 
-/// Delete one's own post, for good.
+/// Delete one's own post, for good. A request in mediation has its case resolved as withdrawn
+/// first (the case goes with it; its audit log stays).
 #[utoipa::path(
     tag = "posts",
     security(("bearer" = [])),
@@ -414,14 +397,15 @@ pub async fn delete_post(
     state
         .db(move |conn| {
             own_post(conn, caller.user_id, id)?;
-            repo::delete_post(conn, id)?;
+            repo::delete_post(conn, id, caller.user_id)?;
             Ok(())
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Close one's own post: it stays readable, but is no longer open.
+/// Close one's own post: it stays readable, but is no longer open. A request in mediation has
+/// its case resolved as withdrawn.
 #[utoipa::path(
     tag = "posts",
     security(("bearer" = [])),
@@ -447,7 +431,7 @@ pub async fn close_post(
     let closed = state
         .db(move |conn| {
             let (found, _) = own_post(conn, caller.user_id, id)?;
-            match repo::apply_event(conn, id, PostEvent::Close, time::now())? {
+            match repo::close_post(conn, id, caller.user_id, time::now())? {
                 Some(Ok(post)) => Ok(PostDto::new(&post, &found.author_name)),
                 Some(Err(_)) => Err(ApiError::Refused(ErrorCode::IllegalTransition)),
                 None => Err(ApiError::NotFound),
