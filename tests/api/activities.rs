@@ -507,3 +507,173 @@ async fn calendars_parse_and_keep_what_was_written() {
         .await
         .assert_problem(404, "not_found");
 }
+
+/// A strict reading of an iCalendar file (RFC 5545 §3.1), with no iCalendar library: the body
+/// is UTF-8 (so no fold split a character), every line ends in CRLF with no other CR or LF, no
+/// line is over 75 octets, and every unfolded line is `NAME[;params]:value`. Returns the
+/// unfolded lines as (name, value).
+fn content_lines(body: &[u8]) -> Vec<(String, String)> {
+    let text = std::str::from_utf8(body).expect("UTF-8, no character split by a fold");
+    let text = text.strip_suffix("\r\n").expect("ends with CRLF");
+    let mut unfolded: Vec<String> = Vec::new();
+    for line in text.split("\r\n") {
+        assert!(!line.contains(['\r', '\n']), "a bare CR or LF in {line:?}");
+        assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
+        match line.strip_prefix([' ', '\t']) {
+            Some(rest) => unfolded
+                .last_mut()
+                .expect("a folded line continues another")
+                .push_str(rest),
+            None => unfolded.push(line.to_owned()),
+        }
+    }
+    unfolded
+        .into_iter()
+        .map(|line| {
+            // The value starts at the first colon outside a quoted parameter value.
+            let mut quoted = false;
+            let colon = line
+                .char_indices()
+                .find(|&(_, c)| {
+                    if c == '"' {
+                        quoted = !quoted;
+                    }
+                    c == ':' && !quoted
+                })
+                .map(|(at, _)| at)
+                .unwrap_or_else(|| panic!("no value in {line:?}"));
+            let name = line[..colon].split(';').next().unwrap_or_default();
+            assert!(
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+                "not a property name in {line:?}"
+            );
+            (name.to_owned(), line[colon + 1..].to_owned())
+        })
+        .collect()
+}
+
+/// A TEXT value read back (RFC 5545 §3.3.11); an unescaped `;` or `,` is an error.
+fn unescape(value: &str) -> String {
+    let mut out = String::new();
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('n' | 'N') => out.push('\n'),
+                Some(c @ ('\\' | ';' | ',')) => out.push(c),
+                other => panic!("a bad escape \\{other:?} in {value:?}"),
+            },
+            ';' | ',' => panic!("an unescaped {c:?} in {value:?}"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The file's components as `BEGIN`/`END` check them: balanced, one calendar around all.
+fn components(lines: &[(String, String)]) -> Vec<String> {
+    let mut open = Vec::new();
+    let mut seen = Vec::new();
+    for (name, value) in lines {
+        match name.as_str() {
+            "BEGIN" => {
+                assert!(
+                    value == "VCALENDAR" || !open.is_empty(),
+                    "{value} outside the calendar"
+                );
+                open.push(value.clone());
+                seen.push(value.clone());
+            }
+            "END" => assert_eq!(open.pop().as_ref(), Some(value), "unbalanced END:{value}"),
+            _ => assert!(!open.is_empty(), "{name} outside the calendar"),
+        }
+    }
+    assert!(open.is_empty(), "unclosed {open:?}");
+    assert_eq!(lines.first().map(|l| l.0.as_str()), Some("BEGIN"));
+    assert_eq!(seen.iter().filter(|c| *c == "VCALENDAR").count(), 1);
+    seen
+}
+
+fn values<'a>(lines: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    lines
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+#[actix_web::test]
+async fn calendar_text_cannot_break_out_and_folds_whole_characters() {
+    let w = world().await;
+    let injection = "Feest\nEND:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:nep";
+    // 140 characters, over 75 octets many times, with two- and four-byte characters.
+    let long: String = "Één soep; brood, koffie 🎉 \\ "
+        .repeat(6)
+        .chars()
+        .take(140)
+        .collect();
+    let long = long.trim_end().to_owned();
+    for title in [injection, long.as_str()] {
+        let post = w
+            .app
+            .post_as(
+                &w.organiser,
+                &format!("/v1/neighbourhoods/{}/posts", w.neighbourhood),
+                &json!({
+                    "kind": "activity", "title": title, "body": "Regel één;\r\nregel twee, drie",
+                    "activity": {"starts_at": (Utc::now() + Duration::days(2)).to_rfc3339(),
+                                 "ends_at": (Utc::now() + Duration::days(2) + Duration::hours(2)).to_rfc3339(),
+                                 "location": "Buurthuis"},
+                }),
+            )
+            .await;
+        assert_eq!(post.status, 201, "{}", post.text());
+        let post = post.json()["id"].as_str().unwrap().to_owned();
+        let ics = w.app.get(&format!("/v1/posts/{post}/calendar.ics")).await;
+        assert_eq!(ics.status, 200);
+        let lines = content_lines(&ics.body);
+        let components = components(&lines);
+        assert_eq!(
+            components,
+            ["VCALENDAR", "VTIMEZONE", "DAYLIGHT", "STANDARD", "VEVENT"]
+        );
+        assert_eq!(lines.last().unwrap(), &("END".into(), "VCALENDAR".into()));
+        for name in ["NAME", "X-WR-CALNAME", "SUMMARY"] {
+            let found = values(&lines, name);
+            assert_eq!(found.len(), 1, "{name}");
+            assert_eq!(unescape(found[0]), title, "{name} gives back the title");
+        }
+        assert_eq!(
+            unescape(values(&lines, "DESCRIPTION")[0]),
+            "Regel één;\nregel twee, drie"
+        );
+        assert_eq!(values(&lines, "TZID"), ["Europe/Amsterdam"]);
+        // An independent parse agrees.
+        let text = ics.text();
+        let calendar: icalendar::Calendar = icalendar::parser::unfold(&text)
+            .parse()
+            .expect("valid iCalendar");
+        use icalendar::Component;
+        assert_eq!(calendar.events().count(), 1);
+        assert_eq!(calendar.events().next().unwrap().get_summary(), Some(title));
+        if title == long {
+            assert!(text.contains("\r\n "), "the long title is folded");
+        }
+    }
+    let feed = w
+        .app
+        .get(&format!(
+            "/v1/neighbourhoods/{}/calendar.ics",
+            w.neighbourhood
+        ))
+        .await;
+    let lines = content_lines(&feed.body);
+    let components = components(&lines);
+    assert_eq!(components.iter().filter(|c| *c == "VEVENT").count(), 2);
+    let summaries: Vec<String> = values(&lines, "SUMMARY")
+        .into_iter()
+        .map(unescape)
+        .collect();
+    assert_eq!(summaries, [injection, long.as_str()]);
+    assert_eq!(unescape(values(&lines, "NAME")[0]), "Buurt: Kop");
+}
