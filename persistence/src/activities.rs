@@ -122,7 +122,10 @@ fn neighbourhood_of(
         .map_err(|_| PersistenceError::Corrupt(format!("posts.neighbourhood_id holds {id:?}")))
 }
 
-fn capacity(conn: &mut DbConnection, post: PostId) -> Result<Option<u32>, PersistenceError> {
+pub(crate) fn capacity(
+    conn: &mut DbConnection,
+    post: PostId,
+) -> Result<Option<u32>, PersistenceError> {
     let capacity: Option<i32> = posts::table
         .find(post.to_string())
         .select(posts::capacity)
@@ -184,8 +187,9 @@ pub fn rsvp(
     })
 }
 
-/// Moves the waitlist up into free places, in arrival order, and tells each who moved.
-fn promote(
+/// Moves the waitlist up into free places, in arrival order, and tells each who moved. The
+/// caller holds the activity.
+pub(crate) fn promote(
     conn: &mut DbConnection,
     post: PostId,
     now: DateTime<Utc>,

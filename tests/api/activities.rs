@@ -677,3 +677,97 @@ async fn calendar_text_cannot_break_out_and_folds_whole_characters() {
     assert_eq!(summaries, [injection, long.as_str()]);
     assert_eq!(unescape(values(&lines, "NAME")[0]), "Buurt: Kop");
 }
+
+#[actix_web::test]
+async fn patching_an_activity_follows_the_capacity_rules() {
+    let w = world().await;
+    let post = w.activity("Borrel", Some(3), json!({})).await;
+    let people = w.app.crowd(&w.neighbourhood, 5);
+    for person in &people {
+        w.rsvp(person, &post).await;
+    }
+    let starts_at = (Utc::now() + Duration::days(3)).to_rfc3339();
+    let ends_at = (Utc::now() + Duration::days(3) + Duration::hours(2)).to_rfc3339();
+    let patch = |block: Value| {
+        let (app, organiser, path) = (&w.app, &w.organiser, format!("/v1/posts/{post}"));
+        async move {
+            app.request(actix_web::http::Method::PATCH, &path)
+                .bearer(&organiser.access_token)
+                .json(&json!({ "activity": block }))
+                .await
+        }
+    };
+    // Below the number going: refused, nothing changes.
+    patch(json!({"starts_at": starts_at, "ends_at": ends_at, "location": "Elders", "capacity": 1}))
+        .await
+        .assert_problem(409, "capacity_below_going");
+    let list = w.attendees(&post).await;
+    assert_eq!(
+        (
+            list["capacity"].clone(),
+            list["going"].as_array().unwrap().len()
+        ),
+        (json!(3), 3)
+    );
+    let unchanged = w
+        .app
+        .get_as(&w.organiser, &format!("/v1/posts/{post}"))
+        .await
+        .json();
+    assert_eq!(unchanged["activity"]["location"], "Buurthuis");
+
+    // Capacity left out: it stays, and so does the waitlist.
+    let moved =
+        patch(json!({"starts_at": starts_at, "ends_at": ends_at, "location": "Elders"})).await;
+    assert_eq!(moved.status, 200, "{}", moved.text());
+    assert_eq!(moved.json()["activity"]["capacity"], 3);
+    assert_eq!(moved.json()["activity"]["location"], "Elders");
+    let list = w.attendees(&post).await;
+    assert_eq!(list["waitlist"].as_array().unwrap().len(), 2);
+    let late = w.app.crowd(&w.neighbourhood, 1).remove(0);
+    assert_eq!(w.rsvp(&late, &post).await.json()["status"], "waitlisted");
+    // Other edits leave the capacity alone too.
+    let retitled = w
+        .app
+        .request(actix_web::http::Method::PATCH, &format!("/v1/posts/{post}"))
+        .bearer(&w.organiser.access_token)
+        .json(&json!({"title": "Borrel op het plein"}))
+        .await;
+    assert_eq!(retitled.json()["activity"]["capacity"], 3);
+
+    // Raised: the first waiting move up, in order, and are told.
+    let raised = patch(
+        json!({"starts_at": starts_at, "ends_at": ends_at, "location": "Elders", "capacity": 4}),
+    )
+    .await;
+    assert_eq!(raised.status, 200, "{}", raised.text());
+    let list = w.attendees(&post).await;
+    assert_eq!(
+        ids(&list["going"]),
+        people[..4]
+            .iter()
+            .map(|p| p.user_id.clone())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        ids(&list["waitlist"]),
+        [people[4].user_id.clone(), late.user_id.clone()]
+    );
+    let inbox = w
+        .app
+        .get_as(&people[3], "/v1/me/notifications")
+        .await
+        .json();
+    assert_eq!(inbox["items"][0]["kind"], "rsvp_promoted");
+
+    // `null`: no limit, everyone goes.
+    let unlimited = patch(
+        json!({"starts_at": starts_at, "ends_at": ends_at, "location": "Elders", "capacity": null}),
+    )
+    .await;
+    assert_eq!(unlimited.status, 200, "{}", unlimited.text());
+    assert_eq!(unlimited.json()["activity"]["capacity"], Value::Null);
+    let list = w.attendees(&post).await;
+    assert_eq!(list["going"].as_array().unwrap().len(), 6);
+    assert_eq!(list["waitlist"].as_array().unwrap().len(), 0);
+}

@@ -318,8 +318,9 @@ fn own_post(
          content_type = "application/problem+json"),
         (status = 404, description = "No such post, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
-        (status = 409, description = "`post_not_live`: closed, fulfilled or expired.", body = Problem,
-         content_type = "application/problem+json"),
+        (status = 409, description = "`post_not_live`: closed, fulfilled or expired; \
+         `capacity_below_going`: an activity's new capacity is below the number going.",
+         body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
          content_type = "application/problem+json"),
     ),
@@ -361,13 +362,35 @@ pub async fn update_post(
                         .or(current.expires_at.filter(|at| *at > now)),
                     remote_ok: body.remote_ok.or(Some(current.remote_ok)),
                     helpers_needed: body.helpers_needed.or(Some(current.helpers_needed)),
-                    activity: activity_input(body.activity.as_ref()).or(current_activity),
+                    activity: body
+                        .activity
+                        .as_ref()
+                        .map(|a| ActivityInput {
+                            starts_at: a.starts_at,
+                            ends_at: a.ends_at,
+                            location: &a.location,
+                            capacity: a
+                                .capacity
+                                .unwrap_or(current.activity.as_ref().and_then(|c| c.capacity)),
+                        })
+                        .or(current_activity),
                 },
                 now,
             )
             .map_err(content_errors)?;
-            repo::update_content(conn, id, &content, now)?
-                .ok_or(ApiError::Refused(ErrorCode::PostNotLive))?;
+            // Only a capacity sent changes it; otherwise the one held when writing stays.
+            let capacity = match body.activity.as_ref().and_then(|a| a.capacity) {
+                Some(_) => repo::CapacityEdit::Set,
+                None => repo::CapacityEdit::Keep,
+            };
+            repo::update_content(conn, id, &content, capacity, now)?.map_err(|refusal| {
+                match refusal {
+                    repo::EditRefusal::NotLive => ApiError::Refused(ErrorCode::PostNotLive),
+                    repo::EditRefusal::CapacityBelowGoing { .. } => {
+                        ApiError::Refused(ErrorCode::CapacityBelowGoing)
+                    }
+                }
+            })?;
             repo::find_post_with_author(conn, id)?.ok_or(ApiError::NotFound)
         })
         .await?;
