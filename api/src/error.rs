@@ -49,6 +49,9 @@ pub enum ErrorCode {
     RsvpClosed,
     NoRsvp,
     CapacityBelowGoing,
+    AlreadyCheckedIn,
+    NotGoing,
+    CheckInNotOpen,
     NotARequest,
     AlreadyMatched,
     HelperBusy,
@@ -103,6 +106,9 @@ impl ErrorCode {
             Self::RsvpClosed => "rsvp_closed",
             Self::NoRsvp => "no_rsvp",
             Self::CapacityBelowGoing => "capacity_below_going",
+            Self::AlreadyCheckedIn => "already_checked_in",
+            Self::NotGoing => "not_going",
+            Self::CheckInNotOpen => "check_in_not_open",
             Self::NotARequest => "not_a_request",
             Self::AlreadyMatched => "already_matched",
             Self::HelperBusy => "helper_busy",
@@ -150,6 +156,9 @@ impl ErrorCode {
             | Self::NotAnActivity
             | Self::RsvpClosed
             | Self::CapacityBelowGoing
+            | Self::AlreadyCheckedIn
+            | Self::NotGoing
+            | Self::CheckInNotOpen
             | Self::NotARequest
             | Self::AlreadyMatched
             | Self::HelperBusy
@@ -273,6 +282,20 @@ impl ErrorCode {
             Self::NoRsvp => Text::new(
                 "This person has not signed up for the activity.",
                 "Deze persoon heeft zich niet aangemeld voor de activiteit.",
+            ),
+            Self::AlreadyCheckedIn => Text::new(
+                "You have been checked in, so your sign-up stays: you came.",
+                "U bent ingecheckt, dus uw aanmelding blijft staan: u was er.",
+            ),
+            Self::NotGoing => Text::new(
+                "Only people going can be checked in; this person is on the waitlist.",
+                "Alleen wie gaat kan worden ingecheckt; deze persoon staat op de wachtlijst.",
+            ),
+            Self::CheckInNotOpen => Text::new(
+                "Check-in is open on an open activity from the day it starts (Amsterdam time) \
+                 until a day after it ends.",
+                "Inchecken kan bij een open activiteit vanaf de dag waarop ze begint \
+                 (Nederlandse tijd) tot een dag na afloop.",
             ),
             Self::CapacityBelowGoing => Text::new(
                 "More people are going than this capacity allows. Choose at least that many places.",
@@ -405,6 +428,9 @@ impl ErrorCode {
             Self::CapacityBelowGoing => {
                 Text::new("Capacity below sign-ups", "Capaciteit onder aanmeldingen")
             }
+            Self::AlreadyCheckedIn => Text::new("Already checked in", "Al ingecheckt"),
+            Self::NotGoing => Text::new("Not going", "Gaat niet"),
+            Self::CheckInNotOpen => Text::new("Check-in not open", "Inchecken niet open"),
             Self::NotARequest => Text::new("Not a request", "Geen hulpvraag"),
             Self::AlreadyMatched => Text::new("Already matched", "Al gekoppeld"),
             Self::HelperBusy => Text::new("Helper is busy", "Helper heeft het druk"),

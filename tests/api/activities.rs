@@ -1,7 +1,7 @@
 use std::collections::HashSet;
 
-use buurt_tests::{Session, TestApp, spawn_app};
-use chrono::{Duration, TimeZone, Utc};
+use buurt_tests::{Session, TestApp, TestResponse, spawn_app};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
@@ -55,6 +55,35 @@ impl World {
     async fn rsvp(&self, session: &Session, post: &str) -> buurt_tests::TestResponse {
         self.app
             .post_as(session, &format!("/v1/posts/{post}/rsvp"), &json!({}))
+            .await
+    }
+
+    /// Moves an activity in time behind the app's back.
+    fn reschedule(&self, post: &str, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) {
+        let format = "%Y-%m-%d %H:%M:%S";
+        self.app.sql(&format!(
+            "UPDATE posts SET starts_at = '{}', ends_at = '{}' WHERE id = '{post}'",
+            starts_at.format(format),
+            ends_at.format(format)
+        ));
+    }
+
+    /// Makes an activity one that is going on now.
+    fn happening_now(&self, post: &str) {
+        self.reschedule(
+            post,
+            Utc::now() - Duration::minutes(30),
+            Utc::now() + Duration::hours(2),
+        );
+    }
+
+    async fn check_in(&self, organiser: &Session, post: &str, user: &str) -> TestResponse {
+        self.app
+            .post_as(
+                organiser,
+                &format!("/v1/posts/{post}/check-ins"),
+                &json!({"user_id": user}),
+            )
             .await
     }
 
@@ -325,6 +354,8 @@ async fn organisers_check_in_and_change_the_capacity() {
     for person in &people {
         w.rsvp(person, &post).await;
     }
+    let starts_at = Utc::now() + Duration::days(2);
+    w.happening_now(&post);
     let check_in_path = format!("/v1/posts/{post}/check-ins");
     let check_in = |user: String| {
         let (app, organiser, path) = (&w.app, &w.organiser, check_in_path.clone());
@@ -354,6 +385,7 @@ async fn organisers_check_in_and_change_the_capacity() {
         .await
         .assert_problem(403, "forbidden");
     assert_eq!(w.attendees(&post).await["checked_in"], 1);
+    w.reschedule(&post, starts_at, starts_at + Duration::hours(2));
 
     let capacity = format!("/v1/posts/{post}/capacity");
     w.app
@@ -678,6 +710,7 @@ async fn calendar_text_cannot_break_out_and_folds_whole_characters() {
     assert_eq!(unescape(values(&lines, "NAME")[0]), "Buurt: Kop");
 }
 
+
 #[actix_web::test]
 async fn patching_an_activity_follows_the_capacity_rules() {
     let w = world().await;
@@ -770,4 +803,149 @@ async fn patching_an_activity_follows_the_capacity_rules() {
     let list = w.attendees(&post).await;
     assert_eq!(list["going"].as_array().unwrap().len(), 6);
     assert_eq!(list["waitlist"].as_array().unwrap().len(), 0);
+}
+
+#[actix_web::test]
+async fn answers_stand_once_over_closed_or_checked_in() {
+    let w = world().await;
+    let cancel = |session: &Session, post: &str| {
+        let (app, session, path) = (&w.app, session.clone(), format!("/v1/posts/{post}/rsvp"));
+        async move { app.delete_as(&session, &path).await }
+    };
+
+    // Over: nobody cancels, nobody moves up, nobody is told.
+    let past = w.activity("Voorbij", Some(1), json!({})).await;
+    let people = w.app.crowd(&w.neighbourhood, 3);
+    w.rsvp(&people[0], &past).await;
+    w.rsvp(&people[1], &past).await;
+    w.reschedule(
+        &past,
+        Utc::now() - Duration::days(1),
+        Utc::now() - Duration::days(1) + Duration::hours(2),
+    );
+    cancel(&people[0], &past)
+        .await
+        .assert_problem(409, "rsvp_closed");
+    let list = w.attendees(&past).await;
+    assert_eq!(ids(&list["going"]), [people[0].user_id.clone()]);
+    assert_eq!(ids(&list["waitlist"]), [people[1].user_id.clone()]);
+    let inbox = w
+        .app
+        .get_as(&people[1], "/v1/me/notifications")
+        .await
+        .json();
+    assert_eq!(inbox["items"], json!([]));
+    w.app
+        .put_as(
+            &w.organiser,
+            &format!("/v1/posts/{past}/capacity"),
+            &json!({"capacity": 2}),
+        )
+        .await
+        .assert_problem(409, "rsvp_closed");
+    assert_eq!(
+        ids(&w.attendees(&past).await["waitlist"]),
+        [people[1].user_id.clone()]
+    );
+
+    // Closed: the same.
+    let closed = w.activity("Gesloten", Some(1), json!({})).await;
+    w.rsvp(&people[0], &closed).await;
+    w.rsvp(&people[1], &closed).await;
+    w.app
+        .post_as(
+            &w.organiser,
+            &format!("/v1/posts/{closed}/close"),
+            &json!({}),
+        )
+        .await;
+    cancel(&people[0], &closed)
+        .await
+        .assert_problem(409, "rsvp_closed");
+    assert_eq!(
+        ids(&w.attendees(&closed).await["going"]),
+        [people[0].user_id.clone()]
+    );
+
+    // Checked in: they came, and that stays.
+    let now = w.activity("Nu", Some(1), json!({})).await;
+    w.rsvp(&people[0], &now).await;
+    w.rsvp(&people[1], &now).await;
+    w.happening_now(&now);
+    assert_eq!(
+        w.check_in(&w.organiser, &now, &people[0].user_id)
+            .await
+            .status,
+        200
+    );
+    cancel(&people[0], &now)
+        .await
+        .assert_problem(409, "already_checked_in");
+    let list = w.attendees(&now).await;
+    assert_eq!(list["checked_in"], 1);
+    assert_eq!(ids(&list["going"]), [people[0].user_id.clone()]);
+    // Someone going who is not checked in still may, and the waitlist moves up.
+    let open = w.activity("Later", Some(1), json!({})).await;
+    w.rsvp(&people[0], &open).await;
+    w.rsvp(&people[1], &open).await;
+    assert_eq!(cancel(&people[0], &open).await.status, 204);
+    assert_eq!(
+        ids(&w.attendees(&open).await["going"]),
+        [people[1].user_id.clone()]
+    );
+}
+
+#[actix_web::test]
+async fn check_ins_take_people_going_on_the_day() {
+    let w = world().await;
+    let post = w.activity("Repair café", Some(1), json!({})).await;
+    let people = w.app.crowd(&w.neighbourhood, 2);
+    w.rsvp(&people[0], &post).await;
+    w.rsvp(&people[1], &post).await;
+
+    // Two days ahead: not yet.
+    w.check_in(&w.organiser, &post, &people[0].user_id)
+        .await
+        .assert_problem(409, "check_in_not_open");
+    w.happening_now(&post);
+    w.check_in(&w.organiser, &post, &people[1].user_id)
+        .await
+        .assert_problem(409, "not_going");
+    assert_eq!(
+        w.check_in(&w.organiser, &post, &people[0].user_id)
+            .await
+            .status,
+        200
+    );
+    // More than a day after the end: the list is closed.
+    w.reschedule(
+        &post,
+        Utc::now() - Duration::days(3),
+        Utc::now() - Duration::days(3) + Duration::hours(2),
+    );
+    w.check_in(&w.organiser, &post, &people[0].user_id)
+        .await
+        .assert_problem(409, "check_in_not_open");
+    // Within a day after the end: still possible.
+    w.reschedule(
+        &post,
+        Utc::now() - Duration::hours(5),
+        Utc::now() - Duration::hours(3),
+    );
+    assert_eq!(
+        w.check_in(&w.organiser, &post, &people[0].user_id)
+            .await
+            .status,
+        200
+    );
+    // Closed: no more.
+    w.app
+        .post_as(&w.organiser, &format!("/v1/posts/{post}/close"), &json!({}))
+        .await;
+    w.check_in(&w.organiser, &post, &people[0].user_id)
+        .await
+        .assert_problem(409, "check_in_not_open");
+    let list = w.attendees(&post).await;
+    assert_eq!(list["checked_in"], 1);
+    assert!(list["waitlist"][0]["checked_in_at"].is_null());
 }
