@@ -710,6 +710,75 @@ async fn calendar_text_cannot_break_out_and_folds_whole_characters() {
     assert_eq!(unescape(values(&lines, "NAME")[0]), "Buurt: Kop");
 }
 
+#[actix_web::test]
+async fn neighbourhood_calendars_leave_out_hidden_closed_past_and_members_only() {
+    let w = world().await;
+    let shown = w.activity("Open", None, json!({})).await;
+    let hidden = w.activity("Verborgen", None, json!({})).await;
+    let closed = w.activity("Gesloten", None, json!({})).await;
+    let past = w.activity("Voorbij", None, json!({})).await;
+    let members = w
+        .activity("Leden", None, json!({"visibility": "members"}))
+        .await;
+    w.app
+        .post_as(&w.admin, &format!("/v1/posts/{hidden}/hide"), &json!({}))
+        .await;
+    w.app
+        .post_as(
+            &w.organiser,
+            &format!("/v1/posts/{closed}/close"),
+            &json!({}),
+        )
+        .await;
+    w.reschedule(
+        &past,
+        Utc::now() - Duration::days(2),
+        Utc::now() - Duration::days(2) + Duration::hours(2),
+    );
+    let feed = w
+        .app
+        .get(&format!(
+            "/v1/neighbourhoods/{}/calendar.ics",
+            w.neighbourhood
+        ))
+        .await;
+    assert_eq!(feed.status, 200);
+    let lines = content_lines(&feed.body);
+    components(&lines);
+    assert_eq!(values(&lines, "SUMMARY"), ["Open"]);
+    assert_eq!(values(&lines, "UID"), [format!("post-{shown}@buurt")]);
+
+    // One activity: hidden or members-only is not there for an outsider.
+    let outsider = w.app.register("buiten@example.nl").await;
+    for post in [&hidden, &members] {
+        let path = format!("/v1/posts/{post}/calendar.ics");
+        w.app.get(&path).await.assert_problem(404, "not_found");
+        w.app
+            .get_as(&outsider, &path)
+            .await
+            .assert_problem(404, "not_found");
+    }
+    let member = w.app.crowd(&w.neighbourhood, 1).remove(0);
+    assert_eq!(
+        w.app
+            .get_as(&member, &format!("/v1/posts/{members}/calendar.ics"))
+            .await
+            .status,
+        200
+    );
+    w.app
+        .get_as(&member, &format!("/v1/posts/{hidden}/calendar.ics"))
+        .await
+        .assert_problem(404, "not_found");
+    assert_eq!(
+        w.app
+            .get_as(&w.admin, &format!("/v1/posts/{hidden}/calendar.ics"))
+            .await
+            .status,
+        200,
+        "moderators see hidden posts"
+    );
+}
 
 #[actix_web::test]
 async fn patching_an_activity_follows_the_capacity_rules() {
@@ -948,4 +1017,55 @@ async fn check_ins_take_people_going_on_the_day() {
     let list = w.attendees(&post).await;
     assert_eq!(list["checked_in"], 1);
     assert!(list["waitlist"][0]["checked_in_at"].is_null());
+}
+
+#[actix_web::test]
+async fn co_organisers_check_in_and_change_the_capacity_but_add_nobody() {
+    let w = world().await;
+    let post = w.activity("Samen", Some(1), json!({})).await;
+    let people = w.app.crowd(&w.neighbourhood, 4);
+    let co = &people[0];
+    let added = w
+        .app
+        .post_as(
+            &w.organiser,
+            &format!("/v1/posts/{post}/organisers"),
+            &json!({"user_id": co.user_id}),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.text());
+    w.rsvp(&people[1], &post).await;
+    w.rsvp(&people[2], &post).await;
+
+    let raised = w
+        .app
+        .put_as(
+            co,
+            &format!("/v1/posts/{post}/capacity"),
+            &json!({"capacity": 2}),
+        )
+        .await;
+    assert_eq!(raised.status, 200, "{}", raised.text());
+    assert_eq!(
+        raised.json(),
+        json!({"capacity": 2, "going": 2, "waitlisted": 0})
+    );
+    w.happening_now(&post);
+    let checked = w.check_in(co, &post, &people[2].user_id).await;
+    assert_eq!(checked.status, 200, "{}", checked.text());
+    assert!(checked.json()["checked_in_at"].is_string());
+
+    // Only the author (or an administrator) adds organisers.
+    w.app
+        .post_as(
+            co,
+            &format!("/v1/posts/{post}/organisers"),
+            &json!({"user_id": people[3].user_id}),
+        )
+        .await
+        .assert_problem(403, "forbidden");
+    w.app
+        .get_as(&people[3], &format!("/v1/posts/{post}/attendees"))
+        .await
+        .assert_problem(403, "forbidden");
 }
