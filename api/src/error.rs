@@ -45,6 +45,7 @@ pub enum ErrorCode {
     InvalidIdempotencyKey,
     IdempotencyKeyReused,
     IdempotencyKeyInProgress,
+    IdempotencyKeyHeldSecret,
     NotAnActivity,
     RsvpClosed,
     NoRsvp,
@@ -109,6 +110,7 @@ impl ErrorCode {
             Self::AlreadyCheckedIn => "already_checked_in",
             Self::NotGoing => "not_going",
             Self::CheckInNotOpen => "check_in_not_open",
+            Self::IdempotencyKeyHeldSecret => "idempotency_key_held_secret",
             Self::NotARequest => "not_a_request",
             Self::AlreadyMatched => "already_matched",
             Self::HelperBusy => "helper_busy",
@@ -130,7 +132,7 @@ impl ErrorCode {
             | Self::InvalidQuery
             | Self::InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::IdempotencyKeyInProgress => StatusCode::CONFLICT,
+            Self::IdempotencyKeyInProgress | Self::IdempotencyKeyHeldSecret => StatusCode::CONFLICT,
             Self::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthorized
             | Self::InvalidToken
@@ -297,6 +299,12 @@ impl ErrorCode {
                 "Inchecken kan bij een open activiteit vanaf de dag waarop ze begint \
                  (Nederlandse tijd) tot een dag na afloop.",
             ),
+            Self::IdempotencyKeyHeldSecret => Text::new(
+                "The first request with this Idempotency-Key succeeded and its answer held a \
+                 secret, which is shown only once. Sign in again or start over.",
+                "Het eerste verzoek met deze Idempotency-Key is gelukt en het antwoord bevatte \
+                 een geheim dat maar één keer wordt getoond. Meld u opnieuw aan of begin opnieuw.",
+            ),
             Self::CapacityBelowGoing => Text::new(
                 "More people are going than this capacity allows. Choose at least that many places.",
                 "Er gaan meer mensen dan deze capaciteit toelaat. Kies minstens zoveel plaatsen.",
@@ -431,6 +439,9 @@ impl ErrorCode {
             Self::AlreadyCheckedIn => Text::new("Already checked in", "Al ingecheckt"),
             Self::NotGoing => Text::new("Not going", "Gaat niet"),
             Self::CheckInNotOpen => Text::new("Check-in not open", "Inchecken niet open"),
+            Self::IdempotencyKeyHeldSecret => {
+                Text::new("Secret shown once", "Geheim maar één keer getoond")
+            }
             Self::NotARequest => Text::new("Not a request", "Geen hulpvraag"),
             Self::AlreadyMatched => Text::new("Already matched", "Al gekoppeld"),
             Self::HelperBusy => Text::new("Helper is busy", "Helper heeft het druk"),
