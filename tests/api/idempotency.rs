@@ -292,3 +292,83 @@ async fn partner_clients_keys_are_their_own() {
     assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
     assert_eq!(again.json(), first.json());
 }
+
+fn format_db(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+#[actix_web::test]
+async fn keys_last_a_day_and_the_job_purges_them() {
+    let (app, author, neighbourhood) = setup().await;
+    let first = post_with_key(&app, &author, &neighbourhood, "day-key", "Eerste").await;
+    assert_eq!(first.status, 201);
+    let old = format_db(chrono::Utc::now() - chrono::Duration::hours(25));
+    app.sql(&format!("UPDATE idempotency_keys SET created_at = '{old}'"));
+    // A day on, the key is forgotten: the same request acts anew.
+    let anew = post_with_key(&app, &author, &neighbourhood, "day-key", "Eerste").await;
+    assert_eq!(anew.status, 201);
+    assert_eq!(anew.header("idempotent-replayed"), None);
+    assert_ne!(anew.json()["id"], first.json()["id"]);
+    assert_eq!(count_posts(&app, &author, &neighbourhood).await, 2);
+
+    // Two stale keys and one fresh: the job purges the two.
+    post_with_key(&app, &author, &neighbourhood, "other-key", "Tweede").await;
+    app.sql(&format!(
+        "UPDATE idempotency_keys SET created_at = '{old}' WHERE key IN ('day-key', 'other-key')"
+    ));
+    post_with_key(&app, &author, &neighbourhood, "fresh-key", "Derde").await;
+    let config = buurt_api::Config::with_database_url(app.database.url());
+    let report = buurt_api::commands::run_jobs(&config, chrono::Utc::now()).expect("the jobs run");
+    assert_eq!(report.idempotency_keys_purged, 2);
+    let replay = post_with_key(&app, &author, &neighbourhood, "fresh-key", "Derde").await;
+    assert_eq!(
+        replay.header("idempotent-replayed").as_deref(),
+        Some("true")
+    );
+}
+
+#[actix_web::test]
+async fn rsvps_and_reports_take_keys() {
+    let (app, author, neighbourhood) = setup().await;
+    let member = app.crowd(&neighbourhood, 1).remove(0);
+    let created = app
+        .post_as(
+            &author,
+            &format!("/v1/neighbourhoods/{neighbourhood}/posts"),
+            &json!({"kind": "activity", "title": "Borrel", "body": "x",
+                    "activity": {"starts_at": (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339(),
+                                 "ends_at": (chrono::Utc::now() + chrono::Duration::days(2) + chrono::Duration::hours(1)).to_rfc3339(),
+                                 "location": "Buurthuis", "capacity": 1}}),
+        )
+        .await;
+    let post = created.json()["id"].as_str().unwrap().to_owned();
+    for (key, path, body) in [
+        ("rsvp-1", format!("/v1/posts/{post}/rsvp"), json!({})),
+        (
+            "report-1",
+            format!("/v1/posts/{post}/reports"),
+            json!({"reason": "spam"}),
+        ),
+    ] {
+        let send = || {
+            app.request(Method::POST, &path)
+                .bearer(&member.access_token)
+                .header("idempotency-key", key)
+                .json(&body)
+        };
+        let first = send().await;
+        assert_eq!(first.status, 201, "{path}: {}", first.text());
+        let retry = send().await;
+        assert_eq!(
+            retry.status, 201,
+            "{path}: the first answer, not a second one"
+        );
+        assert_eq!(retry.header("idempotent-replayed").as_deref(), Some("true"));
+        assert_eq!(retry.json(), first.json());
+    }
+    let attendees = app
+        .get_as(&author, &format!("/v1/posts/{post}/attendees"))
+        .await
+        .json();
+    assert_eq!(attendees["going"].as_array().unwrap().len(), 1);
+}
