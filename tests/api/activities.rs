@@ -872,6 +872,38 @@ async fn patching_an_activity_follows_the_capacity_rules() {
     let list = w.attendees(&post).await;
     assert_eq!(list["going"].as_array().unwrap().len(), 6);
     assert_eq!(list["waitlist"].as_array().unwrap().len(), 0);
+
+    // Bad input changes nothing.
+    patch(json!({"starts_at": starts_at, "ends_at": ends_at, "location": "Elders", "capacity": 0}))
+        .await
+        .assert_problem(422, "validation_failed");
+
+    // Over: the capacity no longer changes, but the same block is still accepted.
+    let over = w.activity("Voorbij", Some(1), json!({})).await;
+    w.rsvp(&people[0], &over).await;
+    w.rsvp(&people[1], &over).await;
+    let (started, ended) = (
+        Utc::now() - Duration::days(1),
+        Utc::now() - Duration::days(1) + Duration::hours(2),
+    );
+    w.reschedule(&over, started, ended);
+    let edit = |capacity: u32| {
+        let (app, organiser, path) = (&w.app, &w.organiser, format!("/v1/posts/{over}"));
+        async move {
+            app.request(actix_web::http::Method::PATCH, &path)
+                .bearer(&organiser.access_token)
+                .json(&json!({"activity": {"starts_at": started.to_rfc3339(),
+                    "ends_at": ended.to_rfc3339(), "location": "Buurthuis", "capacity": capacity}}))
+                .await
+        }
+    };
+    edit(5).await.assert_problem(409, "rsvp_closed");
+    assert_eq!(
+        ids(&w.attendees(&over).await["waitlist"]),
+        [people[1].user_id.clone()]
+    );
+    let same = edit(1).await;
+    assert_eq!(same.status, 200, "{}", same.text());
 }
 
 #[actix_web::test]

@@ -319,7 +319,8 @@ fn own_post(
         (status = 404, description = "No such post, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`post_not_live`: closed, fulfilled or expired; \
-         `capacity_below_going`: an activity's new capacity is below the number going.",
+         `capacity_below_going`: an activity's new capacity is below the number going; \
+         `rsvp_closed`: a new capacity for an activity that is over or hidden.",
          body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
          content_type = "application/problem+json"),
@@ -378,10 +379,18 @@ pub async fn update_post(
                 now,
             )
             .map_err(content_errors)?;
-            // Only a capacity sent changes it; otherwise the one held when writing stays.
+            // Only a capacity sent and different changes it; otherwise the one held when
+            // writing stays. Once the activity is over (or hidden) nobody moves up any more,
+            // as with `PUT …/capacity`.
+            let current_capacity = current.activity.as_ref().map(|a| a.capacity);
             let capacity = match body.activity.as_ref().and_then(|a| a.capacity) {
-                Some(_) => repo::CapacityEdit::Set,
-                None => repo::CapacityEdit::Keep,
+                Some(sent) if Some(sent) != current_capacity => {
+                    if buurt_domain::activities::takes_rsvps(&found.post, now).is_err() {
+                        return Err(ApiError::Refused(ErrorCode::RsvpClosed));
+                    }
+                    repo::CapacityEdit::Set
+                }
+                _ => repo::CapacityEdit::Keep,
             };
             repo::update_content(conn, id, &content, capacity, now)?.map_err(|refusal| {
                 match refusal {
