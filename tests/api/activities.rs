@@ -1101,3 +1101,68 @@ async fn co_organisers_check_in_and_change_the_capacity_but_add_nobody() {
         .await
         .assert_problem(403, "forbidden");
 }
+
+#[actix_web::test]
+async fn capacity_edits_racing_answers_never_overbook() {
+    let w = world().await;
+    let post = w.activity("Drukte", Some(20), json!({})).await;
+    let people = w.app.crowd(&w.neighbourhood, 30);
+    for person in &people[..5] {
+        w.rsvp(person, &post).await;
+    }
+    let (starts_at, ends_at) = (
+        (Utc::now() + Duration::days(3)).to_rfc3339(),
+        (Utc::now() + Duration::days(3) + Duration::hours(1)).to_rfc3339(),
+    );
+    let (w_ref, post_ref) = (&w, &post);
+    let answers = people[5..]
+        .iter()
+        .map(|p| async move { w_ref.rsvp(p, post_ref).await.status.as_u16() });
+    // Lowering to 8 while 25 answer: refused or applied, never over the limit.
+    let edits = [8u32, 12].map(|capacity| {
+        let (starts_at, ends_at) = (starts_at.clone(), ends_at.clone());
+        async move {
+            let response = w_ref
+                .app
+                .request(
+                    actix_web::http::Method::PATCH,
+                    &format!("/v1/posts/{post_ref}"),
+                )
+                .bearer(&w_ref.organiser.access_token)
+                .json(
+                    &json!({"activity": {"starts_at": starts_at, "ends_at": ends_at,
+                    "location": "Buurthuis", "capacity": capacity}}),
+                )
+                .await;
+            assert!(
+                response.status == 200 || response.status == 409,
+                "{}",
+                response.text()
+            );
+            response.status.as_u16()
+        }
+    });
+    let (answered, edited) = futures_util::future::join(join_all(answers), join_all(edits)).await;
+    assert!(answered.iter().all(|s| *s == 201), "{answered:?}");
+    let list = w.attendees(&post).await;
+    let capacity = list["capacity"].as_u64().unwrap();
+    let going = list["going"].as_array().unwrap().len() as u64;
+    let waiting = list["waitlist"].as_array().unwrap().len() as u64;
+    assert!(
+        going <= capacity,
+        "{going} going for {capacity} places ({edited:?})"
+    );
+    assert_eq!(going + waiting, 30);
+    // Room left means nobody waits.
+    assert!(
+        going == capacity || waiting == 0,
+        "{going}/{capacity}, {waiting} waiting"
+    );
+    assert_eq!(
+        &ids(&list["going"])[..5],
+        &people[..5]
+            .iter()
+            .map(|p| p.user_id.clone())
+            .collect::<Vec<_>>()[..]
+    );
+}
