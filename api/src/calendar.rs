@@ -1,11 +1,11 @@
 //! iCalendar (RFC 5545) for activities, in Dutch local time. The icalendar crate writes the
-//! events (escaping and line folding included); the time zone definition it cannot write is
-//! added here.
+//! events (escaping and line folding included). The calendar around them is written here:
+//! the crate writes a calendar's NAME unescaped, and has no time zone definitions.
 
 use buurt_domain::posts::{Post, PostStatus};
 use chrono::TimeZone;
 use chrono_tz::Europe::Amsterdam;
-use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike, EventStatus};
+use icalendar::{CalendarDateTime, Component, Event, EventLike, EventStatus};
 
 pub const CONTENT_TYPE: &str = "text/calendar; charset=utf-8";
 const TZID: &str = "Europe/Amsterdam";
@@ -37,6 +37,50 @@ fn local(at: chrono::DateTime<chrono::Utc>) -> CalendarDateTime {
     }
 }
 
+/// Text as iCalendar TEXT may hold it: line breaks become `\n` (a lone CR too, so it cannot
+/// end a content line), and other control characters, which TEXT forbids, are dropped.
+fn plain(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
+}
+
+/// A TEXT value escaped (RFC 5545 §3.3.11).
+fn escape(text: &str) -> String {
+    plain(text)
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
+/// Writes `NAME:value` as content lines of at most 75 octets, folded on character boundaries
+/// (RFC 5545 §3.1).
+fn content_line(out: &mut String, name: &str, value: &str) {
+    const LIMIT: usize = 75;
+    let line = format!("{name}:{value}");
+    let mut rest = line.as_str();
+    let mut limit = LIMIT;
+    loop {
+        if rest.len() <= limit {
+            out.push_str(rest);
+            out.push_str("\r\n");
+            return;
+        }
+        let mut at = limit;
+        while !rest.is_char_boundary(at) {
+            at -= 1;
+        }
+        out.push_str(&rest[..at]);
+        out.push_str("\r\n ");
+        rest = &rest[at..];
+        // A continuation line starts with the space that marks it.
+        limit = LIMIT - 1;
+    }
+}
+
 fn event(post: &Post) -> Option<Event> {
     let activity = post.content.activity.as_ref()?;
     let status = match post.status {
@@ -48,9 +92,9 @@ fn event(post: &Post) -> Option<Event> {
             // Stable across edits and exports, so calendars update rather than duplicate.
             .uid(&format!("post-{}@buurt", post.id))
             .timestamp(post.updated_at)
-            .summary(&post.content.title)
-            .description(&post.content.body)
-            .location(&activity.location)
+            .summary(&plain(&post.content.title))
+            .description(&plain(&post.content.body))
+            .location(&plain(&activity.location))
             .starts(local(activity.starts_at))
             .ends(local(activity.ends_at))
             .status(status)
@@ -58,20 +102,40 @@ fn event(post: &Post) -> Option<Event> {
     )
 }
 
-/// A calendar with the given activities (other posts are left out).
+/// A calendar with the given activities (other posts are left out): the calendar's own
+/// properties, the time zone, then the events.
 pub fn calendar(name: &str, posts: &[Post]) -> String {
-    let mut calendar = Calendar::new();
-    calendar.name(name).timezone(TZID);
-    for post in posts {
-        if let Some(event) = event(post) {
-            calendar.push(event);
-        }
+    let mut out = String::from(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Buurt//Buurt//NL\r\nCALSCALE:GREGORIAN\r\n",
+    );
+    let name = escape(name);
+    content_line(&mut out, "NAME", &name);
+    content_line(&mut out, "X-WR-CALNAME", &name);
+    content_line(&mut out, "X-WR-TIMEZONE", TZID);
+    out.push_str(VTIMEZONE);
+    for event in posts.iter().filter_map(event) {
+        out.push_str(&event.to_string());
     }
-    let text = calendar.done().to_string();
-    // The time zone goes before the first event (or the end, when there is none).
-    let at = text
-        .find("BEGIN:VEVENT")
-        .or_else(|| text.find("END:VCALENDAR"))
-        .unwrap_or(text.len());
-    format!("{}{VTIMEZONE}{}", &text[..at], &text[at..])
+    out.push_str("END:VCALENDAR\r\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_escaped_and_folded_on_character_boundaries() {
+        let mut out = String::new();
+        content_line(&mut out, "NAME", &escape("a;b,c\\d\r\ne\u{7}"));
+        assert_eq!(out, "NAME:a\\;b\\,c\\\\d\\ne\r\n");
+
+        let mut out = String::new();
+        content_line(&mut out, "NAME", &"één ".repeat(40));
+        for line in out.split_terminator("\r\n") {
+            assert!(line.len() <= 75, "{line:?}");
+        }
+        let unfolded = out.trim_end_matches("\r\n").replace("\r\n ", "");
+        assert_eq!(unfolded, format!("NAME:{}", "één ".repeat(40)));
+    }
 }

@@ -46,10 +46,14 @@ pub enum ErrorCode {
     InvalidIdempotencyKey,
     IdempotencyKeyReused,
     IdempotencyKeyInProgress,
+    IdempotencyKeyHeldSecret,
     NotAnActivity,
     RsvpClosed,
     NoRsvp,
     CapacityBelowGoing,
+    AlreadyCheckedIn,
+    NotGoing,
+    CheckInNotOpen,
     NotARequest,
     AlreadyMatched,
     HelperBusy,
@@ -106,6 +110,10 @@ impl ErrorCode {
             Self::RsvpClosed => "rsvp_closed",
             Self::NoRsvp => "no_rsvp",
             Self::CapacityBelowGoing => "capacity_below_going",
+            Self::AlreadyCheckedIn => "already_checked_in",
+            Self::NotGoing => "not_going",
+            Self::CheckInNotOpen => "check_in_not_open",
+            Self::IdempotencyKeyHeldSecret => "idempotency_key_held_secret",
             Self::NotARequest => "not_a_request",
             Self::AlreadyMatched => "already_matched",
             Self::HelperBusy => "helper_busy",
@@ -128,7 +136,7 @@ impl ErrorCode {
             | Self::InvalidQuery
             | Self::InvalidIdempotencyKey => StatusCode::BAD_REQUEST,
             Self::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::IdempotencyKeyInProgress => StatusCode::CONFLICT,
+            Self::IdempotencyKeyInProgress | Self::IdempotencyKeyHeldSecret => StatusCode::CONFLICT,
             Self::ValidationFailed => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthorized
             | Self::InvalidToken
@@ -155,6 +163,9 @@ impl ErrorCode {
             | Self::NotAnActivity
             | Self::RsvpClosed
             | Self::CapacityBelowGoing
+            | Self::AlreadyCheckedIn
+            | Self::NotGoing
+            | Self::CheckInNotOpen
             | Self::NotARequest
             | Self::AlreadyMatched
             | Self::HelperBusy
@@ -283,6 +294,26 @@ impl ErrorCode {
             Self::NoRsvp => Text::new(
                 "This person has not signed up for the activity.",
                 "Deze persoon heeft zich niet aangemeld voor de activiteit.",
+            ),
+            Self::AlreadyCheckedIn => Text::new(
+                "You have been checked in, so your sign-up stays: you came.",
+                "U bent ingecheckt, dus uw aanmelding blijft staan: u was er.",
+            ),
+            Self::NotGoing => Text::new(
+                "Only people going can be checked in; this person is on the waitlist.",
+                "Alleen wie gaat kan worden ingecheckt; deze persoon staat op de wachtlijst.",
+            ),
+            Self::CheckInNotOpen => Text::new(
+                "Check-in is open on an open activity from the day it starts (Amsterdam time) \
+                 until a day after it ends.",
+                "Inchecken kan bij een open activiteit vanaf de dag waarop ze begint \
+                 (Nederlandse tijd) tot een dag na afloop.",
+            ),
+            Self::IdempotencyKeyHeldSecret => Text::new(
+                "The first request with this Idempotency-Key succeeded and its answer held a \
+                 secret, which is shown only once. Sign in again or start over.",
+                "Het eerste verzoek met deze Idempotency-Key is gelukt en het antwoord bevatte \
+                 een geheim dat maar één keer wordt getoond. Meld u opnieuw aan of begin opnieuw.",
             ),
             Self::CapacityBelowGoing => Text::new(
                 "More people are going than this capacity allows. Choose at least that many places.",
@@ -421,6 +452,12 @@ impl ErrorCode {
             Self::NoRsvp => Text::new("Not signed up", "Niet aangemeld"),
             Self::CapacityBelowGoing => {
                 Text::new("Capacity below sign-ups", "Capaciteit onder aanmeldingen")
+            }
+            Self::AlreadyCheckedIn => Text::new("Already checked in", "Al ingecheckt"),
+            Self::NotGoing => Text::new("Not going", "Gaat niet"),
+            Self::CheckInNotOpen => Text::new("Check-in not open", "Inchecken niet open"),
+            Self::IdempotencyKeyHeldSecret => {
+                Text::new("Secret shown once", "Geheim maar één keer getoond")
             }
             Self::NotARequest => Text::new("Not a request", "Geen hulpvraag"),
             Self::AlreadyMatched => Text::new("Already matched", "Al gekoppeld"),

@@ -1,5 +1,11 @@
 //! `Idempotency-Key` on POST: a retry with the same key and request gets the first answer and
 //! changes nothing, because mobile networks retry.
+//!
+//! Keys belong to a signed-in caller (a user, or a partner client as `client:<id>`); without a
+//! token a key is not honoured, since nothing tells two anonymous callers apart. Answers that
+//! hand out a credential are never kept: a retry of one is told so (409
+//! `idempotency_key_held_secret`) rather than given the secret again, and still changes
+//! nothing.
 
 use std::time::{Duration as StdDuration, Instant};
 
@@ -16,7 +22,7 @@ use chrono::Duration;
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
-use crate::auth::tokens::hex;
+use crate::auth::tokens::{Subject, hex};
 use crate::error::{ApiError, ErrorCode};
 use crate::extract::MAX_CSV_BODY;
 use crate::state::AppState;
@@ -35,14 +41,32 @@ fn valid_key(key: &str) -> bool {
     (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
-/// Whose keys these are: the signed-in user, or everyone without a token.
+/// Whose keys these are: the signed-in user, or the partner client. `None` without a valid
+/// token: no key is honoured then (an invalid token gets its 401 from the handler).
 fn scope(req: &ServiceRequest, state: &AppState) -> Option<String> {
-    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
-        return Some("anonymous".into());
-    };
+    let value = req.headers().get(header::AUTHORIZATION)?;
     let token = value.to_str().ok()?.split_once(' ')?.1.trim();
-    // An invalid token: the handler answers 401; nothing to remember.
-    state.tokens.verify(token).ok().map(|user| user.to_string())
+    match state.tokens.verify_subject(token).ok()? {
+        Subject::User(user) => Some(user.to_string()),
+        Subject::Machine { client_id, .. } => Some(format!("client:{client_id}")),
+    }
+}
+
+/// The operations whose answer holds a credential shown once: tokens, a client secret, a
+/// webhook's signing secret.
+const ISSUES_SECRET: [&str; 7] = [
+    "/v1/auth/register",
+    "/v1/auth/login",
+    "/v1/auth/refresh",
+    "/v1/auth/token",
+    "/v1/admin/clients",
+    "/v1/admin/clients/{id}/secret",
+    "/v1/webhooks",
+];
+
+fn issues_secret(req: &ServiceRequest) -> bool {
+    req.match_pattern()
+        .is_some_and(|pattern| ISSUES_SECRET.contains(&pattern.as_str()))
 }
 
 pub async fn idempotency(
@@ -95,6 +119,7 @@ pub async fn idempotency(
     hasher.update(&body);
     let fingerprint = hex(&hasher.finalize());
     req.set_payload(Payload::from(body));
+    let secret = issues_secret(&req);
 
     let started = Instant::now();
     loop {
@@ -117,7 +142,12 @@ pub async fn idempotency(
             Err(error) => return Ok(req.error_response(error)),
         };
         match claim {
-            Claim::Claimed => return run_first(req, next, state, scope, key).await,
+            Claim::Claimed => return run_first(req, next, state, scope, key, secret).await,
+            Claim::Completed(_) if secret => {
+                return Ok(
+                    req.error_response(ApiError::Refused(ErrorCode::IdempotencyKeyHeldSecret))
+                );
+            }
             Claim::Completed(stored) => return Ok(req.into_response(replay(stored))),
             Claim::Mismatch => {
                 return Ok(req.error_response(ApiError::Refused(ErrorCode::IdempotencyKeyReused)));
@@ -135,13 +165,15 @@ pub async fn idempotency(
 }
 
 /// Runs the request that claimed the key, and keeps its answer when it succeeded. A failure is
-/// not kept: the retry runs again.
+/// not kept: the retry runs again. An answer holding a secret is kept without its body, which
+/// is never replayed.
 async fn run_first(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
     state: web::Data<AppState>,
     scope: String,
     key: String,
+    secret: bool,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let release = |state: web::Data<AppState>, scope: String, key: String| async move {
         let released = state
@@ -173,11 +205,20 @@ async fn run_first(
             .and_then(|value: &HeaderValue| value.to_str().ok())
             .map(str::to_owned)
     };
-    let stored = StoredResponse {
-        status: head.status().as_u16(),
-        content_type: header_text(header::CONTENT_TYPE),
-        location: header_text(header::LOCATION),
-        body: bytes.to_vec(),
+    let stored = if secret {
+        StoredResponse {
+            status: head.status().as_u16(),
+            content_type: None,
+            location: None,
+            body: Vec::new(),
+        }
+    } else {
+        StoredResponse {
+            status: head.status().as_u16(),
+            content_type: header_text(header::CONTENT_TYPE),
+            location: header_text(header::LOCATION),
+            body: bytes.to_vec(),
+        }
     };
     let kept = state
         .db(move |conn| Ok(repo::complete(conn, &scope, &key, &stored)?))

@@ -65,8 +65,12 @@ fn add_idempotency_key(operation: &mut Operation) {
             "Makes retrying safe: a retry with the same key and the same request within 24 \
              hours gets the first successful response again (with `Idempotent-Replayed: true`) \
              and changes nothing; a concurrent retry waits for the first. The same key with \
-             another request is 422 `idempotency_key_reused`. Keys are per user; use a new \
-             UUID for every new request.",
+             another request is 422 `idempotency_key_reused`. Keys belong to the signed-in user \
+             or partner client and are not honoured without a token. Answers that hand out a \
+             credential (`/v1/auth/register`, `/login`, `/refresh` and `/token`, creating a \
+             client or rotating its secret, creating a webhook) are never kept: a retry of one \
+             still changes nothing but is 409 `idempotency_key_held_secret`, as the secret is \
+             shown once. Use a new UUID for every new request.",
         ))
         .schema(Some(
             ObjectBuilder::new()

@@ -94,6 +94,53 @@ pub fn takes_rsvps(post: &Post, now: DateTime<Utc>) -> Result<(), RsvpRefusal> {
     Ok(())
 }
 
+/// Why nobody can be checked in now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckInRefusal {
+    NotAnActivity,
+    /// Closed, expired, hidden or otherwise not open.
+    NotOpen,
+    /// Before the day it starts, or more than a day after it ended.
+    OutsideWindow,
+}
+
+/// How long after the end organisers may still record who came.
+pub const CHECK_IN_AFTER_END: chrono::Duration = chrono::Duration::hours(24);
+
+/// Whether organisers may check people in at `now`: on an open activity, from 00:00 Dutch
+/// time on the day it starts (people arrive early, doors open before the hour) until a day
+/// after it ends (the list is often done afterwards).
+pub fn takes_check_ins(post: &Post, now: DateTime<Utc>) -> Result<(), CheckInRefusal> {
+    let Some(activity) = post
+        .content
+        .activity
+        .as_ref()
+        .filter(|_| post.content.kind == PostKind::Activity)
+    else {
+        return Err(CheckInRefusal::NotAnActivity);
+    };
+    if post.hidden || post.status != PostStatus::Open {
+        return Err(CheckInRefusal::NotOpen);
+    }
+    if now < start_of_day(activity.starts_at) || now > activity.ends_at + CHECK_IN_AFTER_END {
+        return Err(CheckInRefusal::OutsideWindow);
+    }
+    Ok(())
+}
+
+/// 00:00 in Amsterdam on the day `at` falls on there.
+fn start_of_day(at: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    use chrono_tz::Europe::Amsterdam;
+    let day = at.with_timezone(&Amsterdam).date_naive();
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    // Dutch midnight always exists (clocks change at 02:00/03:00).
+    Amsterdam
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map_or(at, |local| local.with_timezone(&Utc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +155,66 @@ mod tests {
         assert_eq!(promotions(Some(5), 5, 3), 0);
         assert_eq!(promotions(Some(2), 5, 3), 0);
         assert_eq!(promotions(None, 5, 3), 3);
+    }
+
+    #[test]
+    fn check_in_runs_from_the_start_day_until_a_day_after_the_end() {
+        use crate::neighbourhoods::NeighbourhoodId;
+        use crate::posts::{ActivityInput, PostContent, PostId, PostInput};
+        use chrono::TimeZone;
+        let now = Utc.with_ymd_and_hms(2027, 3, 1, 12, 0, 0).unwrap();
+        // 18:00 on 10 March in Amsterdam (CET, UTC+1).
+        let starts_at = Utc.with_ymd_and_hms(2027, 3, 10, 17, 0, 0).unwrap();
+        let ends_at = starts_at + chrono::Duration::hours(2);
+        let content = PostContent::validate(
+            PostInput {
+                kind: Some(PostKind::Activity),
+                title: "Buurtborrel",
+                body: "Welkom",
+                activity: Some(ActivityInput {
+                    starts_at,
+                    ends_at,
+                    location: "Buurthuis",
+                    capacity: None,
+                }),
+                ..PostInput::default()
+            },
+            now,
+        )
+        .unwrap();
+        let mut post = Post {
+            id: PostId::new(),
+            neighbourhood_id: NeighbourhoodId::new(),
+            author_id: UserId::new(),
+            content,
+            status: PostStatus::Open,
+            hidden: false,
+            created_at: now,
+            updated_at: now,
+        };
+        // Amsterdam midnight on the 10th is 23:00 UTC on the 9th.
+        let midnight = Utc.with_ymd_and_hms(2027, 3, 9, 23, 0, 0).unwrap();
+        let window = |post: &Post, at| takes_check_ins(post, at);
+        assert_eq!(
+            window(&post, midnight - chrono::Duration::seconds(1)),
+            Err(CheckInRefusal::OutsideWindow)
+        );
+        assert_eq!(window(&post, midnight), Ok(()));
+        assert_eq!(window(&post, ends_at + CHECK_IN_AFTER_END), Ok(()));
+        assert_eq!(
+            window(
+                &post,
+                ends_at + CHECK_IN_AFTER_END + chrono::Duration::seconds(1)
+            ),
+            Err(CheckInRefusal::OutsideWindow)
+        );
+        post.status = PostStatus::Closed;
+        assert_eq!(window(&post, starts_at), Err(CheckInRefusal::NotOpen));
+        post.status = PostStatus::Open;
+        post.hidden = true;
+        assert_eq!(window(&post, starts_at), Err(CheckInRefusal::NotOpen));
+        post.hidden = false;
+        post.content.kind = PostKind::News;
+        assert_eq!(window(&post, starts_at), Err(CheckInRefusal::NotAnActivity));
     }
 }

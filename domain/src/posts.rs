@@ -430,6 +430,66 @@ mod tests {
         }
     }
 
+    /// Every status × kind × event against a table written out by hand: the 25 legal moves
+    /// and where they lead; everything else is refused.
+    #[test]
+    fn lifecycle_table_is_exhaustive() {
+        use PostEvent::*;
+        use PostKind::*;
+        use PostStatus::*;
+        let legal = [
+            (Open, News, Close, Closed),
+            (Open, Activity, Close, Closed),
+            (Open, Request, Close, Closed),
+            (Open, Offer, Close, Closed),
+            (Matched, News, Close, Closed),
+            (Matched, Activity, Close, Closed),
+            (Matched, Request, Close, Closed),
+            (Matched, Offer, Close, Closed),
+            (InMediation, News, Close, Closed),
+            (InMediation, Activity, Close, Closed),
+            (InMediation, Request, Close, Closed),
+            (InMediation, Offer, Close, Closed),
+            (Open, News, Expire, Expired),
+            (Open, Activity, Expire, Expired),
+            (Open, Request, Expire, Expired),
+            (Open, Offer, Expire, Expired),
+            (Open, Request, Match, Matched),
+            (Open, Offer, Match, Matched),
+            (InMediation, Request, Match, Matched),
+            (InMediation, Offer, Match, Matched),
+            (Matched, Request, Unmatch, Open),
+            (Matched, Offer, Unmatch, Open),
+            (Matched, Request, Fulfil, Fulfilled),
+            (Matched, Offer, Fulfil, Fulfilled),
+            (Open, Request, Escalate, InMediation),
+        ];
+        let events = [Close, Expire, Match, Unmatch, Fulfil, Escalate];
+        let mut checked = 0;
+        for &status in PostStatus::ALL {
+            for &kind in PostKind::ALL {
+                for event in events {
+                    let expected = legal
+                        .iter()
+                        .find(|(s, k, e, _)| (*s, *k, *e) == (status, kind, event))
+                        .map(|(_, _, _, next)| *next)
+                        .ok_or(IllegalPostTransition {
+                            kind,
+                            status,
+                            event,
+                        });
+                    assert_eq!(
+                        status.transition(kind, event),
+                        expected,
+                        "{status:?} {kind:?} {event:?}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 6 * 4 * 6);
+    }
+
     #[test]
     fn content_rules() {
         let now = Utc::now();

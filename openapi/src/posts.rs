@@ -65,6 +65,31 @@ pub struct ActivityDto {
     pub capacity: Option<u32>,
 }
 
+/// An activity's when and where, changed: the block replaces the current one, except that a
+/// `capacity` left out stays as it is (`null` means no limit). A capacity change follows the
+/// rule of `PUT /v1/posts/{id}/capacity`: below the number going is refused, a raise moves the
+/// waitlist up.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityChangeDto {
+    pub starts_at: DateTime<Utc>,
+    /// After `starts_at`.
+    pub ends_at: DateTime<Utc>,
+    #[schema(
+        max_length = 200,
+        pattern = r#"^[^\x00-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x1F\x7F-\x9F]*$"#
+    )]
+    pub location: String,
+    /// Places; `null` means no limit; left out, it stays as it is.
+    #[serde(
+        default,
+        deserialize_with = "crate::nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<u32>, minimum = 1, maximum = 10000)]
+    pub capacity: Option<Option<u32>>,
+}
+
 /// A new post. Which fields apply depends on `kind`: `category` is required for requests and
 /// offers and absent otherwise; `urgency` is for requests; `remote_ok` and `helpers_needed`
 /// for requests and offers; `activity` is required for activities and absent otherwise. Care
@@ -141,7 +166,7 @@ pub struct UpdatePostRequest {
     #[schema(minimum = 1, maximum = 20)]
     pub helpers_needed: Option<u32>,
     #[serde(default)]
-    pub activity: Option<ActivityDto>,
+    pub activity: Option<ActivityChangeDto>,
 }
 
 /// Who wrote a post.

@@ -122,7 +122,10 @@ fn neighbourhood_of(
         .map_err(|_| PersistenceError::Corrupt(format!("posts.neighbourhood_id holds {id:?}")))
 }
 
-fn capacity(conn: &mut DbConnection, post: PostId) -> Result<Option<u32>, PersistenceError> {
+pub(crate) fn capacity(
+    conn: &mut DbConnection,
+    post: PostId,
+) -> Result<Option<u32>, PersistenceError> {
     let capacity: Option<i32> = posts::table
         .find(post.to_string())
         .select(posts::capacity)
@@ -184,8 +187,9 @@ pub fn rsvp(
     })
 }
 
-/// Moves the waitlist up into free places, in arrival order, and tells each who moved.
-fn promote(
+/// Moves the waitlist up into free places, in arrival order, and tells each who moved. The
+/// caller holds the activity.
+pub(crate) fn promote(
     conn: &mut DbConnection,
     post: PostId,
     now: DateTime<Utc>,
@@ -219,31 +223,43 @@ fn promote(
     Ok(promoted)
 }
 
-/// Withdraws `user`'s answer; a freed place goes to the first on the waitlist. `None` when
-/// they had no answer standing.
+/// What became of a cancellation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cancellation {
+    /// Withdrawn; these moved up from the waitlist.
+    Cancelled(Vec<UserId>),
+    /// No answer standing.
+    NoRsvp,
+    /// They were checked in: they came, and that stays recorded.
+    CheckedIn,
+}
+
+/// Withdraws `user`'s answer; a freed place goes to the first on the waitlist.
 pub fn cancel_rsvp(
     conn: &mut DbConnection,
     post: PostId,
     user: UserId,
     now: DateTime<Utc>,
-) -> Result<Option<Vec<UserId>>, PersistenceError> {
+) -> Result<Cancellation, PersistenceError> {
     write_transaction(conn, |conn| {
         crate::connection::lock_row(conn, "posts", post.0)?;
-        let cancelled = diesel::update(
+        match find_rsvp(conn, post, user)? {
+            Some(rsvp) if !rsvp.status.is_active() => return Ok(Cancellation::NoRsvp),
+            None => return Ok(Cancellation::NoRsvp),
+            Some(rsvp) if rsvp.checked_in_at.is_some() => return Ok(Cancellation::CheckedIn),
+            Some(_) => {}
+        }
+        diesel::update(
             rsvps::table
                 .filter(rsvps::post_id.eq(post.to_string()))
-                .filter(rsvps::user_id.eq(user.to_string()))
-                .filter(rsvps::status.ne(RsvpStatus::Cancelled.as_str())),
+                .filter(rsvps::user_id.eq(user.to_string())),
         )
         .set((
             rsvps::status.eq(RsvpStatus::Cancelled.as_str()),
             rsvps::updated_at.eq(to_db(now)),
         ))
         .execute(conn)?;
-        if cancelled == 0 {
-            return Ok(None);
-        }
-        promote(conn, post, now).map(Some)
+        promote(conn, post, now).map(Cancellation::Cancelled)
     })
 }
 
@@ -271,27 +287,45 @@ pub fn set_capacity(
     })
 }
 
-/// Records that `user` came. `None` when they have no answer standing.
+/// What became of a check-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckIn {
+    /// Checked in (or already was: the first time stays).
+    CheckedIn(Rsvp),
+    /// No answer standing.
+    NoRsvp,
+    /// On the waitlist: only people going come in.
+    Waitlisted,
+}
+
+/// Records that `user` came, holding the activity so a cancellation cannot cross it.
 pub fn check_in(
     conn: &mut DbConnection,
     post: PostId,
     user: UserId,
     now: DateTime<Utc>,
-) -> Result<Option<Rsvp>, PersistenceError> {
-    diesel::update(
-        rsvps::table
-            .filter(rsvps::post_id.eq(post.to_string()))
-            .filter(rsvps::user_id.eq(user.to_string()))
-            .filter(rsvps::status.ne(RsvpStatus::Cancelled.as_str()))
-            .filter(rsvps::checked_in_at.is_null()),
-    )
-    .set(rsvps::checked_in_at.eq(Some(to_db(now))))
-    .execute(conn)?;
-    let rsvp = find_rsvp(conn, post, user)?.filter(|rsvp| rsvp.status.is_active());
-    if rsvp
-        .as_ref()
-        .is_some_and(|rsvp| rsvp.checked_in_at.is_some())
-    {
+) -> Result<CheckIn, PersistenceError> {
+    write_transaction(conn, |conn| {
+        crate::connection::lock_row(conn, "posts", post.0)?;
+        let rsvp = match find_rsvp(conn, post, user)? {
+            None => return Ok(CheckIn::NoRsvp),
+            Some(rsvp) => rsvp,
+        };
+        match rsvp.status {
+            RsvpStatus::Cancelled => return Ok(CheckIn::NoRsvp),
+            RsvpStatus::Waitlisted => return Ok(CheckIn::Waitlisted),
+            RsvpStatus::Going if rsvp.checked_in_at.is_some() => {
+                return Ok(CheckIn::CheckedIn(rsvp));
+            }
+            RsvpStatus::Going => {}
+        }
+        diesel::update(
+            rsvps::table
+                .filter(rsvps::post_id.eq(post.to_string()))
+                .filter(rsvps::user_id.eq(user.to_string())),
+        )
+        .set(rsvps::checked_in_at.eq(Some(to_db(now))))
+        .execute(conn)?;
         let place = neighbourhood_of(conn, post)?;
         stats::note(
             conn,
@@ -302,8 +336,10 @@ pub fn check_in(
             None,
             now,
         )?;
-    }
-    Ok(rsvp)
+        let rsvp = find_rsvp(conn, post, user)?
+            .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))?;
+        Ok(CheckIn::CheckedIn(rsvp))
+    })
 }
 
 /// Everyone with an answer standing, going first, each list in arrival order, with names.

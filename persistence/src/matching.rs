@@ -504,7 +504,8 @@ pub fn update_request(
                 held: held_count,
             }));
         }
-        let Some(updated) = crate::posts::update_content(conn, id, content, now)? else {
+        let keep = crate::posts::CapacityEdit::Keep;
+        let Ok(updated) = crate::posts::update_content_within(conn, id, content, keep, now)? else {
             return Ok(Err(RequestChangeRefusal::NotLive));
         };
         let limit = i32::try_from(content.helpers_needed).unwrap_or(i32::MAX);

@@ -276,11 +276,16 @@ pub fn expire_posts(
             let post = PostId(Uuid::parse_str(&post).map_err(|_| corrupt("post", &post))?);
             let author = UserId(Uuid::parse_str(&author).map_err(|_| corrupt("author", &author))?);
             // The lifecycle decides, with a conditional update: a post closed a moment ago
-            // stays closed.
-            if let Some(Ok(_)) = crate::posts::apply_event(conn, post, PostEvent::Expire, now)? {
-                notify(conn, author, NotificationKind::PostExpired, Some(post), now)?;
-                expired += 1;
-            }
+            // stays closed. The expiry and its notification are one change: both or neither.
+            expired += write_transaction(conn, |conn| {
+                match crate::posts::apply_event_within(conn, post, PostEvent::Expire, now)? {
+                    Some(Ok(_)) => {
+                        notify(conn, author, NotificationKind::PostExpired, Some(post), now)?;
+                        Ok::<usize, PersistenceError>(1)
+                    }
+                    _ => Ok(0),
+                }
+            })?;
         }
     }
 }

@@ -221,28 +221,81 @@ pub fn find_post_with_author(
 const LIVE: [&str; 3] = ["open", "matched", "in_mediation"];
 
 /// Replaces what the author wrote, while the post is live. `None` when it is not (anymore).
+/// What an edit does to an activity's capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapacityEdit {
+    /// The capacity stays what it is when the edit is made (whatever the content says).
+    Keep,
+    /// The content's capacity is the new one.
+    Set,
+}
+
+/// Why an edit was not made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditRefusal {
+    /// The post is closed, fulfilled or expired.
+    NotLive,
+    /// The new capacity is below the number going.
+    CapacityBelowGoing { going: u64 },
+}
+
+/// Replaces what the author wrote. For an activity this follows the capacity rule of
+/// `activities::set_capacity`, holding the activity so no answer slips in between: a capacity
+/// below the number going is refused, a higher one moves the waitlist up.
 pub fn update_content(
     conn: &mut DbConnection,
     id: PostId,
     content: &PostContent,
+    capacity: CapacityEdit,
     now: DateTime<Utc>,
-) -> Result<Option<Post>, PersistenceError> {
+) -> Result<Result<Post, EditRefusal>, PersistenceError> {
+    write_transaction(conn, |conn| {
+        crate::connection::lock_row(conn, "posts", id.0)?;
+        update_content_within(conn, id, content, capacity, now)
+    })
+}
+
+/// `update_content` inside a transaction the caller holds, with the post's row locked.
+pub(crate) fn update_content_within(
+    conn: &mut DbConnection,
+    id: PostId,
+    content: &PostContent,
+    capacity: CapacityEdit,
+    now: DateTime<Utc>,
+) -> Result<Result<Post, EditRefusal>, PersistenceError> {
+    let mut content = content.clone();
+    if let Some(activity) = content.activity.as_mut() {
+        match capacity {
+            CapacityEdit::Keep => activity.capacity = crate::activities::capacity(conn, id)?,
+            CapacityEdit::Set => {
+                let going = crate::activities::going_count(conn, id)?;
+                if activity.capacity.is_some_and(|c| u64::from(c) < going) {
+                    return Ok(Err(EditRefusal::CapacityBelowGoing { going }));
+                }
+            }
+        }
+    }
     let updated = diesel::update(
         posts::table
             .filter(posts::id.eq(id.to_string()))
             .filter(posts::status.eq_any(LIVE)),
     )
     .set((
-        ContentColumns::from(content),
+        ContentColumns::from(&content),
         // A new expiry deserves a new warning.
         posts::expiry_warned_at.eq(None::<NaiveDateTime>),
         posts::updated_at.eq(to_db(now)),
     ))
     .execute(conn)?;
     if updated == 0 {
-        return Ok(None);
+        return Ok(Err(EditRefusal::NotLive));
     }
-    find_post(conn, id)
+    if content.activity.is_some() {
+        crate::activities::promote(conn, id, now)?;
+    }
+    find_post(conn, id)?
+        .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))
+        .map(Ok)
 }
 
 /// Moves a post along its lifecycle. The update is conditional on the status the decision

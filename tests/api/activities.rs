@@ -1,7 +1,7 @@
 use std::collections::HashSet;
 
-use buurt_tests::{Session, TestApp, spawn_app};
-use chrono::{Duration, TimeZone, Utc};
+use buurt_tests::{Session, TestApp, TestResponse, spawn_app};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use futures_util::future::join_all;
 use serde_json::{Value, json};
 
@@ -55,6 +55,35 @@ impl World {
     async fn rsvp(&self, session: &Session, post: &str) -> buurt_tests::TestResponse {
         self.app
             .post_as(session, &format!("/v1/posts/{post}/rsvp"), &json!({}))
+            .await
+    }
+
+    /// Moves an activity in time behind the app's back.
+    fn reschedule(&self, post: &str, starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) {
+        let format = "%Y-%m-%d %H:%M:%S";
+        self.app.sql(&format!(
+            "UPDATE posts SET starts_at = '{}', ends_at = '{}' WHERE id = '{post}'",
+            starts_at.format(format),
+            ends_at.format(format)
+        ));
+    }
+
+    /// Makes an activity one that is going on now.
+    fn happening_now(&self, post: &str) {
+        self.reschedule(
+            post,
+            Utc::now() - Duration::minutes(30),
+            Utc::now() + Duration::hours(2),
+        );
+    }
+
+    async fn check_in(&self, organiser: &Session, post: &str, user: &str) -> TestResponse {
+        self.app
+            .post_as(
+                organiser,
+                &format!("/v1/posts/{post}/check-ins"),
+                &json!({"user_id": user}),
+            )
             .await
     }
 
@@ -325,6 +354,8 @@ async fn organisers_check_in_and_change_the_capacity() {
     for person in &people {
         w.rsvp(person, &post).await;
     }
+    let starts_at = Utc::now() + Duration::days(2);
+    w.happening_now(&post);
     let check_in_path = format!("/v1/posts/{post}/check-ins");
     let check_in = |user: String| {
         let (app, organiser, path) = (&w.app, &w.organiser, check_in_path.clone());
@@ -354,6 +385,7 @@ async fn organisers_check_in_and_change_the_capacity() {
         .await
         .assert_problem(403, "forbidden");
     assert_eq!(w.attendees(&post).await["checked_in"], 1);
+    w.reschedule(&post, starts_at, starts_at + Duration::hours(2));
 
     let capacity = format!("/v1/posts/{post}/capacity");
     w.app
@@ -506,4 +538,631 @@ async fn calendars_parse_and_keep_what_was_written() {
         ))
         .await
         .assert_problem(404, "not_found");
+}
+
+/// A strict reading of an iCalendar file (RFC 5545 §3.1), with no iCalendar library: the body
+/// is UTF-8 (so no fold split a character), every line ends in CRLF with no other CR or LF, no
+/// line is over 75 octets, and every unfolded line is `NAME[;params]:value`. Returns the
+/// unfolded lines as (name, value).
+fn content_lines(body: &[u8]) -> Vec<(String, String)> {
+    let text = std::str::from_utf8(body).expect("UTF-8, no character split by a fold");
+    let text = text.strip_suffix("\r\n").expect("ends with CRLF");
+    let mut unfolded: Vec<String> = Vec::new();
+    for line in text.split("\r\n") {
+        assert!(!line.contains(['\r', '\n']), "a bare CR or LF in {line:?}");
+        assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
+        match line.strip_prefix([' ', '\t']) {
+            Some(rest) => unfolded
+                .last_mut()
+                .expect("a folded line continues another")
+                .push_str(rest),
+            None => unfolded.push(line.to_owned()),
+        }
+    }
+    unfolded
+        .into_iter()
+        .map(|line| {
+            // The value starts at the first colon outside a quoted parameter value.
+            let mut quoted = false;
+            let colon = line
+                .char_indices()
+                .find(|&(_, c)| {
+                    if c == '"' {
+                        quoted = !quoted;
+                    }
+                    c == ':' && !quoted
+                })
+                .map(|(at, _)| at)
+                .unwrap_or_else(|| panic!("no value in {line:?}"));
+            let name = line[..colon].split(';').next().unwrap_or_default();
+            assert!(
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+                "not a property name in {line:?}"
+            );
+            (name.to_owned(), line[colon + 1..].to_owned())
+        })
+        .collect()
+}
+
+/// A TEXT value read back (RFC 5545 §3.3.11); an unescaped `;` or `,` is an error.
+fn unescape(value: &str) -> String {
+    let mut out = String::new();
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some('n' | 'N') => out.push('\n'),
+                Some(c @ ('\\' | ';' | ',')) => out.push(c),
+                other => panic!("a bad escape \\{other:?} in {value:?}"),
+            },
+            ';' | ',' => panic!("an unescaped {c:?} in {value:?}"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The file's components as `BEGIN`/`END` check them: balanced, one calendar around all.
+fn components(lines: &[(String, String)]) -> Vec<String> {
+    let mut open = Vec::new();
+    let mut seen = Vec::new();
+    for (name, value) in lines {
+        match name.as_str() {
+            "BEGIN" => {
+                assert!(
+                    value == "VCALENDAR" || !open.is_empty(),
+                    "{value} outside the calendar"
+                );
+                open.push(value.clone());
+                seen.push(value.clone());
+            }
+            "END" => assert_eq!(open.pop().as_ref(), Some(value), "unbalanced END:{value}"),
+            _ => assert!(!open.is_empty(), "{name} outside the calendar"),
+        }
+    }
+    assert!(open.is_empty(), "unclosed {open:?}");
+    assert_eq!(lines.first().map(|l| l.0.as_str()), Some("BEGIN"));
+    assert_eq!(seen.iter().filter(|c| *c == "VCALENDAR").count(), 1);
+    seen
+}
+
+fn values<'a>(lines: &'a [(String, String)], name: &str) -> Vec<&'a str> {
+    lines
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+#[actix_web::test]
+async fn calendar_text_cannot_break_out_and_folds_whole_characters() {
+    let w = world().await;
+    let injection = "Feest\nEND:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:nep";
+    // 140 characters, over 75 octets many times, with two- and four-byte characters.
+    let long: String = "Één soep; brood, koffie 🎉 \\ "
+        .repeat(6)
+        .chars()
+        .take(140)
+        .collect();
+    let long = long.trim_end().to_owned();
+    for title in [injection, long.as_str()] {
+        let post = w
+            .app
+            .post_as(
+                &w.organiser,
+                &format!("/v1/neighbourhoods/{}/posts", w.neighbourhood),
+                &json!({
+                    "kind": "activity", "title": title, "body": "Regel één;\r\nregel twee, drie",
+                    "activity": {"starts_at": (Utc::now() + Duration::days(2)).to_rfc3339(),
+                                 "ends_at": (Utc::now() + Duration::days(2) + Duration::hours(2)).to_rfc3339(),
+                                 "location": "Buurthuis"},
+                }),
+            )
+            .await;
+        assert_eq!(post.status, 201, "{}", post.text());
+        let post = post.json()["id"].as_str().unwrap().to_owned();
+        let ics = w.app.get(&format!("/v1/posts/{post}/calendar.ics")).await;
+        assert_eq!(ics.status, 200);
+        let lines = content_lines(&ics.body);
+        let components = components(&lines);
+        assert_eq!(
+            components,
+            ["VCALENDAR", "VTIMEZONE", "DAYLIGHT", "STANDARD", "VEVENT"]
+        );
+        assert_eq!(lines.last().unwrap(), &("END".into(), "VCALENDAR".into()));
+        for name in ["NAME", "X-WR-CALNAME", "SUMMARY"] {
+            let found = values(&lines, name);
+            assert_eq!(found.len(), 1, "{name}");
+            assert_eq!(unescape(found[0]), title, "{name} gives back the title");
+        }
+        assert_eq!(
+            unescape(values(&lines, "DESCRIPTION")[0]),
+            "Regel één;\nregel twee, drie"
+        );
+        assert_eq!(values(&lines, "TZID"), ["Europe/Amsterdam"]);
+        // An independent parse agrees.
+        let text = ics.text();
+        let calendar: icalendar::Calendar = icalendar::parser::unfold(&text)
+            .parse()
+            .expect("valid iCalendar");
+        use icalendar::Component;
+        assert_eq!(calendar.events().count(), 1);
+        assert_eq!(calendar.events().next().unwrap().get_summary(), Some(title));
+        if title == long {
+            assert!(text.contains("\r\n "), "the long title is folded");
+        }
+    }
+    let feed = w
+        .app
+        .get(&format!(
+            "/v1/neighbourhoods/{}/calendar.ics",
+            w.neighbourhood
+        ))
+        .await;
+    let lines = content_lines(&feed.body);
+    let components = components(&lines);
+    assert_eq!(components.iter().filter(|c| *c == "VEVENT").count(), 2);
+    let summaries: Vec<String> = values(&lines, "SUMMARY")
+        .into_iter()
+        .map(unescape)
+        .collect();
+    assert_eq!(summaries, [injection, long.as_str()]);
+    assert_eq!(unescape(values(&lines, "NAME")[0]), "Buurt: Kop");
+}
+
+#[actix_web::test]
+async fn neighbourhood_calendars_leave_out_hidden_closed_past_and_members_only() {
+    let w = world().await;
+    let shown = w.activity("Open", None, json!({})).await;
+    let hidden = w.activity("Verborgen", None, json!({})).await;
+    let closed = w.activity("Gesloten", None, json!({})).await;
+    let past = w.activity("Voorbij", None, json!({})).await;
+    let members = w
+        .activity("Leden", None, json!({"visibility": "members"}))
+        .await;
+    w.app
+        .post_as(&w.admin, &format!("/v1/posts/{hidden}/hide"), &json!({}))
+        .await;
+    w.app
+        .post_as(
+            &w.organiser,
+            &format!("/v1/posts/{closed}/close"),
+            &json!({}),
+        )
+        .await;
+    w.reschedule(
+        &past,
+        Utc::now() - Duration::days(2),
+        Utc::now() - Duration::days(2) + Duration::hours(2),
+    );
+    let feed = w
+        .app
+        .get(&format!(
+            "/v1/neighbourhoods/{}/calendar.ics",
+            w.neighbourhood
+        ))
+        .await;
+    assert_eq!(feed.status, 200);
+    let lines = content_lines(&feed.body);
+    components(&lines);
+    assert_eq!(values(&lines, "SUMMARY"), ["Open"]);
+    assert_eq!(values(&lines, "UID"), [format!("post-{shown}@buurt")]);
+
+    // One activity: hidden or members-only is not there for an outsider.
+    let outsider = w.app.register("buiten@example.nl").await;
+    for post in [&hidden, &members] {
+        let path = format!("/v1/posts/{post}/calendar.ics");
+        w.app.get(&path).await.assert_problem(404, "not_found");
+        w.app
+            .get_as(&outsider, &path)
+            .await
+            .assert_problem(404, "not_found");
+    }
+    let member = w.app.crowd(&w.neighbourhood, 1).remove(0);
+    assert_eq!(
+        w.app
+            .get_as(&member, &format!("/v1/posts/{members}/calendar.ics"))
+            .await
+            .status,
+        200
+    );
+    w.app
+        .get_as(&member, &format!("/v1/posts/{hidden}/calendar.ics"))
+        .await
+        .assert_problem(404, "not_found");
+    assert_eq!(
+        w.app
+            .get_as(&w.admin, &format!("/v1/posts/{hidden}/calendar.ics"))
+            .await
+            .status,
+        200,
+        "moderators see hidden posts"
+    );
+}
+
+#[actix_web::test]
+async fn patching_an_activity_follows_the_capacity_rules() {
+    let w = world().await;
+    let post = w.activity("Borrel", Some(3), json!({})).await;
+    let people = w.app.crowd(&w.neighbourhood, 5);
+    for person in &people {
+        w.rsvp(person, &post).await;
+    }
+    let starts_at = (Utc::now() + Duration::days(3)).to_rfc3339();
+    let ends_at = (Utc::now() + Duration::days(3) + Duration::hours(2)).to_rfc3339();
+    let patch = |block: Value| {
+        let (app, organiser, path) = (&w.app, &w.organiser, format!("/v1/posts/{post}"));
+        async move {
+            app.request(actix_web::http::Method::PATCH, &path)
+                .bearer(&organiser.access_token)
+                .json(&json!({ "activity": block }))
+                .await
+        }
+    };
+    // Below the number going: refused, nothing changes.
+    patch(json!({"starts_at": starts_at, "ends_at": ends_at, "location": "Elders", "capacity": 1}))
+        .await
+        .assert_problem(409, "capacity_below_going");
+    let list = w.attendees(&post).await;
+    assert_eq!(
+        (
+            list["capacity"].clone(),
+            list["going"].as_array().unwrap().len()
+        ),
+        (json!(3), 3)
+    );
+    let unchanged = w
+        .app
+        .get_as(&w.organiser, &format!("/v1/posts/{post}"))
+        .await
+        .json();
+    assert_eq!(unchanged["activity"]["location"], "Buurthuis");
+
+    // Capacity left out: it stays, and so does the waitlist.
+    let moved =
+        patch(json!({"starts_at": starts_at, "ends_at": ends_at, "location": "Elders"})).await;
+    assert_eq!(moved.status, 200, "{}", moved.text());
+    assert_eq!(moved.json()["activity"]["capacity"], 3);
+    assert_eq!(moved.json()["activity"]["location"], "Elders");
+    let list = w.attendees(&post).await;
+    assert_eq!(list["waitlist"].as_array().unwrap().len(), 2);
+    let late = w.app.crowd(&w.neighbourhood, 1).remove(0);
+    assert_eq!(w.rsvp(&late, &post).await.json()["status"], "waitlisted");
+    // Other edits leave the capacity alone too.
+    let retitled = w
+        .app
+        .request(actix_web::http::Method::PATCH, &format!("/v1/posts/{post}"))
+        .bearer(&w.organiser.access_token)
+        .json(&json!({"title": "Borrel op het plein"}))
+        .await;
+    assert_eq!(retitled.json()["activity"]["capacity"], 3);
+
+    // Raised: the first waiting move up, in order, and are told.
+    let raised = patch(
+        json!({"starts_at": starts_at, "ends_at": ends_at, "location": "Elders", "capacity": 4}),
+    )
+    .await;
+    assert_eq!(raised.status, 200, "{}", raised.text());
+    let list = w.attendees(&post).await;
+    assert_eq!(
+        ids(&list["going"]),
+        people[..4]
+            .iter()
+            .map(|p| p.user_id.clone())
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        ids(&list["waitlist"]),
+        [people[4].user_id.clone(), late.user_id.clone()]
+    );
+    let inbox = w
+        .app
+        .get_as(&people[3], "/v1/me/notifications")
+        .await
+        .json();
+    assert_eq!(inbox["items"][0]["kind"], "rsvp_promoted");
+
+    // `null`: no limit, everyone goes.
+    let unlimited = patch(
+        json!({"starts_at": starts_at, "ends_at": ends_at, "location": "Elders", "capacity": null}),
+    )
+    .await;
+    assert_eq!(unlimited.status, 200, "{}", unlimited.text());
+    assert_eq!(unlimited.json()["activity"]["capacity"], Value::Null);
+    let list = w.attendees(&post).await;
+    assert_eq!(list["going"].as_array().unwrap().len(), 6);
+    assert_eq!(list["waitlist"].as_array().unwrap().len(), 0);
+
+    // Bad input changes nothing.
+    patch(json!({"starts_at": starts_at, "ends_at": ends_at, "location": "Elders", "capacity": 0}))
+        .await
+        .assert_problem(422, "validation_failed");
+
+    // Over: the capacity no longer changes, but the same block is still accepted.
+    let over = w.activity("Voorbij", Some(1), json!({})).await;
+    w.rsvp(&people[0], &over).await;
+    w.rsvp(&people[1], &over).await;
+    let (started, ended) = (
+        Utc::now() - Duration::days(1),
+        Utc::now() - Duration::days(1) + Duration::hours(2),
+    );
+    w.reschedule(&over, started, ended);
+    let edit = |capacity: u32| {
+        let (app, organiser, path) = (&w.app, &w.organiser, format!("/v1/posts/{over}"));
+        async move {
+            app.request(actix_web::http::Method::PATCH, &path)
+                .bearer(&organiser.access_token)
+                .json(&json!({"activity": {"starts_at": started.to_rfc3339(),
+                    "ends_at": ended.to_rfc3339(), "location": "Buurthuis", "capacity": capacity}}))
+                .await
+        }
+    };
+    edit(5).await.assert_problem(409, "rsvp_closed");
+    assert_eq!(
+        ids(&w.attendees(&over).await["waitlist"]),
+        [people[1].user_id.clone()]
+    );
+    let same = edit(1).await;
+    assert_eq!(same.status, 200, "{}", same.text());
+}
+
+#[actix_web::test]
+async fn answers_stand_once_over_closed_or_checked_in() {
+    let w = world().await;
+    let cancel = |session: &Session, post: &str| {
+        let (app, session, path) = (&w.app, session.clone(), format!("/v1/posts/{post}/rsvp"));
+        async move { app.delete_as(&session, &path).await }
+    };
+
+    // Over: nobody cancels, nobody moves up, nobody is told.
+    let past = w.activity("Voorbij", Some(1), json!({})).await;
+    let people = w.app.crowd(&w.neighbourhood, 3);
+    w.rsvp(&people[0], &past).await;
+    w.rsvp(&people[1], &past).await;
+    w.reschedule(
+        &past,
+        Utc::now() - Duration::days(1),
+        Utc::now() - Duration::days(1) + Duration::hours(2),
+    );
+    cancel(&people[0], &past)
+        .await
+        .assert_problem(409, "rsvp_closed");
+    let list = w.attendees(&past).await;
+    assert_eq!(ids(&list["going"]), [people[0].user_id.clone()]);
+    assert_eq!(ids(&list["waitlist"]), [people[1].user_id.clone()]);
+    let inbox = w
+        .app
+        .get_as(&people[1], "/v1/me/notifications")
+        .await
+        .json();
+    assert_eq!(inbox["items"], json!([]));
+    w.app
+        .put_as(
+            &w.organiser,
+            &format!("/v1/posts/{past}/capacity"),
+            &json!({"capacity": 2}),
+        )
+        .await
+        .assert_problem(409, "rsvp_closed");
+    assert_eq!(
+        ids(&w.attendees(&past).await["waitlist"]),
+        [people[1].user_id.clone()]
+    );
+
+    // Closed: the same.
+    let closed = w.activity("Gesloten", Some(1), json!({})).await;
+    w.rsvp(&people[0], &closed).await;
+    w.rsvp(&people[1], &closed).await;
+    w.app
+        .post_as(
+            &w.organiser,
+            &format!("/v1/posts/{closed}/close"),
+            &json!({}),
+        )
+        .await;
+    cancel(&people[0], &closed)
+        .await
+        .assert_problem(409, "rsvp_closed");
+    assert_eq!(
+        ids(&w.attendees(&closed).await["going"]),
+        [people[0].user_id.clone()]
+    );
+
+    // Checked in: they came, and that stays.
+    let now = w.activity("Nu", Some(1), json!({})).await;
+    w.rsvp(&people[0], &now).await;
+    w.rsvp(&people[1], &now).await;
+    w.happening_now(&now);
+    assert_eq!(
+        w.check_in(&w.organiser, &now, &people[0].user_id)
+            .await
+            .status,
+        200
+    );
+    cancel(&people[0], &now)
+        .await
+        .assert_problem(409, "already_checked_in");
+    let list = w.attendees(&now).await;
+    assert_eq!(list["checked_in"], 1);
+    assert_eq!(ids(&list["going"]), [people[0].user_id.clone()]);
+    // Someone going who is not checked in still may, and the waitlist moves up.
+    let open = w.activity("Later", Some(1), json!({})).await;
+    w.rsvp(&people[0], &open).await;
+    w.rsvp(&people[1], &open).await;
+    assert_eq!(cancel(&people[0], &open).await.status, 204);
+    assert_eq!(
+        ids(&w.attendees(&open).await["going"]),
+        [people[1].user_id.clone()]
+    );
+}
+
+#[actix_web::test]
+async fn check_ins_take_people_going_on_the_day() {
+    let w = world().await;
+    let post = w.activity("Repair café", Some(1), json!({})).await;
+    let people = w.app.crowd(&w.neighbourhood, 2);
+    w.rsvp(&people[0], &post).await;
+    w.rsvp(&people[1], &post).await;
+
+    // Two days ahead: not yet.
+    w.check_in(&w.organiser, &post, &people[0].user_id)
+        .await
+        .assert_problem(409, "check_in_not_open");
+    w.happening_now(&post);
+    w.check_in(&w.organiser, &post, &people[1].user_id)
+        .await
+        .assert_problem(409, "not_going");
+    assert_eq!(
+        w.check_in(&w.organiser, &post, &people[0].user_id)
+            .await
+            .status,
+        200
+    );
+    // More than a day after the end: the list is closed.
+    w.reschedule(
+        &post,
+        Utc::now() - Duration::days(3),
+        Utc::now() - Duration::days(3) + Duration::hours(2),
+    );
+    w.check_in(&w.organiser, &post, &people[0].user_id)
+        .await
+        .assert_problem(409, "check_in_not_open");
+    // Within a day after the end: still possible.
+    w.reschedule(
+        &post,
+        Utc::now() - Duration::hours(5),
+        Utc::now() - Duration::hours(3),
+    );
+    assert_eq!(
+        w.check_in(&w.organiser, &post, &people[0].user_id)
+            .await
+            .status,
+        200
+    );
+    // Closed: no more.
+    w.app
+        .post_as(&w.organiser, &format!("/v1/posts/{post}/close"), &json!({}))
+        .await;
+    w.check_in(&w.organiser, &post, &people[0].user_id)
+        .await
+        .assert_problem(409, "check_in_not_open");
+    let list = w.attendees(&post).await;
+    assert_eq!(list["checked_in"], 1);
+    assert!(list["waitlist"][0]["checked_in_at"].is_null());
+}
+
+#[actix_web::test]
+async fn co_organisers_check_in_and_change_the_capacity_but_add_nobody() {
+    let w = world().await;
+    let post = w.activity("Samen", Some(1), json!({})).await;
+    let people = w.app.crowd(&w.neighbourhood, 4);
+    let co = &people[0];
+    let added = w
+        .app
+        .post_as(
+            &w.organiser,
+            &format!("/v1/posts/{post}/organisers"),
+            &json!({"user_id": co.user_id}),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.text());
+    w.rsvp(&people[1], &post).await;
+    w.rsvp(&people[2], &post).await;
+
+    let raised = w
+        .app
+        .put_as(
+            co,
+            &format!("/v1/posts/{post}/capacity"),
+            &json!({"capacity": 2}),
+        )
+        .await;
+    assert_eq!(raised.status, 200, "{}", raised.text());
+    assert_eq!(
+        raised.json(),
+        json!({"capacity": 2, "going": 2, "waitlisted": 0})
+    );
+    w.happening_now(&post);
+    let checked = w.check_in(co, &post, &people[2].user_id).await;
+    assert_eq!(checked.status, 200, "{}", checked.text());
+    assert!(checked.json()["checked_in_at"].is_string());
+
+    // Only the author (or an administrator) adds organisers.
+    w.app
+        .post_as(
+            co,
+            &format!("/v1/posts/{post}/organisers"),
+            &json!({"user_id": people[3].user_id}),
+        )
+        .await
+        .assert_problem(403, "forbidden");
+    w.app
+        .get_as(&people[3], &format!("/v1/posts/{post}/attendees"))
+        .await
+        .assert_problem(403, "forbidden");
+}
+
+#[actix_web::test]
+async fn capacity_edits_racing_answers_never_overbook() {
+    let w = world().await;
+    let post = w.activity("Drukte", Some(20), json!({})).await;
+    let people = w.app.crowd(&w.neighbourhood, 30);
+    for person in &people[..5] {
+        w.rsvp(person, &post).await;
+    }
+    let (starts_at, ends_at) = (
+        (Utc::now() + Duration::days(3)).to_rfc3339(),
+        (Utc::now() + Duration::days(3) + Duration::hours(1)).to_rfc3339(),
+    );
+    let (w_ref, post_ref) = (&w, &post);
+    let answers = people[5..]
+        .iter()
+        .map(|p| async move { w_ref.rsvp(p, post_ref).await.status.as_u16() });
+    // Lowering to 8 while 25 answer: refused or applied, never over the limit.
+    let edits = [8u32, 12].map(|capacity| {
+        let (starts_at, ends_at) = (starts_at.clone(), ends_at.clone());
+        async move {
+            let response = w_ref
+                .app
+                .request(
+                    actix_web::http::Method::PATCH,
+                    &format!("/v1/posts/{post_ref}"),
+                )
+                .bearer(&w_ref.organiser.access_token)
+                .json(
+                    &json!({"activity": {"starts_at": starts_at, "ends_at": ends_at,
+                    "location": "Buurthuis", "capacity": capacity}}),
+                )
+                .await;
+            assert!(
+                response.status == 200 || response.status == 409,
+                "{}",
+                response.text()
+            );
+            response.status.as_u16()
+        }
+    });
+    let (answered, edited) = futures_util::future::join(join_all(answers), join_all(edits)).await;
+    assert!(answered.iter().all(|s| *s == 201), "{answered:?}");
+    let list = w.attendees(&post).await;
+    let capacity = list["capacity"].as_u64().unwrap();
+    let going = list["going"].as_array().unwrap().len() as u64;
+    let waiting = list["waitlist"].as_array().unwrap().len() as u64;
+    assert!(
+        going <= capacity,
+        "{going} going for {capacity} places ({edited:?})"
+    );
+    assert_eq!(going + waiting, 30);
+    // Room left means nobody waits.
+    assert!(
+        going == capacity || waiting == 0,
+        "{going}/{capacity}, {waiting} waiting"
+    );
+    assert_eq!(
+        &ids(&list["going"])[..5],
+        &people[..5]
+            .iter()
+            .map(|p| p.user_id.clone())
+            .collect::<Vec<_>>()[..]
+    );
 }

@@ -906,7 +906,8 @@ async fn a_mediator_resolving_as_matched_online_leaves_the_request_as_its_matche
     let again = w.escalate(&w.requester, &post).await;
     assert_eq!(again.status, 201, "{}", again.text());
 
-    // The author asks for one helper now, who is there: resolving matches the request.
+    // The author asks for one helper now, who is there: the request is matched, and its case
+    // ends as matched online by itself; there is nothing left for the mediator to resolve.
     let case = again.json()["id"].as_str().unwrap().to_owned();
     let edited = w
         .app
@@ -915,10 +916,16 @@ async fn a_mediator_resolving_as_matched_online_leaves_the_request_as_its_matche
         .json(&json!({"helpers_needed": 1}))
         .await;
     assert_eq!(edited.status, 200, "{}", edited.text());
-    assert_eq!(w.post_status(&post).await, "in_mediation");
-    let resolved = w.status(&w.mediator, &case, matched_online.clone()).await;
-    assert_eq!(resolved.status, 200, "{}", resolved.text());
     assert_eq!(w.post_status(&post).await, "matched");
+    let resolved = w.status(&w.mediator, &case, matched_online.clone()).await;
+    resolved.assert_problem(409, "illegal_transition");
+    let case_now = w
+        .app
+        .get_as(&w.mediator, &format!("/v1/cases/{case}"))
+        .await
+        .json();
+    assert_eq!(case_now["status"], "resolved");
+    assert_eq!(case_now["outcome"], "matched_online");
 
     // Nobody accepted at all: open again.
     let (post, case) = w.request_in_mediation(1).await;

@@ -235,3 +235,26 @@ async fn the_inbox_pages_and_is_marked_read() {
     assert_eq!(all.status, 204);
     assert_eq!(w.inbox(&w.author, "").await["unread_count"], 0);
 }
+
+#[actix_web::test]
+async fn a_post_expires_only_together_with_its_notification() {
+    let w = world().await;
+    let soon = w.post("Snel nodig", Some(Duration::hours(12))).await;
+    let now = Utc::now();
+    assert_eq!(w.jobs(now).expiry_warnings, 1);
+    // The notification cannot be written: the expiry is undone with it.
+    w.app
+        .sql("ALTER TABLE notifications RENAME TO notifications_away");
+    assert!(run_jobs(&w.config, now + Duration::hours(13)).is_err());
+    w.app
+        .sql("ALTER TABLE notifications_away RENAME TO notifications");
+    assert_eq!(
+        w.app.get(&format!("/v1/posts/{soon}")).await.json()["status"],
+        "open"
+    );
+    // The next run does both.
+    assert_eq!(w.jobs(now + Duration::hours(13)).expired_posts, 1);
+    let inbox = w.inbox(&w.author, "").await;
+    assert_eq!(inbox["items"][0]["kind"], "post_expired");
+    assert_eq!(inbox["items"][0]["post"]["id"], json!(soon));
+}

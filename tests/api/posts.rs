@@ -623,3 +623,65 @@ async fn paging_through_ten_thousand_posts_while_new_ones_arrive() {
     assert_eq!(seen.len(), 10_000);
     assert_eq!(seen, expected, "each older post exactly once, newest first");
 }
+
+#[actix_web::test]
+async fn hidden_posts_are_for_moderators_of_their_own_neighbourhood() {
+    let w = world().await;
+    let id = w.create(news("Te verbergen")).await;
+    let path = format!("/v1/posts/{id}");
+    // A moderator elsewhere has no say here.
+    let elsewhere = w
+        .app
+        .create_neighbourhood(&w.admin, "BU00000002", "Elders", &[])
+        .await;
+    let other_moderator = w
+        .app
+        .member(&w.admin, &elsewhere, "elders@example.nl", "moderator")
+        .await;
+    w.app
+        .post_as(&other_moderator, &format!("{path}/hide"), &json!({}))
+        .await
+        .assert_problem(403, "forbidden");
+    assert_eq!(w.app.get(&path).await.json()["hidden"], false);
+
+    let hidden = w
+        .app
+        .post_as(&w.moderator, &format!("{path}/hide"), &json!({}))
+        .await;
+    assert_eq!(hidden.status, 200, "{}", hidden.text());
+    w.app
+        .get_as(&w.member, &path)
+        .await
+        .assert_problem(404, "not_found");
+    w.app
+        .get_as(&other_moderator, &path)
+        .await
+        .assert_problem(404, "not_found");
+    let seen = w.app.get_as(&w.moderator, &path).await;
+    assert_eq!(seen.status, 200, "{}", seen.text());
+    assert_eq!(seen.json()["hidden"], true);
+}
+
+#[actix_web::test]
+async fn expired_and_fulfilled_posts_cannot_be_closed() {
+    let w = world().await;
+    for status in ["expired", "fulfilled"] {
+        let id = w
+            .create(json!({"kind": "request", "title": "Ladder", "body": "x", "category": "goods"}))
+            .await;
+        w.app.sql(&format!(
+            "UPDATE posts SET status = '{status}' WHERE id = '{id}'"
+        ));
+        w.app
+            .post_as(&w.author, &format!("/v1/posts/{id}/close"), &json!({}))
+            .await
+            .assert_problem(409, "illegal_transition");
+        assert_eq!(
+            w.app
+                .get_as(&w.author, &format!("/v1/posts/{id}"))
+                .await
+                .json()["status"],
+            status
+        );
+    }
+}

@@ -2,7 +2,9 @@
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use buurt_domain::accounts::UserId;
-use buurt_domain::activities::{Rsvp, RsvpRefusal, RsvpStatus, takes_rsvps};
+use buurt_domain::activities::{
+    CheckInRefusal, Rsvp, RsvpRefusal, RsvpStatus, takes_check_ins, takes_rsvps,
+};
 use buurt_domain::posts::{PostId, PostKind};
 use buurt_openapi::activities::{
     AddOrganiserRequest, AttendeeDto, AttendeeList, CapacityDto, CheckInRequest, OrganiserDto,
@@ -71,6 +73,16 @@ fn rsvp_dto(conn: &mut DbConnection, post: PostId, rsvp: &Rsvp) -> Result<RsvpDt
     })
 }
 
+/// Answers (and their cancellations) are taken only while the activity is open, not hidden
+/// and not over.
+fn rsvps_open(found: &PostWithAuthor, now: chrono::DateTime<chrono::Utc>) -> Result<(), ApiError> {
+    match takes_rsvps(&found.post, now) {
+        Ok(()) => Ok(()),
+        Err(RsvpRefusal::NotAnActivity) => Err(ApiError::Refused(ErrorCode::NotAnActivity)),
+        Err(_) => Err(ApiError::Refused(ErrorCode::RsvpClosed)),
+    }
+}
+
 /// Sign up for an activity: `going` while there is room, `waitlisted` after, in order of
 /// arrival. Signing up again changes nothing. Members-only activities take members only.
 #[utoipa::path(
@@ -98,13 +110,7 @@ pub async fn create_rsvp(
         .db(move |conn| {
             let (found, _) = visible_activity(conn, caller.user_id, id)?;
             let now = time::now();
-            match takes_rsvps(&found.post, now) {
-                Ok(()) => {}
-                Err(RsvpRefusal::NotAnActivity) => {
-                    return Err(ApiError::Refused(ErrorCode::NotAnActivity));
-                }
-                Err(_) => return Err(ApiError::Refused(ErrorCode::RsvpClosed)),
-            }
+            rsvps_open(&found, now)?;
             let (rsvp, created) = repo::rsvp(conn, id, caller.user_id, now)?;
             Ok((rsvp_dto(conn, id, &rsvp)?, created))
         })
@@ -112,8 +118,9 @@ pub async fn create_rsvp(
     Ok(crate::routes::created_or_ok(created, dto))
 }
 
-/// Cancel one's sign-up. A place freed by someone going goes to the first on the waitlist,
-/// who is notified.
+/// Cancel one's sign-up while the activity takes sign-ups. A place freed by someone going goes
+/// to the first on the waitlist, who is notified. Once it is over or closed the answers stand
+/// as the record of who came, and someone checked in stays checked in.
 #[utoipa::path(
     tag = "activities",
     security(("bearer" = [])),
@@ -123,7 +130,9 @@ pub async fn create_rsvp(
         (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such post, or no sign-up of yours.", body = Problem,
          content_type = "application/problem+json"),
-        (status = 409, description = "`not_an_activity`.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`not_an_activity`; `rsvp_closed`: over, closed or hidden; \
+         `already_checked_in`: checked in, so it stays.", body = Problem,
+         content_type = "application/problem+json"),
     ),
 )]
 #[delete("/v1/posts/{id}/rsvp")]
@@ -135,8 +144,16 @@ pub async fn cancel_rsvp(
     let id = PostId(id.into_inner());
     state
         .db(move |conn| {
-            visible_activity(conn, caller.user_id, id)?;
-            repo::cancel_rsvp(conn, id, caller.user_id, time::now())?.ok_or(ApiError::NotFound)
+            let (found, _) = visible_activity(conn, caller.user_id, id)?;
+            let now = time::now();
+            rsvps_open(&found, now)?;
+            match repo::cancel_rsvp(conn, id, caller.user_id, now)? {
+                repo::Cancellation::Cancelled(_) => Ok(()),
+                repo::Cancellation::NoRsvp => Err(ApiError::NotFound),
+                repo::Cancellation::CheckedIn => {
+                    Err(ApiError::Refused(ErrorCode::AlreadyCheckedIn))
+                }
+            }
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -197,7 +214,9 @@ pub async fn list_attendees(
     Ok(web::Json(list))
 }
 
-/// Check someone in: they came (organisers). Checking in twice keeps the first time.
+/// Check someone in: they came (organisers). Only people going are checked in, on an open
+/// activity, from 00:00 Amsterdam time on the day it starts until a day after it ends.
+/// Checking in twice keeps the first time.
 #[utoipa::path(
     tag = "activities",
     security(("bearer" = [])),
@@ -209,6 +228,9 @@ pub async fn list_attendees(
         (status = 403, description = "`forbidden`: not an organiser.", body = Problem,
          content_type = "application/problem+json"),
         (status = 404, description = "No such post, or not yours to see.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "`not_going`: on the waitlist; `check_in_not_open`: closed, \
+         hidden, before the day it starts or more than a day after it ended.", body = Problem,
          content_type = "application/problem+json"),
         (status = 422, description = "`no_rsvp`: this person has not signed up.", body = Problem,
          content_type = "application/problem+json"),
@@ -225,17 +247,28 @@ pub async fn check_in(
     let user = UserId(body.0.user_id);
     let dto = state
         .db(move |conn| {
-            organised_activity(conn, caller.user_id, id)?;
-            let rsvp = repo::check_in(conn, id, user, time::now())?.ok_or_else(|| {
-                ApiError::RefusedFields(
+            let found = organised_activity(conn, caller.user_id, id)?;
+            let now = time::now();
+            match takes_check_ins(&found.post, now) {
+                Ok(()) => {}
+                Err(CheckInRefusal::NotAnActivity) => {
+                    return Err(ApiError::Refused(ErrorCode::NotAnActivity));
+                }
+                Err(CheckInRefusal::NotOpen | CheckInRefusal::OutsideWindow) => {
+                    return Err(ApiError::Refused(ErrorCode::CheckInNotOpen));
+                }
+            }
+            match repo::check_in(conn, id, user, now)? {
+                repo::CheckIn::CheckedIn(rsvp) => rsvp_dto(conn, id, &rsvp),
+                repo::CheckIn::Waitlisted => Err(ApiError::Refused(ErrorCode::NotGoing)),
+                repo::CheckIn::NoRsvp => Err(ApiError::RefusedFields(
                     ErrorCode::NoRsvp,
                     vec![crate::error::FieldProblem::new(
                         "user_id",
                         FieldIssue::InvalidValue("not signed up".into()),
                     )],
-                )
-            })?;
-            rsvp_dto(conn, id, &rsvp)
+                )),
+            }
         })
         .await?;
     Ok(web::Json(dto))
@@ -306,7 +339,8 @@ pub async fn add_organiser(
          content_type = "application/problem+json"),
         (status = 404, description = "No such post, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
-        (status = 409, description = "`capacity_below_going`.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`capacity_below_going`; `post_not_live`: closed; \
+         `rsvp_closed`: over or hidden.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -328,7 +362,10 @@ pub async fn set_capacity(
             if !post.post.status.is_live() {
                 return Err(ApiError::Refused(ErrorCode::PostNotLive));
             }
-            repo::set_capacity(conn, id, capacity, time::now())?
+            // Over, nobody moves up any more: the answers are the record of who came.
+            let now = time::now();
+            rsvps_open(&post, now)?;
+            repo::set_capacity(conn, id, capacity, now)?
                 .map_err(|_| ApiError::Refused(ErrorCode::CapacityBelowGoing))?;
             let list = attendee_list(conn, &post)?;
             Ok(CapacityDto {

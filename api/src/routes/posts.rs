@@ -304,7 +304,9 @@ fn own_post(
         (status = 409, description = "`post_not_live`: closed, fulfilled or expired. \
           `helpers_below_accepted`: a request's `helpers_needed` below its accepted helpers \
           (a request whose accepted helpers reach `helpers_needed` becomes `matched`, and \
-          `open` again when they no longer do).", body = Problem,
+          `open` again when they no longer do). `capacity_below_going`: an activity's new \
+          capacity is below the number going; `rsvp_closed`: a new capacity for an activity \
+          that is over or hidden.", body = Problem,
          content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
          content_type = "application/problem+json"),
@@ -347,7 +349,18 @@ pub async fn update_post(
                         .or(current.expires_at.filter(|at| *at > now)),
                     remote_ok: body.remote_ok.or(Some(current.remote_ok)),
                     helpers_needed: body.helpers_needed.or(Some(current.helpers_needed)),
-                    activity: activity_input(body.activity.as_ref()).or(current_activity),
+                    activity: body
+                        .activity
+                        .as_ref()
+                        .map(|a| ActivityInput {
+                            starts_at: a.starts_at,
+                            ends_at: a.ends_at,
+                            location: &a.location,
+                            capacity: a
+                                .capacity
+                                .unwrap_or(current.activity.as_ref().and_then(|c| c.capacity)),
+                        })
+                        .or(current_activity),
                 },
                 now,
             )
@@ -363,8 +376,27 @@ pub async fn update_post(
                     },
                 )?;
             } else {
-                repo::update_content(conn, id, &content, now)?
-                    .ok_or(ApiError::Refused(ErrorCode::PostNotLive))?;
+                // Only a capacity sent and different changes it; otherwise the one held when
+                // writing stays. Once the activity is over (or hidden) nobody moves up any more,
+                // as with `PUT …/capacity`.
+                let current_capacity = current.activity.as_ref().map(|a| a.capacity);
+                let capacity = match body.activity.as_ref().and_then(|a| a.capacity) {
+                    Some(sent) if Some(sent) != current_capacity => {
+                        if buurt_domain::activities::takes_rsvps(&found.post, now).is_err() {
+                            return Err(ApiError::Refused(ErrorCode::RsvpClosed));
+                        }
+                        repo::CapacityEdit::Set
+                    }
+                    _ => repo::CapacityEdit::Keep,
+                };
+                repo::update_content(conn, id, &content, capacity, now)?.map_err(|refusal| {
+                    match refusal {
+                        repo::EditRefusal::NotLive => ApiError::Refused(ErrorCode::PostNotLive),
+                        repo::EditRefusal::CapacityBelowGoing { .. } => {
+                            ApiError::Refused(ErrorCode::CapacityBelowGoing)
+                        }
+                    }
+                })?;
             }
             repo::find_post_with_author(conn, id)?.ok_or(ApiError::NotFound)
         })
