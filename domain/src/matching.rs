@@ -263,6 +263,8 @@ pub struct Wanted {
     pub author: UserId,
     /// People who declined (or were declined for) this request: not suggested again.
     pub declined: Vec<UserId>,
+    /// People the author blocked or was blocked by: never suggested.
+    pub blocked: Vec<UserId>,
 }
 
 /// Why a candidate ranks where it does, for people to read.
@@ -319,8 +321,8 @@ pub fn words(text: &str) -> std::collections::BTreeSet<String> {
 /// interests), shared words (Jaccard similarity of titles and
 /// bodies), distance (own neighbourhood 1, adjacent 0.5; 1 for remote help) and recency (posts
 /// lose half their freshness every 14 days; residents count 0.5); then each active match of
-/// the helper lowers it by 8 %. Helpers at `MAX_ACTIVE_MATCHES`, the author and who declined
-/// are left out. Ties go to the nearer, then the newer.
+/// the helper lowers it by 8 %. Helpers at `MAX_ACTIVE_MATCHES`, the author, who declined
+/// and who is blocked either way are left out. Ties go to the nearer, then the newer.
 pub fn rank(wanted: &Wanted, candidates: Vec<Candidate>, now: DateTime<Utc>) -> Vec<Suggestion> {
     let wanted_words = words(&wanted.text);
     let mut suggestions: Vec<Suggestion> = candidates
@@ -329,6 +331,7 @@ pub fn rank(wanted: &Wanted, candidates: Vec<Candidate>, now: DateTime<Utc>) -> 
             candidate.active_matches < MAX_ACTIVE_MATCHES
                 && candidate.user_id != wanted.author
                 && !wanted.declined.contains(&candidate.user_id)
+                && !wanted.blocked.contains(&candidate.user_id)
         })
         .map(|candidate| {
             let mut reasons = Vec::new();
@@ -535,6 +538,7 @@ mod tests {
             remote_ok,
             author: UserId::new(),
             declined: Vec::new(),
+            blocked: Vec::new(),
         }
     }
 
@@ -638,7 +642,7 @@ mod tests {
     }
 
     #[test]
-    fn the_author_and_who_declined_are_never_suggested() {
+    fn the_author_who_declined_and_who_is_blocked_are_never_suggested() {
         let author = candidate(
             &[Category::Help],
             "boodschappen dinsdag",
@@ -649,16 +653,22 @@ mod tests {
             "boodschappen",
             Proximity::SameNeighbourhood,
         );
+        let blocked = candidate(
+            &[Category::Help],
+            "boodschappen dinsdag",
+            Proximity::SameNeighbourhood,
+        );
         let other = candidate(&[], "", Proximity::AdjacentNeighbourhood);
         let mut wanted = wanted(false);
         wanted.author = author.user_id;
         wanted.declined = vec![declined.user_id];
+        wanted.blocked = vec![blocked.user_id];
         // The author's own offer is theirs too.
         let mut own_offer = author.clone();
         own_offer.what = CandidateRef::Post(PostId(Uuid::new_v4()));
-        let candidates = vec![author, declined, own_offer, other];
+        let candidates = vec![author, declined, own_offer, blocked, other];
         let ranked = rank(&wanted, candidates.clone(), Utc::now());
-        assert_eq!(order(&ranked, &candidates), [3]);
+        assert_eq!(order(&ranked, &candidates), [4]);
     }
 
     #[test]

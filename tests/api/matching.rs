@@ -1327,3 +1327,79 @@ async fn lowering_helpers_needed_in_mediation_to_the_accepted_ends_the_case() {
     );
     assert_eq!(held_places(&w.app, &request), [(1, 1)]);
 }
+
+async fn block(app: &TestApp, by: &Session, whom: &Session) -> TestResponse {
+    let path = format!("/v1/users/{}/block", whom.user_id);
+    app.post_as(by, &path, &json!({})).await
+}
+
+async fn unblock(app: &TestApp, by: &Session, whom: &Session) -> TestResponse {
+    let path = format!("/v1/users/{}/block", whom.user_id);
+    app.delete_as(by, &path).await
+}
+
+#[actix_web::test]
+async fn blocked_people_are_kept_apart_either_way() {
+    let w = world().await;
+    let request = w.request(1, json!({})).await;
+    let suggested = |session: &Session, post: &str| {
+        let (app, path) = (&w.app, format!("/v1/posts/{post}/suggestions"));
+        let session = session.clone();
+        async move {
+            let response = app.get_as(&session, &path).await;
+            assert_eq!(response.status, 200, "{}", response.text());
+            response.json()["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["user"]["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(
+        suggested(&w.requester, &request)
+            .await
+            .contains(&w.helper.user_id)
+    );
+
+    for (blocker, blocked) in [(&w.requester, &w.helper), (&w.helper, &w.requester)] {
+        assert_eq!(block(&w.app, blocker, blocked).await.status, 201);
+        // Not suggested, whoever blocked whom.
+        assert!(
+            !suggested(&w.requester, &request)
+                .await
+                .contains(&w.helper.user_id)
+        );
+        // No offer of help, and no invitation.
+        w.offer_help(&w.helper, &request)
+            .await
+            .assert_problem(403, "blocked");
+        w.app
+            .post_as(
+                &w.requester,
+                &format!("/v1/posts/{request}/matches"),
+                &json!({"helper_id": w.helper.user_id}),
+            )
+            .await
+            .assert_problem(403, "blocked");
+        assert_eq!(unblock(&w.app, blocker, blocked).await.status, 204);
+    }
+
+    // Lifted: suggested again, and the offer goes through.
+    assert!(
+        suggested(&w.requester, &request)
+            .await
+            .contains(&w.helper.user_id)
+    );
+    let offered = w.offered(&w.helper, &request).await;
+    // A block after the match was made leaves that match be.
+    assert_eq!(block(&w.app, &w.requester, &w.helper).await.status, 201);
+    assert_eq!(w.done(&w.requester, &offered, "accept").await, "accepted");
+    // Someone else is not affected by their block.
+    let other = w
+        .app
+        .member(&w.admin, &w.neighbourhood, "ander@example.nl", "resident")
+        .await;
+    let second = w.request(1, json!({})).await;
+    assert_eq!(w.offer_help(&other, &second).await.status, 201);
+}

@@ -18,7 +18,7 @@ use buurt_openapi::problem::Problem;
 use buurt_persistence::matching::{
     self as repo, MatchCursor, MessageCursor, ProposeRefusal, StepOutcome,
 };
-use buurt_persistence::{DbConnection, accounts, posts, time};
+use buurt_persistence::{DbConnection, accounts, blocks, posts, time};
 use chrono::{DateTime, Utc};
 
 use crate::auth::Authenticated;
@@ -119,7 +119,8 @@ fn optional_text(
          headers(("location" = String, description = "`/v1/matches/{id}`"))),
         (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: the helper does not live in or next to the \
-          request's neighbourhood.", body = Problem, content_type = "application/problem+json"),
+          request's neighbourhood. `blocked`: the requester and the helper, one blocked the \
+          other.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such request, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`not_a_request`, `already_matched`, `helper_busy` or \
@@ -204,6 +205,9 @@ pub async fn create_match(
                     "helper_id",
                     FieldIssue::InvalidValue("no such user".into()),
                 ));
+            }
+            if blocks::apart(conn, request.author_id, helper)? {
+                return Err(ApiError::Refused(ErrorCode::Blocked));
             }
             let neighbourhood = load(conn, request.neighbourhood_id)?;
             let places = repo::nearby(conn, &neighbourhood)?;
@@ -630,7 +634,7 @@ fn reason_dto(reason: &Reason, lang: Lang) -> ReasonDto {
 /// Ranked suggestions for one's own request (open offers and residents whose skills fit) or
 /// offer (open requests), each with a score and reasons. Distance counts only for help that
 /// is not remote; busy helpers rank lower, and those at the limit of open matches, people who
-/// declined this request, and oneself are never suggested.
+/// declined this request, people blocked either way, and oneself are never suggested.
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
@@ -677,8 +681,12 @@ pub async fn list_suggestions(
                 PostKind::Request => repo::declined_helpers(conn, post.id)?,
                 _ => Vec::new(),
             };
+            let blocked: Vec<UserId> = blocks::kept_apart_from(conn, post.author_id)?
+                .into_iter()
+                .collect();
             let mut exclude = vec![post.author_id];
             exclude.extend(declined.iter().copied());
+            exclude.extend(blocked.iter().copied());
             let mut names = std::collections::HashMap::new();
             let mut posts_by_id = std::collections::HashMap::new();
             let mut candidates = Vec::new();
@@ -717,6 +725,7 @@ pub async fn list_suggestions(
                 remote_ok: post.content.remote_ok,
                 author: post.author_id,
                 declined,
+                blocked,
             };
             Ok(rank(&wanted, candidates, time::now())
                 .into_iter()
