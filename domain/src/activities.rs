@@ -43,6 +43,8 @@ pub struct Rsvp {
     pub checked_in_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When they were put on the waitlist; kept after they move up, for monitoring.
+    pub waitlisted_at: Option<DateTime<Utc>>,
 }
 
 /// A newcomer goes while there is room, and waits otherwise.

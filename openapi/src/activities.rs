@@ -35,6 +35,9 @@ pub struct AttendeeDto {
     /// When they were checked in; `null` until they came.
     pub checked_in_at: Option<DateTime<Utc>>,
     pub answered_at: DateTime<Utc>,
+    /// When they were put on the waitlist, kept after they moved up; `null` if they never
+    /// waited.
+    pub waitlisted_at: Option<DateTime<Utc>>,
 }
 
 /// Who comes to an activity (organisers only).

@@ -31,10 +31,11 @@ type Row = (
     Option<NaiveDateTime>,
     NaiveDateTime,
     NaiveDateTime,
+    Option<NaiveDateTime>,
 );
 
 fn from_row(
-    (user_id, status, position, checked_in_at, created_at, updated_at): Row,
+    (user_id, status, position, checked_in_at, created_at, updated_at, waitlisted_at): Row,
 ) -> Result<Rsvp, PersistenceError> {
     Ok(Rsvp {
         user_id: UserId(Uuid::parse_str(&user_id).map_err(|_| corrupt("user_id", &user_id))?),
@@ -43,6 +44,7 @@ fn from_row(
         checked_in_at: checked_in_at.map(from_db),
         created_at: from_db(created_at),
         updated_at: from_db(updated_at),
+        waitlisted_at: waitlisted_at.map(from_db),
     })
 }
 
@@ -53,6 +55,7 @@ const COLUMNS: (
     rsvps::checked_in_at,
     rsvps::created_at,
     rsvps::updated_at,
+    rsvps::waitlisted_at,
 ) = (
     rsvps::user_id,
     rsvps::status,
@@ -60,6 +63,7 @@ const COLUMNS: (
     rsvps::checked_in_at,
     rsvps::created_at,
     rsvps::updated_at,
+    rsvps::waitlisted_at,
 );
 
 pub fn find_rsvp(
@@ -153,6 +157,7 @@ pub fn rsvp(
             .select(max(rsvps::position))
             .first(conn)?;
         let position = last.unwrap_or(0) + 1;
+        let waitlisted_at = (status == RsvpStatus::Waitlisted).then(|| to_db(now));
         if existing.is_some() {
             diesel::update(
                 rsvps::table
@@ -164,6 +169,7 @@ pub fn rsvp(
                 rsvps::position.eq(position),
                 rsvps::checked_in_at.eq(None::<NaiveDateTime>),
                 rsvps::updated_at.eq(to_db(now)),
+                rsvps::waitlisted_at.eq(waitlisted_at),
             ))
             .execute(conn)?;
         } else {
@@ -175,6 +181,7 @@ pub fn rsvp(
                     rsvps::position.eq(position),
                     rsvps::created_at.eq(to_db(now)),
                     rsvps::updated_at.eq(to_db(now)),
+                    rsvps::waitlisted_at.eq(waitlisted_at),
                 ))
                 .execute(conn)?;
         }

@@ -185,6 +185,7 @@ diesel::table! {
         checked_in_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        waitlisted_at -> Nullable<Timestamp>,
     }
 }
 

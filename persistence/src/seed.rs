@@ -387,6 +387,7 @@ pub fn insert_rsvps(
                 rsvps::checked_in_at.eq(rsvp.checked_in_at.map(to_db)),
                 rsvps::created_at.eq(to_db(rsvp.created_at)),
                 rsvps::updated_at.eq(to_db(rsvp.updated_at)),
+                rsvps::waitlisted_at.eq(rsvp.waitlisted_at.map(to_db)),
             )
         },
         |conn, rows| insert_many!(conn, rsvps::table, rows),

@@ -141,6 +141,10 @@ async fn the_waitlist_fills_and_moves_up() {
         [people[1].user_id.clone(), people[2].user_id.clone()]
     );
     assert_eq!(ids(&list["waitlist"]), [people[3].user_id.clone()]);
+    // Who had to wait stays on record after moving up; who never waited has no such time.
+    assert!(list["going"][0]["waitlisted_at"].is_null());
+    assert!(list["going"][1]["waitlisted_at"].is_string(), "{list}");
+    assert!(list["waitlist"][0]["waitlisted_at"].is_string());
     let inbox = w
         .app
         .get_as(&people[2], "/v1/me/notifications")

@@ -173,6 +173,7 @@ fn attendee_list(conn: &mut DbConnection, post: &PostWithAuthor) -> Result<Atten
             status: status_dto(rsvp.status),
             checked_in_at: rsvp.checked_in_at,
             answered_at: rsvp.created_at,
+            waitlisted_at: rsvp.waitlisted_at,
         })
         .partition(|attendee| attendee.status == RsvpStatusDto::Going);
     Ok(AttendeeList {

@@ -1308,6 +1308,7 @@ impl Maker<'_> {
                     checked_in_at,
                     created_at: answered_at,
                     updated_at,
+                    waitlisted_at: (status == RsvpStatus::Waitlisted).then_some(answered_at),
                 },
             });
         }

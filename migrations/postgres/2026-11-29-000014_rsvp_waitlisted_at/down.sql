@@ -1,0 +1,1 @@
+ALTER TABLE rsvps DROP COLUMN waitlisted_at;
