@@ -142,12 +142,15 @@ pub struct JobsReport {
     pub expiry_warnings: usize,
     pub expired_posts: usize,
     pub idempotency_keys_purged: usize,
+    pub login_failures_purged: usize,
+    pub refresh_tokens_purged: usize,
 }
 
 /// The periodic jobs, as of `now`: hand requests unmatched for their neighbourhood's
 /// `escalate_after_days` to the mediators, warn authors a day before their posts expire,
-/// expire posts past `expires_at`, forget idempotency keys older than a day. Safe to run often and on
-/// several machines at once.
+/// expire posts past `expires_at`, forget idempotency keys older than a day, failed sign-ins
+/// older than the throttling window and refresh tokens past their expiry. Safe to run often and
+/// on several machines at once.
 pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<JobsReport, String> {
     let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
     let mut conn = pool.get().map_err(|error| error.to_string())?;
@@ -164,5 +167,12 @@ pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<J
             now - chrono::Duration::days(1),
         )
         .map_err(failed)?,
+        login_failures_purged: buurt_persistence::accounts::purge_login_failures(
+            conn,
+            now - chrono::Duration::seconds(config.login_throttle_window.into()),
+        )
+        .map_err(failed)?,
+        refresh_tokens_purged: buurt_persistence::accounts::purge_expired_refresh_tokens(conn, now)
+            .map_err(failed)?,
     })
 }

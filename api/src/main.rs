@@ -25,11 +25,14 @@ async fn main() -> ExitCode {
             .map_err(|error| error.to_string()),
         Command::RunJobs => run_jobs(&cli.config, chrono::Utc::now()).map(|report| {
             println!(
-                "escalated requests: {}, expiry warnings: {}, expired posts: {}, idempotency keys purged: {}",
+                "escalated requests: {}, expiry warnings: {}, expired posts: {}, idempotency keys \
+                 purged: {}, failed sign-ins purged: {}, expired refresh tokens purged: {}",
                 report.escalated_requests,
                 report.expiry_warnings,
                 report.expired_posts,
-                report.idempotency_keys_purged
+                report.idempotency_keys_purged,
+                report.login_failures_purged,
+                report.refresh_tokens_purged
             );
         }),
         Command::ImportNeighbourhoods { file } => {

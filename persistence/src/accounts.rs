@@ -503,6 +503,31 @@ pub fn login_succeeded(
     clear_login_failures(conn, ThrottleScope::Account, account)
 }
 
+/// Forgets failed sign-ins from before `before` (they no longer count for anyone). Returns how
+/// many.
+pub fn purge_login_failures(
+    conn: &mut DbConnection,
+    before: DateTime<Utc>,
+) -> Result<usize, PersistenceError> {
+    Ok(
+        diesel::delete(login_failures::table.filter(login_failures::failed_at.le(to_db(before))))
+            .execute(conn)?,
+    )
+}
+
+/// Forgets refresh tokens past their expiry: spent, revoked or not, none of them is accepted
+/// any more. Tokens still within their lifetime stay, spent ones included, so that presenting
+/// a spent one is still recognised as reuse. Returns how many.
+pub fn purge_expired_refresh_tokens(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+) -> Result<usize, PersistenceError> {
+    Ok(
+        diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.le(to_db(now))))
+            .execute(conn)?,
+    )
+}
+
 pub fn clear_login_failures(
     conn: &mut DbConnection,
     scope: ThrottleScope,

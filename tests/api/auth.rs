@@ -577,3 +577,45 @@ async fn create_admin_creates_or_promotes() {
     let error = create_admin(&config, "not an email", "long-enough-password", "x").unwrap_err();
     assert!(error.contains("--email"), "{error}");
 }
+
+#[actix_web::test]
+async fn the_jobs_forget_old_failures_and_expired_refresh_tokens_only() {
+    let app = spawn_app().await;
+    let gone = app.register("verlopen@example.nl").await;
+    let kept = app.register("geldig@example.nl").await;
+    for _ in 0..2 {
+        app.login("verlopen@example.nl", "wrong password")
+            .await
+            .assert_problem(401, "invalid_credentials");
+    }
+    let long_ago = "2020-01-01 00:00:00";
+    app.sql(&format!(
+        "UPDATE login_failures SET failed_at = '{long_ago}'"
+    ));
+    app.login("geldig@example.nl", "wrong password")
+        .await
+        .assert_problem(401, "invalid_credentials");
+    app.sql(&format!(
+        "UPDATE refresh_tokens SET expires_at = '{long_ago}' WHERE user_id = '{}'",
+        gone.user_id
+    ));
+
+    let mut config = buurt_api::Config::with_database_url(app.database.url());
+    config.jwt_secret = Some(buurt_tests::TEST_JWT_SECRET.into());
+    let report = buurt_api::commands::run_jobs(&config, chrono::Utc::now()).unwrap();
+    // The account's two old failures. (The client address's two went when that address
+    // tried again: every attempt forgets its subjects' failures from outside the window.)
+    assert_eq!(report.login_failures_purged, 2);
+    assert_eq!(report.refresh_tokens_purged, 1);
+    // What is still in force stays: the fresh failure counts, the valid token refreshes.
+    assert_eq!(
+        buurt_api::commands::run_jobs(&config, chrono::Utc::now())
+            .unwrap()
+            .login_failures_purged,
+        0
+    );
+    assert_eq!(app.refresh(&kept.refresh_token).await.status, 200);
+    app.refresh(&gone.refresh_token)
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+}

@@ -79,7 +79,9 @@ async fn authors_are_warned_a_day_before_and_posts_expire() {
             escalated_requests: 0,
             expiry_warnings: 1,
             expired_posts: 0,
-            idempotency_keys_purged: 0
+            idempotency_keys_purged: 0,
+            login_failures_purged: 0,
+            refresh_tokens_purged: 0,
         }
     );
     // Running again warns nobody twice.
