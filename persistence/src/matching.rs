@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::connection::MultiBackend;
 use crate::notifications::notify_about;
 use crate::posts::{apply_event_within, find_post};
-use crate::schema::{match_messages, matches, users};
+use crate::schema::{match_messages, matches, posts, users};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError, partners, stats, write_transaction};
 
@@ -84,10 +84,15 @@ pub fn find_match(conn: &mut DbConnection, id: MatchId) -> Result<Option<Match>,
         .transpose()
 }
 
+/// A helper's live matches: proposed or accepted, for a request that has not ended. (A closed,
+/// fulfilled or expired request keeps its matches as they were, but they take up no one's
+/// time any more.)
 pub fn active_matches_of(conn: &mut DbConnection, helper: UserId) -> Result<u32, PersistenceError> {
     let count: i64 = matches::table
+        .inner_join(posts::table.on(posts::id.eq(matches::request_id)))
         .filter(matches::helper_id.eq(helper.to_string()))
         .filter(matches::status.eq_any(["proposed", "accepted"]))
+        .filter(posts::status.eq_any(crate::posts::LIVE))
         .count()
         .get_result(conn)?;
     Ok(u32::try_from(count).unwrap_or(u32::MAX))
@@ -102,8 +107,10 @@ fn active_matches_of_many(
         return Ok(Default::default());
     }
     let counts: Vec<(String, i64)> = matches::table
+        .inner_join(posts::table.on(posts::id.eq(matches::request_id)))
         .filter(matches::helper_id.eq_any(helpers))
         .filter(matches::status.eq_any(["proposed", "accepted"]))
+        .filter(posts::status.eq_any(crate::posts::LIVE))
         .group_by(matches::helper_id)
         .select((matches::helper_id, diesel::dsl::count_star()))
         .load(conn)?;
@@ -713,7 +720,7 @@ use buurt_domain::membership::MembershipStatus;
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
 use buurt_domain::posts::{PostKind, Visibility};
 
-use crate::schema::{memberships, neighbourhoods, posts};
+use crate::schema::{memberships, neighbourhoods};
 
 /// A neighbourhood and its neighbours, with how near each is.
 pub fn nearby(

@@ -218,7 +218,7 @@ pub fn find_post_with_author(
         .transpose()
 }
 
-const LIVE: [&str; 3] = ["open", "matched", "in_mediation"];
+pub(crate) const LIVE: [&str; 3] = ["open", "matched", "in_mediation"];
 
 /// Replaces what the author wrote, while the post is live. `None` when it is not (anymore).
 /// What an edit does to an activity's capacity.

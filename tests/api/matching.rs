@@ -441,14 +441,31 @@ async fn every_step_and_who_may_take_it() {
 #[actix_web::test]
 async fn a_busy_helper_cannot_take_more() {
     let w = world().await;
+    let mut requests = Vec::new();
     for index in 0..5 {
         let request = w
             .request(1, json!({"title": format!("Vraag {index}")}))
             .await;
         assert_eq!(w.offer_help(&w.helper, &request).await.status, 201);
+        requests.push(request);
     }
     let sixth = w.request(1, json!({"title": "Vraag 6"})).await;
     w.offer_help(&w.helper, &sixth)
+        .await
+        .assert_problem(409, "helper_busy");
+    // A request that ended takes up no one's time: its author closing it frees a place.
+    let closed = w
+        .app
+        .post_as(
+            &w.requester,
+            &format!("/v1/posts/{}/close", requests[0]),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.text());
+    assert_eq!(w.offer_help(&w.helper, &sixth).await.status, 201);
+    let seventh = w.request(1, json!({"title": "Vraag 7"})).await;
+    w.offer_help(&w.helper, &seventh)
         .await
         .assert_problem(409, "helper_busy");
 }
