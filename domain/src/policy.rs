@@ -3,11 +3,11 @@
 //! compares roles, authors or flags by itself.
 //!
 //! What a reader may *see* (public, members-only and hidden posts) is [`Reader`]'s business,
-//! since anonymous callers read too; an [`Actor`] turns into one with [`Actor::reader`].
+//! below: anonymous callers read too. An [`Actor`] turns into one with [`Actor::reader`].
 
 use crate::accounts::UserId;
 use crate::membership::{MembershipStatus, Role};
-use crate::posts::Reader;
+use crate::posts::{Post, Visibility};
 
 /// Who is asking, as far as one neighbourhood (or, for a municipality's figures, one
 /// municipality) is concerned. Built from the database for every request: nothing here comes
@@ -163,6 +163,47 @@ impl Actor {
     }
 }
 
+/// Who reads, as far as one post is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reader {
+    pub user_id: Option<UserId>,
+    pub platform_admin: bool,
+    pub active_member: bool,
+    pub moderator: bool,
+}
+
+impl Reader {
+    pub const ANONYMOUS: Reader = Reader {
+        user_id: None,
+        platform_admin: false,
+        active_member: false,
+        moderator: false,
+    };
+
+    /// Whether this reader may see the post at all.
+    pub fn may_see(&self, post: &Post) -> bool {
+        let author = self.user_id == Some(post.author_id);
+        let staff = self.platform_admin || self.moderator;
+        if post.hidden && !(author || staff) {
+            return false;
+        }
+        match post.content.visibility {
+            Visibility::Public => true,
+            Visibility::Members => author || staff || self.active_member,
+        }
+    }
+
+    /// Members-only posts are in this reader's feed.
+    pub fn sees_members_posts(&self) -> bool {
+        self.platform_admin || self.moderator || self.active_member
+    }
+
+    /// Hidden posts of others are in this reader's feed.
+    pub fn sees_hidden_posts(&self) -> bool {
+        self.platform_admin || self.moderator
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,6 +316,50 @@ mod tests {
                 assert_eq!(actor.may(action), allowed, "{who} {action:?}");
             }
         }
+    }
+
+    #[test]
+    fn who_sees_what() {
+        use crate::neighbourhoods::NeighbourhoodId;
+        use crate::posts::{PostContent, PostId, PostInput, PostKind, PostStatus};
+        use chrono::Utc;
+        let input = PostInput {
+            kind: Some(PostKind::News),
+            title: "Straatfeest",
+            body: "Zaterdag.",
+            ..PostInput::default()
+        };
+        let mut post = Post {
+            id: PostId::new(),
+            neighbourhood_id: NeighbourhoodId::new(),
+            author_id: AUTHOR,
+            content: PostContent::validate(input, Utc::now()).unwrap(),
+            status: PostStatus::Open,
+            hidden: false,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        };
+        let member = Reader {
+            user_id: Some(ME),
+            active_member: true,
+            ..Reader::ANONYMOUS
+        };
+        let moderator = Reader {
+            moderator: true,
+            ..member
+        };
+        let the_author = Reader {
+            user_id: Some(AUTHOR),
+            ..Reader::ANONYMOUS
+        };
+        assert!(Reader::ANONYMOUS.may_see(&post));
+        post.content.visibility = Visibility::Members;
+        assert!(!Reader::ANONYMOUS.may_see(&post));
+        assert!(member.may_see(&post));
+        post.hidden = true;
+        assert!(!member.may_see(&post));
+        assert!(moderator.may_see(&post));
+        assert!(the_author.may_see(&post));
     }
 
     #[test]

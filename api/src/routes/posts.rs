@@ -4,9 +4,9 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use buurt_domain::accounts::UserId;
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
-use buurt_domain::policy::{Action, Actor};
+use buurt_domain::policy::{Action, Actor, Reader};
 use buurt_domain::posts::{
-    ActivityInput, Post, PostContent, PostId, PostInput, PostKind, PostStatus, Reader,
+    ActivityInput, Post, PostContent, PostId, PostInput, PostKind, PostStatus,
 };
 use buurt_openapi::posts::{
     CreatePostRequest, CreateReportRequest, ListPostsParams, PostDto, PostList, ReportDto,
