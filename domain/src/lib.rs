@@ -10,6 +10,7 @@ pub mod membership;
 pub mod neighbourhoods;
 pub mod notifications;
 pub mod partners;
+pub mod policy;
 pub mod posts;
 pub mod stats;
 pub mod throttle;

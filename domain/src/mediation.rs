@@ -153,48 +153,6 @@ pub fn request_event_on_resolve(
     }
 }
 
-/// Who someone is to a case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct CaseViewer {
-    pub platform_admin: bool,
-    /// An active mediator of the case's neighbourhood.
-    pub mediator_here: bool,
-    /// A professional of the neighbourhood's municipality.
-    pub professional_here: bool,
-    /// A professional the case was referred to.
-    pub referred: bool,
-    pub requester: bool,
-}
-
-impl CaseViewer {
-    /// See the queue and a case's status (not its notes).
-    pub fn may_view(&self) -> bool {
-        self.platform_admin
-            || self.mediator_here
-            || self.professional_here
-            || self.referred
-            || self.requester
-    }
-
-    pub fn may_list_queue(&self) -> bool {
-        self.platform_admin || self.mediator_here || self.professional_here
-    }
-
-    /// Claim, move and refer.
-    pub fn may_work(&self) -> bool {
-        self.mediator_here
-    }
-
-    /// The private notes: mediators here and referred professionals, nobody else.
-    pub fn may_use_notes(&self) -> bool {
-        self.mediator_here || self.referred
-    }
-
-    pub fn may_read_audit(&self) -> bool {
-        self.platform_admin || self.professional_here || self.referred
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,40 +236,5 @@ mod tests {
                 .transition(PostKind::Offer, PostEvent::Reopen)
                 .is_err()
         );
-    }
-
-    #[test]
-    fn notes_stay_with_mediators_and_referred_professionals() {
-        let requester = CaseViewer {
-            requester: true,
-            ..CaseViewer::default()
-        };
-        let mediator = CaseViewer {
-            mediator_here: true,
-            ..CaseViewer::default()
-        };
-        let professional = CaseViewer {
-            professional_here: true,
-            ..CaseViewer::default()
-        };
-        let referred = CaseViewer {
-            professional_here: true,
-            referred: true,
-            ..CaseViewer::default()
-        };
-        let admin = CaseViewer {
-            platform_admin: true,
-            ..CaseViewer::default()
-        };
-        assert!(requester.may_view() && !requester.may_use_notes() && !requester.may_list_queue());
-        assert!(mediator.may_use_notes() && mediator.may_work() && !mediator.may_read_audit());
-        assert!(
-            professional.may_list_queue()
-                && !professional.may_use_notes()
-                && professional.may_read_audit()
-        );
-        assert!(referred.may_use_notes() && !referred.may_work());
-        assert!(admin.may_read_audit() && !admin.may_use_notes());
-        assert!(!CaseViewer::default().may_view());
     }
 }

@@ -1,10 +1,9 @@
-//! Membership of a neighbourhood, roles within it, invites, and who may do what.
+//! Membership of a neighbourhood, roles within it, and invites. Who may do what is `policy`.
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::accounts::{Postcode, UserId};
 use crate::neighbourhoods::{NeighbourhoodId, PostcodeArea};
-use crate::posts::Reader;
 use crate::value::ValueError;
 
 /// A member's role in one neighbourhood.
@@ -163,132 +162,9 @@ pub fn normalise_invite_code(raw: &str) -> String {
         .collect()
 }
 
-/// Who is asking, as far as one neighbourhood is concerned. Built from the database for every
-/// request: nothing here comes from the token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Actor {
-    pub platform_admin: bool,
-    /// The caller's membership of this neighbourhood, if any.
-    pub membership: Option<(Role, MembershipStatus)>,
-    /// Whether the caller is a professional for this neighbourhood's municipality.
-    pub professional: bool,
-}
-
-/// What can be done to or within a neighbourhood.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// Create or edit neighbourhoods, import them, grant the professional role.
-    AdministerNeighbourhoods,
-    /// See the member list.
-    ListMembers,
-    /// See pending and rejected members too.
-    ListAllMembers,
-    /// Approve, reject, and change roles.
-    ManageMembers,
-    CreateInvite,
-    /// Post in the neighbourhood.
-    CreatePost,
-    /// Hide and unhide posts.
-    ModeratePosts,
-}
-
-impl Actor {
-    fn active_role(&self) -> Option<Role> {
-        match self.membership {
-            Some((role, MembershipStatus::Active)) => Some(role),
-            _ => None,
-        }
-    }
-
-    /// The one place that decides who may do what to a neighbourhood.
-    pub fn may(&self, action: Action) -> bool {
-        if self.platform_admin {
-            return true;
-        }
-        let role = self.active_role();
-        match action {
-            Action::AdministerNeighbourhoods => false,
-            Action::ListMembers => role.is_some(),
-            Action::ListAllMembers | Action::ManageMembers => role == Some(Role::Moderator),
-            Action::CreateInvite => matches!(role, Some(Role::Mediator | Role::Moderator)),
-            Action::CreatePost => role.is_some(),
-            Action::ModeratePosts => role == Some(Role::Moderator),
-        }
-    }
-
-    /// This actor as a reader of the neighbourhood's posts.
-    pub fn reader(&self, user_id: UserId) -> Reader {
-        let role = self.active_role();
-        Reader {
-            user_id: Some(user_id),
-            platform_admin: self.platform_admin,
-            active_member: role.is_some(),
-            moderator: role == Some(Role::Moderator),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn actor(admin: bool, membership: Option<(Role, MembershipStatus)>) -> Actor {
-        Actor {
-            platform_admin: admin,
-            membership,
-            professional: false,
-        }
-    }
-
-    #[test]
-    fn the_policy_by_role() {
-        use Action::*;
-        use MembershipStatus::*;
-        use Role::*;
-        let cases = [
-            (actor(false, None), [false, false, false, false, false]),
-            (
-                actor(false, Some((Moderator, Pending))),
-                [false, false, false, false, false],
-            ),
-            (
-                actor(false, Some((Moderator, Rejected))),
-                [false, false, false, false, false],
-            ),
-            (
-                actor(false, Some((Resident, Active))),
-                [false, true, false, false, false],
-            ),
-            (
-                actor(false, Some((Mediator, Active))),
-                [false, true, false, false, true],
-            ),
-            (
-                actor(false, Some((Moderator, Active))),
-                [false, true, true, true, true],
-            ),
-            (
-                Actor {
-                    professional: true,
-                    ..actor(false, None)
-                },
-                [false, false, false, false, false],
-            ),
-            (actor(true, None), [true, true, true, true, true]),
-        ];
-        let actions = [
-            AdministerNeighbourhoods,
-            ListMembers,
-            ListAllMembers,
-            ManageMembers,
-            CreateInvite,
-        ];
-        for (actor, expected) in cases {
-            for (action, allowed) in actions.into_iter().zip(expected) {
-                assert_eq!(actor.may(action), allowed, "{actor:?} {action:?}");
-            }
-        }
-    }
 
     #[test]
     fn membership_transitions() {

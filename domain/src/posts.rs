@@ -343,47 +343,6 @@ pub struct Post {
     pub updated_at: DateTime<Utc>,
 }
 
-/// Who reads, as far as one post is concerned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reader {
-    pub user_id: Option<UserId>,
-    pub platform_admin: bool,
-    pub active_member: bool,
-    pub moderator: bool,
-}
-
-impl Reader {
-    pub const ANONYMOUS: Reader = Reader {
-        user_id: None,
-        platform_admin: false,
-        active_member: false,
-        moderator: false,
-    };
-
-    /// Whether this reader may see the post at all.
-    pub fn may_see(&self, post: &Post) -> bool {
-        let author = self.user_id == Some(post.author_id);
-        let staff = self.platform_admin || self.moderator;
-        if post.hidden && !(author || staff) {
-            return false;
-        }
-        match post.content.visibility {
-            Visibility::Public => true,
-            Visibility::Members => author || staff || self.active_member,
-        }
-    }
-
-    /// Members-only posts are in this reader's feed.
-    pub fn sees_members_posts(&self) -> bool {
-        self.platform_admin || self.moderator || self.active_member
-    }
-
-    /// Hidden posts of others are in this reader's feed.
-    pub fn sees_hidden_posts(&self) -> bool {
-        self.platform_admin || self.moderator
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -602,42 +561,5 @@ mod tests {
                 .capacity,
             Some(20)
         );
-    }
-
-    #[test]
-    fn who_sees_what() {
-        let author = UserId::new();
-        let mut post = Post {
-            id: PostId::new(),
-            neighbourhood_id: NeighbourhoodId::new(),
-            author_id: author,
-            content: PostContent::validate(input(PostKind::News), Utc::now()).unwrap(),
-            status: PostStatus::Open,
-            hidden: false,
-            created_at: Utc::now(),
-            updated_at: Utc::now(),
-        };
-        let member = Reader {
-            user_id: Some(UserId::new()),
-            active_member: true,
-            ..Reader::ANONYMOUS
-        };
-        let moderator = Reader {
-            moderator: true,
-            active_member: true,
-            ..member
-        };
-        let the_author = Reader {
-            user_id: Some(author),
-            ..Reader::ANONYMOUS
-        };
-        assert!(Reader::ANONYMOUS.may_see(&post));
-        post.content.visibility = Visibility::Members;
-        assert!(!Reader::ANONYMOUS.may_see(&post));
-        assert!(member.may_see(&post));
-        post.hidden = true;
-        assert!(!member.may_see(&post));
-        assert!(moderator.may_see(&post));
-        assert!(the_author.may_see(&post));
     }
 }

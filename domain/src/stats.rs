@@ -409,23 +409,6 @@ impl From<&crate::neighbourhoods::Neighbourhood> for ReportedPlace {
     }
 }
 
-/// Who may read a neighbourhood's figures: its mediators and moderators, professionals of its
-/// municipality, and administrators.
-pub fn may_read_neighbourhood(actor: &crate::membership::Actor) -> bool {
-    use crate::membership::{MembershipStatus, Role};
-    actor.platform_admin
-        || actor.professional
-        || matches!(
-            actor.membership,
-            Some((Role::Mediator | Role::Moderator, MembershipStatus::Active))
-        )
-}
-
-/// Who may read a municipality's figures: its professionals and administrators.
-pub fn may_read_municipality(platform_admin: bool, professional_there: bool) -> bool {
-    platform_admin || professional_there
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -577,41 +560,5 @@ mod tests {
         for kind in StatKind::ALL {
             assert_eq!(StatKind::parse(kind.as_str()), Some(kind));
         }
-    }
-
-    #[test]
-    fn who_may_read() {
-        use crate::membership::{Actor, MembershipStatus::*, Role::*};
-        let actor = |membership, professional, admin| Actor {
-            platform_admin: admin,
-            membership,
-            professional,
-        };
-        assert!(may_read_neighbourhood(&actor(None, false, true)));
-        assert!(may_read_neighbourhood(&actor(None, true, false)));
-        assert!(may_read_neighbourhood(&actor(
-            Some((Mediator, Active)),
-            false,
-            false
-        )));
-        assert!(may_read_neighbourhood(&actor(
-            Some((Moderator, Active)),
-            false,
-            false
-        )));
-        assert!(!may_read_neighbourhood(&actor(
-            Some((Mediator, Pending)),
-            false,
-            false
-        )));
-        assert!(!may_read_neighbourhood(&actor(
-            Some((Resident, Active)),
-            false,
-            false
-        )));
-        assert!(!may_read_neighbourhood(&actor(None, false, false)));
-        assert!(may_read_municipality(true, false));
-        assert!(may_read_municipality(false, true));
-        assert!(!may_read_municipality(false, false));
     }
 }

@@ -2,10 +2,11 @@
 
 use buurt_domain::accounts::UserId;
 use buurt_domain::membership::{
-    Actor, IllegalTransition, InviteTerms, Membership, MembershipStatus, Role, status_on_joining,
+    IllegalTransition, InviteTerms, Membership, MembershipStatus, Role, status_on_joining,
 };
 use buurt_domain::neighbourhoods::{MunicipalityCode, Neighbourhood, NeighbourhoodId};
 use buurt_domain::partners::EventKind;
+use buurt_domain::policy::Actor;
 use buurt_domain::stats::StatKind;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -72,30 +73,43 @@ pub fn actor(
     user: UserId,
     neighbourhood: &Neighbourhood,
 ) -> Result<Actor, PersistenceError> {
-    let platform_admin: bool = users::table
-        .find(user.to_string())
-        .select(users::platform_admin)
-        .first(conn)
-        .optional()?
-        .unwrap_or(false);
     let membership = find_membership(conn, neighbourhood.id, user)?;
+    Ok(Actor {
+        membership: membership.map(|m| (m.role, m.status)),
+        ..municipality_actor(conn, user, &neighbourhood.draft.municipality_code)?
+    })
+}
+
+/// `user` as far as a whole municipality is concerned: no membership, only the platform
+/// role and the professional grant for `municipality`.
+pub fn municipality_actor(
+    conn: &mut DbConnection,
+    user: UserId,
+    municipality: &MunicipalityCode,
+) -> Result<Actor, PersistenceError> {
     let professional = professional_grants::table
         .filter(professional_grants::user_id.eq(user.to_string()))
-        .filter(
-            professional_grants::municipality_code
-                .eq(neighbourhood.draft.municipality_code.as_str()),
-        )
+        .filter(professional_grants::municipality_code.eq(municipality.as_str()))
         .count()
         .get_result::<i64>(conn)?
         > 0;
     Ok(Actor {
-        platform_admin,
-        membership: membership.map(|m| (m.role, m.status)),
         professional,
+        ..platform_actor(conn, user)?
     })
 }
 
-pub fn is_platform_admin(conn: &mut DbConnection, user: UserId) -> Result<bool, PersistenceError> {
+/// `user` as far as the platform is concerned: an administrator or not.
+pub fn platform_actor(conn: &mut DbConnection, user: UserId) -> Result<Actor, PersistenceError> {
+    Ok(Actor {
+        user_id: user,
+        platform_admin: is_platform_admin(conn, user)?,
+        membership: None,
+        professional: false,
+    })
+}
+
+fn is_platform_admin(conn: &mut DbConnection, user: UserId) -> Result<bool, PersistenceError> {
     Ok(users::table
         .find(user.to_string())
         .select(users::platform_admin)

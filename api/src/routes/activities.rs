@@ -5,6 +5,7 @@ use buurt_domain::accounts::UserId;
 use buurt_domain::activities::{
     CheckInRefusal, Rsvp, RsvpRefusal, RsvpStatus, takes_check_ins, takes_rsvps,
 };
+use buurt_domain::policy::{Action, Actor};
 use buurt_domain::posts::{PostId, PostKind};
 use buurt_openapi::activities::{
     AddOrganiserRequest, AttendeeDto, AttendeeList, CapacityDto, CheckInRequest, OrganiserDto,
@@ -18,7 +19,7 @@ use buurt_persistence::{DbConnection, accounts, time};
 use crate::auth::Authenticated;
 use crate::error::{ApiError, ErrorCode, FieldIssue};
 use crate::extract::Json;
-use crate::routes::posts::visible_post;
+use crate::routes::posts::{visible_post, visible_post_as};
 use crate::state::AppState;
 
 fn status_dto(status: RsvpStatus) -> RsvpStatusDto {
@@ -28,29 +29,32 @@ fn status_dto(status: RsvpStatus) -> RsvpStatusDto {
     }
 }
 
-/// An activity the caller may see, or 404; 409 when the post is no activity.
+/// An activity the caller may see and who they are in its neighbourhood, or 404; 409 when
+/// the post is no activity.
 fn visible_activity(
     conn: &mut DbConnection,
     caller: UserId,
     id: PostId,
-) -> Result<(PostWithAuthor, bool), ApiError> {
-    let (found, _, reader) = visible_post(conn, Some(caller), id)?;
+) -> Result<(PostWithAuthor, Actor), ApiError> {
+    let (found, actor) = visible_post_as(conn, caller, id)?;
     if found.post.content.kind != PostKind::Activity {
         return Err(ApiError::Refused(ErrorCode::NotAnActivity));
     }
-    let organiser = found.post.author_id == caller
-        || reader.platform_admin
-        || repo::is_organiser(conn, id, caller)?;
-    Ok((found, organiser))
+    Ok((found, actor))
 }
 
+/// An activity the caller organises (see `Action::OrganiseActivity`), or 403.
 fn organised_activity(
     conn: &mut DbConnection,
     caller: UserId,
     id: PostId,
 ) -> Result<PostWithAuthor, ApiError> {
-    let (found, organiser) = visible_activity(conn, caller, id)?;
-    if organiser {
+    let (found, actor) = visible_activity(conn, caller, id)?;
+    let action = Action::OrganiseActivity {
+        author: found.post.author_id,
+        co_organiser: repo::is_organiser(conn, id, caller)?,
+    };
+    if actor.may(action) {
         Ok(found)
     } else {
         Err(ApiError::Refused(ErrorCode::Forbidden))
@@ -305,9 +309,10 @@ pub async fn add_organiser(
     let user = UserId(body.0.user_id);
     let created = state
         .db(move |conn| {
-            let (found, _) = visible_activity(conn, caller.user_id, id)?;
-            let admin = buurt_persistence::memberships::is_platform_admin(conn, caller.user_id)?;
-            if found.post.author_id != caller.user_id && !admin {
+            let (found, actor) = visible_activity(conn, caller.user_id, id)?;
+            if !actor.may(Action::AddOrganiser {
+                author: found.post.author_id,
+            }) {
                 return Err(ApiError::Refused(ErrorCode::Forbidden));
             }
             if accounts::find_user(conn, user)?.is_none() {
@@ -404,7 +409,7 @@ pub async fn activity_calendar(
     let caller = caller.0.map(|c| c.user_id);
     let post = state
         .db(move |conn| {
-            let (found, _, _) = visible_post(conn, caller, id)?;
+            let (found, _) = visible_post(conn, caller, id)?;
             if found.post.content.kind != PostKind::Activity {
                 return Err(ApiError::Refused(ErrorCode::NotAnActivity));
             }

@@ -7,6 +7,7 @@ use buurt_domain::matching::{
     CandidateRef, Match, MatchAction, MatchId, MatchRefusal, MatchStatus, Party, Reason, Wanted,
     rank,
 };
+use buurt_domain::policy::Action;
 use buurt_domain::posts::{Post, PostId, PostKind};
 use buurt_domain::value::bounded_text;
 use buurt_openapi::matching::{
@@ -27,7 +28,7 @@ use crate::extract::{Json, OptionalJson};
 use crate::lang::{Lang, Text};
 use crate::paging::{decode_cursor, encode_cursor, limit};
 use crate::routes::neighbourhoods::load;
-use crate::routes::posts::visible_post;
+use crate::routes::posts::{post_for, visible_post};
 use crate::state::AppState;
 
 /// The most suggestions returned.
@@ -92,7 +93,7 @@ fn match_dto(conn: &mut DbConnection, found: &Match, viewer: UserId) -> Result<M
 
 /// A request the caller may see, or 404; 409 when the post is no request.
 fn visible_request(conn: &mut DbConnection, caller: UserId, id: PostId) -> Result<Post, ApiError> {
-    let (found, _, _) = visible_post(conn, Some(caller), id)?;
+    let (found, _) = visible_post(conn, Some(caller), id)?;
     if found.post.content.kind != PostKind::Request {
         return Err(ApiError::Refused(ErrorCode::NotARequest));
     }
@@ -147,7 +148,7 @@ pub async fn create_match(
             let request = visible_request(conn, caller.user_id, request_id)?;
             let offer = match body.offer_id {
                 Some(offer) => {
-                    let (found, _, _) = visible_post(conn, Some(caller.user_id), PostId(offer))
+                    let (found, _) = visible_post(conn, Some(caller.user_id), PostId(offer))
                         .map_err(|_| {
                             ApiError::validation(
                                 "offer_id",
@@ -665,11 +666,10 @@ pub async fn list_suggestions(
     let id = PostId(id.into_inner());
     let items = state
         .db(move |conn| {
-            let (found, _, _) = visible_post(conn, Some(caller.user_id), id)?;
-            let post = found.post;
-            if post.author_id != caller.user_id {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
+            let post = post_for(conn, caller.user_id, id, |found| Action::SeeSuggestions {
+                author: found.post.author_id,
+            })?
+            .post;
             let Some(category) = post.content.category else {
                 return Err(ApiError::Refused(ErrorCode::NotARequest));
             };

@@ -4,10 +4,10 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
 use buurt_domain::accounts::UserId;
 use buurt_domain::mediation::{
-    Case, CaseAction, CaseId, CaseStatus, CaseViewer, ConsentKind, EscalatedBy, Outcome,
+    Case, CaseAction, CaseId, CaseStatus, ConsentKind, EscalatedBy, Outcome,
 };
-use buurt_domain::membership::{Action, MembershipStatus, Role};
 use buurt_domain::neighbourhoods::NeighbourhoodId;
+use buurt_domain::policy::{Action, CaseTies};
 use buurt_domain::posts::{PostId, PostKind};
 use buurt_domain::value::bounded_text;
 use buurt_openapi::mediation::{
@@ -25,7 +25,7 @@ use crate::error::{ApiError, ErrorCode, FieldIssue};
 use crate::extract::{Json, OptionalJson};
 use crate::lang::{Lang, Text};
 use crate::routes::neighbourhoods::load;
-use crate::routes::posts::visible_post;
+use crate::routes::posts::visible_post_as;
 use crate::state::AppState;
 
 /// The most cases one queue shows.
@@ -87,40 +87,28 @@ fn case_dto(conn: &mut DbConnection, case: &Case) -> Result<CaseDto, ApiError> {
     })
 }
 
-/// Who `user` is to cases of `neighbourhood` (and to `case`, when given).
-fn viewer(
-    conn: &mut DbConnection,
-    user: UserId,
-    neighbourhood: NeighbourhoodId,
-    case: Option<&Case>,
-) -> Result<CaseViewer, ApiError> {
-    let place = load(conn, neighbourhood)?;
-    let actor = memberships::actor(conn, user, &place)?;
-    Ok(CaseViewer {
-        platform_admin: actor.platform_admin,
-        mediator_here: actor.membership == Some((Role::Mediator, MembershipStatus::Active)),
-        professional_here: actor.professional,
-        referred: match case {
-            Some(case) => repo::is_referred(conn, case.id, user)?,
-            None => false,
-        },
-        requester: case.is_some_and(|case| case.requester_id == user),
-    })
-}
-
-/// The case and who the caller is to it; 404 when they may not even see it.
-fn visible_case(
+/// The case if `user` may see it (404 otherwise, as for a case that does not exist) and may do
+/// `action` to it (403 otherwise).
+fn case_for(
     conn: &mut DbConnection,
     user: UserId,
     id: CaseId,
-) -> Result<(Case, CaseViewer), ApiError> {
+    action: impl FnOnce(CaseTies) -> Action,
+) -> Result<Case, ApiError> {
     let case = repo::find_case(conn, id)?.ok_or(ApiError::NotFound)?;
-    let viewer = viewer(conn, user, case.neighbourhood_id, Some(&case))?;
-    if viewer.may_view() {
-        Ok((case, viewer))
-    } else {
-        Err(ApiError::NotFound)
+    let place = load(conn, case.neighbourhood_id)?;
+    let actor = memberships::actor(conn, user, &place)?;
+    let ties = CaseTies {
+        requester: case.requester_id,
+        referred: repo::is_referred(conn, case.id, user)?,
+    };
+    if !actor.may(Action::ViewCase(ties)) {
+        return Err(ApiError::NotFound);
     }
+    if !actor.may(action(ties)) {
+        return Err(ApiError::Refused(ErrorCode::Forbidden));
+    }
+    Ok(case)
 }
 
 /// The requester's view of mediation, in plain words.
@@ -196,16 +184,19 @@ pub async fn escalate(
         .transpose()?;
     let dto = state
         .db(move |conn| {
-            let (found, _, _) = visible_post(conn, Some(caller.user_id), id)?;
+            let (found, actor) = visible_post_as(conn, caller.user_id, id)?;
             if found.post.content.kind != PostKind::Request {
                 return Err(ApiError::Refused(ErrorCode::NotARequest));
             }
-            let by = if found.post.author_id == caller.user_id {
-                EscalatedBy::Requester
-            } else if viewer(conn, caller.user_id, found.post.neighbourhood_id, None)?.may_work() {
-                EscalatedBy::Mediator
-            } else {
+            let author = found.post.author_id;
+            if !actor.may(Action::EscalateRequest { author }) {
                 return Err(ApiError::Refused(ErrorCode::Forbidden));
+            }
+            // Whoever else may escalate it mediates here.
+            let by = if author == caller.user_id {
+                EscalatedBy::Requester
+            } else {
+                EscalatedBy::Mediator
             };
             match repo::escalate(
                 conn,
@@ -257,7 +248,8 @@ pub async fn list_cases(
     });
     let items = state
         .db(move |conn| {
-            if !viewer(conn, caller.user_id, id, None)?.may_list_queue() {
+            let place = load(conn, id)?;
+            if !memberships::actor(conn, caller.user_id, &place)?.may(Action::ListCases) {
                 return Err(ApiError::Refused(ErrorCode::Forbidden));
             }
             let now = time::now();
@@ -299,7 +291,7 @@ pub async fn get_case(
     let id = CaseId(id.into_inner());
     let dto = state
         .db(move |conn| {
-            let (case, _) = visible_case(conn, caller.user_id, id)?;
+            let case = case_for(conn, caller.user_id, id, Action::ViewCase)?;
             repo::audit(conn, id, Some(caller.user_id), "read_case", time::now())?;
             case_dto(conn, &case)
         })
@@ -337,10 +329,7 @@ pub async fn claim_case(
     let id = CaseId(id.into_inner());
     let dto = state
         .db(move |conn| {
-            let (_, viewer) = visible_case(conn, caller.user_id, id)?;
-            if !viewer.may_work() {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
+            case_for(conn, caller.user_id, id, |_| Action::WorkCase)?;
             let step = repo::step(
                 conn,
                 id,
@@ -427,10 +416,7 @@ pub async fn set_case_status(
     };
     let dto = state
         .db(move |conn| {
-            let (case, viewer) = visible_case(conn, caller.user_id, id)?;
-            if !viewer.may_work() {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
+            let case = case_for(conn, caller.user_id, id, |_| Action::WorkCase)?;
             // The status the case has, with a follow-up date, is no transition but a new date.
             // (Decided on this read; the step checks the status again under its lock.)
             let action = match requested {
@@ -480,10 +466,7 @@ pub async fn list_notes(
     let id = CaseId(id.into_inner());
     let notes = state
         .db(move |conn| {
-            let (_, viewer) = visible_case(conn, caller.user_id, id)?;
-            if !viewer.may_use_notes() {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
+            case_for(conn, caller.user_id, id, Action::UseCaseNotes)?;
             Ok(repo::read_notes(conn, id, caller.user_id, time::now())?)
         })
         .await?;
@@ -528,10 +511,7 @@ pub async fn create_note(
         .map_err(|e| ApiError::validation("body", e.into()))?;
     let dto = state
         .db(move |conn| {
-            let (_, viewer) = visible_case(conn, caller.user_id, id)?;
-            if !viewer.may_use_notes() {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
+            case_for(conn, caller.user_id, id, Action::UseCaseNotes)?;
             let now = time::now();
             let note = repo::add_note(conn, id, caller.user_id, &text, now)?;
             let name = buurt_persistence::accounts::find_user(conn, caller.user_id)?
@@ -578,10 +558,7 @@ pub async fn create_referral(
     let professional = UserId(body.0.professional_id);
     let created = state
         .db(move |conn| {
-            let (case, viewer) = visible_case(conn, caller.user_id, id)?;
-            if !viewer.may_work() {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
+            let case = case_for(conn, caller.user_id, id, |_| Action::WorkCase)?;
             let place = load(conn, case.neighbourhood_id)?;
             let municipalities = memberships::professional_municipalities(conn, professional)?;
             if !municipalities.contains(&place.draft.municipality_code) {
@@ -631,10 +608,7 @@ pub async fn case_audit(
     let id = CaseId(id.into_inner());
     let entries = state
         .db(move |conn| {
-            let (_, viewer) = visible_case(conn, caller.user_id, id)?;
-            if !viewer.may_read_audit() {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
+            case_for(conn, caller.user_id, id, Action::ReadCaseAudit)?;
             Ok(repo::audit_log(conn, id)?)
         })
         .await?;
@@ -730,7 +704,7 @@ pub async fn set_settings(
     state
         .db(move |conn| {
             let place = load(conn, id)?;
-            if !memberships::actor(conn, caller.user_id, &place)?.may(Action::ManageMembers) {
+            if !memberships::actor(conn, caller.user_id, &place)?.may(Action::ChangeSettings) {
                 return Err(ApiError::Refused(ErrorCode::Forbidden));
             }
             Ok(repo::set_escalate_after_days(conn, id, days)?)

@@ -3,9 +3,10 @@
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use buurt_domain::accounts::UserId;
 use buurt_domain::membership::{
-    Action, INVITE_CODE_LEN, InviteTerms, MembershipStatus, invite_code, normalise_invite_code,
+    INVITE_CODE_LEN, InviteTerms, MembershipStatus, invite_code, normalise_invite_code,
 };
 use buurt_domain::neighbourhoods::{MunicipalityCode, NeighbourhoodId};
+use buurt_domain::policy::Action;
 use buurt_openapi::neighbourhoods::{
     CreateInviteRequest, GrantProfessionalRequest, InviteDto, JoinRequest, ListMembersParams,
     MemberDto, MemberList, MembershipDto, MyMembership, MyMembershipList,

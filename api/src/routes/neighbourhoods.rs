@@ -3,10 +3,10 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use buurt_domain::accounts::UserId;
-use buurt_domain::membership::{Action, Actor};
 use buurt_domain::neighbourhoods::{
     MunicipalityCode, Neighbourhood, NeighbourhoodDraft, NeighbourhoodId, PostcodeArea, search_key,
 };
+use buurt_domain::policy::Action;
 use buurt_domain::posts::PostKind;
 use buurt_openapi::neighbourhoods::{
     CreateNeighbourhoodRequest, GeoPointDto, ImportReportDto, ListNeighbourhoodsParams,
@@ -54,12 +54,7 @@ fn require_writer(
 
 /// 403 unless a platform administrator is asking.
 pub fn require_admin(conn: &mut DbConnection, user: UserId) -> Result<(), ApiError> {
-    let actor = Actor {
-        platform_admin: memberships::is_platform_admin(conn, user)?,
-        membership: None,
-        professional: false,
-    };
-    if actor.may(Action::AdministerNeighbourhoods) {
+    if memberships::platform_actor(conn, user)?.may(Action::AdministerPlatform) {
         Ok(())
     } else {
         Err(ApiError::Refused(ErrorCode::Forbidden))

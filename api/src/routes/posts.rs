@@ -3,10 +3,10 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use buurt_domain::accounts::UserId;
-use buurt_domain::membership::Action;
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
+use buurt_domain::policy::{Action, Actor, Reader};
 use buurt_domain::posts::{
-    ActivityInput, Post, PostContent, PostId, PostInput, PostKind, PostStatus, Reader,
+    ActivityInput, Post, PostContent, PostId, PostInput, PostKind, PostStatus,
 };
 use buurt_openapi::posts::{
     CreatePostRequest, CreateReportRequest, ListPostsParams, PostDto, PostList, ReportDto,
@@ -35,11 +35,10 @@ fn reader(
 ) -> Result<Reader, ApiError> {
     match caller {
         None => Ok(Reader::ANONYMOUS),
-        Some(user) => Ok(memberships::actor(conn, user, neighbourhood)?.reader(user)),
+        Some(user) => Ok(memberships::actor(conn, user, neighbourhood)?.reader()),
     }
 }
 
-/// The post if `caller` may see it; 404 otherwise, as for a post that does not exist.
 /// Whom a feed or post is read as: the user, or nobody (public posts only) for anonymous
 /// callers and for machine clients with `posts:read` in this neighbourhood's municipality.
 fn reading_as(
@@ -58,18 +57,50 @@ fn reading_as(
     }
 }
 
+/// The post if `caller` may see it; 404 otherwise, as for a post that does not exist.
 pub fn visible_post(
     conn: &mut DbConnection,
     caller: Option<UserId>,
     id: PostId,
-) -> Result<(PostWithAuthor, Neighbourhood, Reader), ApiError> {
+) -> Result<(PostWithAuthor, Neighbourhood), ApiError> {
     let found = repo::find_post_with_author(conn, id)?.ok_or(ApiError::NotFound)?;
     let neighbourhood = load(conn, found.post.neighbourhood_id)?;
-    let reader = reader(conn, caller, &neighbourhood)?;
-    if reader.may_see(&found.post) {
-        Ok((found, neighbourhood, reader))
+    if reader(conn, caller, &neighbourhood)?.may_see(&found.post) {
+        Ok((found, neighbourhood))
     } else {
         Err(ApiError::NotFound)
+    }
+}
+
+/// The post if the signed-in `caller` may see it (404 otherwise), and who they are in its
+/// neighbourhood, for the policy.
+pub fn visible_post_as(
+    conn: &mut DbConnection,
+    caller: UserId,
+    id: PostId,
+) -> Result<(PostWithAuthor, Actor), ApiError> {
+    let found = repo::find_post_with_author(conn, id)?.ok_or(ApiError::NotFound)?;
+    let neighbourhood = load(conn, found.post.neighbourhood_id)?;
+    let actor = memberships::actor(conn, caller, &neighbourhood)?;
+    if actor.reader().may_see(&found.post) {
+        Ok((found, actor))
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// The post if `caller` may see it (404 otherwise) and may do `action` to it (403 otherwise).
+pub fn post_for(
+    conn: &mut DbConnection,
+    caller: UserId,
+    id: PostId,
+    action: impl FnOnce(&PostWithAuthor) -> Action,
+) -> Result<PostWithAuthor, ApiError> {
+    let (found, actor) = visible_post_as(conn, caller, id)?;
+    if actor.may(action(&found)) {
+        Ok(found)
+    } else {
+        Err(ApiError::Refused(ErrorCode::Forbidden))
     }
 }
 
@@ -262,7 +293,7 @@ pub async fn get_post(
                 Caller::User(user) => Some(*user),
                 Caller::Anonymous => None,
             };
-            let (found, neighbourhood, _) = visible_post(conn, as_user, id)?;
+            let (found, neighbourhood) = visible_post(conn, as_user, id)?;
             let caller = reading_as(conn, &caller, &neighbourhood)?;
             let mut dto = PostDto::new(&found.post, &found.author_name);
             dto.mediation =
@@ -271,20 +302,6 @@ pub async fn get_post(
         })
         .await?;
     json_with_etag(&req, &dto)
-}
-
-/// The author's own post, or 403 (404 when the caller cannot even see it).
-fn own_post(
-    conn: &mut DbConnection,
-    caller: UserId,
-    id: PostId,
-) -> Result<(PostWithAuthor, Reader), ApiError> {
-    let (found, _, reader) = visible_post(conn, Some(caller), id)?;
-    if found.post.author_id == caller || reader.platform_admin {
-        Ok((found, reader))
-    } else {
-        Err(ApiError::Refused(ErrorCode::Forbidden))
-    }
 }
 
 /// Change one's own post while it is live (open, matched or in mediation). Absent fields stay
@@ -323,7 +340,9 @@ pub async fn update_post(
     let body = body.0;
     let updated = state
         .db(move |conn| {
-            let (found, _) = own_post(conn, caller.user_id, id)?;
+            let found = post_for(conn, caller.user_id, id, |found| Action::EditPost {
+                author: found.post.author_id,
+            })?;
             let current = &found.post.content;
             if !found.post.status.is_live() {
                 return Err(ApiError::Refused(ErrorCode::PostNotLive));
@@ -428,7 +447,9 @@ pub async fn delete_post(
     let id = PostId(id.into_inner());
     state
         .db(move |conn| {
-            own_post(conn, caller.user_id, id)?;
+            post_for(conn, caller.user_id, id, |found| Action::DeletePost {
+                author: found.post.author_id,
+            })?;
             repo::delete_post(conn, id, caller.user_id)?;
             Ok(())
         })
@@ -462,7 +483,9 @@ pub async fn close_post(
     let id = PostId(id.into_inner());
     let closed = state
         .db(move |conn| {
-            let (found, _) = own_post(conn, caller.user_id, id)?;
+            let found = post_for(conn, caller.user_id, id, |found| Action::ClosePost {
+                author: found.post.author_id,
+            })?;
             match repo::close_post(conn, id, caller.user_id, time::now())? {
                 Some(Ok(post)) => Ok(PostDto::new(&post, &found.author_name)),
                 Some(Err(_)) => Err(ApiError::Refused(ErrorCode::IllegalTransition)),
@@ -481,11 +504,7 @@ async fn set_hidden(
 ) -> Result<web::Json<PostDto>, ApiError> {
     let dto = state
         .db(move |conn| {
-            let (found, neighbourhood, _) = visible_post(conn, Some(caller.user_id), id)?;
-            if !memberships::actor(conn, caller.user_id, &neighbourhood)?.may(Action::ModeratePosts)
-            {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
+            let found = post_for(conn, caller.user_id, id, |_| Action::HidePost)?;
             let post =
                 repo::set_hidden(conn, id, hidden, time::now())?.ok_or(ApiError::NotFound)?;
             Ok(PostDto::new(&post, &found.author_name))
@@ -580,10 +599,7 @@ pub async fn report_post(
     let now = time::now();
     let report_id = state
         .db(move |conn| {
-            let (_, _, reader) = visible_post(conn, Some(caller.user_id), id)?;
-            if !(reader.active_member || reader.platform_admin) {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
+            post_for(conn, caller.user_id, id, |_| Action::ReportPost)?;
             repo::report_post(
                 conn,
                 id,

@@ -5,6 +5,7 @@ use actix_web::http::header::{self, Accept};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
 use buurt_domain::neighbourhoods::{MunicipalityCode, NeighbourhoodId};
 use buurt_domain::partners::Scope;
+use buurt_domain::policy::Action;
 use buurt_domain::stats::{
     self as rules, Figures, Interval, Period, RangeError, ReportedPlace, TIME_ZONE, local_date,
 };
@@ -207,7 +208,7 @@ pub async fn neighbourhood_stats(
                 }
                 caller => {
                     let actor = memberships::actor(conn, caller.user()?, &place)?;
-                    if !rules::may_read_neighbourhood(&actor) {
+                    if !actor.may(Action::ReadNeighbourhoodStats) {
                         return Err(ApiError::Refused(ErrorCode::Forbidden));
                     }
                 }
@@ -267,11 +268,8 @@ pub async fn municipality_stats(
                     machine.client_in(conn, Scope::StatsRead, code.as_str())?;
                 }
                 caller => {
-                    let user = caller.user()?;
-                    let admin = memberships::is_platform_admin(conn, user)?;
-                    let professional =
-                        memberships::professional_municipalities(conn, user)?.contains(&code);
-                    if !rules::may_read_municipality(admin, professional) {
+                    let actor = memberships::municipality_actor(conn, caller.user()?, &code)?;
+                    if !actor.may(Action::ReadMunicipalityStats) {
                         return Err(ApiError::Refused(ErrorCode::Forbidden));
                     }
                 }
