@@ -461,13 +461,16 @@ fn resolve_within(
     stats::note(conn, kind, place, request.0, None, None, now)?;
     let told = EventKind::CaseResolved;
     partners::emit(conn, told, place, case.id.0, Some(request), now)?;
-    notify(
-        conn,
-        case.requester_id,
-        NotificationKind::CaseResolved,
-        Some(request),
-        now,
-    )?;
+    // The requester is told, unless it was their own doing (they withdrew the request).
+    if actor != Some(case.requester_id) {
+        notify(
+            conn,
+            case.requester_id,
+            NotificationKind::CaseResolved,
+            Some(request),
+            now,
+        )?;
+    }
     Ok(true)
 }
 
