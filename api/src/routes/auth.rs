@@ -159,8 +159,7 @@ fn client_address(req: &HttpRequest, trust_proxy_headers: bool) -> String {
                     })
                     .map(|address| address.trim_matches('"').to_owned())
             })
-            .filter(|address| !address.is_empty())
-            .next_back()
+            .rfind(|address| !address.is_empty())
     };
     if trust_proxy_headers
         && let Some(address) =
