@@ -20,6 +20,9 @@ fn email_schema() -> utoipa::openapi::schema::Schema {
     let label = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
     let space = TRIMMED_SPACE;
     AllOfBuilder::new()
+        // The type goes outside the `allOf`, or client generators (openapi-python-client) take
+        // the field for an object.
+        .schema_type(Type::String)
         .description(Some(
             "Case does not matter: `Anna@Example.nl` and `anna@example.nl` are one account; \
              surrounding spaces are trimmed. ASCII addresses only (a dot-atom local part of at \
@@ -27,7 +30,7 @@ fn email_schema() -> utoipa::openapi::schema::Schema {
         ))
         .item(
             ObjectBuilder::new()
-                .schema_type(Type::String)
+                .schema_type(SchemaType::AnyValue)
                 .max_length(Some(buurt_domain::accounts::Email::MAX_LEN))
                 .pattern(Some(format!(
                     r"^{space}*{atom}(\.{atom})*@{label}(\.{label})+{space}*$"

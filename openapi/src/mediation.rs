@@ -95,7 +95,8 @@ pub enum CaseStatusChange {
 /// reschedules the case (or, with `null`, clears its follow-up): no transition.
 ///
 /// Which fields go with which status is a rule between fields, so the schema (below) is written
-/// out by hand as one object per status; the handler checks the same rules.
+/// out by hand as one object per status (titled, so generated clients name them well); the
+/// handler checks the same rules.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseStatusRequest {
@@ -136,6 +137,7 @@ impl utoipa::PartialSchema for CaseStatusRequest {
         };
         let only_resolved = "Only with `resolved`: `null` or absent.";
         let resolved = ObjectBuilder::new()
+            .title(Some("CaseStatusResolved"))
             .description(Some("End the case with an outcome and a summary."))
             .property("status", status("resolved"))
             .required("status")
@@ -162,6 +164,7 @@ impl utoipa::PartialSchema for CaseStatusRequest {
             )
             .additional_properties(Some(AdditionalProperties::FreeForm(false)));
         let in_progress = ObjectBuilder::new()
+            .title(Some("CaseStatusInProgress"))
             .description(Some(
                 "Start work on a claimed case; on a case in progress with a `follow_up_at`, \
                  only reschedule it.",
@@ -176,6 +179,7 @@ impl utoipa::PartialSchema for CaseStatusRequest {
             .property("summary", absent(only_resolved))
             .additional_properties(Some(AdditionalProperties::FreeForm(false)));
         let claimed = ObjectBuilder::new()
+            .title(Some("CaseStatusClaimed"))
             .description(Some(
                 "Reschedule a claimed case (claiming is `POST /v1/cases/{id}/claim`).",
             ))

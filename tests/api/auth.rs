@@ -136,6 +136,8 @@ async fn the_spec_states_the_email_rule_without_lookaround() {
     let schemas = &spec["components"]["schemas"];
     let email = &schemas["RegisterRequest"]["properties"]["email"];
     assert_eq!(&schemas["LoginRequest"]["properties"]["email"], email);
+    // At the top, where client generators look for it.
+    assert_eq!(email["type"], "string");
     let patterns: Vec<regex::Regex> = email["allOf"]
         .as_array()
         .unwrap()
