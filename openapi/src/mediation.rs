@@ -93,7 +93,11 @@ pub enum CaseStatusChange {
 /// Move a case on: `in_progress` once claimed, or `resolved` with an outcome and a summary.
 /// Sent with the status the case has (`claimed` or `in_progress`) and a `follow_up_at`, it only
 /// reschedules the case (or, with `null`, clears its follow-up): no transition.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+///
+/// Which fields go with which status is a rule between fields, so the schema (below) is written
+/// out by hand as one object per status (titled, so generated clients name them well); the
+/// handler checks the same rules.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseStatusRequest {
     pub status: CaseStatusChange,
@@ -102,17 +106,120 @@ pub struct CaseStatusRequest {
     pub outcome: Option<OutcomeDto>,
     /// What was done, in a few words: required with `resolved` (not blank), and only then.
     #[serde(default)]
-    #[schema(
-        min_length = 1,
-        max_length = 1000,
-        pattern = r#"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"#
-    )]
     pub summary: Option<String>,
     /// When to look at the case again; `null` clears it, absent leaves it as it is. Required
     /// with `claimed`.
     #[serde(default, deserialize_with = "crate::nullable")]
-    #[schema(value_type = Option<DateTime<Utc>>, required = false)]
     pub follow_up_at: Option<Option<DateTime<Utc>>>,
+}
+
+impl utoipa::PartialSchema for CaseStatusRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            AdditionalProperties, KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat,
+            SchemaType, Type,
+        };
+        let status = |value: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some([value]))
+        };
+        let absent = |description: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::Null)
+                .description(Some(description))
+        };
+        let follow_up_at = |description: &str| {
+            ObjectBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+                .description(Some(description))
+        };
+        let only_resolved = "Only with `resolved`: `null` or absent.";
+        let resolved = ObjectBuilder::new()
+            .title(Some("CaseStatusResolved"))
+            .description(Some("End the case with an outcome and a summary."))
+            .property("status", status("resolved"))
+            .required("status")
+            .property(
+                "outcome",
+                utoipa::openapi::Ref::from_schema_name(OutcomeDto::name()),
+            )
+            .required("outcome")
+            .property(
+                "summary",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some("What was done, in a few words; not blank."))
+                    .min_length(Some(1))
+                    .max_length(Some(1000))
+                    .pattern(Some(
+                        r#"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"#,
+                    )),
+            )
+            .required("summary")
+            .property(
+                "follow_up_at",
+                follow_up_at("`null` clears the follow-up, absent leaves it as it is."),
+            )
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        let in_progress = ObjectBuilder::new()
+            .title(Some("CaseStatusInProgress"))
+            .description(Some(
+                "Start work on a claimed case; on a case in progress with a `follow_up_at`, \
+                 only reschedule it.",
+            ))
+            .property("status", status("in_progress"))
+            .required("status")
+            .property(
+                "follow_up_at",
+                follow_up_at("When to look again; `null` clears it, absent leaves it as it is."),
+            )
+            .property("outcome", absent(only_resolved))
+            .property("summary", absent(only_resolved))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        let claimed = ObjectBuilder::new()
+            .title(Some("CaseStatusClaimed"))
+            .description(Some(
+                "Reschedule a claimed case (claiming is `POST /v1/cases/{id}/claim`).",
+            ))
+            .property("status", status("claimed"))
+            .required("status")
+            .property(
+                "follow_up_at",
+                follow_up_at("When to look again; `null` clears it."),
+            )
+            .required("follow_up_at")
+            .property("outcome", absent(only_resolved))
+            .property("summary", absent(only_resolved))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        OneOfBuilder::new()
+            .description(Some(
+                "Move a case on: `in_progress` once claimed, or `resolved` with an outcome and a \
+                 summary. Sent with the status the case has (`claimed` or `in_progress`) and a \
+                 `follow_up_at`, it only reschedules the case (or, with `null`, clears its \
+                 follow-up): no transition.",
+            ))
+            .item(resolved)
+            .item(in_progress)
+            .item(claimed)
+            .into()
+    }
+}
+
+impl ToSchema for CaseStatusRequest {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((
+            OutcomeDto::name().into(),
+            <OutcomeDto as utoipa::PartialSchema>::schema(),
+        ));
+        OutcomeDto::schemas(schemas);
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -252,8 +252,12 @@ pub struct EventList {
 #[serde(deny_unknown_fields)]
 pub struct CreateWebhookRequest {
     /// `https://` and a public host (plain `http` and private addresses only where the server
-    /// is configured to allow them). Redirects are not followed.
-    #[schema(pattern = "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#@\\s]+", max_length = 2000)]
+    /// is configured to allow them): a name or an address (IPv6 in brackets), an optional port,
+    /// no credentials, no white space or control characters. Redirects are not followed.
+    #[schema(
+        pattern = r#"^[Hh][Tt][Tt][Pp][Ss]?://(\[[A-Za-z0-9.:-]+\]|[A-Za-z0-9.-]+)(:0*([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?([/?#][^\s\x00-\x1F\x7F-\x9F]*)?$"#,
+        max_length = 2000
+    )]
     pub url: String,
     /// Only these kinds; default: every kind the client's scopes allow.
     #[serde(default)]

@@ -815,6 +815,69 @@ async fn webhook_urls_never_reach_inside_the_network() {
     assert_eq!(listed["items"], json!([]));
 }
 
+/// The fuzzer sent `POST /v1/webhooks` without a token and with a URL holding NUL and a control
+/// character. It got 422, where 401 belongs (the body was read before the caller was known), and
+/// the spec's URL pattern admitted that URL. The caller is now decided first, and the pattern
+/// agrees with the server (here private addresses and plain http are allowed).
+#[actix_web::test]
+async fn webhook_callers_come_first_and_the_spec_states_the_url_rule() {
+    let w = world().await;
+    let fuzzed = json!({"url": "httPS://zJ\u{82}\u{0}PF"});
+    w.app
+        .request(Method::POST, "/v1/webhooks")
+        .json(&fuzzed)
+        .await
+        .assert_problem(401, "unauthorized");
+    w.app
+        .post_as(&w.admin, "/v1/webhooks", &fuzzed)
+        .await
+        .assert_problem(403, "insufficient_scope");
+    let deliveries = format!("/v1/webhooks/{}/deliveries?limit=0", uuid::Uuid::new_v4());
+    w.app
+        .request(Method::GET, &deliveries)
+        .send()
+        .await
+        .assert_problem(401, "unauthorized");
+
+    let spec = serde_json::to_value(buurt_api::spec::openapi()).unwrap();
+    let url = &spec["components"]["schemas"]["CreateWebhookRequest"]["properties"]["url"];
+    let pattern = regex::Regex::new(url["pattern"].as_str().unwrap()).unwrap();
+    let max = url["maxLength"].as_u64().unwrap() as usize;
+    let spec_admits = |url: &str| url.chars().count() <= max && pattern.is_match(url);
+    let token = w
+        .token(&w.client(&["webhooks:manage"], &["GM0001"]).await)
+        .await;
+    for url in [
+        "https://hooks.example.nl/buurt?x=1",
+        "HTTP://0",
+        "https://[2a00:1450::1]:8443/",
+        "https://10.0.0.1:00443/pad#deel",
+        "https://example.nl/caf\u{e9}",
+        "httPS://zJ\u{82}PF",
+        "https://example.nl/pad\u{7}",
+        "https://example.nl/ pad",
+        "https://example.nl:99999/",
+        "https://example.nl:/",
+        "https://ex_ample.nl/",
+        "https://user:pw@example.nl/",
+        "https://[]/",
+        "https://",
+    ] {
+        let response = w.post(&token, "/v1/webhooks", &json!({"url": url})).await;
+        assert!(
+            matches!(response.status.as_u16(), 201 | 422),
+            "{url:?}: {}",
+            response.text()
+        );
+        assert_eq!(
+            spec_admits(url),
+            response.status == 201,
+            "{url:?}: {}",
+            response.text()
+        );
+    }
+}
+
 #[actix_web::test]
 async fn redirects_are_not_followed() {
     let w = world().await;

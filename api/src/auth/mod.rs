@@ -99,6 +99,24 @@ impl MachineCaller {
     }
 }
 
+/// The partner endpoints take a machine client: 401 for nobody, 403 `insufficient_scope` for a
+/// user. As an extractor placed first this is decided before the body or query is read, so an
+/// anonymous request is 401 whatever it sends.
+impl FromRequest for MachineCaller {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut actix_web::dev::Payload) -> Self::Future {
+        if !req.headers().contains_key(header::AUTHORIZATION) {
+            return ready(Err(ApiError::Refused(ErrorCode::Unauthorized)));
+        }
+        ready(subject(req).and_then(|subject| match subject {
+            Subject::Machine { client_id, scopes } => Ok(MachineCaller { client_id, scopes }),
+            Subject::User(_) => Err(ApiError::Refused(ErrorCode::InsufficientScope)),
+        }))
+    }
+}
+
 impl Caller {
     /// The user, or 401 for nobody and 403 for a machine client.
     pub fn user(&self) -> Result<UserId, ApiError> {

@@ -460,14 +460,6 @@ fn machine_client(conn: &mut DbConnection, machine: &MachineCaller) -> Result<Cl
         .ok_or(ApiError::Refused(ErrorCode::InvalidToken))
 }
 
-fn machine(caller: &Caller) -> Result<&MachineCaller, ApiError> {
-    match caller {
-        Caller::Machine(machine) => Ok(machine),
-        Caller::Anonymous => Err(ApiError::Refused(ErrorCode::Unauthorized)),
-        Caller::User(_) => Err(ApiError::Refused(ErrorCode::InsufficientScope)),
-    }
-}
-
 /// Subscribes the calling client to events (`webhooks:manage`). The signing secret is in this
 /// answer only. Deliveries are described at the `WebhookPayload` schema.
 #[utoipa::path(
@@ -484,10 +476,9 @@ fn machine(caller: &Caller) -> Result<&MachineCaller, ApiError> {
 #[post("/v1/webhooks")]
 pub async fn create_webhook(
     state: web::Data<AppState>,
-    caller: Caller,
+    machine: MachineCaller,
     body: Json<CreateWebhookRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let machine = machine(&caller)?.clone();
     let Json(body) = body;
     let allow_private = state.webhooks.allow_private;
     check_webhook_url(&body.url, allow_private, allow_private).map_err(|error| {
@@ -551,9 +542,8 @@ pub async fn create_webhook(
 #[get("/v1/webhooks")]
 pub async fn list_webhooks(
     state: web::Data<AppState>,
-    caller: Caller,
+    machine: MachineCaller,
 ) -> Result<web::Json<WebhookList>, ApiError> {
-    let machine = machine(&caller)?.clone();
     let webhooks = state
         .db(move |conn| {
             let client = machine.client(conn, Scope::WebhooksManage)?;
@@ -592,10 +582,9 @@ fn own_webhook(
 #[delete("/v1/webhooks/{id}")]
 pub async fn delete_webhook(
     state: web::Data<AppState>,
-    caller: Caller,
+    machine: MachineCaller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let machine = machine(&caller)?.clone();
     let id = id.into_inner();
     state
         .db(move |conn| {
@@ -621,10 +610,9 @@ pub async fn delete_webhook(
 #[post("/v1/webhooks/{id}/resume")]
 pub async fn resume_webhook(
     state: web::Data<AppState>,
-    caller: Caller,
+    machine: MachineCaller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<WebhookDto>, ApiError> {
-    let machine = machine(&caller)?.clone();
     let id = id.into_inner();
     let webhook = state
         .db(move |conn| {
@@ -652,11 +640,10 @@ pub async fn resume_webhook(
 #[get("/v1/webhooks/{id}/deliveries")]
 pub async fn list_deliveries(
     state: web::Data<AppState>,
-    caller: Caller,
+    machine: MachineCaller,
     id: web::Path<uuid::Uuid>,
     params: web::Query<DeliveriesParams>,
 ) -> Result<web::Json<DeliveryList>, ApiError> {
-    let machine = machine(&caller)?.clone();
     let id = id.into_inner();
     let limit = match params.limit {
         None => 50,
@@ -701,10 +688,9 @@ pub async fn list_deliveries(
 #[get("/v1/cases/{id}/referral")]
 pub async fn get_referral(
     state: web::Data<AppState>,
-    caller: Caller,
+    machine: MachineCaller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<PartnerReferral>, ApiError> {
-    let machine = machine(&caller)?.clone();
     let id = id.into_inner();
     let referral = state
         .db(move |conn| {
