@@ -240,14 +240,24 @@ pub fn check_ready(
 
 /// Runs `f` in a transaction meant to write. On SQLite it starts as `BEGIN IMMEDIATE`, so two
 /// writers queue for the lock up front instead of one failing with `SQLITE_BUSY` when its
-/// read lock cannot be upgraded; on PostgreSQL it is an ordinary transaction.
+/// read lock cannot be upgraded; on PostgreSQL it is an ordinary transaction. Inside another
+/// transaction it is a savepoint of that one (which already holds the write lock).
 pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
     type Manager = <DbConnection as Connection>::TransactionManager;
+    // PostgreSQL, or SQLite inside a transaction already: diesel's own (a savepoint if nested).
+    let ordinary = match conn {
+        DbConnection::Postgresql(_) => true,
+        DbConnection::Sqlite(sqlite) => matches!(
+            AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth(),
+            Ok(Some(_))
+        ),
+    };
     match conn {
+        _ if ordinary => conn.transaction(f),
         DbConnection::Postgresql(_) => conn.transaction(f),
         DbConnection::Sqlite(sqlite) => {
             AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
@@ -263,6 +273,33 @@ where
             }
         }
     }
+}
+
+/// Runs `work` in one write transaction that holds the post's row from the start, so that what
+/// it reads of the post is still so when it writes (an edit merged into the current content,
+/// say). Writes inside nest in the same transaction.
+pub fn holding_post<T, E, F>(conn: &mut DbConnection, post: uuid::Uuid, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<PersistenceError>,
+{
+    enum Held<E> {
+        Database(diesel::result::Error),
+        Work(E),
+    }
+    impl<E> From<diesel::result::Error> for Held<E> {
+        fn from(error: diesel::result::Error) -> Self {
+            Self::Database(error)
+        }
+    }
+    write_transaction(conn, |conn| {
+        lock_row(conn, "posts", post).map_err(|error| Held::Work(E::from(error)))?;
+        work(conn).map_err(Held::Work)
+    })
+    .map_err(|held| match held {
+        Held::Database(error) => E::from(PersistenceError::from(error)),
+        Held::Work(error) => error,
+    })
 }
 
 /// Holds one row for the rest of the write transaction, so that writers of what hangs off it

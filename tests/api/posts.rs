@@ -685,3 +685,41 @@ async fn expired_and_fulfilled_posts_cannot_be_closed() {
         );
     }
 }
+
+#[actix_web::test]
+async fn two_edits_at_once_each_keep_the_others_fields() {
+    let w = world().await;
+    let kinds = [
+        json!({"kind": "offer", "title": "Ladder te leen", "body": "Drie meter.", "category": "goods"}),
+        json!({"kind": "request", "title": "Hulp gezocht", "body": "Met de tuin.", "category": "help"}),
+    ];
+    for post in kinds {
+        let id = w.create(post).await;
+        let path = format!("/v1/posts/{id}");
+        for round in 0..8 {
+            let edit = |body: Value| {
+                let request = w
+                    .app
+                    .request(Method::PATCH, &path)
+                    .bearer(&w.author.access_token);
+                async move { request.json(&body).await }
+            };
+            let (title, body) = futures_util::future::join(
+                edit(json!({"title": format!("Titel {round}")})),
+                edit(json!({"body": format!("Tekst {round}.")})),
+            )
+            .await;
+            assert_eq!(title.status, 200, "{}", title.text());
+            assert_eq!(body.status, 200, "{}", body.text());
+            let now = w.app.get_as(&w.author, &path).await.json();
+            assert_eq!(
+                (now["title"].as_str(), now["body"].as_str()),
+                (
+                    Some(format!("Titel {round}").as_str()),
+                    Some(format!("Tekst {round}.").as_str())
+                ),
+                "round {round}: an acknowledged edit was lost"
+            );
+        }
+    }
+}

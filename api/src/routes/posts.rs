@@ -338,86 +338,91 @@ pub async fn update_post(
 ) -> Result<web::Json<PostDto>, ApiError> {
     let id = PostId(id.into_inner());
     let body = body.0;
+    // Read and written under the post's lock: two edits at once each keep the other's fields.
     let updated = state
         .db(move |conn| {
-            let found = post_for(conn, caller.user_id, id, |found| Action::EditPost {
-                author: found.post.author_id,
-            })?;
-            let current = &found.post.content;
-            if !found.post.status.is_live() {
-                return Err(ApiError::Refused(ErrorCode::PostNotLive));
-            }
-            let now = time::now();
-            let current_activity = current.activity.as_ref().map(|a| ActivityInput {
-                starts_at: a.starts_at,
-                ends_at: a.ends_at,
-                location: &a.location,
-                capacity: a.capacity,
-            });
-            let content = PostContent::validate(
-                PostInput {
-                    kind: Some(current.kind),
-                    title: body.title.as_deref().unwrap_or(&current.title),
-                    body: body.body.as_deref().unwrap_or(&current.body),
-                    category: body.category.map(Into::into).or(current.category),
-                    visibility: body.visibility.map(Into::into).or(Some(current.visibility)),
-                    urgency: body.urgency.map(Into::into).or(current.urgency),
-                    // An unchanged expiry in the past is the job's business, not a new error.
-                    expires_at: body
-                        .expires_at
-                        .or(current.expires_at.filter(|at| *at > now)),
-                    remote_ok: body.remote_ok.or(Some(current.remote_ok)),
-                    helpers_needed: body.helpers_needed.or(Some(current.helpers_needed)),
-                    activity: body
-                        .activity
-                        .as_ref()
-                        .map(|a| ActivityInput {
-                            starts_at: a.starts_at,
-                            ends_at: a.ends_at,
-                            location: &a.location,
-                            capacity: a
-                                .capacity
-                                .unwrap_or(current.activity.as_ref().and_then(|c| c.capacity)),
-                        })
-                        .or(current_activity),
-                },
-                now,
-            )
-            .map_err(content_errors)?;
-            if content.kind == PostKind::Request {
-                // Its helper places follow `helpers_needed`, under the request's lock.
-                matching::update_request(conn, id, &content, now)?.map_err(
-                    |refusal| match refusal {
-                        RequestChangeRefusal::NotLive => ApiError::Refused(ErrorCode::PostNotLive),
-                        RequestChangeRefusal::BelowAccepted { .. } => {
-                            ApiError::Refused(ErrorCode::HelpersBelowAccepted)
-                        }
-                    },
-                )?;
-            } else {
-                // Only a capacity sent and different changes it; otherwise the one held when
-                // writing stays. Once the activity is over (or hidden) nobody moves up any more,
-                // as with `PUT …/capacity`.
-                let current_capacity = current.activity.as_ref().map(|a| a.capacity);
-                let capacity = match body.activity.as_ref().and_then(|a| a.capacity) {
-                    Some(sent) if Some(sent) != current_capacity => {
-                        if buurt_domain::activities::takes_rsvps(&found.post, now).is_err() {
-                            return Err(ApiError::Refused(ErrorCode::RsvpClosed));
-                        }
-                        repo::CapacityEdit::Set
-                    }
-                    _ => repo::CapacityEdit::Keep,
-                };
-                repo::update_content(conn, id, &content, capacity, now)?.map_err(|refusal| {
-                    match refusal {
-                        repo::EditRefusal::NotLive => ApiError::Refused(ErrorCode::PostNotLive),
-                        repo::EditRefusal::CapacityBelowGoing { .. } => {
-                            ApiError::Refused(ErrorCode::CapacityBelowGoing)
-                        }
-                    }
+            buurt_persistence::holding_post(conn, id.0, |conn| {
+                let found = post_for(conn, caller.user_id, id, |found| Action::EditPost {
+                    author: found.post.author_id,
                 })?;
-            }
-            repo::find_post_with_author(conn, id)?.ok_or(ApiError::NotFound)
+                let current = &found.post.content;
+                if !found.post.status.is_live() {
+                    return Err(ApiError::Refused(ErrorCode::PostNotLive));
+                }
+                let now = time::now();
+                let current_activity = current.activity.as_ref().map(|a| ActivityInput {
+                    starts_at: a.starts_at,
+                    ends_at: a.ends_at,
+                    location: &a.location,
+                    capacity: a.capacity,
+                });
+                let content = PostContent::validate(
+                    PostInput {
+                        kind: Some(current.kind),
+                        title: body.title.as_deref().unwrap_or(&current.title),
+                        body: body.body.as_deref().unwrap_or(&current.body),
+                        category: body.category.map(Into::into).or(current.category),
+                        visibility: body.visibility.map(Into::into).or(Some(current.visibility)),
+                        urgency: body.urgency.map(Into::into).or(current.urgency),
+                        // An unchanged expiry in the past is the job's business, not a new error.
+                        expires_at: body
+                            .expires_at
+                            .or(current.expires_at.filter(|at| *at > now)),
+                        remote_ok: body.remote_ok.or(Some(current.remote_ok)),
+                        helpers_needed: body.helpers_needed.or(Some(current.helpers_needed)),
+                        activity: body
+                            .activity
+                            .as_ref()
+                            .map(|a| ActivityInput {
+                                starts_at: a.starts_at,
+                                ends_at: a.ends_at,
+                                location: &a.location,
+                                capacity: a
+                                    .capacity
+                                    .unwrap_or(current.activity.as_ref().and_then(|c| c.capacity)),
+                            })
+                            .or(current_activity),
+                    },
+                    now,
+                )
+                .map_err(content_errors)?;
+                if content.kind == PostKind::Request {
+                    // Its helper places follow `helpers_needed`, under the request's lock.
+                    matching::update_request(conn, id, &content, now)?.map_err(|refusal| {
+                        match refusal {
+                            RequestChangeRefusal::NotLive => {
+                                ApiError::Refused(ErrorCode::PostNotLive)
+                            }
+                            RequestChangeRefusal::BelowAccepted { .. } => {
+                                ApiError::Refused(ErrorCode::HelpersBelowAccepted)
+                            }
+                        }
+                    })?;
+                } else {
+                    // Only a capacity sent and different changes it; otherwise the one held when
+                    // writing stays. Once the activity is over (or hidden) nobody moves up any more,
+                    // as with `PUT …/capacity`.
+                    let current_capacity = current.activity.as_ref().map(|a| a.capacity);
+                    let capacity = match body.activity.as_ref().and_then(|a| a.capacity) {
+                        Some(sent) if Some(sent) != current_capacity => {
+                            if buurt_domain::activities::takes_rsvps(&found.post, now).is_err() {
+                                return Err(ApiError::Refused(ErrorCode::RsvpClosed));
+                            }
+                            repo::CapacityEdit::Set
+                        }
+                        _ => repo::CapacityEdit::Keep,
+                    };
+                    repo::update_content(conn, id, &content, capacity, now)?.map_err(
+                        |refusal| match refusal {
+                            repo::EditRefusal::NotLive => ApiError::Refused(ErrorCode::PostNotLive),
+                            repo::EditRefusal::CapacityBelowGoing { .. } => {
+                                ApiError::Refused(ErrorCode::CapacityBelowGoing)
+                            }
+                        },
+                    )?;
+                }
+                repo::find_post_with_author(conn, id)?.ok_or(ApiError::NotFound)
+            })
         })
         .await?;
     Ok(web::Json(PostDto::new(&updated.post, &updated.author_name)))
