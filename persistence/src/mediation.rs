@@ -108,7 +108,21 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
 }
 
+/// The audit log of a case, oldest first. Reading it is itself audited (`read_audit`), as the
+/// last entry of what is returned.
 pub fn audit_log(
+    conn: &mut DbConnection,
+    case: CaseId,
+    reader: UserId,
+    now: DateTime<Utc>,
+) -> Result<Vec<AuditEntry>, PersistenceError> {
+    write_transaction(conn, |conn| {
+        audit(conn, case, Some(reader), "read_audit", now)?;
+        audit_entries(conn, case)
+    })
+}
+
+fn audit_entries(
     conn: &mut DbConnection,
     case: CaseId,
 ) -> Result<Vec<AuditEntry>, PersistenceError> {

@@ -587,7 +587,7 @@ pub async fn create_referral(
 }
 
 /// Who read or wrote what of a case, and when (professionals of the municipality, referred
-/// professionals, administrators). Nobody can change it.
+/// professionals, administrators). Nobody can change it; reading it is recorded on it too.
 #[utoipa::path(
     tag = "mediation",
     security(("bearer" = [])),
@@ -609,7 +609,7 @@ pub async fn case_audit(
     let entries = state
         .db(move |conn| {
             case_for(conn, caller.user_id, id, Action::ReadCaseAudit)?;
-            Ok(repo::audit_log(conn, id)?)
+            Ok(repo::audit_log(conn, id, caller.user_id, time::now())?)
         })
         .await?;
     Ok(web::Json(AuditList {
