@@ -488,9 +488,9 @@ pub enum FieldIssue {
     Required,
     UnknownField,
     /// Wrong JSON type; the text says what was expected.
-    InvalidType(String),
+    InvalidType(Text),
     /// Right type, unacceptable value; the text says which values are accepted.
-    InvalidValue(String),
+    InvalidValue(Text),
     ContainsNul,
     TooShort {
         min: usize,
@@ -517,12 +517,24 @@ impl From<ValueError> for FieldIssue {
             ValueError::TooLong { max } => Self::TooLong { max },
             ValueError::TooMany { max } => Self::TooMany { max },
             ValueError::InvalidFormat => Self::InvalidFormat,
-            ValueError::NotOneOf { accepted } => Self::InvalidValue(accepted.to_owned()),
+            ValueError::NotOneOf { accepted } => {
+                Self::invalid(accepted, crate::lang::accepted_in_dutch(accepted))
+            }
         }
     }
 }
 
 impl FieldIssue {
+    /// An unacceptable value, and what is accepted, in English and Dutch.
+    pub fn invalid(en: impl Into<String>, nl: impl Into<String>) -> Self {
+        Self::InvalidValue(Text::owned(en.into(), nl.into()))
+    }
+
+    /// A value of the wrong JSON type, and what was expected, in English and Dutch.
+    pub fn wrong_type(en: impl Into<String>, nl: impl Into<String>) -> Self {
+        Self::InvalidType(Text::owned(en.into(), nl.into()))
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Self::Required => "required",
@@ -547,12 +559,12 @@ impl FieldIssue {
                 "Dit veld hoort niet bij het verzoek.",
             ),
             Self::InvalidType(expected) => Text::owned(
-                format!("Wrong type: {expected}."),
-                format!("Verkeerd type: {expected}."),
+                format!("Wrong type: {}.", expected.en),
+                format!("Verkeerd type: {}.", expected.nl),
             ),
             Self::InvalidValue(accepted) => Text::owned(
-                format!("This value is not accepted: {accepted}."),
-                format!("Deze waarde wordt niet geaccepteerd: {accepted}."),
+                format!("This value is not accepted: {}.", accepted.en),
+                format!("Deze waarde wordt niet geaccepteerd: {}.", accepted.nl),
             ),
             Self::ContainsNul => Text::new(
                 "Text may not contain NUL characters.",
@@ -709,7 +721,10 @@ impl ApiError {
                 ErrorCode::MalformedJson,
                 Text::owned(
                     format!("The body could not be read as JSON ({reason})."),
-                    format!("De inhoud kon niet als JSON worden gelezen ({reason})."),
+                    format!(
+                        "De inhoud kon niet als JSON worden gelezen ({}).",
+                        crate::lang::serde_in_dutch(reason)
+                    ),
                 ),
             ),
             Self::Validation(_) => (

@@ -152,7 +152,7 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     if !value.is_object() {
         return Err(ApiError::validation(
             "",
-            FieldIssue::InvalidType("expected a JSON object".into()),
+            FieldIssue::wrong_type("expected a JSON object", "verwacht een JSON-object"),
         ));
     }
     let mut value = value;
@@ -240,9 +240,15 @@ fn field_problem(path: &str, message: &str) -> FieldProblem {
     } else if message.starts_with("unknown field") {
         field(FieldIssue::UnknownField)
     } else if message.starts_with("invalid type") {
-        FieldProblem::new(named(None), FieldIssue::InvalidType(explanation()))
+        FieldProblem::new(
+            named(None),
+            FieldIssue::wrong_type(explanation(), crate::lang::serde_in_dutch(&explanation())),
+        )
     } else {
-        FieldProblem::new(named(None), FieldIssue::InvalidValue(explanation()))
+        FieldProblem::new(
+            named(None),
+            FieldIssue::invalid(explanation(), crate::lang::serde_in_dutch(&explanation())),
+        )
     }
 }
 

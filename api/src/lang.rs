@@ -71,9 +71,127 @@ impl Text {
     }
 }
 
+/// The Dutch for what the domain says it accepts (`ValueError::NotOneOf`); anything not listed
+/// here stays as it is (a list of codes, say).
+pub fn accepted_in_dutch(accepted: &'static str) -> &'static str {
+    match accepted {
+        "absent for this kind of post" => "leeg bij dit soort bericht",
+        "members (care posts are for members only)" => {
+            "members (zorgberichten zijn alleen voor leden)"
+        }
+        "a moment in the future" => "een moment in de toekomst",
+        "after starts_at" => "na starts_at",
+        "a number from -90 to 90 (lat) or -180 to 180 (lng)" => {
+            "een getal van -90 tot 90 (lat) of -180 tot 180 (lng)"
+        }
+        range if range.contains(" to ") => match range {
+            "1 to 20" => "1 tot en met 20",
+            "1 to 90" => "1 tot en met 90",
+            "1 to 500" => "1 tot en met 500",
+            "1 to 10000" => "1 tot en met 10000",
+            other => other,
+        },
+        other => other,
+    }
+}
+
+/// serde's English explanations of a JSON body or query it could not read, in Dutch. Quoted
+/// parts (between backticks: the caller's values and our field names) stay as they are.
+pub fn serde_in_dutch(message: &str) -> String {
+    // Longest phrases first, so that "a string" wins over "string".
+    const PHRASES: [(&str, &str); 31] = [
+        (
+            "EOF while parsing a value",
+            "de inhoud houdt op midden in een waarde",
+        ),
+        (
+            "EOF while parsing an object",
+            "de inhoud houdt op midden in een object",
+        ),
+        (
+            "EOF while parsing a list",
+            "de inhoud houdt op midden in een lijst",
+        ),
+        (
+            "EOF while parsing a string",
+            "de inhoud houdt op midden in een tekst",
+        ),
+        ("key must be a string", "een sleutel moet tekst zijn"),
+        ("trailing characters", "er staat nog iets na het einde"),
+        ("trailing comma", "een komma te veel aan het eind"),
+        ("expected value", "hier hoort een waarde"),
+        ("invalid escape", "ongeldige escape"),
+        ("invalid number", "ongeldig getal"),
+        (
+            "control character (\\u0000-\\u001F) found while parsing a string",
+            "stuurteken in een tekst",
+        ),
+        ("invalid type: ", "ongeldig type: "),
+        ("invalid value: ", "ongeldige waarde: "),
+        ("invalid length ", "ongeldige lengte "),
+        ("unknown variant ", "onbekende waarde "),
+        ("unknown field ", "onbekend veld "),
+        ("missing field ", "ontbrekend veld "),
+        (", expected one of ", ", verwacht een van "),
+        (", expected ", ", verwacht "),
+        ("expected ", "verwacht "),
+        (" at line ", " op regel "),
+        (" column ", ", kolom "),
+        ("floating point", "kommagetal"),
+        ("a string", "tekst"),
+        ("a sequence", "een lijst"),
+        ("a map", "een object"),
+        ("a boolean", "waar of onwaar"),
+        ("integer", "geheel getal"),
+        ("string", "tekst"),
+        ("boolean", "waar of onwaar"),
+        (" or ", " of "),
+    ];
+    message
+        .split('`')
+        .enumerate()
+        .map(|(index, part)| {
+            if index % 2 == 1 {
+                return format!("`{part}`");
+            }
+            let mut part = part.to_owned();
+            for (en, nl) in PHRASES {
+                part = part.replace(en, nl);
+            }
+            part
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn serde_speaks_dutch_around_what_it_quotes() {
+        assert_eq!(
+            serde_in_dutch("invalid type: integer `5`, expected a string"),
+            "ongeldig type: geheel getal `5`, verwacht tekst"
+        );
+        assert_eq!(
+            serde_in_dutch("unknown variant `nieuws`, expected one of `news`, `activity`"),
+            "onbekende waarde `nieuws`, verwacht een van `news`, `activity`"
+        );
+        assert_eq!(
+            serde_in_dutch("EOF while parsing a value at line 1 column 5"),
+            "de inhoud houdt op midden in een waarde op regel 1, kolom 5"
+        );
+        // What the caller wrote is quoted as written, even when it looks like English.
+        assert_eq!(
+            serde_in_dutch("unknown variant `a string or integer`, expected `news` or `offer`"),
+            "onbekende waarde `a string or integer`, verwacht `news` of `offer`"
+        );
+        assert_eq!(accepted_in_dutch("1 to 20"), "1 tot en met 20");
+        assert_eq!(
+            accepted_in_dutch("posts:read, stats:read"),
+            "posts:read, stats:read"
+        );
+    }
 
     #[test]
     fn negotiates_by_quality_and_order() {

@@ -106,15 +106,17 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, NeighbourhoodDraft)>, ApiErro
         .from_reader(bytes);
     let header_problem = |issue| ApiError::Validation(vec![FieldProblem::new("lines[1]", issue)]);
     let header = reader.headers().map_err(|error| {
-        header_problem(FieldIssue::InvalidValue(format!(
-            "unreadable header: {error}"
-        )))
+        header_problem(FieldIssue::invalid(
+            format!("unreadable header: {error}"),
+            format!("onleesbare kopregel: {error}"),
+        ))
     })?;
     if header.iter().collect::<Vec<_>>() != CSV_HEADER {
-        return Err(header_problem(FieldIssue::InvalidValue(format!(
-            "the header must be `{}`",
-            CSV_HEADER.join(",")
-        ))));
+        let expected = CSV_HEADER.join(",");
+        return Err(header_problem(FieldIssue::invalid(
+            format!("the header must be `{expected}`"),
+            format!("de kopregel moet `{expected}` zijn"),
+        )));
     }
     let mut errors = FieldErrors::default();
     let mut drafts = Vec::new();
@@ -126,7 +128,10 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, NeighbourhoodDraft)>, ApiErro
                 let line = error.position().map_or(0, csv::Position::line);
                 errors.push(
                     &format!("lines[{line}]"),
-                    FieldIssue::InvalidValue(format!("unreadable row: {error}")),
+                    FieldIssue::invalid(
+                        format!("unreadable row: {error}"),
+                        format!("onleesbare regel: {error}"),
+                    ),
                 );
                 continue;
             }
@@ -136,11 +141,10 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, NeighbourhoodDraft)>, ApiErro
         if record.len() != CSV_HEADER.len() {
             errors.push(
                 &format!("lines[{line}]"),
-                FieldIssue::InvalidValue(format!(
-                    "{} columns, expected {}",
-                    record.len(),
-                    CSV_HEADER.len()
-                )),
+                FieldIssue::invalid(
+                    format!("{} columns, expected {}", record.len(), CSV_HEADER.len()),
+                    format!("{} kolommen, verwacht {}", record.len(), CSV_HEADER.len()),
+                ),
             );
             continue;
         }
@@ -168,7 +172,10 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, NeighbourhoodDraft)>, ApiErro
             if let Some(first) = first_line_of.get(&draft.code) {
                 errors.push(
                     &format!("{prefix}code"),
-                    FieldIssue::InvalidValue(format!("the same code as line {first}")),
+                    FieldIssue::invalid(
+                        format!("the same code as line {first}"),
+                        format!("dezelfde code als regel {first}"),
+                    ),
                 );
                 continue;
             }
@@ -194,10 +201,10 @@ pub fn unknown_adjacent_problem(
             if unknown.iter().any(|u| u == code.as_str()) {
                 problems.push(FieldProblem::new(
                     format!("lines[{line}].adjacent[{index}]"),
-                    FieldIssue::InvalidValue(format!(
-                        "no neighbourhood has code {}",
-                        code.as_str()
-                    )),
+                    FieldIssue::invalid(
+                        format!("no neighbourhood has code {}", code.as_str()),
+                        format!("er is geen buurt met code {}", code.as_str()),
+                    ),
                 ));
             }
         }

@@ -40,7 +40,10 @@ pub fn decode_cursor<T: DeserializeOwned>(raw: Option<&str>) -> Result<Option<T>
         .ok_or_else(|| {
             ApiError::InvalidQuery(vec![FieldProblem::new(
                 "cursor",
-                FieldIssue::InvalidValue("use the `next_cursor` of a previous page".into()),
+                FieldIssue::invalid(
+                    "use the `next_cursor` of a previous page",
+                    "gebruik de `next_cursor` van een vorige pagina",
+                ),
             )])
         })
 }

@@ -74,6 +74,37 @@ async fn problems_speak_the_requested_language() {
         .await
         .assert_problem(404, "not_found");
     assert_eq!(unsupported["title"], "Not found");
+
+    // Field messages too, including what they quote of serde's explanation and of ours.
+    let mut body = register_body();
+    body["display_name"] = serde_json::json!(5);
+    let in_dutch = |path: &'static str, body: serde_json::Value| {
+        let app = &app;
+        async move {
+            app.request(Method::POST, path)
+                .header("accept-language", "nl")
+                .json(&body)
+                .await
+        }
+    };
+    let wrong_type = in_dutch("/v1/auth/register", body)
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(
+        wrong_type["errors"][0]["message"],
+        "Verkeerd type: ongeldig type: geheel getal `5`, verwacht tekst."
+    );
+    let broken = app
+        .request(Method::POST, "/v1/auth/register")
+        .header("accept-language", "nl")
+        .raw("application/json", "{\"email\": ")
+        .await
+        .assert_problem(400, "malformed_json");
+    assert_eq!(
+        broken["detail"],
+        "De inhoud kon niet als JSON worden gelezen (de inhoud houdt op midden in een waarde \
+         op regel 1, kolom 10)."
+    );
 }
 
 #[actix_web::test]

@@ -270,7 +270,7 @@ pub async fn check_in(
                     ErrorCode::NoRsvp,
                     vec![crate::error::FieldProblem::new(
                         "user_id",
-                        FieldIssue::InvalidValue("not signed up".into()),
+                        FieldIssue::invalid("not signed up", "niet aangemeld"),
                     )],
                 )),
             }
@@ -318,7 +318,7 @@ pub async fn add_organiser(
             if accounts::find_user(conn, user)?.is_none() {
                 return Err(ApiError::validation(
                     "user_id",
-                    FieldIssue::InvalidValue("no such user".into()),
+                    FieldIssue::invalid("no such user", "geen bestaande gebruiker"),
                 ));
             }
             Ok(repo::add_organiser(conn, id, user, time::now())?)

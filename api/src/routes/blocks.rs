@@ -45,7 +45,7 @@ pub async fn block_user(
     if blocked == caller.user_id {
         return Err(ApiError::validation(
             "id",
-            FieldIssue::InvalidValue("you cannot block yourself".into()),
+            FieldIssue::invalid("you cannot block yourself", "u kunt uzelf niet blokkeren"),
         ));
     }
     let (created, block) = state

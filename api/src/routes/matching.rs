@@ -152,13 +152,16 @@ pub async fn create_match(
                         .map_err(|_| {
                             ApiError::validation(
                                 "offer_id",
-                                FieldIssue::InvalidValue("no such open offer".into()),
+                                FieldIssue::invalid(
+                                    "no such open offer",
+                                    "geen bestaand open aanbod",
+                                ),
                             )
                         })?;
                     if found.post.content.kind != PostKind::Offer || !found.post.status.is_live() {
                         return Err(ApiError::validation(
                             "offer_id",
-                            FieldIssue::InvalidValue("no such open offer".into()),
+                            FieldIssue::invalid("no such open offer", "geen bestaand open aanbod"),
                         ));
                     }
                     Some(found.post)
@@ -181,7 +184,7 @@ pub async fn create_match(
                 {
                     return Err(ApiError::validation(
                         "helper_id",
-                        FieldIssue::InvalidValue("you offer your own help".into()),
+                        FieldIssue::invalid("you offer your own help", "u biedt uw eigen hulp aan"),
                     ));
                 }
                 if offer
@@ -190,7 +193,10 @@ pub async fn create_match(
                 {
                     return Err(ApiError::validation(
                         "offer_id",
-                        FieldIssue::InvalidValue("one of your own offers".into()),
+                        FieldIssue::invalid(
+                            "one of your own offers",
+                            "een van uw eigen aanbiedingen",
+                        ),
                     ));
                 }
                 (caller.user_id, Party::Helper)
@@ -198,13 +204,13 @@ pub async fn create_match(
             if helper == request.author_id {
                 return Err(ApiError::validation(
                     "helper_id",
-                    FieldIssue::InvalidValue("not the requester".into()),
+                    FieldIssue::invalid("not the requester", "niet de aanvrager"),
                 ));
             }
             if accounts::find_user(conn, helper)?.is_none() {
                 return Err(ApiError::validation(
                     "helper_id",
-                    FieldIssue::InvalidValue("no such user".into()),
+                    FieldIssue::invalid("no such user", "geen bestaande gebruiker"),
                 ));
             }
             if blocks::apart(conn, request.author_id, helper)? {

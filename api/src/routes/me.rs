@@ -121,7 +121,7 @@ fn profile_changes(
         Some(None) => {
             errors.push(
                 "current_password",
-                FieldIssue::InvalidType("expected a string, not null".into()),
+                FieldIssue::wrong_type("expected a string, not null", "verwacht tekst, geen null"),
             );
             None
         }

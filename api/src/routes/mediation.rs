@@ -380,7 +380,7 @@ pub async fn set_case_status(
         summary,
         follow_up_at,
     } = body.0;
-    let only_resolved = || FieldIssue::InvalidValue("only with `resolved`".into());
+    let only_resolved = || FieldIssue::invalid("only with `resolved`", "alleen bij `resolved`");
     if status != CaseStatusChange::Resolved {
         if outcome.is_some() {
             return Err(ApiError::validation("outcome", only_resolved()));
@@ -564,7 +564,10 @@ pub async fn create_referral(
             if !municipalities.contains(&place.draft.municipality_code) {
                 return Err(ApiError::validation(
                     "professional_id",
-                    FieldIssue::InvalidValue("not a professional of this municipality".into()),
+                    FieldIssue::invalid(
+                        "not a professional of this municipality",
+                        "geen professional van deze gemeente",
+                    ),
                 ));
             }
             if !repo::has_consent(conn, case.requester_id, ConsentKind::CareData)? {

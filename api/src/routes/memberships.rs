@@ -374,7 +374,7 @@ pub async fn grant_professional(
             if accounts::find_user(conn, user)?.is_none() {
                 return Err(ApiError::validation(
                     "user_id",
-                    FieldIssue::InvalidValue("no such user".into()),
+                    FieldIssue::invalid("no such user", "geen bestaande gebruiker"),
                 ));
             }
             Ok(repo::grant_professional(

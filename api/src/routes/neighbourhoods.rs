@@ -69,7 +69,10 @@ fn write_error(error: NeighbourhoodWriteError) -> ApiError {
         ),
         NeighbourhoodWriteError::UnknownAdjacent(codes) => ApiError::validation(
             "adjacent",
-            FieldIssue::InvalidValue(format!("no neighbourhood has code {}", codes.join(", "))),
+            FieldIssue::invalid(
+                format!("no neighbourhood has code {}", codes.join(", ")),
+                format!("er is geen buurt met code {}", codes.join(", ")),
+            ),
         ),
         NeighbourhoodWriteError::Persistence(error) => error.into(),
     }

@@ -5,7 +5,9 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use base64::Engine;
 use buurt_domain::neighbourhoods::MunicipalityCode;
-use buurt_domain::partners::{Client, EventKind, Scope, Webhook, WebhookStatus, check_webhook_url};
+use buurt_domain::partners::{
+    Client, EventKind, Scope, Webhook, WebhookStatus, WebhookUrlError, check_webhook_url,
+};
 use buurt_domain::value::bounded_text;
 use buurt_openapi::partners::{
     ClientCredentials, ClientDto, ClientList, ClientTokenResponse, CreateClientRequest,
@@ -314,10 +316,10 @@ pub async fn issue_token(
             {
                 return Err(ApiError::validation(
                     "scope",
-                    FieldIssue::InvalidValue(format!(
-                        "scopes this client has (not {})",
-                        missing.as_str()
-                    )),
+                    FieldIssue::invalid(
+                        format!("scopes this client has (not {})", missing.as_str()),
+                        format!("scopes die deze client heeft (niet {})", missing.as_str()),
+                    ),
                 ));
             }
             requested
@@ -482,7 +484,15 @@ pub async fn create_webhook(
     let Json(body) = body;
     let allow_private = state.webhooks.allow_private;
     check_webhook_url(&body.url, allow_private, allow_private).map_err(|error| {
-        ApiError::validation("url", FieldIssue::InvalidValue(error.to_string()))
+        let dutch = match error {
+            WebhookUrlError::Malformed => "geen absolute http(s)-URL met een host",
+            WebhookUrlError::NotHttps => "alleen https is toegestaan",
+            WebhookUrlError::Credentials => {
+                "gebruikersnamen en wachtwoorden horen niet in een webhook-URL"
+            }
+            WebhookUrlError::NotPublic => "het adres is niet openbaar",
+        };
+        ApiError::validation("url", FieldIssue::invalid(error.to_string(), dutch))
     })?;
     let kinds: Vec<EventKind> = body.kinds.into_iter().map(Into::into).collect();
     let now = time::now();
@@ -497,10 +507,13 @@ pub async fn create_webhook(
                 .map(|(index, kind)| {
                     FieldProblem::new(
                         format!("kinds[{index}]"),
-                        FieldIssue::InvalidValue(format!(
-                            "kinds this client's scopes allow (not {})",
-                            kind.as_str()
-                        )),
+                        FieldIssue::invalid(
+                            format!("kinds this client's scopes allow (not {})", kind.as_str()),
+                            format!(
+                                "soorten die de scopes van deze client toestaan (niet {})",
+                                kind.as_str()
+                            ),
+                        ),
                     )
                 })
                 .collect();

@@ -42,7 +42,7 @@ impl Range {
                     NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
                         FieldProblem::new(
                             field,
-                            FieldIssue::InvalidValue("a day as YYYY-MM-DD".to_owned()),
+                            FieldIssue::invalid("a day as YYYY-MM-DD", "een dag als JJJJ-MM-DD"),
                         )
                     })
                 })
@@ -60,7 +60,7 @@ impl Range {
         let periods = rules::periods(from, to, interval).map_err(|error| {
             let issue = match error {
                 RangeError::Reversed => {
-                    FieldIssue::InvalidValue("a day on or after `from`".to_owned())
+                    FieldIssue::invalid("a day on or after `from`", "een dag op of na `from`")
                 }
                 RangeError::TooLong { max } => FieldIssue::TooMany { max },
             };
