@@ -406,13 +406,10 @@ pub fn rebuild(conn: &mut DbConnection) -> Result<usize, PersistenceError> {
         after = last.0.clone();
         let mut events = Vec::new();
         for (_, request, place, outcome, at) in &rows {
-            let outcome = match outcome.as_deref() {
-                Some("matched_online") => RequestOutcome::MatchedOnline,
-                Some("solved_offline") => RequestOutcome::SolvedOffline,
-                Some("referred_wijkteam") => RequestOutcome::ReferredWijkteam,
-                Some("not_solvable") => RequestOutcome::NotSolvable,
-                _ => RequestOutcome::Withdrawn,
-            };
+            let outcome = outcome
+                .as_deref()
+                .and_then(buurt_domain::mediation::Outcome::parse)
+                .map_or(RequestOutcome::Withdrawn, RequestOutcome::from);
             events.push(event(
                 StatKind::Outcome(outcome),
                 place,
