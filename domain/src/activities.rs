@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::accounts::UserId;
-use crate::posts::{Post, PostKind, PostStatus};
+use crate::posts::{ActivityDetails, Post, PostKind, PostStatus};
 
 /// Where someone stands for an activity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -74,14 +74,17 @@ pub enum RsvpRefusal {
     Hidden,
 }
 
-/// Whether the activity takes answers at `now`.
-pub fn takes_rsvps(post: &Post, now: DateTime<Utc>) -> Result<(), RsvpRefusal> {
-    let Some(activity) = post
-        .content
+/// The when and where of a post that is an activity.
+fn activity_of(post: &Post) -> Option<&ActivityDetails> {
+    post.content
         .activity
         .as_ref()
         .filter(|_| post.content.kind == PostKind::Activity)
-    else {
+}
+
+/// Whether the activity takes answers at `now`.
+pub fn takes_rsvps(post: &Post, now: DateTime<Utc>) -> Result<(), RsvpRefusal> {
+    let Some(activity) = activity_of(post) else {
         return Err(RsvpRefusal::NotAnActivity);
     };
     if post.hidden {
@@ -113,12 +116,7 @@ pub const CHECK_IN_AFTER_END: chrono::Duration = chrono::Duration::hours(24);
 /// time on the day it starts (people arrive early, doors open before the hour) until a day
 /// after it ends (the list is often done afterwards).
 pub fn takes_check_ins(post: &Post, now: DateTime<Utc>) -> Result<(), CheckInRefusal> {
-    let Some(activity) = post
-        .content
-        .activity
-        .as_ref()
-        .filter(|_| post.content.kind == PostKind::Activity)
-    else {
+    let Some(activity) = activity_of(post) else {
         return Err(CheckInRefusal::NotAnActivity);
     };
     if post.hidden || post.status != PostStatus::Open {
