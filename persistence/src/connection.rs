@@ -248,30 +248,26 @@ where
     E: From<diesel::result::Error>,
 {
     type Manager = <DbConnection as Connection>::TransactionManager;
-    // PostgreSQL, or SQLite inside a transaction already: diesel's own (a savepoint if nested).
-    let ordinary = match conn {
-        DbConnection::Postgresql(_) => true,
-        DbConnection::Sqlite(sqlite) => matches!(
-            AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth(),
-            Ok(Some(_))
-        ),
+    // An outermost transaction on SQLite takes the write lock at once; everything else
+    // (PostgreSQL, or a transaction inside another) is diesel's own, a savepoint when nested.
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return conn.transaction(f);
     };
-    match conn {
-        _ if ordinary => conn.transaction(f),
-        DbConnection::Postgresql(_) => conn.transaction(f),
-        DbConnection::Sqlite(sqlite) => {
-            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
-            match f(conn) {
-                Ok(value) => {
-                    Manager::commit_transaction(conn)?;
-                    Ok(value)
-                }
-                Err(error) => match Manager::rollback_transaction(conn) {
-                    Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
-                    Err(rollback_error) => Err(rollback_error.into()),
-                },
-            }
+    if let Ok(Some(_)) =
+        AnsiTransactionManager::transaction_manager_status_mut(sqlite).transaction_depth()
+    {
+        return conn.transaction(f);
+    }
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
         }
+        Err(error) => match Manager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+            Err(rollback_error) => Err(rollback_error.into()),
+        },
     }
 }
 
