@@ -122,6 +122,36 @@ pub(crate) struct ProfileColumns<'a> {
     languages: String,
 }
 
+/// A new user's row: one mapping for registering and for the seed's bulk load.
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+pub(crate) struct UserColumns<'a> {
+    id: String,
+    email: &'a str,
+    password_hash: &'a str,
+    #[diesel(embed)]
+    profile: ProfileColumns<'a>,
+    platform_admin: bool,
+    email_verified: bool,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+}
+
+impl<'a> UserColumns<'a> {
+    pub(crate) fn new(user: &'a User, password_hash: &'a str) -> Self {
+        Self {
+            id: user.id.to_string(),
+            email: user.email.as_str(),
+            password_hash,
+            profile: ProfileColumns::from(user),
+            platform_admin: user.platform_admin,
+            email_verified: user.email_verified,
+            created_at: to_db(user.created_at),
+            updated_at: to_db(user.updated_at),
+        }
+    }
+}
+
 impl<'a> From<&'a User> for ProfileColumns<'a> {
     fn from(user: &'a User) -> Self {
         let profile = &user.profile;
@@ -146,16 +176,7 @@ pub fn create_user(
     password_hash: &str,
 ) -> Result<(), CreateUserError> {
     let inserted = diesel::insert_into(users::table)
-        .values((
-            users::id.eq(user.id.to_string()),
-            users::email.eq(user.email.as_str()),
-            users::password_hash.eq(password_hash),
-            ProfileColumns::from(user),
-            users::platform_admin.eq(user.platform_admin),
-            users::email_verified.eq(user.email_verified),
-            users::created_at.eq(to_db(user.created_at)),
-            users::updated_at.eq(to_db(user.updated_at)),
-        ))
+        .values(UserColumns::new(user, password_hash))
         .execute(conn);
     // The only unique key besides the random id is the email.
     if crate::error::inserted_unless_duplicate(inserted)? {

@@ -14,7 +14,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use crate::accounts::ProfileColumns;
+use crate::accounts::UserColumns;
 use crate::posts::ContentColumns;
 use crate::schema::{
     case_audit, cases, consents, matches, memberships, neighbourhood_adjacency,
@@ -278,18 +278,7 @@ pub fn insert_users(
         conn,
         people,
         16,
-        |user| {
-            (
-                users::id.eq(user.id.to_string()),
-                users::email.eq(user.email.as_str()),
-                users::password_hash.eq(password_hash),
-                ProfileColumns::from(user),
-                users::platform_admin.eq(user.platform_admin),
-                users::email_verified.eq(user.email_verified),
-                users::created_at.eq(to_db(user.created_at)),
-                users::updated_at.eq(to_db(user.updated_at)),
-            )
-        },
+        |user| UserColumns::new(user, password_hash),
         |conn, rows| insert_many!(conn, users::table, rows),
     )
 }
