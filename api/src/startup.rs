@@ -106,6 +106,7 @@ impl Application {
             },
             trust_proxy_headers: config.trust_proxy_headers,
             webhooks: WebhookSettings::from_config(config),
+            clock: Arc::new(buurt_app::SystemClock),
         });
         let worker = (state.pool.clone(), state.webhooks);
         let metrics = web::Data::new(

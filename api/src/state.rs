@@ -3,6 +3,8 @@ use std::sync::Arc;
 use actix_web::web;
 use buurt_persistence::{DatabaseUrl, DbConnection, DbPool};
 
+use buurt_app::{Clock, Cx};
+
 use crate::auth::tokens::TokenKeys;
 use crate::error::ApiError;
 use buurt_domain::throttle::ThrottlePolicy;
@@ -17,6 +19,8 @@ pub struct AppState {
     /// Take the client address from `Forwarded`/`X-Forwarded-For` (behind a trusted proxy).
     pub trust_proxy_headers: bool,
     pub webhooks: WebhookSettings,
+    /// Where the use cases get the time.
+    pub clock: Arc<dyn Clock>,
 }
 
 /// How webhooks are checked and delivered.
@@ -78,5 +82,17 @@ impl AppState {
             work(&mut conn)
         })
         .await?
+    }
+
+    /// Runs a use case with a pooled connection and the clock on the blocking thread pool.
+    pub async fn run<T, E, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut Cx<'_>) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        ApiError: From<E>,
+    {
+        let clock = self.clock.clone();
+        self.db(move |conn| Ok(work(&mut Cx::new(conn, clock.as_ref()))?))
+            .await
     }
 }

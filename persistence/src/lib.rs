@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod blocks;
+pub mod columns;
 mod connection;
 mod error;
 pub mod idempotency;

@@ -107,7 +107,7 @@ pub async fn list_neighbourhoods(
     }
     let (Some(municipality), Some(postcode), true) = (municipality, postcode, errors.is_empty())
     else {
-        return Err(errors.into_query_error());
+        return Err(ApiError::InvalidQuery(errors.into_problems()));
     };
     let after: Option<(String, String)> = decode_cursor(params.cursor.as_deref())?;
     let query = NeighbourhoodQuery {

@@ -1,0 +1,509 @@
+//! How a use case fails: the stable error codes (one table: code, HTTP status, title and
+//! detail in English and Dutch, written once per code), field problems, and `AppError`.
+
+use buurt_domain::ValueError;
+use buurt_persistence::PersistenceError;
+
+use crate::text::Text;
+
+macro_rules! error_codes {
+    ($(
+        $variant:ident = $code:literal, $status:literal,
+        title: ($title_en:expr, $title_nl:expr $(,)?)
+        $(, detail: ($detail_en:expr, $detail_nl:expr $(,)?))?;
+    )*) => {
+        /// Stable machine-readable codes. Clients branch on these: never rename one.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($variant,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, in the table's order.
+            pub const ALL: &[ErrorCode] = &[$(Self::$variant,)*];
+
+            /// The code as clients see it (`snake_case`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)*
+                }
+            }
+
+            /// The HTTP status a refusal with this code is answered with.
+            pub fn status(self) -> u16 {
+                match self {
+                    $(Self::$variant => $status,)*
+                }
+            }
+
+            /// A short summary, the same for every occurrence.
+            pub fn title(self) -> Text {
+                match self {
+                    $(Self::$variant => Text::new($title_en, $title_nl),)*
+                }
+            }
+
+            /// The explanation of a refusal that says nothing more than its code (the title
+            /// where the table gives none).
+            pub fn detail(self) -> Text {
+                match self {
+                    $(Self::$variant => error_codes!(@detail ($title_en, $title_nl) $(($detail_en, $detail_nl))?),)*
+                }
+            }
+        }
+    };
+    (@detail ($en:expr, $nl:expr)) => { Text::new($en, $nl) };
+    (@detail ($en:expr, $nl:expr) ($den:expr, $dnl:expr)) => { Text::new($den, $dnl) };
+}
+
+error_codes! {
+    BadRequest = "bad_request", 400,
+        title: ("Bad request", "Ongeldig verzoek");
+    MalformedJson = "malformed_json", 400,
+        title: ("The request body is not valid JSON",
+                "De inhoud van het verzoek is geen geldige JSON");
+    ValidationFailed = "validation_failed", 422,
+        title: ("The request is not valid", "Het verzoek is niet geldig");
+    InvalidQuery = "invalid_query", 400,
+        title: ("The query parameters are not valid",
+                "De queryparameters zijn niet geldig");
+    Unauthorized = "unauthorized", 401,
+        title: ("Not signed in", "Niet ingelogd"),
+        detail: ("Sign in and send the access token as `Authorization: Bearer <token>`.",
+                "Log in en stuur het toegangstoken mee als `Authorization: Bearer <token>`.");
+    Forbidden = "forbidden", 403,
+        title: ("Not allowed", "Niet toegestaan"),
+        detail: ("You are signed in, but this is not yours to do.",
+                "U bent ingelogd, maar dit mag u niet doen.");
+    NotFound = "not_found", 404,
+        title: ("Not found", "Niet gevonden");
+    MethodNotAllowed = "method_not_allowed", 405,
+        title: ("Method not allowed", "Methode niet toegestaan");
+    PayloadTooLarge = "payload_too_large", 413,
+        title: ("The request body is too large",
+                "De inhoud van het verzoek is te groot");
+    UnsupportedMediaType = "unsupported_media_type", 415,
+        title: ("Unsupported media type", "Niet-ondersteund mediatype");
+    TooManyRequests = "too_many_requests", 429,
+        title: ("Too many requests", "Te veel verzoeken");
+    InternalError = "internal_error", 500,
+        title: ("Something went wrong", "Er ging iets mis");
+    DatabaseUnavailable = "database_unavailable", 503,
+        title: ("The service is temporarily unavailable",
+                "De dienst is tijdelijk niet beschikbaar");
+    InvalidToken = "invalid_token", 401,
+        title: ("Invalid access token", "Ongeldig toegangstoken"),
+        detail: ("The access token is not valid. Sign in again.",
+                "Het toegangstoken is niet geldig. Log opnieuw in.");
+    TokenExpired = "token_expired", 401,
+        title: ("Access token expired", "Toegangstoken verlopen"),
+        detail: ("The access token has expired. Get a new one with the refresh token.",
+                "Het toegangstoken is verlopen. Vraag een nieuw aan met het verversingstoken.");
+    InvalidCredentials = "invalid_credentials", 401,
+        title: ("Sign-in failed", "Inloggen mislukt"),
+        detail: ("The email address or password is not correct.",
+                "Het e-mailadres of wachtwoord klopt niet.");
+    InvalidRefreshToken = "invalid_refresh_token", 401,
+        title: ("Invalid refresh token", "Ongeldig verversingstoken"),
+        detail: ("The refresh token is not valid or has expired. Sign in again.",
+                "Het verversingstoken is niet geldig of verlopen. Log opnieuw in.");
+    RefreshTokenReused = "refresh_token_reused", 401,
+        title: ("Refresh token reused", "Verversingstoken hergebruikt"),
+        detail: ("This refresh token was used before, so the whole session has been ended for \
+                 safety. Sign in again.",
+                "Dit verversingstoken is al eerder gebruikt; daarom is de hele sessie voor de \
+                 veiligheid beëindigd. Log opnieuw in.");
+    EmailTaken = "email_taken", 409,
+        title: ("Email address taken", "E-mailadres al in gebruik"),
+        detail: ("An account with this email address already exists. Sign in instead.",
+                "Er bestaat al een account met dit e-mailadres. Log in.");
+    TooManyAttempts = "too_many_attempts", 429,
+        title: ("Too many failed attempts", "Te veel mislukte pogingen");
+    CurrentPasswordIncorrect = "current_password_incorrect", 403,
+        title: ("Current password incorrect", "Huidig wachtwoord onjuist"),
+        detail: ("The current password is not correct, so the password was not changed.",
+                "Het huidige wachtwoord klopt niet; het wachtwoord is niet gewijzigd.");
+    NeighbourhoodCodeTaken = "neighbourhood_code_taken", 409,
+        title: ("Neighbourhood code taken", "Buurtcode al in gebruik"),
+        detail: ("A neighbourhood with this CBS code exists already.",
+                "Er bestaat al een buurt met deze CBS-code.");
+    MembershipRejected = "membership_rejected", 403,
+        title: ("Membership rejected", "Lidmaatschap afgewezen"),
+        detail: ("A moderator turned down your membership. An invite code still lets you in.",
+                "Een moderator heeft uw lidmaatschap afgewezen. Met een uitnodigingscode kunt u \
+                 alsnog lid worden.");
+    Blocked = "blocked", 403,
+        title: ("Blocked", "Geblokkeerd"),
+        detail: ("One of you has blocked the other, so no match can be made between you.",
+                "Een van u beiden heeft de ander geblokkeerd; een match tussen u kan niet.");
+    InviteInvalid = "invite_invalid", 422,
+        title: ("Unknown invite code", "Onbekende uitnodigingscode"),
+        detail: ("There is no such invite code for this neighbourhood.",
+                "Deze uitnodigingscode bestaat niet voor deze buurt.");
+    InviteExpired = "invite_expired", 422,
+        title: ("Invite expired", "Uitnodiging verlopen"),
+        detail: ("This invite code has expired. Ask for a new one.",
+                "Deze uitnodigingscode is verlopen. Vraag om een nieuwe.");
+    InviteUsedUp = "invite_used_up", 422,
+        title: ("Invite used up", "Uitnodiging opgebruikt"),
+        detail: ("This invite code has been used as often as it may be. Ask for a new one.",
+                "Deze uitnodigingscode is al zo vaak gebruikt als mag. Vraag om een nieuwe.");
+    IllegalTransition = "illegal_transition", 409,
+        title: ("Not possible now", "Nu niet mogelijk"),
+        detail: ("This change is not possible from the current state.",
+                "Deze wijziging kan niet vanuit de huidige toestand.");
+    MemberNotActive = "member_not_active", 409,
+        title: ("Member not active", "Lid niet actief"),
+        detail: ("Only active members have a role; approve the member first.",
+                "Alleen actieve leden hebben een rol; keur het lid eerst goed.");
+    LastModerator = "last_moderator", 409,
+        title: ("Last moderator", "Laatste moderator"),
+        detail: ("The neighbourhood would be left without a moderator. Appoint another one first.",
+                "De buurt zou zonder moderator komen te zitten. Benoem eerst een ander.");
+    AlreadyReported = "already_reported", 409,
+        title: ("Already reported", "Al gemeld"),
+        detail: ("You reported this post before; the moderators have it.",
+                "U hebt dit bericht al gemeld; de moderatoren kijken ernaar.");
+    PostNotLive = "post_not_live", 409,
+        title: ("Post no longer open", "Bericht niet meer open"),
+        detail: ("This post is closed, fulfilled or expired, so it can no longer be changed.",
+                "Dit bericht is gesloten, afgerond of verlopen en kan niet meer worden gewijzigd.");
+    InvalidIdempotencyKey = "invalid_idempotency_key", 400,
+        title: ("Invalid Idempotency-Key", "Ongeldige Idempotency-Key"),
+        detail: ("An Idempotency-Key is 1 to 255 visible ASCII characters, such as a UUID.",
+                "Een Idempotency-Key bestaat uit 1 tot 255 zichtbare ASCII-tekens, zoals een UUID.");
+    IdempotencyKeyReused = "idempotency_key_reused", 422,
+        title: ("Idempotency-Key used for another request",
+                "Idempotency-Key al gebruikt"),
+        detail: ("This Idempotency-Key was used for a different request in the last 24 hours. \
+                 Use a new key for a new request.",
+                "Deze Idempotency-Key is de afgelopen 24 uur voor een ander verzoek gebruikt. \
+                 Gebruik een nieuwe sleutel voor een nieuw verzoek.");
+    IdempotencyKeyInProgress = "idempotency_key_in_progress", 409,
+        title: ("Request still in progress", "Verzoek nog bezig"),
+        detail: ("The first request with this Idempotency-Key is still being handled. Retry shortly.",
+                "Het eerste verzoek met deze Idempotency-Key wordt nog verwerkt. Probeer het zo opnieuw.");
+    NotAnActivity = "not_an_activity", 409,
+        title: ("Not an activity", "Geen activiteit"),
+        detail: ("Only activities take sign-ups, attendees and check-ins.",
+                "Alleen activiteiten hebben aanmeldingen, deelnemers en check-ins.");
+    RsvpClosed = "rsvp_closed", 409,
+        title: ("Sign-up closed", "Aanmelden gesloten"),
+        detail: ("This activity takes no sign-ups: it is over, closed or hidden.",
+                "Voor deze activiteit kunt u zich niet aanmelden: ze is voorbij, gesloten of verborgen.");
+    NoRsvp = "no_rsvp", 422,
+        title: ("Not signed up", "Niet aangemeld"),
+        detail: ("This person has not signed up for the activity.",
+                "Deze persoon heeft zich niet aangemeld voor de activiteit.");
+    CapacityBelowGoing = "capacity_below_going", 409,
+        title: ("Capacity below sign-ups", "Capaciteit onder aanmeldingen"),
+        detail: ("More people are going than this capacity allows. Choose at least that many places.",
+                "Er gaan meer mensen dan deze capaciteit toelaat. Kies minstens zoveel plaatsen.");
+    AlreadyCheckedIn = "already_checked_in", 409,
+        title: ("Already checked in", "Al ingecheckt"),
+        detail: ("You have been checked in, so your sign-up stays: you came.",
+                "U bent ingecheckt, dus uw aanmelding blijft staan: u was er.");
+    NotGoing = "not_going", 409,
+        title: ("Not going", "Gaat niet"),
+        detail: ("Only people going can be checked in; this person is on the waitlist.",
+                "Alleen wie gaat kan worden ingecheckt; deze persoon staat op de wachtlijst.");
+    CheckInNotOpen = "check_in_not_open", 409,
+        title: ("Check-in not open", "Inchecken niet open"),
+        detail: ("Check-in is open on an open activity from the day it starts (Amsterdam time) \
+                 until a day after it ends.",
+                "Inchecken kan bij een open activiteit vanaf de dag waarop ze begint \
+                 (Nederlandse tijd) tot een dag na afloop.");
+    IdempotencyKeyHeldSecret = "idempotency_key_held_secret", 409,
+        title: ("Secret shown once", "Geheim maar één keer getoond"),
+        detail: ("The first request with this Idempotency-Key succeeded and its answer held a \
+                 secret, which is shown only once. Sign in again or start over.",
+                "Het eerste verzoek met deze Idempotency-Key is gelukt en het antwoord bevatte \
+                 een geheim dat maar één keer wordt getoond. Meld u opnieuw aan of begin opnieuw.");
+    NotARequest = "not_a_request", 409,
+        title: ("Not a request", "Geen hulpvraag"),
+        detail: ("Matches are made on requests; use the request's id.",
+                "Koppelingen horen bij een hulpvraag; gebruik het id van de hulpvraag.");
+    AlreadyMatched = "already_matched", 409,
+        title: ("Already matched", "Al gekoppeld"),
+        detail: ("This helper already has a proposed or accepted match for this request.",
+                "Deze helper heeft al een voorgestelde of geaccepteerde koppeling voor deze hulpvraag.");
+    HelperBusy = "helper_busy", 409,
+        title: ("Helper is busy", "Helper heeft het druk"),
+        detail: ("This helper has as many open matches as one person may have. Try someone else.",
+                "Deze helper heeft al zoveel open koppelingen als mag. Probeer iemand anders.");
+    RequestNotOpen = "request_not_open", 409,
+        title: ("Request not open", "Hulpvraag niet open"),
+        detail: ("The request is closed, fulfilled or expired.",
+                "De hulpvraag is gesloten, afgerond of verlopen.");
+    RequestFull = "request_full", 409,
+        title: ("Request has its helpers", "Hulpvraag heeft haar helpers"),
+        detail: ("The request has as many accepted helpers as it asked for.",
+                "De hulpvraag heeft al zoveel geaccepteerde helpers als gevraagd.");
+    HelpersBelowAccepted = "helpers_below_accepted", 409,
+        title: ("Fewer helpers than accepted",
+                "Minder helpers dan geaccepteerd"),
+        detail: ("More helpers are accepted than this number. Ask for at least that many, or \
+                 cancel a match first.",
+                "Er zijn al meer helpers geaccepteerd dan dit aantal. Vraag er minstens zoveel, \
+                 of annuleer eerst een koppeling.");
+    NotYourMove = "not_your_move", 403,
+        title: ("Not your move", "Niet aan u"),
+        detail: ("The other party answers this; you can cancel.",
+                "Dit beantwoordt de andere partij; u kunt annuleren.");
+    AlreadyEscalated = "already_escalated", 409,
+        title: ("Already with mediators", "Al bij bemiddelaars"),
+        detail: ("This request is being handled by mediators already.",
+                "Deze hulpvraag wordt al door bemiddelaars opgepakt.");
+    ConsentRequired = "consent_required", 409,
+        title: ("Consent required", "Toestemming nodig"),
+        detail: ("The requester has not given consent to share care data with the wijkteam.",
+                "De aanvrager heeft geen toestemming gegeven om zorggegevens met het wijkteam te delen.");
+    InsufficientScope = "insufficient_scope", 403,
+        title: ("Insufficient scope", "Onvoldoende scope"),
+        detail: ("This client's token lacks the scope this needs, or the client is not bound to this municipality.",
+                "Het token van deze client heeft niet de benodigde scope, of de client is niet aan deze gemeente gekoppeld.");
+    InvalidClient = "invalid_client", 401,
+        title: ("Invalid client", "Ongeldige client"),
+        detail: ("Unknown client, wrong secret, or the client is disabled.",
+                "Onbekende client, onjuist geheim, of de client is uitgeschakeld.");
+    UnsupportedGrantType = "unsupported_grant_type", 400,
+        title: ("Unsupported grant type", "Niet-ondersteunde grant"),
+        detail: ("Only the client_credentials grant is supported.",
+                "Alleen de client_credentials-grant wordt ondersteund.");
+}
+
+/// What is wrong with one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldIssue {
+    Required,
+    UnknownField,
+    /// Wrong JSON type; the text says what was expected.
+    InvalidType(Text),
+    /// Right type, unacceptable value; the text says which values are accepted.
+    InvalidValue(Text),
+    ContainsNul,
+    TooShort {
+        min: usize,
+    },
+    TooLong {
+        max: usize,
+    },
+    InvalidFormat,
+    OutOfRange,
+    TooMany {
+        max: usize,
+    },
+    /// A password that does not match.
+    Incorrect,
+    /// Unique, and already used by someone else.
+    Taken,
+}
+
+impl From<ValueError> for FieldIssue {
+    fn from(error: ValueError) -> Self {
+        match error {
+            ValueError::Required => Self::Required,
+            ValueError::TooShort { min } => Self::TooShort { min },
+            ValueError::TooLong { max } => Self::TooLong { max },
+            ValueError::TooMany { max } => Self::TooMany { max },
+            ValueError::InvalidFormat => Self::InvalidFormat,
+            ValueError::NotOneOf { accepted } => {
+                Self::invalid(accepted, crate::text::accepted_in_dutch(accepted))
+            }
+        }
+    }
+}
+
+impl FieldIssue {
+    /// An unacceptable value, and what is accepted, in English and Dutch.
+    pub fn invalid(en: impl Into<String>, nl: impl Into<String>) -> Self {
+        Self::InvalidValue(Text::owned(en.into(), nl.into()))
+    }
+
+    /// A value of the wrong JSON type, and what was expected, in English and Dutch.
+    pub fn wrong_type(en: impl Into<String>, nl: impl Into<String>) -> Self {
+        Self::InvalidType(Text::owned(en.into(), nl.into()))
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::UnknownField => "unknown_field",
+            Self::InvalidType(_) => "invalid_type",
+            Self::InvalidValue(_) | Self::ContainsNul => "invalid_value",
+            Self::TooShort { .. } => "too_short",
+            Self::TooLong { .. } => "too_long",
+            Self::InvalidFormat => "invalid_format",
+            Self::OutOfRange => "out_of_range",
+            Self::TooMany { .. } => "too_many",
+            Self::Incorrect => "incorrect",
+            Self::Taken => "taken",
+        }
+    }
+
+    pub fn message(&self) -> Text {
+        match self {
+            Self::Required => Text::new("This field is required.", "Dit veld is verplicht."),
+            Self::UnknownField => Text::new(
+                "This field is not part of the request.",
+                "Dit veld hoort niet bij het verzoek.",
+            ),
+            Self::InvalidType(expected) => Text::owned(
+                format!("Wrong type: {}.", expected.en),
+                format!("Verkeerd type: {}.", expected.nl),
+            ),
+            Self::InvalidValue(accepted) => Text::owned(
+                format!("This value is not accepted: {}.", accepted.en),
+                format!("Deze waarde wordt niet geaccepteerd: {}.", accepted.nl),
+            ),
+            Self::ContainsNul => Text::new(
+                "Text may not contain NUL characters.",
+                "Tekst mag geen NUL-tekens bevatten.",
+            ),
+            Self::TooShort { min } => Text::owned(
+                format!("Too short: at least {min} characters."),
+                format!("Te kort: minstens {min} tekens."),
+            ),
+            Self::TooLong { max } => Text::owned(
+                format!("Too long: at most {max} characters."),
+                format!("Te lang: hoogstens {max} tekens."),
+            ),
+            Self::InvalidFormat => Text::new("The format is not valid.", "Het formaat klopt niet."),
+            Self::OutOfRange => Text::new(
+                "The value is out of range.",
+                "De waarde valt buiten het toegestane bereik.",
+            ),
+            Self::TooMany { max } => Text::owned(
+                format!("Too many: at most {max}."),
+                format!("Te veel: hoogstens {max}."),
+            ),
+            Self::Incorrect => Text::new("This is not correct.", "Dit klopt niet."),
+            Self::Taken => Text::new("This is already in use.", "Dit is al in gebruik."),
+        }
+    }
+}
+
+/// One field and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub issue: FieldIssue,
+}
+
+impl FieldProblem {
+    pub fn new(field: impl Into<String>, issue: FieldIssue) -> Self {
+        Self {
+            field: field.into(),
+            issue,
+        }
+    }
+}
+
+/// Collects what is wrong with a request's fields, so that all of it is reported at once.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<FieldProblem>);
+
+impl FieldErrors {
+    /// The value when `result` is fine; otherwise records the problem under `field`.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, ValueError>) -> Option<T> {
+        result
+            .map_err(|error| self.0.push(FieldProblem::new(field, error.into())))
+            .ok()
+    }
+
+    /// Like `check`, for a field that may be absent.
+    pub fn check_optional<T>(
+        &mut self,
+        field: &str,
+        raw: Option<&str>,
+        parse: impl Fn(&str) -> Result<T, ValueError>,
+    ) -> Option<Option<T>> {
+        match raw {
+            None => Some(None),
+            Some(raw) => self.check(field, parse(raw)).map(Some),
+        }
+    }
+
+    pub fn push(&mut self, field: &str, issue: FieldIssue) {
+        self.0.push(FieldProblem::new(field, issue));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The problems found, in the order found.
+    pub fn into_problems(self) -> Vec<FieldProblem> {
+        self.0
+    }
+
+    /// `Ok` when nothing was found wrong, else the problems as a validation error.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(self.0))
+        }
+    }
+}
+
+/// Every way a use case fails.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No such thing, or not the caller's to know of.
+    #[error("no such resource")]
+    NotFound,
+    /// Refused for a reason fully described by its code.
+    #[error("refused: {0:?}")]
+    Refused(ErrorCode),
+    /// Refused for a reason that names the fields at fault.
+    #[error("refused: {0:?} {1:?}")]
+    RefusedFields(ErrorCode, Vec<FieldProblem>),
+    /// The input is not acceptable; every problem found is listed.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldProblem>),
+    #[error(transparent)]
+    Persistence(#[from] PersistenceError),
+}
+
+impl AppError {
+    /// One field at fault.
+    pub fn invalid(field: impl Into<String>, issue: FieldIssue) -> Self {
+        Self::Invalid(vec![FieldProblem::new(field, issue)])
+    }
+}
+
+impl From<ErrorCode> for AppError {
+    fn from(code: ErrorCode) -> Self {
+        Self::Refused(code)
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        Self::Invalid(errors.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_snake_case_unique_and_has_a_4xx_or_5xx_status() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            let name = code.as_str();
+            assert!(seen.insert(name), "{name} twice");
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{name}"
+            );
+            assert!((400..600).contains(&code.status()), "{name}");
+            assert!(
+                !code.title().en.is_empty() && !code.title().nl.is_empty(),
+                "{name}"
+            );
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The use cases: one function per thing a person or a job does (`propose_match`,
+//! `accept_match`, `rsvp`, `escalate`, `import_neighbourhoods`, …). Each opens its transaction,
+//! reads under the lock it needs, asks the domain (policy, state machines, rules), calls
+//! repositories, and records the effects the domain declares in the outbox. HTTP handlers and
+//! CLI commands call these and only translate.
+//!
+//! Dependencies: api → app → persistence → domain, and app → domain.
+
+pub mod clock;
+pub mod error;
+pub mod outbox;
+pub mod text;
+
+pub mod accounts;
+pub mod activities;
+pub mod matching;
+pub mod mediation;
+pub mod memberships;
+pub mod neighbourhoods;
+pub mod partners;
+pub mod posts;
+pub mod stats;
+
+use buurt_persistence::DbConnection;
+use chrono::{DateTime, Utc};
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::{AppError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
+
+/// What a use case runs with: a database connection and the clock.
+pub struct Cx<'a> {
+    pub conn: &'a mut DbConnection,
+    clock: &'a dyn Clock,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(conn: &'a mut DbConnection, clock: &'a dyn Clock) -> Self {
+        Self { conn, clock }
+    }
+
+    /// Now, at the precision the database keeps.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn clock(&self) -> &'a dyn Clock {
+        self.clock
+    }
+}

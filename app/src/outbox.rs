@@ -1,0 +1,34 @@
+//! Records what follows an event (`buurt_domain::effects`) in the transaction of the change:
+//! notices in the inbox, partner events in the event feed, facts in the monitoring table. A
+//! change that rolls back leaves none of them behind; one that commits never misses one.
+
+use buurt_domain::effects::Effects;
+use buurt_persistence::{DbConnection, PersistenceError, notifications, partners, stats};
+
+/// Writes `effects`. Call it inside the transaction of the change they follow.
+pub fn record(conn: &mut DbConnection, effects: &Effects) -> Result<(), PersistenceError> {
+    for notice in &effects.notices {
+        notifications::notify_about(
+            conn,
+            notice.to,
+            notice.kind,
+            notice.post,
+            notice.about_match,
+            effects.at,
+        )?;
+    }
+    for event in &effects.partner_events {
+        partners::emit(
+            conn,
+            event.kind,
+            event.neighbourhood,
+            event.subject,
+            event.post,
+            effects.at,
+        )?;
+    }
+    for fact in &effects.facts {
+        stats::record(conn, fact)?;
+    }
+    Ok(())
+}
