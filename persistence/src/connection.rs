@@ -314,3 +314,25 @@ pub(crate) fn lock_row(
     }
     Ok(())
 }
+
+/// `write_transaction` for callers whose error is not diesel's (the use cases): a query that
+/// fails inside is turned into `PersistenceError`, and either way everything rolls back.
+pub fn in_write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<PersistenceError>,
+{
+    enum Failed<E> {
+        Query(diesel::result::Error),
+        Caller(E),
+    }
+    impl<E> From<diesel::result::Error> for Failed<E> {
+        fn from(error: diesel::result::Error) -> Self {
+            Self::Query(error)
+        }
+    }
+    write_transaction(conn, |conn| f(conn).map_err(Failed::Caller)).map_err(|failed| match failed {
+        Failed::Query(error) => E::from(PersistenceError::Query(error)),
+        Failed::Caller(error) => error,
+    })
+}

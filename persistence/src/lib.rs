@@ -24,7 +24,7 @@ pub mod time;
 
 pub use connection::{
     Backend, ConnectionManager, DatabaseUrl, DbConnection, DbPool, PoolOptions, build_pool,
-    check_ready, holding_post, write_transaction,
+    check_ready, holding_post, in_write_transaction, write_transaction,
 };
 pub use error::PersistenceError;
 pub use migrations::run_migrations;

@@ -520,7 +520,7 @@ pub fn resolve_matched_online(
 /// A request is being closed or deleted by `by` (its author, or an administrator): its open
 /// case, if any, is resolved as withdrawn. Runs inside the caller's transaction, which holds
 /// the request's lock, before the request changes.
-pub(crate) fn withdraw_within(
+pub fn withdraw_within(
     conn: &mut DbConnection,
     request: &Post,
     by: UserId,
