@@ -25,3 +25,20 @@ pub fn withdraw_case(
 ) -> Result<(), PersistenceError> {
     buurt_persistence::mediation::withdraw_within(conn, request, by, now)
 }
+
+/// Turns the request into a case, inside the caller's transaction (the request's row is locked
+/// first). The refusal says why not. (A seam other areas call: creating a care request opens
+/// its case in the same transaction.)
+pub fn escalate_within(
+    conn: &mut DbConnection,
+    request: PostId,
+    by: buurt_domain::mediation::EscalatedBy,
+    actor: Option<UserId>,
+    reason: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<
+    Result<buurt_domain::mediation::Case, buurt_persistence::mediation::EscalateRefusal>,
+    PersistenceError,
+> {
+    buurt_persistence::mediation::escalate_within(conn, request, by, actor, reason, now)
+}

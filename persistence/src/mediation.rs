@@ -240,7 +240,7 @@ pub fn create_post_escalating_care(
     })
 }
 
-fn escalate_within(
+pub fn escalate_within(
     conn: &mut DbConnection,
     request: PostId,
     by: EscalatedBy,
