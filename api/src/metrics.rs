@@ -10,10 +10,12 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
-use buurt_persistence::DbPool;
+use buurt_persistence::{DbPool, StatementCount};
 use prometheus::core::{Collector, Desc};
 use prometheus::proto::MetricFamily;
-use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry};
+use prometheus::{
+    HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
+};
 
 /// The metrics of one server; shared by its workers.
 #[derive(Clone)]
@@ -24,7 +26,11 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    pub fn new(pool: DbPool, pool_max: u32) -> Result<Self, prometheus::Error> {
+    pub fn new(
+        pool: DbPool,
+        pool_max: u32,
+        statements: StatementCount,
+    ) -> Result<Self, prometheus::Error> {
         let registry = Registry::new_custom(Some("buurt".into()), None)?;
         let labels = &["route", "method", "status"];
         let requests = IntCounterVec::new(
@@ -43,7 +49,7 @@ impl Metrics {
         )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(duration.clone()))?;
-        registry.register(Box::new(PoolCollector::new(pool, pool_max)?))?;
+        registry.register(Box::new(PoolCollector::new(pool, pool_max, statements)?))?;
         #[cfg(target_os = "linux")]
         registry.register(Box::new(
             prometheus::process_collector::ProcessCollector::for_self(),
@@ -111,15 +117,22 @@ pub async fn record(
 /// The pool's state, read when scraped.
 struct PoolCollector {
     pool: DbPool,
+    statements_sent: StatementCount,
     size: IntGauge,
     idle: IntGauge,
     max: IntGauge,
+    statements: IntCounter,
 }
 
 impl PoolCollector {
-    fn new(pool: DbPool, max: u32) -> Result<Self, prometheus::Error> {
+    fn new(
+        pool: DbPool,
+        max: u32,
+        statements_sent: StatementCount,
+    ) -> Result<Self, prometheus::Error> {
         let collector = Self {
             pool,
+            statements_sent,
             size: IntGauge::new(
                 "db_pool_connections",
                 "Database connections open in the pool.",
@@ -132,6 +145,10 @@ impl PoolCollector {
                 "db_pool_max_connections",
                 "The most connections the pool opens (BUURT_DB_POOL_SIZE).",
             )?,
+            statements: IntCounter::new(
+                "db_statements_total",
+                "Statements sent to the database by this process's pool.",
+            )?,
         };
         collector.max.set(i64::from(max));
         Ok(collector)
@@ -140,9 +157,10 @@ impl PoolCollector {
 
 impl Collector for PoolCollector {
     fn desc(&self) -> Vec<&Desc> {
-        [&self.size, &self.idle, &self.max]
-            .into_iter()
+        let gauges = [&self.size, &self.idle, &self.max].into_iter();
+        gauges
             .flat_map(Collector::desc)
+            .chain(self.statements.desc())
             .collect()
     }
 
@@ -150,9 +168,13 @@ impl Collector for PoolCollector {
         let state = self.pool.state();
         self.size.set(i64::from(state.connections));
         self.idle.set(i64::from(state.idle_connections));
-        [&self.size, &self.idle, &self.max]
-            .into_iter()
+        let sent = self.statements_sent.get();
+        self.statements
+            .inc_by(sent.saturating_sub(self.statements.get()));
+        let gauges = [&self.size, &self.idle, &self.max].into_iter();
+        gauges
             .flat_map(Collector::collect)
+            .chain(self.statements.collect())
             .collect()
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, web};
-use buurt_persistence::{DatabaseUrl, DbPool, PersistenceError, PoolOptions};
+use buurt_persistence::{DatabaseUrl, DbPool, PersistenceError, PoolOptions, StatementCount};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -37,6 +37,14 @@ pub enum StartupError {
 pub fn prepare_database(
     config: &Config,
 ) -> Result<(DatabaseUrl, DbPool, Vec<String>), StartupError> {
+    prepare_counted_database(config, StatementCount::default())
+}
+
+/// `prepare_database`, counting the statements the pool's connections send in `statements`.
+fn prepare_counted_database(
+    config: &Config,
+    statements: StatementCount,
+) -> Result<(DatabaseUrl, DbPool, Vec<String>), StartupError> {
     let url = DatabaseUrl::parse(&config.database_url)?;
     if config.db_pool_size == 0 {
         return Err(StartupError::Config(
@@ -47,7 +55,7 @@ pub fn prepare_database(
         max_size: config.db_pool_size,
         ..PoolOptions::default()
     };
-    let pool = buurt_persistence::build_pool(&url, &options)?;
+    let pool = buurt_persistence::build_pool(&url, &options, statements)?;
     let applied =
         buurt_persistence::run_migrations(&mut *pool.get().map_err(PersistenceError::from)?)?;
     for version in &applied {
@@ -84,7 +92,8 @@ pub struct Application {
 impl Application {
     /// Connects to the database, migrates it, binds the listener. Blocks while it does.
     pub fn build(config: &Config) -> Result<Self, StartupError> {
-        let (database_url, pool, _) = prepare_database(config)?;
+        let statements = StatementCount::default();
+        let (database_url, pool, _) = prepare_counted_database(config, statements.clone())?;
         let tokens = TokenKeys::new(&jwt_secret(config, &pool)?)
             .map_err(|error| StartupError::Config(format!("unusable JWT secret: {error}")))?;
         let tokens = Arc::new(tokens);
@@ -110,7 +119,7 @@ impl Application {
         });
         let worker = (state.pool.clone(), state.webhooks);
         let metrics = web::Data::new(
-            Metrics::new(state.pool.clone(), config.db_pool_size)
+            Metrics::new(state.pool.clone(), config.db_pool_size, statements)
                 .map_err(|error| StartupError::Config(format!("metrics: {error}")))?,
         );
         let spec = spec::openapi();

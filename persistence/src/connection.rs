@@ -1,7 +1,12 @@
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::{
+    AnsiTransactionManager, Instrumentation, InstrumentationEvent, SimpleConnection,
+    TransactionManager,
+};
 use diesel::r2d2::{self, HandleError, ManageConnection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 
@@ -113,11 +118,34 @@ impl std::fmt::Display for DatabaseUrl {
 #[derive(Debug, Clone)]
 pub struct ConnectionManager {
     url: DatabaseUrl,
+    statements: StatementCount,
 }
 
 impl ConnectionManager {
-    pub fn new(url: DatabaseUrl) -> Self {
-        Self { url }
+    pub fn new(url: DatabaseUrl, statements: StatementCount) -> Self {
+        Self { url, statements }
+    }
+}
+
+/// How many statements a pool's connections have sent since it was built
+/// (`db_statements_total` in the metrics; tests use it to show a list is not N+1).
+#[derive(Debug, Clone, Default)]
+pub struct StatementCount(Arc<AtomicU64>);
+
+impl StatementCount {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Counts every statement a connection starts.
+struct StatementCounter(Arc<AtomicU64>);
+
+impl Instrumentation for StatementCounter {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
     }
 }
 
@@ -131,18 +159,20 @@ impl ManageConnection for ConnectionManager {
     type Error = PersistenceError;
 
     fn connect(&self) -> Result<DbConnection, PersistenceError> {
-        match &self.url {
+        let mut conn = match &self.url {
             DatabaseUrl::Postgres { url } => {
-                Ok(DbConnection::Postgresql(PgConnection::establish(url)?))
+                DbConnection::Postgresql(PgConnection::establish(url)?)
             }
             DatabaseUrl::Sqlite { path } => {
                 // `mode=rw`: never create the file here. A database that has gone missing must
                 // fail to open, not come back empty.
                 let mut conn = SqliteConnection::establish(&sqlite_uri(path, "rw"))?;
                 conn.batch_execute(SQLITE_CONNECTION_PRAGMAS)?;
-                Ok(DbConnection::Sqlite(conn))
+                DbConnection::Sqlite(conn)
             }
-        }
+        };
+        conn.set_instrumentation(StatementCounter(self.statements.0.clone()));
+        Ok(conn)
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), PersistenceError> {
@@ -202,7 +232,11 @@ impl Default for PoolOptions {
 }
 
 /// Builds the pool and opens its first connection, so a wrong URL fails here, clearly.
-pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, PersistenceError> {
+pub fn build_pool(
+    url: &DatabaseUrl,
+    options: &PoolOptions,
+    statements: StatementCount,
+) -> Result<DbPool, PersistenceError> {
     if let DatabaseUrl::Sqlite { path } = url {
         // WAL is a property of the file: set it once, before several connections contend.
         let mut conn = SqliteConnection::establish(&sqlite_uri(path, "rwc"))?;
@@ -216,7 +250,7 @@ pub fn build_pool(url: &DatabaseUrl, options: &PoolOptions) -> Result<DbPool, Pe
         .min_idle(Some(1))
         .connection_timeout(options.checkout_timeout)
         .error_handler(Box::new(TracingErrorHandler))
-        .build(ConnectionManager::new(url.clone()))?;
+        .build(ConnectionManager::new(url.clone(), statements))?;
     Ok(pool)
 }
 

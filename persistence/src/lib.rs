@@ -23,8 +23,8 @@ pub mod stats;
 pub mod time;
 
 pub use connection::{
-    Backend, ConnectionManager, DatabaseUrl, DbConnection, DbPool, PoolOptions, build_pool,
-    check_ready, holding_post, in_write_transaction, write_transaction,
+    Backend, ConnectionManager, DatabaseUrl, DbConnection, DbPool, PoolOptions, StatementCount,
+    build_pool, check_ready, holding_post, in_write_transaction, write_transaction,
 };
 pub use error::PersistenceError;
 pub use migrations::run_migrations;

@@ -16,6 +16,7 @@ mod notifications;
 mod openapi;
 mod partners;
 mod posts;
+mod queries;
 mod seed;
 mod startup;
 mod stats;

@@ -63,7 +63,7 @@ impl TestDatabase {
     pub fn connect(&self) -> buurt_persistence::DbConnection {
         use diesel::r2d2::ManageConnection;
         let url = buurt_persistence::DatabaseUrl::parse(&self.url()).expect("a valid URL");
-        buurt_persistence::ConnectionManager::new(url)
+        buurt_persistence::ConnectionManager::new(url, Default::default())
             .connect()
             .expect("connect to the test database")
     }

@@ -1,0 +1,100 @@
+//! Lists come back from a constant number of statements, whatever their length: no N+1. The
+//! server counts the statements its pool sends (`buurt_db_statements_total` in `/metrics`).
+
+use buurt_tests::{Session, TestApp, spawn_app};
+use serde_json::json;
+
+async fn statements_sent(app: &TestApp) -> u64 {
+    let metrics = app.get("/metrics").await.text();
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("buurt_db_statements_total "))
+        .expect("the metrics count statements")
+        .trim()
+        .parse()
+        .expect("a number")
+}
+
+/// The statements one GET costs, and how many items it listed.
+async fn cost_of(app: &TestApp, session: &Session, path: &str) -> (u64, usize) {
+    let before = statements_sent(app).await;
+    let response = app.get_as(session, path).await;
+    let after = statements_sent(app).await;
+    assert_eq!(response.status, 200, "{}", response.text());
+    let items = response.json()["items"].as_array().expect("a list").len();
+    (after - before, items)
+}
+
+async fn neighbourhood_with_crowd(app: &TestApp, people: usize) -> (String, Vec<Session>) {
+    let admin = app.admin().await;
+    let neighbourhood = app
+        .create_neighbourhood_in(&admin, "BU00000001", "Kop", "GM0001", &[])
+        .await;
+    let crowd = app.crowd(&neighbourhood, people);
+    (neighbourhood, crowd)
+}
+
+async fn request(app: &TestApp, author: &Session, neighbourhood: &str, index: usize) -> String {
+    let created = app
+        .post_as(
+            author,
+            &format!("/v1/neighbourhoods/{neighbourhood}/posts"),
+            &json!({"kind": "request", "title": format!("Boodschappen {index}"),
+                    "body": "Wie helpt?", "category": "help"}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    created.json()["id"].as_str().unwrap().to_owned()
+}
+
+#[actix_web::test]
+async fn my_matches_cost_the_same_statements_for_two_matches_as_for_fifty() {
+    let app = spawn_app().await;
+    let (neighbourhood, crowd) = neighbourhood_with_crowd(&app, 51).await;
+    let requester = &crowd[0];
+    let post = request(&app, requester, &neighbourhood, 0).await;
+    for helper in &crowd[1..] {
+        let offered = app
+            .post_as(helper, &format!("/v1/posts/{post}/matches"), &json!({}))
+            .await;
+        assert_eq!(offered.status, 201, "{}", offered.text());
+    }
+    let (few, listed) = cost_of(&app, requester, "/v1/me/matches?limit=2").await;
+    assert_eq!(listed, 2);
+    let (many, listed) = cost_of(&app, requester, "/v1/me/matches?limit=50").await;
+    assert_eq!(listed, 50);
+    assert_eq!(few, many, "statements for 2 matches and for 50");
+    let (all, listed) = cost_of(&app, requester, &format!("/v1/posts/{post}/matches")).await;
+    assert_eq!(listed, 50);
+    assert_eq!(
+        all, few,
+        "a request's matches cost what a page of one's own does"
+    );
+}
+
+#[actix_web::test]
+async fn the_case_queue_costs_the_same_statements_for_two_cases_as_for_fifty() {
+    let app = spawn_app().await;
+    let (neighbourhood, crowd) = neighbourhood_with_crowd(&app, 2).await;
+    let (requester, mediator) = (&crowd[0], &crowd[1]);
+    app.sql(&format!(
+        "UPDATE memberships SET role = 'mediator' WHERE user_id = '{}'",
+        mediator.user_id
+    ));
+    let queue = format!("/v1/neighbourhoods/{neighbourhood}/cases");
+    let mut costs = Vec::new();
+    for index in 0..50 {
+        let post = request(&app, requester, &neighbourhood, index).await;
+        let escalated = app
+            .post_as(requester, &format!("/v1/posts/{post}/escalate"), &json!({}))
+            .await;
+        assert_eq!(escalated.status, 201, "{}", escalated.text());
+        if index == 1 || index == 49 {
+            // The queue comes whole: measure it with 2 cases and again with 50.
+            costs.push(cost_of(&app, mediator, &queue).await);
+        }
+    }
+    assert_eq!(costs[0].1, 2);
+    assert_eq!(costs[1].1, 50);
+    assert_eq!(costs[0].0, costs[1].0, "statements for 2 cases and for 50");
+}
