@@ -18,7 +18,7 @@ pub fn openapi() -> OpenApi {
         .openapi(buurt_openapi::base_document())
         .configure(routes::configure)
         .split_for_parts();
-    for item in spec.paths.paths.values_mut() {
+    for (path, item) in spec.paths.paths.iter_mut() {
         let operations = [
             &mut item.get,
             &mut item.put,
@@ -27,6 +27,7 @@ pub fn openapi() -> OpenApi {
             &mut item.patch,
         ];
         for operation in operations.into_iter().flatten() {
+            add_shared_problems(path, operation);
             add_default_problem(operation);
         }
         if let Some(post) = item.post.as_mut() {
@@ -86,21 +87,73 @@ fn add_idempotency_key(operation: &mut Operation) {
         .push(parameter);
 }
 
-/// Every operation can fail in ways that are not its own (a body too large, the database gone):
-/// the `default` response says such failures are problems too.
-fn add_default_problem(operation: &mut Operation) {
-    let problem = ResponseBuilder::new()
-        .description(
-            "Any other failure, as an RFC 9457 problem with a stable `code` \
-             (for example `payload_too_large`, `database_unavailable`, `internal_error`).",
-        )
+/// How a missing resource is described, by the path it is reached under.
+const NOT_FOUND: &[(&str, &str)] = &[
+    ("/v1/posts/{id}", "No such post, or not yours to see."),
+    ("/v1/neighbourhoods/{id}", "No such neighbourhood."),
+    ("/v1/cases/{id}", "No such case, or not yours to see."),
+    ("/v1/matches/{id}", "No such match of yours."),
+];
+
+/// The problem responses most operations share, written once here rather than in every
+/// handler's `#[utoipa::path]`: 401 for an operation that takes a bearer token, 422 for one
+/// that takes a JSON body, and 404 for one under a resource of `NOT_FOUND`. An operation that
+/// describes its own keeps it.
+fn add_shared_problems(path: &str, operation: &mut Operation) {
+    let bearer = operation
+        .security
+        .iter()
+        .flatten()
+        .any(|requirement| {
+            serde_json::to_value(requirement)
+                .is_ok_and(|value| value.get("bearer").is_some())
+        });
+    if bearer {
+        add_problem(operation, "401", "Not signed in.");
+    }
+    let json_body = operation
+        .request_body
+        .as_ref()
+        .is_some_and(|body| body.content.contains_key("application/json"));
+    if json_body {
+        add_problem(operation, "422", "`validation_failed`: see `errors`.");
+    }
+    if let Some((_, description)) = NOT_FOUND
+        .iter()
+        .find(|(prefix, _)| path == *prefix || path.starts_with(&format!("{prefix}/")))
+    {
+        add_problem(operation, "404", description);
+    }
+}
+
+/// A problem response for `status`, unless the operation describes that status itself.
+fn add_problem(operation: &mut Operation, status: &str, description: &str) {
+    operation
+        .responses
+        .responses
+        .entry(status.to_owned())
+        .or_insert_with(|| RefOr::T(problem_response(description)));
+}
+
+fn problem_response(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
         .content(
             PROBLEM_CONTENT_TYPE,
             ContentBuilder::new()
                 .schema(Some(Ref::from_schema_name("Problem")))
                 .build(),
         )
-        .build();
+        .build()
+}
+
+/// Every operation can fail in ways that are not its own (a body too large, the database gone):
+/// the `default` response says such failures are problems too.
+fn add_default_problem(operation: &mut Operation) {
+    let problem = problem_response(
+        "Any other failure, as an RFC 9457 problem with a stable `code` \
+         (for example `payload_too_large`, `database_unavailable`, `internal_error`).",
+    );
     operation
         .responses
         .responses
