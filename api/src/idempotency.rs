@@ -17,7 +17,6 @@ use actix_web::middleware::Next;
 use actix_web::web::{self, Bytes, BytesMut};
 use actix_web::{HttpMessage, HttpResponse};
 use buurt_persistence::idempotency::{self as repo, Claim, StoredResponse};
-use buurt_persistence::time;
 use chrono::Duration;
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
@@ -124,6 +123,7 @@ pub async fn idempotency(
     let started = Instant::now();
     loop {
         let (scope_, key_, fingerprint_) = (scope.clone(), key.clone(), fingerprint.clone());
+        let now = state.clock.now();
         let claim = state
             .db(move |conn| {
                 Ok(repo::claim(
@@ -131,7 +131,7 @@ pub async fn idempotency(
                     &scope_,
                     &key_,
                     &fingerprint_,
-                    time::now(),
+                    now,
                     KEY_TTL,
                     ABANDONED_AFTER,
                 )?)
