@@ -2,24 +2,19 @@
 
 pub mod auth;
 pub mod calendar;
+pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod error;
-pub mod etag;
-pub mod extract;
-pub mod idempotency;
-pub mod lang;
-pub mod metrics;
-pub mod middleware;
+pub mod http;
 pub mod neighbourhood_input;
-pub mod paging;
 pub mod routes;
-pub mod seed;
 pub mod spec;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
 pub mod webhooks;
 
+pub use cli::seed;
 pub use config::Config;
+pub use http::{error, etag, extract, idempotency, lang, metrics, middleware, paging};
 pub use startup::{Application, StartupError};

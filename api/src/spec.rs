@@ -100,14 +100,9 @@ const NOT_FOUND: &[(&str, &str)] = &[
 /// that takes a JSON body, and 404 for one under a resource of `NOT_FOUND`. An operation that
 /// describes its own keeps it.
 fn add_shared_problems(path: &str, operation: &mut Operation) {
-    let bearer = operation
-        .security
-        .iter()
-        .flatten()
-        .any(|requirement| {
-            serde_json::to_value(requirement)
-                .is_ok_and(|value| value.get("bearer").is_some())
-        });
+    let bearer = operation.security.iter().flatten().any(|requirement| {
+        serde_json::to_value(requirement).is_ok_and(|value| value.get("bearer").is_some())
+    });
     if bearer {
         add_problem(operation, "401", "Not signed in.");
     }

@@ -1,0 +1,3 @@
+//! The `buurt` subcommands other than `serve`: they call the use cases and only translate.
+
+pub mod seed;
