@@ -6,15 +6,10 @@ use buurt_domain::accounts::UserId;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+use crate::columns::Stored;
 use crate::schema::{user_blocks, users};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError};
-
-fn user_id(raw: &str) -> Result<UserId, PersistenceError> {
-    uuid::Uuid::parse_str(raw)
-        .map(UserId)
-        .map_err(|_| PersistenceError::Corrupt(format!("user_blocks holds {raw:?}")))
-}
 
 /// One entry of a person's block list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +17,24 @@ pub struct Block {
     pub user_id: UserId,
     pub display_name: String,
     pub blocked_at: DateTime<Utc>,
+}
+
+/// Holds both people's rows for the rest of the write transaction, so that a block between
+/// them and a match proposed between them (which holds the helper's row, see
+/// `matching::hold_helper`) take turns.
+pub fn hold_pair(
+    conn: &mut DbConnection,
+    one: UserId,
+    other: UserId,
+) -> Result<(), PersistenceError> {
+    // Always in the same order, so two blocks between the same people never deadlock.
+    let (first, second) = if one.0 <= other.0 {
+        (one, other)
+    } else {
+        (other, one)
+    };
+    crate::connection::lock_row(conn, "users", first.0)?;
+    crate::connection::lock_row(conn, "users", second.0)
 }
 
 /// `blocker` blocks `blocked`. Returns whether the block is new.
@@ -95,7 +108,7 @@ fn load(
         Range::After(Some(after)) => query.filter(user_blocks::blocked_id.gt(after.to_string())),
         Range::Exactly(user) => query.filter(user_blocks::blocked_id.eq(user.to_string())),
     };
-    let rows: Vec<(String, String, chrono::NaiveDateTime)> = query
+    let rows: Vec<(Stored<UserId>, String, chrono::NaiveDateTime)> = query
         .order(user_blocks::blocked_id.asc())
         .limit(i64::try_from(limit).unwrap_or(i64::MAX))
         .select((
@@ -104,15 +117,14 @@ fn load(
             user_blocks::created_at,
         ))
         .load(conn)?;
-    rows.into_iter()
-        .map(|(id, display_name, at)| {
-            Ok(Block {
-                user_id: user_id(&id)?,
-                display_name,
-                blocked_at: from_db(at),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|(id, display_name, at)| Block {
+            user_id: id.0,
+            display_name,
+            blocked_at: from_db(at),
         })
-        .collect()
+        .collect())
 }
 
 /// Everyone `user` blocked or was blocked by: people the platform keeps apart from them.
@@ -121,19 +133,15 @@ pub fn kept_apart_from(
     user: UserId,
 ) -> Result<HashSet<UserId>, PersistenceError> {
     let id = user.to_string();
-    let blocked: Vec<String> = user_blocks::table
+    let blocked: Vec<Stored<UserId>> = user_blocks::table
         .filter(user_blocks::blocker_id.eq(&id))
         .select(user_blocks::blocked_id)
         .load(conn)?;
-    let blockers: Vec<String> = user_blocks::table
+    let blockers: Vec<Stored<UserId>> = user_blocks::table
         .filter(user_blocks::blocked_id.eq(&id))
         .select(user_blocks::blocker_id)
         .load(conn)?;
-    blocked
-        .iter()
-        .chain(&blockers)
-        .map(|id| user_id(id))
-        .collect()
+    Ok(blocked.into_iter().chain(blockers).map(|id| id.0).collect())
 }
 
 /// Whether either of the two blocked the other.

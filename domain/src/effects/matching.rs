@@ -60,7 +60,13 @@ impl MatchEvent {
         let first_response = |effects: Effects| {
             let helper = Some(found.helper_id);
             let request = found.request_id.0;
-            effects.count(StatKind::FirstResponse, place, request, helper, since_posted)
+            effects.count(
+                StatKind::FirstResponse,
+                place,
+                request,
+                helper,
+                since_posted,
+            )
         };
         let mut effects = Effects::none(at);
         let notice = match self {
@@ -174,14 +180,25 @@ mod tests {
         let effects = MatchEvent::Proposed.effects(&found, request, found.helper_id, at);
         assert_eq!(
             effects.notices,
-            [notice(found.requester_id, NotificationKind::MatchProposed, &found)]
+            [notice(
+                found.requester_id,
+                NotificationKind::MatchProposed,
+                &found
+            )]
         );
         assert_eq!(
             effects.partner_events,
             [told(EventKind::MatchProposed, request, &found)]
         );
         let helper = Some(found.helper_id);
-        let first = fact(StatKind::FirstResponse, request, found.request_id.0, helper, Some(90), at);
+        let first = fact(
+            StatKind::FirstResponse,
+            request,
+            found.request_id.0,
+            helper,
+            Some(90),
+            at,
+        );
         assert_eq!(effects.facts, [first]);
     }
 
@@ -191,7 +208,10 @@ mod tests {
         let at = request.posted_at + Duration::seconds(5);
         let effects = MatchEvent::Proposed.effects(&found, request, found.requester_id, at);
         let to = found.helper_id;
-        assert_eq!(effects.notices, [notice(to, NotificationKind::MatchProposed, &found)]);
+        assert_eq!(
+            effects.notices,
+            [notice(to, NotificationKind::MatchProposed, &found)]
+        );
         assert_eq!(effects.partner_events.len(), 1);
         assert!(effects.facts.is_empty());
     }
@@ -214,7 +234,10 @@ mod tests {
             [told(EventKind::MatchAccepted, request, &found)]
         );
         let to = found.helper_id;
-        assert_eq!(effects.notices, [notice(to, NotificationKind::MatchAccepted, &found)]);
+        assert_eq!(
+            effects.notices,
+            [notice(to, NotificationKind::MatchAccepted, &found)]
+        );
     }
 
     #[test]
@@ -225,12 +248,19 @@ mod tests {
         let kinds: Vec<StatKind> = effects.facts.iter().map(|f| f.kind).collect();
         assert_eq!(
             kinds,
-            [StatKind::FirstResponse, StatKind::Accepted, StatKind::Helped]
+            [
+                StatKind::FirstResponse,
+                StatKind::Accepted,
+                StatKind::Helped
+            ]
         );
         assert_eq!(effects.facts[0].actor, Some(found.helper_id));
         assert_eq!(effects.facts[0].seconds, Some(7));
         let to = found.requester_id;
-        assert_eq!(effects.notices, [notice(to, NotificationKind::MatchAccepted, &found)]);
+        assert_eq!(
+            effects.notices,
+            [notice(to, NotificationKind::MatchAccepted, &found)]
+        );
     }
 
     #[test]
@@ -257,7 +287,10 @@ mod tests {
         );
         assert!(completed.facts.is_empty());
         let to = found.helper_id;
-        assert_eq!(completed.notices, [notice(to, NotificationKind::MatchCompleted, &found)]);
+        assert_eq!(
+            completed.notices,
+            [notice(to, NotificationKind::MatchCompleted, &found)]
+        );
     }
 
     #[test]
@@ -265,7 +298,10 @@ mod tests {
         assert_eq!(MatchEvent::from(MatchAction::Accept), MatchEvent::Accepted);
         assert_eq!(MatchEvent::from(MatchAction::Decline), MatchEvent::Declined);
         assert_eq!(MatchEvent::from(MatchAction::Cancel), MatchEvent::Cancelled);
-        assert_eq!(MatchEvent::from(MatchAction::Complete), MatchEvent::Completed);
+        assert_eq!(
+            MatchEvent::from(MatchAction::Complete),
+            MatchEvent::Completed
+        );
         assert_eq!(MatchEvent::from(MatchAction::NoShow), MatchEvent::NoShow);
     }
 }
