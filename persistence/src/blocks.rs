@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use buurt_domain::accounts::UserId;
 use chrono::{DateTime, Utc};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use crate::columns::Stored;
@@ -33,8 +34,22 @@ pub fn hold_pair(
     } else {
         (other, one)
     };
-    crate::connection::lock_row(conn, "users", first.0)?;
-    crate::connection::lock_row(conn, "users", second.0)
+    hold_person(conn, first)?;
+    hold_person(conn, second)
+}
+
+/// `SELECT … FOR NO KEY UPDATE` on PostgreSQL (SQLite's write transaction holds everything):
+/// it waits for a proposal holding the row, but not for rows merely referenced (a proposal's
+/// new match and notice point at the other person's row, which the block may hold).
+fn hold_person(conn: &mut DbConnection, user: UserId) -> Result<(), PersistenceError> {
+    if let DbConnection::Postgresql(_) = conn {
+        // A UUID formatted by us: safe to put in the statement.
+        conn.batch_execute(&format!(
+            "SELECT 1 FROM users WHERE id = '{}' FOR NO KEY UPDATE",
+            user.0
+        ))?;
+    }
+    Ok(())
 }
 
 /// `blocker` blocks `blocked`. Returns whether the block is new.
