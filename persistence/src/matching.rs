@@ -623,17 +623,30 @@ pub fn nearby(
     conn: &mut DbConnection,
     neighbourhood: &Neighbourhood,
 ) -> Result<Vec<(NeighbourhoodId, Proximity)>, PersistenceError> {
+    let codes: Vec<&str> = neighbourhood
+        .draft
+        .adjacent
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    let adjacent: std::collections::HashMap<String, Stored<NeighbourhoodId>> = if codes.is_empty() {
+        Default::default()
+    } else {
+        neighbourhoods::table
+            .filter(neighbourhoods::code.eq_any(&codes))
+            .select((neighbourhoods::code, neighbourhoods::id))
+            .load::<(String, Stored<NeighbourhoodId>)>(conn)?
+            .into_iter()
+            .collect()
+    };
     let mut found = vec![(neighbourhood.id, Proximity::SameNeighbourhood)];
-    for code in &neighbourhood.draft.adjacent {
-        let id: Option<Stored<NeighbourhoodId>> = neighbourhoods::table
-            .filter(neighbourhoods::code.eq(code.as_str()))
-            .select(neighbourhoods::id)
-            .first(conn)
-            .optional()?;
-        if let Some(id) = id {
-            found.push((id.0, Proximity::AdjacentNeighbourhood));
-        }
-    }
+    // In the order the neighbourhood lists them.
+    found.extend(
+        codes
+            .iter()
+            .filter_map(|code| adjacent.get(*code))
+            .map(|id| (id.0, Proximity::AdjacentNeighbourhood)),
+    );
     Ok(found)
 }
 
@@ -643,18 +656,17 @@ pub fn lives_nearby(
     user: UserId,
     places: &[(NeighbourhoodId, Proximity)],
 ) -> Result<bool, PersistenceError> {
-    for (id, _) in places {
-        let count: i64 = memberships::table
-            .filter(memberships::neighbourhood_id.eq(id.to_string()))
-            .filter(memberships::user_id.eq(user.to_string()))
-            .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
-            .count()
-            .get_result(conn)?;
-        if count > 0 {
-            return Ok(true);
-        }
+    let ids: Vec<String> = places.iter().map(|(id, _)| id.to_string()).collect();
+    if ids.is_empty() {
+        return Ok(false);
     }
-    Ok(false)
+    let count: i64 = memberships::table
+        .filter(memberships::neighbourhood_id.eq_any(&ids))
+        .filter(memberships::user_id.eq(user.to_string()))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
 }
 
 /// The most candidates of each sort considered per neighbourhood.
