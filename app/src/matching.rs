@@ -1,1 +1,627 @@
-//! Use cases of matching.
+//! Use cases of matching: proposing a match, the steps of its lifecycle, its thread, the
+//! suggestions for a post, and personal blocks (which keep people apart in all of these).
+//!
+//! Everything a step decides is read under the request's row (`holding_post`); a proposal also
+//! holds the helper's row, which a block between the two holds too, so that a block and a
+//! proposal take turns and a proposal never slips in after a block it did not see.
+
+use std::collections::HashMap;
+
+use buurt_domain::accounts::UserId;
+use buurt_domain::effects::matching::{MatchEvent, RequestFacts};
+use buurt_domain::matching::{
+    Candidate, CandidateRef, MAX_ACTIVE_MATCHES, Match, MatchAction, MatchId, MatchRefusal,
+    MatchStatus, Party, Suggestion, Wanted, free_place, rank, request_follows_places, transition,
+};
+use buurt_domain::neighbourhoods::Neighbourhood;
+use buurt_domain::policy::{Action, Actor};
+use buurt_domain::posts::{Post, PostEvent, PostId, PostKind, PostStatus};
+use buurt_persistence::blocks::{self, Block};
+use buurt_persistence::matching::{
+    self as repo, MatchCursor, MatchParty, Message, MessageCursor, PlaceChange, ShownMatch,
+};
+use buurt_persistence::posts::PostWithAuthor;
+use buurt_persistence::{
+    DbConnection, accounts, holding_post, in_write_transaction, memberships, neighbourhoods, posts,
+};
+use chrono::{DateTime, Utc};
+
+use crate::error::{AppError, ErrorCode, FieldIssue};
+use crate::{Cx, outbox};
+
+impl From<MatchRefusal> for ErrorCode {
+    fn from(refusal: MatchRefusal) -> Self {
+        match refusal {
+            MatchRefusal::NotYourMove => ErrorCode::NotYourMove,
+            MatchRefusal::Illegal { .. } => ErrorCode::IllegalTransition,
+        }
+    }
+}
+
+impl From<MatchRefusal> for AppError {
+    fn from(refusal: MatchRefusal) -> Self {
+        AppError::Refused(refusal.into())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the use cases read
+
+/// A match as one of its parties sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchView {
+    pub found: Match,
+    pub request_title: String,
+    pub requester: MatchParty,
+    pub helper: MatchParty,
+    /// The other party's contact details, once the match shares them.
+    pub contact: Option<MatchParty>,
+}
+
+impl MatchView {
+    /// `shown` as `viewer` sees it; `None` when `viewer` is no party of it.
+    fn of(shown: ShownMatch, viewer: UserId) -> Option<Self> {
+        let party = shown.found.party_of(viewer)?;
+        let contact = shown.found.status.shares_contacts().then(|| match party {
+            Party::Requester => shown.helper.clone(),
+            Party::Helper => shown.requester.clone(),
+        });
+        Some(Self {
+            found: shown.found,
+            request_title: shown.request_title,
+            requester: shown.requester,
+            helper: shown.helper,
+            contact,
+        })
+    }
+}
+
+/// Match `id` as `viewer` (one of its parties) sees it.
+fn view(conn: &mut DbConnection, id: MatchId, viewer: UserId) -> Result<MatchView, AppError> {
+    repo::shown_match(conn, id)?
+        .and_then(|shown| MatchView::of(shown, viewer))
+        .ok_or(AppError::NotFound)
+}
+
+/// The post and who `caller` is in its neighbourhood, if they may see it (not found
+/// otherwise).
+fn seen_post(
+    conn: &mut DbConnection,
+    caller: UserId,
+    id: PostId,
+) -> Result<(PostWithAuthor, Neighbourhood, Actor), AppError> {
+    let found = posts::find_post_with_author(conn, id)?.ok_or(AppError::NotFound)?;
+    let neighbourhood = neighbourhoods::find_neighbourhood(conn, found.post.neighbourhood_id)?
+        .ok_or(AppError::NotFound)?;
+    let actor = memberships::actor(conn, caller, &neighbourhood)?;
+    if actor.reader().may_see(&found.post) {
+        Ok((found, neighbourhood, actor))
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// A request `caller` may see (not found otherwise), with its neighbourhood; refused when the
+/// post is no request.
+fn seen_request(
+    conn: &mut DbConnection,
+    caller: UserId,
+    id: PostId,
+) -> Result<(Post, Neighbourhood), AppError> {
+    let (found, neighbourhood, _) = seen_post(conn, caller, id)?;
+    if found.post.content.kind != PostKind::Request {
+        return Err(ErrorCode::NotARequest.into());
+    }
+    Ok((found.post, neighbourhood))
+}
+
+fn request_facts(request: &Post) -> RequestFacts {
+    RequestFacts {
+        neighbourhood: request.neighbourhood_id,
+        posted_at: request.created_at,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proposing
+
+/// What someone proposes: their help with a request, or (its author) someone's help with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposeMatch {
+    pub request: PostId,
+    /// The helper invited (by the requester), or the caller themselves (by a helper).
+    pub helper: Option<UserId>,
+    /// The helper's offer this comes from.
+    pub offer: Option<PostId>,
+    pub message: Option<String>,
+}
+
+fn no_such_offer() -> AppError {
+    AppError::invalid(
+        "offer_id",
+        FieldIssue::invalid("no such open offer", "geen bestaand open aanbod"),
+    )
+}
+
+/// `caller` offers help with a request, or invites someone to help with their own request;
+/// the other party is told. Every check is made holding the request, and the helper's row
+/// (see the module's notes), so what was checked is still so when the match is stored.
+pub fn propose_match(
+    cx: &mut Cx<'_>,
+    caller: UserId,
+    input: ProposeMatch,
+) -> Result<MatchView, AppError> {
+    let clock = cx.clock();
+    holding_post(cx.conn, input.request.0, |conn| {
+        let (request, neighbourhood) = seen_request(conn, caller, input.request)?;
+        let offer = match input.offer {
+            Some(offer) => {
+                let found = match seen_post(conn, caller, offer) {
+                    Ok((found, ..)) => found.post,
+                    Err(AppError::NotFound) => return Err(no_such_offer()),
+                    Err(other) => return Err(other),
+                };
+                if found.content.kind != PostKind::Offer || !found.status.is_live() {
+                    return Err(no_such_offer());
+                }
+                Some(found)
+            }
+            None => None,
+        };
+        let (helper, proposed_by) = if caller == request.author_id {
+            let helper = match (&offer, input.helper) {
+                (Some(offer), _) => offer.author_id,
+                (None, Some(helper)) => helper,
+                (None, None) => return Err(AppError::invalid("helper_id", FieldIssue::Required)),
+            };
+            (helper, Party::Requester)
+        } else {
+            if input.helper.is_some_and(|helper| helper != caller) {
+                return Err(AppError::invalid(
+                    "helper_id",
+                    FieldIssue::invalid("you offer your own help", "u biedt uw eigen hulp aan"),
+                ));
+            }
+            if offer
+                .as_ref()
+                .is_some_and(|offer| offer.author_id != caller)
+            {
+                return Err(AppError::invalid(
+                    "offer_id",
+                    FieldIssue::invalid("one of your own offers", "een van uw eigen aanbiedingen"),
+                ));
+            }
+            (caller, Party::Helper)
+        };
+        if helper == request.author_id {
+            return Err(AppError::invalid(
+                "helper_id",
+                FieldIssue::invalid("not the requester", "niet de aanvrager"),
+            ));
+        }
+        if accounts::find_user(conn, helper)?.is_none() {
+            return Err(AppError::invalid(
+                "helper_id",
+                FieldIssue::invalid("no such user", "geen bestaande gebruiker"),
+            ));
+        }
+        // From here on a block between the two waits for this proposal, or this one for it.
+        repo::hold_helper(conn, helper)?;
+        if blocks::apart(conn, request.author_id, helper)? {
+            return Err(ErrorCode::Blocked.into());
+        }
+        let places = repo::nearby(conn, &neighbourhood)?;
+        if !repo::lives_nearby(conn, helper, &places)? {
+            return Err(ErrorCode::Forbidden.into());
+        }
+        if !matches!(request.status, PostStatus::Open | PostStatus::InMediation) {
+            return Err(ErrorCode::RequestNotOpen.into());
+        }
+        if repo::active_matches_of(conn, helper)? >= MAX_ACTIVE_MATCHES {
+            return Err(ErrorCode::HelperBusy.into());
+        }
+        if repo::live_match_exists(conn, request.id, helper)? {
+            return Err(ErrorCode::AlreadyMatched.into());
+        }
+        // The time once the rows are held: a block that went first is older than this match.
+        let now = clock.now();
+        let new = Match {
+            id: MatchId::new(),
+            request_id: request.id,
+            requester_id: request.author_id,
+            helper_id: helper,
+            offer_id: offer.map(|offer| offer.id),
+            proposed_by,
+            status: MatchStatus::Proposed,
+            message: input.message,
+            thanks: None,
+            created_at: now,
+            updated_at: now,
+        };
+        repo::insert_match(conn, &new, request.content.helpers_needed)?;
+        let effects = MatchEvent::Proposed.effects(&new, request_facts(&request), caller, now);
+        outbox::record(conn, &effects)?;
+        view(conn, new.id, caller)
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The steps of a match
+
+/// `by` takes `action` on match `id`: the request follows (matched when its places are full,
+/// open again when a place frees, fulfilled on completion; a case in mediation ends when the
+/// last place is taken), and the other party is told. `thanks` goes with completion.
+pub fn step_match(
+    cx: &mut Cx<'_>,
+    id: MatchId,
+    by: UserId,
+    action: MatchAction,
+    thanks: Option<&str>,
+) -> Result<MatchView, AppError> {
+    let found = repo::find_match(cx.conn, id)?.ok_or(AppError::NotFound)?;
+    let clock = cx.clock();
+    holding_post(cx.conn, found.request_id.0, |conn| {
+        // Read again under the lock: this is the state the step applies to.
+        let current = repo::find_match(conn, id)?.ok_or(AppError::NotFound)?;
+        let party = current.party_of(by).ok_or(AppError::NotFound)?;
+        let next = transition(current.status, action, party, current.proposed_by)?;
+        let now = clock.now();
+        let request = posts::find_post(conn, current.request_id)?.ok_or(AppError::NotFound)?;
+        let needed = request.content.helpers_needed;
+        let held = repo::held_places(conn, current.request_id)?;
+        let place = match action {
+            MatchAction::Accept => {
+                match request.status {
+                    PostStatus::Open | PostStatus::InMediation => {}
+                    PostStatus::Matched => return Err(ErrorCode::RequestFull.into()),
+                    _ => return Err(ErrorCode::RequestNotOpen.into()),
+                }
+                let taken: Vec<i32> = held.iter().map(|(_, place)| *place).collect();
+                let place = free_place(&taken, needed).ok_or(ErrorCode::RequestFull)?;
+                PlaceChange::Take {
+                    place,
+                    limit: needed,
+                }
+            }
+            MatchAction::Decline => PlaceChange::Keep,
+            MatchAction::Cancel | MatchAction::NoShow => PlaceChange::Free,
+            MatchAction::Complete => PlaceChange::KeepWithThanks(thanks),
+        };
+        // The match changes first, conditional on the status decided from: when it changed
+        // meanwhile, nothing else has been written and the step is refused.
+        if !repo::change_status(conn, id, current.status, next, place, now)? {
+            let status = repo::find_match(conn, id)?.map_or(current.status, |m| m.status);
+            return Err(MatchRefusal::Illegal { status, action }.into());
+        }
+        let held_after = (count(held.len()) + u32::from(next.holds_place()))
+            .saturating_sub(u32::from(current.status.holds_place()));
+        match action {
+            MatchAction::Accept => {
+                if request.status == PostStatus::InMediation && held_after >= needed {
+                    // Matched online after all, every place taken: the case ends so. (A place
+                    // short, the request stays with the mediators.)
+                    crate::mediation::resolve_matched_online(conn, request.id, now)?;
+                }
+                follow_places(conn, &request, held_after, now)?;
+            }
+            MatchAction::Cancel | MatchAction::NoShow => {
+                follow_places(conn, &request, held_after, now)?;
+            }
+            MatchAction::Complete => {
+                if request.status == PostStatus::Matched {
+                    follow(conn, &request, PostEvent::Fulfil, now)?;
+                }
+            }
+            MatchAction::Decline => {}
+        }
+        let event = MatchEvent::from(action);
+        outbox::record(
+            conn,
+            &event.effects(&current, request_facts(&request), by, now),
+        )?;
+        view(conn, id, by)
+    })
+}
+
+pub fn accept_match(cx: &mut Cx<'_>, id: MatchId, by: UserId) -> Result<MatchView, AppError> {
+    step_match(cx, id, by, MatchAction::Accept, None)
+}
+
+pub fn decline_match(cx: &mut Cx<'_>, id: MatchId, by: UserId) -> Result<MatchView, AppError> {
+    step_match(cx, id, by, MatchAction::Decline, None)
+}
+
+pub fn cancel_match(cx: &mut Cx<'_>, id: MatchId, by: UserId) -> Result<MatchView, AppError> {
+    step_match(cx, id, by, MatchAction::Cancel, None)
+}
+
+pub fn report_no_show(cx: &mut Cx<'_>, id: MatchId, by: UserId) -> Result<MatchView, AppError> {
+    step_match(cx, id, by, MatchAction::NoShow, None)
+}
+
+pub fn complete_match(
+    cx: &mut Cx<'_>,
+    id: MatchId,
+    by: UserId,
+    thanks: Option<&str>,
+) -> Result<MatchView, AppError> {
+    step_match(cx, id, by, MatchAction::Complete, thanks)
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Moves the request to where its `held` places put it (see `request_follows_places`).
+fn follow_places(
+    conn: &mut DbConnection,
+    request: &Post,
+    held: u32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    match request_follows_places(request.status, held, request.content.helpers_needed) {
+        Some(event) => follow(conn, request, event, now),
+        None => Ok(()),
+    }
+}
+
+/// Applies `event` to a request whose row this transaction holds (so its status is the one
+/// read): a refusal means the decision was wrong, and rolls everything back.
+fn follow(
+    conn: &mut DbConnection,
+    request: &Post,
+    event: PostEvent,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    match crate::posts::apply_post_event(conn, request.id, event, now)? {
+        Some(Ok(_)) => Ok(()),
+        Some(Err(illegal)) => Err(buurt_persistence::PersistenceError::Corrupt(format!(
+            "request {} could not follow its matches: {illegal}",
+            request.id
+        ))
+        .into()),
+        None => Err(AppError::NotFound),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading matches
+
+/// One match, for its two parties only (not found for everyone else).
+pub fn get_match(cx: &mut Cx<'_>, id: MatchId, caller: UserId) -> Result<MatchView, AppError> {
+    view(cx.conn, id, caller)
+}
+
+/// A request's matches that `caller` is a party of (all of them for its author), oldest first.
+pub fn request_matches(
+    cx: &mut Cx<'_>,
+    request: PostId,
+    caller: UserId,
+) -> Result<Vec<MatchView>, AppError> {
+    seen_request(cx.conn, caller, request)?;
+    Ok(repo::shown_matches_of_request(cx.conn, request, caller)?
+        .into_iter()
+        .filter_map(|shown| MatchView::of(shown, caller))
+        .collect())
+}
+
+/// `caller`'s matches, as requester or helper, newest first, one page.
+pub fn my_matches(
+    cx: &mut Cx<'_>,
+    caller: UserId,
+    after: Option<&MatchCursor>,
+    limit: usize,
+) -> Result<(Vec<MatchView>, Option<MatchCursor>), AppError> {
+    let (shown, next) = repo::shown_matches_of_user(cx.conn, caller, after, limit)?;
+    let views = shown
+        .into_iter()
+        .filter_map(|shown| MatchView::of(shown, caller))
+        .collect();
+    Ok((views, next))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The thread
+
+/// Match `id` if `caller` is one of its parties.
+fn party_match(conn: &mut DbConnection, caller: UserId, id: MatchId) -> Result<Match, AppError> {
+    repo::find_match(conn, id)?
+        .filter(|found| found.party_of(caller).is_some())
+        .ok_or(AppError::NotFound)
+}
+
+/// A match's thread, oldest first, one page (its two parties only).
+pub fn list_messages(
+    cx: &mut Cx<'_>,
+    id: MatchId,
+    caller: UserId,
+    after: Option<&MessageCursor>,
+    limit: usize,
+) -> Result<(Vec<Message>, Option<MessageCursor>), AppError> {
+    party_match(cx.conn, caller, id)?;
+    Ok(repo::messages(cx.conn, id, after, limit)?)
+}
+
+/// `author` (a party) writes in match `id`'s thread; the other party is told.
+pub fn send_message(
+    cx: &mut Cx<'_>,
+    id: MatchId,
+    author: UserId,
+    body: String,
+) -> Result<Message, AppError> {
+    let now = cx.now();
+    in_write_transaction(cx.conn, |conn| {
+        let found = party_match(conn, author, id)?;
+        let author_name = accounts::find_user(conn, author)?
+            .ok_or(AppError::NotFound)?
+            .display_name
+            .as_str()
+            .to_owned();
+        let message = repo::insert_message(conn, id, author, &body, now)?;
+        let request = posts::find_post(conn, found.request_id)?.ok_or(AppError::NotFound)?;
+        let effects = MatchEvent::Message.effects(&found, request_facts(&request), author, now);
+        outbox::record(conn, &effects)?;
+        Ok(Message {
+            id: message,
+            author_id: author,
+            author_name,
+            body,
+            created_at: now,
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Suggestions
+
+/// The most suggestions returned.
+const SUGGESTIONS: usize = 20;
+
+/// A suggestion with what showing it needs.
+#[derive(Debug, Clone)]
+pub struct SuggestionView {
+    pub suggestion: Suggestion,
+    /// The suggested offer or request: its id and title.
+    pub post: Option<(PostId, String)>,
+    /// The suggested person's name.
+    pub name: String,
+}
+
+/// Ranked suggestions for `caller`'s own request (open offers and residents whose skills fit)
+/// or offer (open requests), best first. The author, who declined the request, and people
+/// blocked either way are never suggested.
+pub fn list_suggestions(
+    cx: &mut Cx<'_>,
+    caller: UserId,
+    id: PostId,
+) -> Result<Vec<SuggestionView>, AppError> {
+    let now = cx.now();
+    let conn = &mut *cx.conn;
+    let (found, neighbourhood, actor) = seen_post(conn, caller, id)?;
+    let post = found.post;
+    if !actor.may(Action::SeeSuggestions {
+        author: post.author_id,
+    }) {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    let Some(category) = post.content.category else {
+        return Err(ErrorCode::NotARequest.into());
+    };
+    let places = repo::nearby(conn, &neighbourhood)?;
+    // `rank` leaves out the author and who declined; the queries skip them too, so they take
+    // no candidate's place among the few loaded per neighbourhood.
+    let declined = match post.content.kind {
+        PostKind::Request => repo::declined_helpers(conn, post.id)?,
+        _ => Vec::new(),
+    };
+    let blocked: Vec<UserId> = blocks::kept_apart_from(conn, post.author_id)?
+        .into_iter()
+        .collect();
+    let mut exclude = vec![post.author_id];
+    exclude.extend(declined.iter().copied());
+    exclude.extend(blocked.iter().copied());
+    let mut names = HashMap::new();
+    let mut posts_by_id = HashMap::new();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    match post.content.kind {
+        PostKind::Request => {
+            for (candidate, offer, name) in
+                repo::post_candidates(conn, PostKind::Offer, &places, &exclude)?
+            {
+                names.insert(candidate.user_id, name);
+                posts_by_id.insert(offer.id, offer.content.title);
+                candidates.push(candidate);
+            }
+            for (candidate, name) in repo::resident_candidates(conn, category, &places, &exclude)? {
+                names.insert(candidate.user_id, name);
+                candidates.push(candidate);
+            }
+        }
+        PostKind::Offer => {
+            for (mut candidate, request, name) in
+                repo::post_candidates(conn, PostKind::Request, &places, &exclude)?
+            {
+                // The helper is the offer's author, whatever the request: the load is theirs.
+                candidate.active_matches = 0;
+                names.insert(candidate.user_id, name);
+                posts_by_id.insert(request.id, request.content.title);
+                candidates.push(candidate);
+            }
+        }
+        _ => return Err(ErrorCode::NotARequest.into()),
+    }
+    let wanted = Wanted {
+        category,
+        text: format!("{} {}", post.content.title, post.content.body),
+        remote_ok: post.content.remote_ok,
+        author: post.author_id,
+        declined,
+        blocked,
+    };
+    Ok(rank(&wanted, candidates, now)
+        .into_iter()
+        .take(SUGGESTIONS)
+        .map(|suggestion| {
+            let post = match suggestion.candidate.what {
+                CandidateRef::Post(id) => posts_by_id.get(&id).map(|title| (id, title.clone())),
+                CandidateRef::Resident => None,
+            };
+            let name = names
+                .get(&suggestion.candidate.user_id)
+                .cloned()
+                .unwrap_or_default();
+            SuggestionView {
+                suggestion,
+                post,
+                name,
+            }
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blocks
+
+/// `blocker` blocks `blocked`: whether the block is new, and the block. Holds both people's
+/// rows, so a proposal between them either went first or sees the block.
+pub fn block_user(
+    cx: &mut Cx<'_>,
+    blocker: UserId,
+    blocked: UserId,
+) -> Result<(bool, Block), AppError> {
+    if blocked == blocker {
+        return Err(AppError::invalid(
+            "id",
+            FieldIssue::invalid("you cannot block yourself", "u kunt uzelf niet blokkeren"),
+        ));
+    }
+    let clock = cx.clock();
+    in_write_transaction(cx.conn, |conn| {
+        accounts::find_user(conn, blocked)?.ok_or(AppError::NotFound)?;
+        blocks::hold_pair(conn, blocker, blocked)?;
+        if let Some(block) = blocks::find(conn, blocker, blocked)? {
+            return Ok((false, block));
+        }
+        // The time once the rows are held: a proposal that went first is older than this.
+        let created = blocks::block(conn, blocker, blocked, clock.now())?;
+        // Gone only if the account was deleted meanwhile.
+        let block = blocks::find(conn, blocker, blocked)?.ok_or(AppError::NotFound)?;
+        Ok((created, block))
+    })
+}
+
+/// `blocker` lifts their block of `blocked` (lifting one that is not there is harmless).
+pub fn unblock_user(cx: &mut Cx<'_>, blocker: UserId, blocked: UserId) -> Result<(), AppError> {
+    blocks::unblock(cx.conn, blocker, blocked)?;
+    Ok(())
+}
+
+/// The people `blocker` blocked, by user id, after `after`, at most `limit`.
+pub fn list_blocks(
+    cx: &mut Cx<'_>,
+    blocker: UserId,
+    after: Option<UserId>,
+    limit: usize,
+) -> Result<Vec<Block>, AppError> {
+    Ok(blocks::blocked_by(cx.conn, blocker, after, limit)?)
+}

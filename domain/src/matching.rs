@@ -172,6 +172,16 @@ pub fn request_follows_places(status: PostStatus, held: u32, needed: u32) -> Opt
     }
 }
 
+/// The helper place an accepted match takes on a request that asks for `needed` helpers while
+/// the places `taken` are held: the lowest free one, or `None` when every place is taken.
+pub fn free_place(taken: &[i32], needed: u32) -> Option<i32> {
+    let needed = i32::try_from(needed).unwrap_or(i32::MAX);
+    if i32::try_from(taken.len()).unwrap_or(i32::MAX) >= needed {
+        return None;
+    }
+    (1..=needed).find(|place| !taken.contains(place))
+}
+
 /// How many active matches (proposed or accepted) one helper may have at once.
 pub const MAX_ACTIVE_MATCHES: u32 = 5;
 
@@ -412,6 +422,17 @@ pub fn rank(wanted: &Wanted, candidates: Vec<Candidate>, now: DateTime<Utc>) -> 
 mod tests {
     use super::*;
     use chrono::Duration;
+
+    #[test]
+    fn an_accepted_match_takes_the_lowest_free_place() {
+        assert_eq!(free_place(&[], 1), Some(1));
+        assert_eq!(free_place(&[1], 1), None);
+        assert_eq!(free_place(&[1, 3], 3), Some(2));
+        assert_eq!(free_place(&[2], 3), Some(1));
+        assert_eq!(free_place(&[1, 2, 3], 3), None);
+        // More places held than asked for (never stored so, but never a place past the limit).
+        assert_eq!(free_place(&[1, 2], 1), None);
+    }
 
     /// What `transition` should answer, in the table below.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]

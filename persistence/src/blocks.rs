@@ -4,17 +4,13 @@ use std::collections::HashSet;
 
 use buurt_domain::accounts::UserId;
 use chrono::{DateTime, Utc};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
+use crate::columns::Stored;
 use crate::schema::{user_blocks, users};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError};
-
-fn user_id(raw: &str) -> Result<UserId, PersistenceError> {
-    uuid::Uuid::parse_str(raw)
-        .map(UserId)
-        .map_err(|_| PersistenceError::Corrupt(format!("user_blocks holds {raw:?}")))
-}
 
 /// One entry of a person's block list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +18,38 @@ pub struct Block {
     pub user_id: UserId,
     pub display_name: String,
     pub blocked_at: DateTime<Utc>,
+}
+
+/// Holds both people's rows for the rest of the write transaction, so that a block between
+/// them and a match proposed between them (which holds the helper's row, see
+/// `matching::hold_helper`) take turns.
+pub fn hold_pair(
+    conn: &mut DbConnection,
+    one: UserId,
+    other: UserId,
+) -> Result<(), PersistenceError> {
+    // Always in the same order, so two blocks between the same people never deadlock.
+    let (first, second) = if one.0 <= other.0 {
+        (one, other)
+    } else {
+        (other, one)
+    };
+    hold_person(conn, first)?;
+    hold_person(conn, second)
+}
+
+/// `SELECT … FOR NO KEY UPDATE` on PostgreSQL (SQLite's write transaction holds everything):
+/// it waits for a proposal holding the row, but not for rows merely referenced (a proposal's
+/// new match and notice point at the other person's row, which the block may hold).
+fn hold_person(conn: &mut DbConnection, user: UserId) -> Result<(), PersistenceError> {
+    if let DbConnection::Postgresql(_) = conn {
+        // A UUID formatted by us: safe to put in the statement.
+        conn.batch_execute(&format!(
+            "SELECT 1 FROM users WHERE id = '{}' FOR NO KEY UPDATE",
+            user.0
+        ))?;
+    }
+    Ok(())
 }
 
 /// `blocker` blocks `blocked`. Returns whether the block is new.
@@ -95,7 +123,7 @@ fn load(
         Range::After(Some(after)) => query.filter(user_blocks::blocked_id.gt(after.to_string())),
         Range::Exactly(user) => query.filter(user_blocks::blocked_id.eq(user.to_string())),
     };
-    let rows: Vec<(String, String, chrono::NaiveDateTime)> = query
+    let rows: Vec<(Stored<UserId>, String, chrono::NaiveDateTime)> = query
         .order(user_blocks::blocked_id.asc())
         .limit(i64::try_from(limit).unwrap_or(i64::MAX))
         .select((
@@ -104,15 +132,14 @@ fn load(
             user_blocks::created_at,
         ))
         .load(conn)?;
-    rows.into_iter()
-        .map(|(id, display_name, at)| {
-            Ok(Block {
-                user_id: user_id(&id)?,
-                display_name,
-                blocked_at: from_db(at),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|(id, display_name, at)| Block {
+            user_id: id.0,
+            display_name,
+            blocked_at: from_db(at),
         })
-        .collect()
+        .collect())
 }
 
 /// Everyone `user` blocked or was blocked by: people the platform keeps apart from them.
@@ -121,19 +148,15 @@ pub fn kept_apart_from(
     user: UserId,
 ) -> Result<HashSet<UserId>, PersistenceError> {
     let id = user.to_string();
-    let blocked: Vec<String> = user_blocks::table
+    let blocked: Vec<Stored<UserId>> = user_blocks::table
         .filter(user_blocks::blocker_id.eq(&id))
         .select(user_blocks::blocked_id)
         .load(conn)?;
-    let blockers: Vec<String> = user_blocks::table
+    let blockers: Vec<Stored<UserId>> = user_blocks::table
         .filter(user_blocks::blocked_id.eq(&id))
         .select(user_blocks::blocker_id)
         .load(conn)?;
-    blocked
-        .iter()
-        .chain(&blockers)
-        .map(|id| user_id(id))
-        .collect()
+    Ok(blocked.into_iter().chain(blockers).map(|id| id.0).collect())
 }
 
 /// Whether either of the two blocked the other.

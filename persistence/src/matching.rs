@@ -1,87 +1,87 @@
-//! Matches and their messages. Every step runs in a write transaction holding the request (a
-//! row lock on PostgreSQL), and taking a helper place is a conditional update backed by a
-//! unique index, so a request never has more accepted helpers than it asked for.
+//! Matches and their messages: rows in, rows out. The use cases (`buurt_app::matching`) decide
+//! what a step does and what follows it; here a step is a conditional update (on the status it
+//! was decided from), and taking a helper place is backed by a unique index, so a request never
+//! has more accepted helpers than it asked for.
 //!
-//! Lock order, wherever both are held: the request's `posts` row first, then the helper's
-//! `users` row (which serialises everything that counts the helper's active matches).
+//! Lock order, wherever both are held: the request's `posts` row first (`hold_request`), then
+//! the helper's `users` row (`hold_helper`, which serialises everything that counts the
+//! helper's active matches or keeps two people apart).
 
 use buurt_domain::accounts::UserId;
-use buurt_domain::matching::{
-    MAX_ACTIVE_MATCHES, Match, MatchAction, MatchId, MatchRefusal, MatchStatus, Party,
-    request_follows_places, transition,
-};
-use buurt_domain::notifications::NotificationKind;
-use buurt_domain::partners::EventKind;
+use buurt_domain::matching::{Match, MatchId, MatchStatus, Party, request_follows_places};
 use buurt_domain::posts::{Post, PostContent, PostEvent, PostId, PostStatus};
-use buurt_domain::stats::StatKind;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use crate::columns::Stored;
 use crate::connection::MultiBackend;
-use crate::notifications::notify_about;
 use crate::posts::{apply_event_within, find_post};
 use crate::schema::{match_messages, matches, posts, users};
 use crate::time::{from_db, to_db};
-use crate::{DbConnection, PersistenceError, partners, stats, write_transaction};
+use crate::{DbConnection, PersistenceError, write_transaction};
 
-fn corrupt(what: &str, value: &str) -> PersistenceError {
-    PersistenceError::Corrupt(format!("matches.{what} holds {value:?}"))
-}
-
-fn uuid(what: &str, raw: &str) -> Result<Uuid, PersistenceError> {
-    Uuid::parse_str(raw).map_err(|_| corrupt(what, raw))
+/// Proposed or accepted: the statuses of a live match.
+fn live_statuses() -> [&'static str; 2] {
+    [
+        MatchStatus::Proposed.as_str(),
+        MatchStatus::Accepted.as_str(),
+    ]
 }
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = matches)]
 struct MatchRow {
-    id: String,
-    request_id: String,
-    requester_id: String,
-    helper_id: String,
-    offer_id: Option<String>,
-    proposed_by: String,
-    status: String,
+    id: Stored<MatchId>,
+    request_id: Stored<PostId>,
+    requester_id: Stored<UserId>,
+    helper_id: Stored<UserId>,
+    offer_id: Option<Stored<PostId>>,
+    proposed_by: Stored<Party>,
+    status: Stored<MatchStatus>,
     message: Option<String>,
     thanks: Option<String>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
 
-impl TryFrom<MatchRow> for Match {
-    type Error = PersistenceError;
-
-    fn try_from(row: MatchRow) -> Result<Self, PersistenceError> {
-        Ok(Match {
-            id: MatchId(uuid("id", &row.id)?),
-            request_id: PostId(uuid("request_id", &row.request_id)?),
-            requester_id: UserId(uuid("requester_id", &row.requester_id)?),
-            helper_id: UserId(uuid("helper_id", &row.helper_id)?),
-            offer_id: row
-                .offer_id
-                .map(|id| uuid("offer_id", &id).map(PostId))
-                .transpose()?,
-            proposed_by: Party::parse(&row.proposed_by)
-                .ok_or_else(|| corrupt("proposed_by", &row.proposed_by))?,
-            status: MatchStatus::parse(&row.status)
-                .ok_or_else(|| corrupt("status", &row.status))?,
+impl From<MatchRow> for Match {
+    fn from(row: MatchRow) -> Self {
+        Match {
+            id: row.id.0,
+            request_id: row.request_id.0,
+            requester_id: row.requester_id.0,
+            helper_id: row.helper_id.0,
+            offer_id: row.offer_id.map(|id| id.0),
+            proposed_by: row.proposed_by.0,
+            status: row.status.0,
             message: row.message,
             thanks: row.thanks,
             created_at: from_db(row.created_at),
             updated_at: from_db(row.updated_at),
-        })
+        }
     }
 }
 
 pub fn find_match(conn: &mut DbConnection, id: MatchId) -> Result<Option<Match>, PersistenceError> {
-    matches::table
+    Ok(matches::table
         .find(id.to_string())
         .select(MatchRow::as_select())
         .first(conn)
         .optional()?
-        .map(Match::try_from)
-        .transpose()
+        .map(Match::from))
+}
+
+/// Holds the request's row for the rest of the write transaction: every step on its matches
+/// takes turns on it.
+pub fn hold_request(conn: &mut DbConnection, request: PostId) -> Result<(), PersistenceError> {
+    crate::connection::lock_row(conn, "posts", request.0)
+}
+
+/// Holds the helper's row for the rest of the write transaction (after the request's): what
+/// counts their active matches, and blocks of them (`blocks::hold_pair`), take turns on it.
+pub fn hold_helper(conn: &mut DbConnection, helper: UserId) -> Result<(), PersistenceError> {
+    crate::connection::lock_row(conn, "users", helper.0)
 }
 
 /// A helper's live matches: proposed or accepted, for a request that has not ended. (A closed,
@@ -91,7 +91,7 @@ pub fn active_matches_of(conn: &mut DbConnection, helper: UserId) -> Result<u32,
     let count: i64 = matches::table
         .inner_join(posts::table.on(posts::id.eq(matches::request_id)))
         .filter(matches::helper_id.eq(helper.to_string()))
-        .filter(matches::status.eq_any(["proposed", "accepted"]))
+        .filter(matches::status.eq_any(live_statuses()))
         .filter(posts::status.eq_any(crate::posts::LIVE))
         .count()
         .get_result(conn)?;
@@ -102,21 +102,21 @@ pub fn active_matches_of(conn: &mut DbConnection, helper: UserId) -> Result<u32,
 fn active_matches_of_many(
     conn: &mut DbConnection,
     helpers: &[String],
-) -> Result<std::collections::HashMap<String, u32>, PersistenceError> {
+) -> Result<std::collections::HashMap<UserId, u32>, PersistenceError> {
     if helpers.is_empty() {
         return Ok(Default::default());
     }
-    let counts: Vec<(String, i64)> = matches::table
+    let counts: Vec<(Stored<UserId>, i64)> = matches::table
         .inner_join(posts::table.on(posts::id.eq(matches::request_id)))
         .filter(matches::helper_id.eq_any(helpers))
-        .filter(matches::status.eq_any(["proposed", "accepted"]))
+        .filter(matches::status.eq_any(live_statuses()))
         .filter(posts::status.eq_any(crate::posts::LIVE))
         .group_by(matches::helper_id)
         .select((matches::helper_id, diesel::dsl::count_star()))
         .load(conn)?;
     Ok(counts
         .into_iter()
-        .map(|(helper, count)| (helper, u32::try_from(count).unwrap_or(u32::MAX)))
+        .map(|(helper, count)| (helper.0, u32::try_from(count).unwrap_or(u32::MAX)))
         .collect())
 }
 
@@ -131,10 +131,7 @@ fn count_active_matches<'a>(
     helpers.dedup();
     let counts = active_matches_of_many(conn, &helpers)?;
     for candidate in &mut candidates {
-        candidate.active_matches = counts
-            .get(&candidate.user_id.to_string())
-            .copied()
-            .unwrap_or(0);
+        candidate.active_matches = counts.get(&candidate.user_id).copied().unwrap_or(0);
     }
     Ok(())
 }
@@ -144,292 +141,112 @@ pub fn declined_helpers(
     conn: &mut DbConnection,
     request: PostId,
 ) -> Result<Vec<UserId>, PersistenceError> {
-    let ids: Vec<String> = matches::table
+    let ids: Vec<Stored<UserId>> = matches::table
         .filter(matches::request_id.eq(request.to_string()))
         .filter(matches::status.eq(MatchStatus::Declined.as_str()))
         .select(matches::helper_id)
         .load(conn)?;
-    ids.iter()
-        .map(|id| uuid("helper_id", id).map(UserId))
-        .collect()
+    Ok(ids.into_iter().map(|id| id.0).collect())
 }
 
-/// Why a match could not be proposed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProposeRefusal {
-    /// This helper has a live match for this request already.
-    AlreadyMatched,
-    /// The helper has `MAX_ACTIVE_MATCHES` live matches.
-    HelperBusy,
-    /// The request is not open (or in mediation).
-    RequestNotOpen,
+/// Whether `helper` has a live (proposed or accepted) match for `request`.
+pub fn live_match_exists(
+    conn: &mut DbConnection,
+    request: PostId,
+    helper: UserId,
+) -> Result<bool, PersistenceError> {
+    let live: i64 = matches::table
+        .filter(matches::request_id.eq(request.to_string()))
+        .filter(matches::helper_id.eq(helper.to_string()))
+        .filter(matches::status.eq_any(live_statuses()))
+        .count()
+        .get_result(conn)?;
+    Ok(live > 0)
 }
 
-/// Stores a proposed match and tells the other party.
-pub fn propose(
+/// Stores a new match for a request asking for `helpers_needed` helpers.
+pub fn insert_match(
     conn: &mut DbConnection,
     new: &Match,
-) -> Result<Result<(), ProposeRefusal>, PersistenceError> {
-    write_transaction(conn, |conn| {
-        crate::connection::lock_row(conn, "posts", new.request_id.0)?;
-        let request = find_post(conn, new.request_id)?
-            .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))?;
-        if !matches!(request.status, PostStatus::Open | PostStatus::InMediation) {
-            return Ok(Err(ProposeRefusal::RequestNotOpen));
-        }
-        // Proposals for other requests hold other request rows: the helper's own row makes
-        // them take turns, so the count below stays true until this one is stored.
-        crate::connection::lock_row(conn, "users", new.helper_id.0)?;
-        if active_matches_of(conn, new.helper_id)? >= MAX_ACTIVE_MATCHES {
-            return Ok(Err(ProposeRefusal::HelperBusy));
-        }
-        let live: i64 = matches::table
-            .filter(matches::request_id.eq(new.request_id.to_string()))
-            .filter(matches::helper_id.eq(new.helper_id.to_string()))
-            .filter(matches::status.eq_any(["proposed", "accepted"]))
-            .count()
-            .get_result(conn)?;
-        if live > 0 {
-            return Ok(Err(ProposeRefusal::AlreadyMatched));
-        }
-        diesel::insert_into(matches::table)
-            .values((
-                matches::id.eq(new.id.to_string()),
-                matches::request_id.eq(new.request_id.to_string()),
-                matches::requester_id.eq(new.requester_id.to_string()),
-                matches::helper_id.eq(new.helper_id.to_string()),
-                matches::offer_id.eq(new.offer_id.map(|id| id.to_string())),
-                matches::proposed_by.eq(new.proposed_by.as_str()),
-                matches::status.eq(MatchStatus::Proposed.as_str()),
-                matches::message.eq(new.message.as_deref()),
-                matches::slot_limit.eq(i32::try_from(request.content.helpers_needed).unwrap_or(1)),
-                matches::created_at.eq(to_db(new.created_at)),
-                matches::updated_at.eq(to_db(new.updated_at)),
-            ))
-            .execute(conn)?;
-        if new.proposed_by == Party::Helper {
-            first_response(conn, &request, new.helper_id, new.created_at)?;
-        }
-        partners::emit(
-            conn,
-            EventKind::MatchProposed,
-            request.neighbourhood_id,
-            new.id.0,
-            Some(new.request_id),
-            new.created_at,
-        )?;
-        let other = match new.proposed_by {
-            Party::Helper => new.requester_id,
-            Party::Requester => new.helper_id,
-        };
-        notify_about(
-            conn,
-            other,
-            NotificationKind::MatchProposed,
-            Some(new.request_id),
-            Some(new.id),
-            new.created_at,
-        )?;
-        Ok(Ok(()))
-    })
-}
-
-/// Counts a neighbour's response to a request (the first one counts).
-fn first_response(
-    conn: &mut DbConnection,
-    request: &Post,
-    helper: UserId,
-    at: DateTime<Utc>,
+    helpers_needed: u32,
 ) -> Result<(), PersistenceError> {
-    let since_posted = Some((at - request.created_at).num_seconds());
-    stats::note(
-        conn,
-        StatKind::FirstResponse,
-        request.neighbourhood_id,
-        request.id.0,
-        Some(helper),
-        since_posted,
-        at,
-    )
+    diesel::insert_into(matches::table)
+        .values((
+            matches::id.eq(new.id.to_string()),
+            matches::request_id.eq(new.request_id.to_string()),
+            matches::requester_id.eq(new.requester_id.to_string()),
+            matches::helper_id.eq(new.helper_id.to_string()),
+            matches::offer_id.eq(new.offer_id.map(|id| id.to_string())),
+            matches::proposed_by.eq(new.proposed_by.as_str()),
+            matches::status.eq(new.status.as_str()),
+            matches::message.eq(new.message.as_deref()),
+            matches::slot_limit.eq(i32::try_from(helpers_needed).unwrap_or(1)),
+            matches::created_at.eq(to_db(new.created_at)),
+            matches::updated_at.eq(to_db(new.updated_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
-/// How a step on a match ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StepOutcome {
-    Done(Match),
-    NotFound,
-    Refused(MatchRefusal),
-    /// Every helper place of the request is taken.
-    RequestFull,
-    /// The request is closed, fulfilled or expired.
-    RequestNotOpen,
+/// What a status change does to the match's helper place and thanks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceChange<'a> {
+    /// Takes `place` of a request asking for `limit` helpers.
+    Take { place: i32, limit: u32 },
+    /// Gives its place back (if it held one).
+    Free,
+    /// Keeps its place, and stores the requester's thanks.
+    KeepWithThanks(Option<&'a str>),
+    /// Nothing else changes.
+    Keep,
 }
 
-/// `by` takes `action` on match `id`; the request follows (matched when its places are full,
-/// open again when a place frees, fulfilled on completion), and the other party is told.
-pub fn step(
+/// Moves match `id` from status `from` to `to`. `false` when its status is no longer `from`
+/// (nothing is written then).
+pub fn change_status(
     conn: &mut DbConnection,
     id: MatchId,
-    by: UserId,
-    action: MatchAction,
-    thanks: Option<&str>,
+    from: MatchStatus,
+    to: MatchStatus,
+    place: PlaceChange<'_>,
     now: DateTime<Utc>,
-) -> Result<StepOutcome, PersistenceError> {
-    let Some(found) = find_match(conn, id)? else {
-        return Ok(StepOutcome::NotFound);
-    };
-    write_transaction(conn, |conn| {
-        crate::connection::lock_row(conn, "posts", found.request_id.0)?;
-        // Read again under the lock: this is the state the step applies to.
-        let Some(current) = find_match(conn, id)? else {
-            return Ok(StepOutcome::NotFound);
-        };
-        let Some(party) = current.party_of(by) else {
-            return Ok(StepOutcome::NotFound);
-        };
-        let next = match transition(current.status, action, party, current.proposed_by) {
-            Ok(next) => next,
-            Err(refusal) => return Ok(StepOutcome::Refused(refusal)),
-        };
-        let request = find_post(conn, current.request_id)?
-            .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))?;
-        let helpers_needed = i32::try_from(request.content.helpers_needed).unwrap_or(1);
-        let held = held_places(conn, current.request_id)?;
-        let row = matches::table
-            .filter(matches::id.eq(id.to_string()))
-            .filter(matches::status.eq(current.status.as_str()));
-        // The match changes first, conditional on the status decided from: when it changed
-        // meanwhile, nothing else has been written and the step is refused.
-        let changed = match action {
-            MatchAction::Accept => {
-                match request.status {
-                    PostStatus::Open | PostStatus::InMediation => {}
-                    PostStatus::Matched => return Ok(StepOutcome::RequestFull),
-                    _ => return Ok(StepOutcome::RequestNotOpen),
-                }
-                let taken: Vec<i32> = held.iter().map(|(_, slot)| *slot).collect();
-                let free = (1..=helpers_needed).find(|slot| !taken.contains(slot));
-                let Some(slot) = free.filter(|_| taken.len() < held_limit(helpers_needed)) else {
-                    return Ok(StepOutcome::RequestFull);
-                };
-                diesel::update(row)
-                    .set((
-                        matches::status.eq(next.as_str()),
-                        matches::accepted_slot.eq(Some(slot)),
-                        matches::slot_limit.eq(helpers_needed),
-                        matches::updated_at.eq(to_db(now)),
-                    ))
-                    .execute(conn)?
-            }
-            MatchAction::Decline => diesel::update(row)
-                .set((
-                    matches::status.eq(next.as_str()),
-                    matches::updated_at.eq(to_db(now)),
-                ))
-                .execute(conn)?,
-            MatchAction::Cancel | MatchAction::NoShow => diesel::update(row)
-                .set((
-                    matches::status.eq(next.as_str()),
-                    matches::accepted_slot.eq(None::<i32>),
-                    matches::updated_at.eq(to_db(now)),
-                ))
-                .execute(conn)?,
-            MatchAction::Complete => diesel::update(row)
-                .set((
-                    matches::status.eq(next.as_str()),
-                    matches::thanks.eq(thanks),
-                    matches::updated_at.eq(to_db(now)),
-                ))
-                .execute(conn)?,
-        };
-        if changed != 1 {
-            let status = find_match(conn, id)?.map_or(current.status, |m| m.status);
-            return Ok(StepOutcome::Refused(MatchRefusal::Illegal {
+) -> Result<bool, PersistenceError> {
+    let row = matches::table
+        .filter(matches::id.eq(id.to_string()))
+        .filter(matches::status.eq(from.as_str()));
+    let (status, updated_at) = (
+        matches::status.eq(to.as_str()),
+        matches::updated_at.eq(to_db(now)),
+    );
+    let changed = match place {
+        PlaceChange::Take { place, limit } => diesel::update(row)
+            .set((
                 status,
-                action,
-            }));
-        }
-        let held_after = (count(held.len()) + u32::from(next.holds_place()))
-            .saturating_sub(u32::from(current.status.holds_place()));
-        match action {
-            MatchAction::Accept => {
-                if current.proposed_by == Party::Requester {
-                    // The invited neighbour's yes is their first response.
-                    first_response(conn, &request, current.helper_id, now)?;
-                }
-                let since_posted = Some((now - request.created_at).num_seconds());
-                let (place, request_id) = (request.neighbourhood_id, current.request_id.0);
-                stats::note(
-                    conn,
-                    StatKind::Accepted,
-                    place,
-                    request_id,
-                    None,
-                    since_posted,
-                    now,
-                )?;
-                let helper = Some(current.helper_id);
-                stats::note(conn, StatKind::Helped, place, id.0, helper, None, now)?;
-                if request.status == PostStatus::InMediation
-                    && held_after >= request.content.helpers_needed
-                {
-                    // Matched online after all, every place taken: the case ends so. (A place
-                    // short, the request stays with the mediators.)
-                    crate::mediation::resolve_matched_online(conn, current.request_id, now)?;
-                }
-                follow_places(conn, &request, held_after, now)?;
-            }
-            MatchAction::Cancel | MatchAction::NoShow => {
-                follow_places(conn, &request, held_after, now)?;
-            }
-            MatchAction::Complete => {
-                if request.status == PostStatus::Matched {
-                    follow(conn, &request, PostEvent::Fulfil, now)?;
-                }
-            }
-            MatchAction::Decline => {}
-        }
-        let told = match action {
-            MatchAction::Accept => Some(EventKind::MatchAccepted),
-            MatchAction::Complete => Some(EventKind::MatchCompleted),
-            MatchAction::Decline | MatchAction::Cancel | MatchAction::NoShow => None,
-        };
-        if let Some(told) = told {
-            let place = request.neighbourhood_id;
-            partners::emit(conn, told, place, id.0, Some(current.request_id), now)?;
-        }
-        let kind = match action {
-            MatchAction::Accept => NotificationKind::MatchAccepted,
-            MatchAction::Decline => NotificationKind::MatchDeclined,
-            MatchAction::Cancel => NotificationKind::MatchCancelled,
-            MatchAction::Complete => NotificationKind::MatchCompleted,
-            MatchAction::NoShow => NotificationKind::MatchNoShow,
-        };
-        notify_about(
-            conn,
-            current.other_party(by),
-            kind,
-            Some(current.request_id),
-            Some(id),
-            now,
-        )?;
-        let updated = find_match(conn, id)?
-            .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))?;
-        Ok(StepOutcome::Done(updated))
-    })
+                matches::accepted_slot.eq(Some(place)),
+                matches::slot_limit.eq(i32::try_from(limit).unwrap_or(i32::MAX)),
+                updated_at,
+            ))
+            .execute(conn)?,
+        PlaceChange::Free => diesel::update(row)
+            .set((status, matches::accepted_slot.eq(None::<i32>), updated_at))
+            .execute(conn)?,
+        PlaceChange::KeepWithThanks(thanks) => diesel::update(row)
+            .set((status, matches::thanks.eq(thanks), updated_at))
+            .execute(conn)?,
+        PlaceChange::Keep => diesel::update(row)
+            .set((status, updated_at))
+            .execute(conn)?,
+    };
+    Ok(changed == 1)
 }
 
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-fn held_limit(helpers_needed: i32) -> usize {
-    usize::try_from(helpers_needed).unwrap_or(1)
-}
-
 /// The places of a request held by accepted (or completed) matches: match id and place,
 /// lowest place first.
-fn held_places(
+pub fn held_places(
     conn: &mut DbConnection,
     request: PostId,
 ) -> Result<Vec<(String, i32)>, PersistenceError> {
@@ -546,17 +363,110 @@ pub fn update_request(
     })
 }
 
-/// The matches of a request, oldest first.
-pub fn matches_of_request(
+// ---------------------------------------------------------------------------------------------
+// A match as shown: with its request's title and both people, in one query per list
+
+/// One party of a match as shown, with the contact details the other party sees once the
+/// match shares them.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct MatchParty {
+    pub id: Stored<UserId>,
+    pub display_name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub street: Option<String>,
+    pub house_number: Option<String>,
+}
+
+/// A match with what showing it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShownMatch {
+    pub found: Match,
+    pub request_title: String,
+    pub requester: MatchParty,
+    pub helper: MatchParty,
+}
+
+diesel::alias! {
+    const REQUESTERS: Alias<Requesters> = users as requesters;
+    const HELPERS: Alias<Helpers> = users as helpers;
+}
+
+type PartyColumns = (
+    users::id,
+    users::display_name,
+    users::email,
+    users::phone,
+    users::street,
+    users::house_number,
+);
+
+const PARTY_COLUMNS: PartyColumns = (
+    users::id,
+    users::display_name,
+    users::email,
+    users::phone,
+    users::street,
+    users::house_number,
+);
+
+/// Matches with their request's title and both parties, as a boxed query the caller filters
+/// and orders. (A macro: the query's type is not worth spelling out.)
+macro_rules! shown_query {
+    () => {
+        matches::table
+            .inner_join(posts::table.on(posts::id.eq(matches::request_id)))
+            .inner_join(REQUESTERS.on(REQUESTERS.field(users::id).eq(matches::requester_id)))
+            .inner_join(HELPERS.on(HELPERS.field(users::id).eq(matches::helper_id)))
+            .select((
+                MatchRow::as_select(),
+                posts::title,
+                REQUESTERS.fields(PARTY_COLUMNS),
+                HELPERS.fields(PARTY_COLUMNS),
+            ))
+            .into_boxed::<MultiBackend>()
+    };
+}
+
+type ShownRow = (MatchRow, String, MatchParty, MatchParty);
+
+fn shown((row, request_title, requester, helper): ShownRow) -> ShownMatch {
+    ShownMatch {
+        found: Match::from(row),
+        request_title,
+        requester,
+        helper,
+    }
+}
+
+/// Match `id` as shown.
+pub fn shown_match(
+    conn: &mut DbConnection,
+    id: MatchId,
+) -> Result<Option<ShownMatch>, PersistenceError> {
+    let row: Option<ShownRow> = shown_query!()
+        .filter(matches::id.eq(id.to_string()))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(shown))
+}
+
+/// The matches of a request that `party` is a party of, oldest first.
+pub fn shown_matches_of_request(
     conn: &mut DbConnection,
     request: PostId,
-) -> Result<Vec<Match>, PersistenceError> {
-    let rows: Vec<MatchRow> = matches::table
+    party: UserId,
+) -> Result<Vec<ShownMatch>, PersistenceError> {
+    let rows: Vec<ShownRow> = shown_query!()
         .filter(matches::request_id.eq(request.to_string()))
+        .filter(
+            matches::requester_id
+                .eq(party.to_string())
+                .or(matches::helper_id.eq(party.to_string())),
+        )
         .order((matches::created_at, matches::id))
-        .select(MatchRow::as_select())
         .load(conn)?;
-    rows.into_iter().map(Match::try_from).collect()
+    Ok(rows.into_iter().map(shown).collect())
 }
 
 /// Where a page of a user's matches starts: after this time and id (newest first).
@@ -566,23 +476,21 @@ pub struct MatchCursor {
     pub id: String,
 }
 
-/// The user's matches, as requester or helper, newest first.
-pub fn matches_of_user(
+/// The user's matches, as requester or helper, newest first, as shown.
+pub fn shown_matches_of_user(
     conn: &mut DbConnection,
     user: UserId,
     after: Option<&MatchCursor>,
     limit: usize,
-) -> Result<(Vec<Match>, Option<MatchCursor>), PersistenceError> {
-    let mut query = matches::table
+) -> Result<(Vec<ShownMatch>, Option<MatchCursor>), PersistenceError> {
+    let mut query = shown_query!()
         .filter(
             matches::requester_id
                 .eq(user.to_string())
                 .or(matches::helper_id.eq(user.to_string())),
         )
         .order((matches::created_at.desc(), matches::id.desc()))
-        .limit(i64::try_from(limit + 1).unwrap_or(i64::MAX))
-        .select(MatchRow::as_select())
-        .into_boxed::<MultiBackend>();
+        .limit(i64::try_from(limit + 1).unwrap_or(i64::MAX));
     if let Some(after) = after {
         let at = to_db(after.created_at);
         query = query.filter(
@@ -591,23 +499,21 @@ pub fn matches_of_user(
                 .and(matches::id.lt(after.id.clone()))),
         );
     }
-    let mut rows: Vec<MatchRow> = query.load(conn)?;
+    let mut rows: Vec<ShownRow> = query.load(conn)?;
     let next = if rows.len() > limit {
         rows.truncate(limit);
-        rows.last().map(|row| MatchCursor {
+        rows.last().map(|(row, ..)| MatchCursor {
             created_at: from_db(row.created_at),
-            id: row.id.clone(),
+            id: row.id.0.to_string(),
         })
     } else {
         None
     };
-    Ok((
-        rows.into_iter()
-            .map(Match::try_from)
-            .collect::<Result<_, _>>()?,
-        next,
-    ))
+    Ok((rows.into_iter().map(shown).collect(), next))
 }
+
+// ---------------------------------------------------------------------------------------------
+// Messages
 
 /// A message in a match's thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -619,33 +525,24 @@ pub struct Message {
     pub created_at: DateTime<Utc>,
 }
 
-pub fn add_message(
+/// Stores a message by `author` in match `found`'s thread.
+pub fn insert_message(
     conn: &mut DbConnection,
-    found: &Match,
+    found: MatchId,
     author: UserId,
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<Uuid, PersistenceError> {
     let id = Uuid::new_v4();
-    write_transaction(conn, |conn| {
-        diesel::insert_into(match_messages::table)
-            .values((
-                match_messages::id.eq(id.to_string()),
-                match_messages::match_id.eq(found.id.to_string()),
-                match_messages::author_id.eq(author.to_string()),
-                match_messages::body.eq(body),
-                match_messages::created_at.eq(to_db(now)),
-            ))
-            .execute(conn)?;
-        notify_about(
-            conn,
-            found.other_party(author),
-            NotificationKind::MatchMessage,
-            Some(found.request_id),
-            Some(found.id),
-            now,
-        )
-    })?;
+    diesel::insert_into(match_messages::table)
+        .values((
+            match_messages::id.eq(id.to_string()),
+            match_messages::match_id.eq(found.to_string()),
+            match_messages::author_id.eq(author.to_string()),
+            match_messages::body.eq(body),
+            match_messages::created_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
     Ok(id)
 }
 
@@ -686,28 +583,27 @@ pub fn messages(
                     .and(match_messages::id.gt(after.id.clone()))),
         );
     }
-    let mut rows: Vec<(String, String, String, String, NaiveDateTime)> = query.load(conn)?;
+    type MessageRow = (Stored<Uuid>, Stored<UserId>, String, String, NaiveDateTime);
+    let mut rows: Vec<MessageRow> = query.load(conn)?;
     let next = if rows.len() > limit {
         rows.truncate(limit);
         rows.last().map(|row| MessageCursor {
             created_at: from_db(row.4),
-            id: row.0.clone(),
+            id: row.0.0.to_string(),
         })
     } else {
         None
     };
     let messages = rows
         .into_iter()
-        .map(|(id, author, author_name, body, created_at)| {
-            Ok(Message {
-                id: uuid("message id", &id)?,
-                author_id: UserId(uuid("author_id", &author)?),
-                author_name,
-                body,
-                created_at: from_db(created_at),
-            })
+        .map(|(id, author, author_name, body, created_at)| Message {
+            id: id.0,
+            author_id: author.0,
+            author_name,
+            body,
+            created_at: from_db(created_at),
         })
-        .collect::<Result<_, PersistenceError>>()?;
+        .collect();
     Ok((messages, next))
 }
 
@@ -727,20 +623,30 @@ pub fn nearby(
     conn: &mut DbConnection,
     neighbourhood: &Neighbourhood,
 ) -> Result<Vec<(NeighbourhoodId, Proximity)>, PersistenceError> {
+    let codes: Vec<&str> = neighbourhood
+        .draft
+        .adjacent
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    let adjacent: std::collections::HashMap<String, Stored<NeighbourhoodId>> = if codes.is_empty() {
+        Default::default()
+    } else {
+        neighbourhoods::table
+            .filter(neighbourhoods::code.eq_any(&codes))
+            .select((neighbourhoods::code, neighbourhoods::id))
+            .load::<(String, Stored<NeighbourhoodId>)>(conn)?
+            .into_iter()
+            .collect()
+    };
     let mut found = vec![(neighbourhood.id, Proximity::SameNeighbourhood)];
-    for code in &neighbourhood.draft.adjacent {
-        let id: Option<String> = neighbourhoods::table
-            .filter(neighbourhoods::code.eq(code.as_str()))
-            .select(neighbourhoods::id)
-            .first(conn)
-            .optional()?;
-        if let Some(id) = id {
-            found.push((
-                NeighbourhoodId(uuid("neighbourhood id", &id)?),
-                Proximity::AdjacentNeighbourhood,
-            ));
-        }
-    }
+    // In the order the neighbourhood lists them.
+    found.extend(
+        codes
+            .iter()
+            .filter_map(|code| adjacent.get(*code))
+            .map(|id| (id.0, Proximity::AdjacentNeighbourhood)),
+    );
     Ok(found)
 }
 
@@ -750,18 +656,17 @@ pub fn lives_nearby(
     user: UserId,
     places: &[(NeighbourhoodId, Proximity)],
 ) -> Result<bool, PersistenceError> {
-    for (id, _) in places {
-        let count: i64 = memberships::table
-            .filter(memberships::neighbourhood_id.eq(id.to_string()))
-            .filter(memberships::user_id.eq(user.to_string()))
-            .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
-            .count()
-            .get_result(conn)?;
-        if count > 0 {
-            return Ok(true);
-        }
+    let ids: Vec<String> = places.iter().map(|(id, _)| id.to_string()).collect();
+    if ids.is_empty() {
+        return Ok(false);
     }
-    Ok(false)
+    let count: i64 = memberships::table
+        .filter(memberships::neighbourhood_id.eq_any(&ids))
+        .filter(memberships::user_id.eq(user.to_string()))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .count()
+        .get_result(conn)?;
+    Ok(count > 0)
 }
 
 /// The most candidates of each sort considered per neighbourhood.
@@ -815,7 +720,7 @@ pub fn resident_candidates(
     let mut found: Vec<(Candidate, String)> = Vec::new();
     for (place, proximity) in places {
         let listed = format!("%,{},%", category.as_str());
-        let rows: Vec<(String, String, Option<String>, String)> = memberships::table
+        let rows: Vec<(Stored<UserId>, String, Option<String>, String)> = memberships::table
             .inner_join(users::table)
             .filter(memberships::neighbourhood_id.eq(place.to_string()))
             .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
@@ -832,7 +737,7 @@ pub fn resident_candidates(
             .load(conn)?;
         for (id, name, bio, skills) in rows {
             let skilled = skills.split(',').any(|skill| skill == category.as_str());
-            let user = UserId(uuid("user id", &id)?);
+            let user = id.0;
             if exclude.contains(&user) || found.iter().any(|(c, _)| c.user_id == user) {
                 continue;
             }

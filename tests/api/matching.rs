@@ -1420,3 +1420,187 @@ async fn blocked_people_are_kept_apart_either_way() {
     let second = w.request(1, json!({})).await;
     assert_eq!(w.offer_help(&other, &second).await.status, 201);
 }
+
+/// When a proposal's match or a block was stored, from its answer.
+fn stored_at(answer: &Value, field: &str) -> chrono::DateTime<chrono::Utc> {
+    answer[field]
+        .as_str()
+        .and_then(|at| at.parse().ok())
+        .unwrap_or_else(|| panic!("no {field} in {answer}"))
+}
+
+/// How a block raced with proposals between the same two people.
+struct BlockRace {
+    helper: String,
+    blocked_at: chrono::DateTime<chrono::Utc>,
+    /// When the block's answer arrived.
+    block_answered: std::time::Instant,
+    /// The matches proposed at the same time that were stored: id, when, and when their 201
+    /// arrived.
+    proposed: Vec<(String, chrono::DateTime<chrono::Utc>, std::time::Instant)>,
+    /// Proposals refused as blocked.
+    refused: usize,
+}
+
+/// Blocks and proposals between the requester and each of a crowd of helpers, all fired at
+/// once: each helper offers help on three requests and is invited to a fourth while one of
+/// the two blocks the other; once the block is answered, the helper offers help once more.
+async fn race_blocks_and_proposals(w: &World, requests: &[String]) -> Vec<BlockRace> {
+    let helpers = w.app.crowd(&w.neighbourhood, 12);
+    let rounds = helpers
+        .iter()
+        .enumerate()
+        .map(|(round, helper)| async move {
+            let (blocker, blocked) = if round % 2 == 0 {
+                (&w.requester, helper)
+            } else {
+                (helper, &w.requester)
+            };
+            let blocking = async {
+                let answer = block(&w.app, blocker, blocked).await;
+                let answered = std::time::Instant::now();
+                assert_eq!(answer.status, 201, "{}", answer.text());
+                // Sent only once the block is answered: this one is always refused.
+                let after = w.offer_help(helper, &requests[4]).await;
+                after.assert_problem(403, "blocked");
+                (stored_at(&answer.json(), "blocked_at"), answered)
+            };
+            let proposing = join_all(requests[..4].iter().enumerate().map(|(n, request)| {
+                let path = format!("/v1/posts/{request}/matches");
+                async move {
+                    let answer = if n == 3 {
+                        let invite = json!({"helper_id": helper.user_id});
+                        w.app.post_as(&w.requester, &path, &invite).await
+                    } else {
+                        w.offer_help(helper, request).await
+                    };
+                    (answer, std::time::Instant::now())
+                }
+            }));
+            let ((blocked_at, block_answered), answers) =
+                futures_util::future::join(blocking, proposing).await;
+            let mut race = BlockRace {
+                helper: helper.user_id.clone(),
+                blocked_at,
+                block_answered,
+                proposed: Vec::new(),
+                refused: 0,
+            };
+            for (answer, answered) in answers {
+                if answer.status == 201 {
+                    let found = answer.json();
+                    let id = found["id"].as_str().unwrap().to_owned();
+                    race.proposed
+                        .push((id, stored_at(&found, "created_at"), answered));
+                } else {
+                    answer.assert_problem(403, "blocked");
+                    race.refused += 1;
+                }
+            }
+            race
+        });
+    join_all(rounds).await
+}
+
+#[actix_web::test]
+async fn a_block_racing_proposals_refuses_every_proposal_after_it() {
+    let w = world().await;
+    let mut requests = Vec::new();
+    for _ in 0..5 {
+        requests.push(w.request(1, json!({})).await);
+    }
+    let races = race_blocks_and_proposals(&w, &requests).await;
+
+    // What is stored: the requester's matches, each with its helper and when it was made.
+    let mine = w
+        .app
+        .get_as(&w.requester, "/v1/me/matches?limit=100")
+        .await
+        .json();
+    let stored: Vec<(String, String, chrono::DateTime<chrono::Utc>)> = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let helper = m["helper"]["id"].as_str().unwrap().to_owned();
+            assert_eq!(m["status"], "proposed", "{m}");
+            (
+                m["id"].as_str().unwrap().to_owned(),
+                helper,
+                stored_at(m, "created_at"),
+            )
+        })
+        .collect();
+    for race in &races {
+        assert_eq!(race.proposed.len() + race.refused, 4);
+        let between: Vec<_> = stored
+            .iter()
+            .filter(|(_, h, _)| *h == race.helper)
+            .collect();
+        // Exactly the proposals answered 201 were stored, none of those refused.
+        assert_eq!(between.len(), race.proposed.len());
+        for (id, _, created_at) in between {
+            assert!(race.proposed.iter().any(|(made, ..)| made == id));
+            // No proposal between the two was made after the block: each took its turn
+            // before the block did, or saw it and was refused.
+            assert!(
+                *created_at <= race.blocked_at,
+                "match {id} made at {created_at}, after the block at {}",
+                race.blocked_at
+            );
+        }
+    }
+    // And they stay apart: no one proposes anything between them any more.
+    for (race, helper) in races.iter().zip(0..) {
+        let request = &requests[helper % 5];
+        let session = w
+            .app
+            .get_as(&w.requester, &format!("/v1/posts/{request}/matches"))
+            .await;
+        assert_eq!(session.status, 200);
+        let invite = json!({"helper_id": race.helper});
+        w.app
+            .post_as(
+                &w.requester,
+                &format!("/v1/posts/{request}/matches"),
+                &invite,
+            )
+            .await
+            .assert_problem(403, "blocked");
+    }
+}
+
+#[actix_web::test]
+async fn a_proposal_answered_after_a_block_never_stays_between_blocked_people() {
+    let w = world().await;
+    let mut requests = Vec::new();
+    for _ in 0..5 {
+        requests.push(w.request(1, json!({})).await);
+    }
+    // Race again and again. A proposal answered 201 after the block was answered is still
+    // standing only if it was made before the block (its answer merely travelled slower);
+    // one made after the block is never stored.
+    let (mut late, mut refused) = (0, 0);
+    for _ in 0..3 {
+        for race in race_blocks_and_proposals(&w, &requests).await {
+            refused += race.refused;
+            for (id, created_at, answered) in &race.proposed {
+                let found = w
+                    .app
+                    .get_as(&w.requester, &format!("/v1/matches/{id}"))
+                    .await;
+                assert_eq!(found.json()["status"], "proposed");
+                if *answered > race.block_answered {
+                    late += 1;
+                    assert!(
+                        *created_at <= race.blocked_at,
+                        "match {id} proposed at {created_at}, answered after the block (made \
+                         at {}), stands between blocked people",
+                        race.blocked_at
+                    );
+                }
+            }
+        }
+    }
+    eprintln!("{refused} proposals refused as blocked, {late} answered 201 after the block");
+}

@@ -1,17 +1,18 @@
 //! Personal blocks: `POST|DELETE /v1/users/{id}/block`, `GET /v1/me/blocks`.
 
 use actix_web::{HttpResponse, delete, get, post, web};
+use buurt_app::matching as use_case;
 use buurt_domain::accounts::UserId;
 use buurt_openapi::accounts::{BlockDto, BlockList, ListBlocksParams};
 use buurt_openapi::problem::Problem;
-use buurt_persistence::{accounts, blocks as repo, time};
+use buurt_persistence::blocks::Block;
 
 use crate::auth::Authenticated;
-use crate::error::{ApiError, FieldIssue};
+use crate::error::ApiError;
 use crate::paging::{decode_cursor, encode_cursor, limit};
 use crate::state::AppState;
 
-fn dto(block: repo::Block) -> BlockDto {
+fn dto(block: Block) -> BlockDto {
     BlockDto {
         user_id: block.user_id.0,
         display_name: block.display_name,
@@ -42,20 +43,8 @@ pub async fn block_user(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let blocked = UserId(id.into_inner());
-    if blocked == caller.user_id {
-        return Err(ApiError::validation(
-            "id",
-            FieldIssue::invalid("you cannot block yourself", "u kunt uzelf niet blokkeren"),
-        ));
-    }
     let (created, block) = state
-        .db(move |conn| {
-            accounts::find_user(conn, blocked)?.ok_or(ApiError::NotFound)?;
-            let created = repo::block(conn, caller.user_id, blocked, time::now())?;
-            // Gone between the two statements only if the account was deleted meanwhile.
-            let block = repo::find(conn, caller.user_id, blocked)?.ok_or(ApiError::NotFound)?;
-            Ok((created, block))
-        })
+        .run(move |cx| use_case::block_user(cx, caller.user_id, blocked))
         .await?;
     Ok(crate::routes::created_or_ok(created, dto(block)))
 }
@@ -78,7 +67,7 @@ pub async fn unblock_user(
 ) -> Result<HttpResponse, ApiError> {
     let blocked = UserId(id.into_inner());
     state
-        .db(move |conn| Ok(repo::unblock(conn, caller.user_id, blocked)?))
+        .run(move |cx| use_case::unblock_user(cx, caller.user_id, blocked))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -103,15 +92,9 @@ pub async fn list_blocks(
     let params = params.into_inner();
     let limit = limit(params.limit)?;
     let after: Option<uuid::Uuid> = decode_cursor(params.cursor.as_deref())?;
+    let after = after.map(UserId);
     let mut items = state
-        .db(move |conn| {
-            Ok(repo::blocked_by(
-                conn,
-                caller.user_id,
-                after.map(UserId),
-                limit + 1,
-            )?)
-        })
+        .run(move |cx| use_case::list_blocks(cx, caller.user_id, after, limit + 1))
         .await?;
     let next_cursor = (items.len() > limit).then(|| {
         items.truncate(limit);

@@ -2,13 +2,10 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use buurt_app::matching::{self as use_case, MatchView, ProposeMatch, SuggestionView};
 use buurt_domain::accounts::UserId;
-use buurt_domain::matching::{
-    CandidateRef, Match, MatchAction, MatchId, MatchRefusal, MatchStatus, Party, Reason, Wanted,
-    rank,
-};
-use buurt_domain::policy::Action;
-use buurt_domain::posts::{Post, PostId, PostKind};
+use buurt_domain::matching::{MatchAction, MatchId, MatchStatus, Party, Reason};
+use buurt_domain::posts::PostId;
 use buurt_domain::value::bounded_text;
 use buurt_openapi::matching::{
     CompleteMatchRequest, ContactDto, CreateMatchRequest, CreateMessageRequest, MatchDto,
@@ -16,60 +13,34 @@ use buurt_openapi::matching::{
     MessageList, PartyDto, ReasonDto, SuggestionDto, SuggestionList,
 };
 use buurt_openapi::problem::Problem;
-use buurt_persistence::matching::{
-    self as repo, MatchCursor, MessageCursor, ProposeRefusal, StepOutcome,
-};
-use buurt_persistence::{DbConnection, accounts, blocks, posts, time};
+use buurt_persistence::matching::{MatchCursor, MatchParty, Message, MessageCursor};
 use chrono::{DateTime, Utc};
 
 use crate::auth::Authenticated;
-use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue};
+use crate::error::{ApiError, FieldErrors};
 use crate::extract::{Json, OptionalJson};
 use crate::lang::{Lang, Text};
 use crate::paging::{decode_cursor, encode_cursor, limit};
-use crate::routes::neighbourhoods::load;
-use crate::routes::posts::{post_for, visible_post};
 use crate::state::AppState;
 
-/// The most suggestions returned.
-const SUGGESTIONS: usize = 20;
-
-fn person(conn: &mut DbConnection, user: UserId) -> Result<MatchPerson, ApiError> {
-    let found = accounts::find_user(conn, user)?.ok_or(ApiError::NotFound)?;
-    Ok(MatchPerson {
-        id: user.0,
-        display_name: found.display_name.as_str().to_owned(),
-    })
+fn person(party: &MatchParty) -> MatchPerson {
+    MatchPerson {
+        id: party.id.0.0,
+        display_name: party.display_name.clone(),
+    }
 }
 
-/// The match as `viewer` (one of its parties) sees it.
-fn match_dto(conn: &mut DbConnection, found: &Match, viewer: UserId) -> Result<MatchDto, ApiError> {
-    let request = posts::find_post(conn, found.request_id)?.ok_or(ApiError::NotFound)?;
-    let contact = if found.status.shares_contacts() && found.party_of(viewer).is_some() {
-        let other =
-            accounts::find_user(conn, found.other_party(viewer))?.ok_or(ApiError::NotFound)?;
-        Some(ContactDto {
-            display_name: other.display_name.as_str().to_owned(),
-            email: other.email.as_str().to_owned(),
-            phone: other.profile.phone.as_ref().map(|p| p.as_str().to_owned()),
-            street: other.profile.street.as_ref().map(|s| s.as_str().to_owned()),
-            house_number: other
-                .profile
-                .house_number
-                .as_ref()
-                .map(|h| h.as_str().to_owned()),
-        })
-    } else {
-        None
-    };
-    Ok(MatchDto {
+/// The match as its viewer sees it.
+fn match_dto(view: MatchView) -> MatchDto {
+    let found = view.found;
+    MatchDto {
         id: found.id.0,
         request: MatchRequestSummary {
-            id: request.id.0,
-            title: request.content.title.clone(),
+            id: found.request_id.0,
+            title: view.request_title,
         },
-        requester: person(conn, found.requester_id)?,
-        helper: person(conn, found.helper_id)?,
+        requester: person(&view.requester),
+        helper: person(&view.helper),
         offer_id: found.offer_id.map(|id| id.0),
         proposed_by: match found.proposed_by {
             Party::Requester => PartyDto::Requester,
@@ -83,21 +54,30 @@ fn match_dto(conn: &mut DbConnection, found: &Match, viewer: UserId) -> Result<M
             MatchStatus::Completed => MatchStatusDto::Completed,
             MatchStatus::NoShow => MatchStatusDto::NoShow,
         },
-        message: found.message.clone(),
-        thanks: found.thanks.clone(),
-        contact,
+        message: found.message,
+        thanks: found.thanks,
+        contact: view.contact.map(|other| ContactDto {
+            display_name: other.display_name,
+            email: other.email,
+            phone: other.phone,
+            street: other.street,
+            house_number: other.house_number,
+        }),
         created_at: found.created_at,
         updated_at: found.updated_at,
-    })
+    }
 }
 
-/// A request the caller may see, or 404; 409 when the post is no request.
-fn visible_request(conn: &mut DbConnection, caller: UserId, id: PostId) -> Result<Post, ApiError> {
-    let (found, _) = visible_post(conn, Some(caller), id)?;
-    if found.post.content.kind != PostKind::Request {
-        return Err(ApiError::Refused(ErrorCode::NotARequest));
+fn message_dto(message: Message) -> MessageDto {
+    MessageDto {
+        id: message.id,
+        author: MatchPerson {
+            id: message.author_id.0,
+            display_name: message.author_name,
+        },
+        body: message.body,
+        created_at: message.created_at,
     }
-    Ok(found.post)
 }
 
 fn optional_text(
@@ -137,116 +117,22 @@ pub async fn create_match(
     id: web::Path<uuid::Uuid>,
     body: Json<CreateMatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let request_id = PostId(id.into_inner());
     let body = body.0;
     let mut errors = FieldErrors::default();
     let Some(message) = optional_text(&mut errors, "message", body.message.as_deref()) else {
         return Err(errors.into());
     };
-    let dto = state
-        .db(move |conn| {
-            let request = visible_request(conn, caller.user_id, request_id)?;
-            let offer = match body.offer_id {
-                Some(offer) => {
-                    let (found, _) = visible_post(conn, Some(caller.user_id), PostId(offer))
-                        .map_err(|_| {
-                            ApiError::validation(
-                                "offer_id",
-                                FieldIssue::invalid(
-                                    "no such open offer",
-                                    "geen bestaand open aanbod",
-                                ),
-                            )
-                        })?;
-                    if found.post.content.kind != PostKind::Offer || !found.post.status.is_live() {
-                        return Err(ApiError::validation(
-                            "offer_id",
-                            FieldIssue::invalid("no such open offer", "geen bestaand open aanbod"),
-                        ));
-                    }
-                    Some(found.post)
-                }
-                None => None,
-            };
-            let (helper, proposed_by) = if caller.user_id == request.author_id {
-                let helper = match (&offer, body.helper_id) {
-                    (Some(offer), _) => offer.author_id,
-                    (None, Some(helper)) => UserId(helper),
-                    (None, None) => {
-                        return Err(ApiError::validation("helper_id", FieldIssue::Required));
-                    }
-                };
-                (helper, Party::Requester)
-            } else {
-                if body
-                    .helper_id
-                    .is_some_and(|helper| helper != caller.user_id.0)
-                {
-                    return Err(ApiError::validation(
-                        "helper_id",
-                        FieldIssue::invalid("you offer your own help", "u biedt uw eigen hulp aan"),
-                    ));
-                }
-                if offer
-                    .as_ref()
-                    .is_some_and(|offer| offer.author_id != caller.user_id)
-                {
-                    return Err(ApiError::validation(
-                        "offer_id",
-                        FieldIssue::invalid(
-                            "one of your own offers",
-                            "een van uw eigen aanbiedingen",
-                        ),
-                    ));
-                }
-                (caller.user_id, Party::Helper)
-            };
-            if helper == request.author_id {
-                return Err(ApiError::validation(
-                    "helper_id",
-                    FieldIssue::invalid("not the requester", "niet de aanvrager"),
-                ));
-            }
-            if accounts::find_user(conn, helper)?.is_none() {
-                return Err(ApiError::validation(
-                    "helper_id",
-                    FieldIssue::invalid("no such user", "geen bestaande gebruiker"),
-                ));
-            }
-            if blocks::apart(conn, request.author_id, helper)? {
-                return Err(ApiError::Refused(ErrorCode::Blocked));
-            }
-            let neighbourhood = load(conn, request.neighbourhood_id)?;
-            let places = repo::nearby(conn, &neighbourhood)?;
-            if !repo::lives_nearby(conn, helper, &places)? {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
-            let now = time::now();
-            let new = Match {
-                id: MatchId::new(),
-                request_id,
-                requester_id: request.author_id,
-                helper_id: helper,
-                offer_id: offer.map(|o| o.id),
-                proposed_by,
-                status: MatchStatus::Proposed,
-                message,
-                thanks: None,
-                created_at: now,
-                updated_at: now,
-            };
-            match repo::propose(conn, &new)? {
-                Ok(()) => match_dto(conn, &new, caller.user_id),
-                Err(ProposeRefusal::AlreadyMatched) => {
-                    Err(ApiError::Refused(ErrorCode::AlreadyMatched))
-                }
-                Err(ProposeRefusal::HelperBusy) => Err(ApiError::Refused(ErrorCode::HelperBusy)),
-                Err(ProposeRefusal::RequestNotOpen) => {
-                    Err(ApiError::Refused(ErrorCode::RequestNotOpen))
-                }
-            }
-        })
-        .await?;
+    let input = ProposeMatch {
+        request: PostId(id.into_inner()),
+        helper: body.helper_id.map(UserId),
+        offer: body.offer_id.map(PostId),
+        message,
+    };
+    let dto = match_dto(
+        state
+            .run(move |cx| use_case::propose_match(cx, caller.user_id, input))
+            .await?,
+    );
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/matches/{}", dto.id)))
         .json(dto))
@@ -271,19 +157,13 @@ pub async fn list_request_matches(
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<MatchList>, ApiError> {
-    let request_id = PostId(id.into_inner());
+    let request = PostId(id.into_inner());
     let items = state
-        .db(move |conn| {
-            visible_request(conn, caller.user_id, request_id)?;
-            let mut items = Vec::new();
-            for found in repo::matches_of_request(conn, request_id)? {
-                if found.party_of(caller.user_id).is_some() {
-                    items.push(match_dto(conn, &found, caller.user_id)?);
-                }
-            }
-            Ok(items)
-        })
-        .await?;
+        .run(move |cx| use_case::request_matches(cx, request, caller.user_id))
+        .await?
+        .into_iter()
+        .map(match_dto)
+        .collect();
     Ok(web::Json(MatchList {
         items,
         next_cursor: None,
@@ -308,15 +188,10 @@ pub async fn get_match(
     id: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<MatchDto>, ApiError> {
     let id = MatchId(id.into_inner());
-    let dto = state
-        .db(move |conn| {
-            let found = repo::find_match(conn, id)?
-                .filter(|m| m.party_of(caller.user_id).is_some())
-                .ok_or(ApiError::NotFound)?;
-            match_dto(conn, &found, caller.user_id)
-        })
+    let view = state
+        .run(move |cx| use_case::get_match(cx, id, caller.user_id))
         .await?;
-    Ok(web::Json(dto))
+    Ok(web::Json(match_dto(view)))
 }
 
 async fn step(
@@ -326,30 +201,10 @@ async fn step(
     action: MatchAction,
     thanks: Option<String>,
 ) -> Result<web::Json<MatchDto>, ApiError> {
-    let dto = state
-        .db(move |conn| {
-            match repo::step(
-                conn,
-                id,
-                caller.user_id,
-                action,
-                thanks.as_deref(),
-                time::now(),
-            )? {
-                StepOutcome::Done(found) => match_dto(conn, &found, caller.user_id),
-                StepOutcome::NotFound => Err(ApiError::NotFound),
-                StepOutcome::Refused(MatchRefusal::NotYourMove) => {
-                    Err(ApiError::Refused(ErrorCode::NotYourMove))
-                }
-                StepOutcome::Refused(MatchRefusal::Illegal { .. }) => {
-                    Err(ApiError::Refused(ErrorCode::IllegalTransition))
-                }
-                StepOutcome::RequestFull => Err(ApiError::Refused(ErrorCode::RequestFull)),
-                StepOutcome::RequestNotOpen => Err(ApiError::Refused(ErrorCode::RequestNotOpen)),
-            }
-        })
+    let view = state
+        .run(move |cx| use_case::step_match(cx, id, caller.user_id, action, thanks.as_deref()))
         .await?;
-    Ok(web::Json(dto))
+    Ok(web::Json(match_dto(view)))
 }
 
 macro_rules! step_endpoint {
@@ -468,27 +323,15 @@ pub async fn my_matches(
 ) -> Result<web::Json<MatchList>, ApiError> {
     let limit = limit(params.limit)?;
     let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
-    let (items, next) = state
-        .db(move |conn| {
-            let after = after.map(|(created_at, id)| MatchCursor { created_at, id });
-            let (found, next) = repo::matches_of_user(conn, caller.user_id, after.as_ref(), limit)?;
-            let items = found
-                .iter()
-                .map(|m| match_dto(conn, m, caller.user_id))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok((items, next))
-        })
+    let after = after.map(|(created_at, id)| MatchCursor { created_at, id });
+    let (views, next) = state
+        .run(move |cx| use_case::my_matches(cx, caller.user_id, after.as_ref(), limit))
         .await?;
+    let items = views.into_iter().map(match_dto).collect();
     Ok(web::Json(MatchList {
         items,
         next_cursor: next.map(|c| encode_cursor(&(c.created_at, c.id))),
     }))
-}
-
-fn party_match(conn: &mut DbConnection, caller: UserId, id: MatchId) -> Result<Match, ApiError> {
-    repo::find_match(conn, id)?
-        .filter(|m| m.party_of(caller).is_some())
-        .ok_or(ApiError::NotFound)
 }
 
 /// A match's thread, oldest first (its two parties only).
@@ -513,26 +356,12 @@ pub async fn list_messages(
     let id = MatchId(id.into_inner());
     let limit = limit(params.limit)?;
     let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
+    let after = after.map(|(created_at, id)| MessageCursor { created_at, id });
     let (items, next) = state
-        .db(move |conn| {
-            party_match(conn, caller.user_id, id)?;
-            let after = after.map(|(created_at, id)| MessageCursor { created_at, id });
-            Ok(repo::messages(conn, id, after.as_ref(), limit)?)
-        })
+        .run(move |cx| use_case::list_messages(cx, id, caller.user_id, after.as_ref(), limit))
         .await?;
     Ok(web::Json(MessageList {
-        items: items
-            .into_iter()
-            .map(|m| MessageDto {
-                id: m.id,
-                author: MatchPerson {
-                    id: m.author_id.0,
-                    display_name: m.author_name,
-                },
-                body: m.body,
-                created_at: m.created_at,
-            })
-            .collect(),
+        items: items.into_iter().map(message_dto).collect(),
         next_cursor: next.map(|c| encode_cursor(&(c.created_at, c.id))),
     }))
 }
@@ -560,20 +389,32 @@ pub async fn create_message(
     let id = MatchId(id.into_inner());
     let text = bounded_text(&body.0.body, 2000, true)
         .map_err(|e| ApiError::validation("body", e.into()))?;
-    let dto = state
-        .db(move |conn| {
-            let found = party_match(conn, caller.user_id, id)?;
-            let now = time::now();
-            let message = repo::add_message(conn, &found, caller.user_id, &text, now)?;
-            Ok(MessageDto {
-                id: message,
-                author: person(conn, caller.user_id)?,
-                body: text,
-                created_at: now,
-            })
-        })
+    let message = state
+        .run(move |cx| use_case::send_message(cx, id, caller.user_id, text))
         .await?;
+    let dto = message_dto(message);
     Ok(HttpResponse::Created().json(dto))
+}
+
+fn suggestion_dto(view: SuggestionView, lang: Lang) -> SuggestionDto {
+    let SuggestionView {
+        suggestion,
+        post,
+        name,
+    } = view;
+    SuggestionDto {
+        score: (suggestion.score * 1000.0).round() / 1000.0,
+        reasons: suggestion
+            .reasons
+            .iter()
+            .map(|r| reason_dto(r, lang))
+            .collect(),
+        post: post.map(|(id, title)| MatchRequestSummary { id: id.0, title }),
+        user: MatchPerson {
+            id: suggestion.candidate.user_id.0,
+            display_name: name,
+        },
+    }
 }
 
 fn reason_dto(reason: &Reason, lang: Lang) -> ReasonDto {
@@ -671,97 +512,10 @@ pub async fn list_suggestions(
     );
     let id = PostId(id.into_inner());
     let items = state
-        .db(move |conn| {
-            let post = post_for(conn, caller.user_id, id, |found| Action::SeeSuggestions {
-                author: found.post.author_id,
-            })?
-            .post;
-            let Some(category) = post.content.category else {
-                return Err(ApiError::Refused(ErrorCode::NotARequest));
-            };
-            let neighbourhood = load(conn, post.neighbourhood_id)?;
-            let places = repo::nearby(conn, &neighbourhood)?;
-            // `rank` leaves out the author and who declined; the queries skip them too, so
-            // they take no candidate's place among the few loaded per neighbourhood.
-            let declined = match post.content.kind {
-                PostKind::Request => repo::declined_helpers(conn, post.id)?,
-                _ => Vec::new(),
-            };
-            let blocked: Vec<UserId> = blocks::kept_apart_from(conn, post.author_id)?
-                .into_iter()
-                .collect();
-            let mut exclude = vec![post.author_id];
-            exclude.extend(declined.iter().copied());
-            exclude.extend(blocked.iter().copied());
-            let mut names = std::collections::HashMap::new();
-            let mut posts_by_id = std::collections::HashMap::new();
-            let mut candidates = Vec::new();
-            match post.content.kind {
-                PostKind::Request => {
-                    for (candidate, offer, name) in
-                        repo::post_candidates(conn, PostKind::Offer, &places, &exclude)?
-                    {
-                        names.insert(candidate.user_id, name);
-                        posts_by_id.insert(offer.id, offer);
-                        candidates.push(candidate);
-                    }
-                    for (candidate, name) in
-                        repo::resident_candidates(conn, category, &places, &exclude)?
-                    {
-                        names.insert(candidate.user_id, name);
-                        candidates.push(candidate);
-                    }
-                }
-                PostKind::Offer => {
-                    for (mut candidate, request, name) in
-                        repo::post_candidates(conn, PostKind::Request, &places, &exclude)?
-                    {
-                        // The helper is the offer's author, whatever the request: load is theirs.
-                        candidate.active_matches = 0;
-                        names.insert(candidate.user_id, name);
-                        posts_by_id.insert(request.id, request);
-                        candidates.push(candidate);
-                    }
-                }
-                _ => return Err(ApiError::Refused(ErrorCode::NotARequest)),
-            }
-            let wanted = Wanted {
-                category,
-                text: format!("{} {}", post.content.title, post.content.body),
-                remote_ok: post.content.remote_ok,
-                author: post.author_id,
-                declined,
-                blocked,
-            };
-            Ok(rank(&wanted, candidates, time::now())
-                .into_iter()
-                .take(SUGGESTIONS)
-                .map(|suggestion| SuggestionDto {
-                    score: (suggestion.score * 1000.0).round() / 1000.0,
-                    reasons: suggestion
-                        .reasons
-                        .iter()
-                        .map(|r| reason_dto(r, lang))
-                        .collect(),
-                    post: match suggestion.candidate.what {
-                        CandidateRef::Post(id) => {
-                            posts_by_id.get(&id).map(|p: &Post| MatchRequestSummary {
-                                id: p.id.0,
-                                title: p.content.title.clone(),
-                            })
-                        }
-                        CandidateRef::Resident => None,
-                    },
-                    user: MatchPerson {
-                        id: suggestion.candidate.user_id.0,
-                        display_name: names
-                            .get(&suggestion.candidate.user_id)
-                            .cloned()
-                            .unwrap_or_default(),
-                    },
-                })
-                .collect())
-        })
-        .await?;
+        .run(move |cx| use_case::list_suggestions(cx, caller.user_id, id))
+        .await?
+        .into_iter()
+        .map(|view| suggestion_dto(view, lang))
+        .collect();
     Ok(web::Json(SuggestionList { items }))
 }
