@@ -52,23 +52,30 @@ async fn my_matches_cost_the_same_statements_for_two_matches_as_for_fifty() {
     let app = spawn_app().await;
     let (neighbourhood, crowd) = neighbourhood_with_crowd(&app, 51).await;
     let requester = &crowd[0];
-    let post = request(&app, requester, &neighbourhood, 0).await;
-    for helper in &crowd[1..] {
-        let offered = app
-            .post_as(helper, &format!("/v1/posts/{post}/matches"), &json!({}))
-            .await;
-        assert_eq!(offered.status, 201, "{}", offered.text());
+    let (small, large) = (
+        request(&app, requester, &neighbourhood, 0).await,
+        request(&app, requester, &neighbourhood, 1).await,
+    );
+    for (post, helpers) in [(&small, &crowd[1..3]), (&large, &crowd[1..51])] {
+        for helper in helpers {
+            let offered = app
+                .post_as(helper, &format!("/v1/posts/{post}/matches"), &json!({}))
+                .await;
+            assert_eq!(offered.status, 201, "{}", offered.text());
+        }
     }
     let (few, listed) = cost_of(&app, requester, "/v1/me/matches?limit=2").await;
     assert_eq!(listed, 2);
     let (many, listed) = cost_of(&app, requester, "/v1/me/matches?limit=50").await;
     assert_eq!(listed, 50);
-    assert_eq!(few, many, "statements for 2 matches and for 50");
-    let (all, listed) = cost_of(&app, requester, &format!("/v1/posts/{post}/matches")).await;
+    assert_eq!(few, many, "statements for a page of 2 matches and of 50");
+    let (few, listed) = cost_of(&app, requester, &format!("/v1/posts/{small}/matches")).await;
+    assert_eq!(listed, 2);
+    let (many, listed) = cost_of(&app, requester, &format!("/v1/posts/{large}/matches")).await;
     assert_eq!(listed, 50);
     assert_eq!(
-        all, few,
-        "a request's matches cost what a page of one's own does"
+        few, many,
+        "statements for a request with 2 matches and with 50"
     );
 }
 
