@@ -22,7 +22,10 @@ pub enum CaseEvent {
     Claimed,
     /// It was resolved with `outcome`, by `by` (`None`: by the system, when accepted matches
     /// filled the request).
-    Resolved { outcome: Outcome, by: Option<UserId> },
+    Resolved {
+        outcome: Outcome,
+        by: Option<UserId>,
+    },
     /// It was referred to a professional.
     Referred,
 }
@@ -151,9 +154,14 @@ mod tests {
         assert_eq!(told.post, Some(case.request_id));
         let to: Vec<UserId> = effects.notices.iter().map(|n| n.to).collect();
         assert_eq!(to, mediators);
-        assert!(effects.notices.iter().all(|n| n.kind == NotificationKind::CaseNew
-            && n.post == Some(case.request_id)
-            && n.about_match.is_none()));
+        assert!(
+            effects
+                .notices
+                .iter()
+                .all(|n| n.kind == NotificationKind::CaseNew
+                    && n.post == Some(case.request_id)
+                    && n.about_match.is_none())
+        );
         assert!(effects.facts.is_empty());
         // No mediators here: partners are still told.
         let alone = CaseEvent::Escalated { mediators: vec![] }.effects(&case, at);
@@ -202,7 +210,11 @@ mod tests {
             )
             .facts
         );
-        assert_eq!(effects.notices.len(), 1, "matched online: the requester hears");
+        assert_eq!(
+            effects.notices.len(),
+            1,
+            "matched online: the requester hears"
+        );
     }
 
     #[test]
