@@ -97,7 +97,7 @@ fn check_access(
 fn locked_case(conn: &mut DbConnection, id: CaseId) -> Result<Case, AppError> {
     let found = repo::find_case(conn, id)?.ok_or(AppError::NotFound)?;
     repo::lock_request(conn, found.request_id)?;
-    Ok(repo::find_case(conn, id)?.ok_or(AppError::NotFound)?)
+    repo::find_case(conn, id)?.ok_or(AppError::NotFound)
 }
 
 /// Hands a request to the mediators: its author, or a mediator of its neighbourhood. The
