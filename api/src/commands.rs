@@ -157,8 +157,11 @@ pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<J
     let conn = &mut *conn;
     let failed = |error: buurt_persistence::PersistenceError| error.to_string();
     Ok(JobsReport {
-        escalated_requests: buurt_persistence::mediation::escalate_stale_requests(conn, now)
-            .map_err(failed)?,
+        escalated_requests: buurt_app::mediation::escalate_stale_requests(&mut buurt_app::Cx::new(
+            conn,
+            &buurt_app::FixedClock(now),
+        ))
+        .map_err(|error| error.to_string())?,
         expiry_warnings: buurt_persistence::notifications::warn_expiring_posts(conn, now)
             .map_err(failed)?,
         expired_posts: buurt_persistence::notifications::expire_posts(conn, now).map_err(failed)?,

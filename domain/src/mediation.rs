@@ -79,6 +79,25 @@ pub const WITHDRAWN_SUMMARY: &str = "The requester withdrew the request.";
 /// closed or deleted.
 pub const REMOVED_SUMMARY: &str = "The request was closed by an administrator.";
 
+/// The summary of a case whose request `by` closed or deleted: its author withdrew it, anyone
+/// else (an administrator) removed it.
+pub fn withdrawal_summary(author: UserId, by: UserId) -> &'static str {
+    if by == author {
+        WITHDRAWN_SUMMARY
+    } else {
+        REMOVED_SUMMARY
+    }
+}
+
+/// Why a request cannot become a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EscalateRefusal {
+    /// Only an open request can be escalated.
+    NotOpen,
+    /// The request has an open case already.
+    AlreadyOpen,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("{action:?} is not possible while {status:?}")]
 pub struct IllegalCaseTransition {
@@ -99,6 +118,19 @@ impl CaseStatus {
             (InProgress, CaseAction::Reschedule(InProgress)) => Ok(InProgress),
             (New | Claimed | InProgress, CaseAction::Resolve(_)) => Ok(Resolved),
             (status, action) => Err(IllegalCaseTransition { status, action }),
+        }
+    }
+}
+
+impl CaseAction {
+    /// The action a status change asks of a case that has `status`: asking for the status it
+    /// has already (`in_progress` again), with a follow-up date, only reschedules it.
+    pub fn judged_against(self, status: CaseStatus, with_follow_up: bool) -> CaseAction {
+        match self {
+            CaseAction::Start if status == CaseStatus::InProgress && with_follow_up => {
+                CaseAction::Reschedule(CaseStatus::InProgress)
+            }
+            action => action,
         }
     }
 }
@@ -197,6 +229,27 @@ mod tests {
         for status in [New, Resolved] {
             assert!(status.transition(CaseAction::Reschedule(status)).is_err());
         }
+    }
+
+    #[test]
+    fn asking_for_the_status_a_case_has_with_a_date_reschedules_it() {
+        use CaseStatus::*;
+        let start = CaseAction::Start;
+        assert_eq!(
+            start.judged_against(InProgress, true),
+            CaseAction::Reschedule(InProgress)
+        );
+        assert_eq!(start.judged_against(InProgress, false), start);
+        assert_eq!(start.judged_against(Claimed, true), start);
+        let resolve = CaseAction::Resolve(Outcome::SolvedOffline);
+        assert_eq!(resolve.judged_against(InProgress, true), resolve);
+    }
+
+    #[test]
+    fn a_withdrawal_by_its_author_is_no_removal() {
+        let (author, admin) = (UserId(Uuid::new_v4()), UserId(Uuid::new_v4()));
+        assert_eq!(withdrawal_summary(author, author), WITHDRAWN_SUMMARY);
+        assert_eq!(withdrawal_summary(author, admin), REMOVED_SUMMARY);
     }
 
     #[test]

@@ -66,6 +66,9 @@ enum_columns!(
     buurt_domain::notifications::NotificationKind,
     buurt_domain::partners::EventKind,
     buurt_domain::stats::StatKind,
+    buurt_domain::mediation::Outcome,
+    buurt_domain::mediation::EscalatedBy,
+    buurt_domain::mediation::ConsentKind,
 );
 
 /// A typed value read from a text column.

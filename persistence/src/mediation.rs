@@ -1,83 +1,216 @@
-//! Cases, their private notes, referrals and audit log; consents; escalation.
+//! Cases, their private notes, referrals and audit log; consents; the neighbourhood's
+//! escalation setting. Rows in and out only: what a step on a case means and what follows it
+//! is decided by `buurt_app::mediation` and the domain.
 
 use buurt_domain::accounts::UserId;
-use buurt_domain::mediation::{
-    Case, CaseAction, CaseId, CaseStatus, ConsentKind, EscalatedBy, IllegalCaseTransition,
-    MATCHED_ONLINE_SUMMARY, Outcome, REMOVED_SUMMARY, WITHDRAWN_SUMMARY, due_for_escalation,
-    request_event_on_resolve,
-};
+use buurt_domain::mediation::{Case, CaseId, CaseStatus, ConsentKind, EscalatedBy, Outcome};
 use buurt_domain::membership::{MembershipStatus, Role};
 use buurt_domain::neighbourhoods::NeighbourhoodId;
-use buurt_domain::notifications::NotificationKind;
-use buurt_domain::partners::EventKind;
-use buurt_domain::posts::{Post, PostEvent, PostId, PostKind, PostStatus};
-use buurt_domain::stats::StatKind;
+use buurt_domain::posts::{PostId, PostKind, PostStatus};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
-use crate::notifications::notify;
-use crate::posts::{apply_event_within, find_post};
+// Kept at this path for its callers; the domain owns it.
+pub use buurt_domain::mediation::EscalateRefusal;
+
+use crate::columns::Stored;
 use crate::schema::{
     case_audit, case_notes, case_referrals, cases, consents, matches, memberships, neighbourhoods,
     posts, users,
 };
 use crate::time::{from_db, to_db};
-use crate::{DbConnection, PersistenceError, partners, stats, write_transaction};
-
-fn corrupt(what: &str, value: &str) -> PersistenceError {
-    PersistenceError::Corrupt(format!("cases.{what} holds {value:?}"))
-}
-
-fn uuid(what: &str, raw: &str) -> Result<Uuid, PersistenceError> {
-    Uuid::parse_str(raw).map_err(|_| corrupt(what, raw))
-}
+use crate::{DbConnection, PersistenceError};
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = cases)]
 struct CaseRow {
-    id: String,
-    request_id: String,
-    neighbourhood_id: String,
-    requester_id: String,
-    status: String,
-    outcome: Option<String>,
+    id: Stored<CaseId>,
+    request_id: Stored<PostId>,
+    neighbourhood_id: Stored<NeighbourhoodId>,
+    requester_id: Stored<UserId>,
+    status: Stored<CaseStatus>,
+    outcome: Option<Stored<Outcome>>,
     summary: Option<String>,
     reason: Option<String>,
-    escalated_by: String,
-    claimed_by: Option<String>,
+    escalated_by: Stored<EscalatedBy>,
+    claimed_by: Option<Stored<UserId>>,
     follow_up_at: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
 
-impl TryFrom<CaseRow> for Case {
-    type Error = PersistenceError;
-
-    fn try_from(row: CaseRow) -> Result<Self, PersistenceError> {
-        Ok(Case {
-            id: CaseId(uuid("id", &row.id)?),
-            request_id: PostId(uuid("request_id", &row.request_id)?),
-            neighbourhood_id: NeighbourhoodId(uuid("neighbourhood_id", &row.neighbourhood_id)?),
-            requester_id: UserId(uuid("requester_id", &row.requester_id)?),
-            status: CaseStatus::parse(&row.status).ok_or_else(|| corrupt("status", &row.status))?,
-            outcome: row
-                .outcome
-                .map(|o| Outcome::parse(&o).ok_or_else(|| corrupt("outcome", &o)))
-                .transpose()?,
+impl From<CaseRow> for Case {
+    fn from(row: CaseRow) -> Self {
+        Case {
+            id: row.id.0,
+            request_id: row.request_id.0,
+            neighbourhood_id: row.neighbourhood_id.0,
+            requester_id: row.requester_id.0,
+            status: row.status.0,
+            outcome: row.outcome.map(|o| o.0),
             summary: row.summary,
             reason: row.reason,
-            escalated_by: EscalatedBy::parse(&row.escalated_by)
-                .ok_or_else(|| corrupt("escalated_by", &row.escalated_by))?,
-            claimed_by: row
-                .claimed_by
-                .map(|id| uuid("claimed_by", &id).map(UserId))
-                .transpose()?,
+            escalated_by: row.escalated_by.0,
+            claimed_by: row.claimed_by.map(|u| u.0),
             follow_up_at: row.follow_up_at.map(from_db),
             created_at: from_db(row.created_at),
             updated_at: from_db(row.updated_at),
-        })
+        }
     }
+}
+
+/// A case as lists and pages show it: with its request's title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseWithTitle {
+    pub case: Case,
+    pub request_title: String,
+}
+
+/// Holds the request's row for the rest of the write transaction. Every writer of a case takes
+/// its request first (accepting a match locks the request and then resolves its case), so they
+/// queue instead of deadlocking.
+pub fn lock_request(conn: &mut DbConnection, request: PostId) -> Result<(), PersistenceError> {
+    crate::connection::lock_row(conn, "posts", request.0)
+}
+
+pub fn find_case(conn: &mut DbConnection, id: CaseId) -> Result<Option<Case>, PersistenceError> {
+    Ok(cases::table
+        .find(id.to_string())
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Case::from))
+}
+
+/// A case with its request's title, in one query.
+pub fn find_case_with_title(
+    conn: &mut DbConnection,
+    id: CaseId,
+) -> Result<Option<CaseWithTitle>, PersistenceError> {
+    Ok(cases::table
+        .inner_join(posts::table.on(posts::id.eq(cases::request_id)))
+        .filter(cases::id.eq(id.to_string()))
+        .select((CaseRow::as_select(), posts::title))
+        .first(conn)
+        .optional()?
+        .map(|(row, request_title)| CaseWithTitle {
+            case: row.into(),
+            request_title,
+        }))
+}
+
+/// The open case of a request, or its latest one.
+pub fn case_of_request(
+    conn: &mut DbConnection,
+    request: PostId,
+) -> Result<Option<Case>, PersistenceError> {
+    Ok(cases::table
+        .filter(cases::request_id.eq(request.to_string()))
+        .order((cases::created_at.desc(), cases::id.desc()))
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Case::from))
+}
+
+/// The open case of a request, if any.
+pub fn open_case_of(
+    conn: &mut DbConnection,
+    request: PostId,
+) -> Result<Option<Case>, PersistenceError> {
+    Ok(cases::table
+        .filter(cases::request_id.eq(request.to_string()))
+        .filter(cases::status.ne(CaseStatus::Resolved.as_str()))
+        .select(CaseRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(Case::from))
+}
+
+/// A new case (one open case per request: a unique index).
+pub fn insert_case(conn: &mut DbConnection, case: &Case) -> Result<(), PersistenceError> {
+    diesel::insert_into(cases::table)
+        .values((
+            cases::id.eq(case.id.to_string()),
+            cases::request_id.eq(case.request_id.to_string()),
+            cases::neighbourhood_id.eq(case.neighbourhood_id.to_string()),
+            cases::requester_id.eq(case.requester_id.to_string()),
+            cases::status.eq(case.status.as_str()),
+            cases::reason.eq(case.reason.as_deref()),
+            cases::escalated_by.eq(case.escalated_by.as_str()),
+            cases::created_at.eq(to_db(case.created_at)),
+            cases::updated_at.eq(to_db(case.updated_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Moves a case from `from` to `to` (claimed by `claimed_by`, when given), if it still has
+/// `from`: false when another change came first.
+pub fn move_case(
+    conn: &mut DbConnection,
+    id: CaseId,
+    from: CaseStatus,
+    to: CaseStatus,
+    claimed_by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<bool, PersistenceError> {
+    let row = cases::table
+        .filter(cases::id.eq(id.to_string()))
+        .filter(cases::status.eq(from.as_str()));
+    let updated = match claimed_by {
+        Some(by) => diesel::update(row)
+            .set((
+                cases::status.eq(to.as_str()),
+                cases::claimed_by.eq(Some(by.to_string())),
+                cases::updated_at.eq(to_db(now)),
+            ))
+            .execute(conn)?,
+        None => diesel::update(row)
+            .set((
+                cases::status.eq(to.as_str()),
+                cases::updated_at.eq(to_db(now)),
+            ))
+            .execute(conn)?,
+    };
+    Ok(updated > 0)
+}
+
+/// Resolves a case with `outcome` and `summary`, if it is still open: false when it was
+/// resolved already.
+pub fn resolve_case(
+    conn: &mut DbConnection,
+    id: CaseId,
+    outcome: Outcome,
+    summary: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, PersistenceError> {
+    let updated = diesel::update(
+        cases::table
+            .filter(cases::id.eq(id.to_string()))
+            .filter(cases::status.ne(CaseStatus::Resolved.as_str())),
+    )
+    .set((
+        cases::status.eq(CaseStatus::Resolved.as_str()),
+        cases::outcome.eq(Some(outcome.as_str())),
+        cases::summary.eq(Some(summary)),
+        cases::updated_at.eq(to_db(now)),
+    ))
+    .execute(conn)?;
+    Ok(updated > 0)
+}
+
+/// A new (or no) follow-up date.
+pub fn set_follow_up(
+    conn: &mut DbConnection,
+    id: CaseId,
+    follow_up_at: Option<DateTime<Utc>>,
+) -> Result<(), PersistenceError> {
+    diesel::update(cases::table.find(id.to_string()))
+        .set(cases::follow_up_at.eq(follow_up_at.map(to_db)))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Writes one audit entry: who did what to a case, and when.
@@ -88,15 +221,38 @@ pub fn audit(
     action: &str,
     now: DateTime<Utc>,
 ) -> Result<(), PersistenceError> {
-    diesel::insert_into(case_audit::table)
-        .values((
-            case_audit::id.eq(Uuid::new_v4().to_string()),
-            case_audit::case_id.eq(case.to_string()),
-            case_audit::actor_id.eq(actor.map(|a| a.to_string())),
-            case_audit::action.eq(action),
-            case_audit::created_at.eq(to_db(now)),
-        ))
-        .execute(conn)?;
+    audit_each(conn, &[case], actor, action, now)
+}
+
+/// `audit` for several cases at once, in one statement (the queue audits a whole page).
+pub fn audit_each(
+    conn: &mut DbConnection,
+    cases: &[CaseId],
+    actor: Option<UserId>,
+    action: &str,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    // Five values a row; SQLite binds at most 32,766 per statement.
+    for chunk in cases.chunks(5_000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|case| {
+                (
+                    case_audit::id.eq(Uuid::new_v4().to_string()),
+                    case_audit::case_id.eq(case.to_string()),
+                    case_audit::actor_id.eq(actor.map(|a| a.to_string())),
+                    case_audit::action.eq(action),
+                    case_audit::created_at.eq(to_db(now)),
+                )
+            })
+            .collect();
+        // A batch insert is backend-specific in diesel: run it on the backend's connection.
+        let insert = diesel::insert_into(case_audit::table).values(rows);
+        match conn {
+            DbConnection::Postgresql(conn) => insert.execute(conn)?,
+            DbConnection::Sqlite(conn) => insert.execute(conn)?,
+        };
+    }
     Ok(())
 }
 
@@ -108,25 +264,12 @@ pub struct AuditEntry {
     pub at: DateTime<Utc>,
 }
 
-/// The audit log of a case, oldest first. Reading it is itself audited (`read_audit`), as the
-/// last entry of what is returned.
-pub fn audit_log(
-    conn: &mut DbConnection,
-    case: CaseId,
-    reader: UserId,
-    now: DateTime<Utc>,
-) -> Result<Vec<AuditEntry>, PersistenceError> {
-    write_transaction(conn, |conn| {
-        audit(conn, case, Some(reader), "read_audit", now)?;
-        audit_entries(conn, case)
-    })
-}
-
-fn audit_entries(
+/// The audit log of a case, oldest first.
+pub fn audit_entries(
     conn: &mut DbConnection,
     case: CaseId,
 ) -> Result<Vec<AuditEntry>, PersistenceError> {
-    let rows: Vec<(Option<String>, String, NaiveDateTime)> = case_audit::table
+    let rows: Vec<(Option<Stored<UserId>>, String, NaiveDateTime)> = case_audit::table
         .filter(case_audit::case_id.eq(case.to_string()))
         .order((case_audit::created_at, case_audit::id))
         .select((
@@ -135,299 +278,32 @@ fn audit_entries(
             case_audit::created_at,
         ))
         .load(conn)?;
-    rows.into_iter()
-        .map(|(actor, action, at)| {
-            Ok(AuditEntry {
-                actor_id: actor
-                    .map(|a| uuid("actor_id", &a).map(UserId))
-                    .transpose()?,
-                action,
-                at: from_db(at),
-            })
+    Ok(rows
+        .into_iter()
+        .map(|(actor, action, at)| AuditEntry {
+            actor_id: actor.map(|a| a.0),
+            action,
+            at: from_db(at),
         })
-        .collect()
-}
-
-pub fn find_case(conn: &mut DbConnection, id: CaseId) -> Result<Option<Case>, PersistenceError> {
-    cases::table
-        .find(id.to_string())
-        .select(CaseRow::as_select())
-        .first(conn)
-        .optional()?
-        .map(Case::try_from)
-        .transpose()
-}
-
-/// The open case of a request, or its latest one.
-pub fn case_of_request(
-    conn: &mut DbConnection,
-    request: PostId,
-) -> Result<Option<Case>, PersistenceError> {
-    cases::table
-        .filter(cases::request_id.eq(request.to_string()))
-        .order((cases::created_at.desc(), cases::id.desc()))
-        .select(CaseRow::as_select())
-        .first(conn)
-        .optional()?
-        .map(Case::try_from)
-        .transpose()
+        .collect())
 }
 
 /// Active mediators of a neighbourhood.
-fn mediators_of(
+pub fn mediators_of(
     conn: &mut DbConnection,
     neighbourhood: NeighbourhoodId,
 ) -> Result<Vec<UserId>, PersistenceError> {
-    let ids: Vec<String> = memberships::table
+    let ids: Vec<Stored<UserId>> = memberships::table
         .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
         .filter(memberships::role.eq(Role::Mediator.as_str()))
         .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
         .select(memberships::user_id)
         .load(conn)?;
-    ids.iter()
-        .map(|id| uuid("mediator", id).map(UserId))
-        .collect()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EscalateRefusal {
-    /// Only an open request can be escalated.
-    NotOpen,
-    /// The request has an open case already.
-    AlreadyOpen,
-}
-
-/// Turns a request into a case: the request goes to `in_mediation`, the mediators of its
-/// neighbourhood are told. One open case per request (a unique index).
-pub fn escalate(
-    conn: &mut DbConnection,
-    request: PostId,
-    by: EscalatedBy,
-    actor: Option<UserId>,
-    reason: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<Result<Case, EscalateRefusal>, PersistenceError> {
-    write_transaction(conn, |conn| {
-        escalate_within(conn, request, by, actor, reason, now)
-    })
-}
-
-/// Creates a post; a care request whose author consented to sharing care data goes to the
-/// mediators at once, in the same transaction, so the post never exists without its case.
-/// Returns the case, if one was opened.
-pub fn create_post_escalating_care(
-    conn: &mut DbConnection,
-    post: &Post,
-) -> Result<Option<Case>, PersistenceError> {
-    write_transaction(conn, |conn| {
-        crate::posts::create_post(conn, post)?;
-        let care = post.content.kind == PostKind::Request
-            && post.content.category == Some(buurt_domain::category::Category::Care);
-        if !care || !has_consent(conn, post.author_id, ConsentKind::CareData)? {
-            return Ok(None);
-        }
-        let by = EscalatedBy::CareConsent;
-        let author = Some(post.author_id);
-        match escalate_within(conn, post.id, by, author, None, post.created_at)? {
-            Ok(case) => Ok(Some(case)),
-            Err(refusal) => {
-                // A request created a moment ago in this transaction is open and has no case:
-                // this cannot happen, but a post is worth more than its escalation.
-                tracing::warn!(post = %post.id, ?refusal, "a care request was not escalated");
-                Ok(None)
-            }
-        }
-    })
-}
-
-pub fn escalate_within(
-    conn: &mut DbConnection,
-    request: PostId,
-    by: EscalatedBy,
-    actor: Option<UserId>,
-    reason: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<Result<Case, EscalateRefusal>, PersistenceError> {
-    crate::connection::lock_row(conn, "posts", request.0)?;
-    let Some(post) = find_post(conn, request)? else {
-        return Ok(Err(EscalateRefusal::NotOpen));
-    };
-    let open: i64 = cases::table
-        .filter(cases::request_id.eq(request.to_string()))
-        .filter(cases::status.ne(CaseStatus::Resolved.as_str()))
-        .count()
-        .get_result(conn)?;
-    if open > 0 {
-        return Ok(Err(EscalateRefusal::AlreadyOpen));
-    }
-    if post.content.kind != PostKind::Request || post.status != PostStatus::Open {
-        return Ok(Err(EscalateRefusal::NotOpen));
-    }
-    if !matches!(
-        apply_event_within(conn, request, PostEvent::Escalate, now)?,
-        Some(Ok(_))
-    ) {
-        return Ok(Err(EscalateRefusal::NotOpen));
-    }
-    let case = Case {
-        id: CaseId(Uuid::new_v4()),
-        request_id: request,
-        neighbourhood_id: post.neighbourhood_id,
-        requester_id: post.author_id,
-        status: CaseStatus::New,
-        outcome: None,
-        summary: None,
-        reason: reason.map(str::to_owned),
-        escalated_by: by,
-        claimed_by: None,
-        follow_up_at: None,
-        created_at: now,
-        updated_at: now,
-    };
-    diesel::insert_into(cases::table)
-        .values((
-            cases::id.eq(case.id.to_string()),
-            cases::request_id.eq(request.to_string()),
-            cases::neighbourhood_id.eq(case.neighbourhood_id.to_string()),
-            cases::requester_id.eq(case.requester_id.to_string()),
-            cases::status.eq(case.status.as_str()),
-            cases::reason.eq(reason),
-            cases::escalated_by.eq(by.as_str()),
-            cases::created_at.eq(to_db(now)),
-            cases::updated_at.eq(to_db(now)),
-        ))
-        .execute(conn)?;
-    audit(
-        conn,
-        case.id,
-        actor,
-        &format!("escalate:{}", by.as_str()),
-        now,
-    )?;
-    let place = case.neighbourhood_id;
-    partners::emit(
-        conn,
-        EventKind::CaseEscalated,
-        place,
-        case.id.0,
-        Some(request),
-        now,
-    )?;
-    for mediator in mediators_of(conn, case.neighbourhood_id)? {
-        notify(
-            conn,
-            mediator,
-            NotificationKind::CaseNew,
-            Some(request),
-            now,
-        )?;
-    }
-    Ok(Ok(case))
-}
-
-/// How a step on a case ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CaseStep {
-    Done(Case),
-    Illegal(IllegalCaseTransition),
-}
-
-/// Claims, starts, reschedules or resolves a case, conditional on the status it was decided
-/// from (so of two mediators claiming at once exactly one wins). Resolving moves the request
-/// on (`request_event_on_resolve`); the requester is told of a claim and of the outcome.
-///
-/// The request's row is locked before the case is touched: accepting a match locks the
-/// request and then resolves its case, so every writer of both takes them in that order and
-/// they queue instead of deadlocking.
-pub fn step(
-    conn: &mut DbConnection,
-    id: CaseId,
-    actor: Option<UserId>,
-    action: CaseAction,
-    summary: Option<&str>,
-    follow_up_at: Option<Option<DateTime<Utc>>>,
-    now: DateTime<Utc>,
-) -> Result<Option<CaseStep>, PersistenceError> {
-    write_transaction(conn, |conn| {
-        let Some(found) = find_case(conn, id)? else {
-            return Ok(None);
-        };
-        crate::connection::lock_row(conn, "posts", found.request_id.0)?;
-        // Read again under the lock: this is the state the step applies to.
-        let Some(case) = find_case(conn, id)? else {
-            return Ok(None);
-        };
-        let illegal = |status| {
-            Ok(Some(CaseStep::Illegal(IllegalCaseTransition {
-                status,
-                action,
-            })))
-        };
-        let next = match case.status.transition(action) {
-            Ok(next) => next,
-            Err(refused) => return Ok(Some(CaseStep::Illegal(refused))),
-        };
-        let row = cases::table
-            .filter(cases::id.eq(id.to_string()))
-            .filter(cases::status.eq(case.status.as_str()));
-        let updated = match action {
-            CaseAction::Claim => diesel::update(row)
-                .set((
-                    cases::status.eq(next.as_str()),
-                    cases::claimed_by.eq(actor.map(|a| a.to_string())),
-                    cases::updated_at.eq(to_db(now)),
-                ))
-                .execute(conn)?,
-            CaseAction::Start | CaseAction::Reschedule(_) => diesel::update(row)
-                .set((
-                    cases::status.eq(next.as_str()),
-                    cases::updated_at.eq(to_db(now)),
-                ))
-                .execute(conn)?,
-            CaseAction::Resolve(outcome) => {
-                let summary = summary.unwrap_or_default();
-                usize::from(resolve_within(conn, &case, actor, outcome, summary, now)?)
-            }
-        };
-        if updated == 0 {
-            return illegal(find_case(conn, id)?.map_or(case.status, |c| c.status));
-        }
-        if let Some(follow_up_at) = follow_up_at {
-            diesel::update(cases::table.find(id.to_string()))
-                .set(cases::follow_up_at.eq(follow_up_at.map(to_db)))
-                .execute(conn)?;
-        }
-        match action {
-            CaseAction::Claim => {
-                audit(conn, id, actor, "claim", now)?;
-                notify(
-                    conn,
-                    case.requester_id,
-                    NotificationKind::CaseClaimed,
-                    Some(case.request_id),
-                    now,
-                )?;
-            }
-            CaseAction::Start => audit(conn, id, actor, "start", now)?,
-            CaseAction::Reschedule(_) => audit(conn, id, actor, "reschedule", now)?,
-            CaseAction::Resolve(outcome) => {
-                if let Some(request) = find_post(conn, case.request_id)? {
-                    let taken = places_taken(conn, case.request_id)?;
-                    let needed = request.content.helpers_needed;
-                    let event = request_event_on_resolve(outcome, taken, needed);
-                    // A request no longer in mediation (matched already, say) stays as it is.
-                    apply_event_within(conn, case.request_id, event, now)?;
-                }
-            }
-        }
-        let case =
-            find_case(conn, id)?.ok_or(PersistenceError::Query(diesel::result::Error::NotFound))?;
-        Ok(Some(CaseStep::Done(case)))
-    })
+    Ok(ids.into_iter().map(|id| id.0).collect())
 }
 
 /// How many helper places of a request are taken by accepted matches.
-fn places_taken(conn: &mut DbConnection, request: PostId) -> Result<u32, PersistenceError> {
+pub fn places_taken(conn: &mut DbConnection, request: PostId) -> Result<u32, PersistenceError> {
     let taken: i64 = matches::table
         .filter(matches::request_id.eq(request.to_string()))
         .filter(matches::accepted_slot.is_not_null())
@@ -436,142 +312,36 @@ fn places_taken(conn: &mut DbConnection, request: PostId) -> Result<u32, Persist
     Ok(u32::try_from(taken).unwrap_or(u32::MAX))
 }
 
-/// Resolves an open case with `outcome` and `summary`, if it is still open (false when it was
-/// resolved already): audited, counted, told to partners and to the requester. The caller
-/// holds the request's lock and moves the request; this runs before it does, so the case's
-/// outcome is the one that counts.
-fn resolve_within(
-    conn: &mut DbConnection,
-    case: &Case,
-    actor: Option<UserId>,
-    outcome: Outcome,
-    summary: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, PersistenceError> {
-    let updated = diesel::update(
-        cases::table
-            .filter(cases::id.eq(case.id.to_string()))
-            .filter(cases::status.ne(CaseStatus::Resolved.as_str())),
-    )
-    .set((
-        cases::status.eq(CaseStatus::Resolved.as_str()),
-        cases::outcome.eq(Some(outcome.as_str())),
-        cases::summary.eq(Some(summary)),
-        cases::updated_at.eq(to_db(now)),
-    ))
-    .execute(conn)?;
-    if updated == 0 {
-        return Ok(false);
-    }
-    audit(
-        conn,
-        case.id,
-        actor,
-        &format!("resolve:{}", outcome.as_str()),
-        now,
-    )?;
-    let (place, request) = (case.neighbourhood_id, case.request_id);
-    let kind = StatKind::Outcome(outcome.into());
-    stats::note(conn, kind, place, request.0, None, None, now)?;
-    let told = EventKind::CaseResolved;
-    partners::emit(conn, told, place, case.id.0, Some(request), now)?;
-    // The requester is told, unless it was their own doing (they withdrew the request).
-    if actor != Some(case.requester_id) {
-        notify(
-            conn,
-            case.requester_id,
-            NotificationKind::CaseResolved,
-            Some(request),
-            now,
-        )?;
-    }
-    Ok(true)
-}
-
-/// The open case of a request, if any.
-fn open_case_of(
-    conn: &mut DbConnection,
-    request: PostId,
-) -> Result<Option<Case>, PersistenceError> {
-    cases::table
-        .filter(cases::request_id.eq(request.to_string()))
-        .filter(cases::status.ne(CaseStatus::Resolved.as_str()))
-        .select(CaseRow::as_select())
-        .first(conn)
-        .optional()?
-        .map(Case::try_from)
-        .transpose()
-}
-
-/// An accepted match filled a request in mediation: its open case is resolved as matched
-/// online. Runs inside the caller's transaction, which holds the request's lock.
-pub fn resolve_matched_online(
-    conn: &mut DbConnection,
-    request: PostId,
-    now: DateTime<Utc>,
-) -> Result<(), PersistenceError> {
-    if let Some(case) = open_case_of(conn, request)? {
-        let summary = MATCHED_ONLINE_SUMMARY;
-        resolve_within(conn, &case, None, Outcome::MatchedOnline, summary, now)?;
-    }
-    Ok(())
-}
-
-/// A request is being closed or deleted by `by` (its author, or an administrator): its open
-/// case, if any, is resolved as withdrawn. Runs inside the caller's transaction, which holds
-/// the request's lock, before the request changes.
-pub fn withdraw_within(
-    conn: &mut DbConnection,
-    request: &Post,
-    by: UserId,
-    now: DateTime<Utc>,
-) -> Result<(), PersistenceError> {
-    if let Some(case) = open_case_of(conn, request.id)? {
-        let summary = if by == request.author_id {
-            WITHDRAWN_SUMMARY
-        } else {
-            REMOVED_SUMMARY
-        };
-        resolve_within(conn, &case, Some(by), Outcome::Withdrawn, summary, now)?;
-    }
-    Ok(())
-}
-
-/// A neighbourhood's open cases (or those with `status`): overdue follow-ups first, then
-/// oldest first.
+/// A neighbourhood's cases with `status` (open ones without), oldest first, at most `limit`,
+/// each with its request's title: one query whatever their number.
 pub fn queue(
     conn: &mut DbConnection,
     neighbourhood: NeighbourhoodId,
     status: Option<CaseStatus>,
-    now: DateTime<Utc>,
     limit: usize,
-) -> Result<Vec<Case>, PersistenceError> {
+) -> Result<Vec<CaseWithTitle>, PersistenceError> {
     let mut query = cases::table
+        .inner_join(posts::table.on(posts::id.eq(cases::request_id)))
         .filter(cases::neighbourhood_id.eq(neighbourhood.to_string()))
         .order((cases::created_at, cases::id))
         .limit(i64::try_from(limit).unwrap_or(i64::MAX))
-        .select(CaseRow::as_select())
+        .select((CaseRow::as_select(), posts::title))
         .into_boxed::<crate::connection::MultiBackend>();
     query = match status {
         Some(status) => query.filter(cases::status.eq(status.as_str())),
         None => query.filter(cases::status.ne(CaseStatus::Resolved.as_str())),
     };
-    let rows: Vec<CaseRow> = query.load(conn)?;
-    let mut found: Vec<Case> = rows
+    let rows: Vec<(CaseRow, String)> = query.load(conn)?;
+    Ok(rows
         .into_iter()
-        .map(Case::try_from)
-        .collect::<Result<_, _>>()?;
-    found.sort_by_key(|case| {
-        (
-            !case.is_overdue(now),
-            case.follow_up_at.filter(|_| case.is_overdue(now)),
-            case.created_at,
-        )
-    });
-    Ok(found)
+        .map(|(row, request_title)| CaseWithTitle {
+            case: row.into(),
+            request_title,
+        })
+        .collect())
 }
 
-/// A private note.
+/// A private note, with its author's name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
     pub id: Uuid,
@@ -581,7 +351,7 @@ pub struct Note {
     pub created_at: DateTime<Utc>,
 }
 
-pub fn add_note(
+pub fn insert_note(
     conn: &mut DbConnection,
     case: CaseId,
     author: UserId,
@@ -589,54 +359,43 @@ pub fn add_note(
     now: DateTime<Utc>,
 ) -> Result<Uuid, PersistenceError> {
     let id = Uuid::new_v4();
-    write_transaction(conn, |conn| {
-        diesel::insert_into(case_notes::table)
-            .values((
-                case_notes::id.eq(id.to_string()),
-                case_notes::case_id.eq(case.to_string()),
-                case_notes::author_id.eq(author.to_string()),
-                case_notes::body.eq(body),
-                case_notes::created_at.eq(to_db(now)),
-            ))
-            .execute(conn)?;
-        audit(conn, case, Some(author), "write_note", now)
-    })?;
+    diesel::insert_into(case_notes::table)
+        .values((
+            case_notes::id.eq(id.to_string()),
+            case_notes::case_id.eq(case.to_string()),
+            case_notes::author_id.eq(author.to_string()),
+            case_notes::body.eq(body),
+            case_notes::created_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
     Ok(id)
 }
 
-/// The notes of a case, oldest first; the read is audited.
-pub fn read_notes(
-    conn: &mut DbConnection,
-    case: CaseId,
-    reader: UserId,
-    now: DateTime<Utc>,
-) -> Result<Vec<Note>, PersistenceError> {
-    write_transaction(conn, |conn| {
-        audit(conn, case, Some(reader), "read_notes", now)?;
-        let rows: Vec<(String, String, String, String, NaiveDateTime)> = case_notes::table
-            .inner_join(users::table.on(users::id.eq(case_notes::author_id)))
-            .filter(case_notes::case_id.eq(case.to_string()))
-            .order((case_notes::created_at, case_notes::id))
-            .select((
-                case_notes::id,
-                case_notes::author_id,
-                users::display_name,
-                case_notes::body,
-                case_notes::created_at,
-            ))
-            .load(conn)?;
-        rows.into_iter()
-            .map(|(id, author, name, body, at)| {
-                Ok(Note {
-                    id: uuid("note id", &id)?,
-                    author_id: UserId(uuid("author", &author)?),
-                    author_name: name,
-                    body,
-                    created_at: from_db(at),
-                })
-            })
-            .collect()
-    })
+/// The notes of a case with their authors' names, oldest first, in one query.
+pub fn notes_of(conn: &mut DbConnection, case: CaseId) -> Result<Vec<Note>, PersistenceError> {
+    type NoteRow = (Stored<Uuid>, Stored<UserId>, String, String, NaiveDateTime);
+    let rows: Vec<NoteRow> = case_notes::table
+        .inner_join(users::table.on(users::id.eq(case_notes::author_id)))
+        .filter(case_notes::case_id.eq(case.to_string()))
+        .order((case_notes::created_at, case_notes::id))
+        .select((
+            case_notes::id,
+            case_notes::author_id,
+            users::display_name,
+            case_notes::body,
+            case_notes::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, author, name, body, at)| Note {
+            id: id.0,
+            author_id: author.0,
+            author_name: name,
+            body,
+            created_at: from_db(at),
+        })
+        .collect())
 }
 
 pub fn is_referred(
@@ -652,40 +411,36 @@ pub fn is_referred(
     Ok(count > 0)
 }
 
-/// Refers a case to a professional. Returns false when it was referred to them already.
-pub fn refer(
+/// A referral of a case to a professional: false when it was referred to them already.
+pub fn insert_referral(
     conn: &mut DbConnection,
     case: CaseId,
     professional: UserId,
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<bool, PersistenceError> {
-    write_transaction(conn, |conn| {
-        // In a savepoint: on PostgreSQL a failed statement (the duplicate) would otherwise
-        // abort the whole transaction, and with it the audit entry and the commit.
-        let inserted = conn.transaction(|conn| {
-            diesel::insert_into(case_referrals::table)
-                .values((
-                    case_referrals::case_id.eq(case.to_string()),
-                    case_referrals::professional_id.eq(professional.to_string()),
-                    case_referrals::referred_by.eq(by.to_string()),
-                    case_referrals::created_at.eq(to_db(now)),
-                ))
-                .execute(conn)
-        });
-        let created = crate::error::inserted_unless_duplicate(inserted)?;
-        if created {
-            audit(conn, case, Some(by), "refer", now)?;
-            if let Some(found) = find_case(conn, case)? {
-                let (place, request) = (found.neighbourhood_id, Some(found.request_id));
-                partners::emit(conn, EventKind::CaseReferred, place, case.0, request, now)?;
-            }
-        }
-        Ok(created)
-    })
+    // In a savepoint: on PostgreSQL a failed statement (the duplicate) would otherwise abort
+    // the caller's whole transaction.
+    let inserted = conn.transaction(|conn| {
+        diesel::insert_into(case_referrals::table)
+            .values((
+                case_referrals::case_id.eq(case.to_string()),
+                case_referrals::professional_id.eq(professional.to_string()),
+                case_referrals::referred_by.eq(by.to_string()),
+                case_referrals::created_at.eq(to_db(now)),
+            ))
+            .execute(conn)
+    });
+    Ok(crate::error::inserted_unless_duplicate(inserted)?)
 }
 
-/// Records a consent, or its withdrawal.
+/// Holds `user`'s row for the rest of the write transaction, so that a consent checked before
+/// a write (a referral, a care request's escalation) is not withdrawn until it is done.
+pub fn lock_consents_of(conn: &mut DbConnection, user: UserId) -> Result<(), PersistenceError> {
+    crate::connection::lock_row(conn, "users", user.0)
+}
+
+/// Records a consent, or its withdrawal, in place of the one before. Call it in a transaction.
 pub fn set_consent(
     conn: &mut DbConnection,
     user: UserId,
@@ -693,23 +448,21 @@ pub fn set_consent(
     given: bool,
     now: DateTime<Utc>,
 ) -> Result<(), PersistenceError> {
-    write_transaction(conn, |conn| {
-        diesel::delete(
-            consents::table
-                .filter(consents::user_id.eq(user.to_string()))
-                .filter(consents::kind.eq(kind.as_str())),
-        )
+    diesel::delete(
+        consents::table
+            .filter(consents::user_id.eq(user.to_string()))
+            .filter(consents::kind.eq(kind.as_str())),
+    )
+    .execute(conn)?;
+    diesel::insert_into(consents::table)
+        .values((
+            consents::user_id.eq(user.to_string()),
+            consents::kind.eq(kind.as_str()),
+            consents::given_at.eq(to_db(now)),
+            consents::withdrawn_at.eq((!given).then(|| to_db(now))),
+        ))
         .execute(conn)?;
-        diesel::insert_into(consents::table)
-            .values((
-                consents::user_id.eq(user.to_string()),
-                consents::kind.eq(kind.as_str()),
-                consents::given_at.eq(to_db(now)),
-                consents::withdrawn_at.eq((!given).then(|| to_db(now))),
-            ))
-            .execute(conn)?;
-        Ok(())
-    })
+    Ok(())
 }
 
 /// A consent: its kind, when it was given, and when it was withdrawn.
@@ -720,22 +473,18 @@ pub fn consents_of(
     conn: &mut DbConnection,
     user: UserId,
 ) -> Result<Vec<ConsentRecord>, PersistenceError> {
-    let rows: Vec<(String, NaiveDateTime, Option<NaiveDateTime>)> = consents::table
+    let rows: Vec<(Stored<ConsentKind>, NaiveDateTime, Option<NaiveDateTime>)> = consents::table
         .filter(consents::user_id.eq(user.to_string()))
         .order(consents::kind)
         .select((consents::kind, consents::given_at, consents::withdrawn_at))
         .load(conn)?;
-    rows.into_iter()
-        .map(|(kind, given, withdrawn)| {
-            Ok((
-                ConsentKind::parse(&kind).ok_or_else(|| corrupt("consent", &kind))?,
-                from_db(given),
-                withdrawn.map(from_db),
-            ))
-        })
-        .collect()
+    Ok(rows
+        .into_iter()
+        .map(|(kind, given, withdrawn)| (kind.0, from_db(given), withdrawn.map(from_db)))
+        .collect())
 }
 
+/// Whether `user` has given consent `kind` and not withdrawn it.
 pub fn has_consent(
     conn: &mut DbConnection,
     user: UserId,
@@ -768,14 +517,13 @@ pub fn set_escalate_after_days(
     Ok(())
 }
 
-/// The job: open requests unmatched for their neighbourhood's `escalate_after_days` go to
-/// mediators. Returns how many.
-pub fn escalate_stale_requests(
+/// Open, visible requests posted a day or more before `now` (the shortest setting), with
+/// their neighbourhood's `escalate_after_days`: the candidates of the escalation job.
+pub fn stale_request_candidates(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
-) -> Result<usize, PersistenceError> {
-    // The shortest setting is a day: nothing younger can be due.
-    let candidates: Vec<(String, i32)> = posts::table
+) -> Result<Vec<(PostId, u32)>, PersistenceError> {
+    let rows: Vec<(Stored<PostId>, i32)> = posts::table
         .inner_join(neighbourhoods::table)
         .filter(posts::kind.eq(PostKind::Request.as_str()))
         .filter(posts::status.eq(PostStatus::Open.as_str()))
@@ -783,17 +531,99 @@ pub fn escalate_stale_requests(
         .filter(posts::created_at.le(to_db(now - Duration::days(1))))
         .select((posts::id, neighbourhoods::escalate_after_days))
         .load(conn)?;
-    let mut escalated = 0;
-    for (id, days) in candidates {
-        let id = PostId(uuid("post", &id)?);
-        let Some(post) = find_post(conn, id)? else {
-            continue;
-        };
-        if due_for_escalation(&post, u32::try_from(days).unwrap_or(3), now)
-            && escalate(conn, id, EscalatedBy::Job, None, None, now)?.is_ok()
-        {
-            escalated += 1;
-        }
-    }
-    Ok(escalated)
+    Ok(rows
+        .into_iter()
+        .map(|(id, days)| (id.0, u32::try_from(days).unwrap_or(3)))
+        .collect())
 }
+
+/// The request's open case, if any, resolved with `outcome` and `summary` by `by` (audited):
+/// the case as it was before, when it was resolved now.
+pub fn resolve_open_case(
+    conn: &mut DbConnection,
+    request: PostId,
+    outcome: Outcome,
+    summary: &str,
+    by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> Result<Option<Case>, PersistenceError> {
+    let Some(case) = open_case_of(conn, request)? else {
+        return Ok(None);
+    };
+    if !resolve_case(conn, case.id, outcome, summary, now)? {
+        return Ok(None);
+    }
+    audit(conn, case.id, by, &resolve_action(outcome), now)?;
+    Ok(Some(case))
+}
+
+/// The audit action of a resolution.
+pub fn resolve_action(outcome: Outcome) -> String {
+    format!("resolve:{}", outcome.as_str())
+}
+
+/// The audit action of an escalation.
+pub fn escalate_action(by: EscalatedBy) -> String {
+    format!("escalate:{}", by.as_str())
+}
+
+/// Until the posts and matching use cases move to `buurt_app` (which calls its seams
+/// `withdraw_case` and `resolve_matched_online` instead), `persistence::posts` and
+/// `persistence::matching` resolve a request's case through these. They write the effects
+/// the domain declares for the event, as `buurt_app::outbox` does. Remove them with those
+/// callers.
+pub mod legacy {
+    use buurt_domain::accounts::UserId;
+    use buurt_domain::effects::Effects;
+    use buurt_domain::effects::mediation::CaseEvent;
+    use buurt_domain::mediation::{MATCHED_ONLINE_SUMMARY, Outcome, withdrawal_summary};
+    use buurt_domain::posts::{Post, PostId};
+    use chrono::{DateTime, Utc};
+
+    use super::resolve_open_case;
+    use crate::{DbConnection, PersistenceError, notifications, partners, stats};
+
+    fn record(conn: &mut DbConnection, effects: &Effects) -> Result<(), PersistenceError> {
+        for notice in &effects.notices {
+            let (to, kind, post) = (notice.to, notice.kind, notice.post);
+            notifications::notify_about(conn, to, kind, post, notice.about_match, effects.at)?;
+        }
+        for event in &effects.partner_events {
+            let (kind, place, post) = (event.kind, event.neighbourhood, event.post);
+            partners::emit(conn, kind, place, event.subject, post, effects.at)?;
+        }
+        for fact in &effects.facts {
+            stats::record(conn, fact)?;
+        }
+        Ok(())
+    }
+
+    /// See `buurt_app::mediation::resolve_matched_online`.
+    pub fn resolve_matched_online(
+        conn: &mut DbConnection,
+        request: PostId,
+        now: DateTime<Utc>,
+    ) -> Result<(), PersistenceError> {
+        let (outcome, summary) = (Outcome::MatchedOnline, MATCHED_ONLINE_SUMMARY);
+        if let Some(case) = resolve_open_case(conn, request, outcome, summary, None, now)? {
+            record(conn, &CaseEvent::matched_online().effects(&case, now))?;
+        }
+        Ok(())
+    }
+
+    /// See `buurt_app::mediation::withdraw_case`.
+    pub fn withdraw_within(
+        conn: &mut DbConnection,
+        request: &Post,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<(), PersistenceError> {
+        let summary = withdrawal_summary(request.author_id, by);
+        let outcome = Outcome::Withdrawn;
+        if let Some(case) = resolve_open_case(conn, request.id, outcome, summary, Some(by), now)? {
+            record(conn, &CaseEvent::withdrawn(by).effects(&case, now))?;
+        }
+        Ok(())
+    }
+}
+pub use legacy::{resolve_matched_online, withdraw_within};

@@ -406,18 +406,17 @@ pub fn rebuild(conn: &mut DbConnection) -> Result<usize, PersistenceError> {
         after = last.0.clone();
         let mut events = Vec::new();
         for (_, request, place, outcome, at) in &rows {
-            let outcome = outcome
-                .as_deref()
-                .and_then(buurt_domain::mediation::Outcome::parse)
-                .map_or(RequestOutcome::Withdrawn, RequestOutcome::from);
-            events.push(event(
-                StatKind::Outcome(outcome),
+            use buurt_domain::mediation::Outcome;
+            let outcome = outcome.as_deref().and_then(Outcome::parse);
+            let (place, request) = (parse_neighbourhood(place)?, parse_id(request)?);
+            // The rule the live resolution follows (`buurt_domain::effects::mediation`).
+            let counted = buurt_domain::effects::mediation::outcome_counted(
                 place,
-                parse_id(request)?,
-                None,
-                None,
-                *at,
-            )?);
+                buurt_domain::posts::PostId(request),
+                outcome.unwrap_or(Outcome::Withdrawn),
+                from_db(*at),
+            );
+            events.extend(counted.facts);
         }
         added += record_many(conn, &events)?;
     }

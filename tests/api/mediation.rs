@@ -1508,3 +1508,120 @@ async fn the_job_escalates_after_three_days_by_default_not_before() {
     let queue = w.queue(&w.mediator, "").await.json();
     assert_eq!(queue["items"][0]["escalated_by"], "job");
 }
+
+#[actix_web::test]
+async fn a_cases_life_tells_partners_each_step_once_and_counts_its_outcome_once() {
+    let w = world().await;
+    assert_eq!(w.care_consent(true).await.status, 200);
+    let (post, case) = w.request_in_mediation(1).await;
+    let professional = w.professional("wijkteam@example.nl", "GM0001").await;
+    let claimed = w
+        .app
+        .post_as(&w.mediator, &format!("/v1/cases/{case}/claim"), &json!({}))
+        .await;
+    assert_eq!(claimed.status, 200, "{}", claimed.text());
+    let referral = format!("/v1/cases/{case}/referrals");
+    let body = json!({"professional_id": professional.user_id});
+    assert_eq!(
+        w.app.post_as(&w.mediator, &referral, &body).await.status,
+        201
+    );
+    assert_eq!(
+        w.app.post_as(&w.mediator, &referral, &body).await.status,
+        200
+    );
+    let resolved = w
+        .status(
+            &w.mediator,
+            &case,
+            json!({"status": "resolved", "outcome": "referred_wijkteam", "summary": "Wijkteam."}),
+        )
+        .await;
+    assert_eq!(resolved.status, 200, "{}", resolved.text());
+    assert_eq!(resolved.json()["request_title"], "Verhuizen");
+
+    // Partners hear of the escalation, the referral and the resolution once each, about the
+    // case and its request.
+    for kind in ["case.escalated", "case.referred", "case.resolved"] {
+        assert_eq!(
+            w.app.count(&format!(
+                "SELECT COUNT(*) FROM events WHERE kind = '{kind}' \
+                 AND subject_id = '{case}' AND post_id = '{post}'"
+            )),
+            1,
+            "{kind}"
+        );
+    }
+    // The request ended the way its case did, once: closing it after does not count again.
+    assert_eq!(
+        w.app.count(&format!(
+            "SELECT COUNT(*) FROM stat_events WHERE key = 'outcome:{post}'"
+        )),
+        1
+    );
+    assert_eq!(
+        w.app.count(&format!(
+            "SELECT COUNT(*) FROM stat_events WHERE key = 'outcome:{post}' \
+             AND kind = 'referred_wijkteam'"
+        )),
+        1
+    );
+    let post_status = w
+        .app
+        .get_as(&w.requester, &format!("/v1/posts/{post}"))
+        .await;
+    assert_eq!(
+        post_status.json()["status"],
+        "closed",
+        "{}",
+        post_status.text()
+    );
+    // The requester hears of the claim and of the outcome, once each.
+    let kinds = w.kinds(&w.requester).await;
+    for kind in ["case_claimed", "case_resolved"] {
+        assert_eq!(kinds.iter().filter(|k| *k == kind).count(), 1, "{kinds:?}");
+    }
+}
+
+#[actix_web::test]
+async fn every_case_on_the_queue_shows_its_title_and_each_read_is_audited_once() {
+    let w = world().await;
+    let mut titles = std::collections::HashMap::new();
+    for index in 0..6 {
+        let title = format!("Klus {index}");
+        let response = w
+            .app
+            .post_as(
+                &w.requester,
+                &format!("/v1/neighbourhoods/{}/posts", w.neighbourhood),
+                &json!({"kind": "request", "title": title, "body": "Graag.", "category": "help"}),
+            )
+            .await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        let post = response.json()["id"].as_str().unwrap().to_owned();
+        titles.insert(w.case(&post).await, title);
+    }
+    for _ in 0..2 {
+        let queue = w.queue(&w.mediator, "").await;
+        assert_eq!(queue.status, 200, "{}", queue.text());
+        let shown: std::collections::HashMap<String, String> = queue.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().to_owned(),
+                    c["request_title"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(shown, titles);
+    }
+    // A read the policy refuses is no read.
+    w.queue(&w.resident, "")
+        .await
+        .assert_problem(403, "forbidden");
+    for case in titles.keys() {
+        assert_eq!(w.audit_count(case, "read_queue"), 2, "{case}");
+    }
+}

@@ -2,14 +2,11 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
+use buurt_app::mediation::{self as cases, CaseView, StatusChange, WantedStatus};
 use buurt_domain::accounts::UserId;
-use buurt_domain::mediation::{
-    Case, CaseAction, CaseId, CaseStatus, ConsentKind, EscalatedBy, Outcome,
-};
+use buurt_domain::mediation::{Case, CaseId, CaseStatus, ConsentKind, EscalatedBy, Outcome};
 use buurt_domain::neighbourhoods::NeighbourhoodId;
-use buurt_domain::policy::{Action, CaseTies};
-use buurt_domain::posts::{PostId, PostKind};
-use buurt_domain::value::bounded_text;
+use buurt_domain::posts::PostId;
 use buurt_openapi::mediation::{
     AuditEntryDto, AuditList, CaseDto, CaseList, CaseStatusChange, CaseStatusDto,
     CaseStatusRequest, ConsentDto, ConsentKindDto, ConsentList, ConsentRequest, CreateNoteRequest,
@@ -17,19 +14,13 @@ use buurt_openapi::mediation::{
     NeighbourhoodSettings, NoteDto, NoteList, OutcomeDto, ReferralDto,
 };
 use buurt_openapi::problem::Problem;
-use buurt_persistence::mediation::{self as repo, CaseStep, EscalateRefusal};
-use buurt_persistence::{DbConnection, memberships, posts, time};
+use buurt_persistence::DbConnection;
 
 use crate::auth::Authenticated;
-use crate::error::{ApiError, ErrorCode, FieldIssue};
+use crate::error::ApiError;
 use crate::extract::{Json, OptionalJson};
 use crate::lang::{Lang, Text};
-use crate::routes::neighbourhoods::load;
-use crate::routes::posts::visible_post_as;
 use crate::state::AppState;
-
-/// The most cases one queue shows.
-const QUEUE_SIZE: usize = 200;
 
 fn status_dto(status: CaseStatus) -> CaseStatusDto {
     match status {
@@ -37,6 +28,15 @@ fn status_dto(status: CaseStatus) -> CaseStatusDto {
         CaseStatus::Claimed => CaseStatusDto::Claimed,
         CaseStatus::InProgress => CaseStatusDto::InProgress,
         CaseStatus::Resolved => CaseStatusDto::Resolved,
+    }
+}
+
+fn status_from(status: CaseStatusDto) -> CaseStatus {
+    match status {
+        CaseStatusDto::New => CaseStatus::New,
+        CaseStatusDto::Claimed => CaseStatus::Claimed,
+        CaseStatusDto::InProgress => CaseStatus::InProgress,
+        CaseStatusDto::Resolved => CaseStatus::Resolved,
     }
 }
 
@@ -60,19 +60,21 @@ fn outcome_from(outcome: OutcomeDto) -> Outcome {
     }
 }
 
-fn case_dto(conn: &mut DbConnection, case: &Case) -> Result<CaseDto, ApiError> {
-    let title = posts::find_post(conn, case.request_id)?
-        .map(|p| p.content.title)
-        .unwrap_or_default();
-    Ok(CaseDto {
+fn case_dto(view: CaseView) -> CaseDto {
+    let CaseView {
+        case,
+        request_title,
+        overdue,
+    } = view;
+    CaseDto {
         id: case.id.0,
         request_id: case.request_id.0,
-        request_title: title,
+        request_title,
         neighbourhood_id: case.neighbourhood_id.0,
         status: status_dto(case.status),
         outcome: case.outcome.map(outcome_dto),
-        summary: case.summary.clone(),
-        reason: case.reason.clone(),
+        summary: case.summary,
+        reason: case.reason,
         escalated_by: match case.escalated_by {
             EscalatedBy::Requester => EscalatedByDto::Requester,
             EscalatedBy::Mediator => EscalatedByDto::Mediator,
@@ -81,34 +83,10 @@ fn case_dto(conn: &mut DbConnection, case: &Case) -> Result<CaseDto, ApiError> {
         },
         claimed_by: case.claimed_by.map(|u| u.0),
         follow_up_at: case.follow_up_at,
-        overdue: case.is_overdue(time::now()),
+        overdue,
         created_at: case.created_at,
         updated_at: case.updated_at,
-    })
-}
-
-/// The case if `user` may see it (404 otherwise, as for a case that does not exist) and may do
-/// `action` to it (403 otherwise).
-fn case_for(
-    conn: &mut DbConnection,
-    user: UserId,
-    id: CaseId,
-    action: impl FnOnce(CaseTies) -> Action,
-) -> Result<Case, ApiError> {
-    let case = repo::find_case(conn, id)?.ok_or(ApiError::NotFound)?;
-    let place = load(conn, case.neighbourhood_id)?;
-    let actor = memberships::actor(conn, user, &place)?;
-    let ties = CaseTies {
-        requester: case.requester_id,
-        referred: repo::is_referred(conn, case.id, user)?,
-    };
-    if !actor.may(Action::ViewCase(ties)) {
-        return Err(ApiError::NotFound);
     }
-    if !actor.may(action(ties)) {
-        return Err(ApiError::Refused(ErrorCode::Forbidden));
-    }
-    Ok(case)
 }
 
 /// The requester's view of mediation, in plain words.
@@ -175,48 +153,13 @@ pub async fn escalate(
     body: OptionalJson<EscalateRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId(id.into_inner());
-    let reason = body
-        .0
-        .and_then(|b| b.reason)
-        .filter(|r| !r.trim().is_empty());
-    let reason = reason
-        .map(|r| bounded_text(&r, 1000, true).map_err(|e| ApiError::validation("reason", e.into())))
-        .transpose()?;
-    let dto = state
-        .db(move |conn| {
-            let (found, actor) = visible_post_as(conn, caller.user_id, id)?;
-            if found.post.content.kind != PostKind::Request {
-                return Err(ApiError::Refused(ErrorCode::NotARequest));
-            }
-            let author = found.post.author_id;
-            if !actor.may(Action::EscalateRequest { author }) {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
-            // Whoever else may escalate it mediates here.
-            let by = if author == caller.user_id {
-                EscalatedBy::Requester
-            } else {
-                EscalatedBy::Mediator
-            };
-            match repo::escalate(
-                conn,
-                id,
-                by,
-                Some(caller.user_id),
-                reason.as_deref(),
-                time::now(),
-            )? {
-                Ok(case) => case_dto(conn, &case),
-                Err(EscalateRefusal::AlreadyOpen) => {
-                    Err(ApiError::Refused(ErrorCode::AlreadyEscalated))
-                }
-                Err(EscalateRefusal::NotOpen) => Err(ApiError::Refused(ErrorCode::RequestNotOpen)),
-            }
-        })
+    let reason = body.0.and_then(|b| b.reason);
+    let view = state
+        .run(move |cx| cases::escalate(cx, caller.user_id, id, reason))
         .await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/v1/cases/{}", dto.id)))
-        .json(dto))
+        .insert_header((header::LOCATION, format!("/v1/cases/{}", view.case.id)))
+        .json(case_dto(view)))
 }
 
 /// The mediation queue of a neighbourhood (its mediators, professionals of its municipality,
@@ -240,32 +183,12 @@ pub async fn list_cases(
     params: web::Query<ListCasesParams>,
 ) -> Result<web::Json<CaseList>, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
-    let status = params.into_inner().status.map(|s| match s {
-        CaseStatusDto::New => CaseStatus::New,
-        CaseStatusDto::Claimed => CaseStatus::Claimed,
-        CaseStatusDto::InProgress => CaseStatus::InProgress,
-        CaseStatusDto::Resolved => CaseStatus::Resolved,
-    });
-    let items = state
-        .db(move |conn| {
-            let place = load(conn, id)?;
-            if !memberships::actor(conn, caller.user_id, &place)?.may(Action::ListCases) {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
-            let now = time::now();
-            let cases = repo::queue(conn, id, status, now, QUEUE_SIZE)?;
-            // Seeing a case in the queue is a read of it too.
-            for case in &cases {
-                repo::audit(conn, case.id, Some(caller.user_id), "read_queue", now)?;
-            }
-            cases
-                .iter()
-                .map(|case| case_dto(conn, case))
-                .collect::<Result<Vec<_>, _>>()
-        })
+    let status = params.into_inner().status.map(status_from);
+    let views = state
+        .run(move |cx| cases::case_queue(cx, caller.user_id, id, status))
         .await?;
     Ok(web::Json(CaseList {
-        items,
+        items: views.into_iter().map(case_dto).collect(),
         next_cursor: None,
     }))
 }
@@ -289,22 +212,10 @@ pub async fn get_case(
     id: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<CaseDto>, ApiError> {
     let id = CaseId(id.into_inner());
-    let dto = state
-        .db(move |conn| {
-            let case = case_for(conn, caller.user_id, id, Action::ViewCase)?;
-            repo::audit(conn, id, Some(caller.user_id), "read_case", time::now())?;
-            case_dto(conn, &case)
-        })
+    let view = state
+        .run(move |cx| cases::get_case(cx, caller.user_id, id))
         .await?;
-    Ok(web::Json(dto))
-}
-
-fn step_result(conn: &mut DbConnection, step: Option<CaseStep>) -> Result<CaseDto, ApiError> {
-    match step {
-        Some(CaseStep::Done(case)) => case_dto(conn, &case),
-        Some(CaseStep::Illegal(_)) => Err(ApiError::Refused(ErrorCode::IllegalTransition)),
-        None => Err(ApiError::NotFound),
-    }
+    Ok(web::Json(case_dto(view)))
 }
 
 /// Claim a new case (a mediator of its neighbourhood). Of two claims at once, one wins.
@@ -327,22 +238,10 @@ pub async fn claim_case(
     id: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<CaseDto>, ApiError> {
     let id = CaseId(id.into_inner());
-    let dto = state
-        .db(move |conn| {
-            case_for(conn, caller.user_id, id, |_| Action::WorkCase)?;
-            let step = repo::step(
-                conn,
-                id,
-                Some(caller.user_id),
-                CaseAction::Claim,
-                None,
-                None,
-                time::now(),
-            )?;
-            step_result(conn, step)
-        })
+    let view = state
+        .run(move |cx| cases::claim_case(cx, caller.user_id, id))
         .await?;
-    Ok(web::Json(dto))
+    Ok(web::Json(case_dto(view)))
 }
 
 /// Move a case on (a mediator of its neighbourhood): `in_progress`, or `resolved` with an
@@ -380,67 +279,20 @@ pub async fn set_case_status(
         summary,
         follow_up_at,
     } = body.0;
-    let only_resolved = || FieldIssue::invalid("only with `resolved`", "alleen bij `resolved`");
-    if status != CaseStatusChange::Resolved {
-        if outcome.is_some() {
-            return Err(ApiError::validation("outcome", only_resolved()));
-        }
-        if summary.is_some() {
-            return Err(ApiError::validation("summary", only_resolved()));
-        }
-    }
-    let summary = match status {
-        CaseStatusChange::Resolved => {
-            let summary = summary
-                .filter(|s| !s.trim().is_empty())
-                .ok_or_else(|| ApiError::validation("summary", FieldIssue::Required))?;
-            let summary = bounded_text(&summary, 1000, true)
-                .map_err(|e| ApiError::validation("summary", e.into()))?;
-            Some(summary)
-        }
-        CaseStatusChange::Claimed | CaseStatusChange::InProgress => None,
+    let change = StatusChange {
+        status: match status {
+            CaseStatusChange::Claimed => WantedStatus::Claimed,
+            CaseStatusChange::InProgress => WantedStatus::InProgress,
+            CaseStatusChange::Resolved => WantedStatus::Resolved,
+        },
+        outcome: outcome.map(outcome_from),
+        summary,
+        follow_up_at,
     };
-    let requested = match (status, outcome) {
-        (CaseStatusChange::Resolved, Some(outcome)) => {
-            Some(CaseAction::Resolve(outcome_from(outcome)))
-        }
-        (CaseStatusChange::Resolved, None) => {
-            return Err(ApiError::validation("outcome", FieldIssue::Required));
-        }
-        (CaseStatusChange::InProgress, _) => Some(CaseAction::Start),
-        // Claiming is its own endpoint: `claimed` here only ever reschedules.
-        (CaseStatusChange::Claimed, _) if follow_up_at.is_none() => {
-            return Err(ApiError::validation("follow_up_at", FieldIssue::Required));
-        }
-        (CaseStatusChange::Claimed, _) => None,
-    };
-    let dto = state
-        .db(move |conn| {
-            let case = case_for(conn, caller.user_id, id, |_| Action::WorkCase)?;
-            // The status the case has, with a follow-up date, is no transition but a new date.
-            // (Decided on this read; the step checks the status again under its lock.)
-            let action = match requested {
-                Some(CaseAction::Start)
-                    if case.status == CaseStatus::InProgress && follow_up_at.is_some() =>
-                {
-                    CaseAction::Reschedule(CaseStatus::InProgress)
-                }
-                Some(action) => action,
-                None => CaseAction::Reschedule(CaseStatus::Claimed),
-            };
-            let step = repo::step(
-                conn,
-                id,
-                Some(caller.user_id),
-                action,
-                summary.as_deref(),
-                follow_up_at,
-                time::now(),
-            )?;
-            step_result(conn, step)
-        })
+    let view = state
+        .run(move |cx| cases::set_case_status(cx, caller.user_id, id, change))
         .await?;
-    Ok(web::Json(dto))
+    Ok(web::Json(case_dto(view)))
 }
 
 /// A case's private notes (mediators here and professionals it was referred to; nobody
@@ -465,24 +317,22 @@ pub async fn list_notes(
 ) -> Result<web::Json<NoteList>, ApiError> {
     let id = CaseId(id.into_inner());
     let notes = state
-        .db(move |conn| {
-            case_for(conn, caller.user_id, id, Action::UseCaseNotes)?;
-            Ok(repo::read_notes(conn, id, caller.user_id, time::now())?)
-        })
+        .run(move |cx| cases::read_notes(cx, caller.user_id, id))
         .await?;
     Ok(web::Json(NoteList {
-        items: notes
-            .into_iter()
-            .map(|n| NoteDto {
-                id: n.id,
-                author_id: n.author_id.0,
-                author_name: n.author_name,
-                body: n.body,
-                created_at: n.created_at,
-            })
-            .collect(),
+        items: notes.into_iter().map(note_dto).collect(),
         next_cursor: None,
     }))
+}
+
+fn note_dto(note: cases::Note) -> NoteDto {
+    NoteDto {
+        id: note.id,
+        author_id: note.author_id.0,
+        author_name: note.author_name,
+        body: note.body,
+        created_at: note.created_at,
+    }
 }
 
 /// Add a private note (mediators here and referred professionals). Audited.
@@ -507,26 +357,11 @@ pub async fn create_note(
     body: Json<CreateNoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = CaseId(id.into_inner());
-    let text = bounded_text(&body.0.body, 5000, true)
-        .map_err(|e| ApiError::validation("body", e.into()))?;
-    let dto = state
-        .db(move |conn| {
-            case_for(conn, caller.user_id, id, Action::UseCaseNotes)?;
-            let now = time::now();
-            let note = repo::add_note(conn, id, caller.user_id, &text, now)?;
-            let name = buurt_persistence::accounts::find_user(conn, caller.user_id)?
-                .map(|u| u.display_name.as_str().to_owned())
-                .unwrap_or_default();
-            Ok(NoteDto {
-                id: note,
-                author_id: caller.user_id.0,
-                author_name: name,
-                body: text,
-                created_at: now,
-            })
-        })
+    let text = body.0.body;
+    let note = state
+        .run(move |cx| cases::add_note(cx, caller.user_id, id, &text))
         .await?;
-    Ok(HttpResponse::Created().json(dto))
+    Ok(HttpResponse::Created().json(note_dto(note)))
 }
 
 /// Refer a case to a professional of the neighbourhood's municipality (a mediator here). Needs
@@ -557,30 +392,7 @@ pub async fn create_referral(
     let id = CaseId(id.into_inner());
     let professional = UserId(body.0.professional_id);
     let created = state
-        .db(move |conn| {
-            let case = case_for(conn, caller.user_id, id, |_| Action::WorkCase)?;
-            let place = load(conn, case.neighbourhood_id)?;
-            let municipalities = memberships::professional_municipalities(conn, professional)?;
-            if !municipalities.contains(&place.draft.municipality_code) {
-                return Err(ApiError::validation(
-                    "professional_id",
-                    FieldIssue::invalid(
-                        "not a professional of this municipality",
-                        "geen professional van deze gemeente",
-                    ),
-                ));
-            }
-            if !repo::has_consent(conn, case.requester_id, ConsentKind::CareData)? {
-                return Err(ApiError::Refused(ErrorCode::ConsentRequired));
-            }
-            Ok(repo::refer(
-                conn,
-                id,
-                professional,
-                caller.user_id,
-                time::now(),
-            )?)
-        })
+        .run(move |cx| cases::refer_case(cx, caller.user_id, id, professional))
         .await?;
     let dto = ReferralDto {
         case_id: id.0,
@@ -610,10 +422,7 @@ pub async fn case_audit(
 ) -> Result<web::Json<AuditList>, ApiError> {
     let id = CaseId(id.into_inner());
     let entries = state
-        .db(move |conn| {
-            case_for(conn, caller.user_id, id, Action::ReadCaseAudit)?;
-            Ok(repo::audit_log(conn, id, caller.user_id, time::now())?)
-        })
+        .run(move |cx| cases::read_audit(cx, caller.user_id, id))
         .await?;
     Ok(web::Json(AuditList {
         items: entries
@@ -653,11 +462,9 @@ pub async fn set_consent(
     body: Json<ConsentRequest>,
 ) -> Result<web::Json<ConsentList>, ApiError> {
     let ConsentRequest { kind, given } = body.0;
+    let kind = consent_kind(kind);
     let items = state
-        .db(move |conn| {
-            repo::set_consent(conn, caller.user_id, consent_kind(kind), given, time::now())?;
-            Ok(repo::consents_of(conn, caller.user_id)?)
-        })
+        .run(move |cx| cases::set_consent(cx, caller.user_id, kind, given))
         .await?;
     Ok(web::Json(ConsentList {
         items: items
@@ -698,23 +505,11 @@ pub async fn set_settings(
 ) -> Result<web::Json<NeighbourhoodSettings>, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
     let days = body.0.escalate_after_days;
-    if !(1..=60).contains(&days) {
-        return Err(ApiError::validation(
-            "escalate_after_days",
-            FieldIssue::OutOfRange,
-        ));
-    }
-    state
-        .db(move |conn| {
-            let place = load(conn, id)?;
-            if !memberships::actor(conn, caller.user_id, &place)?.may(Action::ChangeSettings) {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
-            Ok(repo::set_escalate_after_days(conn, id, days)?)
-        })
+    let escalate_after_days = state
+        .run(move |cx| cases::set_escalate_after_days(cx, caller.user_id, id, days))
         .await?;
     Ok(web::Json(NeighbourhoodSettings {
-        escalate_after_days: days,
+        escalate_after_days,
     }))
 }
 
@@ -725,8 +520,6 @@ pub fn mediation_for_author(
     post: &buurt_domain::posts::Post,
     caller: Option<UserId>,
 ) -> Result<Option<MediationStatusDto>, ApiError> {
-    if caller != Some(post.author_id) || post.content.kind != PostKind::Request {
-        return Ok(None);
-    }
-    Ok(repo::case_of_request(conn, post.id)?.map(|case| mediation_status(&case, lang)))
+    let case = cases::case_for_author(conn, post, caller)?;
+    Ok(case.map(|case| mediation_status(&case, lang)))
 }

@@ -184,7 +184,7 @@ pub async fn create_post(
             };
             // Care requests go to the mediators at once when the author consented to sharing
             // care data.
-            buurt_persistence::mediation::create_post_escalating_care(conn, &post)?;
+            buurt_app::mediation::create_post_escalating_care(conn, &post)?;
             repo::find_post_with_author(conn, post.id)?.ok_or(ApiError::NotFound)
         })
         .await?;
