@@ -66,6 +66,7 @@ enum_columns!(
     buurt_domain::notifications::NotificationKind,
     buurt_domain::partners::EventKind,
     buurt_domain::stats::StatKind,
+    buurt_domain::activities::RsvpStatus,
 );
 
 /// A typed value read from a text column.

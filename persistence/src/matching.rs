@@ -12,7 +12,7 @@ use buurt_domain::matching::{
 };
 use buurt_domain::notifications::NotificationKind;
 use buurt_domain::partners::EventKind;
-use buurt_domain::posts::{Post, PostContent, PostEvent, PostId, PostStatus};
+use buurt_domain::posts::{Post, PostEvent, PostId, PostStatus};
 use buurt_domain::stats::StatKind;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -476,74 +476,43 @@ fn follow(
     }
 }
 
-/// Why a request's content was not changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RequestChangeRefusal {
-    /// Closed, fulfilled or expired.
-    NotLive,
-    /// `helpers_needed` below the places already held.
-    BelowAccepted { held: u32 },
+/// How many helper places of a request accepted (or completed) matches hold. Call it holding
+/// the request.
+pub fn count_held_places(
+    conn: &mut DbConnection,
+    request: PostId,
+) -> Result<u32, PersistenceError> {
+    Ok(count(held_places(conn, request)?.len()))
 }
 
-/// Changes a request's content, holding the request. Its helper places follow
-/// `helpers_needed`: fewer than the places held by accepted (or completed) matches is refused;
-/// the held places are numbered from 1 again under the new limit (so a later accept finds a
-/// free one exactly when fewer are held than needed), and the request is matched when every
-/// place is taken, open again when one is free.
-pub fn update_request(
+/// Numbers the held places of a request from 1 again under a new limit of `helpers_needed`
+/// (so a later accept finds a free one exactly when fewer are held than needed). The caller
+/// holds the request and has checked that no more are held than needed.
+pub fn renumber_held_places(
     conn: &mut DbConnection,
-    id: PostId,
-    content: &PostContent,
-    now: DateTime<Utc>,
-) -> Result<Result<Post, RequestChangeRefusal>, PersistenceError> {
-    write_transaction(conn, |conn| {
-        crate::connection::lock_row(conn, "posts", id.0)?;
-        let Some(request) = find_post(conn, id)? else {
-            return Err(PersistenceError::Query(diesel::result::Error::NotFound));
-        };
-        if !request.status.is_live() {
-            return Ok(Err(RequestChangeRefusal::NotLive));
+    request: PostId,
+    helpers_needed: u32,
+) -> Result<(), PersistenceError> {
+    let limit = i32::try_from(helpers_needed).unwrap_or(i32::MAX);
+    // Lowest first, each moves down to a place that is free or its own.
+    for ((match_id, _), place) in held_places(conn, request)?.iter().zip(1..) {
+        let changed = diesel::update(
+            matches::table
+                .filter(matches::id.eq(match_id))
+                .filter(matches::accepted_slot.is_not_null()),
+        )
+        .set((
+            matches::accepted_slot.eq(Some(place)),
+            matches::slot_limit.eq(limit),
+        ))
+        .execute(conn)?;
+        if changed != 1 {
+            return Err(PersistenceError::Corrupt(format!(
+                "match {match_id} lost its place under the request's lock"
+            )));
         }
-        let held = held_places(conn, id)?;
-        let held_count = count(held.len());
-        if content.helpers_needed < held_count {
-            return Ok(Err(RequestChangeRefusal::BelowAccepted {
-                held: held_count,
-            }));
-        }
-        let keep = crate::posts::CapacityEdit::Keep;
-        let Ok(updated) = crate::posts::update_content_within(conn, id, content, keep, now)? else {
-            return Ok(Err(RequestChangeRefusal::NotLive));
-        };
-        let limit = i32::try_from(content.helpers_needed).unwrap_or(i32::MAX);
-        // Lowest first, each moves down to a place that is free or its own.
-        for ((match_id, _), place) in held.iter().zip(1..) {
-            let changed = diesel::update(
-                matches::table
-                    .filter(matches::id.eq(match_id))
-                    .filter(matches::accepted_slot.is_not_null()),
-            )
-            .set((
-                matches::accepted_slot.eq(Some(place)),
-                matches::slot_limit.eq(limit),
-            ))
-            .execute(conn)?;
-            if changed != 1 {
-                return Err(PersistenceError::Corrupt(format!(
-                    "match {match_id} lost its place under the request's lock"
-                )));
-            }
-        }
-        if updated.status == PostStatus::InMediation && held_count >= content.helpers_needed {
-            // Matched online after all: the case ends so (first, so its outcome is the one
-            // that counts).
-            crate::mediation::resolve_matched_online(conn, id, now)?;
-        }
-        follow_places(conn, &updated, held_count, now)?;
-        find_post(conn, id)?
-            .map(Ok)
-            .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))
-    })
+    }
+    Ok(())
 }
 
 /// The matches of a request, oldest first.
