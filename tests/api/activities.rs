@@ -1202,16 +1202,28 @@ async fn an_activity_closed_while_answers_arrive_takes_none_after_its_close() {
     let w = world().await;
     record_rsvp_writes(&w.app);
     let people = w.app.crowd(&w.neighbourhood, 50);
-    // Whether an activity takes answers is judged while answers arrive, so a close lands
-    // between the check and the write of some of them unless both happen under one hold. A
-    // few rounds, since each may or may not hit the window.
+    // Whether an activity takes answers (and cancellations) is judged while they arrive, so a
+    // close lands between the check and the write of some of them unless both happen under
+    // one hold. A few rounds, since each may or may not hit the window.
     for round in 0..4 {
         let post = w
             .activity(&format!("Buurtborrel {round}"), Some(15), json!({}))
             .await;
+        // Ten answered before; they cancel while the others answer and the close arrives.
+        let (newcomers, leavers) = people.split_at(40);
+        for person in leavers {
+            assert_eq!(w.rsvp(person, &post).await.status, 201);
+        }
         let (w_ref, post_ref) = (&w, &post);
-        let answers = people.iter().map(|person| async move {
+        let answers = newcomers.iter().map(|person| async move {
             let response = w_ref.rsvp(person, post_ref).await;
+            (person.user_id.clone(), response)
+        });
+        let cancels = leavers.iter().map(|person| async move {
+            let response = w_ref
+                .app
+                .delete_as(person, &format!("/v1/posts/{post_ref}/rsvp"))
+                .await;
             (person.user_id.clone(), response)
         });
         let close = async {
@@ -1224,7 +1236,11 @@ async fn an_activity_closed_while_answers_arrive_takes_none_after_its_close() {
                 )
                 .await
         };
-        let (answered, closed) = futures_util::future::join(join_all(answers), close).await;
+        let ((answered, cancelled), closed) = futures_util::future::join(
+            futures_util::future::join(join_all(answers), join_all(cancels)),
+            close,
+        )
+        .await;
         assert_eq!(closed.status, 200, "{}", closed.text());
         assert_eq!(closed.json()["status"], "closed");
 
@@ -1238,8 +1254,20 @@ async fn an_activity_closed_while_answers_arrive_takes_none_after_its_close() {
                 other => panic!("{other}: {}", response.text()),
             }
         }
-        // Nothing was written on the activity once it was closed: every answer was written
-        // while it was open, and exactly the answers that were told so exist.
+        let mut standing = signed_up.clone();
+        for (user, response) in &cancelled {
+            match response.status.as_u16() {
+                204 => {}
+                409 => {
+                    response.assert_problem(409, "rsvp_closed");
+                    standing.push(user.clone());
+                }
+                other => panic!("{other}: {}", response.text()),
+            }
+        }
+        // Nothing was written on the activity once it was closed (no answer, cancellation or
+        // move up): every write happened while it was open, and exactly the answers that were
+        // told so exist.
         assert_eq!(
             w.app.count(&format!(
                 "SELECT COUNT(*) FROM rsvp_writes \
@@ -1252,14 +1280,14 @@ async fn an_activity_closed_while_answers_arrive_takes_none_after_its_close() {
             w.app.count(&format!(
                 "SELECT COUNT(*) FROM rsvps WHERE post_id = '{post}'"
             )),
-            signed_up.len() as i64
+            (leavers.len() + signed_up.len()) as i64
         );
         let list = w.attendees(&post).await;
         let mut listed = ids(&list["going"]);
         listed.extend(ids(&list["waitlist"]));
         listed.sort();
-        signed_up.sort();
-        assert_eq!(listed, signed_up);
+        standing.sort();
+        assert_eq!(listed, standing);
         // And answering now is refused.
         w.rsvp(&people[0], &post)
             .await
