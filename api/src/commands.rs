@@ -156,15 +156,18 @@ pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<J
     let mut conn = pool.get().map_err(|error| error.to_string())?;
     let conn = &mut *conn;
     let failed = |error: buurt_persistence::PersistenceError| error.to_string();
+    let clock = buurt_app::FixedClock(now);
     Ok(JobsReport {
         escalated_requests: buurt_app::mediation::escalate_stale_requests(&mut buurt_app::Cx::new(
-            conn,
-            &buurt_app::FixedClock(now),
+            conn, &clock,
         ))
         .map_err(|error| error.to_string())?,
-        expiry_warnings: buurt_persistence::notifications::warn_expiring_posts(conn, now)
-            .map_err(failed)?,
-        expired_posts: buurt_persistence::notifications::expire_posts(conn, now).map_err(failed)?,
+        expiry_warnings: buurt_app::posts::warn_expiring_posts(&mut buurt_app::Cx::new(
+            conn, &clock,
+        ))
+        .map_err(|error| error.to_string())?,
+        expired_posts: buurt_app::posts::expire_posts(&mut buurt_app::Cx::new(conn, &clock))
+            .map_err(|error| error.to_string())?,
         idempotency_keys_purged: buurt_persistence::idempotency::purge(
             conn,
             now - chrono::Duration::days(1),

@@ -17,6 +17,7 @@ pub mod matching;
 pub mod mediation;
 pub mod memberships;
 pub mod neighbourhoods;
+pub mod notifications;
 pub mod partners;
 pub mod posts;
 pub mod stats;

@@ -192,39 +192,6 @@ pub fn escalate_within(
     Ok(Ok(case))
 }
 
-/// Creates a post; a care request whose author consented to sharing care data goes to the
-/// mediators at once, in the same transaction, so the post never exists without its case.
-/// Returns the case, if one was opened. (Until the posts use cases move here: then
-/// `app::posts` creates posts and calls `escalate_within`.)
-pub fn create_post_escalating_care(
-    conn: &mut DbConnection,
-    post: &Post,
-) -> Result<Option<Case>, AppError> {
-    in_write_transaction(conn, |conn| {
-        posts::create_post(conn, post)?;
-        let care = post.content.kind == PostKind::Request
-            && post.content.category == Some(buurt_domain::category::Category::Care);
-        if !care {
-            return Ok(None);
-        }
-        repo::lock_consents_of(conn, post.author_id)?;
-        if !repo::has_consent(conn, post.author_id, ConsentKind::CareData)? {
-            return Ok(None);
-        }
-        let by = EscalatedBy::CareConsent;
-        let author = Some(post.author_id);
-        match escalate_within(conn, post.id, by, author, None, post.created_at)? {
-            Ok(case) => Ok(Some(case)),
-            Err(refusal) => {
-                // A request created a moment ago in this transaction is open and has no case:
-                // this cannot happen, but a post is worth more than its escalation.
-                tracing::warn!(post = %post.id, ?refusal, "a care request was not escalated");
-                Ok(None)
-            }
-        }
-    })
-}
-
 /// The job: open requests unmatched for their neighbourhood's `escalate_after_days` go to the
 /// mediators, each in its own transaction. Returns how many.
 pub fn escalate_stale_requests(cx: &mut Cx<'_>) -> Result<usize, AppError> {

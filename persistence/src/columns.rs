@@ -69,6 +69,7 @@ enum_columns!(
     buurt_domain::mediation::Outcome,
     buurt_domain::mediation::EscalatedBy,
     buurt_domain::mediation::ConsentKind,
+    buurt_domain::activities::RsvpStatus,
 );
 
 /// A typed value read from a text column.

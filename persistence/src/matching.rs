@@ -8,18 +8,17 @@
 //! helper's active matches or keeps two people apart).
 
 use buurt_domain::accounts::UserId;
-use buurt_domain::matching::{Match, MatchId, MatchStatus, Party, request_follows_places};
-use buurt_domain::posts::{Post, PostContent, PostEvent, PostId, PostStatus};
+use buurt_domain::matching::{Match, MatchId, MatchStatus, Party};
+use buurt_domain::posts::{Post, PostId};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::columns::Stored;
 use crate::connection::MultiBackend;
-use crate::posts::{apply_event_within, find_post};
 use crate::schema::{match_messages, matches, posts, users};
 use crate::time::{from_db, to_db};
-use crate::{DbConnection, PersistenceError, write_transaction};
+use crate::{DbConnection, PersistenceError};
 
 /// Proposed or accepted: the statuses of a live match.
 fn live_statuses() -> [&'static str; 2] {
@@ -262,105 +261,43 @@ pub fn held_places(
         .collect())
 }
 
-/// Moves the request to where its `held` places put it (see `request_follows_places`).
-fn follow_places(
+/// How many helper places of a request accepted (or completed) matches hold. Call it holding
+/// the request.
+pub fn count_held_places(
     conn: &mut DbConnection,
-    request: &Post,
-    held: u32,
-    now: DateTime<Utc>,
+    request: PostId,
+) -> Result<u32, PersistenceError> {
+    Ok(count(held_places(conn, request)?.len()))
+}
+
+/// Numbers the held places of a request from 1 again under a new limit of `helpers_needed`
+/// (so a later accept finds a free one exactly when fewer are held than needed). The caller
+/// holds the request and has checked that no more are held than needed.
+pub fn renumber_held_places(
+    conn: &mut DbConnection,
+    request: PostId,
+    helpers_needed: u32,
 ) -> Result<(), PersistenceError> {
-    match request_follows_places(request.status, held, request.content.helpers_needed) {
-        Some(event) => follow(conn, request, event, now),
-        None => Ok(()),
+    let limit = i32::try_from(helpers_needed).unwrap_or(i32::MAX);
+    // Lowest first, each moves down to a place that is free or its own.
+    for ((match_id, _), place) in held_places(conn, request)?.iter().zip(1..) {
+        let changed = diesel::update(
+            matches::table
+                .filter(matches::id.eq(match_id))
+                .filter(matches::accepted_slot.is_not_null()),
+        )
+        .set((
+            matches::accepted_slot.eq(Some(place)),
+            matches::slot_limit.eq(limit),
+        ))
+        .execute(conn)?;
+        if changed != 1 {
+            return Err(PersistenceError::Corrupt(format!(
+                "match {match_id} lost its place under the request's lock"
+            )));
+        }
     }
-}
-
-/// Applies `event` to a request whose row this transaction holds (so its status is the one
-/// read): a refusal means the decision was wrong, and rolls everything back.
-fn follow(
-    conn: &mut DbConnection,
-    request: &Post,
-    event: PostEvent,
-    now: DateTime<Utc>,
-) -> Result<(), PersistenceError> {
-    match apply_event_within(conn, request.id, event, now)? {
-        Some(Ok(_)) => Ok(()),
-        Some(Err(illegal)) => Err(PersistenceError::Corrupt(format!(
-            "request {} could not follow its matches: {illegal}",
-            request.id
-        ))),
-        None => Err(PersistenceError::Query(diesel::result::Error::NotFound)),
-    }
-}
-
-/// Why a request's content was not changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RequestChangeRefusal {
-    /// Closed, fulfilled or expired.
-    NotLive,
-    /// `helpers_needed` below the places already held.
-    BelowAccepted { held: u32 },
-}
-
-/// Changes a request's content, holding the request. Its helper places follow
-/// `helpers_needed`: fewer than the places held by accepted (or completed) matches is refused;
-/// the held places are numbered from 1 again under the new limit (so a later accept finds a
-/// free one exactly when fewer are held than needed), and the request is matched when every
-/// place is taken, open again when one is free.
-pub fn update_request(
-    conn: &mut DbConnection,
-    id: PostId,
-    content: &PostContent,
-    now: DateTime<Utc>,
-) -> Result<Result<Post, RequestChangeRefusal>, PersistenceError> {
-    write_transaction(conn, |conn| {
-        crate::connection::lock_row(conn, "posts", id.0)?;
-        let Some(request) = find_post(conn, id)? else {
-            return Err(PersistenceError::Query(diesel::result::Error::NotFound));
-        };
-        if !request.status.is_live() {
-            return Ok(Err(RequestChangeRefusal::NotLive));
-        }
-        let held = held_places(conn, id)?;
-        let held_count = count(held.len());
-        if content.helpers_needed < held_count {
-            return Ok(Err(RequestChangeRefusal::BelowAccepted {
-                held: held_count,
-            }));
-        }
-        let keep = crate::posts::CapacityEdit::Keep;
-        let Ok(updated) = crate::posts::update_content_within(conn, id, content, keep, now)? else {
-            return Ok(Err(RequestChangeRefusal::NotLive));
-        };
-        let limit = i32::try_from(content.helpers_needed).unwrap_or(i32::MAX);
-        // Lowest first, each moves down to a place that is free or its own.
-        for ((match_id, _), place) in held.iter().zip(1..) {
-            let changed = diesel::update(
-                matches::table
-                    .filter(matches::id.eq(match_id))
-                    .filter(matches::accepted_slot.is_not_null()),
-            )
-            .set((
-                matches::accepted_slot.eq(Some(place)),
-                matches::slot_limit.eq(limit),
-            ))
-            .execute(conn)?;
-            if changed != 1 {
-                return Err(PersistenceError::Corrupt(format!(
-                    "match {match_id} lost its place under the request's lock"
-                )));
-            }
-        }
-        if updated.status == PostStatus::InMediation && held_count >= content.helpers_needed {
-            // Matched online after all: the case ends so (first, so its outcome is the one
-            // that counts).
-            crate::mediation::resolve_matched_online(conn, id, now)?;
-        }
-        follow_places(conn, &updated, held_count, now)?;
-        find_post(conn, id)?
-            .map(Ok)
-            .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))
-    })
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

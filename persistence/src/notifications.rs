@@ -2,55 +2,38 @@
 
 use buurt_domain::accounts::UserId;
 use buurt_domain::matching::MatchId;
-use buurt_domain::notifications::{EXPIRY_WARNING, Notification, NotificationKind};
-use buurt_domain::posts::{PostEvent, PostId, PostStatus};
+use buurt_domain::notifications::{Notification, NotificationKind};
+use buurt_domain::posts::PostId;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use crate::columns::Stored;
 use crate::connection::MultiBackend;
 use crate::schema::{notifications, posts};
 use crate::time::{from_db, to_db};
-use crate::{DbConnection, PersistenceError, write_transaction};
-
-fn corrupt(what: &str, value: &str) -> PersistenceError {
-    PersistenceError::Corrupt(format!("notifications.{what} holds {value:?}"))
-}
+use crate::{DbConnection, PersistenceError};
 
 type Row = (
-    String,
-    String,
-    String,
-    Option<String>,
+    Stored<Uuid>,
+    Stored<UserId>,
+    Stored<NotificationKind>,
+    Option<Stored<PostId>>,
     NaiveDateTime,
     Option<NaiveDateTime>,
-    Option<String>,
+    Option<Stored<MatchId>>,
 );
 
-fn from_row(
-    (id, user_id, kind, post_id, created_at, read_at, match_id): Row,
-) -> Result<Notification, PersistenceError> {
-    Ok(Notification {
-        id: Uuid::parse_str(&id).map_err(|_| corrupt("id", &id))?,
-        user_id: UserId(Uuid::parse_str(&user_id).map_err(|_| corrupt("user_id", &user_id))?),
-        kind: NotificationKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?,
-        post_id: post_id
-            .map(|p| {
-                Uuid::parse_str(&p)
-                    .map(PostId)
-                    .map_err(|_| corrupt("post_id", &p))
-            })
-            .transpose()?,
-        match_id: match_id
-            .map(|m| {
-                Uuid::parse_str(&m)
-                    .map(MatchId)
-                    .map_err(|_| corrupt("match_id", &m))
-            })
-            .transpose()?,
+fn from_row((id, user_id, kind, post_id, created_at, read_at, match_id): Row) -> Notification {
+    Notification {
+        id: id.0,
+        user_id: user_id.0,
+        kind: kind.0,
+        post_id: post_id.map(|p| p.0),
+        match_id: match_id.map(|m| m.0),
         created_at: from_db(created_at),
         read_at: read_at.map(from_db),
-    })
+    }
 }
 
 const COLUMNS: (
@@ -146,15 +129,15 @@ pub fn inbox(
         rows.truncate(limit);
         rows.last().map(|(row, _)| InboxCursor {
             created_at: from_db(row.4),
-            id: row.0.clone(),
+            id: row.0.0.to_string(),
         })
     } else {
         None
     };
     let items = rows
         .into_iter()
-        .map(|(row, title)| Ok((from_row(row)?, title)))
-        .collect::<Result<_, PersistenceError>>()?;
+        .map(|(row, title)| (from_row(row), title))
+        .collect();
     Ok((items, next))
 }
 
@@ -188,8 +171,7 @@ pub fn mark_read(
         .select((COLUMNS, posts::title.nullable()))
         .first(conn)
         .optional()?;
-    row.map(|(row, title)| Ok((from_row(row)?, title)))
-        .transpose()
+    Ok(row.map(|(row, title)| (from_row(row), title)))
 }
 
 pub fn mark_all_read(
@@ -204,88 +186,4 @@ pub fn mark_all_read(
     )
     .set(notifications::read_at.eq(Some(to_db(now))))
     .execute(conn)?)
-}
-
-/// How many rows one job step handles in a transaction.
-const BATCH: i64 = 500;
-
-/// Warns the authors of open posts that expire within a day, once per expiry. Returns how
-/// many were warned.
-pub fn warn_expiring_posts(
-    conn: &mut DbConnection,
-    now: DateTime<Utc>,
-) -> Result<usize, PersistenceError> {
-    let mut warned = 0;
-    loop {
-        let due: Vec<(String, String)> = posts::table
-            .filter(posts::status.eq(PostStatus::Open.as_str()))
-            .filter(posts::expires_at.gt(to_db(now)))
-            .filter(posts::expires_at.le(to_db(now + EXPIRY_WARNING)))
-            .filter(posts::expiry_warned_at.is_null())
-            .select((posts::id, posts::author_id))
-            .limit(BATCH)
-            .load(conn)?;
-        if due.is_empty() {
-            return Ok(warned);
-        }
-        for (post, author) in due {
-            // The conditional update makes a concurrent run of the job warn only once.
-            warned += write_transaction(conn, |conn| {
-                let claimed = diesel::update(
-                    posts::table
-                        .filter(posts::id.eq(&post))
-                        .filter(posts::expiry_warned_at.is_null()),
-                )
-                .set(posts::expiry_warned_at.eq(Some(to_db(now))))
-                .execute(conn)?;
-                if claimed == 1 {
-                    let author =
-                        UserId(Uuid::parse_str(&author).map_err(|_| corrupt("author", &author))?);
-                    let post = PostId(Uuid::parse_str(&post).map_err(|_| corrupt("post", &post))?);
-                    notify(
-                        conn,
-                        author,
-                        NotificationKind::PostExpiring,
-                        Some(post),
-                        now,
-                    )?;
-                }
-                Ok::<usize, PersistenceError>(claimed)
-            })?;
-        }
-    }
-}
-
-/// Expires every open post past its `expires_at` and tells its author. Returns how many.
-pub fn expire_posts(
-    conn: &mut DbConnection,
-    now: DateTime<Utc>,
-) -> Result<usize, PersistenceError> {
-    let mut expired = 0;
-    loop {
-        let due: Vec<(String, String)> = posts::table
-            .filter(posts::status.eq(PostStatus::Open.as_str()))
-            .filter(posts::expires_at.le(to_db(now)))
-            .select((posts::id, posts::author_id))
-            .limit(BATCH)
-            .load(conn)?;
-        if due.is_empty() {
-            return Ok(expired);
-        }
-        for (post, author) in due {
-            let post = PostId(Uuid::parse_str(&post).map_err(|_| corrupt("post", &post))?);
-            let author = UserId(Uuid::parse_str(&author).map_err(|_| corrupt("author", &author))?);
-            // The lifecycle decides, with a conditional update: a post closed a moment ago
-            // stays closed. The expiry and its notification are one change: both or neither.
-            expired += write_transaction(conn, |conn| {
-                match crate::posts::apply_event_within(conn, post, PostEvent::Expire, now)? {
-                    Some(Ok(_)) => {
-                        notify(conn, author, NotificationKind::PostExpired, Some(post), now)?;
-                        Ok::<usize, PersistenceError>(1)
-                    }
-                    _ => Ok(0),
-                }
-            })?;
-        }
-    }
 }

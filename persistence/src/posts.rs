@@ -3,39 +3,34 @@
 use buurt_domain::accounts::UserId;
 use buurt_domain::category::Category;
 use buurt_domain::neighbourhoods::NeighbourhoodId;
-use buurt_domain::partners::EventKind;
+use buurt_domain::notifications::EXPIRY_WARNING;
 use buurt_domain::posts::{
-    ActivityDetails, IllegalPostTransition, Post, PostContent, PostEvent, PostId, PostKind,
-    PostStatus, Urgency, Visibility,
+    ActivityDetails, Post, PostContent, PostId, PostKind, PostStatus, Urgency, Visibility,
 };
-use buurt_domain::stats::{RequestOutcome, StatKind};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
 use uuid::Uuid;
 
+use crate::columns::Stored;
 use crate::connection::MultiBackend;
 use crate::schema::{post_reports, posts, users};
-use crate::time::{self, from_db, to_db};
-use crate::{DbConnection, PersistenceError, partners, stats, write_transaction};
-
-fn corrupt(what: &str, value: &str) -> PersistenceError {
-    PersistenceError::Corrupt(format!("posts.{what} holds {value:?}"))
-}
+use crate::time::{from_db, to_db};
+use crate::{DbConnection, PersistenceError};
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = posts)]
 struct PostRow {
-    id: String,
-    neighbourhood_id: String,
-    author_id: String,
-    kind: String,
-    status: String,
+    id: Stored<PostId>,
+    neighbourhood_id: Stored<NeighbourhoodId>,
+    author_id: Stored<UserId>,
+    kind: Stored<PostKind>,
+    status: Stored<PostStatus>,
     title: String,
     body: String,
-    category: Option<String>,
-    visibility: String,
-    urgency: Option<String>,
+    category: Option<Stored<Category>>,
+    visibility: Stored<Visibility>,
+    urgency: Option<Stored<Urgency>>,
     remote_ok: bool,
     helpers_needed: i32,
     expires_at: Option<NaiveDateTime>,
@@ -48,15 +43,9 @@ struct PostRow {
     updated_at: NaiveDateTime,
 }
 
-fn uuid(what: &str, raw: &str) -> Result<Uuid, PersistenceError> {
-    Uuid::parse_str(raw).map_err(|_| corrupt(what, raw))
-}
-
-impl TryFrom<PostRow> for Post {
-    type Error = PersistenceError;
-
-    fn try_from(row: PostRow) -> Result<Self, PersistenceError> {
-        let kind = PostKind::parse(&row.kind).ok_or_else(|| corrupt("kind", &row.kind))?;
+impl From<PostRow> for Post {
+    fn from(row: PostRow) -> Self {
+        let kind = row.kind.0;
         let activity = match (row.starts_at, row.ends_at, row.location) {
             (Some(starts_at), Some(ends_at), Some(location)) => Some(ActivityDetails {
                 starts_at: from_db(starts_at),
@@ -66,34 +55,27 @@ impl TryFrom<PostRow> for Post {
             }),
             _ => None,
         };
-        Ok(Post {
-            id: PostId(uuid("id", &row.id)?),
-            neighbourhood_id: NeighbourhoodId(uuid("neighbourhood_id", &row.neighbourhood_id)?),
-            author_id: UserId(uuid("author_id", &row.author_id)?),
+        Post {
+            id: row.id.0,
+            neighbourhood_id: row.neighbourhood_id.0,
+            author_id: row.author_id.0,
             content: PostContent {
                 kind,
                 title: row.title,
                 body: row.body,
-                category: row
-                    .category
-                    .map(|c| Category::parse(&c).ok_or_else(|| corrupt("category", &c)))
-                    .transpose()?,
-                visibility: Visibility::parse(&row.visibility)
-                    .ok_or_else(|| corrupt("visibility", &row.visibility))?,
-                urgency: row
-                    .urgency
-                    .map(|u| Urgency::parse(&u).ok_or_else(|| corrupt("urgency", &u)))
-                    .transpose()?,
+                category: row.category.map(|c| c.0),
+                visibility: row.visibility.0,
+                urgency: row.urgency.map(|u| u.0),
                 expires_at: row.expires_at.map(from_db),
                 remote_ok: row.remote_ok,
                 helpers_needed: u32::try_from(row.helpers_needed).unwrap_or(1),
                 activity,
             },
-            status: PostStatus::parse(&row.status).ok_or_else(|| corrupt("status", &row.status))?,
+            status: row.status.0,
             hidden: row.hidden,
             created_at: from_db(row.created_at),
             updated_at: from_db(row.updated_at),
-        })
+        }
     }
 }
 
@@ -137,7 +119,8 @@ impl<'a> From<&'a PostContent> for ContentColumns<'a> {
     }
 }
 
-pub fn create_post(conn: &mut DbConnection, post: &Post) -> Result<(), PersistenceError> {
+/// Inserts a new post (its effects are the caller's: `PostHappening::Created`).
+pub fn insert_post(conn: &mut DbConnection, post: &Post) -> Result<(), PersistenceError> {
     let content = &post.content;
     diesel::insert_into(posts::table)
         .values((
@@ -152,32 +135,13 @@ pub fn create_post(conn: &mut DbConnection, post: &Post) -> Result<(), Persisten
             posts::updated_at.eq(to_db(post.updated_at)),
         ))
         .execute(conn)?;
-    let note = |conn: &mut DbConnection, kind, actor| {
-        stats::note(
-            conn,
-            kind,
-            post.neighbourhood_id,
-            post.id.0,
-            actor,
-            None,
-            post.created_at,
-        )
-    };
-    note(conn, StatKind::Posted, Some(post.author_id))?;
-    partners::emit(
-        conn,
-        EventKind::PostCreated,
-        post.neighbourhood_id,
-        post.id.0,
-        Some(post.id),
-        post.created_at,
-    )?;
-    match content.kind {
-        PostKind::Request => note(conn, StatKind::RequestOpened, None)?,
-        PostKind::Offer => note(conn, StatKind::OfferPosted, None)?,
-        PostKind::News | PostKind::Activity => {}
-    }
     Ok(())
+}
+
+/// Holds the post's row for the rest of the caller's write transaction (see
+/// `write_transaction`), so what is read of it stays so until the transaction writes.
+pub fn lock(conn: &mut DbConnection, id: PostId) -> Result<(), PersistenceError> {
+    crate::connection::lock_row(conn, "posts", id.0)
 }
 
 /// A post with the display name of its author.
@@ -187,236 +151,86 @@ pub struct PostWithAuthor {
     pub author_name: String,
 }
 
-fn with_author((row, author_name): (PostRow, String)) -> Result<PostWithAuthor, PersistenceError> {
-    Ok(PostWithAuthor {
-        post: Post::try_from(row)?,
+fn with_author((row, author_name): (PostRow, String)) -> PostWithAuthor {
+    PostWithAuthor {
+        post: Post::from(row),
         author_name,
-    })
+    }
 }
 
 pub fn find_post(conn: &mut DbConnection, id: PostId) -> Result<Option<Post>, PersistenceError> {
-    posts::table
+    Ok(posts::table
         .find(id.to_string())
         .select(PostRow::as_select())
         .first(conn)
         .optional()?
-        .map(Post::try_from)
-        .transpose()
+        .map(Post::from))
 }
 
 pub fn find_post_with_author(
     conn: &mut DbConnection,
     id: PostId,
 ) -> Result<Option<PostWithAuthor>, PersistenceError> {
-    posts::table
+    Ok(posts::table
         .inner_join(users::table.on(users::id.eq(posts::author_id)))
         .filter(posts::id.eq(id.to_string()))
         .select((PostRow::as_select(), users::display_name))
         .first(conn)
         .optional()?
-        .map(with_author)
-        .transpose()
+        .map(with_author))
 }
 
 pub(crate) const LIVE: [&str; 3] = ["open", "matched", "in_mediation"];
 
-/// Replaces what the author wrote, while the post is live. `None` when it is not (anymore).
-/// What an edit does to an activity's capacity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CapacityEdit {
-    /// The capacity stays what it is when the edit is made (whatever the content says).
-    Keep,
-    /// The content's capacity is the new one.
-    Set,
-}
-
-/// Why an edit was not made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EditRefusal {
-    /// The post is closed, fulfilled or expired.
-    NotLive,
-    /// The new capacity is below the number going.
-    CapacityBelowGoing { going: u64 },
-}
-
-/// Replaces what the author wrote. For an activity this follows the capacity rule of
-/// `activities::set_capacity`, holding the activity so no answer slips in between: a capacity
-/// below the number going is refused, a higher one moves the waitlist up.
+/// Replaces what the author wrote, while the post is live (the capacity included: the caller
+/// decides it). False when it is not (anymore).
 pub fn update_content(
     conn: &mut DbConnection,
     id: PostId,
     content: &PostContent,
-    capacity: CapacityEdit,
     now: DateTime<Utc>,
-) -> Result<Result<Post, EditRefusal>, PersistenceError> {
-    write_transaction(conn, |conn| {
-        crate::connection::lock_row(conn, "posts", id.0)?;
-        update_content_within(conn, id, content, capacity, now)
-    })
-}
-
-/// `update_content` inside a transaction the caller holds, with the post's row locked.
-pub(crate) fn update_content_within(
-    conn: &mut DbConnection,
-    id: PostId,
-    content: &PostContent,
-    capacity: CapacityEdit,
-    now: DateTime<Utc>,
-) -> Result<Result<Post, EditRefusal>, PersistenceError> {
-    let mut content = content.clone();
-    if let Some(activity) = content.activity.as_mut() {
-        match capacity {
-            CapacityEdit::Keep => activity.capacity = crate::activities::capacity(conn, id)?,
-            CapacityEdit::Set => {
-                let going = crate::activities::going_count(conn, id)?;
-                if activity.capacity.is_some_and(|c| u64::from(c) < going) {
-                    return Ok(Err(EditRefusal::CapacityBelowGoing { going }));
-                }
-            }
-        }
-    }
+) -> Result<bool, PersistenceError> {
     let updated = diesel::update(
         posts::table
             .filter(posts::id.eq(id.to_string()))
             .filter(posts::status.eq_any(LIVE)),
     )
     .set((
-        ContentColumns::from(&content),
+        ContentColumns::from(content),
         // A new expiry deserves a new warning.
         posts::expiry_warned_at.eq(None::<NaiveDateTime>),
         posts::updated_at.eq(to_db(now)),
     ))
     .execute(conn)?;
-    if updated == 0 {
-        return Ok(Err(EditRefusal::NotLive));
-    }
-    if content.activity.is_some() {
-        crate::activities::promote(conn, id, now)?;
-    }
-    find_post(conn, id)?
-        .ok_or(PersistenceError::Query(diesel::result::Error::NotFound))
-        .map(Ok)
+    Ok(updated == 1)
 }
 
-/// Moves a post along its lifecycle. The update is conditional on the status the decision
-/// was made from, so two concurrent events cannot both apply to the same state.
-pub fn apply_event(
+/// Moves the post from `from` to `to`, only if it is still `from`: two concurrent events
+/// cannot both apply to the same state. False when another change came first.
+pub fn set_status(
     conn: &mut DbConnection,
     id: PostId,
-    event: PostEvent,
+    from: PostStatus,
+    to: PostStatus,
     now: DateTime<Utc>,
-) -> Result<Option<Result<Post, IllegalPostTransition>>, PersistenceError> {
-    write_transaction(conn, |conn| apply_event_within(conn, id, event, now))
-}
-
-/// `apply_event` inside a transaction the caller holds.
-pub fn apply_event_within(
-    conn: &mut DbConnection,
-    id: PostId,
-    event: PostEvent,
-    now: DateTime<Utc>,
-) -> Result<Option<Result<Post, IllegalPostTransition>>, PersistenceError> {
-    let Some(mut post) = find_post(conn, id)? else {
-        return Ok(None);
-    };
-    let next = match post.status.transition(post.content.kind, event) {
-        Ok(next) => next,
-        Err(illegal) => return Ok(Some(Err(illegal))),
-    };
+) -> Result<bool, PersistenceError> {
     let updated = diesel::update(
         posts::table
             .filter(posts::id.eq(id.to_string()))
-            .filter(posts::status.eq(post.status.as_str())),
+            .filter(posts::status.eq(from.as_str())),
     )
     .set((
-        posts::status.eq(next.as_str()),
+        posts::status.eq(to.as_str()),
         posts::updated_at.eq(to_db(now)),
     ))
     .execute(conn)?;
-    if updated == 0 {
-        // Another change won the race: judge the event against what it left.
-        let current = find_post(conn, id)?.map_or(post.status, |p| p.status);
-        return Ok(Some(Err(IllegalPostTransition {
-            kind: post.content.kind,
-            status: current,
-            event,
-        })));
-    }
-    if post.content.kind == PostKind::Request {
-        let outcome = match event {
-            PostEvent::Match | PostEvent::Fulfil => Some(RequestOutcome::MatchedOnline),
-            PostEvent::Expire => Some(RequestOutcome::Expired),
-            PostEvent::Close => Some(RequestOutcome::Withdrawn),
-            PostEvent::Unmatch | PostEvent::Escalate | PostEvent::Reopen => None,
-        };
-        if let Some(outcome) = outcome {
-            let kind = StatKind::Outcome(outcome);
-            stats::note(conn, kind, post.neighbourhood_id, id.0, None, None, now)?;
-        }
-    }
-    let told = match event {
-        PostEvent::Close => Some(EventKind::PostClosed),
-        PostEvent::Expire => Some(EventKind::PostExpired),
-        PostEvent::Fulfil => Some(EventKind::PostFulfilled),
-        PostEvent::Match | PostEvent::Unmatch | PostEvent::Escalate | PostEvent::Reopen => None,
-    };
-    if let Some(kind) = told {
-        partners::emit(conn, kind, post.neighbourhood_id, id.0, Some(id), now)?;
-    }
-    post.status = next;
-    post.updated_at = now;
-    Ok(Some(Ok(post)))
+    Ok(updated == 1)
 }
 
-/// `by` (its author or an administrator) closes a post. A request in mediation takes its case
-/// along: resolved as withdrawn, in the same transaction.
-pub fn close_post(
-    conn: &mut DbConnection,
-    id: PostId,
-    by: UserId,
-    now: DateTime<Utc>,
-) -> Result<Option<Result<Post, IllegalPostTransition>>, PersistenceError> {
-    write_transaction(conn, |conn| {
-        crate::connection::lock_row(conn, "posts", id.0)?;
-        if let Some(post) = find_post(conn, id)?
-            && post.status == PostStatus::InMediation
-        {
-            crate::mediation::withdraw_within(conn, &post, by, now)?;
-        }
-        apply_event_within(conn, id, PostEvent::Close, now)
-    })
-}
-
-/// `by` (its author or an administrator) deletes a post. A request that had not ended counts
-/// as withdrawn; one in mediation has its case resolved as withdrawn first (the case goes with
-/// the post, its audit log stays).
-pub fn delete_post(
-    conn: &mut DbConnection,
-    id: PostId,
-    by: UserId,
-) -> Result<bool, PersistenceError> {
-    write_transaction(conn, |conn| {
-        crate::connection::lock_row(conn, "posts", id.0)?;
-        let Some(post) = find_post(conn, id)? else {
-            return Ok(false);
-        };
-        if post.status == PostStatus::InMediation {
-            crate::mediation::withdraw_within(conn, &post, by, time::now())?;
-        }
-        if post.content.kind == PostKind::Request {
-            let kind = StatKind::Outcome(RequestOutcome::Withdrawn);
-            stats::note(
-                conn,
-                kind,
-                post.neighbourhood_id,
-                id.0,
-                None,
-                None,
-                time::now(),
-            )?;
-        }
-        Ok(diesel::delete(posts::table.find(id.to_string())).execute(conn)? > 0)
-    })
+/// Deletes the post (its effects are the caller's: `PostHappening::Deleted`). False when
+/// there was none.
+pub fn delete_post(conn: &mut DbConnection, id: PostId) -> Result<bool, PersistenceError> {
+    Ok(diesel::delete(posts::table.find(id.to_string())).execute(conn)? > 0)
 }
 
 pub fn set_hidden(
@@ -552,16 +366,12 @@ pub fn list_feed(
         rows.truncate(query.limit);
         rows.last().map(|(row, _)| FeedCursor {
             created_at: from_db(row.created_at),
-            id: row.id.clone(),
+            id: row.id.0.to_string(),
         })
     } else {
         None
     };
-    let posts = rows
-        .into_iter()
-        .map(with_author)
-        .collect::<Result<_, _>>()?;
-    Ok((posts, next))
+    Ok((rows.into_iter().map(with_author).collect(), next))
 }
 
 /// Open, visible posts of one kind in a neighbourhood, newest first (filter further, then
@@ -586,7 +396,7 @@ pub fn load_with_authors(
 ) -> Result<Vec<(Post, String)>, PersistenceError> {
     let rows: Vec<PostRow> = query.select(PostRow::as_select()).load(conn)?;
     // One query for all the authors' names, not one per post.
-    let mut authors: Vec<String> = rows.iter().map(|row| row.author_id.clone()).collect();
+    let mut authors: Vec<String> = rows.iter().map(|row| row.author_id.0.to_string()).collect();
     authors.sort_unstable();
     authors.dedup();
     let names: std::collections::HashMap<String, String> = if authors.is_empty() {
@@ -601,11 +411,11 @@ pub fn load_with_authors(
     };
     let mut found = Vec::with_capacity(rows.len());
     for row in rows {
-        let name = names
-            .get(&row.author_id)
-            .cloned()
-            .ok_or_else(|| corrupt("author_id", &row.author_id))?;
-        found.push((Post::try_from(row)?, name));
+        let author = row.author_id.0.to_string();
+        let name = names.get(&author).cloned().ok_or_else(|| {
+            PersistenceError::Corrupt(format!("posts.author_id holds {author:?} (no user)"))
+        })?;
+        found.push((Post::from(row), name));
     }
     Ok(found)
 }
@@ -642,11 +452,7 @@ pub fn public_section(
         .limit(i64::try_from(limit).unwrap_or(i64::MAX))
         .select(PostRow::as_select())
         .load(conn)?;
-    let posts = rows
-        .into_iter()
-        .map(Post::try_from)
-        .collect::<Result<_, _>>()?;
-    Ok((posts, count))
+    Ok((rows.into_iter().map(Post::from).collect(), count))
 }
 
 /// How many requests mediators are handling: a count, never the requests.
@@ -682,6 +488,56 @@ pub fn report_post(
         ))
         .execute(conn);
     Ok(crate::error::inserted_unless_duplicate(inserted)?.then_some(id))
+}
+
+/// Open posts expiring within `EXPIRY_WARNING` of `now` whose authors were not warned yet:
+/// at most `limit`.
+pub fn due_expiry_warning(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<PostId>, PersistenceError> {
+    let due: Vec<Stored<PostId>> = posts::table
+        .filter(posts::status.eq(PostStatus::Open.as_str()))
+        .filter(posts::expires_at.gt(to_db(now)))
+        .filter(posts::expires_at.le(to_db(now + EXPIRY_WARNING)))
+        .filter(posts::expiry_warned_at.is_null())
+        .select(posts::id)
+        .limit(i64::try_from(limit).unwrap_or(i64::MAX))
+        .load(conn)?;
+    Ok(due.into_iter().map(|id| id.0).collect())
+}
+
+/// Marks the post's expiry as warned of, unless it was already: a conditional update, so two
+/// runs of the job at once warn only once. True when this call claimed it.
+pub fn claim_expiry_warning(
+    conn: &mut DbConnection,
+    id: PostId,
+    now: DateTime<Utc>,
+) -> Result<bool, PersistenceError> {
+    let claimed = diesel::update(
+        posts::table
+            .filter(posts::id.eq(id.to_string()))
+            .filter(posts::expiry_warned_at.is_null()),
+    )
+    .set(posts::expiry_warned_at.eq(Some(to_db(now))))
+    .execute(conn)?;
+    Ok(claimed == 1)
+}
+
+/// Open posts past their `expires_at` at `now`: at most `limit`.
+pub fn due_expiry(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Result<Vec<PostId>, PersistenceError> {
+    let due: Vec<Stored<PostId>> = posts::table
+        .filter(posts::status.eq(PostStatus::Open.as_str()))
+        .filter(posts::expires_at.le(to_db(now)))
+        .select(posts::id)
+        .limit(i64::try_from(limit).unwrap_or(i64::MAX))
+        .load(conn)?;
+    Ok(due.into_iter().map(|id| id.0).collect())
 }
 
 #[cfg(test)]

@@ -1170,3 +1170,127 @@ async fn capacity_edits_racing_answers_never_overbook() {
             .collect::<Vec<_>>()[..]
     );
 }
+
+/// Records, behind the app's back, the status each activity had when an answer for it was
+/// written: the trigger runs inside the writing transaction, so it sees what that write saw.
+fn record_rsvp_writes(app: &TestApp) {
+    let table = "CREATE TABLE rsvp_writes \
+                 (post_id TEXT NOT NULL, user_id TEXT NOT NULL, post_status TEXT NOT NULL);";
+    let insert = "INSERT INTO rsvp_writes (post_id, user_id, post_status) \
+                  SELECT NEW.post_id, NEW.user_id, status FROM posts WHERE id = NEW.post_id;";
+    if app.database.is_postgres() {
+        app.sql(&format!(
+            "{table}
+             CREATE FUNCTION note_rsvp_write() RETURNS trigger AS $$
+             BEGIN {insert} RETURN NEW; END $$ LANGUAGE plpgsql;
+             CREATE TRIGGER rsvp_inserted AFTER INSERT ON rsvps
+                 FOR EACH ROW EXECUTE FUNCTION note_rsvp_write();
+             CREATE TRIGGER rsvp_updated AFTER UPDATE OF status ON rsvps
+                 FOR EACH ROW EXECUTE FUNCTION note_rsvp_write();"
+        ));
+    } else {
+        app.sql(&format!(
+            "{table}
+             CREATE TRIGGER rsvp_inserted AFTER INSERT ON rsvps BEGIN {insert} END;
+             CREATE TRIGGER rsvp_updated AFTER UPDATE OF status ON rsvps BEGIN {insert} END;"
+        ));
+    }
+}
+
+#[actix_web::test]
+async fn an_activity_closed_while_answers_arrive_takes_none_after_its_close() {
+    let w = world().await;
+    record_rsvp_writes(&w.app);
+    let people = w.app.crowd(&w.neighbourhood, 50);
+    // Whether an activity takes answers (and cancellations) is judged while they arrive, so a
+    // close lands between the check and the write of some of them unless both happen under
+    // one hold. A few rounds, since each may or may not hit the window.
+    for round in 0..4 {
+        let post = w
+            .activity(&format!("Buurtborrel {round}"), Some(15), json!({}))
+            .await;
+        // Ten answered before; they cancel while the others answer and the close arrives.
+        let (newcomers, leavers) = people.split_at(40);
+        for person in leavers {
+            assert_eq!(w.rsvp(person, &post).await.status, 201);
+        }
+        let (w_ref, post_ref) = (&w, &post);
+        let answers = newcomers.iter().map(|person| async move {
+            let response = w_ref.rsvp(person, post_ref).await;
+            (person.user_id.clone(), response)
+        });
+        let cancels = leavers.iter().map(|person| async move {
+            let response = w_ref
+                .app
+                .delete_as(person, &format!("/v1/posts/{post_ref}/rsvp"))
+                .await;
+            (person.user_id.clone(), response)
+        });
+        let close = async {
+            w_ref
+                .app
+                .post_as(
+                    &w_ref.organiser,
+                    &format!("/v1/posts/{post_ref}/close"),
+                    &json!({}),
+                )
+                .await
+        };
+        let ((answered, cancelled), closed) = futures_util::future::join(
+            futures_util::future::join(join_all(answers), join_all(cancels)),
+            close,
+        )
+        .await;
+        assert_eq!(closed.status, 200, "{}", closed.text());
+        assert_eq!(closed.json()["status"], "closed");
+
+        let mut signed_up = Vec::new();
+        for (user, response) in &answered {
+            match response.status.as_u16() {
+                201 => signed_up.push(user.clone()),
+                409 => {
+                    response.assert_problem(409, "rsvp_closed");
+                }
+                other => panic!("{other}: {}", response.text()),
+            }
+        }
+        let mut standing = signed_up.clone();
+        for (user, response) in &cancelled {
+            match response.status.as_u16() {
+                204 => {}
+                409 => {
+                    response.assert_problem(409, "rsvp_closed");
+                    standing.push(user.clone());
+                }
+                other => panic!("{other}: {}", response.text()),
+            }
+        }
+        // Nothing was written on the activity once it was closed (no answer, cancellation or
+        // move up): every write happened while it was open, and exactly the answers that were
+        // told so exist.
+        assert_eq!(
+            w.app.count(&format!(
+                "SELECT COUNT(*) FROM rsvp_writes \
+                 WHERE post_id = '{post}' AND post_status <> 'open'"
+            )),
+            0,
+            "answers written on the closed activity (round {round})"
+        );
+        assert_eq!(
+            w.app.count(&format!(
+                "SELECT COUNT(*) FROM rsvps WHERE post_id = '{post}'"
+            )),
+            (leavers.len() + signed_up.len()) as i64
+        );
+        let list = w.attendees(&post).await;
+        let mut listed = ids(&list["going"]);
+        listed.extend(ids(&list["waitlist"]));
+        listed.sort();
+        standing.sort();
+        assert_eq!(listed, standing);
+        // And answering now is refused.
+        w.rsvp(&people[0], &post)
+            .await
+            .assert_problem(409, "rsvp_closed");
+    }
+}

@@ -1,90 +1,53 @@
-//! Activities: RSVP with a waitlist, attendees, check-ins, organisers, capacity.
+//! Activities: RSVP with a waitlist, attendees, check-ins, organisers, capacity. The handlers
+//! translate; the use cases are `buurt_app::activities`.
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
+use buurt_app::activities::{self as app, Answer};
 use buurt_domain::accounts::UserId;
-use buurt_domain::activities::{
-    CheckInRefusal, Rsvp, RsvpRefusal, RsvpStatus, takes_check_ins, takes_rsvps,
-};
-use buurt_domain::policy::{Action, Actor};
-use buurt_domain::posts::{PostId, PostKind};
+use buurt_domain::activities::RsvpStatus;
+use buurt_domain::neighbourhoods::NeighbourhoodId;
+use buurt_domain::posts::PostId;
 use buurt_openapi::activities::{
     AddOrganiserRequest, AttendeeDto, AttendeeList, CapacityDto, CheckInRequest, OrganiserDto,
     RsvpDto, RsvpStatusDto, SetCapacityRequest,
 };
 use buurt_openapi::problem::Problem;
-use buurt_persistence::activities as repo;
-use buurt_persistence::posts::PostWithAuthor;
-use buurt_persistence::{DbConnection, accounts, time};
 
 use crate::auth::Authenticated;
-use crate::error::{ApiError, ErrorCode, FieldIssue};
+use crate::error::ApiError;
 use crate::extract::Json;
-use crate::routes::posts::{visible_post, visible_post_as};
 use crate::state::AppState;
 
-fn status_dto(status: RsvpStatus) -> RsvpStatusDto {
+/// A status the wire cannot show: a cancelled answer is no answer, and is never sent. Meeting
+/// one where an answer standing is sent is a bug, not something to show as another status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("an RSVP that is {0:?} has no status on the wire")]
+pub struct NotOnTheWire(pub RsvpStatus);
+
+impl From<NotOnTheWire> for ApiError {
+    fn from(error: NotOnTheWire) -> Self {
+        ApiError::internal(error)
+    }
+}
+
+/// The wire status of an answer standing.
+fn status_dto(status: RsvpStatus) -> Result<RsvpStatusDto, NotOnTheWire> {
     match status {
-        RsvpStatus::Waitlisted => RsvpStatusDto::Waitlisted,
-        RsvpStatus::Going | RsvpStatus::Cancelled => RsvpStatusDto::Going,
+        RsvpStatus::Going => Ok(RsvpStatusDto::Going),
+        RsvpStatus::Waitlisted => Ok(RsvpStatusDto::Waitlisted),
+        RsvpStatus::Cancelled => Err(NotOnTheWire(status)),
     }
 }
 
-/// An activity the caller may see and who they are in its neighbourhood, or 404; 409 when
-/// the post is no activity.
-fn visible_activity(
-    conn: &mut DbConnection,
-    caller: UserId,
-    id: PostId,
-) -> Result<(PostWithAuthor, Actor), ApiError> {
-    let (found, actor) = visible_post_as(conn, caller, id)?;
-    if found.post.content.kind != PostKind::Activity {
-        return Err(ApiError::Refused(ErrorCode::NotAnActivity));
-    }
-    Ok((found, actor))
-}
-
-/// An activity the caller organises (see `Action::OrganiseActivity`), or 403.
-fn organised_activity(
-    conn: &mut DbConnection,
-    caller: UserId,
-    id: PostId,
-) -> Result<PostWithAuthor, ApiError> {
-    let (found, actor) = visible_activity(conn, caller, id)?;
-    let action = Action::OrganiseActivity {
-        author: found.post.author_id,
-        co_organiser: repo::is_organiser(conn, id, caller)?,
-    };
-    if actor.may(action) {
-        Ok(found)
-    } else {
-        Err(ApiError::Refused(ErrorCode::Forbidden))
-    }
-}
-
-fn rsvp_dto(conn: &mut DbConnection, post: PostId, rsvp: &Rsvp) -> Result<RsvpDto, ApiError> {
-    let ahead = if rsvp.status == RsvpStatus::Waitlisted {
-        repo::waitlisted_before(conn, post, rsvp.position)?
-    } else {
-        0
-    };
+fn rsvp_dto(answer: &Answer) -> Result<RsvpDto, NotOnTheWire> {
     Ok(RsvpDto {
-        post_id: post.0,
-        user_id: rsvp.user_id.0,
-        status: status_dto(rsvp.status),
-        waitlist_ahead: ahead,
-        checked_in_at: rsvp.checked_in_at,
-        created_at: rsvp.created_at,
+        post_id: answer.post.0,
+        user_id: answer.rsvp.user_id.0,
+        status: status_dto(answer.rsvp.status)?,
+        waitlist_ahead: answer.waitlist_ahead,
+        checked_in_at: answer.rsvp.checked_in_at,
+        created_at: answer.rsvp.created_at,
     })
-}
-
-/// Answers (and their cancellations) are taken only while the activity is open, not hidden
-/// and not over.
-fn rsvps_open(found: &PostWithAuthor, now: chrono::DateTime<chrono::Utc>) -> Result<(), ApiError> {
-    match takes_rsvps(&found.post, now) {
-        Ok(()) => Ok(()),
-        Err(RsvpRefusal::NotAnActivity) => Err(ApiError::Refused(ErrorCode::NotAnActivity)),
-        Err(_) => Err(ApiError::Refused(ErrorCode::RsvpClosed)),
-    }
 }
 
 /// Sign up for an activity: `going` while there is room, `waitlisted` after, in order of
@@ -110,16 +73,10 @@ pub async fn create_rsvp(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId(id.into_inner());
-    let (dto, created) = state
-        .db(move |conn| {
-            let (found, _) = visible_activity(conn, caller.user_id, id)?;
-            let now = time::now();
-            rsvps_open(&found, now)?;
-            let (rsvp, created) = repo::rsvp(conn, id, caller.user_id, now)?;
-            Ok((rsvp_dto(conn, id, &rsvp)?, created))
-        })
+    let (answer, created) = state
+        .run(move |cx| app::rsvp(cx, caller.user_id, id))
         .await?;
-    Ok(crate::routes::created_or_ok(created, dto))
+    Ok(crate::routes::created_or_ok(created, rsvp_dto(&answer)?))
 }
 
 /// Cancel one's sign-up while the activity takes sign-ups. A place freed by someone going goes
@@ -147,43 +104,38 @@ pub async fn cancel_rsvp(
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId(id.into_inner());
     state
-        .db(move |conn| {
-            let (found, _) = visible_activity(conn, caller.user_id, id)?;
-            let now = time::now();
-            rsvps_open(&found, now)?;
-            match repo::cancel_rsvp(conn, id, caller.user_id, now)? {
-                repo::Cancellation::Cancelled(_) => Ok(()),
-                repo::Cancellation::NoRsvp => Err(ApiError::NotFound),
-                repo::Cancellation::CheckedIn => {
-                    Err(ApiError::Refused(ErrorCode::AlreadyCheckedIn))
-                }
-            }
-        })
+        .run(move |cx| app::cancel_rsvp(cx, caller.user_id, id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn attendee_list(conn: &mut DbConnection, post: &PostWithAuthor) -> Result<AttendeeList, ApiError> {
-    let all = repo::attendees(conn, post.post.id)?;
-    let checked_in = all
+fn attendee_list(attendees: app::Attendees) -> Result<AttendeeList, NotOnTheWire> {
+    let checked_in = attendees
+        .attendees
         .iter()
-        .filter(|(rsvp, _)| rsvp.checked_in_at.is_some())
+        .filter(|a| a.rsvp.checked_in_at.is_some())
         .count();
-    let (going, waitlist): (Vec<_>, Vec<_>) = all
-        .into_iter()
-        .map(|(rsvp, name)| AttendeeDto {
+    let mut going = Vec::new();
+    let mut waitlist = Vec::new();
+    for attendee in attendees.attendees {
+        let rsvp = attendee.rsvp;
+        let dto = AttendeeDto {
             user_id: rsvp.user_id.0,
-            display_name: name,
-            status: status_dto(rsvp.status),
+            display_name: attendee.display_name,
+            status: status_dto(rsvp.status)?,
             checked_in_at: rsvp.checked_in_at,
             answered_at: rsvp.created_at,
             waitlisted_at: rsvp.waitlisted_at,
-        })
-        .partition(|attendee| attendee.status == RsvpStatusDto::Going);
+        };
+        match dto.status {
+            RsvpStatusDto::Going => going.push(dto),
+            RsvpStatusDto::Waitlisted => waitlist.push(dto),
+        }
+    }
     Ok(AttendeeList {
         going,
         waitlist,
-        capacity: post.post.content.activity.as_ref().and_then(|a| a.capacity),
+        capacity: attendees.capacity,
         checked_in,
     })
 }
@@ -210,13 +162,10 @@ pub async fn list_attendees(
     id: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<AttendeeList>, ApiError> {
     let id = PostId(id.into_inner());
-    let list = state
-        .db(move |conn| {
-            let post = organised_activity(conn, caller.user_id, id)?;
-            attendee_list(conn, &post)
-        })
+    let attendees = state
+        .run(move |cx| app::attendees(cx, caller.user_id, id))
         .await?;
-    Ok(web::Json(list))
+    Ok(web::Json(attendee_list(attendees)?))
 }
 
 /// Check someone in: they came (organisers). Only people going are checked in, on an open
@@ -250,33 +199,10 @@ pub async fn check_in(
 ) -> Result<web::Json<RsvpDto>, ApiError> {
     let id = PostId(id.into_inner());
     let user = UserId(body.0.user_id);
-    let dto = state
-        .db(move |conn| {
-            let found = organised_activity(conn, caller.user_id, id)?;
-            let now = time::now();
-            match takes_check_ins(&found.post, now) {
-                Ok(()) => {}
-                Err(CheckInRefusal::NotAnActivity) => {
-                    return Err(ApiError::Refused(ErrorCode::NotAnActivity));
-                }
-                Err(CheckInRefusal::NotOpen | CheckInRefusal::OutsideWindow) => {
-                    return Err(ApiError::Refused(ErrorCode::CheckInNotOpen));
-                }
-            }
-            match repo::check_in(conn, id, user, now)? {
-                repo::CheckIn::CheckedIn(rsvp) => rsvp_dto(conn, id, &rsvp),
-                repo::CheckIn::Waitlisted => Err(ApiError::Refused(ErrorCode::NotGoing)),
-                repo::CheckIn::NoRsvp => Err(ApiError::RefusedFields(
-                    ErrorCode::NoRsvp,
-                    vec![crate::error::FieldProblem::new(
-                        "user_id",
-                        FieldIssue::invalid("not signed up", "niet aangemeld"),
-                    )],
-                )),
-            }
-        })
+    let answer = state
+        .run(move |cx| app::check_in(cx, caller.user_id, id, user))
         .await?;
-    Ok(web::Json(dto))
+    Ok(web::Json(rsvp_dto(&answer)?))
 }
 
 /// Add a co-organiser (the author or an administrator). Co-organisers see attendees, check
@@ -308,21 +234,7 @@ pub async fn add_organiser(
     let id = PostId(id.into_inner());
     let user = UserId(body.0.user_id);
     let created = state
-        .db(move |conn| {
-            let (found, actor) = visible_activity(conn, caller.user_id, id)?;
-            if !actor.may(Action::AddOrganiser {
-                author: found.post.author_id,
-            }) {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
-            if accounts::find_user(conn, user)?.is_none() {
-                return Err(ApiError::validation(
-                    "user_id",
-                    FieldIssue::invalid("no such user", "geen bestaande gebruiker"),
-                ));
-            }
-            Ok(repo::add_organiser(conn, id, user, time::now())?)
-        })
+        .run(move |cx| app::add_organiser(cx, caller.user_id, id, user))
         .await?;
     let dto = OrganiserDto {
         post_id: id.0,
@@ -359,29 +271,14 @@ pub async fn set_capacity(
 ) -> Result<web::Json<CapacityDto>, ApiError> {
     let id = PostId(id.into_inner());
     let capacity = body.0.capacity;
-    if capacity.is_some_and(|c| !(1..=buurt_domain::posts::MAX_CAPACITY).contains(&c)) {
-        return Err(ApiError::validation("capacity", FieldIssue::OutOfRange));
-    }
-    let dto = state
-        .db(move |conn| {
-            let post = organised_activity(conn, caller.user_id, id)?;
-            if !post.post.status.is_live() {
-                return Err(ApiError::Refused(ErrorCode::PostNotLive));
-            }
-            // Over, nobody moves up any more: the answers are the record of who came.
-            let now = time::now();
-            rsvps_open(&post, now)?;
-            repo::set_capacity(conn, id, capacity, now)?
-                .map_err(|_| ApiError::Refused(ErrorCode::CapacityBelowGoing))?;
-            let list = attendee_list(conn, &post)?;
-            Ok(CapacityDto {
-                capacity,
-                going: list.going.len() as u64,
-                waitlisted: list.waitlist.len() as u64,
-            })
-        })
+    let change = state
+        .run(move |cx| app::set_capacity(cx, caller.user_id, id, capacity))
         .await?;
-    Ok(web::Json(dto))
+    Ok(web::Json(CapacityDto {
+        capacity: change.capacity,
+        going: change.going,
+        waitlisted: change.waitlisted,
+    }))
 }
 
 /// One activity as iCalendar (RFC 5545), in Europe/Amsterdam time, with a stable UID.
@@ -407,15 +304,7 @@ pub async fn activity_calendar(
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId(id.into_inner());
     let caller = caller.0.map(|c| c.user_id);
-    let post = state
-        .db(move |conn| {
-            let (found, _) = visible_post(conn, caller, id)?;
-            if found.post.content.kind != PostKind::Activity {
-                return Err(ApiError::Refused(ErrorCode::NotAnActivity));
-            }
-            Ok(found.post)
-        })
-        .await?;
+    let post = state.run(move |cx| app::activity(cx, caller, id)).await?;
     let name = post.content.title.clone();
     Ok(HttpResponse::Ok()
         .content_type(crate::calendar::CONTENT_TYPE)
@@ -437,27 +326,37 @@ pub async fn neighbourhood_calendar(
     state: web::Data<AppState>,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = buurt_domain::neighbourhoods::NeighbourhoodId(id.into_inner());
-    let (name, posts) = state
-        .db(move |conn| {
-            let neighbourhood = crate::routes::neighbourhoods::load(conn, id)?;
-            let (posts, _) = buurt_persistence::posts::public_section(
-                conn,
-                id,
-                PostKind::Activity,
-                time::now(),
-                CALENDAR_MAX_EVENTS,
-            )?;
-            Ok((
-                format!("Buurt: {}", neighbourhood.draft.name.as_str()),
-                posts,
-            ))
-        })
+    let id = NeighbourhoodId(id.into_inner());
+    let (neighbourhood, posts) = state
+        .run(move |cx| app::upcoming_activities(cx, id))
         .await?;
+    let name = format!("Buurt: {}", neighbourhood.draft.name.as_str());
     Ok(HttpResponse::Ok()
         .content_type(crate::calendar::CONTENT_TYPE)
         .body(crate::calendar::calendar(&name, &posts)))
 }
 
-/// The most events one neighbourhood calendar holds.
-const CALENDAR_MAX_EVENTS: usize = 500;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_standing_keep_their_status_on_the_wire() {
+        assert_eq!(status_dto(RsvpStatus::Going), Ok(RsvpStatusDto::Going));
+        assert_eq!(
+            status_dto(RsvpStatus::Waitlisted),
+            Ok(RsvpStatusDto::Waitlisted)
+        );
+    }
+
+    #[test]
+    fn a_cancelled_answer_is_never_shown_as_another_status() {
+        assert_eq!(
+            status_dto(RsvpStatus::Cancelled),
+            Err(NotOnTheWire(RsvpStatus::Cancelled))
+        );
+        // Where it would be sent, the caller gets an opaque 500 instead of a wrong answer.
+        let error = ApiError::from(NotOnTheWire(RsvpStatus::Cancelled));
+        assert!(matches!(error, ApiError::Internal(_)));
+    }
+}

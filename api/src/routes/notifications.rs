@@ -1,14 +1,14 @@
 //! The signed-in user's inbox.
 
 use actix_web::{HttpResponse, get, post, web};
+use buurt_app::notifications as app;
 use buurt_domain::notifications::{Notification, NotificationKind};
 use buurt_openapi::notifications::{
     ListNotificationsParams, NotificationDto, NotificationKindDto, NotificationList,
     NotificationPost,
 };
 use buurt_openapi::problem::Problem;
-use buurt_persistence::notifications::{self as repo, InboxCursor};
-use buurt_persistence::time;
+use buurt_persistence::notifications::InboxCursor;
 use chrono::{DateTime, Utc};
 
 use crate::auth::Authenticated;
@@ -65,18 +65,20 @@ pub async fn list_notifications(
     let limit = limit(params.limit)?;
     let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
     let unread_only = params.unread.unwrap_or(false);
-    let (items, next, unread_count) = state
-        .db(move |conn| {
-            let after = after.map(|(created_at, id)| InboxCursor { created_at, id });
-            let (items, next) =
-                repo::inbox(conn, caller.user_id, unread_only, after.as_ref(), limit)?;
-            Ok((items, next, repo::count_unread(conn, caller.user_id)?))
-        })
+    let after = after.map(|(created_at, id)| InboxCursor { created_at, id });
+    let inbox = state
+        .run(move |cx| app::inbox(cx, caller.user_id, unread_only, after, limit))
         .await?;
     Ok(web::Json(NotificationList {
-        items: items.into_iter().map(|(n, title)| dto(n, title)).collect(),
-        next_cursor: next.map(|cursor| encode_cursor(&(cursor.created_at, cursor.id))),
-        unread_count,
+        items: inbox
+            .items
+            .into_iter()
+            .map(|(n, title)| dto(n, title))
+            .collect(),
+        next_cursor: inbox
+            .next
+            .map(|cursor| encode_cursor(&(cursor.created_at, cursor.id))),
+        unread_count: inbox.unread,
     }))
 }
 
@@ -100,9 +102,7 @@ pub async fn mark_notification_read(
 ) -> Result<web::Json<NotificationDto>, ApiError> {
     let id = id.into_inner();
     let (notification, title) = state
-        .db(move |conn| {
-            repo::mark_read(conn, caller.user_id, id, time::now())?.ok_or(ApiError::NotFound)
-        })
+        .run(move |cx| app::mark_read(cx, caller.user_id, id))
         .await?;
     Ok(web::Json(dto(notification, title)))
 }
@@ -122,7 +122,7 @@ pub async fn mark_all_notifications_read(
     caller: Authenticated,
 ) -> Result<HttpResponse, ApiError> {
     state
-        .db(move |conn| Ok(repo::mark_all_read(conn, caller.user_id, time::now())?))
+        .run(move |cx| app::mark_all_read(cx, caller.user_id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

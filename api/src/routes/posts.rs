@@ -1,43 +1,29 @@
-//! Posts: the feed, writing and managing posts, hiding and reporting them.
+//! Posts: the feed, writing and managing posts, hiding and reporting them. The handlers
+//! translate; the use cases are `buurt_app::posts`.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use buurt_app::posts::{self as app, ActivityChange, FeedFilter, PostChange, PostWithAuthor};
 use buurt_domain::accounts::UserId;
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
-use buurt_domain::policy::{Action, Actor, Reader};
-use buurt_domain::posts::{
-    ActivityInput, Post, PostContent, PostId, PostInput, PostKind, PostStatus,
-};
+use buurt_domain::partners::Scope;
+use buurt_domain::policy::{Action, Actor};
+use buurt_domain::posts::{ActivityInput, PostId, PostInput};
 use buurt_openapi::posts::{
     CreatePostRequest, CreateReportRequest, ListPostsParams, PostDto, PostList, ReportDto,
     UpdatePostRequest,
 };
 use buurt_openapi::problem::Problem;
-use buurt_persistence::matching::{self, RequestChangeRefusal};
-use buurt_persistence::posts::{self as repo, FeedCursor, FeedQuery, HiddenPosts, PostWithAuthor};
-use buurt_persistence::{DbConnection, memberships, time};
+use buurt_persistence::DbConnection;
+use buurt_persistence::posts::FeedCursor;
 use chrono::{DateTime, Utc};
 
 use crate::auth::{Authenticated, Caller};
-use crate::error::{ApiError, ErrorCode, FieldErrors};
+use crate::error::ApiError;
 use crate::etag::json_with_etag;
 use crate::extract::Json;
 use crate::paging::{decode_cursor, encode_cursor, limit};
-use crate::routes::neighbourhoods::load;
 use crate::state::AppState;
-use buurt_domain::partners::Scope;
-
-/// The reader `caller` is in `neighbourhood`.
-fn reader(
-    conn: &mut DbConnection,
-    caller: Option<UserId>,
-    neighbourhood: &Neighbourhood,
-) -> Result<Reader, ApiError> {
-    match caller {
-        None => Ok(Reader::ANONYMOUS),
-        Some(user) => Ok(memberships::actor(conn, user, neighbourhood)?.reader()),
-    }
-}
 
 /// Whom a feed or post is read as: the user, or nobody (public posts only) for anonymous
 /// callers and for machine clients with `posts:read` in this neighbourhood's municipality.
@@ -57,59 +43,34 @@ fn reading_as(
     }
 }
 
-/// The post if `caller` may see it; 404 otherwise, as for a post that does not exist.
+/// The post if `caller` may see it; 404 otherwise (see `buurt_app::posts::visible_post`).
 pub fn visible_post(
     conn: &mut DbConnection,
     caller: Option<UserId>,
     id: PostId,
 ) -> Result<(PostWithAuthor, Neighbourhood), ApiError> {
-    let found = repo::find_post_with_author(conn, id)?.ok_or(ApiError::NotFound)?;
-    let neighbourhood = load(conn, found.post.neighbourhood_id)?;
-    if reader(conn, caller, &neighbourhood)?.may_see(&found.post) {
-        Ok((found, neighbourhood))
-    } else {
-        Err(ApiError::NotFound)
-    }
+    Ok(app::visible_post(conn, caller, id)?)
 }
 
 /// The post if the signed-in `caller` may see it (404 otherwise), and who they are in its
-/// neighbourhood, for the policy.
+/// neighbourhood (see `buurt_app::posts::visible_post_as`).
 pub fn visible_post_as(
     conn: &mut DbConnection,
     caller: UserId,
     id: PostId,
 ) -> Result<(PostWithAuthor, Actor), ApiError> {
-    let found = repo::find_post_with_author(conn, id)?.ok_or(ApiError::NotFound)?;
-    let neighbourhood = load(conn, found.post.neighbourhood_id)?;
-    let actor = memberships::actor(conn, caller, &neighbourhood)?;
-    if actor.reader().may_see(&found.post) {
-        Ok((found, actor))
-    } else {
-        Err(ApiError::NotFound)
-    }
+    Ok(app::visible_post_as(conn, caller, id)?)
 }
 
-/// The post if `caller` may see it (404 otherwise) and may do `action` to it (403 otherwise).
+/// The post if `caller` may see it (404) and may do `action` to it (403) (see
+/// `buurt_app::posts::post_for`).
 pub fn post_for(
     conn: &mut DbConnection,
     caller: UserId,
     id: PostId,
     action: impl FnOnce(&PostWithAuthor) -> Action,
 ) -> Result<PostWithAuthor, ApiError> {
-    let (found, actor) = visible_post_as(conn, caller, id)?;
-    if actor.may(action(&found)) {
-        Ok(found)
-    } else {
-        Err(ApiError::Refused(ErrorCode::Forbidden))
-    }
-}
-
-fn content_errors(errors: Vec<(&'static str, buurt_domain::ValueError)>) -> ApiError {
-    let mut fields = FieldErrors::default();
-    for (field, error) in errors {
-        fields.check::<()>(field, Err(error));
-    }
-    fields.into()
+    Ok(app::post_for(conn, caller, id, action)?)
 }
 
 fn activity_input(
@@ -149,43 +110,21 @@ pub async fn create_post(
 ) -> Result<HttpResponse, ApiError> {
     let neighbourhood_id = NeighbourhoodId(id.into_inner());
     let body = body.0;
-    let now = time::now();
-    let content = PostContent::validate(
-        PostInput {
-            kind: Some(body.kind.into()),
-            title: &body.title,
-            body: &body.body,
-            category: body.category.map(Into::into),
-            visibility: body.visibility.map(Into::into),
-            urgency: body.urgency.map(Into::into),
-            expires_at: body.expires_at,
-            remote_ok: body.remote_ok,
-            helpers_needed: body.helpers_needed,
-            activity: activity_input(body.activity.as_ref()),
-        },
-        now,
-    )
-    .map_err(content_errors)?;
     let created = state
-        .db(move |conn| {
-            let neighbourhood = load(conn, neighbourhood_id)?;
-            if !memberships::actor(conn, caller.user_id, &neighbourhood)?.may(Action::CreatePost) {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
-            let post = Post {
-                id: PostId::new(),
-                neighbourhood_id,
-                author_id: caller.user_id,
-                content,
-                status: PostStatus::Open,
-                hidden: false,
-                created_at: now,
-                updated_at: now,
+        .run(move |cx| {
+            let input = PostInput {
+                kind: Some(body.kind.into()),
+                title: &body.title,
+                body: &body.body,
+                category: body.category.map(Into::into),
+                visibility: body.visibility.map(Into::into),
+                urgency: body.urgency.map(Into::into),
+                expires_at: body.expires_at,
+                remote_ok: body.remote_ok,
+                helpers_needed: body.helpers_needed,
+                activity: activity_input(body.activity.as_ref()),
             };
-            // Care requests go to the mediators at once when the author consented to sharing
-            // care data.
-            buurt_app::mediation::create_post_escalating_care(conn, &post)?;
-            repo::find_post_with_author(conn, post.id)?.ok_or(ApiError::NotFound)
+            app::create_post(cx, caller.user_id, neighbourhood_id, input)
         })
         .await?;
     Ok(HttpResponse::Created()
@@ -225,27 +164,18 @@ pub async fn list_posts(
     let limit = limit(params.limit)?;
     let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
     let (posts, next) = state
-        .db(move |conn| {
-            let neighbourhood = load(conn, neighbourhood_id)?;
-            let caller = reading_as(conn, &caller, &neighbourhood)?;
-            let reader = reader(conn, caller, &neighbourhood)?;
-            let query = FeedQuery {
-                neighbourhood: neighbourhood_id,
+        .run(move |cx| {
+            let neighbourhood = app::neighbourhood(cx.conn, neighbourhood_id)?;
+            let caller = reading_as(cx.conn, &caller, &neighbourhood)?;
+            let filter = FeedFilter {
                 kind: params.kind.map(Into::into),
                 category: params.category.map(Into::into),
                 status: params.status.map(Into::into),
                 text: params.q,
-                members_posts: reader.sees_members_posts(),
-                reader: caller,
-                hidden: match caller {
-                    _ if reader.sees_hidden_posts() => HiddenPosts::All,
-                    Some(user) => HiddenPosts::OwnOnly(user),
-                    None => HiddenPosts::None,
-                },
                 after: after.map(|(created_at, id)| FeedCursor { created_at, id }),
                 limit,
             };
-            Ok(repo::list_feed(conn, &query)?)
+            Ok::<_, ApiError>(app::list_posts(cx, &neighbourhood, caller, filter)?)
         })
         .await?;
     let page = PostList {
@@ -287,18 +217,18 @@ pub async fn get_post(
             .and_then(|value| value.to_str().ok()),
     );
     let dto = state
-        .db(move |conn| {
+        .run(move |cx| {
             let as_user = match &caller {
                 Caller::Machine(_) => None,
                 Caller::User(user) => Some(*user),
                 Caller::Anonymous => None,
             };
-            let (found, neighbourhood) = visible_post(conn, as_user, id)?;
-            let caller = reading_as(conn, &caller, &neighbourhood)?;
+            let (found, neighbourhood) = app::get_post(cx, as_user, id)?;
+            let caller = reading_as(cx.conn, &caller, &neighbourhood)?;
             let mut dto = PostDto::new(&found.post, &found.author_name);
             dto.mediation =
-                crate::routes::mediation::mediation_for_author(conn, lang, &found.post, caller)?;
-            Ok(dto)
+                crate::routes::mediation::mediation_for_author(cx.conn, lang, &found.post, caller)?;
+            Ok::<_, ApiError>(dto)
         })
         .await?;
     json_with_etag(&req, &dto)
@@ -338,91 +268,25 @@ pub async fn update_post(
 ) -> Result<web::Json<PostDto>, ApiError> {
     let id = PostId(id.into_inner());
     let body = body.0;
-    // Read and written under the post's lock: two edits at once each keep the other's fields.
     let updated = state
-        .db(move |conn| {
-            buurt_persistence::holding_post(conn, id.0, |conn| {
-                let found = post_for(conn, caller.user_id, id, |found| Action::EditPost {
-                    author: found.post.author_id,
-                })?;
-                let current = &found.post.content;
-                if !found.post.status.is_live() {
-                    return Err(ApiError::Refused(ErrorCode::PostNotLive));
-                }
-                let now = time::now();
-                let current_activity = current.activity.as_ref().map(|a| ActivityInput {
+        .run(move |cx| {
+            let change = PostChange {
+                title: body.title.as_deref(),
+                body: body.body.as_deref(),
+                category: body.category.map(Into::into),
+                visibility: body.visibility.map(Into::into),
+                urgency: body.urgency.map(Into::into),
+                expires_at: body.expires_at,
+                remote_ok: body.remote_ok,
+                helpers_needed: body.helpers_needed,
+                activity: body.activity.as_ref().map(|a| ActivityChange {
                     starts_at: a.starts_at,
                     ends_at: a.ends_at,
                     location: &a.location,
                     capacity: a.capacity,
-                });
-                let content = PostContent::validate(
-                    PostInput {
-                        kind: Some(current.kind),
-                        title: body.title.as_deref().unwrap_or(&current.title),
-                        body: body.body.as_deref().unwrap_or(&current.body),
-                        category: body.category.map(Into::into).or(current.category),
-                        visibility: body.visibility.map(Into::into).or(Some(current.visibility)),
-                        urgency: body.urgency.map(Into::into).or(current.urgency),
-                        // An unchanged expiry in the past is the job's business, not a new error.
-                        expires_at: body
-                            .expires_at
-                            .or(current.expires_at.filter(|at| *at > now)),
-                        remote_ok: body.remote_ok.or(Some(current.remote_ok)),
-                        helpers_needed: body.helpers_needed.or(Some(current.helpers_needed)),
-                        activity: body
-                            .activity
-                            .as_ref()
-                            .map(|a| ActivityInput {
-                                starts_at: a.starts_at,
-                                ends_at: a.ends_at,
-                                location: &a.location,
-                                capacity: a
-                                    .capacity
-                                    .unwrap_or(current.activity.as_ref().and_then(|c| c.capacity)),
-                            })
-                            .or(current_activity),
-                    },
-                    now,
-                )
-                .map_err(content_errors)?;
-                if content.kind == PostKind::Request {
-                    // Its helper places follow `helpers_needed`, under the request's lock.
-                    matching::update_request(conn, id, &content, now)?.map_err(|refusal| {
-                        match refusal {
-                            RequestChangeRefusal::NotLive => {
-                                ApiError::Refused(ErrorCode::PostNotLive)
-                            }
-                            RequestChangeRefusal::BelowAccepted { .. } => {
-                                ApiError::Refused(ErrorCode::HelpersBelowAccepted)
-                            }
-                        }
-                    })?;
-                } else {
-                    // Only a capacity sent and different changes it; otherwise the one held when
-                    // writing stays. Once the activity is over (or hidden) nobody moves up any more,
-                    // as with `PUT …/capacity`.
-                    let current_capacity = current.activity.as_ref().map(|a| a.capacity);
-                    let capacity = match body.activity.as_ref().and_then(|a| a.capacity) {
-                        Some(sent) if Some(sent) != current_capacity => {
-                            if buurt_domain::activities::takes_rsvps(&found.post, now).is_err() {
-                                return Err(ApiError::Refused(ErrorCode::RsvpClosed));
-                            }
-                            repo::CapacityEdit::Set
-                        }
-                        _ => repo::CapacityEdit::Keep,
-                    };
-                    repo::update_content(conn, id, &content, capacity, now)?.map_err(
-                        |refusal| match refusal {
-                            repo::EditRefusal::NotLive => ApiError::Refused(ErrorCode::PostNotLive),
-                            repo::EditRefusal::CapacityBelowGoing { .. } => {
-                                ApiError::Refused(ErrorCode::CapacityBelowGoing)
-                            }
-                        },
-                    )?;
-                }
-                repo::find_post_with_author(conn, id)?.ok_or(ApiError::NotFound)
-            })
+                }),
+            };
+            app::update_post(cx, caller.user_id, id, change)
         })
         .await?;
     Ok(web::Json(PostDto::new(&updated.post, &updated.author_name)))
@@ -451,13 +315,7 @@ pub async fn delete_post(
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId(id.into_inner());
     state
-        .db(move |conn| {
-            post_for(conn, caller.user_id, id, |found| Action::DeletePost {
-                author: found.post.author_id,
-            })?;
-            repo::delete_post(conn, id, caller.user_id)?;
-            Ok(())
-        })
+        .run(move |cx| app::delete_post(cx, caller.user_id, id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -487,18 +345,9 @@ pub async fn close_post(
 ) -> Result<web::Json<PostDto>, ApiError> {
     let id = PostId(id.into_inner());
     let closed = state
-        .db(move |conn| {
-            let found = post_for(conn, caller.user_id, id, |found| Action::ClosePost {
-                author: found.post.author_id,
-            })?;
-            match repo::close_post(conn, id, caller.user_id, time::now())? {
-                Some(Ok(post)) => Ok(PostDto::new(&post, &found.author_name)),
-                Some(Err(_)) => Err(ApiError::Refused(ErrorCode::IllegalTransition)),
-                None => Err(ApiError::NotFound),
-            }
-        })
+        .run(move |cx| app::close_post(cx, caller.user_id, id))
         .await?;
-    Ok(web::Json(closed))
+    Ok(web::Json(PostDto::new(&closed.post, &closed.author_name)))
 }
 
 async fn set_hidden(
@@ -507,15 +356,10 @@ async fn set_hidden(
     id: PostId,
     hidden: bool,
 ) -> Result<web::Json<PostDto>, ApiError> {
-    let dto = state
-        .db(move |conn| {
-            let found = post_for(conn, caller.user_id, id, |_| Action::HidePost)?;
-            let post =
-                repo::set_hidden(conn, id, hidden, time::now())?.ok_or(ApiError::NotFound)?;
-            Ok(PostDto::new(&post, &found.author_name))
-        })
+    let found = state
+        .run(move |cx| app::set_hidden(cx, caller.user_id, id, hidden))
         .await?;
-    Ok(web::Json(dto))
+    Ok(web::Json(PostDto::new(&found.post, &found.author_name)))
 }
 
 /// Hide a post (moderators of its neighbourhood, administrators): it disappears from feeds
@@ -592,34 +436,15 @@ pub async fn report_post(
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId(id.into_inner());
     let CreateReportRequest { reason, details } = body.0;
-    let mut errors = FieldErrors::default();
-    // Blank details are no details.
-    let details = details.filter(|text| !text.trim().is_empty());
-    let details = errors.check_optional("details", details.as_deref(), |raw| {
-        buurt_domain::value::bounded_text(raw, 1000, true)
-    });
-    let Some(details) = details else {
-        return Err(errors.into());
-    };
-    let now = time::now();
-    let report_id = state
-        .db(move |conn| {
-            post_for(conn, caller.user_id, id, |_| Action::ReportPost)?;
-            repo::report_post(
-                conn,
-                id,
-                caller.user_id,
-                reason.as_str(),
-                details.as_deref(),
-                now,
-            )?
-            .ok_or(ApiError::Refused(ErrorCode::AlreadyReported))
+    let report = state
+        .run(move |cx| {
+            app::report_post(cx, caller.user_id, id, reason.as_str(), details.as_deref())
         })
         .await?;
     Ok(HttpResponse::Created().json(ReportDto {
-        id: report_id,
+        id: report.id,
         post_id: id.0,
         reason,
-        created_at: now,
+        created_at: report.created_at,
     }))
 }
