@@ -121,6 +121,16 @@ pub fn find_neighbourhood(
     row.into_domain(postcodes, adjacent).map(Some)
 }
 
+/// The neighbourhood, read under a lock on its row that the caller's write transaction holds
+/// until it ends: memberships and invites of one neighbourhood change one at a time.
+pub fn lock_neighbourhood(
+    conn: &mut DbConnection,
+    id: NeighbourhoodId,
+) -> Result<Option<Neighbourhood>, PersistenceError> {
+    crate::connection::lock_row(conn, "neighbourhoods", id.0)?;
+    find_neighbourhood(conn, id)
+}
+
 fn find_id_by_code(
     conn: &mut DbConnection,
     code: &CbsCode,
