@@ -4,6 +4,9 @@ use buurt_domain::accounts::{DisplayName, Email, Password, Profile, User, UserId
 use buurt_persistence::accounts::{self as repo, CreateUserError};
 use buurt_persistence::time;
 
+use buurt_app::stats::ExportScope;
+use buurt_app::{AppError, Cx, FixedClock, SystemClock};
+
 use crate::Config;
 use crate::auth::password;
 use crate::error::ApiError;
@@ -68,13 +71,15 @@ pub fn import_neighbourhoods(
     let drafts = parse_csv(&bytes).map_err(describe)?;
     let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
     let mut conn = pool.get().map_err(|error| error.to_string())?;
-    let report = crate::routes::neighbourhoods::import(&mut conn, &drafts).map_err(describe)?;
+    let mut cx = Cx::new(&mut conn, &SystemClock);
+    let report =
+        buurt_app::neighbourhoods::import_neighbourhoods(&mut cx, &drafts).map_err(describe)?;
     Ok((report.created, report.updated))
 }
 
 /// An error as a script's user reads it: one line per field problem.
-fn describe(error: ApiError) -> String {
-    match error {
+fn describe(error: impl Into<ApiError>) -> String {
+    match error.into() {
         ApiError::Validation(problems) | ApiError::InvalidQuery(problems) => problems
             .iter()
             .map(|problem| {
@@ -111,28 +116,31 @@ pub fn export_stats(
     params: &buurt_openapi::stats::StatsParams,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<u8>, String> {
-    use crate::routes::stats::{Range, build_report, to_csv};
-    let range = Range::from_params(params, now).map_err(describe)?;
+    use crate::routes::stats::{range, report_dto, to_csv};
+    let range = range(params, now).map_err(describe)?;
     let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
     let mut conn = pool.get().map_err(|error| error.to_string())?;
-    let failed = |error: buurt_persistence::PersistenceError| error.to_string();
-    let places = match scope {
-        StatsScope::Neighbourhood(code) => buurt_persistence::stats::place_by_code(&mut conn, code)
-            .map_err(failed)?
-            .into_iter()
-            .collect::<Vec<_>>(),
-        StatsScope::Municipality(code) => {
-            buurt_persistence::stats::places_in_municipality(&mut conn, code).map_err(failed)?
-        }
+    let scope = match scope {
+        StatsScope::Neighbourhood(code) => ExportScope::Neighbourhood(code.clone()),
+        StatsScope::Municipality(code) => ExportScope::Municipality(code.clone()),
     };
-    if places.is_empty() {
-        return Err(match scope {
-            StatsScope::Neighbourhood(code) => format!("no neighbourhood with code {code}"),
-            StatsScope::Municipality(code) => format!("no neighbourhoods in municipality {code}"),
-        });
-    }
-    let report = build_report(&mut conn, &places, &range, now).map_err(failed)?;
-    to_csv(&report).map_err(|error| error.to_string())
+    let clock = FixedClock(now);
+    let report =
+        match buurt_app::stats::export_stats(&mut Cx::new(&mut conn, &clock), &scope, &range) {
+            Ok(report) => report,
+            Err(AppError::NotFound) => {
+                return Err(match scope {
+                    ExportScope::Neighbourhood(code) => {
+                        format!("no neighbourhood with code {code}")
+                    }
+                    ExportScope::Municipality(code) => {
+                        format!("no neighbourhoods in municipality {code}")
+                    }
+                });
+            }
+            Err(error) => return Err(describe(error)),
+        };
+    to_csv(&report_dto(report)).map_err(|error| error.to_string())
 }
 
 /// What one run of the periodic jobs did.
