@@ -1,11 +1,8 @@
 //! The scripts' subcommands, callable from tests as well as from `main`.
 
-use buurt_domain::accounts::{DisplayName, Email, Password, Profile, User, UserId};
-use buurt_persistence::accounts::{self as repo, CreateUserError};
-use buurt_persistence::time;
-
 use buurt_app::stats::ExportScope;
 use buurt_app::{AppError, Cx, FixedClock, SystemClock};
+use buurt_domain::accounts::{DisplayName, Email, Password};
 
 use crate::Config;
 use crate::auth::password;
@@ -14,13 +11,7 @@ use crate::lang::Lang;
 use crate::neighbourhood_input::parse_csv;
 use crate::startup::prepare_database;
 
-/// What `create-admin` did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AdminOutcome {
-    Created(UserId),
-    /// The account existed: it is an administrator now, its password unchanged.
-    Promoted,
-}
+pub use buurt_app::accounts::AdminOutcome;
 
 /// Creates a platform administrator, or promotes the existing account with this email.
 pub fn create_admin(
@@ -29,36 +20,19 @@ pub fn create_admin(
     password: &str,
     display_name: &str,
 ) -> Result<AdminOutcome, String> {
+    use buurt_app::accounts as app;
     let email = Email::parse(email).map_err(|error| format!("--email: {error}"))?;
     let display_name =
         DisplayName::parse(display_name).map_err(|error| format!("--name: {error}"))?;
     let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
     let mut conn = pool.get().map_err(|error| error.to_string())?;
-    let now = time::now();
-    if repo::grant_platform_admin(&mut conn, &email, now).map_err(|error| error.to_string())? {
+    let mut cx = Cx::new(&mut conn, &SystemClock);
+    if app::promote_admin(&mut cx, &email).map_err(describe)? {
         return Ok(AdminOutcome::Promoted);
     }
     let password = Password::parse(password).map_err(|error| format!("--password: {error}"))?;
-    let user = User {
-        id: UserId::new(),
-        email,
-        email_verified: false,
-        display_name,
-        profile: Profile::default(),
-        platform_admin: true,
-        created_at: now,
-        updated_at: now,
-    };
-    match repo::create_user(&mut conn, &user, &password::hash(&password)) {
-        Ok(()) => Ok(AdminOutcome::Created(user.id)),
-        // Registered between our two statements: promote that account.
-        Err(CreateUserError::EmailTaken) => {
-            repo::grant_platform_admin(&mut conn, &user.email, now)
-                .map_err(|error| error.to_string())?;
-            Ok(AdminOutcome::Promoted)
-        }
-        Err(CreateUserError::Persistence(error)) => Err(error.to_string()),
-    }
+    let hash = password::hash(&password);
+    app::create_admin(&mut cx, email, display_name, &hash).map_err(describe)
 }
 
 /// Imports neighbourhoods from a CSV file: all rows or none. On failure the message lists
