@@ -66,7 +66,16 @@ enum_columns!(
     buurt_domain::notifications::NotificationKind,
     buurt_domain::partners::EventKind,
     buurt_domain::stats::StatKind,
+    buurt_domain::partners::WebhookStatus,
+    buurt_domain::partners::DeliveryStatus,
 );
+
+impl TextColumn for buurt_domain::partners::Scope {
+    const KIND: &'static str = "Scope";
+    fn from_column(raw: &str) -> Option<Self> {
+        Self::parse(raw).ok()
+    }
+}
 
 /// A typed value read from a text column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, FromSqlRow)]
