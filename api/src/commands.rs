@@ -149,12 +149,15 @@ pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<J
             now - chrono::Duration::days(1),
         )
         .map_err(failed)?,
-        login_failures_purged: buurt_persistence::accounts::purge_login_failures(
-            conn,
-            now - chrono::Duration::seconds(config.login_throttle_window.into()),
+        login_failures_purged: buurt_app::accounts::forget_login_failures(
+            &mut Cx::new(conn, &FixedClock(now)),
+            chrono::Duration::seconds(config.login_throttle_window.into()),
         )
-        .map_err(failed)?,
-        refresh_tokens_purged: buurt_persistence::accounts::purge_expired_refresh_tokens(conn, now)
-            .map_err(failed)?,
+        .map_err(describe)?,
+        refresh_tokens_purged: buurt_app::accounts::forget_expired_refresh_tokens(&mut Cx::new(
+            conn,
+            &FixedClock(now),
+        ))
+        .map_err(describe)?,
     })
 }

@@ -319,3 +319,16 @@ pub fn create_admin(
         Err(CreateUserError::Persistence(error)) => Err(error.into()),
     }
 }
+
+/// Forgets failed sign-ins older than the throttle's `window` (they no longer count for
+/// anyone). Returns how many.
+pub fn forget_login_failures(cx: &mut Cx<'_>, window: Duration) -> Result<usize, AppError> {
+    let now = cx.now();
+    Ok(repo::purge_login_failures(cx.conn, now - window)?)
+}
+
+/// Forgets refresh tokens past their expiry. Returns how many.
+pub fn forget_expired_refresh_tokens(cx: &mut Cx<'_>) -> Result<usize, AppError> {
+    let now = cx.now();
+    Ok(repo::purge_expired_refresh_tokens(cx.conn, now)?)
+}

@@ -6,7 +6,6 @@ use buurt_domain::neighbourhoods::{
 };
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use uuid::Uuid;
 
 use crate::connection::MultiBackend;
 use crate::schema::{neighbourhood_adjacency, neighbourhood_postcodes, neighbourhoods};
@@ -69,7 +68,7 @@ impl NeighbourhoodRow {
             .map(|c| CbsCode::parse(c).map_err(|_| corrupt("adjacent", c)))
             .collect::<Result<_, _>>()?;
         Ok(Neighbourhood {
-            id: NeighbourhoodId(Uuid::parse_str(&self.id).map_err(|_| corrupt("id", &self.id))?),
+            id: crate::columns::read("neighbourhoods.id", &self.id)?,
             draft: NeighbourhoodDraft {
                 code: CbsCode::parse(&self.code).map_err(|_| corrupt("code", &self.code))?,
                 name: PlaceName::parse(&self.name).map_err(|_| corrupt("name", &self.name))?,

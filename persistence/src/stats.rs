@@ -46,9 +46,7 @@ fn slot<'a>(
 }
 
 fn parse_neighbourhood(raw: &str) -> Result<NeighbourhoodId, PersistenceError> {
-    Uuid::parse_str(raw).map(NeighbourhoodId).map_err(|_| {
-        PersistenceError::Corrupt(format!("stat_events holds the neighbourhood {raw:?}"))
-    })
+    crate::columns::read("a neighbourhood id", raw)
 }
 
 /// Records a fact, once: the same fact recorded again (a retry, a second path to the same
