@@ -183,7 +183,7 @@ pub fn begin_login(
 }
 
 /// The password was right: the attempt was no failure, the account's count starts again, and
-/// a new login begins.
+/// a new login begins; all of it or, when the account is gone meanwhile, none of it.
 pub fn finish_login(
     cx: &mut Cx<'_>,
     attempt: &[String],
@@ -192,11 +192,12 @@ pub fn finish_login(
     refresh: &RefreshGrant,
 ) -> Result<SignedIn, AppError> {
     let now = cx.now();
-    let conn = &mut *cx.conn;
-    repo::login_succeeded(conn, attempt, email.as_str())?;
-    repo::insert_refresh_token(conn, &refresh.stored(uuid::Uuid::new_v4(), user, now), now)?;
-    let account = existing_account(conn, user, ErrorCode::InvalidCredentials)?;
-    Ok(SignedIn { account, at: now })
+    in_write_transaction(cx.conn, |conn| {
+        repo::login_succeeded(conn, attempt, email.as_str())?;
+        repo::insert_refresh_token(conn, &refresh.stored(uuid::Uuid::new_v4(), user, now), now)?;
+        let account = existing_account(conn, user, ErrorCode::InvalidCredentials)?;
+        Ok(SignedIn { account, at: now })
+    })
 }
 
 /// Spends the refresh token with hash `presented` for `next` in the same login. A token spent

@@ -225,7 +225,8 @@ pub fn set_member(
 }
 
 /// Stores an invite with `code` (random, made by the caller) for the neighbourhood, when
-/// `caller` may hand out invites there.
+/// `caller` may hand out invites there. The right is checked under the lock that changes of
+/// role take, so a demoted moderator's invite is never stored after the demotion.
 pub fn create_invite(
     cx: &mut Cx<'_>,
     neighbourhood: NeighbourhoodId,
@@ -234,19 +235,20 @@ pub fn create_invite(
     terms: InviteTerms,
 ) -> Result<repo::Invite, AppError> {
     let now = cx.now();
-    let conn = &mut *cx.conn;
-    let place = neighbourhoods::find(conn, neighbourhood)?;
-    if !repo::actor(conn, caller, &place)?.may(Action::CreateInvite) {
-        return Err(ErrorCode::Forbidden.into());
-    }
-    Ok(repo::create_invite(
-        conn,
-        neighbourhood,
-        code,
-        terms,
-        caller,
-        now,
-    )?)
+    in_write_transaction(cx.conn, |conn| {
+        let place = neighbourhoods::locked(conn, neighbourhood)?;
+        if !repo::actor(conn, caller, &place)?.may(Action::CreateInvite) {
+            return Err(ErrorCode::Forbidden.into());
+        }
+        Ok(repo::create_invite(
+            conn,
+            neighbourhood,
+            code,
+            terms,
+            caller,
+            now,
+        )?)
+    })
 }
 
 /// The user's memberships, with the neighbourhoods' codes, names and municipalities.
@@ -266,15 +268,16 @@ pub fn grant_professional(
     municipality: &MunicipalityCode,
 ) -> Result<bool, AppError> {
     let now = cx.now();
-    let conn = &mut *cx.conn;
-    require_admin(conn, caller)?;
-    if accounts::find_user(conn, user)?.is_none() {
-        return Err(AppError::invalid(
-            "user_id",
-            FieldIssue::invalid("no such user", "geen bestaande gebruiker"),
-        ));
-    }
-    Ok(repo::grant_professional(conn, user, municipality, now)?)
+    in_write_transaction(cx.conn, |conn| {
+        require_admin(conn, caller)?;
+        if accounts::find_user(conn, user)?.is_none() {
+            return Err(AppError::invalid(
+                "user_id",
+                FieldIssue::invalid("no such user", "geen bestaande gebruiker"),
+            ));
+        }
+        Ok(repo::grant_professional(conn, user, municipality, now)?)
+    })
 }
 
 /// Withdraws a professional grant (administrators).
