@@ -463,4 +463,17 @@ mod tests {
             assert_eq!(EventKind::from(wire), kind);
         }
     }
+
+    #[test]
+    fn every_scope_has_the_wire_scope_of_the_same_name_and_back() {
+        for scope in Scope::ALL {
+            let wire = ScopeDto::from(scope);
+            assert_eq!(format!("{wire:?}"), format!("{scope:?}"));
+            assert_eq!(
+                serde_json::to_value(wire).unwrap(),
+                serde_json::Value::from(scope.as_str()),
+            );
+            assert_eq!(Scope::from(wire), scope);
+        }
+    }
 }
