@@ -1,8 +1,8 @@
 //! The scripts' subcommands, callable from tests as well as from `main`.
 
-use buurt_domain::accounts::{DisplayName, Email, Password, Profile, User, UserId};
-use buurt_persistence::accounts::{self as repo, CreateUserError};
-use buurt_persistence::time;
+use buurt_app::stats::ExportScope;
+use buurt_app::{AppError, Cx, FixedClock, SystemClock};
+use buurt_domain::accounts::{DisplayName, Email, Password};
 
 use crate::Config;
 use crate::auth::password;
@@ -11,13 +11,7 @@ use crate::lang::Lang;
 use crate::neighbourhood_input::parse_csv;
 use crate::startup::prepare_database;
 
-/// What `create-admin` did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AdminOutcome {
-    Created(UserId),
-    /// The account existed: it is an administrator now, its password unchanged.
-    Promoted,
-}
+pub use buurt_app::accounts::AdminOutcome;
 
 /// Creates a platform administrator, or promotes the existing account with this email.
 pub fn create_admin(
@@ -26,36 +20,19 @@ pub fn create_admin(
     password: &str,
     display_name: &str,
 ) -> Result<AdminOutcome, String> {
+    use buurt_app::accounts as app;
     let email = Email::parse(email).map_err(|error| format!("--email: {error}"))?;
     let display_name =
         DisplayName::parse(display_name).map_err(|error| format!("--name: {error}"))?;
     let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
     let mut conn = pool.get().map_err(|error| error.to_string())?;
-    let now = time::now();
-    if repo::grant_platform_admin(&mut conn, &email, now).map_err(|error| error.to_string())? {
+    let mut cx = Cx::new(&mut conn, &SystemClock);
+    if app::promote_admin(&mut cx, &email).map_err(describe)? {
         return Ok(AdminOutcome::Promoted);
     }
     let password = Password::parse(password).map_err(|error| format!("--password: {error}"))?;
-    let user = User {
-        id: UserId::new(),
-        email,
-        email_verified: false,
-        display_name,
-        profile: Profile::default(),
-        platform_admin: true,
-        created_at: now,
-        updated_at: now,
-    };
-    match repo::create_user(&mut conn, &user, &password::hash(&password)) {
-        Ok(()) => Ok(AdminOutcome::Created(user.id)),
-        // Registered between our two statements: promote that account.
-        Err(CreateUserError::EmailTaken) => {
-            repo::grant_platform_admin(&mut conn, &user.email, now)
-                .map_err(|error| error.to_string())?;
-            Ok(AdminOutcome::Promoted)
-        }
-        Err(CreateUserError::Persistence(error)) => Err(error.to_string()),
-    }
+    let hash = password::hash(&password);
+    app::create_admin(&mut cx, email, display_name, &hash).map_err(describe)
 }
 
 /// Imports neighbourhoods from a CSV file: all rows or none. On failure the message lists
@@ -68,13 +45,15 @@ pub fn import_neighbourhoods(
     let drafts = parse_csv(&bytes).map_err(describe)?;
     let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
     let mut conn = pool.get().map_err(|error| error.to_string())?;
-    let report = crate::routes::neighbourhoods::import(&mut conn, &drafts).map_err(describe)?;
+    let mut cx = Cx::new(&mut conn, &SystemClock);
+    let report =
+        buurt_app::neighbourhoods::import_neighbourhoods(&mut cx, &drafts).map_err(describe)?;
     Ok((report.created, report.updated))
 }
 
 /// An error as a script's user reads it: one line per field problem.
-fn describe(error: ApiError) -> String {
-    match error {
+fn describe(error: impl Into<ApiError>) -> String {
+    match error.into() {
         ApiError::Validation(problems) | ApiError::InvalidQuery(problems) => problems
             .iter()
             .map(|problem| {
@@ -111,28 +90,31 @@ pub fn export_stats(
     params: &buurt_openapi::stats::StatsParams,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<u8>, String> {
-    use crate::routes::stats::{Range, build_report, to_csv};
-    let range = Range::from_params(params, now).map_err(describe)?;
+    use crate::routes::stats::{range, report_dto, to_csv};
+    let range = range(params, now).map_err(describe)?;
     let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
     let mut conn = pool.get().map_err(|error| error.to_string())?;
-    let failed = |error: buurt_persistence::PersistenceError| error.to_string();
-    let places = match scope {
-        StatsScope::Neighbourhood(code) => buurt_persistence::stats::place_by_code(&mut conn, code)
-            .map_err(failed)?
-            .into_iter()
-            .collect::<Vec<_>>(),
-        StatsScope::Municipality(code) => {
-            buurt_persistence::stats::places_in_municipality(&mut conn, code).map_err(failed)?
-        }
+    let scope = match scope {
+        StatsScope::Neighbourhood(code) => ExportScope::Neighbourhood(code.clone()),
+        StatsScope::Municipality(code) => ExportScope::Municipality(code.clone()),
     };
-    if places.is_empty() {
-        return Err(match scope {
-            StatsScope::Neighbourhood(code) => format!("no neighbourhood with code {code}"),
-            StatsScope::Municipality(code) => format!("no neighbourhoods in municipality {code}"),
-        });
-    }
-    let report = build_report(&mut conn, &places, &range, now).map_err(failed)?;
-    to_csv(&report).map_err(|error| error.to_string())
+    let clock = FixedClock(now);
+    let report =
+        match buurt_app::stats::export_stats(&mut Cx::new(&mut conn, &clock), &scope, &range) {
+            Ok(report) => report,
+            Err(AppError::NotFound) => {
+                return Err(match scope {
+                    ExportScope::Neighbourhood(code) => {
+                        format!("no neighbourhood with code {code}")
+                    }
+                    ExportScope::Municipality(code) => {
+                        format!("no neighbourhoods in municipality {code}")
+                    }
+                });
+            }
+            Err(error) => return Err(describe(error)),
+        };
+    to_csv(&report_dto(report)).map_err(|error| error.to_string())
 }
 
 /// What one run of the periodic jobs did.
@@ -173,12 +155,15 @@ pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<J
             now - chrono::Duration::days(1),
         )
         .map_err(failed)?,
-        login_failures_purged: buurt_persistence::accounts::purge_login_failures(
-            conn,
-            now - chrono::Duration::seconds(config.login_throttle_window.into()),
+        login_failures_purged: buurt_app::accounts::forget_login_failures(
+            &mut Cx::new(conn, &FixedClock(now)),
+            chrono::Duration::seconds(config.login_throttle_window.into()),
         )
-        .map_err(failed)?,
-        refresh_tokens_purged: buurt_persistence::accounts::purge_expired_refresh_tokens(conn, now)
-            .map_err(failed)?,
+        .map_err(describe)?,
+        refresh_tokens_purged: buurt_app::accounts::forget_expired_refresh_tokens(&mut Cx::new(
+            conn,
+            &FixedClock(now),
+        ))
+        .map_err(describe)?,
     })
 }

@@ -7,7 +7,7 @@ use buurt_domain::neighbourhoods::{
     CbsCode, GeoPoint, MunicipalityCode, NeighbourhoodDraft, PlaceName, PostcodeArea,
 };
 
-use crate::error::{ApiError, FieldErrors, FieldIssue, FieldProblem};
+use crate::error::{AppError, FieldErrors, FieldIssue};
 
 /// The raw fields of one neighbourhood, wherever they came from.
 pub struct DraftFields<'a> {
@@ -98,13 +98,13 @@ pub const CSV_HEADER: [&str; 8] = [
 /// Reads a neighbourhood CSV (header [`CSV_HEADER`]; postcodes and adjacent codes separated by
 /// `;`). Every row is checked; problems are reported as `lines[N].field`, N the line in the
 /// file (the header is line 1), and any problem rejects the whole file.
-pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, NeighbourhoodDraft)>, ApiError> {
+pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, NeighbourhoodDraft)>, AppError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)
         .flexible(true)
         .from_reader(bytes);
-    let header_problem = |issue| ApiError::Validation(vec![FieldProblem::new("lines[1]", issue)]);
+    let header_problem = |issue| AppError::invalid("lines[1]", issue);
     let header = reader.headers().map_err(|error| {
         header_problem(FieldIssue::invalid(
             format!("unreadable header: {error}"),
@@ -190,28 +190,6 @@ pub fn parse_csv(bytes: &[u8]) -> Result<Vec<(u64, NeighbourhoodDraft)>, ApiErro
     }
 }
 
-/// Points every unknown neighbour back at the lines that name it.
-pub fn unknown_adjacent_problem(
-    drafts: &[(u64, NeighbourhoodDraft)],
-    unknown: &[String],
-) -> ApiError {
-    let mut problems = Vec::new();
-    for (line, draft) in drafts {
-        for (index, code) in draft.adjacent.iter().enumerate() {
-            if unknown.iter().any(|u| u == code.as_str()) {
-                problems.push(FieldProblem::new(
-                    format!("lines[{line}].adjacent[{index}]"),
-                    FieldIssue::invalid(
-                        format!("no neighbourhood has code {}", code.as_str()),
-                        format!("er is geen buurt met code {}", code.as_str()),
-                    ),
-                ));
-            }
-        }
-    }
-    ApiError::Validation(problems)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,9 +197,9 @@ mod tests {
     const HEADER: &str =
         "code,name,municipality_code,municipality_name,lat,lng,postcodes,adjacent\n";
 
-    fn fields(problem: ApiError) -> Vec<String> {
+    fn fields(problem: AppError) -> Vec<String> {
         match problem {
-            ApiError::Validation(problems) => problems.into_iter().map(|p| p.field).collect(),
+            AppError::Invalid(problems) => problems.into_iter().map(|p| p.field).collect(),
             other => panic!("{other:?}"),
         }
     }

@@ -8,14 +8,17 @@
 //! redirects are never followed.
 
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::Arc;
 use std::time::Duration;
 
 use actix_tls::connect::{Connector as TcpConnector, Resolve, Resolver};
 use actix_web::web;
-use buurt_domain::partners::{EventKind, Scope, check_webhook_url, is_public};
+use buurt_app::partners::{self as app, DeliveryToMake};
+use buurt_app::{Clock, Cx, SystemClock};
+use buurt_domain::partners::{check_webhook_url, is_public};
 use buurt_openapi::partners::{EventDto, WebhookPayload};
-use buurt_persistence::partners::{self as repo, DueDelivery};
-use buurt_persistence::{DbPool, time};
+use buurt_persistence::DbPool;
+use buurt_persistence::partners::DueDelivery;
 use futures_util::future::LocalBoxFuture;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -98,11 +101,12 @@ async fn send(
     item: &DueDelivery,
     body: Vec<u8>,
     allow_private: bool,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<u16, (Option<u16>, String)> {
     // A literal address is never resolved: check it here (again) before connecting.
     check_webhook_url(&item.webhook.url, allow_private, allow_private)
         .map_err(|error| (None, format!("refused: {error}")))?;
-    let now = time::now().timestamp();
+    let now = now.timestamp();
     let response = client
         .post(&item.webhook.url)
         .insert_header(("content-type", "application/json"))
@@ -136,32 +140,23 @@ pub async fn deliver_once(
     pool: &DbPool,
     client: &awc::Client,
     settings: &WebhookSettings,
+    clock: Arc<dyn Clock>,
 ) -> Result<usize, String> {
-    let now = time::now();
     let claim_pool = pool.clone();
+    let claim_clock = clock.clone();
     let due = web::block(move || {
         let mut conn = claim_pool.get().map_err(|error| error.to_string())?;
-        repo::fan_out(&mut conn, now).map_err(|error| error.to_string())?;
-        let due = repo::claim_due(&mut conn, now, BATCH).map_err(|error| error.to_string())?;
+        let mut cx = Cx::new(&mut conn, claim_clock.as_ref());
+        let due = app::claim_deliveries(&mut cx, BATCH).map_err(|error| error.to_string())?;
         // What each receives: the event, and a referral's data for those entitled to it.
         due.into_iter()
-            .map(|item| {
-                let referral = if item.event.kind == EventKind::CaseReferred
-                    && item.client.has(Scope::CasesReferrals)
-                    && item.client.covers(&item.event.municipality_code)
-                {
-                    repo::referral(&mut conn, item.event.subject_id)
-                        .map_err(|error| error.to_string())?
-                        .map(Into::into)
-                } else {
-                    None
-                };
+            .map(|DeliveryToMake { due, referral }| {
                 let payload = WebhookPayload {
-                    event: EventDto::from(&item.event),
-                    referral,
+                    event: EventDto::from(&due.event),
+                    referral: referral.map(Into::into),
                 };
                 let body = serde_json::to_vec(&payload).map_err(|error| error.to_string())?;
-                Ok((item, body))
+                Ok((due, body))
             })
             .collect::<Result<Vec<_>, String>>()
     })
@@ -169,15 +164,17 @@ pub async fn deliver_once(
     .map_err(|error| error.to_string())??;
     let tried = due.len();
     for (item, body) in due {
-        let outcome = send(client, &item, body, settings.allow_private).await;
+        let outcome = send(client, &item, body, settings.allow_private, clock.now()).await;
         if let Err((_, error)) = &outcome {
             tracing::info!(webhook = %item.webhook.id, event = item.event.seq, %error, "webhook delivery failed");
         }
         let record_pool = pool.clone();
+        let record_clock = clock.clone();
         let policy = settings.policy;
         web::block(move || {
             let mut conn = record_pool.get().map_err(|error| error.to_string())?;
-            repo::record_attempt(&mut conn, &item.delivery, outcome, policy, time::now())
+            let mut cx = Cx::new(&mut conn, record_clock.as_ref());
+            app::record_delivery(&mut cx, &item.delivery, outcome, policy)
                 .map_err(|error| error.to_string())
         })
         .await
@@ -189,10 +186,12 @@ pub async fn deliver_once(
 /// Delivers webhooks until the server stops.
 pub async fn run(pool: DbPool, settings: WebhookSettings, every: Duration) {
     let client = client(settings.allow_private);
+    // The server's own worker runs on the system's clock.
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let mut tick = actix_web::rt::time::interval(every);
     loop {
         tick.tick().await;
-        if let Err(error) = deliver_once(&pool, &client, &settings).await {
+        if let Err(error) = deliver_once(&pool, &client, &settings, clock.clone()).await {
             tracing::warn!(%error, "webhook round failed");
         }
     }

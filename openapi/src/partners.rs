@@ -102,12 +102,25 @@ impl From<EventKind> for EventKindDto {
     }
 }
 
+// Both directions are exhaustive matches, so a kind added on either side without the other
+// does not compile (no fallback that would turn an unknown kind into another).
 impl From<EventKindDto> for EventKind {
     fn from(kind: EventKindDto) -> Self {
-        EventKind::ALL
-            .into_iter()
-            .find(|candidate| EventKindDto::from(*candidate) == kind)
-            .unwrap_or(EventKind::PostCreated)
+        match kind {
+            EventKindDto::PostCreated => Self::PostCreated,
+            EventKindDto::PostClosed => Self::PostClosed,
+            EventKindDto::PostExpired => Self::PostExpired,
+            EventKindDto::PostFulfilled => Self::PostFulfilled,
+            EventKindDto::MatchProposed => Self::MatchProposed,
+            EventKindDto::MatchAccepted => Self::MatchAccepted,
+            EventKindDto::MatchCompleted => Self::MatchCompleted,
+            EventKindDto::CaseEscalated => Self::CaseEscalated,
+            EventKindDto::CaseReferred => Self::CaseReferred,
+            EventKindDto::CaseResolved => Self::CaseResolved,
+            EventKindDto::RsvpCreated => Self::RsvpCreated,
+            EventKindDto::MembershipJoined => Self::MembershipJoined,
+            EventKindDto::MembershipLeft => Self::MembershipLeft,
+        }
     }
 }
 
@@ -432,4 +445,35 @@ pub struct WebhookPayload {
     /// `case.referred` events, for clients with `cases:referrals`, while the requester's
     /// consent stands.
     pub referral: Option<PartnerReferral>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_event_kind_has_the_wire_kind_of_the_same_name_and_back() {
+        for kind in EventKind::ALL {
+            let wire = EventKindDto::from(kind);
+            assert_eq!(format!("{wire:?}"), format!("{kind:?}"));
+            assert_eq!(
+                serde_json::to_value(wire).unwrap(),
+                serde_json::Value::from(kind.as_str()),
+            );
+            assert_eq!(EventKind::from(wire), kind);
+        }
+    }
+
+    #[test]
+    fn every_scope_has_the_wire_scope_of_the_same_name_and_back() {
+        for scope in Scope::ALL {
+            let wire = ScopeDto::from(scope);
+            assert_eq!(format!("{wire:?}"), format!("{scope:?}"));
+            assert_eq!(
+                serde_json::to_value(wire).unwrap(),
+                serde_json::Value::from(scope.as_str()),
+            );
+            assert_eq!(Scope::from(wire), scope);
+        }
+    }
 }

@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use crate::columns::Stored;
 use crate::schema::{login_failures, refresh_tokens, users};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError, write_transaction};
@@ -31,7 +32,7 @@ impl From<diesel::result::Error> for CreateUserError {
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = users)]
 struct UserRow {
-    id: String,
+    id: Stored<UserId>,
     email: String,
     display_name: String,
     postcode: Option<String>,
@@ -83,7 +84,7 @@ impl TryFrom<UserRow> for User {
 
     fn try_from(row: UserRow) -> Result<Self, PersistenceError> {
         Ok(User {
-            id: UserId(Uuid::parse_str(&row.id).map_err(|_| corrupt("id", &row.id))?),
+            id: row.id.0,
             email: Email::parse(&row.email).map_err(|_| corrupt("email", &row.email))?,
             email_verified: row.email_verified,
             display_name: DisplayName::parse(&row.display_name)
@@ -186,18 +187,9 @@ pub fn create_user(
     }
 }
 
-/// Stores a new user and the first refresh token of their first login, together.
-pub fn create_user_with_refresh_token(
-    conn: &mut DbConnection,
-    user: &User,
-    password_hash: &str,
-    token: &NewRefreshToken,
-) -> Result<(), CreateUserError> {
-    write_transaction(conn, |conn| {
-        create_user(conn, user, password_hash)?;
-        insert_refresh_token(conn, token, user.created_at)?;
-        Ok(())
-    })
+/// Holds the user's row for the rest of the caller's write transaction.
+pub fn lock_user(conn: &mut DbConnection, id: UserId) -> Result<(), PersistenceError> {
+    crate::connection::lock_row(conn, "users", id.0)
 }
 
 pub fn find_user(conn: &mut DbConnection, id: UserId) -> Result<Option<User>, PersistenceError> {
@@ -228,18 +220,12 @@ pub fn find_credentials(
     conn: &mut DbConnection,
     email: &Email,
 ) -> Result<Option<(UserId, String)>, PersistenceError> {
-    let found: Option<(String, String)> = users::table
+    let found: Option<(Stored<UserId>, String)> = users::table
         .filter(users::email.eq(email.as_str()))
         .select((users::id, users::password_hash))
         .first(conn)
         .optional()?;
-    found
-        .map(|(id, hash)| {
-            Uuid::parse_str(&id)
-                .map(|id| (UserId(id), hash))
-                .map_err(|_| corrupt("id", &id))
-        })
-        .transpose()
+    Ok(found.map(|(id, hash)| (id.0, hash)))
 }
 
 pub fn password_hash(
@@ -358,7 +344,7 @@ pub fn rotate_refresh_token(
         .set(refresh_tokens::used_at.eq(to_db(now)))
         .execute(conn)?;
         let (user_id, family_id, used_at, revoked_at): (
-            String,
+            Stored<UserId>,
             String,
             Option<chrono::NaiveDateTime>,
             Option<chrono::NaiveDateTime>,
@@ -376,9 +362,8 @@ pub fn rotate_refresh_token(
             Some(found) => found,
             None => return Ok(Rotation::Invalid),
         };
-        let user_id = UserId(Uuid::parse_str(&user_id).map_err(|_| corrupt("user_id", &user_id))?);
-        let family_uuid =
-            Uuid::parse_str(&family_id).map_err(|_| corrupt("family_id", &family_id))?;
+        let user_id = user_id.0;
+        let family_uuid = crate::columns::read::<Uuid>("refresh_tokens.family_id", &family_id)?;
         if spent == 1 {
             insert_refresh_token(
                 conn,

@@ -70,7 +70,16 @@ enum_columns!(
     buurt_domain::mediation::EscalatedBy,
     buurt_domain::mediation::ConsentKind,
     buurt_domain::activities::RsvpStatus,
+    buurt_domain::partners::WebhookStatus,
+    buurt_domain::partners::DeliveryStatus,
 );
+
+impl TextColumn for buurt_domain::partners::Scope {
+    const KIND: &'static str = "Scope";
+    fn from_column(raw: &str) -> Option<Self> {
+        Self::parse(raw).ok()
+    }
+}
 
 /// A typed value read from a text column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, FromSqlRow)]

@@ -1,54 +1,39 @@
 //! Memberships, invites and professional grants.
 
 use buurt_domain::accounts::UserId;
-use buurt_domain::membership::{
-    IllegalTransition, InviteTerms, Membership, MembershipStatus, Role, status_on_joining,
-};
+use buurt_domain::membership::{InviteTerms, Membership, MembershipStatus, Role};
 use buurt_domain::neighbourhoods::{MunicipalityCode, Neighbourhood, NeighbourhoodId};
-use buurt_domain::partners::EventKind;
 use buurt_domain::policy::Actor;
-use buurt_domain::stats::StatKind;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use crate::columns::Stored;
 use crate::schema::{invites, memberships, professional_grants, users};
 use crate::time::{from_db, to_db};
-use crate::{DbConnection, PersistenceError, partners, stats, write_transaction};
-
-fn corrupt(what: &str, value: &str) -> PersistenceError {
-    PersistenceError::Corrupt(format!("memberships.{what} holds {value:?}"))
-}
+use crate::{DbConnection, PersistenceError};
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = memberships)]
 struct MembershipRow {
-    neighbourhood_id: String,
-    user_id: String,
-    role: String,
-    status: String,
+    neighbourhood_id: Stored<NeighbourhoodId>,
+    user_id: Stored<UserId>,
+    role: Stored<Role>,
+    status: Stored<MembershipStatus>,
     joined_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
 
-impl TryFrom<MembershipRow> for Membership {
-    type Error = PersistenceError;
-
-    fn try_from(row: MembershipRow) -> Result<Self, PersistenceError> {
-        Ok(Membership {
-            neighbourhood_id: NeighbourhoodId(
-                Uuid::parse_str(&row.neighbourhood_id)
-                    .map_err(|_| corrupt("neighbourhood_id", &row.neighbourhood_id))?,
-            ),
-            user_id: UserId(
-                Uuid::parse_str(&row.user_id).map_err(|_| corrupt("user_id", &row.user_id))?,
-            ),
-            role: Role::parse(&row.role).ok_or_else(|| corrupt("role", &row.role))?,
-            status: MembershipStatus::parse(&row.status)
-                .ok_or_else(|| corrupt("status", &row.status))?,
+impl From<MembershipRow> for Membership {
+    fn from(row: MembershipRow) -> Self {
+        Membership {
+            neighbourhood_id: row.neighbourhood_id.0,
+            user_id: row.user_id.0,
+            role: row.role.0,
+            status: row.status.0,
             joined_at: from_db(row.joined_at),
             updated_at: from_db(row.updated_at),
-        })
+        }
     }
 }
 
@@ -57,14 +42,13 @@ pub fn find_membership(
     neighbourhood: NeighbourhoodId,
     user: UserId,
 ) -> Result<Option<Membership>, PersistenceError> {
-    memberships::table
+    Ok(memberships::table
         .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
         .filter(memberships::user_id.eq(user.to_string()))
         .select(MembershipRow::as_select())
         .first(conn)
         .optional()?
-        .map(Membership::try_from)
-        .transpose()
+        .map(Membership::from))
 }
 
 /// Everything the policy needs to know about `user` and `neighbourhood`, read now.
@@ -118,22 +102,9 @@ fn is_platform_admin(conn: &mut DbConnection, user: UserId) -> Result<bool, Pers
         .unwrap_or(false))
 }
 
-/// How a join request ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JoinOutcome {
-    /// A new membership, or a pending or rejected one let in by an invite.
-    Joined(Membership),
-    /// Already active or pending: nothing changed.
-    Unchanged(Membership),
-    /// Rejected before, and no invite this time.
-    Rejected,
-    InviteInvalid,
-    InviteExpired,
-    InviteUsedUp,
-}
-
+/// How an attempt to use an invite code ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum InviteCheck {
+pub enum InviteCheck {
     Redeemed,
     Invalid,
     Expired,
@@ -142,7 +113,7 @@ enum InviteCheck {
 
 /// Takes one use of the invite, atomically: of concurrent uses of the last one, exactly one
 /// gets it (the conditional update decides, and the CHECK on `uses` backs it up).
-fn redeem_invite(
+pub fn redeem_invite(
     conn: &mut DbConnection,
     neighbourhood: NeighbourhoodId,
     code: &str,
@@ -173,150 +144,61 @@ fn redeem_invite(
     })
 }
 
-/// Counts a new member (once per person and neighbourhood) when the membership is active.
-fn joined(
+/// Stores a new membership.
+pub fn insert_membership(
     conn: &mut DbConnection,
     membership: &Membership,
-    now: DateTime<Utc>,
 ) -> Result<(), PersistenceError> {
-    if membership.status != MembershipStatus::Active {
-        return Ok(());
-    }
-    let (place, user) = (membership.neighbourhood_id, membership.user_id);
-    stats::note(
-        conn,
-        StatKind::MemberJoined,
-        place,
-        place.0,
-        Some(user),
-        None,
-        now,
-    )?;
-    partners::emit(conn, EventKind::MembershipJoined, place, place.0, None, now)
+    diesel::insert_into(memberships::table)
+        .values((
+            memberships::id.eq(Uuid::new_v4().to_string()),
+            memberships::neighbourhood_id.eq(membership.neighbourhood_id.to_string()),
+            memberships::user_id.eq(membership.user_id.to_string()),
+            memberships::role.eq(membership.role.as_str()),
+            memberships::status.eq(membership.status.as_str()),
+            memberships::joined_at.eq(to_db(membership.joined_at)),
+            memberships::updated_at.eq(to_db(membership.updated_at)),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
-/// A resident asks to join. An invite code, or a postcode inside the neighbourhood, lets them
-/// in at once; otherwise the membership waits for a moderator.
-pub fn join(
+/// Stores a membership's role, status and time of change.
+pub fn update_membership(
     conn: &mut DbConnection,
-    neighbourhood: &Neighbourhood,
-    user: UserId,
-    postcode: Option<&buurt_domain::accounts::Postcode>,
-    invite_code: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<JoinOutcome, PersistenceError> {
-    write_transaction(conn, |conn| {
-        crate::connection::lock_row(conn, "neighbourhoods", neighbourhood.id.0)?;
-        let existing = find_membership(conn, neighbourhood.id, user)?;
-        match (&existing, invite_code) {
-            (Some(m), _) if m.status == MembershipStatus::Active => {
-                return Ok(JoinOutcome::Unchanged(m.clone()));
-            }
-            // Still waiting, unless their postcode has moved inside since they asked.
-            (Some(m), None)
-                if m.status == MembershipStatus::Pending
-                    && status_on_joining(postcode, &neighbourhood.draft.postcodes, false)
-                        != MembershipStatus::Active =>
-            {
-                return Ok(JoinOutcome::Unchanged(m.clone()));
-            }
-            (Some(m), None) if m.status == MembershipStatus::Pending => {}
-            (Some(_), None) => return Ok(JoinOutcome::Rejected),
-            _ => {}
-        }
-        let invited = match invite_code {
-            None => false,
-            Some(code) => match redeem_invite(conn, neighbourhood.id, code, now)? {
-                InviteCheck::Redeemed => true,
-                InviteCheck::Invalid => return Ok(JoinOutcome::InviteInvalid),
-                InviteCheck::Expired => return Ok(JoinOutcome::InviteExpired),
-                InviteCheck::UsedUp => return Ok(JoinOutcome::InviteUsedUp),
-            },
-        };
-        let status = status_on_joining(postcode, &neighbourhood.draft.postcodes, invited);
-        match existing {
-            Some(mut membership) => {
-                diesel::update(
-                    memberships::table
-                        .filter(memberships::neighbourhood_id.eq(neighbourhood.id.to_string()))
-                        .filter(memberships::user_id.eq(user.to_string())),
-                )
-                .set((
-                    memberships::status.eq(status.as_str()),
-                    memberships::updated_at.eq(to_db(now)),
-                ))
-                .execute(conn)?;
-                membership.status = status;
-                membership.updated_at = now;
-                joined(conn, &membership, now)?;
-                Ok(JoinOutcome::Joined(membership))
-            }
-            None => {
-                let membership = Membership {
-                    neighbourhood_id: neighbourhood.id,
-                    user_id: user,
-                    role: Role::Resident,
-                    status,
-                    joined_at: now,
-                    updated_at: now,
-                };
-                diesel::insert_into(memberships::table)
-                    .values((
-                        memberships::id.eq(Uuid::new_v4().to_string()),
-                        memberships::neighbourhood_id.eq(neighbourhood.id.to_string()),
-                        memberships::user_id.eq(user.to_string()),
-                        memberships::role.eq(membership.role.as_str()),
-                        memberships::status.eq(status.as_str()),
-                        memberships::joined_at.eq(to_db(now)),
-                        memberships::updated_at.eq(to_db(now)),
-                    ))
-                    .execute(conn)?;
-                joined(conn, &membership, now)?;
-                Ok(JoinOutcome::Joined(membership))
-            }
-        }
-    })
+    membership: &Membership,
+) -> Result<(), PersistenceError> {
+    diesel::update(
+        memberships::table
+            .filter(memberships::neighbourhood_id.eq(membership.neighbourhood_id.to_string()))
+            .filter(memberships::user_id.eq(membership.user_id.to_string())),
+    )
+    .set((
+        memberships::role.eq(membership.role.as_str()),
+        memberships::status.eq(membership.status.as_str()),
+        memberships::updated_at.eq(to_db(membership.updated_at)),
+    ))
+    .execute(conn)?;
+    Ok(())
 }
 
-/// What became of a request to leave.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Leaving {
-    Left,
-    NotAMember,
-    /// The only active moderator may not leave a neighbourhood without one.
-    LastModerator,
-}
-
-/// Ends a membership, unless it is the neighbourhood's last active moderator's.
-pub fn leave(
+/// Removes a membership. False when there was none.
+pub fn delete_membership(
     conn: &mut DbConnection,
     neighbourhood: NeighbourhoodId,
     user: UserId,
-) -> Result<Leaving, PersistenceError> {
-    write_transaction(conn, |conn| {
-        crate::connection::lock_row(conn, "neighbourhoods", neighbourhood.0)?;
-        let Some(membership) = find_membership(conn, neighbourhood, user)? else {
-            return Ok(Leaving::NotAMember);
-        };
-        if membership.role == Role::Moderator
-            && membership.status == MembershipStatus::Active
-            && other_active_moderators(conn, neighbourhood, user)? == 0
-        {
-            return Ok(Leaving::LastModerator);
-        }
-        diesel::delete(
-            memberships::table
-                .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
-                .filter(memberships::user_id.eq(user.to_string())),
-        )
-        .execute(conn)?;
-        let (kind, now) = (EventKind::MembershipLeft, crate::time::now());
-        partners::emit(conn, kind, neighbourhood, neighbourhood.0, None, now)?;
-        Ok(Leaving::Left)
-    })
+) -> Result<bool, PersistenceError> {
+    let deleted = diesel::delete(
+        memberships::table
+            .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
+            .filter(memberships::user_id.eq(user.to_string())),
+    )
+    .execute(conn)?;
+    Ok(deleted > 0)
 }
 
-fn other_active_moderators(
+/// How many active moderators the neighbourhood has besides `user`.
+pub fn other_active_moderators(
     conn: &mut DbConnection,
     neighbourhood: NeighbourhoodId,
     user: UserId,
@@ -382,11 +264,11 @@ pub fn list_members(
     }
     type Row = (
         String,
-        String,
+        Stored<UserId>,
         String,
         Option<String>,
-        String,
-        String,
+        Stored<Role>,
+        Stored<MembershipStatus>,
         NaiveDateTime,
     );
     let mut rows: Vec<Row> = query.load(conn)?;
@@ -402,21 +284,16 @@ pub fn list_members(
     let members = rows
         .into_iter()
         .map(
-            |(_, user_id, display_name, street, role, status, joined_at)| {
-                Ok(MemberView {
-                    user_id: UserId(
-                        Uuid::parse_str(&user_id).map_err(|_| corrupt("user_id", &user_id))?,
-                    ),
-                    display_name,
-                    street,
-                    role: Role::parse(&role).ok_or_else(|| corrupt("role", &role))?,
-                    status: MembershipStatus::parse(&status)
-                        .ok_or_else(|| corrupt("status", &status))?,
-                    joined_at: from_db(joined_at),
-                })
+            |(_, user_id, display_name, street, role, status, joined_at)| MemberView {
+                user_id: user_id.0,
+                display_name,
+                street,
+                role: role.0,
+                status: status.0,
+                joined_at: from_db(joined_at),
             },
         )
-        .collect::<Result<_, PersistenceError>>()?;
+        .collect();
     Ok((members, next))
 }
 
@@ -429,75 +306,6 @@ pub fn count_active_members(
         .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
         .count()
         .get_result(conn)?)
-}
-
-/// How a moderator's change to a membership ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MemberChange {
-    Changed(Membership),
-    NotAMember,
-    Illegal(IllegalTransition),
-    /// Only active members have a role to change.
-    NotActive,
-    /// The neighbourhood would be left without an active moderator.
-    LastModerator,
-}
-
-/// Approves, rejects, or changes the role of a member, keeping at least one active moderator
-/// wherever there was one.
-pub fn change_member(
-    conn: &mut DbConnection,
-    neighbourhood: NeighbourhoodId,
-    user: UserId,
-    role: Option<Role>,
-    status: Option<MembershipStatus>,
-    now: DateTime<Utc>,
-) -> Result<MemberChange, PersistenceError> {
-    write_transaction(conn, |conn| {
-        crate::connection::lock_row(conn, "neighbourhoods", neighbourhood.0)?;
-        let Some(mut membership) = find_membership(conn, neighbourhood, user)? else {
-            return Ok(MemberChange::NotAMember);
-        };
-        let was_moderator =
-            membership.role == Role::Moderator && membership.status == MembershipStatus::Active;
-        let was_active = membership.status == MembershipStatus::Active;
-        if let Some(to) = status {
-            match membership.status.transition(to) {
-                Ok(status) => membership.status = status,
-                Err(illegal) => return Ok(MemberChange::Illegal(illegal)),
-            }
-        }
-        if let Some(role) = role {
-            if membership.status != MembershipStatus::Active && role != membership.role {
-                return Ok(MemberChange::NotActive);
-            }
-            membership.role = role;
-        }
-        let stays_moderator =
-            membership.role == Role::Moderator && membership.status == MembershipStatus::Active;
-        if was_moderator
-            && !stays_moderator
-            && other_active_moderators(conn, neighbourhood, user)? == 0
-        {
-            return Ok(MemberChange::LastModerator);
-        }
-        membership.updated_at = now;
-        diesel::update(
-            memberships::table
-                .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
-                .filter(memberships::user_id.eq(user.to_string())),
-        )
-        .set((
-            memberships::role.eq(membership.role.as_str()),
-            memberships::status.eq(membership.status.as_str()),
-            memberships::updated_at.eq(to_db(now)),
-        ))
-        .execute(conn)?;
-        if !was_active {
-            joined(conn, &membership, now)?;
-        }
-        Ok(MemberChange::Changed(membership))
-    })
 }
 
 /// An invite as stored.
@@ -562,11 +370,10 @@ pub fn memberships_of(
             neighbourhoods::municipality_name,
         ))
         .load(conn)?;
-    rows.into_iter()
-        .map(|(row, code, name, municipality)| {
-            Ok((Membership::try_from(row)?, code, name, municipality))
-        })
-        .collect()
+    Ok(rows
+        .into_iter()
+        .map(|(row, code, name, municipality)| (Membership::from(row), code, name, municipality))
+        .collect())
 }
 
 /// Makes `user` a professional for `municipality`. Returns false when they were one already.
@@ -611,6 +418,12 @@ pub fn professional_municipalities(
         .load(conn)?;
     codes
         .iter()
-        .map(|code| MunicipalityCode::parse(code).map_err(|_| corrupt("municipality_code", code)))
+        .map(|code| {
+            MunicipalityCode::parse(code).map_err(|_| {
+                PersistenceError::Corrupt(format!(
+                    "professional_grants.municipality_code holds {code:?}"
+                ))
+            })
+        })
         .collect()
 }

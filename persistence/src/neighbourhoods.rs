@@ -6,7 +6,6 @@ use buurt_domain::neighbourhoods::{
 };
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use uuid::Uuid;
 
 use crate::connection::MultiBackend;
 use crate::schema::{neighbourhood_adjacency, neighbourhood_postcodes, neighbourhoods};
@@ -69,7 +68,7 @@ impl NeighbourhoodRow {
             .map(|c| CbsCode::parse(c).map_err(|_| corrupt("adjacent", c)))
             .collect::<Result<_, _>>()?;
         Ok(Neighbourhood {
-            id: NeighbourhoodId(Uuid::parse_str(&self.id).map_err(|_| corrupt("id", &self.id))?),
+            id: crate::columns::read("neighbourhoods.id", &self.id)?,
             draft: NeighbourhoodDraft {
                 code: CbsCode::parse(&self.code).map_err(|_| corrupt("code", &self.code))?,
                 name: PlaceName::parse(&self.name).map_err(|_| corrupt("name", &self.name))?,
@@ -119,6 +118,16 @@ pub fn find_neighbourhood(
     };
     let (postcodes, adjacent) = load_lists(conn, &row.id)?;
     row.into_domain(postcodes, adjacent).map(Some)
+}
+
+/// The neighbourhood, read under a lock on its row that the caller's write transaction holds
+/// until it ends: memberships and invites of one neighbourhood change one at a time.
+pub fn lock_neighbourhood(
+    conn: &mut DbConnection,
+    id: NeighbourhoodId,
+) -> Result<Option<Neighbourhood>, PersistenceError> {
+    crate::connection::lock_row(conn, "neighbourhoods", id.0)?;
+    find_neighbourhood(conn, id)
 }
 
 fn find_id_by_code(

@@ -19,6 +19,7 @@ use diesel::dsl::max;
 use diesel::prelude::*;
 use uuid::Uuid;
 
+use crate::columns::read;
 use crate::connection::lock_row;
 use crate::schema::{
     case_referrals, cases, clients, consents, events, neighbourhoods, posts, users,
@@ -26,14 +27,6 @@ use crate::schema::{
 };
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError, write_transaction};
-
-fn corrupt(what: &str, value: &str) -> PersistenceError {
-    PersistenceError::Corrupt(format!("{what} holds {value:?}"))
-}
-
-fn uuid(what: &str, raw: &str) -> Result<Uuid, PersistenceError> {
-    Uuid::parse_str(raw).map_err(|_| corrupt(what, raw))
-}
 
 fn words(raw: &str) -> impl Iterator<Item = &str> {
     raw.split(' ').filter(|word| !word.is_empty())
@@ -56,7 +49,7 @@ fn client_from(row: ClientRow) -> Result<Client, PersistenceError> {
     let (id, name, scopes, municipalities, disabled_at, created_at, updated_at) = row;
     Ok(Client {
         scopes: words(&scopes)
-            .map(|scope| Scope::parse(scope).map_err(|_| corrupt("clients.scopes", scope)))
+            .map(|scope| read::<Scope>("clients.scopes", scope))
             .collect::<Result<_, _>>()?,
         municipalities: words(&municipalities).map(str::to_owned).collect(),
         id,
@@ -229,13 +222,15 @@ type EventRow = (
 fn event_from(row: EventRow) -> Result<Event, PersistenceError> {
     let (seq, id, kind, neighbourhood, municipality_code, subject, post, occurred_at) = row;
     Ok(Event {
-        seq: seq.ok_or_else(|| corrupt("events.seq", "NULL"))?,
-        id: uuid("events.id", &id)?,
-        kind: EventKind::parse(&kind).ok_or_else(|| corrupt("events.kind", &kind))?,
-        neighbourhood_id: uuid("events.neighbourhood_id", &neighbourhood)?,
+        seq: seq.ok_or_else(|| PersistenceError::Corrupt("events.seq holds NULL".into()))?,
+        id: read::<Uuid>("events.id", &id)?,
+        kind: read::<EventKind>("events.kind", &kind)?,
+        neighbourhood_id: read::<Uuid>("events.neighbourhood_id", &neighbourhood)?,
         municipality_code,
-        subject_id: uuid("events.subject_id", &subject)?,
-        post_id: post.map(|post| uuid("events.post_id", &post)).transpose()?,
+        subject_id: read::<Uuid>("events.subject_id", &subject)?,
+        post_id: post
+            .map(|post| read::<Uuid>("events.post_id", &post))
+            .transpose()?,
         occurred_at: from_db(occurred_at),
     })
 }
@@ -360,8 +355,8 @@ pub fn referral(conn: &mut DbConnection, case: Uuid) -> Result<Option<Referral>,
         .first(conn)?;
     Ok(Some(Referral {
         case_id: case,
-        request_id: uuid("cases.request_id", &request_id)?,
-        neighbourhood_id: uuid("cases.neighbourhood_id", &neighbourhood_id)?,
+        request_id: read::<Uuid>("cases.request_id", &request_id)?,
+        neighbourhood_id: read::<Uuid>("cases.neighbourhood_id", &neighbourhood_id)?,
         municipality_code,
         title,
         body,
@@ -394,14 +389,14 @@ type WebhookRow = (
 fn webhook_from(row: WebhookRow) -> Result<Webhook, PersistenceError> {
     let (id, client_id, url, secret, kinds, status, failures, created_at) = row;
     Ok(Webhook {
-        id: uuid("webhooks.id", &id)?,
+        id: read::<Uuid>("webhooks.id", &id)?,
         client_id,
         url,
         secret,
         kinds: words(&kinds)
-            .map(|kind| EventKind::parse(kind).ok_or_else(|| corrupt("webhooks.kinds", kind)))
+            .map(|kind| read::<EventKind>("webhooks.kinds", kind))
             .collect::<Result<_, _>>()?,
-        status: WebhookStatus::parse(&status).ok_or_else(|| corrupt("webhooks.status", &status))?,
+        status: read::<WebhookStatus>("webhooks.status", &status)?,
         consecutive_failures: u32::try_from(failures).unwrap_or(0),
         created_at: from_db(created_at),
     })
@@ -514,11 +509,10 @@ type DeliveryRow = (
 fn delivery_from(row: DeliveryRow) -> Result<Delivery, PersistenceError> {
     let (id, webhook, seq, status, attempts, next, last_status, last_error, created, updated) = row;
     Ok(Delivery {
-        id: uuid("webhook_deliveries.id", &id)?,
-        webhook_id: uuid("webhook_deliveries.webhook_id", &webhook)?,
+        id: read::<Uuid>("webhook_deliveries.id", &id)?,
+        webhook_id: read::<Uuid>("webhook_deliveries.webhook_id", &webhook)?,
         event_seq: seq,
-        status: DeliveryStatus::parse(&status)
-            .ok_or_else(|| corrupt("webhook_deliveries.status", &status))?,
+        status: read::<DeliveryStatus>("webhook_deliveries.status", &status)?,
         attempts: u32::try_from(attempts).unwrap_or(0),
         next_attempt_at: from_db(next),
         last_status: last_status.and_then(|status| u16::try_from(status).ok()),
@@ -582,7 +576,7 @@ pub fn fan_out(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<usize, Per
     let mut queued = 0;
     for id in ids {
         queued += write_transaction(conn, |conn| -> Result<usize, PersistenceError> {
-            lock_row(conn, "webhooks", uuid("webhooks.id", &id)?)?;
+            lock_row(conn, "webhooks", read::<Uuid>("webhooks.id", &id)?)?;
             let (client_id, kinds, cursor): (String, String, i64) = webhooks::table
                 .find(&id)
                 .select((webhooks::client_id, webhooks::kinds, webhooks::cursor))

@@ -46,38 +46,13 @@ fn slot<'a>(
 }
 
 fn parse_neighbourhood(raw: &str) -> Result<NeighbourhoodId, PersistenceError> {
-    Uuid::parse_str(raw).map(NeighbourhoodId).map_err(|_| {
-        PersistenceError::Corrupt(format!("stat_events holds the neighbourhood {raw:?}"))
-    })
+    crate::columns::read("a neighbourhood id", raw)
 }
 
 /// Records a fact, once: the same fact recorded again (a retry, a second path to the same
 /// outcome) changes nothing. Call it inside the transaction of the change.
 pub fn record(conn: &mut DbConnection, event: &StatEvent) -> Result<(), PersistenceError> {
     record_many(conn, std::slice::from_ref(event)).map(|_| ())
-}
-
-/// `record` with the fields spelled out, for the write paths.
-pub(crate) fn note(
-    conn: &mut DbConnection,
-    kind: StatKind,
-    neighbourhood: NeighbourhoodId,
-    subject: Uuid,
-    actor: Option<buurt_domain::accounts::UserId>,
-    seconds: Option<i64>,
-    at: DateTime<Utc>,
-) -> Result<(), PersistenceError> {
-    record(
-        conn,
-        &StatEvent {
-            kind,
-            neighbourhood_id: neighbourhood,
-            subject,
-            actor,
-            seconds,
-            at,
-        },
-    )
 }
 
 type PlaceRow = (String, String, String, String, String);

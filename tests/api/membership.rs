@@ -825,3 +825,65 @@ async fn moderators_see_no_private_fields_either() {
         }
     }
 }
+
+#[actix_web::test]
+async fn partners_and_monitoring_hear_of_memberships_that_begin_and_end() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let place = app
+        .create_neighbourhood(&admin, "BU00000001", "Centrum", &[])
+        .await;
+    let events = |kind: &str| {
+        app.count(&format!(
+            "SELECT COUNT(*) FROM events WHERE neighbourhood_id = '{place}' AND kind = '{kind}'"
+        ))
+    };
+    let facts = || {
+        app.count(&format!(
+            "SELECT COUNT(*) FROM stat_events WHERE neighbourhood_id = '{place}' \
+             AND kind = 'member_joined'"
+        ))
+    };
+    let resident = app.register("wacht@example.nl").await;
+    let member = format!("/v1/neighbourhoods/{place}/members/{}", resident.user_id);
+
+    // Waiting for a moderator is no membership yet.
+    let asked = join(&app, &resident, &place, json!({})).await;
+    assert_eq!(asked.status, 201, "{}", asked.text());
+    assert_eq!(asked.json()["status"], "pending");
+    assert_eq!((events("membership.joined"), facts()), (0, 0));
+
+    // Approved: partners are told, and a new member is counted.
+    let approved = app
+        .put_as(&admin, &member, &json!({"status": "active"}))
+        .await;
+    assert_eq!(approved.status, 200, "{}", approved.text());
+    assert_eq!((events("membership.joined"), facts()), (1, 1));
+    // Approving again changes nothing and tells nobody.
+    let again = app
+        .put_as(&admin, &member, &json!({"status": "active"}))
+        .await;
+    assert_eq!(again.status, 200, "{}", again.text());
+    assert_eq!((events("membership.joined"), facts()), (1, 1));
+
+    // Leaving is told; refused leaving is not.
+    let left = app
+        .delete_as(&resident, &format!("/v1/neighbourhoods/{place}/membership"))
+        .await;
+    assert_eq!(left.status, 204, "{}", left.text());
+    assert_eq!(events("membership.left"), 1);
+    app.delete_as(&resident, &format!("/v1/neighbourhoods/{place}/membership"))
+        .await
+        .assert_problem(404, "not_found");
+    assert_eq!(events("membership.left"), 1);
+
+    // Back by invite: told again, but a person counts once as a new member of a place.
+    let code = invite(&app, &admin, &place, json!({})).await.json()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let back = join(&app, &resident, &place, json!({"invite_code": code})).await;
+    assert_eq!(back.status, 201, "{}", back.text());
+    assert_eq!(back.json()["status"], "active");
+    assert_eq!((events("membership.joined"), facts()), (2, 1));
+}

@@ -11,6 +11,8 @@ use actix_web::{FromRequest, HttpRequest, web};
 use buurt_domain::accounts::UserId;
 use buurt_domain::partners::{Client, Scope};
 
+use buurt_app::partners::{ClientToken, Requester};
+
 use crate::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 use tokens::{Subject, TokenError};
@@ -74,13 +76,7 @@ impl MachineCaller {
         conn: &mut buurt_persistence::DbConnection,
         scope: Scope,
     ) -> Result<Client, ApiError> {
-        let client = buurt_persistence::partners::find_client(conn, &self.client_id)?
-            .filter(|client| !client.disabled)
-            .ok_or(ApiError::Refused(ErrorCode::InvalidToken))?;
-        if !self.scopes.contains(&scope) || !client.scopes.contains(&scope) {
-            return Err(ApiError::Refused(ErrorCode::InsufficientScope));
-        }
-        Ok(client)
+        Ok(self.token().client(conn, scope)?)
     }
 
     /// `client`, and 403 `insufficient_scope` unless the client is bound to `municipality`.
@@ -90,11 +86,14 @@ impl MachineCaller {
         scope: Scope,
         municipality: &str,
     ) -> Result<Client, ApiError> {
-        let client = self.client(conn, scope)?;
-        if client.covers(municipality) {
-            Ok(client)
-        } else {
-            Err(ApiError::Refused(ErrorCode::InsufficientScope))
+        Ok(self.token().client_in(conn, scope, municipality)?)
+    }
+
+    /// The token as the use cases take it.
+    pub fn token(&self) -> ClientToken {
+        ClientToken {
+            client_id: self.client_id.clone(),
+            scopes: self.scopes.clone(),
         }
     }
 }
@@ -120,10 +119,15 @@ impl FromRequest for MachineCaller {
 impl Caller {
     /// The user, or 401 for nobody and 403 for a machine client.
     pub fn user(&self) -> Result<UserId, ApiError> {
+        Ok(self.requester().user()?)
+    }
+
+    /// Who asks, as the use cases take it.
+    pub fn requester(&self) -> Requester {
         match self {
-            Self::User(user) => Ok(*user),
-            Self::Anonymous => Err(ApiError::Refused(ErrorCode::Unauthorized)),
-            Self::Machine(_) => Err(ApiError::Refused(ErrorCode::InsufficientScope)),
+            Self::Anonymous => Requester::Anonymous,
+            Self::User(user) => Requester::User(*user),
+            Self::Machine(machine) => Requester::Client(machine.token()),
         }
     }
 }

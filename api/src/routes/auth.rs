@@ -2,57 +2,38 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use buurt_domain::accounts::{DisplayName, Email, Password, Postcode, Profile, User, UserId};
-use buurt_domain::throttle::ThrottleScope;
-use buurt_openapi::accounts::{
-    LoginRequest, Me, RefreshTokenRequest, RegisterRequest, TokenResponse,
+use buurt_app::accounts::{
+    self as app, LoginStart, RefreshGrant, Registration, SignedIn, ThrottleSubject,
 };
+use buurt_domain::accounts::{DisplayName, Email, Password, Postcode, UserId};
+use buurt_domain::throttle::ThrottleScope;
+use buurt_openapi::accounts::{LoginRequest, RefreshTokenRequest, RegisterRequest, TokenResponse};
 use buurt_openapi::problem::Problem;
-use buurt_persistence::accounts::{self as repo, CreateUserError, NewRefreshToken, Rotation};
-use buurt_persistence::time;
-use chrono::{DateTime, Utc};
 
 use crate::auth::password;
 use crate::auth::tokens::{
     ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, new_refresh_token, refresh_token_hash,
 };
-use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
+use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue};
 use crate::extract::Json;
-use crate::routes::me::load_me;
+use crate::routes::me::me_dto;
 use crate::state::AppState;
 
-/// A refresh token as handed out, and what is stored of it.
-struct IssuedRefreshToken {
-    token: String,
-    stored: NewRefreshToken,
-}
-
-fn issue_refresh_token(
-    user_id: UserId,
-    family_id: uuid::Uuid,
-    now: DateTime<Utc>,
-) -> IssuedRefreshToken {
+/// A new refresh token: the token handed out, and the grant the use case stores (its hash).
+fn new_refresh_grant() -> (String, RefreshGrant) {
     let token = new_refresh_token();
-    IssuedRefreshToken {
-        stored: NewRefreshToken {
-            family_id,
-            user_id,
-            token_hash: refresh_token_hash(&token),
-            expires_at: now + REFRESH_TOKEN_TTL,
-        },
-        token,
-    }
+    let grant = RefreshGrant {
+        token_hash: refresh_token_hash(&token),
+        lifetime: REFRESH_TOKEN_TTL,
+    };
+    (token, grant)
 }
 
-fn token_response(
-    state: &AppState,
-    me: Me,
-    refresh_token: String,
-    now: DateTime<Utc>,
-) -> TokenResponse {
+fn token_response(state: &AppState, signed_in: SignedIn, refresh_token: String) -> TokenResponse {
+    let user = me_dto(&signed_in.account);
     TokenResponse {
-        access_token: state.tokens.issue(UserId(me.id), now),
-        user: me,
+        access_token: state.tokens.issue(UserId(user.id), signed_in.at),
+        user,
         token_type: "Bearer".into(),
         expires_in: ACCESS_TOKEN_TTL.num_seconds().unsigned_abs(),
         refresh_token,
@@ -91,43 +72,19 @@ pub async fn register(
     };
 
     let password_hash = state.compute(move || password::hash(&password)).await?;
-    let now = time::now();
-    let user = User {
-        id: UserId::new(),
+    let registration = Registration {
         email,
-        email_verified: false,
         display_name,
-        profile: Profile {
-            postcode,
-            ..Profile::default()
-        },
-        platform_admin: false,
-        created_at: now,
-        updated_at: now,
+        postcode,
     };
-    let issued = issue_refresh_token(user.id, uuid::Uuid::new_v4(), now);
-    let stored = issued.stored.clone();
-    let user = state
-        .db(move |conn| {
-            match repo::create_user_with_refresh_token(conn, &user, &password_hash, &stored) {
-                Ok(()) => Ok(user),
-                Err(CreateUserError::EmailTaken) => Err(ApiError::RefusedFields(
-                    ErrorCode::EmailTaken,
-                    vec![FieldProblem::new("email", FieldIssue::Taken)],
-                )),
-                Err(CreateUserError::Persistence(error)) => Err(error.into()),
-            }
-        })
+    let (token, grant) = new_refresh_grant();
+    let signed_in = state
+        .run(move |cx| app::register(cx, registration, &password_hash, &grant))
         .await?;
-    tracing::info!(user_id = %user.id, "user registered");
+    tracing::info!(user_id = %signed_in.account.user.id, "user registered");
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, "/v1/me"))
-        .json(token_response(
-            &state,
-            Me::new(&user, &[]),
-            issued.token,
-            now,
-        )))
+        .json(token_response(&state, signed_in, token)))
 }
 
 /// The address failed sign-ins are counted against.
@@ -208,36 +165,32 @@ pub async fn login(
 
     let client = client_address(&req, state.trust_proxy_headers);
     let throttle = state.login_throttle;
-    let now = time::now();
     let subjects = [
-        (
-            ThrottleScope::Account,
-            email.as_str().to_owned(),
-            throttle.per_account,
-        ),
-        (ThrottleScope::Client, client, throttle.per_client),
+        ThrottleSubject {
+            scope: ThrottleScope::Account,
+            subject: email.as_str().to_owned(),
+            policy: throttle.per_account,
+        },
+        ThrottleSubject {
+            scope: ThrottleScope::Client,
+            subject: client,
+            policy: throttle.per_client,
+        },
     ];
 
     let lookup_email = email.clone();
-    let (attempt, credentials) = state
-        .db(move |conn| {
-            let subjects: Vec<_> = subjects
-                .iter()
-                .map(|(scope, subject, policy)| (*scope, subject.as_str(), *policy))
-                .collect();
-            match repo::begin_login_attempt(conn, &subjects, now)? {
-                repo::LoginAttempt::Throttled(wait) => {
-                    let retry_after_secs = (wait.num_milliseconds() + 999) / 1000;
-                    Err(ApiError::Throttled {
-                        retry_after_secs: retry_after_secs.unsigned_abs().max(1),
-                    })
-                }
-                repo::LoginAttempt::Allowed(attempt) => {
-                    Ok((attempt, repo::find_credentials(conn, &lookup_email)?))
-                }
-            }
-        })
-        .await?;
+    let (attempt, credentials) = match state
+        .run(move |cx| app::begin_login(cx, &lookup_email, &subjects))
+        .await?
+    {
+        LoginStart::Throttled { retry_after_secs } => {
+            return Err(ApiError::Throttled { retry_after_secs });
+        }
+        LoginStart::Allowed {
+            attempt,
+            credentials,
+        } => (attempt, credentials),
+    };
 
     let verified = state
         .compute(move || match credentials {
@@ -254,16 +207,11 @@ pub async fn login(
         return Err(ApiError::Refused(ErrorCode::InvalidCredentials));
     };
 
-    let issued = issue_refresh_token(user_id, uuid::Uuid::new_v4(), now);
-    let stored = issued.stored.clone();
-    let user = state
-        .db(move |conn| {
-            repo::login_succeeded(conn, &attempt, email.as_str())?;
-            repo::insert_refresh_token(conn, &stored, now)?;
-            load_me(conn, user_id, ErrorCode::InvalidCredentials)
-        })
+    let (token, grant) = new_refresh_grant();
+    let signed_in = state
+        .run(move |cx| app::finish_login(cx, &attempt, &email, user_id, &grant))
         .await?;
-    Ok(web::Json(token_response(&state, user, issued.token, now)))
+    Ok(web::Json(token_response(&state, signed_in, token)))
 }
 
 /// The longest refresh token accepted: ours are 64 characters.
@@ -304,28 +252,11 @@ pub async fn refresh(
     body: Json<RefreshTokenRequest>,
 ) -> Result<web::Json<TokenResponse>, ApiError> {
     let presented = refresh_token_hash(checked_refresh_token(&body.0)?);
-    let now = time::now();
-    let next = new_refresh_token();
-    let next_hash = refresh_token_hash(&next);
-    let user = state
-        .db(move |conn| {
-            let rotation = repo::rotate_refresh_token(
-                conn,
-                &presented,
-                &next_hash,
-                now + REFRESH_TOKEN_TTL,
-                now,
-            )?;
-            match rotation {
-                Rotation::Rotated { user_id } => {
-                    load_me(conn, user_id, ErrorCode::InvalidRefreshToken)
-                }
-                Rotation::Reused => Err(ApiError::Refused(ErrorCode::RefreshTokenReused)),
-                Rotation::Invalid => Err(ApiError::Refused(ErrorCode::InvalidRefreshToken)),
-            }
-        })
+    let (token, grant) = new_refresh_grant();
+    let signed_in = state
+        .run(move |cx| app::refresh(cx, &presented, &grant))
         .await?;
-    Ok(web::Json(token_response(&state, user, next, now)))
+    Ok(web::Json(token_response(&state, signed_in, token)))
 }
 
 /// Sign out: revoke the login this refresh token belongs to (every refresh token issued since
@@ -346,9 +277,6 @@ pub async fn logout(
     body: Json<RefreshTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let token_hash = refresh_token_hash(checked_refresh_token(&body.0)?);
-    let now = time::now();
-    state
-        .db(move |conn| Ok(repo::revoke_login(conn, &token_hash, now)?))
-        .await?;
+    state.run(move |cx| app::logout(cx, &token_hash)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,38 +1,25 @@
 //! The signed-in user's own account.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, web};
+use buurt_app::accounts::{self as app, Account, PasswordChange};
 use buurt_domain::ValueError;
 use buurt_domain::accounts::{
     Bio, DisplayName, HouseNumber, Language, Password, Phone, Postcode, ProfileChanges, Street,
-    UserId, language_set,
+    language_set,
 };
 use buurt_domain::category::Category;
 use buurt_openapi::accounts::{Me, UpdateMeRequest};
 use buurt_openapi::problem::Problem;
-use buurt_persistence::accounts as repo;
-use buurt_persistence::time;
-use buurt_persistence::{DbConnection, memberships};
 
 use crate::auth::{Authenticated, password};
-use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
+use crate::error::{ApiError, FieldErrors, FieldIssue};
 use crate::etag::json_with_etag;
 use crate::extract::Json;
 use crate::state::AppState;
 
-/// The user as they see themselves, or `missing` when they no longer exist.
-pub fn load_me(
-    conn: &mut DbConnection,
-    user_id: UserId,
-    missing: ErrorCode,
-) -> Result<Me, ApiError> {
-    let user = repo::find_user(conn, user_id)?.ok_or(ApiError::Refused(missing))?;
-    me_of(conn, &user)
-}
-
 /// The user as they see themselves.
-fn me_of(conn: &mut DbConnection, user: &buurt_domain::accounts::User) -> Result<Me, ApiError> {
-    let municipalities = memberships::professional_municipalities(conn, user.id)?;
-    Ok(Me::new(user, &municipalities))
+pub fn me_dto(account: &Account) -> Me {
+    Me::new(&account.user, &account.professional_in)
 }
 
 /// The signed-in user, with their private fields.
@@ -53,10 +40,8 @@ pub async fn get_me(
     state: web::Data<AppState>,
     caller: Authenticated,
 ) -> Result<HttpResponse, ApiError> {
-    let me = state
-        .db(move |conn| load_me(conn, caller.user_id, ErrorCode::InvalidToken))
-        .await?;
-    json_with_etag(&req, &me)
+    let account = state.run(move |cx| app::get_me(cx, caller.user_id)).await?;
+    json_with_etag(&req, &me_dto(&account))
 }
 
 /// A clearable field: `null` or a blank string clears it.
@@ -179,39 +164,26 @@ pub async fn update_me(
     let (changes, password_change) = profile_changes(&body)?;
     let user_id = caller.user_id;
 
-    let new_password_hash = match password_change {
+    let password = match password_change {
         Some((new_password, current)) => {
-            let stored = state
-                .db(move |conn| {
-                    repo::password_hash(conn, user_id)?
-                        .ok_or(ApiError::Refused(ErrorCode::InvalidToken))
-                })
-                .await?;
-            let hash = state
+            let stored = state.run(move |cx| app::password_hash(cx, user_id)).await?;
+            let checked = state
                 .compute(move || {
-                    password::verify(&current, &stored).then(|| password::hash(&new_password))
+                    password::verify(&current, &stored).then(|| PasswordChange {
+                        new_hash: password::hash(&new_password),
+                        checked_against: stored,
+                    })
                 })
                 .await?;
-            let Some(hash) = hash else {
-                return Err(ApiError::RefusedFields(
-                    ErrorCode::CurrentPasswordIncorrect,
-                    vec![FieldProblem::new("current_password", FieldIssue::Incorrect)],
-                ));
-            };
-            Some(hash)
+            Some(checked.ok_or_else(app::incorrect_password)?)
         }
         None => None,
     };
 
-    let now = time::now();
-    let me = state
-        .db(move |conn| {
-            let user =
-                repo::update_user(conn, user_id, changes, new_password_hash.as_deref(), now)?
-                    .ok_or(ApiError::Refused(ErrorCode::InvalidToken))?;
-            me_of(conn, &user)
-        })
+    let account = state
+        .run(move |cx| app::update_me(cx, user_id, changes, password))
         .await?;
+    let me = me_dto(&account);
     if body.new_password.is_some() {
         tracing::info!(%user_id, "password changed; every session revoked");
     }

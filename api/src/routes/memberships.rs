@@ -1,26 +1,24 @@
 //! Joining and leaving neighbourhoods, members and their roles, invites, professionals.
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
+use buurt_app::memberships::{self as app, Joined, MemberChange};
 use buurt_domain::accounts::UserId;
 use buurt_domain::membership::{
     INVITE_CODE_LEN, InviteTerms, MembershipStatus, invite_code, normalise_invite_code,
 };
 use buurt_domain::neighbourhoods::{MunicipalityCode, NeighbourhoodId};
-use buurt_domain::policy::Action;
 use buurt_openapi::neighbourhoods::{
     CreateInviteRequest, GrantProfessionalRequest, InviteDto, JoinRequest, ListMembersParams,
     MemberDto, MemberList, MembershipDto, MyMembership, MyMembershipList,
     MyMembershipNeighbourhood, ProfessionalGrantDto, UpdateMemberRequest,
 };
 use buurt_openapi::problem::Problem;
-use buurt_persistence::memberships::{self as repo, JoinOutcome, MemberChange, MemberCursor};
-use buurt_persistence::{accounts, time};
+use buurt_persistence::memberships::MemberCursor;
 
 use crate::auth::Authenticated;
-use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue};
+use crate::error::{ApiError, FieldErrors};
 use crate::extract::Json;
 use crate::paging::{decode_cursor, encode_cursor, limit};
-use crate::routes::neighbourhoods::{load, require_admin};
 use crate::state::AppState;
 
 type NeighbourhoodPath = web::Path<uuid::Uuid>;
@@ -62,33 +60,15 @@ pub async fn join_neighbourhood(
         .as_deref()
         .map(normalise_invite_code)
         .filter(|code| !code.is_empty());
-    let outcome = state
-        .db(move |conn| {
-            let neighbourhood = load(conn, id)?;
-            let user = accounts::find_user(conn, caller.user_id)?
-                .ok_or(ApiError::Refused(ErrorCode::InvalidToken))?;
-            Ok(repo::join(
-                conn,
-                &neighbourhood,
-                user.id,
-                user.profile.postcode.as_ref(),
-                code.as_deref(),
-                time::now(),
-            )?)
-        })
+    let joined = state
+        .run(move |cx| app::join(cx, id, caller.user_id, code.as_deref()))
         .await?;
-    match outcome {
-        JoinOutcome::Joined(membership) => {
-            Ok(HttpResponse::Created().json(MembershipDto::from(&membership)))
+    Ok(match joined {
+        Joined::Changed(membership) => {
+            HttpResponse::Created().json(MembershipDto::from(&membership))
         }
-        JoinOutcome::Unchanged(membership) => {
-            Ok(HttpResponse::Ok().json(MembershipDto::from(&membership)))
-        }
-        JoinOutcome::Rejected => Err(ApiError::Refused(ErrorCode::MembershipRejected)),
-        JoinOutcome::InviteInvalid => Err(ApiError::Refused(ErrorCode::InviteInvalid)),
-        JoinOutcome::InviteExpired => Err(ApiError::Refused(ErrorCode::InviteExpired)),
-        JoinOutcome::InviteUsedUp => Err(ApiError::Refused(ErrorCode::InviteUsedUp)),
-    }
+        Joined::Unchanged(membership) => HttpResponse::Ok().json(MembershipDto::from(&membership)),
+    })
 }
 
 /// Leave a neighbourhood (or withdraw a pending request to join). The only active moderator
@@ -114,14 +94,7 @@ pub async fn leave_neighbourhood(
 ) -> Result<HttpResponse, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
     state
-        .db(move |conn| {
-            load(conn, id)?;
-            match repo::leave(conn, id, caller.user_id)? {
-                repo::Leaving::Left => Ok(()),
-                repo::Leaving::NotAMember => Err(ApiError::NotFound),
-                repo::Leaving::LastModerator => Err(ApiError::Refused(ErrorCode::LastModerator)),
-            }
-        })
+        .run(move |cx| app::leave(cx, id, caller.user_id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -156,21 +129,9 @@ pub async fn list_members(
     let limit = limit(params.limit)?;
     let after: Option<(chrono::DateTime<chrono::Utc>, String)> =
         decode_cursor(params.cursor.as_deref())?;
+    let after = after.map(|(joined_at, id)| MemberCursor { joined_at, id });
     let (members, next) = state
-        .db(move |conn| {
-            let neighbourhood = load(conn, id)?;
-            let actor = repo::actor(conn, caller.user_id, &neighbourhood)?;
-            let needed = if status == MembershipStatus::Active {
-                Action::ListMembers
-            } else {
-                Action::ListAllMembers
-            };
-            if !actor.may(needed) {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
-            let after = after.map(|(joined_at, id)| MemberCursor { joined_at, id });
-            Ok(repo::list_members(conn, id, status, after.as_ref(), limit)?)
-        })
+        .run(move |cx| app::list_members(cx, id, caller.user_id, status, after, limit))
         .await?;
     Ok(web::Json(MemberList {
         items: members
@@ -219,30 +180,14 @@ pub async fn update_member(
 ) -> Result<web::Json<MembershipDto>, ApiError> {
     let (id, member) = path.into_inner();
     let (id, member) = (NeighbourhoodId(id), UserId(member));
-    let body = body.0;
-    let change = state
-        .db(move |conn| {
-            let neighbourhood = load(conn, id)?;
-            if !repo::actor(conn, caller.user_id, &neighbourhood)?.may(Action::ManageMembers) {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
-            Ok(repo::change_member(
-                conn,
-                id,
-                member,
-                body.role.map(Into::into),
-                body.status.map(Into::into),
-                time::now(),
-            )?)
-        })
+    let change = MemberChange {
+        role: body.0.role.map(Into::into),
+        status: body.0.status.map(Into::into),
+    };
+    let membership = state
+        .run(move |cx| app::set_member(cx, id, caller.user_id, member, change))
         .await?;
-    match change {
-        MemberChange::Changed(membership) => Ok(web::Json(MembershipDto::from(&membership))),
-        MemberChange::NotAMember => Err(ApiError::NotFound),
-        MemberChange::Illegal(_) => Err(ApiError::Refused(ErrorCode::IllegalTransition)),
-        MemberChange::NotActive => Err(ApiError::Refused(ErrorCode::MemberNotActive)),
-        MemberChange::LastModerator => Err(ApiError::Refused(ErrorCode::LastModerator)),
-    }
+    Ok(web::Json(MembershipDto::from(&membership)))
 }
 
 /// Create an invite code for the neighbourhood (mediators, moderators, administrators).
@@ -275,20 +220,7 @@ pub async fn create_invite(
     getrandom::fill(&mut random).map_err(|error| ApiError::internal(error.to_string()))?;
     let code = invite_code(&random);
     let invite = state
-        .db(move |conn| {
-            let neighbourhood = load(conn, id)?;
-            if !repo::actor(conn, caller.user_id, &neighbourhood)?.may(Action::CreateInvite) {
-                return Err(ApiError::Refused(ErrorCode::Forbidden));
-            }
-            Ok(repo::create_invite(
-                conn,
-                id,
-                &code,
-                terms,
-                caller.user_id,
-                time::now(),
-            )?)
-        })
+        .run(move |cx| app::create_invite(cx, id, caller.user_id, &code, terms))
         .await?;
     Ok(HttpResponse::Created().json(InviteDto {
         id: invite.id,
@@ -316,7 +248,7 @@ pub async fn my_memberships(
     caller: Authenticated,
 ) -> Result<web::Json<MyMembershipList>, ApiError> {
     let rows = state
-        .db(move |conn| Ok(repo::memberships_of(conn, caller.user_id)?))
+        .run(move |cx| app::my_memberships(cx, caller.user_id))
         .await?;
     Ok(web::Json(MyMembershipList {
         items: rows
@@ -369,21 +301,7 @@ pub async fn grant_professional(
     let user = UserId(body.user_id);
     let code = municipality.as_str().to_owned();
     let created = state
-        .db(move |conn| {
-            require_admin(conn, caller.user_id)?;
-            if accounts::find_user(conn, user)?.is_none() {
-                return Err(ApiError::validation(
-                    "user_id",
-                    FieldIssue::invalid("no such user", "geen bestaande gebruiker"),
-                ));
-            }
-            Ok(repo::grant_professional(
-                conn,
-                user,
-                &municipality,
-                time::now(),
-            )?)
-        })
+        .run(move |cx| app::grant_professional(cx, caller.user_id, user, &municipality))
         .await?;
     let grant = ProfessionalGrantDto {
         user_id: user.0,
@@ -417,14 +335,7 @@ pub async fn revoke_professional(
     let (user, code) = path.into_inner();
     let municipality = MunicipalityCode::parse(&code).map_err(|_| ApiError::NotFound)?;
     state
-        .db(move |conn| {
-            require_admin(conn, caller.user_id)?;
-            if repo::revoke_professional(conn, UserId(user), &municipality)? {
-                Ok(())
-            } else {
-                Err(ApiError::NotFound)
-            }
-        })
+        .run(move |cx| app::revoke_professional(cx, caller.user_id, UserId(user), &municipality))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

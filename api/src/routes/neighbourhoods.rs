@@ -2,80 +2,37 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
+use buurt_app::neighbourhoods as app;
 use buurt_domain::accounts::UserId;
 use buurt_domain::neighbourhoods::{
     MunicipalityCode, Neighbourhood, NeighbourhoodDraft, NeighbourhoodId, PostcodeArea, search_key,
 };
-use buurt_domain::policy::Action;
-use buurt_domain::posts::PostKind;
 use buurt_openapi::neighbourhoods::{
     CreateNeighbourhoodRequest, GeoPointDto, ImportReportDto, ListNeighbourhoodsParams,
     MediationCount, MunicipalityDto, NeighbourhoodDto, NeighbourhoodList, NeighbourhoodSummaryDto,
     PagePost, PageSection, PublicPage, UpdateNeighbourhoodRequest,
 };
 use buurt_openapi::problem::Problem;
-use buurt_persistence::neighbourhoods::{
-    self as repo, NeighbourhoodCursor, NeighbourhoodQuery, NeighbourhoodWriteError,
-};
-use buurt_persistence::{DbConnection, activities, memberships, posts, time};
+use buurt_persistence::DbConnection;
+use buurt_persistence::neighbourhoods::{NeighbourhoodCursor, NeighbourhoodQuery};
 
 use crate::auth::{Authenticated, Caller};
-use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
+use crate::error::{ApiError, FieldErrors, FieldIssue};
 use crate::etag::json_with_etag;
 use crate::extract::{Csv, Json};
-use crate::neighbourhood_input::{
-    DraftFields, parse_csv, unknown_adjacent_problem, validate_draft,
-};
+use crate::neighbourhood_input::{DraftFields, parse_csv, validate_draft};
 use crate::paging::{decode_cursor, encode_cursor, limit};
 use crate::state::AppState;
-use buurt_domain::partners::Scope;
 
-/// How many posts each section of the public page shows.
-const PAGE_SECTION_SIZE: usize = 5;
-
-/// Loads a neighbourhood or answers 404.
+/// Loads a neighbourhood or answers 404. (For handlers not yet moved to the use cases.)
 pub fn load(conn: &mut DbConnection, id: NeighbourhoodId) -> Result<Neighbourhood, ApiError> {
-    repo::find_neighbourhood(conn, id)?.ok_or(ApiError::NotFound)
+    Ok(app::find(conn, id)?)
 }
 
-/// Administrators, or a machine client with `neighbourhoods:write` for `municipality`.
-fn require_writer(
-    conn: &mut DbConnection,
-    caller: &Caller,
-    municipality: &str,
-) -> Result<(), ApiError> {
-    match caller {
-        Caller::Machine(machine) => machine
-            .client_in(conn, Scope::NeighbourhoodsWrite, municipality)
-            .map(|_| ()),
-        caller => require_admin(conn, caller.user()?),
-    }
-}
-
-/// 403 unless a platform administrator is asking.
+/// 403 unless a platform administrator is asking. (For handlers not yet moved to the use
+/// cases.)
 pub fn require_admin(conn: &mut DbConnection, user: UserId) -> Result<(), ApiError> {
-    if memberships::platform_actor(conn, user)?.may(Action::AdministerPlatform) {
-        Ok(())
-    } else {
-        Err(ApiError::Refused(ErrorCode::Forbidden))
-    }
-}
-
-fn write_error(error: NeighbourhoodWriteError) -> ApiError {
-    match error {
-        NeighbourhoodWriteError::CodeTaken => ApiError::RefusedFields(
-            ErrorCode::NeighbourhoodCodeTaken,
-            vec![FieldProblem::new("code", FieldIssue::Taken)],
-        ),
-        NeighbourhoodWriteError::UnknownAdjacent(codes) => ApiError::validation(
-            "adjacent",
-            FieldIssue::invalid(
-                format!("no neighbourhood has code {}", codes.join(", ")),
-                format!("er is geen buurt met code {}", codes.join(", ")),
-            ),
-        ),
-        NeighbourhoodWriteError::Persistence(error) => error.into(),
-    }
+    Ok(buurt_app::accounts::require_admin(conn, user)?)
 }
 
 /// Find neighbourhoods by name, municipality or postcode, ordered by name. No sign-in needed.
@@ -121,9 +78,7 @@ pub async fn list_neighbourhoods(
         after: after.map(|(search_name, id)| NeighbourhoodCursor { search_name, id }),
         limit: limit(params.limit)?,
     };
-    let (items, next) = state
-        .db(move |conn| Ok(repo::list_neighbourhoods(conn, &query)?))
-        .await?;
+    let (items, next) = state.run(move |cx| app::list(cx, &query)).await?;
     Ok(web::Json(NeighbourhoodList {
         items: items
             .into_iter()
@@ -182,12 +137,8 @@ pub async fn create_neighbourhood(
     let Some(draft) = validate_draft(fields, "", &mut errors) else {
         return Err(errors.into());
     };
-    let neighbourhood = state
-        .db(move |conn| {
-            require_writer(conn, &caller, draft.municipality_code.as_str())?;
-            repo::create_neighbourhood(conn, &draft, time::now()).map_err(write_error)
-        })
-        .await?;
+    let by = caller.requester();
+    let neighbourhood = state.run(move |cx| app::create(cx, &by, &draft)).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -214,14 +165,8 @@ pub async fn get_neighbourhood(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
-    let body = state
-        .db(move |conn| {
-            let neighbourhood = load(conn, id)?;
-            let members = memberships::count_active_members(conn, id)?;
-            Ok(NeighbourhoodDto::new(&neighbourhood, members))
-        })
-        .await?;
-    json_with_etag(&req, &body)
+    let (neighbourhood, members) = state.run(move |cx| app::get(cx, id)).await?;
+    json_with_etag(&req, &NeighbourhoodDto::new(&neighbourhood, members))
 }
 
 /// Change a neighbourhood (platform administrators, and machine clients with
@@ -251,28 +196,18 @@ pub async fn update_neighbourhood(
 ) -> Result<web::Json<NeighbourhoodDto>, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
     let body = body.0;
-    let dto = state
-        .db(move |conn| {
-            let current = load(conn, id)?.draft;
-            require_writer(conn, &caller, current.municipality_code.as_str())?;
-            let draft = merged_draft(&current, &body)?;
-            // A machine client cannot move a neighbourhood out of its municipalities.
-            require_writer(conn, &caller, draft.municipality_code.as_str())?;
-            let updated = repo::update_neighbourhood(conn, id, &draft, time::now())
-                .map_err(write_error)?
-                .ok_or(ApiError::NotFound)?;
-            let members = memberships::count_active_members(conn, id)?;
-            Ok(NeighbourhoodDto::new(&updated, members))
-        })
+    let by = caller.requester();
+    let (updated, members) = state
+        .run(move |cx| app::update(cx, &by, id, |current| merged_draft(current, &body)))
         .await?;
-    Ok(web::Json(dto))
+    Ok(web::Json(NeighbourhoodDto::new(&updated, members)))
 }
 
 /// The stored draft with the requested changes, validated as a whole.
 fn merged_draft(
     current: &NeighbourhoodDraft,
     body: &UpdateNeighbourhoodRequest,
-) -> Result<NeighbourhoodDraft, ApiError> {
+) -> Result<NeighbourhoodDraft, buurt_app::AppError> {
     let postcodes: Vec<&str> = match &body.postcodes {
         Some(list) => list.iter().map(|p| p.0.as_str()).collect(),
         None => current.postcodes.iter().map(|p| p.as_str()).collect(),
@@ -321,47 +256,34 @@ pub async fn get_public_page(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
-    let page = state
-        .db(move |conn| {
-            let neighbourhood = load(conn, id)?;
-            let now = time::now();
-            let mut section = |kind| -> Result<PageSection, ApiError> {
-                let (posts, count) = posts::public_section(conn, id, kind, now, PAGE_SECTION_SIZE)?;
-                let mut items = Vec::with_capacity(posts.len());
-                for post in &posts {
-                    let capacity = post.content.activity.as_ref().and_then(|a| a.capacity);
-                    let places_left = match capacity {
-                        Some(capacity) => Some(
-                            u64::from(capacity)
-                                .saturating_sub(activities::going_count(conn, post.id)?),
-                        ),
-                        None => None,
-                    };
-                    items.push(PagePost {
-                        id: post.id.0,
-                        kind: post.content.kind.as_str().to_owned(),
-                        title: post.content.title.clone(),
-                        category: post.content.category.map(|c| c.as_str().to_owned()),
-                        starts_at: post.content.activity.as_ref().map(|a| a.starts_at),
-                        places_left,
-                        created_at: post.created_at,
-                    });
-                }
-                Ok(PageSection { items, count })
-            };
-            Ok(PublicPage {
-                neighbourhood: NeighbourhoodSummaryDto::from(&neighbourhood),
-                news: section(PostKind::News)?,
-                upcoming_activities: section(PostKind::Activity)?,
-                open_requests: section(PostKind::Request)?,
-                open_offers: section(PostKind::Offer)?,
-                member_count: memberships::count_active_members(conn, id)?,
-                in_mediation: MediationCount {
-                    count: posts::count_in_mediation(conn, id)?,
-                },
+    let page = state.run(move |cx| app::public_page(cx, id)).await?;
+    let section = |section: app::PageSection| PageSection {
+        items: section
+            .posts
+            .into_iter()
+            .map(|(post, places_left)| PagePost {
+                id: post.id.0,
+                kind: post.content.kind.as_str().to_owned(),
+                title: post.content.title,
+                category: post.content.category.map(|c| c.as_str().to_owned()),
+                starts_at: post.content.activity.as_ref().map(|a| a.starts_at),
+                places_left,
+                created_at: post.created_at,
             })
-        })
-        .await?;
+            .collect(),
+        count: section.count,
+    };
+    let page = PublicPage {
+        neighbourhood: NeighbourhoodSummaryDto::from(&page.neighbourhood),
+        news: section(page.news),
+        upcoming_activities: section(page.upcoming_activities),
+        open_requests: section(page.open_requests),
+        open_offers: section(page.open_offers),
+        member_count: page.member_count,
+        in_mediation: MediationCount {
+            count: page.in_mediation,
+        },
+    };
     json_with_etag(&req, &page)
 }
 
@@ -395,27 +317,14 @@ pub async fn import_neighbourhoods(
     body: Csv,
 ) -> Result<web::Json<ImportReportDto>, ApiError> {
     state
-        .db(move |conn| require_admin(conn, caller.user_id))
+        .run(move |cx| buurt_app::accounts::require_admin(cx.conn, caller.user_id))
         .await?;
     let drafts = state.compute(move || parse_csv(&body.0)).await??;
-    let report = state.db(move |conn| import(conn, &drafts)).await?;
-    Ok(web::Json(report))
-}
-
-/// Imports parsed drafts: shared by the endpoint and `buurt import-neighbourhoods`.
-pub fn import(
-    conn: &mut DbConnection,
-    drafts: &[(u64, NeighbourhoodDraft)],
-) -> Result<ImportReportDto, ApiError> {
-    let only_drafts: Vec<NeighbourhoodDraft> = drafts.iter().map(|(_, d)| d.clone()).collect();
-    match repo::import_neighbourhoods(conn, &only_drafts, time::now()) {
-        Ok(report) => Ok(ImportReportDto {
-            created: report.created,
-            updated: report.updated,
-        }),
-        Err(NeighbourhoodWriteError::UnknownAdjacent(codes)) => {
-            Err(unknown_adjacent_problem(drafts, &codes))
-        }
-        Err(error) => Err(write_error(error)),
-    }
+    let report = state
+        .run(move |cx| app::import_neighbourhoods(cx, &drafts))
+        .await?;
+    Ok(web::Json(ImportReportDto {
+        created: report.created,
+        updated: report.updated,
+    }))
 }

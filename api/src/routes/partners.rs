@@ -4,10 +4,9 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use base64::Engine;
+use buurt_app::partners::{self as app, NewClient};
 use buurt_domain::neighbourhoods::MunicipalityCode;
-use buurt_domain::partners::{
-    Client, EventKind, Scope, Webhook, WebhookStatus, WebhookUrlError, check_webhook_url,
-};
+use buurt_domain::partners::{EventKind, Scope, WebhookUrlError, check_webhook_url};
 use buurt_domain::value::bounded_text;
 use buurt_openapi::partners::{
     ClientCredentials, ClientDto, ClientList, ClientTokenResponse, CreateClientRequest,
@@ -15,14 +14,11 @@ use buurt_openapi::partners::{
     EventsParams, PartnerReferral, TokenRequest, WebhookCreated, WebhookDto, WebhookList,
 };
 use buurt_openapi::problem::Problem;
-use buurt_persistence::partners as repo;
-use buurt_persistence::{DbConnection, time};
 
 use crate::auth::tokens::{ACCESS_TOKEN_TTL, hex, new_refresh_token, refresh_token_hash};
 use crate::auth::{Authenticated, Caller, MachineCaller};
 use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
 use crate::extract::Json;
-use crate::routes::neighbourhoods::require_admin;
 use crate::state::AppState;
 
 fn new_secret(prefix: &str) -> String {
@@ -80,24 +76,16 @@ pub async fn create_client(
     scopes.dedup();
     municipalities.sort();
     municipalities.dedup();
-    let now = time::now();
-    let client = Client {
+    let new = NewClient {
         id: new_client_id(),
         name: name.unwrap_or_default(),
         scopes,
         municipalities,
-        disabled: false,
-        created_at: now,
-        updated_at: now,
     };
     let secret = new_secret("bs_");
     let hash = refresh_token_hash(&secret);
-    let stored = client.clone();
-    state
-        .db(move |conn| {
-            require_admin(conn, caller.user_id)?;
-            Ok(repo::create_client(conn, &stored, &hash)?)
-        })
+    let client = state
+        .run(move |cx| app::create_client(cx, caller.user_id, new, &hash))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/admin/clients/{}", client.id)))
@@ -123,23 +111,11 @@ pub async fn list_clients(
     caller: Authenticated,
 ) -> Result<web::Json<ClientList>, ApiError> {
     let clients = state
-        .db(move |conn| {
-            require_admin(conn, caller.user_id)?;
-            Ok(repo::list_clients(conn)?)
-        })
+        .run(move |cx| app::list_clients(cx, caller.user_id))
         .await?;
     Ok(web::Json(ClientList {
         items: clients.iter().map(ClientDto::from).collect(),
     }))
-}
-
-fn admin_client(
-    conn: &mut DbConnection,
-    caller: Authenticated,
-    id: &str,
-) -> Result<Client, ApiError> {
-    require_admin(conn, caller.user_id)?;
-    repo::find_client(conn, id)?.ok_or(ApiError::NotFound)
 }
 
 /// Gives a client a new secret; the old one stops working at once (tokens already issued run
@@ -164,11 +140,7 @@ pub async fn rotate_client_secret(
     let secret = new_secret("bs_");
     let hash = refresh_token_hash(&secret);
     let client = state
-        .db(move |conn| {
-            let client = admin_client(conn, caller, &id)?;
-            repo::rotate_secret(conn, &client.id, &hash, time::now())?;
-            repo::find_client(conn, &client.id)?.ok_or(ApiError::NotFound)
-        })
+        .run(move |cx| app::rotate_client_secret(cx, caller.user_id, &id, &hash))
         .await?;
     Ok(web::Json(ClientCredentials {
         client: ClientDto::from(&client),
@@ -183,11 +155,7 @@ async fn set_disabled(
     disabled: bool,
 ) -> Result<web::Json<ClientDto>, ApiError> {
     let client = state
-        .db(move |conn| {
-            let client = admin_client(conn, caller, &id)?;
-            repo::set_disabled(conn, &client.id, disabled, time::now())?;
-            repo::find_client(conn, &client.id)?.ok_or(ApiError::NotFound)
-        })
+        .run(move |cx| app::set_client_disabled(cx, caller.user_id, &id, disabled))
         .await?;
     Ok(web::Json(ClientDto::from(&client)))
 }
@@ -303,29 +271,13 @@ pub async fn issue_token(
         })
         .transpose()?;
     let hash = refresh_token_hash(&secret);
-    let client = state
-        .db(move |conn| Ok(repo::authenticate_client(conn, &id, &hash)?))
-        .await?
-        .ok_or(ApiError::Refused(ErrorCode::InvalidClient))?;
-    let scopes = match requested {
-        None => client.scopes.clone(),
-        Some(requested) => {
-            if let Some(missing) = requested
-                .iter()
-                .find(|scope| !client.scopes.contains(scope))
-            {
-                return Err(ApiError::validation(
-                    "scope",
-                    FieldIssue::invalid(
-                        format!("scopes this client has (not {})", missing.as_str()),
-                        format!("scopes die deze client heeft (niet {})", missing.as_str()),
-                    ),
-                ));
-            }
-            requested
-        }
-    };
-    let token = state.tokens.issue_machine(&client.id, &scopes, time::now());
+    let grant = state
+        .run(move |cx| app::grant_token(cx, &id, &hash, requested))
+        .await?;
+    let scopes = grant.scopes;
+    let token = state
+        .tokens
+        .issue_machine(&grant.client.id, &scopes, grant.at);
     Ok(web::Json(ClientTokenResponse {
         access_token: token,
         token_type: "Bearer".into(),
@@ -418,48 +370,14 @@ pub async fn list_events(
             )]));
         }
     };
+    let by = caller.requester();
     let events = state
-        .db(move |conn| {
-            let (kinds, municipalities) = match &caller {
-                Caller::Machine(machine) => {
-                    let client = machine_client(conn, machine)?;
-                    let scopes: Vec<Scope> = machine
-                        .scopes
-                        .iter()
-                        .copied()
-                        .filter(|scope| client.scopes.contains(scope))
-                        .collect();
-                    (
-                        EventKind::visible_with(&scopes),
-                        Some(client.municipalities),
-                    )
-                }
-                Caller::User(user) => {
-                    require_admin(conn, *user)?;
-                    (EventKind::ALL.to_vec(), None)
-                }
-                Caller::Anonymous => return Err(ApiError::Refused(ErrorCode::Unauthorized)),
-            };
-            Ok(repo::feed(
-                conn,
-                after,
-                &kinds,
-                municipalities.as_deref(),
-                limit,
-            )?)
-        })
+        .run(move |cx| app::event_feed(cx, &by, after, limit))
         .await?;
     Ok(web::Json(EventList {
         next_after: events.last().map_or(after, |event| event.seq),
         items: events.iter().map(EventDto::from).collect(),
     }))
-}
-
-/// The enabled client behind a machine token (any scope).
-fn machine_client(conn: &mut DbConnection, machine: &MachineCaller) -> Result<Client, ApiError> {
-    repo::find_client(conn, &machine.client_id)?
-        .filter(|client| !client.disabled)
-        .ok_or(ApiError::Refused(ErrorCode::InvalidToken))
 }
 
 /// Subscribes the calling client to events (`webhooks:manage`). The signing secret is in this
@@ -495,44 +413,10 @@ pub async fn create_webhook(
         ApiError::validation("url", FieldIssue::invalid(error.to_string(), dutch))
     })?;
     let kinds: Vec<EventKind> = body.kinds.into_iter().map(Into::into).collect();
-    let now = time::now();
+    let token = machine.token();
+    let secret = new_secret("whsec_");
     let webhook = state
-        .db(move |conn| {
-            let client = machine.client(conn, Scope::WebhooksManage)?;
-            let visible = EventKind::visible_with(&client.scopes);
-            let problems: Vec<FieldProblem> = kinds
-                .iter()
-                .enumerate()
-                .filter(|(_, kind)| !visible.contains(kind))
-                .map(|(index, kind)| {
-                    FieldProblem::new(
-                        format!("kinds[{index}]"),
-                        FieldIssue::invalid(
-                            format!("kinds this client's scopes allow (not {})", kind.as_str()),
-                            format!(
-                                "soorten die de scopes van deze client toestaan (niet {})",
-                                kind.as_str()
-                            ),
-                        ),
-                    )
-                })
-                .collect();
-            if !problems.is_empty() {
-                return Err(ApiError::Validation(problems));
-            }
-            let webhook = Webhook {
-                id: uuid::Uuid::new_v4(),
-                client_id: client.id,
-                url: body.url,
-                secret: new_secret("whsec_"),
-                kinds,
-                status: WebhookStatus::Active,
-                consecutive_failures: 0,
-                created_at: now,
-            };
-            repo::create_webhook(conn, &webhook)?;
-            Ok(webhook)
-        })
+        .run(move |cx| app::create_webhook(cx, &token, body.url, kinds, secret))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/webhooks/{}", webhook.id)))
@@ -557,27 +441,11 @@ pub async fn list_webhooks(
     state: web::Data<AppState>,
     machine: MachineCaller,
 ) -> Result<web::Json<WebhookList>, ApiError> {
-    let webhooks = state
-        .db(move |conn| {
-            let client = machine.client(conn, Scope::WebhooksManage)?;
-            Ok(repo::list_webhooks(conn, &client.id)?)
-        })
-        .await?;
+    let token = machine.token();
+    let webhooks = state.run(move |cx| app::list_webhooks(cx, &token)).await?;
     Ok(web::Json(WebhookList {
         items: webhooks.iter().map(WebhookDto::from).collect(),
     }))
-}
-
-/// The caller's own webhook, or 404.
-fn own_webhook(
-    conn: &mut DbConnection,
-    machine: &MachineCaller,
-    id: uuid::Uuid,
-) -> Result<Webhook, ApiError> {
-    let client = machine.client(conn, Scope::WebhooksManage)?;
-    repo::find_webhook(conn, id)?
-        .filter(|webhook| webhook.client_id == client.id)
-        .ok_or(ApiError::NotFound)
 }
 
 /// Removes one of the calling client's webhooks (`webhooks:manage`).
@@ -599,11 +467,9 @@ pub async fn delete_webhook(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    let token = machine.token();
     state
-        .db(move |conn| {
-            let webhook = own_webhook(conn, &machine, id)?;
-            Ok(repo::delete_webhook(conn, webhook.id)?)
-        })
+        .run(move |cx| app::delete_webhook(cx, &token, id))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -627,12 +493,9 @@ pub async fn resume_webhook(
     id: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<WebhookDto>, ApiError> {
     let id = id.into_inner();
+    let token = machine.token();
     let webhook = state
-        .db(move |conn| {
-            let webhook = own_webhook(conn, &machine, id)?;
-            repo::resume_webhook(conn, webhook.id, time::now())?;
-            repo::find_webhook(conn, webhook.id)?.ok_or(ApiError::NotFound)
-        })
+        .run(move |cx| app::resume_webhook(cx, &token, id))
         .await?;
     Ok(web::Json(WebhookDto::from(&webhook)))
 }
@@ -669,11 +532,9 @@ pub async fn list_deliveries(
         }
     };
     let before = params.before;
+    let token = machine.token();
     let items = state
-        .db(move |conn| {
-            let webhook = own_webhook(conn, &machine, id)?;
-            Ok(repo::deliveries(conn, webhook.id, before, limit)?)
-        })
+        .run(move |cx| app::list_deliveries(cx, &token, id, before, limit))
         .await?;
     let full = i64::try_from(items.len()).unwrap_or(0) == limit;
     Ok(web::Json(DeliveryList {
@@ -705,13 +566,7 @@ pub async fn get_referral(
     id: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<PartnerReferral>, ApiError> {
     let id = id.into_inner();
-    let referral = state
-        .db(move |conn| {
-            let client = machine.client(conn, Scope::CasesReferrals)?;
-            repo::referral(conn, id)?
-                .filter(|referral| client.covers(&referral.municipality_code))
-                .ok_or(ApiError::NotFound)
-        })
-        .await?;
+    let token = machine.token();
+    let referral = state.run(move |cx| app::referral(cx, &token, id)).await?;
     Ok(web::Json(referral.into()))
 }

@@ -3,119 +3,78 @@
 
 use actix_web::http::header::{self, Accept};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
+use buurt_app::stats::{self as app, Range, Report};
 use buurt_domain::neighbourhoods::{MunicipalityCode, NeighbourhoodId};
-use buurt_domain::partners::Scope;
-use buurt_domain::policy::Action;
-use buurt_domain::stats::{
-    self as rules, Figures, Interval, Period, RangeError, ReportedPlace, TIME_ZONE, local_date,
-};
+use buurt_domain::stats::{Interval, RangeError, TIME_ZONE, local_date};
 use buurt_openapi::problem::Problem;
 use buurt_openapi::stats::{IntervalDto, StatsParams, StatsReport, StatsRow};
-use buurt_persistence::{DbConnection, PersistenceError, memberships, stats as repo, time};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::auth::Caller;
-use crate::error::{ApiError, ErrorCode, FieldIssue, FieldProblem};
-use crate::routes::neighbourhoods::load;
+use crate::error::{ApiError, FieldIssue, FieldProblem};
 use crate::state::AppState;
 
-/// How many periods a report covers when `from` is not given.
-const DEFAULT_PERIODS: u32 = 12;
-
-/// The periods a report covers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Range {
-    pub interval: Interval,
-    pub periods: Vec<Period>,
-}
-
-impl Range {
-    /// Reads `from`, `to` and `interval`, with the defaults documented on [`StatsParams`].
-    pub fn from_params(params: &StatsParams, now: DateTime<Utc>) -> Result<Self, ApiError> {
-        let interval = match params.interval.unwrap_or_default() {
-            IntervalDto::Week => Interval::Week,
-            IntervalDto::Month => Interval::Month,
-        };
-        let day = |field: &str, raw: &Option<String>| -> Result<Option<NaiveDate>, FieldProblem> {
-            raw.as_deref()
-                .map(|raw| {
-                    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
-                        FieldProblem::new(
-                            field,
-                            FieldIssue::invalid("a day as YYYY-MM-DD", "een dag als JJJJ-MM-DD"),
-                        )
-                    })
+/// Reads `from`, `to` and `interval`, with the defaults documented on [`StatsParams`]
+/// (`to` is today as of `now`).
+pub fn range(params: &StatsParams, now: DateTime<Utc>) -> Result<Range, ApiError> {
+    let interval = match params.interval.unwrap_or_default() {
+        IntervalDto::Week => Interval::Week,
+        IntervalDto::Month => Interval::Month,
+    };
+    let day = |field: &str, raw: &Option<String>| -> Result<Option<NaiveDate>, FieldProblem> {
+        raw.as_deref()
+            .map(|raw| {
+                NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+                    FieldProblem::new(
+                        field,
+                        FieldIssue::invalid("a day as YYYY-MM-DD", "een dag als JJJJ-MM-DD"),
+                    )
                 })
-                .transpose()
-        };
-        let (from, to) = match (day("from", &params.from), day("to", &params.to)) {
-            (Ok(from), Ok(to)) => (from, to),
-            (from, to) => {
-                let problems = [from.err(), to.err()].into_iter().flatten().collect();
-                return Err(ApiError::InvalidQuery(problems));
+            })
+            .transpose()
+    };
+    let (from, to) = match (day("from", &params.from), day("to", &params.to)) {
+        (Ok(from), Ok(to)) => (from, to),
+        (from, to) => {
+            let problems = [from.err(), to.err()].into_iter().flatten().collect();
+            return Err(ApiError::InvalidQuery(problems));
+        }
+    };
+    Range::new(from, to, interval, local_date(now)).map_err(|error| {
+        let issue = match error {
+            RangeError::Reversed => {
+                FieldIssue::invalid("a day on or after `from`", "een dag op of na `from`")
             }
+            RangeError::TooLong { max } => FieldIssue::TooMany { max },
         };
-        let to = to.unwrap_or_else(|| local_date(now));
-        let from = from.unwrap_or_else(|| rules::recent(to, interval, DEFAULT_PERIODS).0);
-        let periods = rules::periods(from, to, interval).map_err(|error| {
-            let issue = match error {
-                RangeError::Reversed => {
-                    FieldIssue::invalid("a day on or after `from`", "een dag op of na `from`")
-                }
-                RangeError::TooLong { max } => FieldIssue::TooMany { max },
-            };
-            ApiError::InvalidQuery(vec![FieldProblem::new("to", issue)])
-        })?;
-        Ok(Self { interval, periods })
-    }
+        ApiError::InvalidQuery(vec![FieldProblem::new("to", issue)])
+    })
 }
 
-/// The report over `places` (all in one municipality), every place and period.
-pub fn build_report(
-    conn: &mut DbConnection,
-    places: &[ReportedPlace],
-    range: &Range,
-    now: DateTime<Utc>,
-) -> Result<StatsReport, PersistenceError> {
-    let ids: Vec<NeighbourhoodId> = places.iter().map(|place| place.id).collect();
-    let raw = repo::report(conn, &ids, &range.periods, range.interval, now)?;
-    let mut rows = Vec::with_capacity(places.len() * range.periods.len());
-    for place in places {
-        for period in &range.periods {
-            let figures = raw
-                .get(&(place.id, period.start))
-                .map(Figures::publish)
-                .unwrap_or_else(|| Figures::publish(&Default::default()));
-            rows.push(StatsRow::new(
-                (place.id.0, place.code.clone(), place.name.clone()),
-                (period.start, period.end),
-                &figures,
-            ));
-        }
-    }
-    let first = places.first();
-    Ok(StatsReport {
-        municipality_code: first
-            .map(|p| p.municipality_code.clone())
-            .unwrap_or_default(),
-        municipality_name: first
-            .map(|p| p.municipality_name.clone())
-            .unwrap_or_default(),
-        from: range
-            .periods
-            .first()
-            .map_or_else(|| local_date(now), |p| p.start),
-        to: range
-            .periods
-            .last()
-            .map_or_else(|| local_date(now), |p| p.end),
-        interval: match range.interval {
+/// The report as the wire shows it.
+pub fn report_dto(report: Report) -> StatsReport {
+    StatsReport {
+        municipality_code: report.municipality_code,
+        municipality_name: report.municipality_name,
+        from: report.from,
+        to: report.to,
+        interval: match report.interval {
             Interval::Week => IntervalDto::Week,
             Interval::Month => IntervalDto::Month,
         },
         time_zone: TIME_ZONE.name().to_owned(),
-        rows,
-    })
+        rows: report
+            .rows
+            .into_iter()
+            .map(|row| {
+                StatsRow::new(
+                    (row.place.id.0, row.place.code, row.place.name),
+                    (row.period.start, row.period.end),
+                    &row.figures,
+                )
+            })
+            .collect(),
+    }
 }
 
 /// The report as CSV: a header row, then a row per neighbourhood and period.
@@ -195,32 +154,13 @@ pub async fn neighbourhood_stats(
     params: web::Query<StatsParams>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let now = time::now();
-    let range = Range::from_params(&params, now)?;
+    let range = range(&params, state.clock.now())?;
     let id = NeighbourhoodId(id.into_inner());
+    let by = caller.requester();
     let report = state
-        .db(move |conn| {
-            let place = load(conn, id)?;
-            match &caller {
-                Caller::Machine(machine) => {
-                    let municipality = place.draft.municipality_code.as_str();
-                    machine.client_in(conn, Scope::StatsRead, municipality)?;
-                }
-                caller => {
-                    let actor = memberships::actor(conn, caller.user()?, &place)?;
-                    if !actor.may(Action::ReadNeighbourhoodStats) {
-                        return Err(ApiError::Refused(ErrorCode::Forbidden));
-                    }
-                }
-            }
-            Ok(build_report(
-                conn,
-                &[ReportedPlace::from(&place)],
-                &range,
-                now,
-            )?)
-        })
-        .await?;
+        .run(move |cx| app::neighbourhood_report(cx, &by, id, &range))
+        .await
+        .map(report_dto)?;
     let name = report
         .rows
         .first()
@@ -253,29 +193,13 @@ pub async fn municipality_stats(
     params: web::Query<StatsParams>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let now = time::now();
-    let range = Range::from_params(&params, now)?;
+    let range = range(&params, state.clock.now())?;
     let code = MunicipalityCode::parse(&code).map_err(|_| ApiError::NotFound)?;
     let name = code.as_str().to_owned();
+    let by = caller.requester();
     let report = state
-        .db(move |conn| {
-            let places = repo::places_in_municipality(conn, code.as_str())?;
-            if places.is_empty() {
-                return Err(ApiError::NotFound);
-            }
-            match &caller {
-                Caller::Machine(machine) => {
-                    machine.client_in(conn, Scope::StatsRead, code.as_str())?;
-                }
-                caller => {
-                    let actor = memberships::municipality_actor(conn, caller.user()?, &code)?;
-                    if !actor.may(Action::ReadMunicipalityStats) {
-                        return Err(ApiError::Refused(ErrorCode::Forbidden));
-                    }
-                }
-            }
-            Ok(build_report(conn, &places, &range, now)?)
-        })
-        .await?;
+        .run(move |cx| app::municipality_report(cx, &by, &code, &range))
+        .await
+        .map(report_dto)?;
     respond(&request, report, &name)
 }
