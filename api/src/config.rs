@@ -76,7 +76,7 @@ pub enum Command {
     /// `--now` give the same ids and rows.
     Seed {
         #[arg(long, value_enum)]
-        profile: crate::seed::SeedProfile,
+        profile: crate::cli::seed::SeedProfile,
         #[arg(long, default_value_t = 42)]
         seed: u64,
         /// The moment the world is generated around: a date (`2026-11-29`, midnight UTC) or an

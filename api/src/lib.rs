@@ -3,7 +3,6 @@
 pub mod auth;
 pub mod calendar;
 pub mod cli;
-pub mod commands;
 pub mod config;
 pub mod http;
 pub mod neighbourhood_input;
@@ -12,9 +11,7 @@ pub mod spec;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
-pub mod webhooks;
+pub mod workers;
 
-pub use cli::seed;
 pub use config::Config;
-pub use http::{error, etag, extract, idempotency, lang, metrics, middleware, paging};
 pub use startup::{Application, StartupError};

@@ -1,11 +1,11 @@
 use std::process::ExitCode;
 
-use buurt_api::commands::{
+use buurt_api::cli::commands::{
     AdminOutcome, StatsScope, create_admin, export_stats, import_neighbourhoods, rebuild_stats,
     run_jobs,
 };
+use buurt_api::cli::seed::{SeedOptions, SeedProfile, parse_now};
 use buurt_api::config::{Cli, Command, StatsInterval};
-use buurt_api::seed::{SeedOptions, SeedProfile, parse_now};
 use buurt_api::startup::{Application, prepare_database};
 use clap::Parser;
 
@@ -103,7 +103,7 @@ fn seed_database(
     now: Option<String>,
 ) -> Result<(), String> {
     let now = parse_now(now.as_deref())?;
-    let report = buurt_api::seed::seed(config, &SeedOptions { profile, seed, now })?;
+    let report = buurt_api::cli::seed::seed(config, &SeedOptions { profile, seed, now })?;
     println!(
         "Seeded {profile:?} (seed {seed}, now {}) in {:.1} s:",
         now.to_rfc3339(),

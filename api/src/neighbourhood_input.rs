@@ -7,7 +7,7 @@ use buurt_domain::neighbourhoods::{
     CbsCode, GeoPoint, MunicipalityCode, NeighbourhoodDraft, PlaceName, PostcodeArea,
 };
 
-use crate::error::{AppError, FieldErrors, FieldIssue};
+use crate::http::error::{AppError, FieldErrors, FieldIssue};
 
 /// The raw fields of one neighbourhood, wherever they came from.
 pub struct DraftFields<'a> {

@@ -56,7 +56,7 @@ fn require_current_password_with_a_new_one(spec: &mut OpenApi) {
     }
 }
 
-/// Every POST takes an optional `Idempotency-Key` (see `crate::idempotency`).
+/// Every POST takes an optional `Idempotency-Key` (see `crate::http::idempotency`).
 fn add_idempotency_key(operation: &mut Operation) {
     let parameter = ParameterBuilder::new()
         .name("Idempotency-Key")

@@ -12,12 +12,13 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
-use crate::idempotency::idempotency;
-use crate::metrics::Metrics;
-use crate::middleware::{head_as_get, problem_responses, request_id};
+use crate::http::extract;
+use crate::http::idempotency::idempotency;
+use crate::http::metrics::Metrics;
+use crate::http::middleware::{head_as_get, problem_responses, request_id};
 use crate::routes::fallback::{RouteTable, not_matched};
 use crate::state::{AppState, LoginThrottle, WebhookSettings};
-use crate::{extract, routes, spec};
+use crate::{routes, spec};
 use buurt_domain::throttle::ThrottlePolicy;
 
 /// The shortest HS256 key accepted, in bytes (RFC 7518 §3.2).
@@ -151,7 +152,7 @@ impl Application {
                 .wrap(from_fn(idempotency))
                 .wrap(from_fn(problem_responses))
                 .wrap(from_fn(request_id))
-                .wrap(from_fn(crate::metrics::record))
+                .wrap(from_fn(crate::http::metrics::record))
         })
         .listen(listener)?
         // Every query and password hash runs on a worker's blocking pool; more threads than
@@ -177,9 +178,9 @@ impl Application {
     /// Serves until SIGTERM or SIGINT, then shuts down gracefully.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (pool, settings) = self.worker;
-        let worker = settings
-            .poll
-            .map(|every| actix_web::rt::spawn(crate::webhooks::run(pool, settings, every)));
+        let worker = settings.poll.map(|every| {
+            actix_web::rt::spawn(crate::workers::webhooks::run(pool, settings, every))
+        });
         let served = self.server.await;
         if let Some(worker) = worker {
             worker.abort();

@@ -6,7 +6,7 @@ use buurt_persistence::{DatabaseUrl, DbConnection, DbPool};
 use buurt_app::{Clock, Cx};
 
 use crate::auth::tokens::TokenKeys;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use buurt_domain::throttle::ThrottlePolicy;
 
 /// What every handler may use; cheap to clone.

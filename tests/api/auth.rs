@@ -600,7 +600,7 @@ async fn behind_a_proxy_the_address_it_added_counts_not_what_the_client_wrote() 
 
 #[actix_web::test]
 async fn create_admin_creates_or_promotes() {
-    use buurt_api::commands::{AdminOutcome, create_admin};
+    use buurt_api::cli::commands::{AdminOutcome, create_admin};
     let app = spawn_app().await;
     let mut config = buurt_api::Config::with_database_url(app.database.url());
     config.jwt_secret = Some(buurt_tests::TEST_JWT_SECRET.into());
@@ -664,14 +664,14 @@ async fn the_jobs_forget_old_failures_and_expired_refresh_tokens_only() {
 
     let mut config = buurt_api::Config::with_database_url(app.database.url());
     config.jwt_secret = Some(buurt_tests::TEST_JWT_SECRET.into());
-    let report = buurt_api::commands::run_jobs(&config, chrono::Utc::now()).unwrap();
+    let report = buurt_api::cli::commands::run_jobs(&config, chrono::Utc::now()).unwrap();
     // The account's two old failures. (The client address's two went when that address
     // tried again: every attempt forgets its subjects' failures from outside the window.)
     assert_eq!(report.login_failures_purged, 2);
     assert_eq!(report.refresh_tokens_purged, 1);
     // What is still in force stays: the fresh failure counts, the valid token refreshes.
     assert_eq!(
-        buurt_api::commands::run_jobs(&config, chrono::Utc::now())
+        buurt_api::cli::commands::run_jobs(&config, chrono::Utc::now())
             .unwrap()
             .login_failures_purged,
         0

@@ -318,7 +318,8 @@ async fn keys_last_a_day_and_the_job_purges_them() {
     ));
     post_with_key(&app, &author, &neighbourhood, "fresh-key", "Derde").await;
     let config = buurt_api::Config::with_database_url(app.database.url());
-    let report = buurt_api::commands::run_jobs(&config, chrono::Utc::now()).expect("the jobs run");
+    let report =
+        buurt_api::cli::commands::run_jobs(&config, chrono::Utc::now()).expect("the jobs run");
     assert_eq!(report.idempotency_keys_purged, 2);
     let replay = post_with_key(&app, &author, &neighbourhood, "fresh-key", "Derde").await;
     assert_eq!(

@@ -83,8 +83,8 @@ impl World {
             .collect()
     }
 
-    fn jobs(&self, at: chrono::DateTime<chrono::Utc>) -> buurt_api::commands::JobsReport {
-        buurt_api::commands::run_jobs(
+    fn jobs(&self, at: chrono::DateTime<chrono::Utc>) -> buurt_api::cli::commands::JobsReport {
+        buurt_api::cli::commands::run_jobs(
             &buurt_api::Config::with_database_url(self.app.database.url()),
             at,
         )

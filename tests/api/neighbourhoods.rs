@@ -370,11 +370,11 @@ async fn the_command_imports_the_same_csv() {
     .unwrap();
     let config = buurt_api::Config::with_database_url(app.database.url());
     assert_eq!(
-        buurt_api::commands::import_neighbourhoods(&config, &file),
+        buurt_api::cli::commands::import_neighbourhoods(&config, &file),
         Ok((1, 0))
     );
     assert_eq!(
-        buurt_api::commands::import_neighbourhoods(&config, &file),
+        buurt_api::cli::commands::import_neighbourhoods(&config, &file),
         Ok((0, 1))
     );
     std::fs::write(
@@ -382,7 +382,7 @@ async fn the_command_imports_the_same_csv() {
         format!("{NEIGHBOURHOOD_CSV_HEADER}BU1,Kop,GM0001,Ergens,52.1,5.1,,\n"),
     )
     .unwrap();
-    let error = buurt_api::commands::import_neighbourhoods(&config, &file).unwrap_err();
+    let error = buurt_api::cli::commands::import_neighbourhoods(&config, &file).unwrap_err();
     assert!(error.starts_with("lines[2].code:"), "{error}");
     // A late row naming an unknown neighbour takes back the rows before it.
     std::fs::write(
@@ -395,7 +395,7 @@ async fn the_command_imports_the_same_csv() {
         ),
     )
     .unwrap();
-    let error = buurt_api::commands::import_neighbourhoods(&config, &file).unwrap_err();
+    let error = buurt_api::cli::commands::import_neighbourhoods(&config, &file).unwrap_err();
     assert!(error.starts_with("lines[4].adjacent[0]:"), "{error}");
     std::fs::remove_file(&file).unwrap();
     assert_eq!(names(&app, "").await, ["Kop"]);

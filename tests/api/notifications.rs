@@ -1,5 +1,5 @@
 use actix_web::http::Method;
-use buurt_api::commands::{JobsReport, run_jobs};
+use buurt_api::cli::commands::{JobsReport, run_jobs};
 use buurt_tests::{Session, TestApp, spawn_app};
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! the same rows, and a database in use is left alone.
 
 use buurt_api::Config;
-use buurt_api::seed::{SEED_PASSWORD, SeedOptions, SeedProfile, parse_now, seed_with};
+use buurt_api::cli::seed::{SEED_PASSWORD, SeedOptions, SeedProfile, parse_now, seed_with};
 use buurt_persistence::schema::{matches, posts, rsvps, users};
 use buurt_tests::{Session, TEST_JWT_SECRET, TestDatabase, spawn_app};
 use diesel::prelude::*;

@@ -424,17 +424,19 @@ async fn csv_matches_the_json_and_the_script() {
         to: Some("2026-04-05".into()),
         interval: Some(buurt_openapi::stats::IntervalDto::Week),
     };
-    let scope = buurt_api::commands::StatsScope::Neighbourhood("BU00010001".into());
-    let exported = buurt_api::commands::export_stats(&config, &scope, &params, Utc::now()).unwrap();
+    let scope = buurt_api::cli::commands::StatsScope::Neighbourhood("BU00010001".into());
+    let exported =
+        buurt_api::cli::commands::export_stats(&config, &scope, &params, Utc::now()).unwrap();
     assert_eq!(String::from_utf8(exported).unwrap(), response.text());
-    let municipality = buurt_api::commands::StatsScope::Municipality("GM0001".into());
+    let municipality = buurt_api::cli::commands::StatsScope::Municipality("GM0001".into());
     assert_eq!(
-        buurt_api::commands::export_stats(&config, &municipality, &params, Utc::now()).unwrap(),
+        buurt_api::cli::commands::export_stats(&config, &municipality, &params, Utc::now())
+            .unwrap(),
         response.body
     );
-    let unknown = buurt_api::commands::StatsScope::Neighbourhood("BU99999999".into());
+    let unknown = buurt_api::cli::commands::StatsScope::Neighbourhood("BU99999999".into());
     assert!(
-        buurt_api::commands::export_stats(&config, &unknown, &params, Utc::now())
+        buurt_api::cli::commands::export_stats(&config, &unknown, &params, Utc::now())
             .unwrap_err()
             .contains("BU99999999")
     );
@@ -706,7 +708,7 @@ async fn the_api_keeps_the_figures() {
     let live = w.stats(&mediator, "").await;
     w.app.sql("DELETE FROM stat_events");
     let config = buurt_api::Config::with_database_url(w.app.database.url());
-    assert!(buurt_api::commands::rebuild_stats(&config).unwrap() > 0);
+    assert!(buurt_api::cli::commands::rebuild_stats(&config).unwrap() > 0);
     let rebuilt = w.stats(&mediator, "").await;
     let last = live["rows"].as_array().unwrap().len() - 1;
     assert_eq!(
@@ -724,7 +726,7 @@ async fn the_api_keeps_the_figures() {
         )
     );
     assert_eq!(
-        buurt_api::commands::rebuild_stats(&config).unwrap(),
+        buurt_api::cli::commands::rebuild_stats(&config).unwrap(),
         0,
         "nothing twice"
     );

@@ -461,8 +461,13 @@ impl TestApp {
     pub async fn admin(&self) -> Session {
         let mut config = Config::with_database_url(self.database.url());
         config.jwt_secret = Some(TEST_JWT_SECRET.into());
-        buurt_api::commands::create_admin(&config, "admin@example.nl", TEST_PASSWORD, "Beheer")
-            .expect("create the administrator");
+        buurt_api::cli::commands::create_admin(
+            &config,
+            "admin@example.nl",
+            TEST_PASSWORD,
+            "Beheer",
+        )
+        .expect("create the administrator");
         let response = self.login("admin@example.nl", TEST_PASSWORD).await;
         assert_eq!(response.status, 200, "{}", response.text());
         Session::from_tokens(&response.json())

@@ -13,7 +13,7 @@ use buurt_domain::partners::{Client, Scope};
 
 use buurt_app::partners::{ClientToken, Requester};
 
-use crate::error::{ApiError, ErrorCode};
+use crate::http::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 use tokens::{Subject, TokenError};
 

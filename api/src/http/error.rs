@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, ResponseError};
 use buurt_openapi::problem::{FieldError, PROBLEM_CONTENT_TYPE, Problem};
 use buurt_persistence::PersistenceError;
 
-use crate::lang::{Lang, Text};
+use crate::http::lang::{Lang, Text};
 
 pub use buurt_app::error::{AppError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
 
@@ -101,7 +101,7 @@ impl ApiError {
                     format!("The body could not be read as JSON ({reason})."),
                     format!(
                         "De inhoud kon niet als JSON worden gelezen ({}).",
-                        crate::lang::serde_in_dutch(reason)
+                        crate::http::lang::serde_in_dutch(reason)
                     ),
                 ),
             ),
@@ -275,7 +275,7 @@ impl ProblemDraft {
                 allowed: Vec::new(),
             },
             413 => ApiError::PayloadTooLarge {
-                limit: crate::extract::MAX_JSON_BODY,
+                limit: crate::http::extract::MAX_JSON_BODY,
             },
             415 => ApiError::UnsupportedMediaType {
                 expected: "application/json",

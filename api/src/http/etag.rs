@@ -6,7 +6,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::auth::tokens::hex;
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// 200 with the body and its `ETag`, or 304 when the client's `If-None-Match` has it already.
 pub fn json_with_etag<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpResponse, ApiError> {

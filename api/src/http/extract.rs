@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, FieldIssue, FieldProblem};
+use crate::http::error::{ApiError, FieldIssue, FieldProblem};
 
 /// The largest JSON body accepted, in bytes.
 pub const MAX_JSON_BODY: usize = 64 * 1024;
@@ -242,12 +242,18 @@ fn field_problem(path: &str, message: &str) -> FieldProblem {
     } else if message.starts_with("invalid type") {
         FieldProblem::new(
             named(None),
-            FieldIssue::wrong_type(explanation(), crate::lang::serde_in_dutch(&explanation())),
+            FieldIssue::wrong_type(
+                explanation(),
+                crate::http::lang::serde_in_dutch(&explanation()),
+            ),
         )
     } else {
         FieldProblem::new(
             named(None),
-            FieldIssue::invalid(explanation(), crate::lang::serde_in_dutch(&explanation())),
+            FieldIssue::invalid(
+                explanation(),
+                crate::http::lang::serde_in_dutch(&explanation()),
+            ),
         )
     }
 }

@@ -22,8 +22,8 @@ use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 
 use crate::auth::tokens::{Subject, hex};
-use crate::error::{ApiError, ErrorCode};
-use crate::extract::MAX_CSV_BODY;
+use crate::http::error::{ApiError, ErrorCode};
+use crate::http::extract::MAX_CSV_BODY;
 use crate::state::AppState;
 
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");

@@ -10,8 +10,8 @@ use actix_web::{HttpMessage, HttpResponse};
 use buurt_openapi::problem::PROBLEM_CONTENT_TYPE;
 use tracing::Instrument;
 
-use crate::error::ProblemDraft;
-use crate::lang::Lang;
+use crate::http::error::ProblemDraft;
+use crate::http::lang::Lang;
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 

@@ -14,8 +14,8 @@ use buurt_openapi::activities::{
 use buurt_openapi::problem::Problem;
 
 use crate::auth::Authenticated;
-use crate::error::ApiError;
-use crate::extract::Json;
+use crate::http::error::ApiError;
+use crate::http::extract::Json;
 use crate::state::AppState;
 
 /// A status the wire cannot show: a cancelled answer is no answer, and is never sent. Meeting
@@ -59,9 +59,6 @@ fn rsvp_dto(answer: &Answer) -> Result<RsvpDto, NotOnTheWire> {
     responses(
         (status = 201, description = "Signed up.", body = RsvpDto),
         (status = 200, description = "Already signed up: unchanged.", body = RsvpDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not yours to see.", body = Problem,
-         content_type = "application/problem+json"),
         (status = 409, description = "`not_an_activity`, or `rsvp_closed` (over, closed or hidden).",
          body = Problem, content_type = "application/problem+json"),
     ),
@@ -88,7 +85,6 @@ pub async fn create_rsvp(
     params(("id" = uuid::Uuid, Path, description = "The activity's id.")),
     responses(
         (status = 204, description = "Cancelled."),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such post, or no sign-up of yours.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`not_an_activity`; `rsvp_closed`: over, closed or hidden; \
@@ -147,10 +143,7 @@ fn attendee_list(attendees: app::Attendees) -> Result<AttendeeList, NotOnTheWire
     params(("id" = uuid::Uuid, Path, description = "The activity's id.")),
     responses(
         (status = 200, description = "Going and waitlist.", body = AttendeeList),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not an organiser.", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`not_an_activity`.", body = Problem, content_type = "application/problem+json"),
     ),
@@ -178,10 +171,7 @@ pub async fn list_attendees(
     request_body = CheckInRequest,
     responses(
         (status = 200, description = "Checked in.", body = RsvpDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not an organiser.", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`not_going`: on the waitlist; `check_in_not_open`: closed, \
          hidden, before the day it starts or more than a day after it ended.", body = Problem,
@@ -215,10 +205,7 @@ pub async fn check_in(
     responses(
         (status = 201, description = "Added.", body = OrganiserDto),
         (status = 200, description = "Already an organiser.", body = OrganiserDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not the author.", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: no such user.", body = Problem,
          content_type = "application/problem+json"),
@@ -252,14 +239,10 @@ pub async fn add_organiser(
     request_body = SetCapacityRequest,
     responses(
         (status = 200, description = "The capacity after the change.", body = CapacityDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not an organiser.", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`capacity_below_going`; `post_not_live`: closed; \
          `rsvp_closed`: over or hidden.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[put("/v1/posts/{id}/capacity")]
@@ -291,8 +274,6 @@ pub async fn set_capacity(
          content_type = "text/calendar"),
         (status = 401, description = "An invalid token was sent.", body = Problem,
          content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not yours to see.", body = Problem,
-         content_type = "application/problem+json"),
         (status = 409, description = "`not_an_activity`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -318,7 +299,6 @@ pub async fn activity_calendar(
     responses(
         (status = 200, description = "An iCalendar file with the upcoming public activities.",
          body = String, content_type = "text/calendar"),
-        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/neighbourhoods/{id}/calendar.ics")]

@@ -14,8 +14,8 @@ use crate::auth::password;
 use crate::auth::tokens::{
     ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL, new_refresh_token, refresh_token_hash,
 };
-use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue};
-use crate::extract::Json;
+use crate::http::error::{ApiError, ErrorCode, FieldErrors, FieldIssue};
+use crate::http::extract::Json;
 use crate::routes::me::me_dto;
 use crate::state::AppState;
 
@@ -50,8 +50,6 @@ fn token_response(state: &AppState, signed_in: SignedIn, refresh_token: String) 
          headers(("location" = String, description = "`/v1/me`"))),
         (status = 409, description = "`email_taken`: an account with this email exists \
           (in any letter case).", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
-         content_type = "application/problem+json"),
     ),
 )]
 #[post("/v1/auth/register")]
@@ -140,8 +138,6 @@ fn client_address(req: &HttpRequest, trust_proxy_headers: bool) -> String {
         (status = 200, description = "Signed in.", body = TokenResponse),
         (status = 401, description = "`invalid_credentials`: unknown email or wrong password.",
          body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
-         content_type = "application/problem+json"),
         (status = 429, description = "`too_many_attempts`: wait `Retry-After` seconds.",
          body = Problem, content_type = "application/problem+json",
          headers(("retry-after" = u64, description = "Seconds to wait."))),
@@ -242,8 +238,6 @@ fn checked_refresh_token(body: &RefreshTokenRequest) -> Result<&str, ApiError> {
         (status = 401, description = "`invalid_refresh_token` (unknown, expired or revoked) or \
           `refresh_token_reused` (the login has been revoked).", body = Problem,
           content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
-         content_type = "application/problem+json"),
     ),
 )]
 #[post("/v1/auth/refresh")]
@@ -267,8 +261,6 @@ pub async fn refresh(
     request_body = RefreshTokenRequest,
     responses(
         (status = 204, description = "Signed out."),
-        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
-         content_type = "application/problem+json"),
     ),
 )]
 #[post("/v1/auth/logout")]

@@ -8,8 +8,8 @@ use buurt_openapi::problem::Problem;
 use buurt_persistence::blocks::Block;
 
 use crate::auth::Authenticated;
-use crate::error::ApiError;
-use crate::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::error::ApiError;
+use crate::http::paging::{decode_cursor, encode_cursor, limit};
 use crate::state::AppState;
 
 fn dto(block: Block) -> BlockDto {
@@ -30,7 +30,6 @@ fn dto(block: Block) -> BlockDto {
     responses(
         (status = 201, description = "Blocked.", body = BlockDto),
         (status = 200, description = "Blocked already: unchanged.", body = BlockDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such user.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: you cannot block yourself.", body = Problem,
          content_type = "application/problem+json"),
@@ -56,7 +55,6 @@ pub async fn block_user(
     params(("id" = uuid::Uuid, Path, description = "The blocked user.")),
     responses(
         (status = 204, description = "Not blocked (any more)."),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[delete("/v1/users/{id}/block")]
@@ -80,7 +78,6 @@ pub async fn unblock_user(
     responses(
         (status = 200, description = "One page of your block list.", body = BlockList),
         (status = 400, description = "`invalid_query`.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/me/blocks")]

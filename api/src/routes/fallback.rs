@@ -6,7 +6,7 @@ use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa::openapi::OpenApi;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// Routes served outside the OpenAPI document.
 const UNDOCUMENTED_GET_ROUTES: [&str; 3] = ["/openapi.json", "/docs", "/docs/{path}"];

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, get, web};
 use buurt_openapi::health::HealthStatus;
 use buurt_openapi::problem::Problem;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 use crate::state::AppState;
 
 /// How long readiness waits for a database connection before answering 503.
@@ -55,7 +55,7 @@ pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<HealthStatus>
                body = String, content_type = "text/plain; version=0.0.4")),
 )]
 #[get("/metrics")]
-pub async fn metrics(metrics: web::Data<crate::metrics::Metrics>) -> HttpResponse {
+pub async fn metrics(metrics: web::Data<crate::http::metrics::Metrics>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(metrics.render())

@@ -17,10 +17,10 @@ use buurt_persistence::matching::{MatchCursor, MatchParty, Message, MessageCurso
 use chrono::{DateTime, Utc};
 
 use crate::auth::Authenticated;
-use crate::error::{ApiError, FieldErrors};
-use crate::extract::{Json, OptionalJson};
-use crate::lang::{Lang, Text};
-use crate::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::error::{ApiError, FieldErrors};
+use crate::http::extract::{Json, OptionalJson};
+use crate::http::lang::{Lang, Text};
+use crate::http::paging::{decode_cursor, encode_cursor, limit};
 use crate::state::AppState;
 
 fn person(party: &MatchParty) -> MatchPerson {
@@ -98,7 +98,6 @@ fn optional_text(
     responses(
         (status = 201, description = "Proposed; the other party is notified.", body = MatchDto,
          headers(("location" = String, description = "`/v1/matches/{id}`"))),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: the helper does not live in or next to the \
           request's neighbourhood. `blocked`: the requester and the helper, one blocked the \
           other.", body = Problem, content_type = "application/problem+json"),
@@ -106,8 +105,6 @@ fn optional_text(
          content_type = "application/problem+json"),
         (status = 409, description = "`not_a_request`, `already_matched`, `helper_busy` or \
           `request_not_open`.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
-         content_type = "application/problem+json"),
     ),
 )]
 #[post("/v1/posts/{id}/matches")]
@@ -145,7 +142,6 @@ pub async fn create_match(
     params(("id" = uuid::Uuid, Path, description = "The request's id.")),
     responses(
         (status = 200, description = "Oldest first.", body = MatchList),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such request, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`not_a_request`.", body = Problem, content_type = "application/problem+json"),
@@ -177,8 +173,6 @@ pub async fn list_request_matches(
     params(("id" = uuid::Uuid, Path, description = "The match's id.")),
     responses(
         (status = 200, description = "The match; `contact` once accepted.", body = MatchDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such match of yours.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/matches/{id}")]
@@ -216,9 +210,7 @@ macro_rules! step_endpoint {
             params(("id" = uuid::Uuid, Path, description = "The match's id.")),
             responses(
                 (status = 200, description = "The match after the step.", body = MatchDto),
-                (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
                 (status = 403, description = $who, body = Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such match of yours.", body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "`illegal_transition`, `request_full` or `request_not_open`.",
                  body = Problem, content_type = "application/problem+json"),
             ),
@@ -273,13 +265,10 @@ step_endpoint!(
     request_body(content = Option<CompleteMatchRequest>, description = "Optional."),
     responses(
         (status = 200, description = "Completed.", body = MatchDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`not_your_move`: only the requester completes.", body = Problem,
          content_type = "application/problem+json"),
-        (status = 404, description = "No such match of yours.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`illegal_transition`: not accepted.", body = Problem,
          content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/v1/matches/{id}/complete")]
@@ -312,7 +301,6 @@ pub async fn complete_match(
     responses(
         (status = 200, description = "One page.", body = MatchList),
         (status = 400, description = "`invalid_query`.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/me/matches")]
@@ -342,8 +330,6 @@ pub async fn my_matches(
     responses(
         (status = 200, description = "One page of messages.", body = MessageList),
         (status = 400, description = "`invalid_query`.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such match of yours.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/matches/{id}/messages")]
@@ -374,9 +360,6 @@ pub async fn list_messages(
     request_body = CreateMessageRequest,
     responses(
         (status = 201, description = "Sent.", body = MessageDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such match of yours.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/v1/matches/{id}/messages")]
@@ -489,10 +472,7 @@ fn reason_dto(reason: &Reason, lang: Lang) -> ReasonDto {
     params(("id" = uuid::Uuid, Path, description = "The request's or offer's id.")),
     responses(
         (status = 200, description = "Best first.", body = SuggestionList),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not the author.", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`not_a_request`: only requests and offers get suggestions.",
          body = Problem, content_type = "application/problem+json"),

@@ -12,9 +12,9 @@ use buurt_openapi::accounts::{Me, UpdateMeRequest};
 use buurt_openapi::problem::Problem;
 
 use crate::auth::{Authenticated, password};
-use crate::error::{ApiError, FieldErrors, FieldIssue};
-use crate::etag::json_with_etag;
-use crate::extract::Json;
+use crate::http::error::{ApiError, FieldErrors, FieldIssue};
+use crate::http::etag::json_with_etag;
+use crate::http::extract::Json;
 use crate::state::AppState;
 
 /// The user as they see themselves.
@@ -150,8 +150,6 @@ fn profile_changes(
          body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`current_password_incorrect`: nothing was changed.",
          body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
-          content_type = "application/problem+json"),
     ),
 )]
 #[patch("/v1/me")]

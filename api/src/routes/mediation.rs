@@ -17,9 +17,9 @@ use buurt_openapi::problem::Problem;
 use buurt_persistence::DbConnection;
 
 use crate::auth::Authenticated;
-use crate::error::ApiError;
-use crate::extract::{Json, OptionalJson};
-use crate::lang::{Lang, Text};
+use crate::http::error::ApiError;
+use crate::http::extract::{Json, OptionalJson};
+use crate::http::lang::{Lang, Text};
 use crate::state::AppState;
 
 fn status_dto(status: CaseStatus) -> CaseStatusDto {
@@ -137,10 +137,8 @@ pub fn mediation_status(case: &Case, lang: Lang) -> MediationStatusDto {
     responses(
         (status = 201, description = "Escalated.", body = CaseDto,
          headers(("location" = String, description = "`/v1/cases/{id}`"))),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: neither its author nor a mediator here.", body = Problem,
          content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not yours to see.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`not_a_request`, `request_not_open` or `already_escalated`.", body = Problem,
          content_type = "application/problem+json"),
     ),
@@ -170,9 +168,7 @@ pub async fn escalate(
     params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id."), ListCasesParams),
     responses(
         (status = 200, description = "The queue.", body = CaseList),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/neighbourhoods/{id}/cases")]
@@ -201,8 +197,6 @@ pub async fn list_cases(
     params(("id" = uuid::Uuid, Path, description = "The case's id.")),
     responses(
         (status = 200, description = "The case (never its notes).", body = CaseDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case, or not yours to see.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/cases/{id}")]
@@ -225,9 +219,7 @@ pub async fn get_case(
     params(("id" = uuid::Uuid, Path, description = "The case's id.")),
     responses(
         (status = 200, description = "Claimed; the requester is told.", body = CaseDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a mediator here.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case, or not yours to see.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`illegal_transition`: claimed already.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -254,9 +246,7 @@ pub async fn claim_case(
     request_body = CaseStatusRequest,
     responses(
         (status = 200, description = "The case after the change.", body = CaseDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a mediator here.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case, or not yours to see.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`illegal_transition`: not possible from the case's status (resolved \
          already, say), or its status again without a `follow_up_at`.", body = Problem,
          content_type = "application/problem+json"),
@@ -303,10 +293,8 @@ pub async fn set_case_status(
     params(("id" = uuid::Uuid, Path, description = "The case's id.")),
     responses(
         (status = 200, description = "Oldest first.", body = NoteList),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: may see the case, not its notes.", body = Problem,
          content_type = "application/problem+json"),
-        (status = 404, description = "No such case, or not yours to see.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/cases/{id}/notes")]
@@ -343,10 +331,7 @@ fn note_dto(note: cases::Note) -> NoteDto {
     request_body = CreateNoteRequest,
     responses(
         (status = 201, description = "Written.", body = NoteDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case, or not yours to see.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/v1/cases/{id}/notes")]
@@ -374,9 +359,7 @@ pub async fn create_note(
     responses(
         (status = 201, description = "Referred.", body = ReferralDto),
         (status = 200, description = "Referred to them already.", body = ReferralDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a mediator here.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case, or not yours to see.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`consent_required`.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: not a professional of this municipality.", body = Problem,
          content_type = "application/problem+json"),
@@ -409,9 +392,7 @@ pub async fn create_referral(
     params(("id" = uuid::Uuid, Path, description = "The case's id.")),
     responses(
         (status = 200, description = "Oldest first.", body = AuditList),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such case, or not yours to see.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/cases/{id}/audit")]
@@ -451,8 +432,6 @@ fn consent_kind(kind: ConsentKindDto) -> ConsentKind {
     request_body = ConsentRequest,
     responses(
         (status = 200, description = "All consents after the change.", body = ConsentList),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/v1/me/consents")]
@@ -490,10 +469,7 @@ pub async fn set_consent(
     request_body = NeighbourhoodSettings,
     responses(
         (status = 200, description = "The settings after the change.", body = NeighbourhoodSettings),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a moderator here.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[put("/v1/neighbourhoods/{id}/settings")]

@@ -16,9 +16,9 @@ use buurt_openapi::problem::Problem;
 use buurt_persistence::memberships::MemberCursor;
 
 use crate::auth::Authenticated;
-use crate::error::{ApiError, FieldErrors};
-use crate::extract::Json;
-use crate::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::error::{ApiError, FieldErrors};
+use crate::http::extract::Json;
+use crate::http::paging::{decode_cursor, encode_cursor, limit};
 use crate::state::AppState;
 
 type NeighbourhoodPath = web::Path<uuid::Uuid>;
@@ -38,10 +38,8 @@ type NeighbourhoodPath = web::Path<uuid::Uuid>;
     responses(
         (status = 201, description = "Joined (`active`) or waiting for a moderator (`pending`).", body = MembershipDto),
         (status = 200, description = "Already a member or already waiting: unchanged.", body = MembershipDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`membership_rejected`: a moderator turned you down; an \
           invite code still lets you in.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invite_invalid`, `invite_expired` or `invite_used_up`.",
          body = Problem, content_type = "application/problem+json"),
     ),
@@ -79,7 +77,6 @@ pub async fn join_neighbourhood(
     params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id.")),
     responses(
         (status = 204, description = "Left."),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such neighbourhood, or not a member of it.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`last_moderator`: the only active moderator appoints another \
@@ -110,10 +107,8 @@ pub async fn leave_neighbourhood(
     responses(
         (status = 200, description = "One page of members.", body = MemberList),
         (status = 400, description = "`invalid_query`.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not an active member (or, for other \
           statuses, not a moderator).", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/neighbourhoods/{id}/members")]
@@ -161,7 +156,6 @@ pub async fn list_members(
     request_body = UpdateMemberRequest,
     responses(
         (status = 200, description = "The membership after the change.", body = MembershipDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a moderator here.", body = Problem,
          content_type = "application/problem+json"),
         (status = 404, description = "No such neighbourhood, or no such member.", body = Problem,
@@ -198,11 +192,7 @@ pub async fn update_member(
     request_body = CreateInviteRequest,
     responses(
         (status = 201, description = "The invite; hand its code to new residents.", body = InviteDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a mediator or moderator here.", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
          content_type = "application/problem+json"),
     ),
 )]
@@ -239,7 +229,6 @@ pub async fn create_invite(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Every membership, by neighbourhood name.", body = MyMembershipList),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/me/memberships")]
@@ -277,7 +266,6 @@ pub async fn my_memberships(
     responses(
         (status = 201, description = "Granted.", body = ProfessionalGrantDto),
         (status = 200, description = "Already granted: unchanged.", body = ProfessionalGrantDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a platform administrator.", body = Problem,
          content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: unknown user or bad code.", body = Problem,
@@ -320,7 +308,6 @@ pub async fn grant_professional(
     ),
     responses(
         (status = 204, description = "Withdrawn."),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a platform administrator.", body = Problem,
          content_type = "application/problem+json"),
         (status = 404, description = "No such grant.", body = Problem, content_type = "application/problem+json"),

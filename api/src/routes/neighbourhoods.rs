@@ -17,11 +17,11 @@ use buurt_persistence::DbConnection;
 use buurt_persistence::neighbourhoods::{NeighbourhoodCursor, NeighbourhoodQuery};
 
 use crate::auth::{Authenticated, Caller};
-use crate::error::{ApiError, FieldErrors, FieldIssue};
-use crate::etag::json_with_etag;
-use crate::extract::{Csv, Json};
+use crate::http::error::{ApiError, FieldErrors, FieldIssue};
+use crate::http::etag::json_with_etag;
+use crate::http::extract::{Csv, Json};
+use crate::http::paging::{decode_cursor, encode_cursor, limit};
 use crate::neighbourhood_input::{DraftFields, parse_csv, validate_draft};
-use crate::paging::{decode_cursor, encode_cursor, limit};
 use crate::state::AppState;
 
 /// Loads a neighbourhood or answers 404. (For handlers not yet moved to the use cases.)
@@ -106,7 +106,6 @@ pub async fn list_neighbourhoods(
     responses(
         (status = 201, description = "Created.", body = NeighbourhoodDto,
          headers(("location" = String, description = "`/v1/neighbourhoods/{id}`"))),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a platform administrator; \
           `insufficient_scope`: a machine client without `neighbourhoods:write` for the municipality.", body = Problem,
          content_type = "application/problem+json"),
@@ -155,7 +154,6 @@ pub async fn create_neighbourhood(
         (status = 200, description = "The neighbourhood.", body = NeighbourhoodDto,
          headers(("etag" = String, description = "For `If-None-Match`."))),
         (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
-        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/neighbourhoods/{id}")]
@@ -178,12 +176,8 @@ pub async fn get_neighbourhood(
     request_body = UpdateNeighbourhoodRequest,
     responses(
         (status = 200, description = "The neighbourhood after the change.", body = NeighbourhoodDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a platform administrator; \
           `insufficient_scope`: a machine client without `neighbourhoods:write` for the municipality.", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
          content_type = "application/problem+json"),
     ),
 )]
@@ -246,7 +240,6 @@ fn merged_draft(
         (status = 200, description = "The public page.", body = PublicPage,
          headers(("etag" = String, description = "For `If-None-Match`."))),
         (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
-        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/neighbourhoods/{id}/page")]
@@ -300,7 +293,6 @@ pub async fn get_public_page(
     request_body(content = String, content_type = "text/csv", description = "At most 16 MiB."),
     responses(
         (status = 200, description = "Imported.", body = ImportReportDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a platform administrator; \
           `insufficient_scope`: a machine client without `neighbourhoods:write` for the municipality.", body = Problem,
          content_type = "application/problem+json"),

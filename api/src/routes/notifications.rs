@@ -12,8 +12,8 @@ use buurt_persistence::notifications::InboxCursor;
 use chrono::{DateTime, Utc};
 
 use crate::auth::Authenticated;
-use crate::error::ApiError;
-use crate::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::error::ApiError;
+use crate::http::paging::{decode_cursor, encode_cursor, limit};
 use crate::state::AppState;
 
 fn dto(notification: Notification, title: Option<String>) -> NotificationDto {
@@ -52,7 +52,6 @@ fn dto(notification: Notification, title: Option<String>) -> NotificationDto {
     responses(
         (status = 200, description = "One page of notifications.", body = NotificationList),
         (status = 400, description = "`invalid_query`.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/me/notifications")]
@@ -89,7 +88,6 @@ pub async fn list_notifications(
     params(("id" = uuid::Uuid, Path, description = "The notification's id.")),
     responses(
         (status = 200, description = "Read.", body = NotificationDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such notification of yours.", body = Problem,
          content_type = "application/problem+json"),
     ),
@@ -113,7 +111,6 @@ pub async fn mark_notification_read(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "All read."),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/v1/me/notifications/read-all")]

@@ -17,8 +17,8 @@ use buurt_openapi::problem::Problem;
 
 use crate::auth::tokens::{ACCESS_TOKEN_TTL, hex, new_refresh_token, refresh_token_hash};
 use crate::auth::{Authenticated, Caller, MachineCaller};
-use crate::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
-use crate::extract::Json;
+use crate::http::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
+use crate::http::extract::Json;
 use crate::state::AppState;
 
 fn new_secret(prefix: &str) -> String {
@@ -39,7 +39,6 @@ fn new_client_id() -> String {
     request_body = CreateClientRequest,
     responses(
         (status = 201, description = "The client, with its secret (shown once).", body = ClientCredentials),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: administrators only.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: every bad field named.", body = Problem, content_type = "application/problem+json"),
     ),
@@ -101,7 +100,6 @@ pub async fn create_client(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The clients, oldest first.", body = ClientList),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: administrators only.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -126,7 +124,6 @@ pub async fn list_clients(
     params(("id" = String, Path, description = "The client id.")),
     responses(
         (status = 200, description = "The client with its new secret (shown once).", body = ClientCredentials),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: administrators only.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client.", body = Problem, content_type = "application/problem+json"),
     ),
@@ -167,7 +164,6 @@ async fn set_disabled(
     params(("id" = String, Path, description = "The client id.")),
     responses(
         (status = 200, description = "The client, disabled.", body = ClientDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: administrators only.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client.", body = Problem, content_type = "application/problem+json"),
     ),
@@ -188,7 +184,6 @@ pub async fn disable_client(
     params(("id" = String, Path, description = "The client id.")),
     responses(
         (status = 200, description = "The client, enabled.", body = ClientDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: administrators only.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such client.", body = Problem, content_type = "application/problem+json"),
     ),

@@ -19,10 +19,10 @@ use buurt_persistence::posts::FeedCursor;
 use chrono::{DateTime, Utc};
 
 use crate::auth::{Authenticated, Caller};
-use crate::error::ApiError;
-use crate::etag::json_with_etag;
-use crate::extract::Json;
-use crate::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::error::ApiError;
+use crate::http::etag::json_with_etag;
+use crate::http::extract::Json;
+use crate::http::paging::{decode_cursor, encode_cursor, limit};
 use crate::state::AppState;
 
 /// Whom a feed or post is read as: the user, or nobody (public posts only) for anonymous
@@ -93,11 +93,7 @@ fn activity_input(
     responses(
         (status = 201, description = "Posted.", body = PostDto,
          headers(("location" = String, description = "`/v1/posts/{id}`"))),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not an active member.", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
          content_type = "application/problem+json"),
     ),
 )]
@@ -148,7 +144,6 @@ pub async fn create_post(
         (status = 400, description = "`invalid_query`.", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "An invalid token was sent.", body = Problem,
          content_type = "application/problem+json"),
-        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/neighbourhoods/{id}/posts")]
@@ -199,8 +194,6 @@ pub async fn list_posts(
         (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
         (status = 401, description = "An invalid token was sent.", body = Problem,
          content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not yours to see.", body = Problem,
-         content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/posts/{id}")]
@@ -211,7 +204,7 @@ pub async fn get_post(
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId(id.into_inner());
-    let lang = crate::lang::Lang::negotiate(
+    let lang = crate::http::lang::Lang::negotiate(
         req.headers()
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|value| value.to_str().ok()),
@@ -243,10 +236,7 @@ pub async fn get_post(
     request_body = UpdatePostRequest,
     responses(
         (status = 200, description = "The post after the change.", body = PostDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not the author.", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`post_not_live`: closed, fulfilled or expired. \
           `helpers_below_accepted`: a request's `helpers_needed` below its accepted helpers \
@@ -254,8 +244,6 @@ pub async fn get_post(
           `open` again when they no longer do). `capacity_below_going`: an activity's new \
           capacity is below the number going; `rsvp_closed`: a new capacity for an activity \
           that is over or hidden.", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
          content_type = "application/problem+json"),
     ),
 )]
@@ -300,10 +288,7 @@ pub async fn update_post(
     params(("id" = uuid::Uuid, Path, description = "The post's id.")),
     responses(
         (status = 204, description = "Deleted."),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not the author.", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
     ),
 )]
@@ -328,10 +313,7 @@ pub async fn delete_post(
     params(("id" = uuid::Uuid, Path, description = "The post's id.")),
     responses(
         (status = 200, description = "Closed.", body = PostDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not the author.", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`illegal_transition`: already closed, fulfilled or expired.",
          body = Problem, content_type = "application/problem+json"),
@@ -370,10 +352,7 @@ async fn set_hidden(
     params(("id" = uuid::Uuid, Path, description = "The post's id.")),
     responses(
         (status = 200, description = "Hidden.", body = PostDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a moderator here.", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
     ),
 )]
@@ -393,10 +372,7 @@ pub async fn hide_post(
     params(("id" = uuid::Uuid, Path, description = "The post's id.")),
     responses(
         (status = 200, description = "Visible again.", body = PostDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a moderator here.", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
     ),
 )]
@@ -417,14 +393,9 @@ pub async fn unhide_post(
     request_body = CreateReportRequest,
     responses(
         (status = 201, description = "Reported.", body = ReportDto),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not an active member here.", body = Problem,
          content_type = "application/problem+json"),
-        (status = 404, description = "No such post, or not yours to see.", body = Problem,
-         content_type = "application/problem+json"),
         (status = 409, description = "`already_reported`.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`validation_failed`: see `errors`.", body = Problem,
-         content_type = "application/problem+json"),
     ),
 )]
 #[post("/v1/posts/{id}/reports")]

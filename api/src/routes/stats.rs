@@ -11,7 +11,7 @@ use buurt_openapi::stats::{IntervalDto, StatsParams, StatsReport, StatsRow};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::auth::Caller;
-use crate::error::{ApiError, FieldIssue, FieldProblem};
+use crate::http::error::{ApiError, FieldIssue, FieldProblem};
 use crate::state::AppState;
 
 /// Reads `from`, `to` and `interval`, with the defaults documented on [`StatsParams`]
@@ -140,9 +140,7 @@ fn respond(
             (StatsReport = "application/json"),
             (String = "text/csv", example = json!("neighbourhood_id,neighbourhood_code,…\n")),
         )),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a mediator or moderator here, nor a professional of its municipality; `insufficient_scope`: a machine client without `stats:read` for this municipality.", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such neighbourhood.", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "`invalid_query`: a day that is not `YYYY-MM-DD`, `to` before `from`, or too many periods.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -179,7 +177,6 @@ pub async fn neighbourhood_stats(
             (StatsReport = "application/json"),
             (String = "text/csv", example = json!("neighbourhood_id,neighbourhood_code,…\n")),
         )),
-        (status = 401, description = "Not signed in.", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not a professional of this municipality; `insufficient_scope`: a machine client without `stats:read` for it.", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No neighbourhoods with this municipality code.", body = Problem, content_type = "application/problem+json"),
         (status = 400, description = "`invalid_query`: a day that is not `YYYY-MM-DD`, `to` before `from`, or too many periods.", body = Problem, content_type = "application/problem+json"),

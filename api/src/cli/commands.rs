@@ -6,8 +6,8 @@ use buurt_domain::accounts::{DisplayName, Email, Password};
 
 use crate::Config;
 use crate::auth::password;
-use crate::error::ApiError;
-use crate::lang::Lang;
+use crate::http::error::ApiError;
+use crate::http::lang::Lang;
 use crate::neighbourhood_input::parse_csv;
 use crate::startup::prepare_database;
 

@@ -1,0 +1,3 @@
+//! Background work that runs inside `buurt serve`: webhook delivery.
+
+pub mod webhooks;
