@@ -188,3 +188,150 @@ pub fn export_stats(
     }
     build_report(conn, &places, range, now)
 }
+
+/// How many rows `rebuild_stats` reads per query.
+const REBUILD_CHUNK: i64 = 20_000;
+
+/// Derives the monitoring facts from what the tables hold, for data that came in without them
+/// (a bulk load, or rows from before monitoring existed), with the very rules the live path
+/// records them by (`buurt_domain::effects`): only the facts of each event are kept, never its
+/// notices or partner events. Facts already recorded stay as they are. Times are the best the
+/// tables know: a request's outcome counts at its last change, an acceptance at the match's
+/// last change; a request closed after its helper was accepted (which cancels the match)
+/// counts as withdrawn, since the tables no longer show the helper. Returns the facts added.
+pub fn rebuild_stats(cx: &mut Cx<'_>) -> Result<usize, AppError> {
+    use buurt_domain::effects::activities::ActivityHappening;
+    use buurt_domain::effects::matching::{MatchEvent, RequestFacts};
+    use buurt_domain::effects::mediation::outcome_counted;
+    use buurt_domain::effects::membership::MembershipEvent;
+    use buurt_domain::effects::posts::{PostHappening, event_that_ended};
+    use buurt_domain::matching::{MatchStatus, Party};
+    use buurt_persistence::{activities, matching, mediation, posts};
+
+    let conn = &mut *cx.conn;
+    let mut added = 0;
+
+    // Case outcomes first: a request that went through mediation ended the way its case did.
+    let mut after = None;
+    loop {
+        let chunk = mediation::resolved_cases_after(conn, after, REBUILD_CHUNK)?;
+        let Some(last) = chunk.last() else { break };
+        after = Some(last.id);
+        let facts: Vec<_> = chunk
+            .iter()
+            .filter_map(|case| {
+                let outcome = case.outcome?;
+                let counted = outcome_counted(
+                    case.neighbourhood_id,
+                    case.request_id,
+                    outcome,
+                    case.updated_at,
+                );
+                Some(counted.facts)
+            })
+            .flatten()
+            .collect();
+        added += repo::record_many(conn, &facts)?;
+    }
+
+    // Matches: a neighbour's offer is their first response when made; an acceptance (of an
+    // offer, or of an invite, which is then the first response) counts at the match's last
+    // change, with the helper helped.
+    let mut after = None;
+    loop {
+        let chunk = matching::matches_after(conn, after, REBUILD_CHUNK)?;
+        let Some((last, _, _)) = chunk.last() else {
+            break;
+        };
+        after = Some(last.id);
+        let mut facts = Vec::new();
+        for (found, neighbourhood, posted_at) in &chunk {
+            let request = RequestFacts {
+                neighbourhood: *neighbourhood,
+                posted_at: *posted_at,
+            };
+            if found.proposed_by == Party::Helper {
+                let proposed =
+                    MatchEvent::Proposed.effects(found, request, found.helper_id, found.created_at);
+                facts.extend(proposed.facts);
+            }
+            if matches!(found.status, MatchStatus::Accepted | MatchStatus::Completed) {
+                let accepter = match found.proposed_by {
+                    Party::Helper => found.requester_id,
+                    Party::Requester => found.helper_id,
+                };
+                let accepted =
+                    MatchEvent::Accepted.effects(found, request, accepter, found.updated_at);
+                facts.extend(accepted.facts);
+            }
+        }
+        // The earliest first: a request's first response and acceptance keep the first fact.
+        facts.sort_by_key(|fact| fact.at);
+        added += repo::record_many(conn, &facts)?;
+    }
+
+    // Posts: who posted, requests opened and offers, and how requests ended.
+    let mut after = None;
+    loop {
+        let chunk = posts::posts_after(conn, after, REBUILD_CHUNK)?;
+        let Some(last) = chunk.last() else { break };
+        after = Some(last.id);
+        let mut facts = Vec::new();
+        for post in &chunk {
+            facts.extend(PostHappening::Created.effects(post, post.created_at).facts);
+            if let Some(event) = event_that_ended(post.status) {
+                facts.extend(
+                    PostHappening::Moved(event)
+                        .effects(post, post.updated_at)
+                        .facts,
+                );
+            }
+        }
+        added += repo::record_many(conn, &facts)?;
+    }
+
+    // Answers to activities and check-ins.
+    let mut after = None;
+    loop {
+        let chunk = activities::answers_after(conn, after, REBUILD_CHUNK)?;
+        let Some(last) = chunk.last() else { break };
+        after = Some((last.post, last.user));
+        let mut facts = Vec::new();
+        for answer in &chunk {
+            let (post, place, user) = (answer.post, answer.neighbourhood, answer.user);
+            let answered =
+                ActivityHappening::Answered.effects(post, place, user, answer.answered_at);
+            facts.extend(answered.facts);
+            if let Some(at) = answer.checked_in_at {
+                facts.extend(
+                    ActivityHappening::CheckedIn
+                        .effects(post, place, user, at)
+                        .facts,
+                );
+            }
+        }
+        added += repo::record_many(conn, &facts)?;
+    }
+
+    // Members.
+    let mut after = None;
+    loop {
+        let chunk = memberships::active_memberships_after(conn, after, REBUILD_CHUNK)?;
+        let Some((last, _, _, _)) = chunk.last() else {
+            break;
+        };
+        after = Some(*last);
+        let facts: Vec<_> = chunk
+            .iter()
+            .flat_map(|(_, neighbourhood, member, joined_at)| {
+                let joined = MembershipEvent::Joined {
+                    neighbourhood: *neighbourhood,
+                    member: *member,
+                };
+                joined.effects(*joined_at).facts
+            })
+            .collect();
+        added += repo::record_many(conn, &facts)?;
+    }
+    Ok(added)
+}

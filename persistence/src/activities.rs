@@ -273,3 +273,58 @@ pub fn add_organiser(
         .execute(conn);
     Ok(crate::error::inserted_unless_duplicate(inserted)?)
 }
+
+/// One person's answer to an activity, as `rebuild-stats` reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerRecord {
+    pub post: PostId,
+    pub user: UserId,
+    pub neighbourhood: buurt_domain::neighbourhoods::NeighbourhoodId,
+    pub answered_at: DateTime<Utc>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+}
+
+/// Answers after `after` (by post, then person), `limit` at a time (for `rebuild-stats`).
+pub fn answers_after(
+    conn: &mut DbConnection,
+    after: Option<(PostId, UserId)>,
+    limit: i64,
+) -> Result<Vec<AnswerRecord>, PersistenceError> {
+    type Row = (
+        Stored<PostId>,
+        Stored<UserId>,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+        Stored<buurt_domain::neighbourhoods::NeighbourhoodId>,
+    );
+    let (post, user) = after
+        .map(|(post, user)| (post.to_string(), user.to_string()))
+        .unwrap_or_default();
+    let rows: Vec<Row> = rsvps::table
+        .inner_join(posts::table.on(posts::id.eq(rsvps::post_id)))
+        .filter(
+            rsvps::post_id
+                .gt(post.clone())
+                .or(rsvps::post_id.eq(post).and(rsvps::user_id.gt(user))),
+        )
+        .order((rsvps::post_id, rsvps::user_id))
+        .limit(limit)
+        .select((
+            rsvps::post_id,
+            rsvps::user_id,
+            rsvps::created_at,
+            rsvps::checked_in_at,
+            posts::neighbourhood_id,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(post, user, answered, checked_in, place)| AnswerRecord {
+            post: post.0,
+            user: user.0,
+            neighbourhood: place.0,
+            answered_at: from_db(answered),
+            checked_in_at: checked_in.map(from_db),
+        })
+        .collect())
+}

@@ -696,3 +696,28 @@ pub fn resident_candidates(
     count_active_matches(conn, found.iter_mut().map(|(candidate, _)| candidate))?;
     Ok(found)
 }
+
+/// Matches after `after` in id order, `limit` at a time, each with its request's neighbourhood
+/// and the time the request was posted (for `rebuild-stats`).
+pub fn matches_after(
+    conn: &mut DbConnection,
+    after: Option<MatchId>,
+    limit: i64,
+) -> Result<Vec<(Match, NeighbourhoodId, DateTime<Utc>)>, PersistenceError> {
+    let after = after.map(|id| id.to_string()).unwrap_or_default();
+    let rows: Vec<(MatchRow, Stored<NeighbourhoodId>, NaiveDateTime)> = matches::table
+        .inner_join(posts::table.on(posts::id.eq(matches::request_id)))
+        .filter(matches::id.gt(after))
+        .order(matches::id)
+        .limit(limit)
+        .select((
+            MatchRow::as_select(),
+            posts::neighbourhood_id,
+            posts::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(found, place, posted)| (Match::from(found), place.0, from_db(posted)))
+        .collect())
+}

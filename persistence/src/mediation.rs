@@ -566,3 +566,22 @@ pub fn resolve_action(outcome: Outcome) -> String {
 pub fn escalate_action(by: EscalatedBy) -> String {
     format!("escalate:{}", by.as_str())
 }
+
+/// Resolved cases after `after` in id order, `limit` at a time (for `rebuild-stats`).
+pub fn resolved_cases_after(
+    conn: &mut DbConnection,
+    after: Option<CaseId>,
+    limit: i64,
+) -> Result<Vec<Case>, PersistenceError> {
+    let after = after.map(|id| id.to_string()).unwrap_or_default();
+    Ok(cases::table
+        .filter(cases::id.gt(after))
+        .filter(cases::outcome.is_not_null())
+        .order(cases::id)
+        .limit(limit)
+        .select(CaseRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Case::from)
+        .collect())
+}

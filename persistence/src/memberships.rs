@@ -427,3 +427,35 @@ pub fn professional_municipalities(
         })
         .collect()
 }
+
+/// Active memberships after the membership id `after`, `limit` at a time: the membership's id,
+/// its neighbourhood, its member and when they joined (for `rebuild-stats`).
+pub fn active_memberships_after(
+    conn: &mut DbConnection,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<(Uuid, NeighbourhoodId, UserId, DateTime<Utc>)>, PersistenceError> {
+    type Row = (
+        Stored<Uuid>,
+        Stored<NeighbourhoodId>,
+        Stored<UserId>,
+        NaiveDateTime,
+    );
+    let after = after.map(|id| id.to_string()).unwrap_or_default();
+    let rows: Vec<Row> = memberships::table
+        .filter(memberships::id.gt(after))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .order(memberships::id)
+        .limit(limit)
+        .select((
+            memberships::id,
+            memberships::neighbourhood_id,
+            memberships::user_id,
+            memberships::joined_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, place, user, joined)| (id.0, place.0, user.0, from_db(joined)))
+        .collect())
+}

@@ -551,3 +551,21 @@ mod tests {
         assert_eq!(fts5_query(" \" "), "");
     }
 }
+
+/// Posts after `after` in id order, `limit` at a time (for `rebuild-stats`).
+pub fn posts_after(
+    conn: &mut DbConnection,
+    after: Option<PostId>,
+    limit: i64,
+) -> Result<Vec<Post>, PersistenceError> {
+    let after = after.map(|id| id.to_string()).unwrap_or_default();
+    Ok(posts::table
+        .filter(posts::id.gt(after))
+        .order(posts::id)
+        .limit(limit)
+        .select(PostRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Post::from)
+        .collect())
+}

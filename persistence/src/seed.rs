@@ -150,13 +150,6 @@ pub fn analyze(conn: &mut DbConnection) -> Result<(), PersistenceError> {
     Ok(())
 }
 
-/// Runs once after everything is seeded: derived data is rebuilt here.
-pub fn after_seed(conn: &mut DbConnection) -> Result<(), PersistenceError> {
-    // The monitoring facts are derived from the seeded rows. (The partners' event feed starts
-    // empty: a seed is not a change anyone should be told of.)
-    crate::stats::rebuild(conn).map(|_| ())
-}
-
 /// How many rows of `columns` values fit in one statement: SQLite binds at most 32,766
 /// values, PostgreSQL 65,535.
 pub fn rows_per_statement(conn: &DbConnection, columns: usize) -> usize {

@@ -69,11 +69,13 @@ fn describe(error: impl Into<ApiError>) -> String {
     }
 }
 
-/// Derives the monitoring facts from the tables (see `persistence::stats::rebuild`).
+/// Derives the monitoring facts from the tables (`buurt_app::stats::rebuild_stats`).
 pub fn rebuild_stats(config: &Config) -> Result<usize, String> {
     let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
     let mut conn = pool.get().map_err(|error| error.to_string())?;
-    buurt_persistence::stats::rebuild(&mut conn).map_err(|error| error.to_string())
+    let clock = buurt_app::SystemClock;
+    buurt_app::stats::rebuild_stats(&mut buurt_app::Cx::new(&mut conn, &clock))
+        .map_err(|error| error.to_string())
 }
 
 /// Which figures `export-stats` writes.

@@ -32,12 +32,14 @@ pub fn request_outcome(event: PostEvent) -> Option<RequestOutcome> {
     }
 }
 
-/// How a request that is now `status` ended, if it has (for facts derived from stored rows).
-pub fn request_outcome_of_status(status: PostStatus) -> Option<RequestOutcome> {
+/// The event that brought a post to `status` when that status ends it (for facts derived from
+/// stored rows, which keep the status but not the event).
+pub fn event_that_ended(status: PostStatus) -> Option<PostEvent> {
     match status {
-        PostStatus::Matched | PostStatus::Fulfilled => Some(RequestOutcome::MatchedOnline),
-        PostStatus::Expired => Some(RequestOutcome::Expired),
-        PostStatus::Closed => Some(RequestOutcome::Withdrawn),
+        PostStatus::Matched => Some(PostEvent::Match),
+        PostStatus::Fulfilled => Some(PostEvent::Fulfil),
+        PostStatus::Expired => Some(PostEvent::Expire),
+        PostStatus::Closed => Some(PostEvent::Close),
         PostStatus::Open | PostStatus::InMediation => None,
     }
 }
@@ -237,19 +239,26 @@ mod tests {
     }
 
     #[test]
-    fn outcomes_of_stored_statuses_agree_with_the_events_that_led_there() {
-        assert_eq!(
-            request_outcome_of_status(PostStatus::Expired),
-            request_outcome(PostEvent::Expire)
-        );
-        assert_eq!(
-            request_outcome_of_status(PostStatus::Closed),
-            request_outcome(PostEvent::Close)
-        );
-        assert_eq!(
-            request_outcome_of_status(PostStatus::Fulfilled),
-            request_outcome(PostEvent::Fulfil)
-        );
-        assert_eq!(request_outcome_of_status(PostStatus::Open), None);
+    fn a_stored_status_that_ends_a_post_names_the_event_the_post_took_to_get_there() {
+        for status in [
+            PostStatus::Matched,
+            PostStatus::Fulfilled,
+            PostStatus::Expired,
+            PostStatus::Closed,
+        ] {
+            let event = event_that_ended(status).expect("an ending status");
+            let from = if status == PostStatus::Fulfilled {
+                PostStatus::Matched
+            } else {
+                PostStatus::Open
+            };
+            assert_eq!(
+                from.transition(PostKind::Request, event),
+                Ok(status),
+                "{status:?}"
+            );
+        }
+        assert_eq!(event_that_ended(PostStatus::Open), None);
+        assert_eq!(event_that_ended(PostStatus::InMediation), None);
     }
 }
