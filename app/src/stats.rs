@@ -317,18 +317,16 @@ pub fn rebuild_stats(cx: &mut Cx<'_>) -> Result<usize, AppError> {
     let mut after = None;
     loop {
         let chunk = memberships::active_memberships_after(conn, after, REBUILD_CHUNK)?;
-        let Some((last, _, _, _)) = chunk.last() else {
-            break;
-        };
-        after = Some(*last);
+        let Some(last) = chunk.last() else { break };
+        after = Some(last.id);
         let facts: Vec<_> = chunk
             .iter()
-            .flat_map(|(_, neighbourhood, member, joined_at)| {
+            .flat_map(|membership| {
                 let joined = MembershipEvent::Joined {
-                    neighbourhood: *neighbourhood,
-                    member: *member,
+                    neighbourhood: membership.neighbourhood,
+                    member: membership.member,
                 };
-                joined.effects(*joined_at).facts
+                joined.effects(membership.joined_at).facts
             })
             .collect();
         added += repo::record_many(conn, &facts)?;

@@ -428,13 +428,22 @@ pub fn professional_municipalities(
         .collect()
 }
 
-/// Active memberships after the membership id `after`, `limit` at a time: the membership's id,
-/// its neighbourhood, its member and when they joined (for `rebuild-stats`).
+/// An active membership, as `rebuild-stats` reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberSince {
+    pub id: Uuid,
+    pub neighbourhood: NeighbourhoodId,
+    pub member: UserId,
+    pub joined_at: DateTime<Utc>,
+}
+
+/// Active memberships after the membership id `after`, `limit` at a time (for
+/// `rebuild-stats`).
 pub fn active_memberships_after(
     conn: &mut DbConnection,
     after: Option<Uuid>,
     limit: i64,
-) -> Result<Vec<(Uuid, NeighbourhoodId, UserId, DateTime<Utc>)>, PersistenceError> {
+) -> Result<Vec<MemberSince>, PersistenceError> {
     type Row = (
         Stored<Uuid>,
         Stored<NeighbourhoodId>,
@@ -456,6 +465,11 @@ pub fn active_memberships_after(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, place, user, joined)| (id.0, place.0, user.0, from_db(joined)))
+        .map(|(id, place, user, joined)| MemberSince {
+            id: id.0,
+            neighbourhood: place.0,
+            member: user.0,
+            joined_at: from_db(joined),
+        })
         .collect())
 }

@@ -540,18 +540,6 @@ pub fn due_expiry(
     Ok(due.into_iter().map(|id| id.0).collect())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fts5_queries_quote_every_word() {
-        assert_eq!(fts5_query("ladder lenen"), "\"ladder\" \"lenen\"");
-        assert_eq!(fts5_query("a\"b OR NEAR(c"), "\"ab\" \"OR\" \"NEAR(c\"");
-        assert_eq!(fts5_query(" \" "), "");
-    }
-}
-
 /// Posts after `after` in id order, `limit` at a time (for `rebuild-stats`).
 pub fn posts_after(
     conn: &mut DbConnection,
@@ -568,4 +556,16 @@ pub fn posts_after(
         .into_iter()
         .map(Post::from)
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts5_queries_quote_every_word() {
+        assert_eq!(fts5_query("ladder lenen"), "\"ladder\" \"lenen\"");
+        assert_eq!(fts5_query("a\"b OR NEAR(c"), "\"ab\" \"OR\" \"NEAR(c\"");
+        assert_eq!(fts5_query(" \" "), "");
+    }
 }
