@@ -103,8 +103,11 @@ pub struct IllegalPostTransition {
 impl PostStatus {
     /// Whether the post can still change (edits, closing).
     pub fn is_live(self) -> bool {
-        matches!(self, Self::Open | Self::Matched | Self::InMediation)
+        Self::LIVE.contains(&self)
     }
+
+    /// The statuses in which a post can still change: open, matched or in mediation.
+    pub const LIVE: [PostStatus; 3] = [Self::Open, Self::Matched, Self::InMediation];
 
     /// The lifecycle. Every kind can be closed while live and expires while open; requests
     /// and offers are matched and fulfilled; only requests go to mediation.

@@ -91,7 +91,7 @@ pub fn active_matches_of(conn: &mut DbConnection, helper: UserId) -> Result<u32,
         .inner_join(posts::table.on(posts::id.eq(matches::request_id)))
         .filter(matches::helper_id.eq(helper.to_string()))
         .filter(matches::status.eq_any(live_statuses()))
-        .filter(posts::status.eq_any(crate::posts::LIVE))
+        .filter(posts::status.eq_any(crate::posts::live()))
         .count()
         .get_result(conn)?;
     Ok(u32::try_from(count).unwrap_or(u32::MAX))
@@ -109,7 +109,7 @@ fn active_matches_of_many(
         .inner_join(posts::table.on(posts::id.eq(matches::request_id)))
         .filter(matches::helper_id.eq_any(helpers))
         .filter(matches::status.eq_any(live_statuses()))
-        .filter(posts::status.eq_any(crate::posts::LIVE))
+        .filter(posts::status.eq_any(crate::posts::live()))
         .group_by(matches::helper_id)
         .select((matches::helper_id, diesel::dsl::count_star()))
         .load(conn)?;

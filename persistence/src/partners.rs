@@ -327,7 +327,7 @@ pub fn referral(conn: &mut DbConnection, case: Uuid) -> Result<Option<Referral>,
     };
     let consent: i64 = consents::table
         .filter(consents::user_id.eq(&requester_id))
-        .filter(consents::kind.eq("care_data"))
+        .filter(consents::kind.eq(buurt_domain::mediation::ConsentKind::CareData.as_str()))
         .filter(consents::withdrawn_at.is_null())
         .count()
         .get_result(conn)?;

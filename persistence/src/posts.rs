@@ -180,7 +180,10 @@ pub fn find_post_with_author(
         .map(with_author))
 }
 
-pub(crate) const LIVE: [&str; 3] = ["open", "matched", "in_mediation"];
+/// The live statuses as stored (`PostStatus::LIVE`).
+pub(crate) fn live() -> [&'static str; 3] {
+    PostStatus::LIVE.map(PostStatus::as_str)
+}
 
 /// Replaces what the author wrote, while the post is live (the capacity included: the caller
 /// decides it). False when it is not (anymore).
@@ -193,7 +196,7 @@ pub fn update_content(
     let updated = diesel::update(
         posts::table
             .filter(posts::id.eq(id.to_string()))
-            .filter(posts::status.eq_any(LIVE)),
+            .filter(posts::status.eq_any(live())),
     )
     .set((
         ContentColumns::from(content),

@@ -272,7 +272,7 @@ pub fn report(
     // Activities held: started in the period (and by now), not cancelled, not hidden.
     let started: Vec<(String, Option<NaiveDateTime>)> = posts::table
         .filter(posts::neighbourhood_id.eq_any(ids.clone()))
-        .filter(posts::kind.eq("activity"))
+        .filter(posts::kind.eq(buurt_domain::posts::PostKind::Activity.as_str()))
         .filter(posts::starts_at.ge(to_db(start_of_day(first.start))))
         .filter(posts::starts_at.lt(to_db(start_of_day(last.end.succ_opt().unwrap_or(last.end)))))
         .filter(posts::starts_at.le(to_db(now)))
