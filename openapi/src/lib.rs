@@ -45,6 +45,43 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// Moments in request bodies, refused outside [`buurt_domain::value::YEARS`] while they are
+/// read, so no handler meets one (`#[serde(deserialize_with = "crate::moment::…")]`).
+pub(crate) mod moment {
+    use buurt_domain::value::{YEARS, moment_in_range};
+    use chrono::{DateTime, Utc};
+    use serde::Deserialize as _;
+
+    fn check<E: serde::de::Error>(at: DateTime<Utc>) -> Result<DateTime<Utc>, E> {
+        moment_in_range(at).map_err(|_| {
+            E::custom(format_args!(
+                "out of range: a moment in the years {} to {}",
+                YEARS.start(),
+                YEARS.end()
+            ))
+        })
+    }
+
+    pub fn in_range<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        check(DateTime::<Utc>::deserialize(d)?)
+    }
+
+    pub fn optional<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<DateTime<Utc>>, D::Error> {
+        Option::<DateTime<Utc>>::deserialize(d)?
+            .map(check)
+            .transpose()
+    }
+
+    /// Absent is `None`, `null` is `Some(None)` (with `#[serde(default)]`).
+    pub fn nullable<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<DateTime<Utc>>>, D::Error> {
+        optional(d).map(Some)
+    }
+}
+
 /// The name under which the bearer scheme is registered; handlers refer to it as `"bearer"`.
 pub const BEARER_AUTH: &str = "bearer";
 

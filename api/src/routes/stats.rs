@@ -9,6 +9,7 @@ use buurt_domain::policy::Action;
 use buurt_domain::stats::{
     self as rules, Figures, Interval, Period, RangeError, ReportedPlace, TIME_ZONE, local_date,
 };
+use buurt_domain::value::day_in_range;
 use buurt_openapi::problem::Problem;
 use buurt_openapi::stats::{IntervalDto, StatsParams, StatsReport, StatsRow};
 use buurt_persistence::{DbConnection, PersistenceError, memberships, stats as repo, time};
@@ -39,12 +40,14 @@ impl Range {
         let day = |field: &str, raw: &Option<String>| -> Result<Option<NaiveDate>, FieldProblem> {
             raw.as_deref()
                 .map(|raw| {
-                    NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+                    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
                         FieldProblem::new(
                             field,
                             FieldIssue::invalid("a day as YYYY-MM-DD", "een dag als JJJJ-MM-DD"),
                         )
-                    })
+                    })?;
+                    // Far days would overflow the week and month arithmetic.
+                    day_in_range(day).map_err(|error| FieldProblem::new(field, error.into()))
                 })
                 .transpose()
         };
