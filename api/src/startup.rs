@@ -14,7 +14,7 @@ use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::idempotency::idempotency;
 use crate::metrics::Metrics;
-use crate::middleware::{head_as_get, problem_responses, request_id};
+use crate::middleware::{head_as_get, problem_responses, refuse_nul_in_url, request_id};
 use crate::routes::fallback::{RouteTable, not_matched};
 use crate::state::{AppState, LoginThrottle, WebhookSettings};
 use crate::{extract, routes, spec};
@@ -149,6 +149,7 @@ impl Application {
                 .default_service(web::to(not_matched))
                 .wrap(from_fn(head_as_get))
                 .wrap(from_fn(idempotency))
+                .wrap(from_fn(refuse_nul_in_url))
                 .wrap(from_fn(problem_responses))
                 .wrap(from_fn(request_id))
                 .wrap(from_fn(crate::metrics::record))
