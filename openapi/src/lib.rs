@@ -24,8 +24,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         description = "The API of Buurt, a neighbourhood-development platform: residents share \
 news, activities, requests and offers; requests meet neighbours who can help; what the online \
 network cannot solve goes to mediators and the wijkteam.\n\n\
-Conventions: JSON with `snake_case` fields; timestamps are RFC 3339 in UTC; ids are opaque \
-strings. Every error is an RFC 9457 problem (`application/problem+json`) with a stable `code`; \
+Conventions: JSON with `snake_case` fields; timestamps are RFC 3339 in UTC; dates and \
+timestamps a request sends lie in the years 1900 to 2200 (`out_of_range` otherwise); text people \
+read holds no control or format characters (Unicode `Cf`, except the zero-width joiners); ids \
+are opaque strings. Every error is an RFC 9457 problem (`application/problem+json`) with a stable `code`; \
 its `title` and `detail` follow `Accept-Language` (`nl` or `en`, default `en`). Every response \
 carries an `x-request-id` header (the client's own, when it sent a valid one).",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
