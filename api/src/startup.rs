@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::http::extract;
 use crate::http::idempotency::idempotency;
 use crate::http::metrics::Metrics;
-use crate::http::middleware::{head_as_get, problem_responses, request_id};
+use crate::http::middleware::{head_as_get, problem_responses, refuse_nul_in_url, request_id};
 use crate::routes::fallback::{RouteTable, not_matched};
 use crate::state::{AppState, LoginThrottle, WebhookSettings};
 use crate::{routes, spec};
@@ -150,6 +150,7 @@ impl Application {
                 .default_service(web::to(not_matched))
                 .wrap(from_fn(head_as_get))
                 .wrap(from_fn(idempotency))
+                .wrap(from_fn(refuse_nul_in_url))
                 .wrap(from_fn(problem_responses))
                 .wrap(from_fn(request_id))
                 .wrap(from_fn(crate::http::metrics::record))

@@ -307,6 +307,7 @@ impl From<ValueError> for FieldIssue {
             ValueError::TooLong { max } => Self::TooLong { max },
             ValueError::TooMany { max } => Self::TooMany { max },
             ValueError::InvalidFormat => Self::InvalidFormat,
+            ValueError::OutOfRange => Self::OutOfRange,
             ValueError::NotOneOf { accepted } => {
                 Self::invalid(accepted, crate::text::accepted_in_dutch(accepted))
             }

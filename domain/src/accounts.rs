@@ -217,7 +217,8 @@ impl Phone {
         let allowed = text
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '-' | '(' | ')'));
-        let plus_only_first = !text[1..].contains('+');
+        // By character: the first one may be longer than a byte.
+        let plus_only_first = !text.chars().skip(1).any(|c| c == '+');
         if allowed && plus_only_first && (6..=15).contains(&digits) {
             Ok(Self(text))
         } else {
@@ -417,6 +418,11 @@ mod tests {
 
     #[test]
     fn house_numbers_phones_and_languages() {
+        assert_eq!(Phone::parse("é0612345678"), Err(ValueError::InvalidFormat));
+        assert_eq!(
+            Phone::parse("€+31612345678"),
+            Err(ValueError::InvalidFormat)
+        );
         for good in ["1", "12a", "12-3", "12 bis", "100/2"] {
             assert!(HouseNumber::parse(good).is_ok(), "{good}");
         }

@@ -24,8 +24,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         description = "The API of Buurt, a neighbourhood-development platform: residents share \
 news, activities, requests and offers; requests meet neighbours who can help; what the online \
 network cannot solve goes to mediators and the wijkteam.\n\n\
-Conventions: JSON with `snake_case` fields; timestamps are RFC 3339 in UTC; ids are opaque \
-strings. Every error is an RFC 9457 problem (`application/problem+json`) with a stable `code`; \
+Conventions: JSON with `snake_case` fields; timestamps are RFC 3339 in UTC; dates and \
+timestamps a request sends lie in the years 1900 to 2200 (`out_of_range` otherwise); text people \
+read holds no control or format characters (Unicode `Cf`, except the zero-width joiners); ids \
+are opaque strings. Every error is an RFC 9457 problem (`application/problem+json`) with a stable `code`; \
 its `title` and `detail` follow `Accept-Language` (`nl` or `en`, default `en`). Every response \
 carries an `x-request-id` header (the client's own, when it sent a valid one).",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
@@ -43,6 +45,43 @@ where
 {
     use serde::Deserialize as _;
     Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// Moments in request bodies, refused outside [`buurt_domain::value::YEARS`] while they are
+/// read, so no handler meets one (`#[serde(deserialize_with = "crate::moment::…")]`).
+pub(crate) mod moment {
+    use buurt_domain::value::{YEARS, moment_in_range};
+    use chrono::{DateTime, Utc};
+    use serde::Deserialize as _;
+
+    fn check<E: serde::de::Error>(at: DateTime<Utc>) -> Result<DateTime<Utc>, E> {
+        moment_in_range(at).map_err(|_| {
+            E::custom(format_args!(
+                "out of range: a moment in the years {} to {}",
+                YEARS.start(),
+                YEARS.end()
+            ))
+        })
+    }
+
+    pub fn in_range<'de, D: serde::Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        check(DateTime::<Utc>::deserialize(d)?)
+    }
+
+    pub fn optional<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<DateTime<Utc>>, D::Error> {
+        Option::<DateTime<Utc>>::deserialize(d)?
+            .map(check)
+            .transpose()
+    }
+
+    /// Absent is `None`, `null` is `Some(None)` (with `#[serde(default)]`).
+    pub fn nullable<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<DateTime<Utc>>>, D::Error> {
+        optional(d).map(Some)
+    }
 }
 
 /// The name under which the bearer scheme is registered; handlers refer to it as `"bearer"`.

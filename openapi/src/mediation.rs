@@ -109,7 +109,7 @@ pub struct CaseStatusRequest {
     pub summary: Option<String>,
     /// When to look at the case again; `null` clears it, absent leaves it as it is. Required
     /// with `claimed`.
-    #[serde(default, deserialize_with = "crate::nullable")]
+    #[serde(default, deserialize_with = "crate::moment::nullable")]
     pub follow_up_at: Option<Option<DateTime<Utc>>>,
 }
 

@@ -51,8 +51,10 @@ wire_enum!(
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityDto {
+    #[serde(deserialize_with = "crate::moment::in_range")]
     pub starts_at: DateTime<Utc>,
     /// After `starts_at`.
+    #[serde(deserialize_with = "crate::moment::in_range")]
     pub ends_at: DateTime<Utc>,
     #[schema(
         max_length = 200,
@@ -72,8 +74,10 @@ pub struct ActivityDto {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityChangeDto {
+    #[serde(deserialize_with = "crate::moment::in_range")]
     pub starts_at: DateTime<Utc>,
     /// After `starts_at`.
+    #[serde(deserialize_with = "crate::moment::in_range")]
     pub ends_at: DateTime<Utc>,
     #[schema(
         max_length = 200,
@@ -122,7 +126,7 @@ pub struct CreatePostRequest {
     #[serde(default)]
     pub urgency: Option<UrgencyDto>,
     /// In the future. An open post expires then; its author is told a day before.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::moment::optional")]
     pub expires_at: Option<DateTime<Utc>>,
     /// Help from a distance is fine (a phone call, advice): requests and offers only.
     #[serde(default)]
@@ -158,7 +162,7 @@ pub struct UpdatePostRequest {
     pub visibility: Option<VisibilityDto>,
     #[serde(default)]
     pub urgency: Option<UrgencyDto>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::moment::optional")]
     pub expires_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub remote_ok: Option<bool>,

@@ -30,9 +30,24 @@ impl PersistenceError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
             )) => true,
+            // SQLite gave up waiting for another writer (the busy timeout passed): the database
+            // is there but busy, and a retry a moment later will do.
+            Self::Query(Error::DatabaseError(DatabaseErrorKind::Unknown, info))
+                if is_sqlite_busy(info.message()) =>
+            {
+                true
+            }
             Self::InvalidUrl(_) | Self::Migration(_) | Self::Corrupt(_) | Self::Query(_) => false,
         }
     }
+}
+
+/// SQLite's messages for `SQLITE_BUSY` and `SQLITE_LOCKED`.
+fn is_sqlite_busy(message: &str) -> bool {
+    matches!(
+        message,
+        "database is locked" | "database table is locked" | "database schema is locked"
+    ) || message.starts_with("database table is locked")
 }
 
 /// An insert that may meet its unique key: `Ok(true)` when the row went in, `Ok(false)` when

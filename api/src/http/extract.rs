@@ -239,6 +239,8 @@ fn field_problem(path: &str, message: &str) -> FieldProblem {
         field(FieldIssue::Required)
     } else if message.starts_with("unknown field") {
         field(FieldIssue::UnknownField)
+    } else if message.starts_with("out of range") {
+        field(FieldIssue::OutOfRange)
     } else if message.starts_with("invalid type") {
         FieldProblem::new(
             named(None),

@@ -10,7 +10,7 @@ use actix_web::{HttpMessage, HttpResponse};
 use buurt_openapi::problem::PROBLEM_CONTENT_TYPE;
 use tracing::Instrument;
 
-use crate::http::error::ProblemDraft;
+use crate::http::error::{ApiError, FieldIssue, FieldProblem, ProblemDraft};
 use crate::http::lang::Lang;
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -103,6 +103,41 @@ pub async fn problem_responses(
         .content_type(PROBLEM_CONTENT_TYPE)
         .json(draft.render(lang, request_id));
     Ok(response.into_response(rendered).map_into_right_body())
+}
+
+/// Refuses a URL that decodes to a NUL character, before any handler reads it: PostgreSQL
+/// cannot hold one in text, and no id, code or search means one. A decoded NUL can only come
+/// from `%00`. In the path it names nothing (404); in the query string the parameter is
+/// invalid (400 `invalid_query`).
+pub async fn refuse_nul_in_url(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static>>, actix_web::Error> {
+    let error = if holds_encoded_nul(req.path()) {
+        Some(ApiError::NotFound)
+    } else {
+        req.query_string()
+            .split('&')
+            .find(|pair| holds_encoded_nul(pair))
+            .map(|pair| {
+                let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+                let name = if holds_encoded_nul(name) { "" } else { name };
+                ApiError::InvalidQuery(vec![FieldProblem::new(name, FieldIssue::ContainsNul)])
+            })
+    };
+    match error {
+        Some(error) => Ok(req.error_response(error).map_into_right_body()),
+        None => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body),
+    }
+}
+
+fn holds_encoded_nul(raw: &str) -> bool {
+    raw.as_bytes()
+        .windows(3)
+        .any(|window| window[0] == b'%' && window[1] == b'0' && window[2] == b'0')
 }
 
 /// HEAD is GET without the body (RFC 9110 §9.3.2): answer it wherever GET is answered. The

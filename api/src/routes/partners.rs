@@ -212,6 +212,10 @@ fn basic_credentials(request: &HttpRequest) -> Option<(String, String)> {
         .decode(encoded.trim())
         .ok()?;
     let decoded = String::from_utf8(decoded).ok()?;
+    // PostgreSQL cannot compare text holding NUL: such credentials match no client.
+    if decoded.contains('\0') {
+        return None;
+    }
     let (id, secret) = decoded.split_once(':')?;
     Some((id.to_owned(), secret.to_owned()))
 }
@@ -322,6 +326,10 @@ fn url_pairs(body: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
                 out.push(bytes[index]);
                 index += 1;
             }
+        }
+        // No form field means a NUL, and PostgreSQL cannot hold one in text.
+        if out.contains(&0) {
+            return Err(malformed());
         }
         String::from_utf8(out).map_err(|_| malformed())
     };

@@ -6,6 +6,7 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
 use buurt_app::stats::{self as app, Range, Report};
 use buurt_domain::neighbourhoods::{MunicipalityCode, NeighbourhoodId};
 use buurt_domain::stats::{Interval, RangeError, TIME_ZONE, local_date};
+use buurt_domain::value::day_in_range;
 use buurt_openapi::problem::Problem;
 use buurt_openapi::stats::{IntervalDto, StatsParams, StatsReport, StatsRow};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -24,12 +25,14 @@ pub fn range(params: &StatsParams, now: DateTime<Utc>) -> Result<Range, ApiError
     let day = |field: &str, raw: &Option<String>| -> Result<Option<NaiveDate>, FieldProblem> {
         raw.as_deref()
             .map(|raw| {
-                NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+                let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
                     FieldProblem::new(
                         field,
                         FieldIssue::invalid("a day as YYYY-MM-DD", "een dag als JJJJ-MM-DD"),
                     )
-                })
+                })?;
+                // Far days would overflow the week and month arithmetic.
+                day_in_range(day).map_err(|error| FieldProblem::new(field, error.into()))
             })
             .transpose()
     };
