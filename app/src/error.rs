@@ -134,8 +134,10 @@ error_codes! {
                  alsnog lid worden.");
     Blocked = "blocked", 403,
         title: ("Blocked", "Geblokkeerd"),
-        detail: ("One of you has blocked the other, so no match can be made between you.",
-                "Een van u beiden heeft de ander geblokkeerd; een match tussen u kan niet.");
+        detail: ("You have blocked this person, so no match can be made between you. Lift \
+                 the block to go on.",
+                "U hebt deze persoon geblokkeerd; een match tussen u kan niet. Hef de blokkade \
+                 op om verder te gaan.");
     InviteInvalid = "invite_invalid", 422,
         title: ("Unknown invite code", "Onbekende uitnodigingscode"),
         detail: ("There is no such invite code for this neighbourhood.",
