@@ -91,6 +91,11 @@ error_codes! {
     DatabaseUnavailable = "database_unavailable", 503,
         title: ("The service is temporarily unavailable",
                 "De dienst is tijdelijk niet beschikbaar");
+    MetricsTokenRequired = "metrics_token_required", 401,
+        title: ("Metrics token required", "Metrics-token vereist"),
+        detail: ("Send the operator's metrics token as `Authorization: Bearer <token>`.",
+                "Stuur het metrics-token van de beheerder mee als \
+                 `Authorization: Bearer <token>`.");
     InvalidToken = "invalid_token", 401,
         title: ("Invalid access token", "Ongeldig toegangstoken"),
         detail: ("The access token is not valid. Sign in again.",

@@ -17,6 +17,7 @@ mod openapi;
 mod partners;
 mod posts;
 mod queries;
+mod security;
 mod seed;
 mod startup;
 mod stats;
