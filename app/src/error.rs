@@ -137,6 +137,12 @@ error_codes! {
         detail: ("A moderator turned down your membership. An invite code still lets you in.",
                 "Een moderator heeft uw lidmaatschap afgewezen. Met een uitnodigingscode kunt u \
                  alsnog lid worden.");
+    SelfGrantRefused = "self_grant_refused", 403,
+        title: ("Not a role to give yourself", "Geen rol om uzelf te geven"),
+        detail: ("A role that opens casework (mediator, professional) is granted by someone \
+                 else, never by its holder.",
+                "Een rol die toegang geeft tot casuïstiek (bemiddelaar, professional) krijgt u \
+                 van een ander, nooit van uzelf.");
     Blocked = "blocked", 403,
         title: ("Blocked", "Geblokkeerd"),
         detail: ("You have blocked this person, so no match can be made between you. Lift \

@@ -17,6 +17,7 @@ mod openapi;
 mod partners;
 mod posts;
 mod queries;
+mod role_grants;
 mod security;
 mod seed;
 mod startup;
