@@ -1622,13 +1622,11 @@ async fn a_proposal_answered_after_a_block_never_stays_between_blocked_people() 
     eprintln!("{refused} proposals refused as blocked, {late} answered 201 after the block");
 }
 
-/// The suggestions for `request` as its author sees them: (user id, post id or "" for a
-/// resident, reason codes and texts, score).
-async fn suggestions_for(
-    w: &World,
-    session: &Session,
-    request: &str,
-) -> Vec<(String, String, Vec<(String, String)>, f64)> {
+/// One suggestion: user id, post id ("" for a resident), reason codes and texts, score.
+type Suggested = (String, String, Vec<(String, String)>, f64);
+
+/// The suggestions for `request` as `session` sees them.
+async fn suggestions_for(w: &World, session: &Session, request: &str) -> Vec<Suggested> {
     let answer = w
         .app
         .get_as(session, &format!("/v1/posts/{request}/suggestions"))
@@ -1740,7 +1738,7 @@ async fn suggestions_follow_the_authors_membership_as_it_is_now() {
     let public = offer(other, "public").await;
     let request = w.request(1, json!({"visibility": "public"})).await;
 
-    let posts_of = |found: &[(String, String, Vec<(String, String)>, f64)]| {
+    let posts_of = |found: &[Suggested]| {
         found
             .iter()
             .map(|(_, post, ..)| post.clone())
