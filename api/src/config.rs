@@ -200,6 +200,16 @@ pub struct Config {
         global = true
     )]
     pub webhook_poll_ms: u64,
+
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <this token>`
+    /// (401 otherwise), for a scraper that reaches the server past the proxy.
+    #[arg(
+        long,
+        env = "BUURT_METRICS_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -220,6 +230,7 @@ impl Config {
             webhook_max_attempts: 8,
             webhook_pause_after: 20,
             webhook_poll_ms: 1000,
+            metrics_token: None,
         }
     }
 }
@@ -248,6 +259,7 @@ impl std::fmt::Debug for Config {
             .field("webhook_max_attempts", &self.webhook_max_attempts)
             .field("webhook_pause_after", &self.webhook_pause_after)
             .field("webhook_poll_ms", &self.webhook_poll_ms)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .finish()
     }
 }

@@ -16,6 +16,7 @@ use crate::http::extract;
 use crate::http::idempotency::idempotency;
 use crate::http::metrics::Metrics;
 use crate::http::middleware::{head_as_get, problem_responses, refuse_nul_in_url, request_id};
+use crate::http::security::{MetricsToken, security_headers};
 use crate::routes::fallback::{RouteTable, not_matched};
 use crate::state::{AppState, LoginThrottle, WebhookSettings};
 use crate::{routes, spec};
@@ -123,6 +124,7 @@ impl Application {
             Metrics::new(state.pool.clone(), config.db_pool_size, statements)
                 .map_err(|error| StartupError::Config(format!("metrics: {error}")))?,
         );
+        let metrics_token = web::Data::new(MetricsToken::new(config.metrics_token.as_deref()));
         let spec = spec::openapi();
         let route_table = web::Data::new(RouteTable::from_spec(&spec));
         let listener = TcpListener::bind(&config.listen)?;
@@ -136,6 +138,7 @@ impl Application {
             app.app_data(state.clone())
                 .app_data(route_table.clone())
                 .app_data(metrics.clone())
+                .app_data(metrics_token.clone())
                 .app_data(extract::query_config())
                 .app_data(extract::path_config())
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
@@ -154,6 +157,7 @@ impl Application {
                 .wrap(from_fn(problem_responses))
                 .wrap(from_fn(request_id))
                 .wrap(from_fn(crate::http::metrics::record))
+                .wrap(from_fn(security_headers))
         })
         .listen(listener)?
         // Every query and password hash runs on a worker's blocking pool; more threads than

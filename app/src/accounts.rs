@@ -6,6 +6,7 @@
 //! `password_hash` / `update_me`) the use cases and hands over the hash.
 
 use buurt_domain::accounts::{DisplayName, Email, Postcode, Profile, ProfileChanges, User, UserId};
+use buurt_domain::grants::{GrantChange, GrantScope, GrantedRole};
 use buurt_domain::neighbourhoods::MunicipalityCode;
 use buurt_domain::policy::Action;
 use buurt_domain::throttle::{ThrottlePolicy, ThrottleScope};
@@ -289,7 +290,33 @@ pub enum AdminOutcome {
 /// Makes the account with this email a platform administrator. False when there is none.
 pub fn promote_admin(cx: &mut Cx<'_>, email: &Email) -> Result<bool, AppError> {
     let now = cx.now();
-    Ok(repo::grant_platform_admin(cx.conn, email, now)?)
+    in_write_transaction(cx.conn, |conn| {
+        let Some(user) = repo::find_user_by_email(conn, email)? else {
+            return Ok(false);
+        };
+        repo::grant_platform_admin(conn, email, now)?;
+        if !user.platform_admin {
+            record_admin_grant(conn, user.id, now)?;
+        }
+        Ok(true)
+    })
+}
+
+/// The audit entry of someone made a platform administrator on the command line.
+fn record_admin_grant(
+    conn: &mut DbConnection,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    crate::grants::record(
+        conn,
+        None,
+        user,
+        GrantedRole::PlatformAdmin,
+        GrantScope::Platform,
+        GrantChange::Granted,
+        now,
+    )
 }
 
 /// Creates a platform administrator, or promotes the account registered with this email in
@@ -312,9 +339,12 @@ pub fn create_admin(
         updated_at: now,
     };
     match repo::create_user(cx.conn, &user, password_hash) {
-        Ok(()) => Ok(AdminOutcome::Created(user.id)),
+        Ok(()) => {
+            record_admin_grant(cx.conn, user.id, now)?;
+            Ok(AdminOutcome::Created(user.id))
+        }
         Err(CreateUserError::EmailTaken) => {
-            repo::grant_platform_admin(cx.conn, &user.email, now)?;
+            promote_admin(cx, &user.email)?;
             Ok(AdminOutcome::Promoted)
         }
         Err(CreateUserError::Persistence(error)) => Err(error.into()),

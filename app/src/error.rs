@@ -91,6 +91,11 @@ error_codes! {
     DatabaseUnavailable = "database_unavailable", 503,
         title: ("The service is temporarily unavailable",
                 "De dienst is tijdelijk niet beschikbaar");
+    MetricsTokenRequired = "metrics_token_required", 401,
+        title: ("Metrics token required", "Metrics-token vereist"),
+        detail: ("Send the operator's metrics token as `Authorization: Bearer <token>`.",
+                "Stuur het metrics-token van de beheerder mee als \
+                 `Authorization: Bearer <token>`.");
     InvalidToken = "invalid_token", 401,
         title: ("Invalid access token", "Ongeldig toegangstoken"),
         detail: ("The access token is not valid. Sign in again.",
@@ -132,10 +137,18 @@ error_codes! {
         detail: ("A moderator turned down your membership. An invite code still lets you in.",
                 "Een moderator heeft uw lidmaatschap afgewezen. Met een uitnodigingscode kunt u \
                  alsnog lid worden.");
+    SelfGrantRefused = "self_grant_refused", 403,
+        title: ("Not a role to give yourself", "Geen rol om uzelf te geven"),
+        detail: ("A role that opens casework (mediator, professional) is granted by someone \
+                 else, never by its holder.",
+                "Een rol die toegang geeft tot casuïstiek (bemiddelaar, professional) krijgt u \
+                 van een ander, nooit van uzelf.");
     Blocked = "blocked", 403,
         title: ("Blocked", "Geblokkeerd"),
-        detail: ("One of you has blocked the other, so no match can be made between you.",
-                "Een van u beiden heeft de ander geblokkeerd; een match tussen u kan niet.");
+        detail: ("You have blocked this person, so no match can be made between you. Lift \
+                 the block to go on.",
+                "U hebt deze persoon geblokkeerd; een match tussen u kan niet. Hef de blokkade \
+                 op om verder te gaan.");
     InviteInvalid = "invite_invalid", 422,
         title: ("Unknown invite code", "Onbekende uitnodigingscode"),
         detail: ("There is no such invite code for this neighbourhood.",

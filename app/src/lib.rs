@@ -8,6 +8,7 @@
 
 pub mod clock;
 pub mod error;
+pub mod grants;
 pub mod outbox;
 pub mod text;
 

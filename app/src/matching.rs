@@ -208,7 +208,18 @@ pub fn propose_match(
         // From here on a block between the two waits for this proposal, or this one for it.
         repo::hold_helper(conn, helper)?;
         if blocks::apart(conn, request.author_id, helper)? {
-            return Err(ErrorCode::Blocked.into());
+            // Who blocked learns that their own block stands in the way; who was blocked gets
+            // the refusal of a helper from too far away, so the block is not given away.
+            let other = if caller == helper {
+                request.author_id
+            } else {
+                helper
+            };
+            return Err(if blocks::find(conn, caller, other)?.is_some() {
+                ErrorCode::Blocked.into()
+            } else {
+                ErrorCode::Forbidden.into()
+            });
         }
         let places = repo::nearby(conn, &neighbourhood)?;
         if !repo::lives_nearby(conn, helper, &places)? {
@@ -489,7 +500,8 @@ pub struct SuggestionView {
 
 /// Ranked suggestions for `caller`'s own request (open offers and residents whose skills fit)
 /// or offer (open requests), best first. The author, who declined the request, and people
-/// blocked either way are never suggested.
+/// blocked either way are never suggested. What is drawn from follows the caller's membership
+/// now: an author who left sees public posts only, and no residents.
 pub fn list_suggestions(
     cx: &mut Cx<'_>,
     caller: UserId,
@@ -507,6 +519,10 @@ pub fn list_suggestions(
     let Some(category) = post.content.category else {
         return Err(ErrorCode::NotARequest.into());
     };
+    // Suggestions follow the caller's membership as it is now: members-only posts only for
+    // who reads them in the feed, residents only for who may see the member list.
+    let members_posts = actor.reader().sees_members_posts();
+    let residents = actor.may(Action::ListMembers);
     let places = repo::nearby(conn, &neighbourhood)?;
     // `rank` leaves out the author and who declined; the queries skip them too, so they take
     // no candidate's place among the few loaded per neighbourhood.
@@ -526,20 +542,24 @@ pub fn list_suggestions(
     match post.content.kind {
         PostKind::Request => {
             for (candidate, offer, name) in
-                repo::post_candidates(conn, PostKind::Offer, &places, &exclude)?
+                repo::post_candidates(conn, PostKind::Offer, &places, &exclude, members_posts)?
             {
                 names.insert(candidate.user_id, name);
                 posts_by_id.insert(offer.id, offer.content.title);
                 candidates.push(candidate);
             }
-            for (candidate, name) in repo::resident_candidates(conn, category, &places, &exclude)? {
-                names.insert(candidate.user_id, name);
-                candidates.push(candidate);
+            if residents {
+                for (candidate, name) in
+                    repo::resident_candidates(conn, category, &places, &exclude)?
+                {
+                    names.insert(candidate.user_id, name);
+                    candidates.push(candidate);
+                }
             }
         }
         PostKind::Offer => {
             for (mut candidate, request, name) in
-                repo::post_candidates(conn, PostKind::Request, &places, &exclude)?
+                repo::post_candidates(conn, PostKind::Request, &places, &exclude, members_posts)?
             {
                 // The helper is the offer's author, whatever the request: the load is theirs.
                 candidate.active_matches = 0;

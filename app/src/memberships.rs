@@ -13,7 +13,8 @@ use buurt_persistence::memberships::{self as repo, InviteCheck, MemberCursor, Me
 use buurt_persistence::{accounts, in_write_transaction};
 
 use crate::error::{AppError, ErrorCode, FieldIssue};
-use crate::{Cx, accounts::require_admin, neighbourhoods, outbox};
+use crate::{Cx, accounts::require_admin, grants, neighbourhoods, outbox};
+use buurt_domain::grants::{GrantChange, GrantScope, GrantedRole};
 
 impl From<IllegalTransition> for AppError {
     fn from(_: IllegalTransition) -> Self {
@@ -201,10 +202,12 @@ pub fn set_member(
         if let Some(to) = change.status {
             membership.status = membership.status.transition(to)?;
         }
-        if let Some(role) = change.role {
-            if membership.status != MembershipStatus::Active && role != membership.role {
+        let granted = change.role.filter(|role| *role != membership.role);
+        if let Some(role) = granted {
+            if membership.status != MembershipStatus::Active {
                 return Err(ErrorCode::MemberNotActive.into());
             }
+            grants::check_grant(caller, member, role.into())?;
             membership.role = role;
         }
         let stays_moderator =
@@ -217,6 +220,17 @@ pub fn set_member(
         }
         membership.updated_at = now;
         repo::update_membership(conn, &membership)?;
+        if let Some(role) = granted {
+            grants::record(
+                conn,
+                Some(caller),
+                member,
+                role.into(),
+                GrantScope::Neighbourhood(neighbourhood),
+                GrantChange::Granted,
+                now,
+            )?;
+        }
         if !was_active && membership.status == MembershipStatus::Active {
             record_joined(conn, &membership, now)?;
         }
@@ -276,7 +290,20 @@ pub fn grant_professional(
                 FieldIssue::invalid("no such user", "geen bestaande gebruiker"),
             ));
         }
-        Ok(repo::grant_professional(conn, user, municipality, now)?)
+        grants::check_grant(caller, user, GrantedRole::Professional)?;
+        let granted = repo::grant_professional(conn, user, municipality, now)?;
+        if granted {
+            grants::record(
+                conn,
+                Some(caller),
+                user,
+                GrantedRole::Professional,
+                GrantScope::Municipality(municipality.clone()),
+                GrantChange::Granted,
+                now,
+            )?;
+        }
+        Ok(granted)
     })
 }
 
@@ -287,11 +314,20 @@ pub fn revoke_professional(
     user: UserId,
     municipality: &MunicipalityCode,
 ) -> Result<(), AppError> {
-    let conn = &mut *cx.conn;
-    require_admin(conn, caller)?;
-    if repo::revoke_professional(conn, user, municipality)? {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+    let now = cx.now();
+    in_write_transaction(cx.conn, |conn| {
+        require_admin(conn, caller)?;
+        if !repo::revoke_professional(conn, user, municipality)? {
+            return Err(AppError::NotFound);
+        }
+        grants::record(
+            conn,
+            Some(caller),
+            user,
+            GrantedRole::Professional,
+            GrantScope::Municipality(municipality.clone()),
+            GrantChange::Revoked,
+            now,
+        )
+    })
 }

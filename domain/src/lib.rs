@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod category;
 pub mod effects;
+pub mod grants;
 pub mod matching;
 pub mod mediation;
 pub mod membership;

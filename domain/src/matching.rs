@@ -253,7 +253,8 @@ pub struct Candidate {
     pub categories: Vec<Category>,
     /// A resident's declared interests: a weaker fit than a skill.
     pub interests: Vec<Category>,
-    /// Title and body of the post, or the resident's bio.
+    /// Title and body of the post: text the reader may read. Never private text (a resident's
+    /// bio): what it shares would show in a reason or, through the score, be guessed at.
     pub text: String,
     pub proximity: Proximity,
     /// When the post was written; `None` for residents.

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod grants;
 pub mod health;
 pub mod matching;
 pub mod mediation;
@@ -29,7 +30,11 @@ timestamps a request sends lie in the years 1900 to 2200 (`out_of_range` otherwi
 read holds no control or format characters (Unicode `Cf`, except the zero-width joiners); ids \
 are opaque strings. Every error is an RFC 9457 problem (`application/problem+json`) with a stable `code`; \
 its `title` and `detail` follow `Accept-Language` (`nl` or `en`, default `en`). Every response \
-carries an `x-request-id` header (the client's own, when it sent a valid one).",
+carries an `x-request-id` header (the client's own, when it sent a valid one) and \
+`X-Content-Type-Options: nosniff`. Every answer to a request with an `Authorization` header, \
+and every answer under `/v1/auth/`, carries `Cache-Control: no-store`: it may hold a token or \
+personal data. The interactive documentation at `/docs/` has a content security policy that \
+allows only its own assets and may not be framed.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
     components(schemas(problem::Problem, problem::FieldError, partners::WebhookPayload)),
@@ -105,6 +110,18 @@ impl utoipa::Modify for SecuritySchemes {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            METRICS_AUTH,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The operator's metrics token (`BUURT_METRICS_TOKEN`); `/metrics` asks \
+                         for it only when it is set.",
+                    ))
+                    .build(),
+            ),
+        );
         use utoipa::openapi::security::{ClientCredentials, Flow, OAuth2, Scopes};
         let scopes = Scopes::from_iter(
             buurt_domain::partners::Scope::ALL
@@ -126,6 +143,9 @@ impl utoipa::Modify for SecuritySchemes {
         );
     }
 }
+
+/// The name of the bearer scheme of `/metrics`; the handler refers to it as `"metrics_token"`.
+pub const METRICS_AUTH: &str = "metrics_token";
 
 /// The name of the OAuth 2.0 client-credentials scheme for partner systems.
 pub const PARTNER_AUTH: &str = "partner";

@@ -146,7 +146,9 @@ pub struct MatchPageParams {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ReasonDto {
     /// `same_category`, `interested`, `shared_words`, `same_neighbourhood`,
-    /// `adjacent_neighbourhood`, `remote_help`, `recent`, `busy`.
+    /// `adjacent_neighbourhood`, `remote_help`, `recent`, `busy`. `shared_words` names words
+    /// of the suggested post's title and body only, which the reader can read; private text (a
+    /// resident's bio) is never matched on, so no reason names or implies a word of it.
     pub code: String,
     /// The reason in words, in the negotiated language.
     pub text: String,

@@ -223,7 +223,9 @@ impl StatsRow {
 }
 
 /// Figures per neighbourhood and period. As JSON by default; as CSV (the same rows, the
-/// header row first, suppressed counts empty) with `Accept: text/csv`.
+/// header row first, suppressed counts empty) with `Accept: text/csv`. A CSV cell starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a spreadsheet
+/// shows it as text and never runs it as a formula.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct StatsReport {
     pub municipality_code: String,

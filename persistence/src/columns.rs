@@ -72,6 +72,8 @@ enum_columns!(
     buurt_domain::activities::RsvpStatus,
     buurt_domain::partners::WebhookStatus,
     buurt_domain::partners::DeliveryStatus,
+    buurt_domain::grants::GrantedRole,
+    buurt_domain::grants::GrantChange,
 );
 
 impl TextColumn for buurt_domain::partners::Scope {

@@ -7,6 +7,7 @@ pub mod blocks;
 pub mod columns;
 mod connection;
 mod error;
+pub mod grants;
 pub mod idempotency;
 pub mod matching;
 pub mod mediation;

@@ -609,18 +609,19 @@ pub fn lives_nearby(
 /// The most candidates of each sort considered per neighbourhood.
 const CANDIDATES_PER_PLACE: i64 = 50;
 
-/// Open, visible posts of `kind` nearby (members-only ones of the own neighbourhood only), not
-/// by `exclude`, with their authors' names.
+/// Open, visible posts of `kind` nearby (members-only ones of the own neighbourhood only, and
+/// only when `members_posts`), not by `exclude`, with their authors' names.
 pub fn post_candidates(
     conn: &mut DbConnection,
     kind: PostKind,
     places: &[(NeighbourhoodId, Proximity)],
     exclude: &[UserId],
+    members_posts: bool,
 ) -> Result<Vec<(Candidate, Post, String)>, PersistenceError> {
     let mut found = Vec::new();
     for (place, proximity) in places {
         let mut query = crate::posts::open_posts_query(*place, kind);
-        if *proximity != Proximity::SameNeighbourhood {
+        if *proximity != Proximity::SameNeighbourhood || !members_posts {
             query = query.filter(posts::visibility.eq(Visibility::Public.as_str()));
         }
         for (post, author_name) in
@@ -647,7 +648,8 @@ pub fn post_candidates(
 }
 
 /// Active residents nearby who declared `category` as a skill or an interest, not in
-/// `exclude`, each once at their nearest, with their names.
+/// `exclude`, each once at their nearest, with their names. Their bios are private: they are
+/// not loaded, so they neither count in the score nor show in a reason.
 pub fn resident_candidates(
     conn: &mut DbConnection,
     category: Category,
@@ -657,7 +659,7 @@ pub fn resident_candidates(
     let mut found: Vec<(Candidate, String)> = Vec::new();
     for (place, proximity) in places {
         let listed = format!("%,{},%", category.as_str());
-        let rows: Vec<(Stored<UserId>, String, Option<String>, String)> = memberships::table
+        let rows: Vec<(Stored<UserId>, String, String)> = memberships::table
             .inner_join(users::table)
             .filter(memberships::neighbourhood_id.eq(place.to_string()))
             .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
@@ -670,9 +672,9 @@ pub fn resident_candidates(
             )
             .order(memberships::joined_at)
             .limit(CANDIDATES_PER_PLACE)
-            .select((users::id, users::display_name, users::bio, users::skills))
+            .select((users::id, users::display_name, users::skills))
             .load(conn)?;
-        for (id, name, bio, skills) in rows {
+        for (id, name, skills) in rows {
             let skilled = skills.split(',').any(|skill| skill == category.as_str());
             let user = id.0;
             if exclude.contains(&user) || found.iter().any(|(c, _)| c.user_id == user) {
@@ -684,7 +686,7 @@ pub fn resident_candidates(
                     user_id: user,
                     categories: if skilled { vec![category] } else { Vec::new() },
                     interests: if skilled { Vec::new() } else { vec![category] },
-                    text: bio.unwrap_or_default(),
+                    text: String::new(),
                     proximity: *proximity,
                     posted_at: None,
                     active_matches: 0,

@@ -282,6 +282,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    role_grants (id) {
+        id -> Text,
+        actor_id -> Nullable<Text>,
+        target_id -> Text,
+        role -> Text,
+        neighbourhood_id -> Nullable<Text>,
+        municipality_code -> Nullable<Text>,
+        change -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     user_blocks (blocker_id, blocked_id) {
         blocker_id -> Text,
         blocked_id -> Text,
@@ -398,4 +411,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhooks,
     webhook_deliveries,
     user_blocks,
+    role_grants,
 );

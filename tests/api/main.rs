@@ -18,6 +18,8 @@ mod openapi;
 mod partners;
 mod posts;
 mod queries;
+mod role_grants;
+mod security;
 mod seed;
 mod startup;
 mod stats;

@@ -612,17 +612,16 @@ async fn suggestions_rank_as_documented() {
         .iter()
         .map(|r| r["code"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        codes,
-        ["same_category", "shared_words", "same_neighbourhood"]
-    );
+    // The near helper's bio shares "boodschappen" with the request, but a bio is private: it
+    // neither shows in a reason nor counts (issue 16).
+    assert_eq!(codes, ["same_category", "same_neighbourhood"]);
     assert!(
         ranked["items"][0]["score"].as_f64().unwrap()
             > ranked["items"][1]["score"].as_f64().unwrap()
     );
     let dutch = suggestions(&requester, "nl").await.json();
     assert_eq!(
-        dutch["items"][0]["reasons"][2]["text"],
+        dutch["items"][0]["reasons"][1]["text"],
         "Woont in uw buurt."
     );
 
@@ -1387,10 +1386,11 @@ async fn blocked_people_are_kept_apart_either_way() {
                 .await
                 .contains(&w.helper.user_id)
         );
-        // No offer of help, and no invitation.
+        // No offer of help, and no invitation: who blocked is told so, who was blocked gets
+        // the common `forbidden` and does not learn of the block.
         w.offer_help(&w.helper, &request)
             .await
-            .assert_problem(403, "blocked");
+            .assert_problem(403, refusal(&w.helper, blocker));
         w.app
             .post_as(
                 &w.requester,
@@ -1398,7 +1398,7 @@ async fn blocked_people_are_kept_apart_either_way() {
                 &json!({"helper_id": w.helper.user_id}),
             )
             .await
-            .assert_problem(403, "blocked");
+            .assert_problem(403, refusal(&w.requester, blocker));
         assert_eq!(unblock(&w.app, blocker, blocked).await.status, 204);
     }
 
@@ -1419,6 +1419,16 @@ async fn blocked_people_are_kept_apart_either_way() {
         .await;
     let second = w.request(1, json!({})).await;
     assert_eq!(w.offer_help(&other, &second).await.status, 201);
+}
+
+/// The code a proposal between two people kept apart by a block is refused with: `blocked`
+/// for who blocked, the common `forbidden` for who was blocked (the block is not given away).
+fn refusal(caller: &Session, blocker: &Session) -> &'static str {
+    if caller.user_id == blocker.user_id {
+        "blocked"
+    } else {
+        "forbidden"
+    }
 }
 
 /// When a proposal's match or a block was stored, from its answer.
@@ -1462,7 +1472,7 @@ async fn race_blocks_and_proposals(w: &World, requests: &[String]) -> Vec<BlockR
                 assert_eq!(answer.status, 201, "{}", answer.text());
                 // Sent only once the block is answered: this one is always refused.
                 let after = w.offer_help(helper, &requests[4]).await;
-                after.assert_problem(403, "blocked");
+                after.assert_problem(403, refusal(helper, blocker));
                 (stored_at(&answer.json(), "blocked_at"), answered)
             };
             let proposing = join_all(requests[..4].iter().enumerate().map(|(n, request)| {
@@ -1486,14 +1496,15 @@ async fn race_blocks_and_proposals(w: &World, requests: &[String]) -> Vec<BlockR
                 proposed: Vec::new(),
                 refused: 0,
             };
-            for (answer, answered) in answers {
+            for (n, (answer, answered)) in answers.into_iter().enumerate() {
                 if answer.status == 201 {
                     let found = answer.json();
                     let id = found["id"].as_str().unwrap().to_owned();
                     race.proposed
                         .push((id, stored_at(&found, "created_at"), answered));
                 } else {
-                    answer.assert_problem(403, "blocked");
+                    let caller = if n == 3 { &w.requester } else { helper };
+                    answer.assert_problem(403, refusal(caller, blocker));
                     race.refused += 1;
                 }
             }
@@ -1553,6 +1564,12 @@ async fn a_block_racing_proposals_refuses_every_proposal_after_it() {
     // And they stay apart: no one proposes anything between them any more.
     for (race, helper) in races.iter().zip(0..) {
         let request = &requests[helper % 5];
+        // Even rounds: the requester blocked; odd ones: the helper did.
+        let code = if helper % 2 == 0 {
+            "blocked"
+        } else {
+            "forbidden"
+        };
         let session = w
             .app
             .get_as(&w.requester, &format!("/v1/posts/{request}/matches"))
@@ -1566,7 +1583,7 @@ async fn a_block_racing_proposals_refuses_every_proposal_after_it() {
                 &invite,
             )
             .await
-            .assert_problem(403, "blocked");
+            .assert_problem(403, code);
     }
 }
 
@@ -1603,4 +1620,145 @@ async fn a_proposal_answered_after_a_block_never_stays_between_blocked_people() 
         }
     }
     eprintln!("{refused} proposals refused as blocked, {late} answered 201 after the block");
+}
+
+/// One suggestion: user id, post id ("" for a resident), reason codes and texts, score.
+type Suggested = (String, String, Vec<(String, String)>, f64);
+
+/// The suggestions for `request` as `session` sees them.
+async fn suggestions_for(w: &World, session: &Session, request: &str) -> Vec<Suggested> {
+    let answer = w
+        .app
+        .get_as(session, &format!("/v1/posts/{request}/suggestions"))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    answer.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["user"]["id"].as_str().unwrap().to_owned(),
+                s["post"]["id"].as_str().unwrap_or_default().to_owned(),
+                s["reasons"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| {
+                        (
+                            r["code"].as_str().unwrap().to_owned(),
+                            r["text"].as_str().unwrap().to_owned(),
+                        )
+                    })
+                    .collect(),
+                s["score"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn suggestions_never_name_or_weigh_words_of_a_private_bio() {
+    let w = world().await;
+    // The helper's bio is theirs to read only; the request uses its words.
+    let patched = w
+        .app
+        .request(Method::PATCH, "/v1/me")
+        .bearer(&w.helper.access_token)
+        .json(&json!({"bio": "Ik heb diabetes en schulden"}))
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.text());
+    // Someone with the same skill and no bio at all.
+    let plain = w
+        .app
+        .member(&w.admin, &w.neighbourhood, "gewoon@example.nl", "resident")
+        .await;
+    let patched = w
+        .app
+        .request(Method::PATCH, "/v1/me")
+        .bearer(&plain.access_token)
+        .json(&json!({"skills": ["help"]}))
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.text());
+    let request = w
+        .request(
+            1,
+            json!({"title": "Hulp bij diabetes", "body": "Wie weet iets van schulden?"}),
+        )
+        .await;
+
+    let found = suggestions_for(&w, &w.requester, &request).await;
+    let of = |user: &str| {
+        found
+            .iter()
+            .find(|(id, post, ..)| id == user && post.is_empty())
+            .unwrap_or_else(|| panic!("{user} not suggested: {found:?}"))
+            .clone()
+    };
+    let (_, _, reasons, score) = of(&w.helper.user_id);
+    let (_, _, plain_reasons, plain_score) = of(&plain.user_id);
+    for (code, text) in &reasons {
+        assert_ne!(code, "shared_words", "{reasons:?}");
+        let text = text.to_lowercase();
+        assert!(
+            !text.contains("diabetes") && !text.contains("schulden"),
+            "{text}"
+        );
+    }
+    // Nor does the bio count: the two rank alike, for the same reasons.
+    assert_eq!(reasons, plain_reasons);
+    assert_eq!(score, plain_score);
+}
+
+#[actix_web::test]
+async fn suggestions_follow_the_authors_membership_as_it_is_now() {
+    let w = world().await;
+    let posts = format!("/v1/neighbourhoods/{}/posts", w.neighbourhood);
+    let offer = |session: Session, visibility: &'static str| {
+        let (app, posts) = (&w.app, posts.clone());
+        async move {
+            let answer = app
+                .post_as(
+                    &session,
+                    &posts,
+                    &json!({"kind": "offer", "title": "Boodschappen doen",
+                            "body": "Op dinsdag.", "category": "help",
+                            "visibility": visibility}),
+                )
+                .await;
+            assert_eq!(answer.status, 201, "{}", answer.text());
+            answer.json()["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let members_only = offer(w.helper.clone(), "members").await;
+    let other = w
+        .app
+        .member(&w.admin, &w.neighbourhood, "open@example.nl", "resident")
+        .await;
+    let public = offer(other, "public").await;
+    let request = w.request(1, json!({"visibility": "public"})).await;
+
+    let posts_of = |found: &[Suggested]| {
+        found
+            .iter()
+            .map(|(_, post, ..)| post.clone())
+            .collect::<Vec<_>>()
+    };
+    let member = suggestions_for(&w, &w.requester, &request).await;
+    assert!(posts_of(&member).contains(&members_only), "{member:?}");
+    assert!(posts_of(&member).contains(&public), "{member:?}");
+    // A resident with the skill (the helper, see `world`) is suggested to a member.
+    assert!(member.iter().any(|(_, post, ..)| post.is_empty()));
+
+    // The author leaves: their request stays theirs, its suggestions are what a stranger sees.
+    let left = w
+        .app
+        .delete_as(
+            &w.requester,
+            &format!("/v1/neighbourhoods/{}/membership", w.neighbourhood),
+        )
+        .await;
+    assert_eq!(left.status, 204, "{}", left.text());
+    let former = suggestions_for(&w, &w.requester, &request).await;
+    assert_eq!(posts_of(&former), [public], "{former:?}");
 }

@@ -268,7 +268,8 @@ async fn moderators_approve_reject_and_appoint() {
             .status,
         200
     );
-    app.put_as(&anna, &anna_path, &json!({"role": "mediator"}))
+    // (To resident: making herself a mediator is refused before that, as a self-grant.)
+    app.put_as(&anna, &anna_path, &json!({"role": "resident"}))
         .await
         .assert_problem(409, "last_moderator");
     app.put_as(

@@ -443,6 +443,74 @@ async fn csv_matches_the_json_and_the_script() {
 }
 
 #[actix_web::test]
+async fn csv_cells_never_run_as_spreadsheet_formulas() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let risky = [
+        "=HYPERLINK(\"http://x.example\",\"klik\")",
+        "+31 Buurt",
+        "-Min",
+        "@SUM(A1)",
+    ];
+    for (n, name) in risky.iter().enumerate() {
+        app.create_neighbourhood_in(&admin, &format!("BU0002000{n}"), name, "GM0002", &[])
+            .await;
+    }
+    let query = "from=2026-03-23&to=2026-03-29&interval=week";
+    let response = app
+        .request(
+            actix_web::http::Method::GET,
+            &format!("/v1/municipalities/GM0002/stats?{query}"),
+        )
+        .bearer(&admin.access_token)
+        .header("accept", "text/csv")
+        .send()
+        .await;
+    assert_eq!(response.status, 200, "{}", response.text());
+    let mut reader = csv::Reader::from_reader(response.body.as_slice());
+    let names: Vec<String> = reader
+        .records()
+        .map(|record| record.unwrap()[2].to_owned())
+        .collect();
+    let mut expected: Vec<String> = risky.iter().map(|name| format!("'{name}")).collect();
+    expected.sort();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected);
+    for line in response.text().lines().skip(1) {
+        // No cell of the raw file starts a formula, quoted or not.
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '+', '-', '@']), "{line}");
+        }
+    }
+
+    // `buurt export-stats` writes the same, escaped.
+    let config = buurt_api::Config::with_database_url(app.database.url());
+    let params = buurt_openapi::stats::StatsParams {
+        from: Some("2026-03-23".into()),
+        to: Some("2026-03-29".into()),
+        interval: Some(buurt_openapi::stats::IntervalDto::Week),
+    };
+    let scope = buurt_api::cli::commands::StatsScope::Municipality("GM0002".into());
+    let exported =
+        buurt_api::cli::commands::export_stats(&config, &scope, &params, Utc::now()).unwrap();
+    assert_eq!(exported, response.body);
+    // The JSON keeps the names as they are.
+    let json = app
+        .get_as(&admin, &format!("/v1/municipalities/GM0002/stats?{query}"))
+        .await
+        .json();
+    assert!(
+        json["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|row| row["neighbourhood_name"] == risky[0])
+    );
+}
+
+#[actix_web::test]
 async fn who_may_read_the_figures() {
     let w = world().await;
     let path = format!("/v1/neighbourhoods/{}/stats", w.neighbourhood);

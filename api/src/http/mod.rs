@@ -9,3 +9,4 @@ pub mod lang;
 pub mod metrics;
 pub mod middleware;
 pub mod paging;
+pub mod security;

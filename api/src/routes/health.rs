@@ -1,10 +1,10 @@
 use std::time::Duration;
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use buurt_openapi::health::HealthStatus;
 use buurt_openapi::problem::Problem;
 
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, ErrorCode};
 use crate::state::AppState;
 
 /// How long readiness waits for a database connection before answering 503.
@@ -48,15 +48,29 @@ pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<HealthStatus>
 
 /// Prometheus metrics in the text format: requests and their latency per route, method and
 /// status; the database pool; the process (memory, CPU, open files). Meant for the operator's
-/// scraper: keep it off the public internet at the proxy.
+/// scraper: keep it off the public internet at the proxy. With `BUURT_METRICS_TOKEN` set, only
+/// a request with `Authorization: Bearer <that token>` gets them.
 #[utoipa::path(
     tag = "operations",
-    responses((status = 200, description = "Metrics in the Prometheus text format 0.0.4.",
-               body = String, content_type = "text/plain; version=0.0.4")),
+    security((), ("metrics_token" = [])),
+    responses(
+        (status = 200, description = "Metrics in the Prometheus text format 0.0.4.",
+         body = String, content_type = "text/plain; version=0.0.4"),
+        (status = 401, description = "`metrics_token_required`: `BUURT_METRICS_TOKEN` is set \
+          and the request did not carry it.", body = Problem,
+         content_type = "application/problem+json"),
+    ),
 )]
 #[get("/metrics")]
-pub async fn metrics(metrics: web::Data<crate::http::metrics::Metrics>) -> HttpResponse {
-    HttpResponse::Ok()
+pub async fn metrics(
+    req: HttpRequest,
+    metrics: web::Data<crate::http::metrics::Metrics>,
+    token: web::Data<crate::http::security::MetricsToken>,
+) -> Result<HttpResponse, ApiError> {
+    if !token.admits(req.headers().get(actix_web::http::header::AUTHORIZATION)) {
+        return Err(ApiError::Refused(ErrorCode::MetricsTokenRequired));
+    }
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(metrics.render())
+        .body(metrics.render()))
 }

@@ -99,8 +99,10 @@ fn optional_text(
         (status = 201, description = "Proposed; the other party is notified.", body = MatchDto,
          headers(("location" = String, description = "`/v1/matches/{id}`"))),
         (status = 403, description = "`forbidden`: the helper does not live in or next to the \
-          request's neighbourhood. `blocked`: the requester and the helper, one blocked the \
-          other.", body = Problem, content_type = "application/problem+json"),
+          request's neighbourhood, or the other party blocked the caller (the same answer on \
+          purpose: a block is never given away). `blocked`: the caller blocked the other \
+          party; lifting the block lets the match be made.", body = Problem,
+          content_type = "application/problem+json"),
         (status = 404, description = "No such request, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`not_a_request`, `already_matched`, `helper_busy` or \
@@ -466,6 +468,9 @@ fn reason_dto(reason: &Reason, lang: Lang) -> ReasonDto {
 /// offer (open requests), each with a score and reasons. Distance counts only for help that
 /// is not remote; busy helpers rank lower, and those at the limit of open matches, people who
 /// declined this request, people blocked either way, and oneself are never suggested.
+/// Residents are matched on their declared skills and interests, never on their private bio.
+/// Suggestions follow the caller's membership now: members-only posts and residents only
+/// while the caller is an active member of the post's neighbourhood.
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),

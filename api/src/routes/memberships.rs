@@ -145,7 +145,9 @@ pub async fn list_members(
 }
 
 /// Approve or reject a member, or change their role (moderators of the neighbourhood and
-/// administrators). The last active moderator cannot be demoted.
+/// administrators). The last active moderator cannot be demoted. No one makes themself a
+/// mediator (a role that opens casework): another moderator or administrator grants it. Every
+/// change of role is kept in the audit record at `GET /v1/admin/role-grants`.
 #[utoipa::path(
     tag = "membership",
     security(("bearer" = [])),
@@ -156,7 +158,8 @@ pub async fn list_members(
     request_body = UpdateMemberRequest,
     responses(
         (status = 200, description = "The membership after the change.", body = MembershipDto),
-        (status = 403, description = "`forbidden`: not a moderator here.", body = Problem,
+        (status = 403, description = "`forbidden`: not a moderator here. \
+          `self_grant_refused`: making oneself a mediator.", body = Problem,
          content_type = "application/problem+json"),
         (status = 404, description = "No such neighbourhood, or no such member.", body = Problem,
          content_type = "application/problem+json"),
@@ -258,7 +261,9 @@ pub async fn my_memberships(
 }
 
 /// Make a user a professional (wijkteam) for a municipality (administrators). Professionals
-/// see what later capabilities give them for every neighbourhood of that municipality.
+/// see what later capabilities give them for every neighbourhood of that municipality. The
+/// role opens casework, so an administrator cannot grant it to themself; grants and
+/// withdrawals are kept in the audit record at `GET /v1/admin/role-grants`.
 #[utoipa::path(
     tag = "admin",
     security(("bearer" = [])),
@@ -266,7 +271,8 @@ pub async fn my_memberships(
     responses(
         (status = 201, description = "Granted.", body = ProfessionalGrantDto),
         (status = 200, description = "Already granted: unchanged.", body = ProfessionalGrantDto),
-        (status = 403, description = "`forbidden`: not a platform administrator.", body = Problem,
+        (status = 403, description = "`forbidden`: not a platform administrator. \
+          `self_grant_refused`: granting it to oneself.", body = Problem,
          content_type = "application/problem+json"),
         (status = 422, description = "`validation_failed`: unknown user or bad code.", body = Problem,
          content_type = "application/problem+json"),

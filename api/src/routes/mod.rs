@@ -4,6 +4,7 @@ pub mod activities;
 pub mod auth;
 pub mod blocks;
 pub mod fallback;
+pub mod grants;
 pub mod health;
 pub mod matching;
 pub mod me;
@@ -56,6 +57,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(memberships::create_invite)
         .service(memberships::grant_professional)
         .service(memberships::revoke_professional)
+        .service(grants::list_role_grants)
         .service(posts::create_post)
         .service(posts::list_posts)
         .service(posts::get_post)

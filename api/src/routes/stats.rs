@@ -80,16 +80,32 @@ pub fn report_dto(report: Report) -> StatsReport {
     }
 }
 
-/// The report as CSV: a header row, then a row per neighbourhood and period.
+/// The report as CSV: a header row, then a row per neighbourhood and period, every cell
+/// [`spreadsheet_safe`].
 pub fn to_csv(report: &StatsReport) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(StatsRow::CSV_HEADER)?;
     for row in &report.rows {
-        writer.write_record(row.cells())?;
+        writer.write_record(
+            row.cells()
+                .iter()
+                .map(|cell| spreadsheet_safe(cell).into_owned()),
+        )?;
     }
     writer
         .into_inner()
         .map_err(|error| csv::Error::from(error.into_error()))
+}
+
+/// A CSV cell a spreadsheet shows as text: one starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return would be read as a formula (a neighbourhood named `=HYPERLINK(…)`), so it
+/// gets a leading `'`, as OWASP advises against CSV injection. The figures never start so.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
 }
 
 /// Whether the client asked for CSV rather than JSON (by `Accept`, best first).
@@ -202,4 +218,19 @@ pub async fn municipality_stats(
         .await
         .map(report_dto)?;
     respond(&request, report, &name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_are_escaped() {
+        for risky in ["=1+1", "+31", "-2", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(spreadsheet_safe(risky), format!("'{risky}"));
+        }
+        for plain in ["Lombok", "12", "0.5", "", "'s-Hertogenbosch", "a=b"] {
+            assert_eq!(spreadsheet_safe(plain), plain);
+        }
+    }
 }

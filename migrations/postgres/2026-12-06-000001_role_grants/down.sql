@@ -1,0 +1,2 @@
+DROP TABLE role_grants;
+DROP FUNCTION role_grants_append_only();
