@@ -7,6 +7,7 @@ mod blocks;
 mod errors;
 mod health;
 mod idempotency;
+mod limits;
 mod matching;
 mod me;
 mod mediation;
