@@ -13,10 +13,10 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::password::HashingPool;
 use crate::auth::tokens::TokenKeys;
-use crate::http::limits::{BodyTimeout, body_deadline};
 use crate::config::Config;
 use crate::http::extract;
 use crate::http::idempotency::idempotency;
+use crate::http::limits::{BodyTimeout, body_deadline};
 use crate::http::metrics::Metrics;
 use crate::http::middleware::{head_as_get, problem_responses, request_id};
 use crate::routes::fallback::{RouteTable, not_matched};

@@ -6,8 +6,8 @@ use buurt_persistence::{DatabaseUrl, DbConnection, DbPool};
 use buurt_app::{Clock, Cx};
 
 use crate::auth::password::HashingPool;
-use crate::availability::{Admission, DatabaseAvailability, PROBE_TIMEOUT};
 use crate::auth::tokens::TokenKeys;
+use crate::availability::{Admission, DatabaseAvailability, PROBE_TIMEOUT};
 use crate::http::error::ApiError;
 use buurt_domain::throttle::ThrottlePolicy;
 

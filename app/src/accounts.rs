@@ -181,7 +181,9 @@ pub fn begin_login(
 
 /// A wait in whole seconds, rounded up, at least one.
 fn whole_seconds(wait: Duration) -> u64 {
-    ((wait.num_milliseconds() + 999) / 1000).unsigned_abs().max(1)
+    ((wait.num_milliseconds() + 999) / 1000)
+        .unsigned_abs()
+        .max(1)
 }
 
 /// Counts a registration from `client` (whether it then succeeds or not), or refuses it with

@@ -41,15 +41,24 @@ async fn hashing_beyond_its_threads_and_queue_is_refused_at_once() {
                 busy += 1;
                 response.assert_problem(503, "server_busy");
                 assert_eq!(response.header("retry-after").as_deref(), Some("1"));
-                assert!(elapsed < &Duration::from_secs(2), "refused slowly: {elapsed:?}");
+                assert!(
+                    elapsed < &Duration::from_secs(2),
+                    "refused slowly: {elapsed:?}"
+                );
             }
             other => panic!("unexpected {other}: {}", response.text()),
         }
     }
-    assert!(busy > 0, "16 sign-ins at once on one hashing thread: none refused");
+    assert!(
+        busy > 0,
+        "16 sign-ins at once on one hashing thread: none refused"
+    );
     assert!(busy < 16, "every sign-in refused");
     // Once the flood is over, signing in works again.
-    assert_eq!(app.login("druk@example.nl", TEST_PASSWORD).await.status, 200);
+    assert_eq!(
+        app.login("druk@example.nl", TEST_PASSWORD).await.status,
+        200
+    );
 }
 
 #[actix_web::test]
@@ -81,7 +90,10 @@ async fn registrations_are_limited_per_client_address() {
         0
     );
     // Another address is counted apart.
-    assert_eq!(register("vier@example.nl", "198.51.100.2").await.status, 201);
+    assert_eq!(
+        register("vier@example.nl", "198.51.100.2").await.status,
+        201
+    );
 }
 
 #[actix_web::test]
@@ -91,9 +103,7 @@ async fn current_password_checks_are_throttled_like_sign_in() {
     })
     .await;
     let session = app.register("wachtwoord@example.nl").await;
-    let change = |current: &str| {
-        json!({"new_password": "nieuw-en-lang-genoeg", "current_password": current})
-    };
+    let change = |current: &str| json!({"new_password": "nieuw-en-lang-genoeg", "current_password": current});
 
     // A right current password clears the account's count, as a sign-in does.
     for _ in 0..2 {
@@ -102,12 +112,20 @@ async fn current_password_checks_are_throttled_like_sign_in() {
             .assert_problem(403, "current_password_incorrect");
     }
     assert_eq!(
-        patch_me(&app, &session, &json!({"new_password": TEST_PASSWORD, "current_password": TEST_PASSWORD}))
-            .await
-            .status,
+        patch_me(
+            &app,
+            &session,
+            &json!({"new_password": TEST_PASSWORD, "current_password": TEST_PASSWORD})
+        )
+        .await
+        .status,
         200
     );
-    let session = Session::from_tokens(&app.login("wachtwoord@example.nl", TEST_PASSWORD).await.json());
+    let session = Session::from_tokens(
+        &app.login("wachtwoord@example.nl", TEST_PASSWORD)
+            .await
+            .json(),
+    );
 
     for _ in 0..3 {
         patch_me(&app, &session, &change("niet het wachtwoord"))
@@ -192,14 +210,24 @@ fn slow_client(port: u16, head: &str, trickle: &[u8]) -> (String, Option<Duratio
         }
         let mut buffer = [0u8; 4096];
         match stream.read(&mut buffer) {
-            Ok(0) => return (String::from_utf8_lossy(&answer).into(), Some(started.elapsed())),
+            Ok(0) => {
+                return (
+                    String::from_utf8_lossy(&answer).into(),
+                    Some(started.elapsed()),
+                );
+            }
             Ok(read) => answer.extend_from_slice(&buffer[..read]),
             Err(error)
                 if matches!(
                     error.kind(),
                     std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
                 ) => {}
-            Err(_) => return (String::from_utf8_lossy(&answer).into(), Some(started.elapsed())),
+            Err(_) => {
+                return (
+                    String::from_utf8_lossy(&answer).into(),
+                    Some(started.elapsed()),
+                );
+            }
         }
     }
     (String::from_utf8_lossy(&answer).into(), None)
@@ -258,11 +286,17 @@ async fn slow_clients_are_timed_out() {
     let (answer, closed) = head.join().unwrap();
     let closed = closed.expect("the slow head's connection was closed");
     assert!(closed < Duration::from_secs(4), "{closed:?}");
-    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
 
     for client in crowd {
         let (_, closed) = client.join().unwrap();
-        assert!(closed.is_some_and(|closed| closed < Duration::from_secs(4)), "{closed:?}");
+        assert!(
+            closed.is_some_and(|closed| closed < Duration::from_secs(4)),
+            "{closed:?}"
+        );
     }
 }
 

@@ -142,15 +142,26 @@ mod tests {
         let pool = HashingPool::new(1, 0);
         let (started, has_started) = std::sync::mpsc::channel::<()>();
         let (release, hold) = std::sync::mpsc::channel::<()>();
+        let hold = Arc::new(Mutex::new(hold));
+        // The first job takes the one thread and holds it until released. (With no queue a
+        // job is taken only while the thread waits for one: retry until it is.)
         let running = actix_web::rt::spawn({
             let pool = pool.clone();
             async move {
-                pool.run(move || {
-                    started.send(()).unwrap();
-                    hold.recv().unwrap();
-                    7
-                })
-                .await
+                loop {
+                    let (started, hold) = (started.clone(), Arc::clone(&hold));
+                    let job = move || {
+                        started.send(()).unwrap();
+                        hold.lock().unwrap().recv().unwrap();
+                        7
+                    };
+                    match pool.run(job).await {
+                        Err(Busy) => {
+                            actix_web::rt::time::sleep(std::time::Duration::from_millis(5)).await
+                        }
+                        done => return done,
+                    }
+                }
             }
         });
         while has_started.try_recv().is_err() {

@@ -7,13 +7,13 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use actix_web::HttpMessage;
+use actix_web::body::MessageBody;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;
 use actix_web::middleware::Next;
-use actix_web::web::{self, Bytes};
-use actix_web::HttpMessage;
-use actix_web::body::MessageBody;
 use actix_web::rt::time::{Sleep, sleep};
+use actix_web::web::{self, Bytes};
 use futures_util::{Stream, StreamExt};
 
 /// How long a whole request body may take to arrive.

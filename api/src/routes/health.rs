@@ -6,8 +6,8 @@ use buurt_openapi::problem::Problem;
 
 use crate::availability::{Admission, PROBE_TIMEOUT};
 use crate::http::error::ApiError;
-use buurt_persistence::PersistenceError;
 use crate::state::AppState;
+use buurt_persistence::PersistenceError;
 
 /// How long readiness waits for a database connection before answering 503: a load balancer
 /// polls it and wants its answer quickly.
