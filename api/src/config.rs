@@ -210,6 +210,51 @@ pub struct Config {
         global = true
     )]
     pub metrics_token: Option<String>,
+    /// Threads that hash and check passwords (each hash takes 19 MiB); defaults to the number
+    /// of CPU cores.
+    #[arg(long, env = "BUURT_HASHING_THREADS", global = true)]
+    pub hashing_threads: Option<usize>,
+
+    /// Password checks that may wait for a hashing thread; beyond them the answer is 503
+    /// `server_busy` at once.
+    #[arg(long, env = "BUURT_HASHING_QUEUE", default_value_t = 8, global = true)]
+    pub hashing_queue: usize,
+
+    /// Registrations per client address within the throttle window before 429.
+    #[arg(
+        long,
+        env = "BUURT_REGISTRATIONS_PER_CLIENT",
+        default_value_t = 10,
+        global = true
+    )]
+    pub registrations_per_client: usize,
+
+    /// How long a client may take to send a request's head (line and headers), in ms.
+    #[arg(
+        long,
+        env = "BUURT_HEADER_TIMEOUT_MS",
+        default_value_t = 5000,
+        global = true
+    )]
+    pub header_timeout_ms: u64,
+
+    /// How long a client may take to send a request's body, in ms.
+    #[arg(
+        long,
+        env = "BUURT_BODY_TIMEOUT_MS",
+        default_value_t = 30_000,
+        global = true
+    )]
+    pub body_timeout_ms: u64,
+
+    /// Open connections per HTTP worker; more wait in the listen backlog.
+    #[arg(
+        long,
+        env = "BUURT_MAX_CONNECTIONS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub max_connections: usize,
 }
 
 impl Config {
@@ -231,6 +276,12 @@ impl Config {
             webhook_pause_after: 20,
             webhook_poll_ms: 1000,
             metrics_token: None,
+            hashing_threads: None,
+            hashing_queue: 8,
+            registrations_per_client: 10,
+            header_timeout_ms: 5000,
+            body_timeout_ms: 30_000,
+            max_connections: 1000,
         }
     }
 }
@@ -260,6 +311,12 @@ impl std::fmt::Debug for Config {
             .field("webhook_pause_after", &self.webhook_pause_after)
             .field("webhook_poll_ms", &self.webhook_poll_ms)
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
+            .field("hashing_threads", &self.hashing_threads)
+            .field("hashing_queue", &self.hashing_queue)
+            .field("registrations_per_client", &self.registrations_per_client)
+            .field("header_timeout_ms", &self.header_timeout_ms)
+            .field("body_timeout_ms", &self.body_timeout_ms)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }

@@ -1,6 +1,7 @@
 //! The Buurt HTTP API: configuration, error mapping, extractors, handlers, and start-up.
 
 pub mod auth;
+pub mod availability;
 pub mod calendar;
 pub mod cli;
 pub mod config;

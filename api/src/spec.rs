@@ -97,7 +97,7 @@ const NOT_FOUND: &[(&str, &str)] = &[
 
 /// The problem responses most operations share, written once here rather than in every
 /// handler's `#[utoipa::path]`: 401 for an operation that takes a bearer token, 422 for one
-/// that takes a JSON body, and 404 for one under a resource of `NOT_FOUND`. An operation that
+/// that takes a JSON body, 408 for one that takes any body, and 404 for one under a resource of `NOT_FOUND`. An operation that
 /// describes its own keeps it.
 fn add_shared_problems(path: &str, operation: &mut Operation) {
     let bearer = operation.security.iter().flatten().any(|requirement| {
@@ -112,6 +112,14 @@ fn add_shared_problems(path: &str, operation: &mut Operation) {
         .is_some_and(|body| body.content.contains_key("application/json"));
     if json_body {
         add_problem(operation, "422", "`validation_failed`: see `errors`.");
+    }
+    if operation.request_body.is_some() {
+        add_problem(
+            operation,
+            "408",
+            "`request_timeout`: the body did not arrive within `BUURT_BODY_TIMEOUT_MS`; nothing \
+             was changed and the connection is closed.",
+        );
     }
     if let Some((_, description)) = NOT_FOUND
         .iter()

@@ -2,6 +2,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
@@ -10,10 +11,12 @@ use buurt_persistence::{DatabaseUrl, DbPool, PersistenceError, PoolOptions, Stat
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::password::HashingPool;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::http::extract;
 use crate::http::idempotency::idempotency;
+use crate::http::limits::{BodyTimeout, body_deadline};
 use crate::http::metrics::Metrics;
 use crate::http::middleware::{head_as_get, problem_responses, refuse_nul_in_url, request_id};
 use crate::http::security::{MetricsToken, security_headers};
@@ -118,7 +121,21 @@ impl Application {
             trust_proxy_headers: config.trust_proxy_headers,
             webhooks: WebhookSettings::from_config(config),
             clock: Arc::new(buurt_app::SystemClock),
+            availability: Arc::default(),
+            hashing: HashingPool::new(
+                config
+                    .hashing_threads
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from)),
+                config.hashing_queue,
+            ),
+            registration_throttle: ThrottlePolicy {
+                max_failures: config.registrations_per_client,
+                window,
+            },
         });
+        let body_timeout = web::Data::new(BodyTimeout(Duration::from_millis(
+            config.body_timeout_ms.max(1),
+        )));
         let worker = (state.pool.clone(), state.webhooks);
         let metrics = web::Data::new(
             Metrics::new(state.pool.clone(), config.db_pool_size, statements)
@@ -139,6 +156,7 @@ impl Application {
                 .app_data(route_table.clone())
                 .app_data(metrics.clone())
                 .app_data(metrics_token.clone())
+                .app_data(body_timeout.clone())
                 .app_data(extract::query_config())
                 .app_data(extract::path_config())
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
@@ -154,11 +172,17 @@ impl Application {
                 .wrap(from_fn(head_as_get))
                 .wrap(from_fn(idempotency))
                 .wrap(from_fn(refuse_nul_in_url))
+                .wrap(from_fn(body_deadline))
                 .wrap(from_fn(problem_responses))
                 .wrap(from_fn(request_id))
                 .wrap(from_fn(crate::http::metrics::record))
                 .wrap(from_fn(security_headers))
         })
+        // A slow client gets a deadline for its request head (the body's is `body_deadline`),
+        // and each worker holds a bounded number of connections.
+        .client_request_timeout(Duration::from_millis(config.header_timeout_ms.max(1)))
+        .client_disconnect_timeout(Duration::from_secs(1))
+        .max_connections(config.max_connections.max(1))
         .listen(listener)?
         // Every query and password hash runs on a worker's blocking pool; more threads than
         // connections only wait for one (and each thread costs memory: a stack and, with

@@ -5,7 +5,9 @@ use buurt_persistence::{DatabaseUrl, DbConnection, DbPool};
 
 use buurt_app::{Clock, Cx};
 
+use crate::auth::password::HashingPool;
 use crate::auth::tokens::TokenKeys;
+use crate::availability::{Admission, DatabaseAvailability, PROBE_TIMEOUT};
 use crate::http::error::ApiError;
 use buurt_domain::throttle::ThrottlePolicy;
 
@@ -19,6 +21,12 @@ pub struct AppState {
     /// Take the client address from `Forwarded`/`X-Forwarded-For` (behind a trusted proxy).
     pub trust_proxy_headers: bool,
     pub webhooks: WebhookSettings,
+    /// Whether the database is known to be unreachable (requests are then refused at once).
+    pub availability: Arc<DatabaseAvailability>,
+    /// Where passwords are hashed and checked, apart from the database pool.
+    pub hashing: HashingPool,
+    /// Registrations per client address within the throttle window.
+    pub registration_throttle: ThrottlePolicy,
     /// Where the use cases get the time.
     pub clock: Arc<dyn Clock>,
 }
@@ -56,9 +64,16 @@ pub struct LoginThrottle {
 }
 
 impl AppState {
-    /// Runs `work` with a pooled connection on the blocking thread pool: the checkout may wait
-    /// and every query blocks, so neither may happen on an async worker.
-    /// Runs CPU-heavy work (password hashing) on the blocking pool.
+    /// Hashes or checks a password on the hashing pool; 503 `server_busy` when it is full.
+    pub async fn hash<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        Ok(self.hashing.run(work).await?)
+    }
+
+    /// Runs CPU-heavy work (parsing an upload) on the blocking pool.
     pub async fn compute<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         F: FnOnce() -> T + Send + 'static,
@@ -67,19 +82,45 @@ impl AppState {
         Ok(web::block(work).await?)
     }
 
+    /// Runs `work` with a pooled connection on the blocking thread pool: the checkout may wait
+    /// and every query blocks, so neither may happen on an async worker.
     pub async fn db<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        let admission = self.availability.admit();
+        if admission == Admission::Refuse {
+            return Err(ApiError::DatabaseUnavailable(
+                buurt_persistence::PersistenceError::KnownUnavailable,
+            ));
+        }
         let pool = self.pool.clone();
+        let availability = Arc::clone(&self.availability);
         let span = tracing::Span::current();
         web::block(move || {
             let _entered = span.enter();
-            let mut conn = pool.get().map_err(|error| {
-                ApiError::from(buurt_persistence::PersistenceError::from(error))
-            })?;
-            work(&mut conn)
+            let checkout = match admission {
+                Admission::Probe => pool.get_timeout(PROBE_TIMEOUT),
+                _ => pool.get(),
+            };
+            let mut conn = match checkout {
+                Ok(conn) => conn,
+                Err(error) => {
+                    availability.unreachable();
+                    return Err(ApiError::from(buurt_persistence::PersistenceError::from(
+                        error,
+                    )));
+                }
+            };
+            let result = work(&mut conn);
+            // A lock wait that timed out reached the database: only a real outage trips.
+            if matches!(&result, Err(ApiError::DatabaseUnavailable(error)) if !error.is_busy()) {
+                availability.unreachable();
+            } else {
+                availability.reached();
+            }
+            result
         })
         .await?
     }

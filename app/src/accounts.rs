@@ -170,17 +170,93 @@ pub fn begin_login(
         .map(|s| (s.scope, s.subject.as_str(), s.policy))
         .collect();
     match repo::begin_login_attempt(cx.conn, &subjects, now)? {
-        repo::LoginAttempt::Throttled(wait) => {
-            let retry_after_secs = (wait.num_milliseconds() + 999) / 1000;
-            Ok(LoginStart::Throttled {
-                retry_after_secs: retry_after_secs.unsigned_abs().max(1),
-            })
-        }
+        repo::LoginAttempt::Throttled(wait) => Ok(LoginStart::Throttled {
+            retry_after_secs: whole_seconds(wait),
+        }),
         repo::LoginAttempt::Allowed(attempt) => Ok(LoginStart::Allowed {
             attempt,
             credentials: repo::find_credentials(cx.conn, email)?,
         }),
     }
+}
+
+/// A wait in whole seconds, rounded up, at least one.
+fn whole_seconds(wait: Duration) -> u64 {
+    ((wait.num_milliseconds() + 999) / 1000)
+        .unsigned_abs()
+        .max(1)
+}
+
+/// Counts a registration from `client` (whether it then succeeds or not), or refuses it with
+/// the seconds to wait while the address is over `policy`'s limit.
+pub fn begin_registration(
+    cx: &mut Cx<'_>,
+    client: &str,
+    policy: ThrottlePolicy,
+) -> Result<Option<u64>, AppError> {
+    let now = cx.now();
+    let subjects = [(ThrottleScope::Registration, client, policy)];
+    Ok(match repo::begin_login_attempt(cx.conn, &subjects, now)? {
+        repo::LoginAttempt::Throttled(wait) => Some(whole_seconds(wait)),
+        repo::LoginAttempt::Allowed(_) => None,
+    })
+}
+
+/// How the check of a current password (to change it) may start: like a sign-in, it counts
+/// against the account (by its email) and the client address, and shares their limits.
+#[derive(Debug)]
+pub enum PasswordCheckStart {
+    Throttled {
+        retry_after_secs: u64,
+    },
+    /// Check the password against `hash`; the attempt counts as a failure until
+    /// `password_check_succeeded` takes it back.
+    Allowed {
+        attempt: Vec<String>,
+        hash: String,
+    },
+}
+
+/// Counts a check of `user`'s current password, or refuses it while the account or the
+/// client address is over its limit, and reads the hash to check against.
+pub fn begin_password_check(
+    cx: &mut Cx<'_>,
+    user: UserId,
+    client: &str,
+    per_account: ThrottlePolicy,
+    per_client: ThrottlePolicy,
+) -> Result<PasswordCheckStart, AppError> {
+    let now = cx.now();
+    let account = existing_account(cx.conn, user, ErrorCode::InvalidToken)?;
+    let email = account.user.email.as_str().to_owned();
+    let subjects = [
+        (ThrottleScope::Account, email.as_str(), per_account),
+        (ThrottleScope::Client, client, per_client),
+    ];
+    match repo::begin_login_attempt(cx.conn, &subjects, now)? {
+        repo::LoginAttempt::Throttled(wait) => Ok(PasswordCheckStart::Throttled {
+            retry_after_secs: whole_seconds(wait),
+        }),
+        repo::LoginAttempt::Allowed(attempt) => Ok(PasswordCheckStart::Allowed {
+            attempt,
+            hash: password_hash(cx, user)?,
+        }),
+    }
+}
+
+/// The current password was right: the attempt was no failure, and the account's count of
+/// failed sign-ins starts again, as after a sign-in.
+pub fn password_check_succeeded(
+    cx: &mut Cx<'_>,
+    attempt: &[String],
+    user: UserId,
+) -> Result<(), AppError> {
+    let account = existing_account(cx.conn, user, ErrorCode::InvalidToken)?;
+    Ok(repo::login_succeeded(
+        cx.conn,
+        attempt,
+        account.user.email.as_str(),
+    )?)
 }
 
 /// The password was right: the attempt was no failure, the account's count starts again, and

@@ -82,6 +82,10 @@ error_codes! {
     PayloadTooLarge = "payload_too_large", 413,
         title: ("The request body is too large",
                 "De inhoud van het verzoek is te groot");
+    RequestTimeout = "request_timeout", 408,
+        title: ("The request took too long to arrive", "Het verzoek kwam te traag binnen"),
+        detail: ("The request body did not arrive in time. Send it again.",
+                "De inhoud van het verzoek kwam niet op tijd binnen. Stuur het opnieuw.");
     UnsupportedMediaType = "unsupported_media_type", 415,
         title: ("Unsupported media type", "Niet-ondersteund mediatype");
     TooManyRequests = "too_many_requests", 429,
@@ -96,6 +100,10 @@ error_codes! {
         detail: ("Send the operator's metrics token as `Authorization: Bearer <token>`.",
                 "Stuur het metrics-token van de beheerder mee als \
                  `Authorization: Bearer <token>`.");
+    ServerBusy = "server_busy", 503,
+        title: ("The server is busy", "De server is druk"),
+        detail: ("Too many passwords are being checked right now. Try again in a moment.",
+                "Er worden nu te veel wachtwoorden gecontroleerd. Probeer het zo opnieuw.");
     InvalidToken = "invalid_token", 401,
         title: ("Invalid access token", "Ongeldig toegangstoken"),
         detail: ("The access token is not valid. Sign in again.",

@@ -191,6 +191,26 @@ pub const BODY_MAX: usize = 5000;
 pub const LOCATION_MAX: usize = 200;
 pub const MAX_HELPERS: u32 = 20;
 pub const MAX_CAPACITY: u32 = 10_000;
+/// The longest feed search, in characters.
+pub const SEARCH_MAX_CHARS: usize = 200;
+/// The most words in a feed search: each is a term the text index looks up, and a search costs
+/// in proportion to them.
+pub const SEARCH_MAX_WORDS: usize = 8;
+
+/// Checks a feed search against the bounds of what it may cost.
+pub fn check_search_text(text: &str) -> Result<(), ValueError> {
+    if text.chars().count() > SEARCH_MAX_CHARS {
+        return Err(ValueError::TooLong {
+            max: SEARCH_MAX_CHARS,
+        });
+    }
+    if text.split_whitespace().count() > SEARCH_MAX_WORDS {
+        return Err(ValueError::TooMany {
+            max: SEARCH_MAX_WORDS,
+        });
+    }
+    Ok(())
+}
 
 impl PostContent {
     /// Applies every rule of what a post may hold; reports every field at fault.
@@ -350,6 +370,25 @@ pub struct Post {
 mod tests {
     use super::*;
     use chrono::Duration;
+
+    #[test]
+    fn searches_are_bounded_in_characters_and_words() {
+        assert_eq!(check_search_text("fiets reparatie"), Ok(()));
+        assert_eq!(check_search_text(&"é".repeat(SEARCH_MAX_CHARS)), Ok(()));
+        assert_eq!(
+            check_search_text(&"é".repeat(SEARCH_MAX_CHARS + 1)),
+            Err(ValueError::TooLong {
+                max: SEARCH_MAX_CHARS
+            })
+        );
+        assert_eq!(check_search_text(&"a ".repeat(SEARCH_MAX_WORDS)), Ok(()));
+        assert_eq!(
+            check_search_text(&"a ".repeat(SEARCH_MAX_WORDS + 1)),
+            Err(ValueError::TooMany {
+                max: SEARCH_MAX_WORDS
+            })
+        );
+    }
 
     fn input(kind: PostKind) -> PostInput<'static> {
         PostInput {

@@ -37,6 +37,8 @@ pub enum ThrottleScope {
     Account,
     /// One client address.
     Client,
+    /// Registrations (successful or not) from one client address.
+    Registration,
 }
 
 impl ThrottleScope {
@@ -44,6 +46,7 @@ impl ThrottleScope {
         match self {
             Self::Account => "account",
             Self::Client => "client",
+            Self::Registration => "registration",
         }
     }
 }

@@ -255,7 +255,8 @@ pub struct ListPostsParams {
     pub category: Option<CategoryDto>,
     pub status: Option<PostStatusDto>,
     /// Words to find in title and body (all of them). On PostgreSQL, Dutch forms match each
-    /// other (`fietsen` finds `fiets`).
+    /// other (`fietsen` finds `fiets`). At most 200 characters and 8 words: more is 400
+    /// `invalid_query`.
     #[param(max_length = 200)]
     pub q: Option<String>,
     /// Page size, 1 to 100 (default 20).

@@ -11,6 +11,9 @@ pub enum PersistenceError {
     Unavailable(#[from] diesel::r2d2::PoolError),
     #[error("the SQLite database file {0} is missing")]
     FileMissing(String),
+    /// Not tried: the database was unreachable a moment ago (a circuit breaker said so).
+    #[error("the database was unreachable moments ago")]
+    KnownUnavailable,
     #[error("migration failed: {0}")]
     Migration(String),
     #[error("a stored row does not hold a valid value: {0}")]
@@ -25,7 +28,10 @@ impl PersistenceError {
     pub fn is_unavailable(&self) -> bool {
         use diesel::result::{DatabaseErrorKind, Error};
         match self {
-            Self::Connect(_) | Self::Unavailable(_) | Self::FileMissing(_) => true,
+            Self::Connect(_)
+            | Self::Unavailable(_)
+            | Self::FileMissing(_)
+            | Self::KnownUnavailable => true,
             Self::Query(Error::DatabaseError(
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
@@ -39,6 +45,19 @@ impl PersistenceError {
             }
             Self::InvalidUrl(_) | Self::Migration(_) | Self::Corrupt(_) | Self::Query(_) => false,
         }
+    }
+}
+
+impl PersistenceError {
+    /// Whether SQLite gave up waiting for another writer: unavailable for now (503), but the
+    /// database was reached, so this is no sign of an outage.
+    pub fn is_busy(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        matches!(
+            self,
+            Self::Query(Error::DatabaseError(DatabaseErrorKind::Unknown, info))
+                if is_sqlite_busy(info.message())
+        )
     }
 }
 

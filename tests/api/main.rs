@@ -8,6 +8,7 @@ mod errors;
 mod health;
 mod idempotency;
 mod inputs;
+mod limits;
 mod matching;
 mod me;
 mod mediation;

@@ -57,6 +57,9 @@ pub enum ApiError {
     RefusedFields(ErrorCode, Vec<FieldProblem>),
     #[error("throttled for {retry_after_secs} s")]
     Throttled { retry_after_secs: u64 },
+    /// Too much hashing at once (`server_busy`): try again in a moment.
+    #[error("busy")]
+    Busy,
     #[error("the database is unavailable: {0}")]
     DatabaseUnavailable(#[source] PersistenceError),
     #[error("internal error: {0}")]
@@ -143,6 +146,7 @@ impl ApiError {
                     ),
                 ),
             ),
+            Self::Busy => (ErrorCode::ServerBusy, ErrorCode::ServerBusy.detail()),
             Self::DatabaseUnavailable(_) => (
                 ErrorCode::DatabaseUnavailable,
                 Text::new(
@@ -183,6 +187,12 @@ impl From<PersistenceError> for ApiError {
     }
 }
 
+impl From<crate::auth::password::Busy> for ApiError {
+    fn from(_: crate::auth::password::Busy) -> Self {
+        Self::Busy
+    }
+}
+
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(error: actix_web::error::BlockingError) -> Self {
         Self::internal(error)
@@ -201,7 +211,7 @@ impl ResponseError for ApiError {
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Refused(code) | Self::RefusedFields(code, _) => status_of(*code),
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Busy | Self::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -228,6 +238,9 @@ impl ResponseError for ApiError {
         match self {
             Self::DatabaseUnavailable(_) => {
                 headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
+            }
+            Self::Busy => {
+                headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
             }
             Self::Throttled { retry_after_secs } => {
                 headers.insert(

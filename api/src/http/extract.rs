@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
-use crate::http::error::{ApiError, FieldIssue, FieldProblem};
+use crate::http::error::{ApiError, ErrorCode, FieldIssue, FieldProblem};
 
 /// The largest JSON body accepted, in bytes.
 pub const MAX_JSON_BODY: usize = 64 * 1024;
@@ -80,7 +80,10 @@ async fn read_body(
     }
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|error| ApiError::MalformedJson(error.to_string()))?;
+        let chunk = chunk.map_err(|error| match error {
+            error if is_timeout(&error) => ApiError::Refused(ErrorCode::RequestTimeout),
+            error => ApiError::MalformedJson(error.to_string()),
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(ApiError::PayloadTooLarge { limit });
         }
@@ -88,6 +91,23 @@ async fn read_body(
     }
     Ok(body)
 }
+
+/// Whether reading the body failed because it took too long (see `http::limits`).
+pub fn is_timeout(error: &actix_web::error::PayloadError) -> bool {
+    matches!(error, actix_web::error::PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut)
+}
+
+/// The largest body the route with this pattern reads: the CSV import takes a large one,
+/// every other route a JSON body of at most [`MAX_JSON_BODY`].
+pub fn body_limit(pattern: Option<&str>) -> usize {
+    match pattern {
+        Some(CSV_ROUTE) => MAX_CSV_BODY,
+        _ => MAX_JSON_BODY,
+    }
+}
+
+/// The one route that takes a [`Csv`] body.
+pub const CSV_ROUTE: &str = "/v1/admin/neighbourhoods/import";
 
 fn declared_length(req: &HttpRequest) -> Option<usize> {
     req.headers()

@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::tokens::{Subject, hex};
 use crate::http::error::{ApiError, ErrorCode};
-use crate::http::extract::MAX_CSV_BODY;
+use crate::http::extract::{body_limit, is_timeout};
 use crate::state::AppState;
 
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -98,14 +98,20 @@ pub async fn idempotency(
     };
 
     // The body is part of what makes two requests the same; read it, then hand it on.
+    // The route's own limit applies: a key must not let a larger body in.
+    let limit = body_limit(req.match_pattern().as_deref());
     let mut payload = req.take_payload();
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk?;
-        if body.len() + chunk.len() > MAX_CSV_BODY {
-            return Ok(req.error_response(ApiError::PayloadTooLarge {
-                limit: MAX_CSV_BODY,
-            }));
+        let chunk = match chunk {
+            Ok(chunk) => chunk,
+            Err(error) if is_timeout(&error) => {
+                return Ok(req.error_response(ApiError::Refused(ErrorCode::RequestTimeout)));
+            }
+            Err(error) => return Err(error.into()),
+        };
+        if body.len() + chunk.len() > limit {
+            return Ok(req.error_response(ApiError::PayloadTooLarge { limit }));
         }
         body.extend_from_slice(&chunk);
     }

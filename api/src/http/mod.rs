@@ -6,6 +6,7 @@ pub mod etag;
 pub mod extract;
 pub mod idempotency;
 pub mod lang;
+pub mod limits;
 pub mod metrics;
 pub mod middleware;
 pub mod paging;

@@ -42,6 +42,10 @@ fn token_response(state: &AppState, signed_in: SignedIn, refresh_token: String) 
 }
 
 /// Create an account and sign in.
+///
+/// Registrations from one client address are limited (`BUURT_REGISTRATIONS_PER_CLIENT` within
+/// the throttle window, counted whether they succeed or not); beyond it the answer is 429 with
+/// `Retry-After`.
 #[utoipa::path(
     tag = "auth",
     request_body = RegisterRequest,
@@ -50,10 +54,19 @@ fn token_response(state: &AppState, signed_in: SignedIn, refresh_token: String) 
          headers(("location" = String, description = "`/v1/me`"))),
         (status = 409, description = "`email_taken`: an account with this email exists \
           (in any letter case).", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts`: too many registrations from this \
+          address; wait `Retry-After` seconds.",
+         body = Problem, content_type = "application/problem+json",
+         headers(("retry-after" = u64, description = "Seconds to wait."))),
+        (status = 503, description = "`server_busy`: too many passwords are being hashed at \
+          once; try again after `Retry-After` seconds. Nothing was changed.",
+         body = Problem, content_type = "application/problem+json",
+         headers(("retry-after" = u64, description = "Seconds to wait."))),
     ),
 )]
 #[post("/v1/auth/register")]
 pub async fn register(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: Json<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
@@ -69,7 +82,15 @@ pub async fn register(
         return Err(errors.into());
     };
 
-    let password_hash = state.compute(move || password::hash(&password)).await?;
+    let client = client_address(&req, state.trust_proxy_headers);
+    let policy = state.registration_throttle;
+    if let Some(retry_after_secs) = state
+        .run(move |cx| app::begin_registration(cx, &client, policy))
+        .await?
+    {
+        return Err(ApiError::Throttled { retry_after_secs });
+    }
+    let password_hash = state.hash(move || password::hash(&password)).await?;
     let registration = Registration {
         email,
         display_name,
@@ -89,7 +110,7 @@ pub async fn register(
 /// The client's address. Behind a trusted proxy it is the right-most entry of
 /// `X-Forwarded-For` (or of `for=` in `Forwarded`): the one our proxy added. Entries to its
 /// left come from the client, who can write anything there.
-fn client_address(req: &HttpRequest, trust_proxy_headers: bool) -> String {
+pub(crate) fn client_address(req: &HttpRequest, trust_proxy_headers: bool) -> String {
     let last_entry = |name: &str, prefix: &str| {
         let values: Vec<&str> = req
             .headers()
@@ -141,6 +162,10 @@ fn client_address(req: &HttpRequest, trust_proxy_headers: bool) -> String {
         (status = 429, description = "`too_many_attempts`: wait `Retry-After` seconds.",
          body = Problem, content_type = "application/problem+json",
          headers(("retry-after" = u64, description = "Seconds to wait."))),
+        (status = 503, description = "`server_busy`: too many passwords are being checked at \
+          once; try again after `Retry-After` seconds.",
+         body = Problem, content_type = "application/problem+json",
+         headers(("retry-after" = u64, description = "Seconds to wait."))),
     ),
 )]
 #[post("/v1/auth/login")]
@@ -189,7 +214,7 @@ pub async fn login(
     };
 
     let verified = state
-        .compute(move || match credentials {
+        .hash(move || match credentials {
             Some((user_id, hash)) => password::verify(&password, &hash).then_some(user_id),
             None => {
                 password::verify_against_nothing(&password);

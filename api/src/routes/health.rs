@@ -4,11 +4,14 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use buurt_openapi::health::HealthStatus;
 use buurt_openapi::problem::Problem;
 
+use crate::availability::{Admission, PROBE_TIMEOUT};
 use crate::http::error::{ApiError, ErrorCode};
 use crate::state::AppState;
+use buurt_persistence::PersistenceError;
 
-/// How long readiness waits for a database connection before answering 503.
-const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long readiness waits for a database connection before answering 503: a load balancer
+/// polls it and wants its answer quickly.
+const READINESS_TIMEOUT: Duration = Duration::from_millis(500);
 
 fn ok() -> web::Json<HealthStatus> {
     web::Json(HealthStatus {
@@ -38,11 +41,28 @@ pub async fn live() -> web::Json<HealthStatus> {
 )]
 #[get("/health/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<web::Json<HealthStatus>, ApiError> {
+    let timeout = match state.availability.admit() {
+        Admission::Go => READINESS_TIMEOUT,
+        Admission::Probe => PROBE_TIMEOUT,
+        Admission::Refuse => {
+            return Err(ApiError::DatabaseUnavailable(
+                PersistenceError::KnownUnavailable,
+            ));
+        }
+    };
     let pool = state.pool.clone();
     let url = state.database_url.clone();
-    web::block(move || buurt_persistence::check_ready(&pool, &url, READINESS_TIMEOUT))
-        .await?
-        .map_err(ApiError::DatabaseUnavailable)?;
+    let availability = state.availability.clone();
+    web::block(move || {
+        let checked = buurt_persistence::check_ready(&pool, &url, timeout);
+        match &checked {
+            Ok(()) => availability.reached(),
+            Err(_) => availability.unreachable(),
+        }
+        checked
+    })
+    .await?
+    .map_err(ApiError::DatabaseUnavailable)?;
     Ok(ok())
 }
 

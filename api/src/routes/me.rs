@@ -1,7 +1,7 @@
 //! The signed-in user's own account.
 
 use actix_web::{HttpRequest, HttpResponse, get, patch, web};
-use buurt_app::accounts::{self as app, Account, PasswordChange};
+use buurt_app::accounts::{self as app, Account, PasswordChange, PasswordCheckStart};
 use buurt_domain::ValueError;
 use buurt_domain::accounts::{
     Bio, DisplayName, HouseNumber, Language, Password, Phone, Postcode, ProfileChanges, Street,
@@ -15,6 +15,7 @@ use crate::auth::{Authenticated, password};
 use crate::http::error::{ApiError, FieldErrors, FieldIssue};
 use crate::http::etag::json_with_etag;
 use crate::http::extract::Json;
+use crate::routes::auth::client_address;
 use crate::state::AppState;
 
 /// The user as they see themselves.
@@ -150,10 +151,20 @@ fn profile_changes(
          body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`current_password_incorrect`: nothing was changed.",
          body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts`: a wrong `current_password` counts \
+          as a failed sign-in of the account and the address, and shares their limits; wait \
+          `Retry-After` seconds. Nothing was changed.",
+         body = Problem, content_type = "application/problem+json",
+         headers(("retry-after" = u64, description = "Seconds to wait."))),
+        (status = 503, description = "`server_busy`: too many passwords are being checked at \
+          once; try again after `Retry-After` seconds. Nothing was changed.",
+         body = Problem, content_type = "application/problem+json",
+         headers(("retry-after" = u64, description = "Seconds to wait."))),
     ),
 )]
 #[patch("/v1/me")]
 pub async fn update_me(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Authenticated,
     body: Json<UpdateMeRequest>,
@@ -164,16 +175,39 @@ pub async fn update_me(
 
     let password = match password_change {
         Some((new_password, current)) => {
-            let stored = state.run(move |cx| app::password_hash(cx, user_id)).await?;
+            let client = client_address(&req, state.trust_proxy_headers);
+            let throttle = state.login_throttle;
+            let (attempt, stored) = match state
+                .run(move |cx| {
+                    app::begin_password_check(
+                        cx,
+                        user_id,
+                        &client,
+                        throttle.per_account,
+                        throttle.per_client,
+                    )
+                })
+                .await?
+            {
+                PasswordCheckStart::Throttled { retry_after_secs } => {
+                    return Err(ApiError::Throttled { retry_after_secs });
+                }
+                PasswordCheckStart::Allowed { attempt, hash } => (attempt, hash),
+            };
             let checked = state
-                .compute(move || {
+                .hash(move || {
                     password::verify(&current, &stored).then(|| PasswordChange {
                         new_hash: password::hash(&new_password),
                         checked_against: stored,
                     })
                 })
                 .await?;
-            Some(checked.ok_or_else(app::incorrect_password)?)
+            // A failed check was counted when it began.
+            let checked = checked.ok_or_else(app::incorrect_password)?;
+            state
+                .run(move |cx| app::password_check_succeeded(cx, &attempt, user_id))
+                .await?;
+            Some(checked)
         }
         None => None,
     };

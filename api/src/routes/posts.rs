@@ -8,7 +8,7 @@ use buurt_domain::accounts::UserId;
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
 use buurt_domain::partners::Scope;
 use buurt_domain::policy::{Action, Actor};
-use buurt_domain::posts::{ActivityInput, PostId, PostInput};
+use buurt_domain::posts::{ActivityInput, PostId, PostInput, check_search_text};
 use buurt_openapi::posts::{
     CreatePostRequest, CreateReportRequest, ListPostsParams, PostDto, PostList, ReportDto,
     UpdatePostRequest,
@@ -19,7 +19,7 @@ use buurt_persistence::posts::FeedCursor;
 use chrono::{DateTime, Utc};
 
 use crate::auth::{Authenticated, Caller};
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, FieldErrors};
 use crate::http::etag::json_with_etag;
 use crate::http::extract::Json;
 use crate::http::paging::{decode_cursor, encode_cursor, limit};
@@ -157,6 +157,11 @@ pub async fn list_posts(
     let neighbourhood_id = NeighbourhoodId(id.into_inner());
     let params = params.into_inner();
     let limit = limit(params.limit)?;
+    if let Some(Err(error)) = params.q.as_deref().map(check_search_text) {
+        let mut errors = FieldErrors::default();
+        errors.push("q", error.into());
+        return Err(ApiError::InvalidQuery(errors.into_problems()));
+    }
     let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
     let (posts, next) = state
         .run(move |cx| {

@@ -1,0 +1,4 @@
+-- Registrations are counted per client address like failed sign-ins, in the same window.
+ALTER TABLE login_failures DROP CONSTRAINT login_failures_scope_check;
+ALTER TABLE login_failures ADD CONSTRAINT login_failures_scope_check
+    CHECK (scope IN ('account', 'client', 'registration'));
