@@ -200,6 +200,19 @@ pub struct Config {
         global = true
     )]
     pub webhook_poll_ms: u64,
+
+    /// Neighbourhoods an account may join (or be let into) per 24 hours; more answer 429.
+    #[arg(long, env = "BUURT_JOINS_PER_DAY", default_value_t = 3, global = true)]
+    pub joins_per_day: u32,
+
+    /// Days before an account's postcode may change again (memberships rest on it).
+    #[arg(
+        long,
+        env = "BUURT_POSTCODE_COOLDOWN_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub postcode_cooldown_days: u32,
 }
 
 impl Config {
@@ -220,6 +233,8 @@ impl Config {
             webhook_max_attempts: 8,
             webhook_pause_after: 20,
             webhook_poll_ms: 1000,
+            joins_per_day: 3,
+            postcode_cooldown_days: 30,
         }
     }
 }
@@ -248,6 +263,8 @@ impl std::fmt::Debug for Config {
             .field("webhook_max_attempts", &self.webhook_max_attempts)
             .field("webhook_pause_after", &self.webhook_pause_after)
             .field("webhook_poll_ms", &self.webhook_poll_ms)
+            .field("joins_per_day", &self.joins_per_day)
+            .field("postcode_cooldown_days", &self.postcode_cooldown_days)
             .finish()
     }
 }

@@ -19,6 +19,8 @@ pub struct AppState {
     /// Take the client address from `Forwarded`/`X-Forwarded-For` (behind a trusted proxy).
     pub trust_proxy_headers: bool,
     pub webhooks: WebhookSettings,
+    /// Joins per account per day and the cool-down on postcode changes.
+    pub join_limits: buurt_domain::membership::JoinLimits,
     /// Where the use cases get the time.
     pub clock: Arc<dyn Clock>,
 }

@@ -8,6 +8,7 @@ pub mod columns;
 mod connection;
 mod error;
 pub mod idempotency;
+pub mod letters;
 pub mod matching;
 pub mod mediation;
 pub mod memberships;

@@ -20,3 +20,4 @@ mod queries;
 mod seed;
 mod startup;
 mod stats;
+mod verification;
