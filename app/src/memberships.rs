@@ -41,7 +41,8 @@ impl From<InviteCheck> for AppError {
 pub enum Joined {
     /// A new membership, or a pending or rejected one let in by an invite or a postcode.
     Changed(Membership),
-    /// Already active or pending: nothing changed.
+    /// Already active or pending: nothing changed, or only an unverified membership was
+    /// verified by the invite that came with the request.
     Unchanged(Membership),
 }
 
@@ -69,6 +70,20 @@ pub fn join(
         let postcode_lets_in = status_on_joining(postcode, &neighbourhood.draft.postcodes, false)
             == MembershipStatus::Active;
         match (&existing, invite_code) {
+            // An invite verifies a member who came in by postcode: no new join.
+            (Some(m), Some(code))
+                if m.status == MembershipStatus::Active && m.verification.is_none() =>
+            {
+                match repo::redeem_invite(conn, neighbourhood.id, code, now)? {
+                    InviteCheck::Redeemed => {}
+                    refused => return Err(refused.into()),
+                }
+                let mut membership = m.clone();
+                membership.verify(Verification::Invite, None);
+                membership.updated_at = now;
+                repo::update_membership(conn, &membership)?;
+                return Ok(Joined::Unchanged(membership));
+            }
             (Some(m), _) if m.status == MembershipStatus::Active => {
                 return Ok(Joined::Unchanged(m.clone()));
             }

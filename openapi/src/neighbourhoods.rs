@@ -280,7 +280,7 @@ pub enum VerificationDto {
 /// | | anonymous, pending, rejected | active, unverified | active, verified |
 /// |---|---|---|---|
 /// | public posts of every kind | yes | yes | yes |
-/// | members-only news and activities (feed, post, RSVP, calendar) | no | yes | yes |
+/// | members-only news and activities (feed, the post, RSVP) | no | yes | yes |
 /// | members-only requests and offers (care data) | no | no | yes |
 /// | member list (names, roles, streets) | no | no | yes |
 /// | posting; offering help, being suggested as a helper | no | no | yes |

@@ -337,7 +337,7 @@ async fn invites_vouches_and_moderators_verify() {
             .json()["verification"],
         "vouch"
     );
-    // An invite verifies an unverified membership too.
+    // An invite verifies a member who came in by postcode too (200: the same membership).
     let eva = resident_at(&app, "eva@example.nl", "1234AD").await;
     join(&app, &eva, &here, json!({})).await;
     let code = app
@@ -349,25 +349,24 @@ async fn invites_vouches_and_moderators_verify() {
         .await
         .json()["code"]
         .clone();
-    // Already active: the join answers 200 unchanged, so the invite is for newcomers;
-    // the moderator verifies Eva instead.
+    join(&app, &eva, &here, json!({"invite_code": "NOPE"}))
+        .await
+        .assert_problem(422, "invite_invalid");
+    let invited = join(&app, &eva, &here, json!({"invite_code": code})).await;
+    assert_eq!(invited.status, 200, "{}", invited.text());
+    assert_eq!(invited.json()["verification"], "invite");
     assert_eq!(
-        join(&app, &eva, &here, json!({"invite_code": code}))
+        app.get_as(&eva, &format!("/v1/posts/{request}"))
             .await
             .status,
         200
     );
-    let verified_by: Value = app
-        .post_as(&moderator, &vouch(&eva), &json!({}))
-        .await
-        .json();
-    assert_eq!(verified_by["verified"], true);
     assert_eq!(
         app.count(&format!(
             "SELECT COUNT(*) FROM memberships WHERE verified_by = '{}'",
             moderator.user_id
         )),
-        3
+        2
     );
 }
 

@@ -31,7 +31,8 @@ type NeighbourhoodPath = web::Path<uuid::Uuid>;
 /// vouch, a moderator or the code of a letter to your address verifies you (see
 /// `MembershipDto`). An account holds one such postcode membership at a time (409
 /// `postcode_membership_exists`: leave the other first, or bring an invite). Otherwise a
-/// moderator decides (`pending`). Asking again answers 200 with the membership as it is,
+/// moderator decides (`pending`). An invite code brought by an unverified member verifies
+/// them (200). Asking again answers 200 with the membership as it is,
 /// except that a pending request is let in once your postcode lies in the neighbourhood or you
 /// bring a valid code. A code that is not valid is refused (422) even where your postcode would
 /// have let you in: you asked with it. An account joins at most `BUURT_JOINS_PER_DAY` (default
