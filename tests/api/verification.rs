@@ -702,3 +702,58 @@ async fn postcode_changes_wait_for_the_cool_down() {
     assert_eq!(me["postcode"], "1234AB");
     assert_ne!(me["display_name"], "Nope");
 }
+
+#[actix_web::test]
+async fn members_from_before_verification_stay_verified() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let here = app
+        .create_neighbourhood(&admin, "BU00000001", "Kop", &["1234"])
+        .await;
+    let anna = app
+        .member(&admin, &here, "anna@example.nl", "resident")
+        .await;
+    let request = post(&app, &anna, &here, care_request("Hulp na operatie")).await;
+    let old = app.register("old@example.nl").await;
+    let waiting = app.register("waiting@example.nl").await;
+
+    // Back to the schema before this migration, with a member and a request to join of then.
+    let backend = if app.database.is_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    let migration = "2026-12-06-000015_verified_membership";
+    let down = std::fs::read_to_string(format!(
+        "{}/../migrations/{backend}/{migration}/down.sql",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .expect("the down migration");
+    app.sql(&down);
+    app.sql("DELETE FROM __diesel_schema_migrations WHERE version = '20261206000015'");
+    let now = Utc::now().naive_utc();
+    for (user, status) in [(&old, "active"), (&waiting, "pending")] {
+        app.sql(&format!(
+            "INSERT INTO memberships (id, neighbourhood_id, user_id, role, status, joined_at, updated_at) \
+             VALUES ('{}', '{here}', '{}', 'resident', '{status}', '{now}', '{now}')",
+            uuid::Uuid::new_v4(),
+            user.user_id
+        ));
+    }
+    let applied = buurt_persistence::run_migrations(&mut app.database.connect()).unwrap();
+    assert_eq!(applied, ["20261206000015"]);
+
+    let mine = app.get_as(&old, "/v1/me/memberships").await.json();
+    assert_eq!(mine["items"][0]["verified"], true);
+    assert_eq!(mine["items"][0]["verification"], "existing");
+    assert_eq!(
+        app.get_as(&old, &format!("/v1/posts/{request}"))
+            .await
+            .status,
+        200
+    );
+    // A request to join of then is approved by a moderator, who verifies it then.
+    let theirs = app.get_as(&waiting, "/v1/me/memberships").await.json();
+    assert_eq!(theirs["items"][0]["status"], "pending");
+    assert_eq!(theirs["items"][0]["verified"], false);
+}
