@@ -90,13 +90,15 @@ pub fn letter_candidates(
         .filter(verification_letters::redeemed_at.is_null())
         .filter(verification_letters::expires_at.gt(to_db(now)))
         .select(verification_letters::user_id);
-    let rows: Vec<(
+    // The user, their name, street, house number and postcode.
+    type Row = (
         Stored<UserId>,
         String,
         Option<String>,
         Option<String>,
         Option<String>,
-    )> = memberships::table
+    );
+    let rows: Vec<Row> = memberships::table
         .inner_join(users::table)
         .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
         .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
