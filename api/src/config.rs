@@ -255,6 +255,19 @@ pub struct Config {
         global = true
     )]
     pub max_connections: usize,
+
+    /// Neighbourhoods an account may join (or be let into) per 24 hours; more answer 429.
+    #[arg(long, env = "BUURT_JOINS_PER_DAY", default_value_t = 3, global = true)]
+    pub joins_per_day: u32,
+
+    /// Days before an account's postcode may change again (memberships rest on it).
+    #[arg(
+        long,
+        env = "BUURT_POSTCODE_COOLDOWN_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub postcode_cooldown_days: u32,
 }
 
 impl Config {
@@ -282,6 +295,8 @@ impl Config {
             header_timeout_ms: 5000,
             body_timeout_ms: 30_000,
             max_connections: 1000,
+            joins_per_day: 3,
+            postcode_cooldown_days: 30,
         }
     }
 }
@@ -317,6 +332,8 @@ impl std::fmt::Debug for Config {
             .field("header_timeout_ms", &self.header_timeout_ms)
             .field("body_timeout_ms", &self.body_timeout_ms)
             .field("max_connections", &self.max_connections)
+            .field("joins_per_day", &self.joins_per_day)
+            .field("postcode_cooldown_days", &self.postcode_cooldown_days)
             .finish()
     }
 }

@@ -120,6 +120,10 @@ impl Application {
             },
             trust_proxy_headers: config.trust_proxy_headers,
             webhooks: WebhookSettings::from_config(config),
+            join_limits: buurt_domain::membership::JoinLimits {
+                joins_per_day: config.joins_per_day,
+                postcode_cooldown: chrono::Duration::days(config.postcode_cooldown_days.into()),
+            },
             clock: Arc::new(buurt_app::SystemClock),
             availability: Arc::default(),
             hashing: HashingPool::new(

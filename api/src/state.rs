@@ -27,6 +27,8 @@ pub struct AppState {
     pub hashing: HashingPool,
     /// Registrations per client address within the throttle window.
     pub registration_throttle: ThrottlePolicy,
+    /// Joins per account per day and the cool-down on postcode changes.
+    pub join_limits: buurt_domain::membership::JoinLimits,
     /// Where the use cases get the time.
     pub clock: Arc<dyn Clock>,
 }

@@ -7,6 +7,7 @@
 
 use buurt_domain::accounts::{DisplayName, Email, Postcode, Profile, ProfileChanges, User, UserId};
 use buurt_domain::grants::{GrantChange, GrantScope, GrantedRole};
+use buurt_domain::membership::JoinLimits;
 use buurt_domain::neighbourhoods::MunicipalityCode;
 use buurt_domain::policy::Action;
 use buurt_domain::throttle::{ThrottlePolicy, ThrottleScope};
@@ -122,6 +123,9 @@ pub fn register(
                 ));
             }
             Err(CreateUserError::Persistence(error)) => return Err(error.into()),
+        }
+        if user.profile.postcode.is_some() {
+            repo::note_postcode_change(conn, user.id, now)?;
         }
         let token = refresh.stored(uuid::Uuid::new_v4(), user.id, now);
         repo::insert_refresh_token(conn, &token, now)?;
@@ -324,16 +328,37 @@ pub struct PasswordChange {
 
 /// Changes the user's profile and maybe their password (which ends every login). The password
 /// changes only if the stored hash is still the one the current password was checked
-/// against: a password changed meanwhile makes the current one given here incorrect.
+/// against: a password changed meanwhile makes the current one given here incorrect. A
+/// postcode that changed (or was given, or removed) within `limits.postcode_cooldown` cannot be
+/// set to another yet: memberships rest on it. Removing it is always allowed.
 pub fn update_me(
     cx: &mut Cx<'_>,
     user: UserId,
     changes: ProfileChanges,
     password: Option<PasswordChange>,
+    limits: JoinLimits,
 ) -> Result<Account, AppError> {
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         repo::lock_user(conn, user)?;
+        let before = repo::find_user(conn, user)?.ok_or(ErrorCode::InvalidToken)?;
+        let postcode_changes = changes
+            .postcode
+            .as_ref()
+            .is_some_and(|postcode| *postcode != before.profile.postcode);
+        if postcode_changes {
+            // Removing one is always allowed; giving one again waits like any change.
+            if changes.postcode.as_ref().is_some_and(Option::is_some) {
+                let last = repo::postcode_changed_at(conn, user)?;
+                if let Some(wait) = limits.wait_for_postcode_change(last, now) {
+                    return Err(AppError::refused_for(
+                        ErrorCode::PostcodeChangeTooSoon,
+                        wait,
+                    ));
+                }
+            }
+            repo::note_postcode_change(conn, user, now)?;
+        }
         if let Some(password) = &password {
             let stored = repo::password_hash(conn, user)?.ok_or(ErrorCode::InvalidToken)?;
             if stored != password.checked_against {

@@ -291,6 +291,34 @@ error_codes! {
         title: ("Unsupported grant type", "Niet-ondersteunde grant"),
         detail: ("Only the client_credentials grant is supported.",
                 "Alleen de client_credentials-grant wordt ondersteund.");
+    PostcodeMembershipExists = "postcode_membership_exists", 409,
+        title: ("Already a member by postcode", "Al lid op postcode"),
+        detail: ("An account joins one neighbourhood by its postcode at a time. Leave that one \
+                 first, or join with an invite.",
+                "Een account is op postcode lid van één buurt tegelijk. Verlaat die eerst, of \
+                 word lid met een uitnodiging.");
+    JoinLimitReached = "join_limit_reached", 429,
+        title: ("Too many joins today", "Vandaag te vaak lid geworden"),
+        detail: ("This account has joined as many neighbourhoods today as one may. Try again \
+                 later (see Retry-After).",
+                "Dit account is vandaag al zo vaak lid geworden als mag. Probeer het later \
+                 opnieuw (zie Retry-After).");
+    PostcodeChangeTooSoon = "postcode_change_too_soon", 429,
+        title: ("Postcode changed recently", "Postcode pas gewijzigd"),
+        detail: ("The postcode changed recently and can change again after the cool-down (see \
+                 Retry-After). Nothing was changed.",
+                "De postcode is pas gewijzigd en kan na de wachttijd weer wijzigen (zie \
+                 Retry-After). Er is niets gewijzigd.");
+    VerificationCodeInvalid = "verification_code_invalid", 422,
+        title: ("Unknown verification code", "Onbekende verificatiecode"),
+        detail: ("This code is not one sent to you for this neighbourhood and your current \
+                 address, or it has been used.",
+                "Deze code is niet naar u gestuurd voor deze buurt en uw huidige adres, of is \
+                 al gebruikt.");
+    VerificationCodeExpired = "verification_code_expired", 422,
+        title: ("Verification code expired", "Verificatiecode verlopen"),
+        detail: ("This code has expired. Ask a moderator for a new letter.",
+                "Deze code is verlopen. Vraag een moderator om een nieuwe brief.");
 }
 
 /// What is wrong with one field.
@@ -484,11 +512,27 @@ pub enum AppError {
     /// The input is not acceptable; every problem found is listed.
     #[error("invalid input: {0:?}")]
     Invalid(Vec<FieldProblem>),
+    /// Refused for now: the same request may succeed after `retry_after_secs` (429 with
+    /// `Retry-After`).
+    #[error("refused for {retry_after_secs} s: {code:?}")]
+    RefusedUntil {
+        code: ErrorCode,
+        retry_after_secs: u64,
+    },
     #[error(transparent)]
     Persistence(#[from] PersistenceError),
 }
 
 impl AppError {
+    /// Refused with `code` until `wait` has passed (whole seconds, at least one).
+    pub fn refused_for(code: ErrorCode, wait: chrono::Duration) -> Self {
+        Self::RefusedUntil {
+            code,
+            retry_after_secs: u64::try_from(wait.num_seconds()).unwrap_or(0).max(1)
+                + u64::from(wait.subsec_nanos() > 0),
+        }
+    }
+
     /// One field at fault.
     pub fn invalid(field: impl Into<String>, issue: FieldIssue) -> Self {
         Self::Invalid(vec![FieldProblem::new(field, issue)])

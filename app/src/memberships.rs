@@ -2,13 +2,17 @@
 //! and professional grants. What follows a membership becoming active or ending is declared
 //! in `buurt_domain::effects::membership` and recorded here, in the transaction of the change.
 
+use buurt_domain::accounts::Postcode;
 use buurt_domain::accounts::UserId;
 use buurt_domain::effects::membership::MembershipEvent;
+use buurt_domain::membership::LETTER_VALID_DAYS;
 use buurt_domain::membership::{
-    IllegalTransition, InviteTerms, Membership, MembershipStatus, Role, status_on_joining,
+    IllegalTransition, InviteTerms, JoinLimits, Membership, MembershipStatus, Role, Verification,
+    status_on_joining,
 };
 use buurt_domain::neighbourhoods::{MunicipalityCode, NeighbourhoodId};
 use buurt_domain::policy::Action;
+use buurt_persistence::letters::{self as letters_repo, Letter};
 use buurt_persistence::memberships::{self as repo, InviteCheck, MemberCursor, MemberView};
 use buurt_persistence::{accounts, in_write_transaction};
 
@@ -38,28 +42,49 @@ impl From<InviteCheck> for AppError {
 pub enum Joined {
     /// A new membership, or a pending or rejected one let in by an invite or a postcode.
     Changed(Membership),
-    /// Already active or pending: nothing changed.
+    /// Already active or pending: nothing changed, or only an unverified membership was
+    /// verified by the invite that came with the request.
     Unchanged(Membership),
 }
 
-/// A resident asks to join. An invite code, or the postcode in their profile lying inside the
-/// neighbourhood, lets them in at once; otherwise the membership waits for a moderator. A
-/// moderator's rejection stands unless an invite comes along.
+/// A resident asks to join. An invite code lets them in at once, verified. The postcode in
+/// their profile lying inside the neighbourhood lets them in at once too, unverified (news
+/// and activities; no care requests, members or streets) until a vouch, a moderator or a
+/// letter verifies them; an account holds one such postcode membership at a time. Otherwise
+/// the membership waits for a moderator. A moderator's rejection stands unless an invite
+/// comes along. Every join that changes something counts towards the account's daily limit.
 pub fn join(
     cx: &mut Cx<'_>,
     neighbourhood: NeighbourhoodId,
     user: UserId,
     invite_code: Option<&str>,
+    limits: JoinLimits,
 ) -> Result<Joined, AppError> {
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         let neighbourhood = neighbourhoods::locked(conn, neighbourhood)?;
+        // The account's joins are counted and decided one at a time.
+        accounts::lock_user(conn, user)?;
         let user = accounts::find_user(conn, user)?.ok_or(ErrorCode::InvalidToken)?;
         let postcode = user.profile.postcode.as_ref();
         let existing = repo::find_membership(conn, neighbourhood.id, user.id)?;
         let postcode_lets_in = status_on_joining(postcode, &neighbourhood.draft.postcodes, false)
             == MembershipStatus::Active;
         match (&existing, invite_code) {
+            // An invite verifies a member who came in by postcode: no new join.
+            (Some(m), Some(code))
+                if m.status == MembershipStatus::Active && m.verification.is_none() =>
+            {
+                match repo::redeem_invite(conn, neighbourhood.id, code, now)? {
+                    InviteCheck::Redeemed => {}
+                    refused => return Err(refused.into()),
+                }
+                let mut membership = m.clone();
+                membership.verify(Verification::Invite, None);
+                membership.updated_at = now;
+                repo::update_membership(conn, &membership)?;
+                return Ok(Joined::Unchanged(membership));
+            }
             (Some(m), _) if m.status == MembershipStatus::Active => {
                 return Ok(Joined::Unchanged(m.clone()));
             }
@@ -71,6 +96,12 @@ pub fn join(
             (Some(_), None) => return Err(ErrorCode::MembershipRejected.into()),
             _ => {}
         }
+        // The log of joins keeps only what the limit counts.
+        repo::forget_joins(conn, user.id, now - JoinLimits::WINDOW)?;
+        let recent = repo::joins_since(conn, user.id, now - JoinLimits::WINDOW)?;
+        if let Some(wait) = limits.wait_for_join(&recent, now) {
+            return Err(AppError::refused_for(ErrorCode::JoinLimitReached, wait));
+        }
         let invited = match invite_code {
             None => false,
             Some(code) => match repo::redeem_invite(conn, neighbourhood.id, code, now)? {
@@ -79,26 +110,36 @@ pub fn join(
             },
         };
         let status = status_on_joining(postcode, &neighbourhood.draft.postcodes, invited);
-        let membership = match existing {
-            Some(mut membership) => {
-                membership.status = status;
-                membership.updated_at = now;
-                repo::update_membership(conn, &membership)?;
-                membership
-            }
-            None => {
-                let membership = Membership {
-                    neighbourhood_id: neighbourhood.id,
-                    user_id: user.id,
-                    role: Role::Resident,
-                    status,
-                    joined_at: now,
-                    updated_at: now,
-                };
-                repo::insert_membership(conn, &membership)?;
-                membership
-            }
-        };
+        let via_postcode = !invited && status == MembershipStatus::Active;
+        if via_postcode
+            && repo::postcode_memberships_elsewhere(conn, user.id, neighbourhood.id)? > 0
+        {
+            return Err(ErrorCode::PostcodeMembershipExists.into());
+        }
+        let existed = existing.is_some();
+        let mut membership = existing.unwrap_or(Membership {
+            neighbourhood_id: neighbourhood.id,
+            user_id: user.id,
+            role: Role::Resident,
+            status,
+            joined_at: now,
+            updated_at: now,
+            verification: None,
+            verified_by: None,
+            via_postcode: false,
+        });
+        membership.status = status;
+        membership.updated_at = now;
+        membership.via_postcode = via_postcode;
+        if invited {
+            membership.verify(Verification::Invite, None);
+        }
+        if existed {
+            repo::update_membership(conn, &membership)?;
+        } else {
+            repo::insert_membership(conn, &membership)?;
+        }
+        repo::record_join(conn, user.id, neighbourhood.id, now)?;
         if membership.status == MembershipStatus::Active {
             record_joined(conn, &membership, now)?;
         }
@@ -218,6 +259,10 @@ pub fn set_member(
         {
             return Err(ErrorCode::LastModerator.into());
         }
+        // A moderator's word on an active member (approving, or a role) is their approval.
+        if membership.status == MembershipStatus::Active {
+            membership.verify(Verification::Moderator, Some(caller));
+        }
         membership.updated_at = now;
         repo::update_membership(conn, &membership)?;
         if let Some(role) = granted {
@@ -233,6 +278,163 @@ pub fn set_member(
         }
         if !was_active && membership.status == MembershipStatus::Active {
             record_joined(conn, &membership, now)?;
+        }
+        Ok(membership)
+    })
+}
+
+/// Verifies an active member of the neighbourhood: a vouch from a verified member, an
+/// approval from a moderator or administrator. Nobody vouches for themself. A member verified
+/// already stays as they were verified.
+pub fn verify_member(
+    cx: &mut Cx<'_>,
+    neighbourhood: NeighbourhoodId,
+    caller: UserId,
+    member: UserId,
+) -> Result<Membership, AppError> {
+    let now = cx.now();
+    in_write_transaction(cx.conn, |conn| {
+        let place = neighbourhoods::locked(conn, neighbourhood)?;
+        let actor = repo::actor(conn, caller, &place)?;
+        if caller == member || !actor.may(Action::VouchForMember) {
+            return Err(ErrorCode::Forbidden.into());
+        }
+        let mut membership =
+            repo::find_membership(conn, neighbourhood, member)?.ok_or(AppError::NotFound)?;
+        if membership.status != MembershipStatus::Active {
+            return Err(ErrorCode::MemberNotActive.into());
+        }
+        let how = if actor.may(Action::ManageMembers) {
+            Verification::Moderator
+        } else {
+            Verification::Vouch
+        };
+        if membership.verify(how, Some(caller)) {
+            membership.updated_at = now;
+            repo::update_membership(conn, &membership)?;
+        }
+        Ok(membership)
+    })
+}
+
+/// A batch of verification letters, and how many unverified members got none for want of an
+/// address inside the neighbourhood in their profile.
+#[derive(Debug, Clone)]
+pub struct LetterBatch {
+    pub batch_id: uuid::Uuid,
+    pub letters: Vec<Letter>,
+    pub skipped: usize,
+}
+
+/// Makes a letter with a new code (from `new_code`) for every active, unverified member of the
+/// neighbourhood who has no letter still to be used and whose profile has a street, house
+/// number and a postcode inside the neighbourhood (moderators and administrators). The codes
+/// expire after [`LETTER_VALID_DAYS`].
+pub fn produce_letters(
+    cx: &mut Cx<'_>,
+    neighbourhood: NeighbourhoodId,
+    caller: UserId,
+    new_code: &mut dyn FnMut() -> String,
+) -> Result<LetterBatch, AppError> {
+    let now = cx.now();
+    in_write_transaction(cx.conn, |conn| {
+        let place = neighbourhoods::locked(conn, neighbourhood)?;
+        if !repo::actor(conn, caller, &place)?.may(Action::ProduceLetters) {
+            return Err(ErrorCode::Forbidden.into());
+        }
+        let batch_id = uuid::Uuid::new_v4();
+        let mut letters = Vec::new();
+        let mut skipped = 0;
+        for candidate in letters_repo::letter_candidates(conn, neighbourhood, now)? {
+            let inside = candidate
+                .postcode
+                .as_deref()
+                .and_then(|raw| Postcode::parse(raw).ok())
+                .filter(|postcode| place.draft.postcodes.iter().any(|a| a.contains(postcode)));
+            let (Some(street), Some(house_number), Some(postcode)) =
+                (candidate.street, candidate.house_number, inside)
+            else {
+                skipped += 1;
+                continue;
+            };
+            letters.push(Letter {
+                id: uuid::Uuid::new_v4(),
+                batch_id,
+                neighbourhood_id: neighbourhood,
+                user_id: candidate.user_id,
+                code: new_code(),
+                recipient: candidate.display_name,
+                street,
+                house_number,
+                postcode: postcode.as_str().to_owned(),
+                created_by: caller,
+                created_at: now,
+                expires_at: now + chrono::Duration::days(LETTER_VALID_DAYS),
+                redeemed_at: None,
+            });
+        }
+        letters_repo::insert_letters(conn, &letters)?;
+        Ok(LetterBatch {
+            batch_id,
+            letters,
+            skipped,
+        })
+    })
+}
+
+/// The letters of a batch (moderators and administrators), for printing again, and the
+/// neighbourhood's name to print on them.
+pub fn letter_batch(
+    cx: &mut Cx<'_>,
+    neighbourhood: NeighbourhoodId,
+    caller: UserId,
+    batch: uuid::Uuid,
+) -> Result<(Vec<Letter>, String), AppError> {
+    let conn = &mut *cx.conn;
+    let place = neighbourhoods::find(conn, neighbourhood)?;
+    if !repo::actor(conn, caller, &place)?.may(Action::ProduceLetters) {
+        return Err(ErrorCode::Forbidden.into());
+    }
+    let letters = letters_repo::batch(conn, neighbourhood, batch)?;
+    if letters.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok((letters, place.draft.name.as_str().to_owned()))
+}
+
+/// The resident enters the code of their letter: once, before it expires, while their
+/// profile's postcode is still the one it was sent to. Verifies their membership.
+pub fn redeem_letter(
+    cx: &mut Cx<'_>,
+    neighbourhood: NeighbourhoodId,
+    user: UserId,
+    code: &str,
+) -> Result<Membership, AppError> {
+    let now = cx.now();
+    in_write_transaction(cx.conn, |conn| {
+        neighbourhoods::locked(conn, neighbourhood)?;
+        let mut membership =
+            repo::find_membership(conn, neighbourhood, user)?.ok_or(AppError::NotFound)?;
+        let account = accounts::find_user(conn, user)?.ok_or(ErrorCode::InvalidToken)?;
+        let letter = letters_repo::find_letter(conn, neighbourhood, user, code)?
+            .filter(|letter| letter.redeemed_at.is_none())
+            .filter(|letter| {
+                account.profile.postcode.as_ref().map(Postcode::as_str)
+                    == Some(letter.postcode.as_str())
+            })
+            .ok_or(ErrorCode::VerificationCodeInvalid)?;
+        if letter.expires_at <= now {
+            return Err(ErrorCode::VerificationCodeExpired.into());
+        }
+        if membership.status != MembershipStatus::Active {
+            return Err(ErrorCode::MemberNotActive.into());
+        }
+        if !letters_repo::redeem_letter(conn, letter.id, now)? {
+            return Err(ErrorCode::VerificationCodeInvalid.into());
+        }
+        if membership.verify(Verification::Letter, None) {
+            membership.updated_at = now;
+            repo::update_membership(conn, &membership)?;
         }
         Ok(membership)
     })

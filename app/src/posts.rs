@@ -487,6 +487,7 @@ pub fn list_posts(
         status: filter.status,
         text: filter.text,
         members_posts: reader.sees_members_posts(),
+        members_news: reader.sees_members_news_only(),
         reader: caller,
         hidden: match caller {
             _ if reader.sees_hidden_posts() => HiddenPosts::All,

@@ -76,6 +76,46 @@ impl MembershipStatus {
     }
 }
 
+/// How a membership came to be trusted. A membership without one rests on a postcode the
+/// resident claimed: it reads news and activities but no care requests, members or streets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verification {
+    /// Active before verification existed: kept as it was.
+    Existing,
+    /// Joined with an invite code of a mediator or moderator.
+    Invite,
+    /// A verified member vouched for them.
+    Vouch,
+    /// A moderator (or administrator) approved them.
+    Moderator,
+    /// They entered the code of a letter sent to their address.
+    Letter,
+}
+
+impl Verification {
+    pub const ALL: [Verification; 5] = [
+        Self::Existing,
+        Self::Invite,
+        Self::Vouch,
+        Self::Moderator,
+        Self::Letter,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Existing => "existing",
+            Self::Invite => "invite",
+            Self::Vouch => "vouch",
+            Self::Moderator => "moderator",
+            Self::Letter => "letter",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == raw)
+    }
+}
+
 /// A user's standing in one neighbourhood.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Membership {
@@ -85,7 +125,76 @@ pub struct Membership {
     pub status: MembershipStatus,
     pub joined_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// `None` while the membership rests only on a claimed postcode.
+    pub verification: Option<Verification>,
+    /// Who vouched or approved, for those two ways.
+    pub verified_by: Option<UserId>,
+    /// Let in by the postcode in the profile: an account holds one such membership at a time.
+    pub via_postcode: bool,
 }
+
+impl Membership {
+    /// Verifies the membership `how` (by `by`); a verified one stays as it was verified.
+    pub fn verify(&mut self, how: Verification, by: Option<UserId>) -> bool {
+        if self.verification.is_some() {
+            return false;
+        }
+        self.verification = Some(how);
+        self.verified_by = by;
+        true
+    }
+}
+
+/// How often an account may join, and how long a postcode stays before it may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JoinLimits {
+    /// Joins (new memberships, and requests let in) per account within a day.
+    pub joins_per_day: u32,
+    /// The wait between two changes of an account's postcode.
+    pub postcode_cooldown: Duration,
+}
+
+impl Default for JoinLimits {
+    fn default() -> Self {
+        Self {
+            joins_per_day: 3,
+            postcode_cooldown: Duration::days(30),
+        }
+    }
+}
+
+impl JoinLimits {
+    /// The window the daily limit counts joins in.
+    pub const WINDOW: Duration = Duration::days(1);
+
+    /// `None` when another join is allowed now, given the times of the joins within the last
+    /// day; otherwise how long until one is.
+    pub fn wait_for_join(&self, recent: &[DateTime<Utc>], now: DateTime<Utc>) -> Option<Duration> {
+        let in_window: Vec<_> = recent
+            .iter()
+            .filter(|at| **at > now - Self::WINDOW)
+            .collect();
+        if in_window.len() < self.joins_per_day as usize {
+            return None;
+        }
+        let oldest = in_window.into_iter().min()?;
+        Some((*oldest + Self::WINDOW - now).max(Duration::seconds(1)))
+    }
+
+    /// `None` when the postcode may change now, given when it last changed; otherwise how
+    /// long until it may.
+    pub fn wait_for_postcode_change(
+        &self,
+        last_changed: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Option<Duration> {
+        let allowed_at = last_changed? + self.postcode_cooldown;
+        (allowed_at > now).then(|| allowed_at - now)
+    }
+}
+
+/// How long the code in a verification letter stays valid.
+pub const LETTER_VALID_DAYS: i64 = 30;
 
 /// How a join request is decided: a valid invite or a postcode inside the neighbourhood lets
 /// the resident in at once; otherwise a moderator decides.
@@ -188,6 +297,52 @@ mod tests {
         assert_eq!(status_on_joining(Some(&elsewhere), &areas, false), Pending);
         assert_eq!(status_on_joining(None, &areas, false), Pending);
         assert_eq!(status_on_joining(None, &areas, true), Active);
+    }
+
+    #[test]
+    fn join_limits() {
+        let limits = JoinLimits {
+            joins_per_day: 2,
+            postcode_cooldown: Duration::days(30),
+        };
+        let now = Utc::now();
+        let an_hour_ago = now - Duration::hours(1);
+        let yesterday = now - Duration::hours(25);
+        assert_eq!(limits.wait_for_join(&[yesterday, an_hour_ago], now), None);
+        assert_eq!(
+            limits.wait_for_join(&[now - Duration::hours(2), an_hour_ago], now),
+            Some(Duration::hours(22))
+        );
+        assert_eq!(limits.wait_for_postcode_change(None, now), None);
+        assert_eq!(
+            limits.wait_for_postcode_change(Some(now - Duration::days(29)), now),
+            Some(Duration::days(1))
+        );
+        assert_eq!(
+            limits.wait_for_postcode_change(Some(now - Duration::days(30)), now),
+            None
+        );
+    }
+
+    #[test]
+    fn verification_is_kept_once_given() {
+        let mut membership = Membership {
+            neighbourhood_id: NeighbourhoodId::new(),
+            user_id: UserId::new(),
+            role: Role::Resident,
+            status: MembershipStatus::Active,
+            joined_at: Utc::now(),
+            updated_at: Utc::now(),
+            verification: None,
+            verified_by: None,
+            via_postcode: true,
+        };
+        assert!(membership.verify(Verification::Letter, None));
+        assert!(!membership.verify(Verification::Vouch, Some(UserId::new())));
+        assert_eq!(membership.verification, Some(Verification::Letter));
+        for v in Verification::ALL {
+            assert_eq!(Verification::parse(v.as_str()), Some(v));
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use crate::accounts::UserId;
 use crate::membership::{MembershipStatus, Role};
-use crate::posts::{Post, Visibility};
+use crate::posts::{Post, PostKind, Visibility};
 
 /// Who is asking, as far as one neighbourhood (or, for a municipality's figures, one
 /// municipality) is concerned. Built from the database for every request: nothing here comes
@@ -18,6 +18,10 @@ pub struct Actor {
     pub platform_admin: bool,
     /// The caller's membership of this neighbourhood, if any.
     pub membership: Option<(Role, MembershipStatus)>,
+    /// Whether that membership is verified (invite, vouch, moderator, letter). An active but
+    /// unverified member rests on a claimed postcode: they read news and activities, report
+    /// what they read and nothing more.
+    pub verified: bool,
     /// Whether the caller is a professional for this neighbourhood's (or this) municipality.
     pub professional: bool,
 }
@@ -96,6 +100,11 @@ pub enum Action {
     ReadNeighbourhoodStats,
     /// Read the figures of every neighbourhood of the actor's municipality.
     ReadMunicipalityStats,
+
+    /// Verify another member: a vouch from a verified member, an approval from a moderator.
+    VouchForMember,
+    /// Produce the verification letters of the neighbourhood's unverified members.
+    ProduceLetters,
 }
 
 impl Actor {
@@ -113,13 +122,17 @@ impl Actor {
         let professional = self.professional;
         let role = self.active_role();
         let member = role.is_some();
+        let verified_member = member && self.verified;
         let mediator = role == Some(Role::Mediator);
         let moderator = role == Some(Role::Moderator);
         let is = |user: UserId| self.user_id == user;
         match action {
             AdministerPlatform => admin,
 
-            ListMembers | CreatePost | ReportPost => admin || member,
+            // Members and streets, and care requests (so also posting), are for verified
+            // members only; reporting what one can read is for everyone who reads it.
+            ListMembers | CreatePost => admin || verified_member,
+            ReportPost => admin || member,
             ListAllMembers | ManageMembers | ChangeSettings | HidePost => admin || moderator,
             CreateInvite => admin || mediator || moderator,
 
@@ -148,6 +161,9 @@ impl Actor {
 
             ReadNeighbourhoodStats => admin || professional || mediator || moderator,
             ReadMunicipalityStats => admin || professional,
+
+            VouchForMember => admin || moderator || verified_member,
+            ProduceLetters => admin || moderator,
         }
     }
 
@@ -157,7 +173,8 @@ impl Actor {
         Reader {
             user_id: Some(self.user_id),
             platform_admin: self.platform_admin,
-            active_member: role.is_some(),
+            active_member: role.is_some() && self.verified,
+            unverified_member: role.is_some() && !self.verified,
             moderator: role == Some(Role::Moderator),
         }
     }
@@ -168,7 +185,11 @@ impl Actor {
 pub struct Reader {
     pub user_id: Option<UserId>,
     pub platform_admin: bool,
+    /// An active, verified member: reads every members-only post.
     pub active_member: bool,
+    /// An active member whose membership is not verified: reads members-only news and
+    /// activities, never members-only requests and offers (care data).
+    pub unverified_member: bool,
     pub moderator: bool,
 }
 
@@ -177,6 +198,7 @@ impl Reader {
         user_id: None,
         platform_admin: false,
         active_member: false,
+        unverified_member: false,
         moderator: false,
     };
 
@@ -189,8 +211,24 @@ impl Reader {
         }
         match post.content.visibility {
             Visibility::Public => true,
-            Visibility::Members => author || staff || self.active_member,
+            Visibility::Members => {
+                author
+                    || staff
+                    || self.active_member
+                    || (self.unverified_member && Self::news_or_activity(post.content.kind))
+            }
         }
+    }
+
+    /// The kinds of members-only post an unverified member reads.
+    fn news_or_activity(kind: PostKind) -> bool {
+        matches!(kind, PostKind::News | PostKind::Activity)
+    }
+
+    /// Members-only news and activities (but not requests and offers) are in this reader's
+    /// feed: an unverified member's.
+    pub fn sees_members_news_only(&self) -> bool {
+        self.unverified_member && !self.sees_members_posts()
     }
 
     /// Members-only posts are in this reader's feed.
@@ -248,6 +286,8 @@ mod tests {
             ReadCaseAudit(case),
             ReadNeighbourhoodStats,
             ReadMunicipalityStats,
+            VouchForMember,
+            ProduceLetters,
         ]
     }
 
@@ -256,6 +296,7 @@ mod tests {
             user_id: ME,
             platform_admin: false,
             membership,
+            verified: membership.is_some(),
             professional: false,
         }
     }
@@ -274,31 +315,34 @@ mod tests {
             ..resident
         };
         // Columns, in the order of `actions`:
-        //   platform | members, invites, settings | posts | activities | cases | stats
-        //   A        | L A M I S                  | C E C D R H S | A O | E L V W N A | N M
+        //   platform | members, invites, settings | posts | activities | cases | stats | verify
+        //   A        | L A M I S                  | C E C D R H S | A O | E L V W N A | N M   | V L
         #[rustfmt::skip]
         let table: &[(&str, Actor, bool, bool, &str)] = &[
             // (who, actor, co-organiser, referred, expected)
-            ("non-member",           actor(None),                      false, false, "- ----- ------- -- ------ --"),
+            ("non-member",           actor(None),                      false, false, "- ----- ------- -- ------ -- --"),
             // A role elsewhere is no role here: the actor of this neighbourhood has none.
-            ("moderator elsewhere",  actor(None),                      false, false, "- ----- ------- -- ------ --"),
-            ("pending resident",     actor(Some((Resident, Pending))), false, false, "- ----- ------- -- ------ --"),
-            ("pending moderator",    actor(Some((Moderator, Pending))),false, false, "- ----- ------- -- ------ --"),
-            ("rejected moderator",   actor(Some((Moderator, Rejected))),false,false, "- ----- ------- -- ------ --"),
-            ("resident",             resident,                         false, false, "- y---- y---y-- -- ------ --"),
-            ("mediator",             actor(Some((Mediator, Active))),  false, false, "- y--y- y---y-- -- yyyyy- y-"),
-            ("moderator",            actor(Some((Moderator, Active))), false, false, "- yyyyy y---yy- -- ------ y-"),
-            ("professional here",    professional,                     false, false, "- ----- ------- -- -yy--y yy"),
-            ("professional elsewhere", actor(None),                    false, false, "- ----- ------- -- ------ --"),
-            ("referred professional", professional,                    false, true,  "- ----- ------- -- -yy-yy yy"),
+            ("moderator elsewhere",  actor(None),                      false, false, "- ----- ------- -- ------ -- --"),
+            ("pending resident",     actor(Some((Resident, Pending))), false, false, "- ----- ------- -- ------ -- --"),
+            ("pending moderator",    actor(Some((Moderator, Pending))),false, false, "- ----- ------- -- ------ -- --"),
+            ("rejected moderator",   actor(Some((Moderator, Rejected))),false,false, "- ----- ------- -- ------ -- --"),
+            // A postcode claim alone: reads and reports, nothing more.
+            ("unverified resident",  Actor { verified: false, ..resident },
+                                                                       false, false, "- ----- ----y-- -- ------ -- --"),
+            ("resident",             resident,                         false, false, "- y---- y---y-- -- ------ -- y-"),
+            ("mediator",             actor(Some((Mediator, Active))),  false, false, "- y--y- y---y-- -- yyyyy- y- y-"),
+            ("moderator",            actor(Some((Moderator, Active))), false, false, "- yyyyy y---yy- -- ------ y- yy"),
+            ("professional here",    professional,                     false, false, "- ----- ------- -- -yy--y yy --"),
+            ("professional elsewhere", actor(None),                    false, false, "- ----- ------- -- ------ -- --"),
+            ("referred professional", professional,                    false, true,  "- ----- ------- -- -yy-yy yy --"),
             // A referral outlives the professional's grant for the municipality.
-            ("referred, grant revoked", actor(None),                   false, true,  "- ----- ------- -- --y-yy --"),
+            ("referred, grant revoked", actor(None),                   false, true,  "- ----- ------- -- --y-yy -- --"),
             ("admin",                Actor { platform_admin: true, ..actor(None) },
-                                                                       false, false, "y yyyyy yyyyyy- yy -yy--y yy"),
-            ("author",               author,                           false, false, "- y---- yyyyy-y yy y-y--- --"),
+                                                                       false, false, "y yyyyy yyyyyy- yy -yy--y yy yy"),
+            ("author",               author,                           false, false, "- y---- yyyyy-y yy y-y--- -- y-"),
             ("author who left",      Actor { user_id: AUTHOR, ..actor(None) },
-                                                                       false, false, "- ----- -yyy--y yy y-y--- --"),
-            ("co-organiser",         resident,                         true,  false, "- y---- y---y-- -y ------ --"),
+                                                                       false, false, "- ----- -yyy--y yy y-y--- -- --"),
+            ("co-organiser",         resident,                         true,  false, "- y---- y---y-- -y ------ -- y-"),
         ];
         for (who, actor, co_organiser, referred, expected) in table {
             let expected: Vec<bool> = expected
@@ -356,6 +400,16 @@ mod tests {
         post.content.visibility = Visibility::Members;
         assert!(!Reader::ANONYMOUS.may_see(&post));
         assert!(member.may_see(&post));
+        let unverified = Reader {
+            user_id: Some(ME),
+            unverified_member: true,
+            ..Reader::ANONYMOUS
+        };
+        assert!(unverified.may_see(&post), "members-only news");
+        post.content.kind = PostKind::Request;
+        assert!(!unverified.may_see(&post), "no members-only care requests");
+        assert!(member.may_see(&post));
+        post.content.kind = PostKind::News;
         post.hidden = true;
         assert!(!member.may_see(&post));
         assert!(moderator.may_see(&post));
@@ -368,6 +422,13 @@ mod tests {
         assert!(moderator.active_member && moderator.moderator);
         assert_eq!(moderator.user_id, Some(ME));
         let pending = actor(Some((Role::Resident, MembershipStatus::Pending))).reader();
-        assert!(!pending.active_member && !pending.moderator);
+        assert!(!pending.active_member && !pending.moderator && !pending.unverified_member);
+        let unverified = Actor {
+            verified: false,
+            ..actor(Some((Role::Resident, MembershipStatus::Active)))
+        }
+        .reader();
+        assert!(!unverified.active_member && unverified.unverified_member);
+        assert!(unverified.sees_members_news_only());
     }
 }

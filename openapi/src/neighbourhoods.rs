@@ -252,7 +252,43 @@ pub enum MembershipStatusDto {
     Rejected,
 }
 
+/// How a membership was verified.
+///
+/// - `existing`: active before verification existed (kept verified by the migration);
+/// - `invite`: joined with an invite code of a mediator or moderator;
+/// - `vouch`: a verified member vouched (`POST …/members/{user_id}/verification`);
+/// - `moderator`: a moderator or administrator approved (the same endpoint, or
+///   `PUT …/members/{user_id}` on an active member);
+/// - `letter`: the code of a letter sent to the claimed address was entered
+///   (`POST …/verification`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationDto {
+    Existing,
+    Invite,
+    Vouch,
+    Moderator,
+    Letter,
+}
+
 /// A user's membership of a neighbourhood.
+///
+/// An active membership is **verified** or **unverified**. Joining by the postcode in one's
+/// profile gives an unverified one; an invite, a vouch, a moderator's approval or a letter's
+/// code verifies it. What each level reads and does in its neighbourhood:
+///
+/// | | anonymous, pending, rejected | active, unverified | active, verified |
+/// |---|---|---|---|
+/// | public posts of every kind | yes | yes | yes |
+/// | members-only news and activities (feed, the post, RSVP) | no | yes | yes |
+/// | members-only requests and offers (care data) | no | no | yes |
+/// | member list (names, roles, streets) | no | no | yes |
+/// | posting; offering help, being suggested as a helper | no | no | yes |
+/// | reporting a post one can read | no | yes | yes |
+/// | vouching for another member | no | no | yes |
+///
+/// Mediators and moderators are verified: a role is granted by a moderator, whose word is an
+/// approval.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct MembershipDto {
     pub neighbourhood_id: Uuid,
@@ -261,6 +297,12 @@ pub struct MembershipDto {
     pub status: MembershipStatusDto,
     pub joined_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Whether the membership is verified (see above); `false` while pending or rejected.
+    pub verified: bool,
+    /// How it was verified; `null` while unverified.
+    pub verification: Option<VerificationDto>,
+    /// Let in by the postcode in the profile: an account holds one such membership at a time.
+    pub via_postcode: bool,
 }
 
 /// One of the signed-in user's memberships.
@@ -270,6 +312,10 @@ pub struct MyMembership {
     pub role: RoleDto,
     pub status: MembershipStatusDto,
     pub joined_at: DateTime<Utc>,
+    /// Whether the membership is verified (see `MembershipDto`).
+    pub verified: bool,
+    pub verification: Option<VerificationDto>,
+    pub via_postcode: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -295,6 +341,8 @@ pub struct MemberDto {
     pub role: RoleDto,
     pub status: MembershipStatusDto,
     pub joined_at: DateTime<Utc>,
+    /// Whether the membership is verified; moderators verify unverified members.
+    pub verified: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -315,6 +363,33 @@ pub struct ListMembersParams {
     pub limit: Option<u32>,
     #[param(max_length = 512)]
     pub cursor: Option<String>,
+}
+
+/// The code of a verification letter, as printed (case, spaces and dashes do not matter).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RedeemLetterRequest {
+    #[schema(example = "K7QM-X3PR-2V")]
+    pub code: String,
+}
+
+/// A batch of verification letters: one per active, unverified member with a street, house
+/// number and postcode inside the neighbourhood in their profile, and no letter still to be
+/// used. Fetch it as PDF (`Accept: application/pdf`, to print) or CSV (`Accept: text/csv`, for
+/// a mailing house) at `GET …/verification-letters/{batch_id}`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LetterBatchDto {
+    pub batch_id: Uuid,
+    pub neighbourhood_id: Uuid,
+    pub created_at: DateTime<Utc>,
+    /// When the codes stop working (30 days after the batch was made).
+    pub expires_at: DateTime<Utc>,
+    /// Letters in the batch.
+    pub letters: usize,
+    /// Unverified members left out for want of a complete address inside the neighbourhood
+    /// (they can still be vouched for or approved). Only in the answer that made the batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped_without_address: Option<usize>,
 }
 
 /// A moderator's decision about a member.
@@ -379,7 +454,7 @@ pub struct ProfessionalGrantDto {
 }
 
 mod conversions {
-    use buurt_domain::membership::{Membership, MembershipStatus, Role};
+    use buurt_domain::membership::{Membership, MembershipStatus, Role, Verification};
     use buurt_domain::neighbourhoods::{GeoPoint, Neighbourhood};
 
     use super::*;
@@ -442,6 +517,22 @@ mod conversions {
                 status: membership.status.into(),
                 joined_at: membership.joined_at,
                 updated_at: membership.updated_at,
+                verified: membership.status == MembershipStatus::Active
+                    && membership.verification.is_some(),
+                verification: membership.verification.map(VerificationDto::from),
+                via_postcode: membership.via_postcode,
+            }
+        }
+    }
+
+    impl From<Verification> for VerificationDto {
+        fn from(verification: Verification) -> Self {
+            match verification {
+                Verification::Existing => Self::Existing,
+                Verification::Invite => Self::Invite,
+                Verification::Vouch => Self::Vouch,
+                Verification::Moderator => Self::Moderator,
+                Verification::Letter => Self::Letter,
             }
         }
     }

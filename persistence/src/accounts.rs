@@ -547,3 +547,28 @@ pub fn clear_login_failures(
     .execute(conn)?;
     Ok(())
 }
+
+/// When the user's postcode last changed (or was first given), if it ever was.
+pub fn postcode_changed_at(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Option<DateTime<Utc>>, PersistenceError> {
+    let at: Option<Option<chrono::NaiveDateTime>> = users::table
+        .find(user.to_string())
+        .select(users::postcode_changed_at)
+        .first(conn)
+        .optional()?;
+    Ok(at.flatten().map(from_db))
+}
+
+/// Notes that the user's postcode changed now (the cool-down counts from here).
+pub fn note_postcode_change(
+    conn: &mut DbConnection,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    diesel::update(users::table.find(user.to_string()))
+        .set(users::postcode_changed_at.eq(Some(to_db(now))))
+        .execute(conn)?;
+    Ok(())
+}

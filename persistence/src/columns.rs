@@ -53,6 +53,7 @@ macro_rules! enum_columns {
     )*};
 }
 enum_columns!(
+    buurt_domain::membership::Verification,
     MatchStatus,
     Party,
     buurt_domain::posts::PostKind,

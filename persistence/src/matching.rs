@@ -587,7 +587,7 @@ pub fn nearby(
     Ok(found)
 }
 
-/// Whether `user` is an active member of one of `places`.
+/// Whether `user` is an active, verified member of one of `places`.
 pub fn lives_nearby(
     conn: &mut DbConnection,
     user: UserId,
@@ -601,6 +601,8 @@ pub fn lives_nearby(
         .filter(memberships::neighbourhood_id.eq_any(&ids))
         .filter(memberships::user_id.eq(user.to_string()))
         .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        // An unverified (postcode-claim) membership makes nobody a neighbour to help.
+        .filter(memberships::verification.is_not_null())
         .count()
         .get_result(conn)?;
     Ok(count > 0)
@@ -663,6 +665,7 @@ pub fn resident_candidates(
             .inner_join(users::table)
             .filter(memberships::neighbourhood_id.eq(place.to_string()))
             .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+            .filter(memberships::verification.is_not_null())
             .filter(
                 diesel::dsl::sql::<diesel::sql_types::Bool>("((',' || users.skills || ',') LIKE ")
                     .bind::<diesel::sql_types::Text, _>(listed.clone())

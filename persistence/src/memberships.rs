@@ -1,7 +1,7 @@
 //! Memberships, invites and professional grants.
 
 use buurt_domain::accounts::UserId;
-use buurt_domain::membership::{InviteTerms, Membership, MembershipStatus, Role};
+use buurt_domain::membership::{InviteTerms, Membership, MembershipStatus, Role, Verification};
 use buurt_domain::neighbourhoods::{MunicipalityCode, Neighbourhood, NeighbourhoodId};
 use buurt_domain::policy::Actor;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::columns::Stored;
-use crate::schema::{invites, memberships, professional_grants, users};
+use crate::schema::{invites, membership_joins, memberships, professional_grants, users};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError};
 
@@ -22,6 +22,9 @@ struct MembershipRow {
     status: Stored<MembershipStatus>,
     joined_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    verification: Option<Stored<Verification>>,
+    verified_by: Option<Stored<UserId>>,
+    via_postcode: bool,
 }
 
 impl From<MembershipRow> for Membership {
@@ -33,6 +36,9 @@ impl From<MembershipRow> for Membership {
             status: row.status.0,
             joined_at: from_db(row.joined_at),
             updated_at: from_db(row.updated_at),
+            verification: row.verification.map(|v| v.0),
+            verified_by: row.verified_by.map(|v| v.0),
+            via_postcode: row.via_postcode,
         }
     }
 }
@@ -59,6 +65,9 @@ pub fn actor(
 ) -> Result<Actor, PersistenceError> {
     let membership = find_membership(conn, neighbourhood.id, user)?;
     Ok(Actor {
+        verified: membership
+            .as_ref()
+            .is_some_and(|m| m.verification.is_some()),
         membership: membership.map(|m| (m.role, m.status)),
         ..municipality_actor(conn, user, &neighbourhood.draft.municipality_code)?
     })
@@ -89,6 +98,7 @@ pub fn platform_actor(conn: &mut DbConnection, user: UserId) -> Result<Actor, Pe
         user_id: user,
         platform_admin: is_platform_admin(conn, user)?,
         membership: None,
+        verified: false,
         professional: false,
     })
 }
@@ -158,6 +168,9 @@ pub fn insert_membership(
             memberships::status.eq(membership.status.as_str()),
             memberships::joined_at.eq(to_db(membership.joined_at)),
             memberships::updated_at.eq(to_db(membership.updated_at)),
+            memberships::verification.eq(membership.verification.map(Verification::as_str)),
+            memberships::verified_by.eq(membership.verified_by.map(|id| id.to_string())),
+            memberships::via_postcode.eq(membership.via_postcode),
         ))
         .execute(conn)?;
     Ok(())
@@ -177,9 +190,73 @@ pub fn update_membership(
         memberships::role.eq(membership.role.as_str()),
         memberships::status.eq(membership.status.as_str()),
         memberships::updated_at.eq(to_db(membership.updated_at)),
+        memberships::verification.eq(membership.verification.map(Verification::as_str)),
+        memberships::verified_by.eq(membership.verified_by.map(|id| id.to_string())),
+        memberships::via_postcode.eq(membership.via_postcode),
     ))
     .execute(conn)?;
     Ok(())
+}
+
+/// The neighbourhoods where `user` holds a membership let in by their postcode, other than
+/// `except`.
+pub fn postcode_memberships_elsewhere(
+    conn: &mut DbConnection,
+    user: UserId,
+    except: NeighbourhoodId,
+) -> Result<i64, PersistenceError> {
+    Ok(memberships::table
+        .filter(memberships::user_id.eq(user.to_string()))
+        .filter(memberships::via_postcode.eq(true))
+        .filter(memberships::neighbourhood_id.ne(except.to_string()))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Records that `user` joined `neighbourhood` now, for the daily limit (kept after leaving).
+pub fn record_join(
+    conn: &mut DbConnection,
+    user: UserId,
+    neighbourhood: NeighbourhoodId,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    diesel::insert_into(membership_joins::table)
+        .values((
+            membership_joins::id.eq(Uuid::new_v4().to_string()),
+            membership_joins::user_id.eq(user.to_string()),
+            membership_joins::neighbourhood_id.eq(neighbourhood.to_string()),
+            membership_joins::joined_at.eq(to_db(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// When `user` joined since `since`.
+pub fn joins_since(
+    conn: &mut DbConnection,
+    user: UserId,
+    since: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, PersistenceError> {
+    let times: Vec<NaiveDateTime> = membership_joins::table
+        .filter(membership_joins::user_id.eq(user.to_string()))
+        .filter(membership_joins::joined_at.gt(to_db(since)))
+        .select(membership_joins::joined_at)
+        .load(conn)?;
+    Ok(times.into_iter().map(from_db).collect())
+}
+
+/// Forgets `user`'s joins older than `before` (they no longer count). Returns how many.
+pub fn forget_joins(
+    conn: &mut DbConnection,
+    user: UserId,
+    before: DateTime<Utc>,
+) -> Result<usize, PersistenceError> {
+    Ok(diesel::delete(
+        membership_joins::table
+            .filter(membership_joins::user_id.eq(user.to_string()))
+            .filter(membership_joins::joined_at.lt(to_db(before))),
+    )
+    .execute(conn)?)
 }
 
 /// Removes a membership. False when there was none.
@@ -221,6 +298,7 @@ pub struct MemberView {
     pub role: Role,
     pub status: MembershipStatus,
     pub joined_at: DateTime<Utc>,
+    pub verified: bool,
 }
 
 /// Where a page of members starts: after this joining time and membership id.
@@ -252,6 +330,7 @@ pub fn list_members(
             memberships::role,
             memberships::status,
             memberships::joined_at,
+            memberships::verification.is_not_null(),
         ))
         .into_boxed::<crate::connection::MultiBackend>();
     if let Some(after) = after {
@@ -270,6 +349,7 @@ pub fn list_members(
         Stored<Role>,
         Stored<MembershipStatus>,
         NaiveDateTime,
+        bool,
     );
     let mut rows: Vec<Row> = query.load(conn)?;
     let next = if rows.len() > limit {
@@ -284,13 +364,14 @@ pub fn list_members(
     let members = rows
         .into_iter()
         .map(
-            |(_, user_id, display_name, street, role, status, joined_at)| MemberView {
+            |(_, user_id, display_name, street, role, status, joined_at, verified)| MemberView {
                 user_id: user_id.0,
                 display_name,
                 street,
                 role: role.0,
                 status: status.0,
                 joined_at: from_db(joined_at),
+                verified,
             },
         )
         .collect();

@@ -276,6 +276,9 @@ pub struct FeedQuery {
     pub text: Option<String>,
     /// Whether members-only posts are included (or only the reader's own).
     pub members_posts: bool,
+    /// Without `members_posts`: whether members-only news and activities are included (an
+    /// unverified member's feed).
+    pub members_news: bool,
     pub reader: Option<UserId>,
     pub hidden: HiddenPosts,
     pub after: Option<FeedCursor>,
@@ -304,7 +307,14 @@ pub fn list_feed(
         .select((PostRow::as_select(), users::display_name))
         .into_boxed::<MultiBackend>();
     let reader = query.reader.map(|id| id.to_string()).unwrap_or_default();
-    if !query.members_posts {
+    if !query.members_posts && query.members_news {
+        select = select.filter(
+            posts::visibility
+                .eq(Visibility::Public.as_str())
+                .or(posts::kind.eq_any([PostKind::News.as_str(), PostKind::Activity.as_str()]))
+                .or(posts::author_id.eq(reader.clone())),
+        );
+    } else if !query.members_posts {
         select = select.filter(
             posts::visibility
                 .eq(Visibility::Public.as_str())

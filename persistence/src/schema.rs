@@ -26,6 +26,7 @@ diesel::table! {
         email_verified -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        postcode_changed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -90,6 +91,36 @@ diesel::table! {
         status -> Text,
         joined_at -> Timestamp,
         updated_at -> Timestamp,
+        verification -> Nullable<Text>,
+        via_postcode -> Bool,
+        verified_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    membership_joins (id) {
+        id -> Text,
+        user_id -> Text,
+        neighbourhood_id -> Text,
+        joined_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    verification_letters (id) {
+        id -> Text,
+        batch_id -> Text,
+        neighbourhood_id -> Text,
+        user_id -> Text,
+        code -> Text,
+        recipient -> Text,
+        street -> Text,
+        house_number -> Text,
+        postcode -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        redeemed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -390,6 +421,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     neighbourhood_postcodes,
     neighbourhood_adjacency,
     memberships,
+    membership_joins,
+    verification_letters,
     invites,
     professional_grants,
     posts,

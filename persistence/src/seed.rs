@@ -283,7 +283,7 @@ pub fn insert_memberships(
     insert_chunked(
         conn,
         members,
-        7,
+        10,
         |SeedMembership { id, membership }| {
             (
                 memberships::id.eq(id.to_string()),
@@ -293,6 +293,11 @@ pub fn insert_memberships(
                 memberships::status.eq(membership.status.as_str()),
                 memberships::joined_at.eq(to_db(membership.joined_at)),
                 memberships::updated_at.eq(to_db(membership.updated_at)),
+                memberships::verification.eq(membership
+                    .verification
+                    .map(buurt_domain::membership::Verification::as_str)),
+                memberships::verified_by.eq(membership.verified_by.map(|id| id.to_string())),
+                memberships::via_postcode.eq(membership.via_postcode),
             )
         },
         |conn, rows| insert_many!(conn, memberships::table, rows),

@@ -24,3 +24,4 @@ mod security;
 mod seed;
 mod startup;
 mod stats;
+mod verification;

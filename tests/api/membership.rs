@@ -700,7 +700,8 @@ async fn a_neighbourhood_keeps_a_moderator_whoever_tries_to_remove_the_last() {
 
 #[actix_web::test]
 async fn pending_requests_are_withdrawn_let_in_or_reconsidered() {
-    let app = spawn_app().await;
+    // Eva moves her postcode inside at once: no cool-down here (see verification.rs for it).
+    let app = buurt_tests::spawn_app_with(|config| config.postcode_cooldown_days = 0).await;
     let admin = app.admin().await;
     let id = app
         .create_neighbourhood(&admin, "BU00000001", "Kop", &["1234"])

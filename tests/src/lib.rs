@@ -607,7 +607,7 @@ impl TestApp {
                 "('{id}', '{email}', 'not a hash', 'Buur {index}', '', '', '', FALSE, FALSE, '{now}', '{now}')"
             ));
             members.push(format!(
-                "('{}', '{neighbourhood}', '{id}', 'resident', 'active', '{now}', '{now}')",
+                "('{}', '{neighbourhood}', '{id}', 'resident', 'active', '{now}', '{now}', 'invite')",
                 uuid::Uuid::new_v4()
             ));
             let claims = serde_json::json!({
@@ -635,7 +635,7 @@ impl TestApp {
         }
         for chunk in members.chunks(200) {
             self.sql(&format!(
-                "INSERT INTO memberships (id, neighbourhood_id, user_id, role, status, joined_at, updated_at) VALUES {}",
+                "INSERT INTO memberships (id, neighbourhood_id, user_id, role, status, joined_at, updated_at, verification) VALUES {}",
                 chunk.join(", ")
             ));
         }

@@ -22,6 +22,13 @@ impl From<AppError> for ApiError {
             AppError::Refused(code) => Self::Refused(code),
             AppError::RefusedFields(code, fields) => Self::RefusedFields(code, fields),
             AppError::Invalid(fields) => Self::Validation(fields),
+            AppError::RefusedUntil {
+                code,
+                retry_after_secs,
+            } => Self::RefusedUntil {
+                code,
+                retry_after_secs,
+            },
             AppError::Persistence(error) => error.into(),
         }
     }
@@ -60,6 +67,12 @@ pub enum ApiError {
     /// Too much hashing at once (`server_busy`): try again in a moment.
     #[error("busy")]
     Busy,
+    /// A refusal with its code that may succeed after `retry_after_secs`.
+    #[error("refused for {retry_after_secs} s: {code:?}")]
+    RefusedUntil {
+        code: ErrorCode,
+        retry_after_secs: u64,
+    },
     #[error("the database is unavailable: {0}")]
     DatabaseUnavailable(#[source] PersistenceError),
     #[error("internal error: {0}")]
@@ -136,7 +149,9 @@ impl ApiError {
                     format!("Stuur de inhoud als `{expected}`, met een passende Content-Type."),
                 ),
             ),
-            Self::Refused(code) | Self::RefusedFields(code, _) => (*code, code.detail()),
+            Self::Refused(code)
+            | Self::RefusedFields(code, _)
+            | Self::RefusedUntil { code, .. } => (*code, code.detail()),
             Self::Throttled { retry_after_secs } => (
                 ErrorCode::TooManyAttempts,
                 Text::owned(
@@ -209,7 +224,9 @@ impl ResponseError for ApiError {
             Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::Refused(code) | Self::RefusedFields(code, _) => status_of(*code),
+            Self::Refused(code)
+            | Self::RefusedFields(code, _)
+            | Self::RefusedUntil { code, .. } => status_of(*code),
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Busy | Self::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -242,7 +259,10 @@ impl ResponseError for ApiError {
             Self::Busy => {
                 headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
             }
-            Self::Throttled { retry_after_secs } => {
+            Self::Throttled { retry_after_secs }
+            | Self::RefusedUntil {
+                retry_after_secs, ..
+            } => {
                 headers.insert(
                     header::RETRY_AFTER,
                     header::HeaderValue::from(*retry_after_secs),

@@ -140,7 +140,10 @@ fn profile_changes(
 /// Absent fields stay as they are; `null` (or a blank string) clears a clearable field.
 /// Unknown fields, and fields nobody may set here (`email`, `platform_admin`, `id`,
 /// `email_verified`), are refused with 422 and change nothing. A new password needs the
-/// current one and signs out every session: all refresh tokens are revoked.
+/// current one and signs out every session: all refresh tokens are revoked. Setting the
+/// `postcode` to another within the cool-down (`BUURT_POSTCODE_COOLDOWN_DAYS`, default 30)
+/// after it was last given, changed or cleared answers 429 `postcode_change_too_soon` with
+/// `Retry-After` and changes nothing; clearing it is always allowed.
 #[utoipa::path(
     tag = "me",
     security(("bearer" = [])),
@@ -152,8 +155,9 @@ fn profile_changes(
         (status = 403, description = "`current_password_incorrect`: nothing was changed.",
          body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`too_many_attempts`: a wrong `current_password` counts \
-          as a failed sign-in of the account and the address, and shares their limits; wait \
-          `Retry-After` seconds. Nothing was changed.",
+          as a failed sign-in of the account and the address, and shares their limits. \
+          `postcode_change_too_soon`: the postcode changed within the cool-down. Either way, \
+          wait `Retry-After` seconds; nothing was changed.",
          body = Problem, content_type = "application/problem+json",
          headers(("retry-after" = u64, description = "Seconds to wait."))),
         (status = 503, description = "`server_busy`: too many passwords are being checked at \
@@ -212,8 +216,9 @@ pub async fn update_me(
         None => None,
     };
 
+    let limits = state.join_limits;
     let account = state
-        .run(move |cx| app::update_me(cx, user_id, changes, password))
+        .run(move |cx| app::update_me(cx, user_id, changes, password, limits))
         .await?;
     let me = me_dto(&account);
     if body.new_password.is_some() {

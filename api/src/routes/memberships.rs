@@ -25,11 +25,18 @@ type NeighbourhoodPath = web::Path<uuid::Uuid>;
 
 /// Ask to join a neighbourhood.
 ///
-/// With a valid invite code, or when the postcode in your profile lies in the neighbourhood,
-/// you are in at once (`active`); otherwise a moderator decides (`pending`). Asking again
-/// answers 200 with the membership as it is, except that a pending request is let in once
-/// your postcode lies in the neighbourhood or you bring a valid code. A code that is not valid
-/// is refused (422) even where your postcode would have let you in: you asked with it.
+/// With a valid invite code you are in at once, verified. When the postcode in your profile
+/// lies in the neighbourhood you are in at once too (`active`) but unverified: you read public
+/// and members-only news and activities, not care requests, members or streets, until a
+/// vouch, a moderator or the code of a letter to your address verifies you (see
+/// `MembershipDto`). An account holds one such postcode membership at a time (409
+/// `postcode_membership_exists`: leave the other first, or bring an invite). Otherwise a
+/// moderator decides (`pending`). An invite code brought by an unverified member verifies
+/// them (200). Asking again answers 200 with the membership as it is,
+/// except that a pending request is let in once your postcode lies in the neighbourhood or you
+/// bring a valid code. A code that is not valid is refused (422) even where your postcode would
+/// have let you in: you asked with it. An account joins at most `BUURT_JOINS_PER_DAY` (default
+/// 3) times in 24 hours (429 `join_limit_reached` with `Retry-After`).
 #[utoipa::path(
     tag = "membership",
     security(("bearer" = [])),
@@ -40,6 +47,11 @@ type NeighbourhoodPath = web::Path<uuid::Uuid>;
         (status = 200, description = "Already a member or already waiting: unchanged.", body = MembershipDto),
         (status = 403, description = "`membership_rejected`: a moderator turned you down; an \
           invite code still lets you in.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`postcode_membership_exists`: this account is a member of \
+          another neighbourhood by its postcode.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`join_limit_reached`: joined too often in 24 hours.",
+         headers(("Retry-After" = u64, description = "Seconds until a join is allowed again.")),
+         body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invite_invalid`, `invite_expired` or `invite_used_up`.",
          body = Problem, content_type = "application/problem+json"),
     ),
@@ -58,8 +70,9 @@ pub async fn join_neighbourhood(
         .as_deref()
         .map(normalise_invite_code)
         .filter(|code| !code.is_empty());
+    let limits = state.join_limits;
     let joined = state
-        .run(move |cx| app::join(cx, id, caller.user_id, code.as_deref()))
+        .run(move |cx| app::join(cx, id, caller.user_id, code.as_deref(), limits))
         .await?;
     Ok(match joined {
         Joined::Changed(membership) => {
@@ -138,6 +151,7 @@ pub async fn list_members(
                 role: member.role.into(),
                 status: member.status.into(),
                 joined_at: member.joined_at,
+                verified: member.verified,
             })
             .collect(),
         next_cursor: next.map(|cursor| encode_cursor(&(cursor.joined_at, cursor.id))),
@@ -147,7 +161,9 @@ pub async fn list_members(
 /// Approve or reject a member, or change their role (moderators of the neighbourhood and
 /// administrators). The last active moderator cannot be demoted. No one makes themself a
 /// mediator (a role that opens casework): another moderator or administrator grants it. Every
-/// change of role is kept in the audit record at `GET /v1/admin/role-grants`.
+/// change of role is kept in the audit record at `GET /v1/admin/role-grants`. Any change that
+/// leaves the member active (`{"status": "active"}` included) is a moderator's approval: it
+/// verifies an unverified membership.
 #[utoipa::path(
     tag = "membership",
     security(("bearer" = [])),
@@ -255,6 +271,10 @@ pub async fn my_memberships(
                 role: membership.role.into(),
                 status: membership.status.into(),
                 joined_at: membership.joined_at,
+                verified: membership.status == MembershipStatus::Active
+                    && membership.verification.is_some(),
+                verification: membership.verification.map(Into::into),
+                via_postcode: membership.via_postcode,
             })
             .collect(),
     }))

@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod partners;
 pub mod posts;
 pub mod stats;
+pub mod verification;
 
 use actix_web::HttpResponse;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -55,6 +56,10 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(memberships::list_members)
         .service(memberships::update_member)
         .service(memberships::create_invite)
+        .service(verification::verify_member)
+        .service(verification::redeem_letter)
+        .service(verification::produce_letters)
+        .service(verification::letter_batch)
         .service(memberships::grant_professional)
         .service(memberships::revoke_professional)
         .service(grants::list_role_grants)

@@ -10,7 +10,7 @@ use buurt_domain::activities::{Rsvp, RsvpStatus};
 use buurt_domain::category::Category;
 use buurt_domain::matching::{MAX_ACTIVE_MATCHES, Match, MatchId, MatchStatus, Party};
 use buurt_domain::mediation::{Case, CaseId, CaseStatus, ConsentKind, EscalatedBy, Outcome};
-use buurt_domain::membership::{Membership, MembershipStatus, Role};
+use buurt_domain::membership::{Membership, MembershipStatus, Role, Verification};
 use buurt_domain::neighbourhoods::{
     CbsCode, GeoPoint, MunicipalityCode, Neighbourhood, NeighbourhoodDraft, NeighbourhoodId,
     PlaceName, PostcodeArea, search_key,
@@ -584,6 +584,10 @@ impl World {
                     status: MembershipStatus::Active,
                     joined_at,
                     updated_at: joined_at,
+                    // An established neighbourhood: its residents were let in long ago.
+                    verification: Some(Verification::Existing),
+                    verified_by: None,
+                    via_postcode: false,
                 },
             });
             users.push(user);
