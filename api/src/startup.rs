@@ -104,6 +104,7 @@ impl Application {
             pool,
             database_url,
             tokens,
+            standings: Arc::default(),
             login_throttle: LoginThrottle {
                 per_account: ThrottlePolicy {
                     max_failures: config.login_max_failures,

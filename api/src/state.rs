@@ -15,6 +15,8 @@ pub struct AppState {
     pub pool: DbPool,
     pub database_url: DatabaseUrl,
     pub tokens: Arc<TokenKeys>,
+    /// Users' token generations and suspensions, cached briefly.
+    pub standings: Arc<crate::auth::standing::Standings>,
     pub login_throttle: LoginThrottle,
     /// Take the client address from `Forwarded`/`X-Forwarded-For` (behind a trusted proxy).
     pub trust_proxy_headers: bool,

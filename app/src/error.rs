@@ -270,6 +270,14 @@ error_codes! {
         title: ("Unsupported grant type", "Niet-ondersteunde grant"),
         detail: ("Only the client_credentials grant is supported.",
                 "Alleen de client_credentials-grant wordt ondersteund.");
+    AccountSuspended = "account_suspended", 403,
+        title: ("Account suspended", "Account geschorst"),
+        detail: ("An administrator has suspended this account: it cannot sign in.",
+                "Een beheerder heeft dit account geschorst: inloggen kan niet.");
+    CannotSuspendSelf = "cannot_suspend_self", 409,
+        title: ("You cannot suspend yourself", "U kunt uzelf niet schorsen"),
+        detail: ("Another administrator has to suspend this account.",
+                "Een andere beheerder moet dit account schorsen.");
 }
 
 /// What is wrong with one field.

@@ -26,6 +26,8 @@ diesel::table! {
         email_verified -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        token_generation -> BigInt,
+        suspended_at -> Nullable<Timestamp>,
     }
 }
 
