@@ -7,6 +7,7 @@ use buurt_domain::partners::{
     Client, Delivery, DeliveryPolicy, Event, EventKind, Referral, Scope, Webhook, WebhookStatus,
 };
 use buurt_persistence::partners::{self as repo, DueDelivery};
+use buurt_persistence::secrets::SecretsKey;
 use buurt_persistence::{DbConnection, in_write_transaction};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -251,6 +252,7 @@ pub fn create_webhook(
     url: String,
     kinds: Vec<EventKind>,
     secret: String,
+    key: &SecretsKey,
 ) -> Result<Webhook, AppError> {
     let now = cx.now();
     let conn = &mut *cx.conn;
@@ -286,7 +288,7 @@ pub fn create_webhook(
         consecutive_failures: 0,
         created_at: now,
     };
-    repo::create_webhook(conn, &webhook)?;
+    repo::create_webhook(conn, &webhook, key)?;
     Ok(webhook)
 }
 
@@ -351,15 +353,16 @@ pub fn queue_deliveries(cx: &mut Cx<'_>) -> Result<Vec<Uuid>, AppError> {
 }
 
 /// Claims the next due delivery of `webhook` for one attempt of at most `lease`, with the
-/// referral its receiver is entitled to.
+/// referral its receiver is entitled to and the webhook's secret (opened with `key`).
 pub fn claim_delivery(
     cx: &mut Cx<'_>,
     webhook: Uuid,
     lease: chrono::Duration,
+    key: &SecretsKey,
 ) -> Result<Option<DeliveryToMake>, AppError> {
     let now = cx.now();
     let conn = &mut *cx.conn;
-    let Some(due) = repo::claim_due(conn, webhook, now, lease)? else {
+    let Some(due) = repo::claim_due(conn, webhook, now, lease, key)? else {
         return Ok(None);
     };
     let entitled = due.event.kind == EventKind::CaseReferred

@@ -25,6 +25,7 @@ use crate::schema::{
     case_referrals, cases, clients, consents, events, neighbourhoods, posts, users,
     webhook_deliveries, webhooks,
 };
+use crate::secrets::{SecretsKey, webhook_purpose};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError, write_transaction};
 
@@ -386,13 +387,14 @@ type WebhookRow = (
     NaiveDateTime,
 );
 
+/// A webhook as stored, without its secret (sealed at rest: only `claim_due` opens it, to sign).
 fn webhook_from(row: WebhookRow) -> Result<Webhook, PersistenceError> {
-    let (id, client_id, url, secret, kinds, status, failures, created_at) = row;
+    let (id, client_id, url, _sealed, kinds, status, failures, created_at) = row;
     Ok(Webhook {
         id: read::<Uuid>("webhooks.id", &id)?,
         client_id,
         url,
-        secret,
+        secret: String::new(),
         kinds: words(&kinds)
             .map(|kind| read::<EventKind>("webhooks.kinds", kind))
             .collect::<Result<_, _>>()?,
@@ -417,8 +419,13 @@ macro_rules! webhook_columns {
     };
 }
 
-/// Registers a webhook; it is told of events from now on.
-pub fn create_webhook(conn: &mut DbConnection, webhook: &Webhook) -> Result<(), PersistenceError> {
+/// Registers a webhook; it is told of events from now on. Its secret is stored sealed with
+/// `key`.
+pub fn create_webhook(
+    conn: &mut DbConnection,
+    webhook: &Webhook,
+    key: &SecretsKey,
+) -> Result<(), PersistenceError> {
     let kinds: Vec<&str> = webhook.kinds.iter().map(|kind| kind.as_str()).collect();
     let cursor = horizon(conn)?;
     diesel::insert_into(webhooks::table)
@@ -426,7 +433,8 @@ pub fn create_webhook(conn: &mut DbConnection, webhook: &Webhook) -> Result<(), 
             webhooks::id.eq(webhook.id.to_string()),
             webhooks::client_id.eq(&webhook.client_id),
             webhooks::url.eq(&webhook.url),
-            webhooks::secret.eq(&webhook.secret),
+            webhooks::secret
+                .eq(key.seal(&webhook_purpose(&webhook.id.to_string()), &webhook.secret)),
             webhooks::kinds.eq(kinds.join(" ")),
             webhooks::status.eq(webhook.status.as_str()),
             webhooks::cursor.eq(cursor),
@@ -659,12 +667,14 @@ pub fn webhooks_with_due(
 
 /// Claims the next due delivery of one active webhook for one attempt: it is pushed to
 /// `now + lease`, so no other worker takes it while this one tries it. The claim is a
-/// conditional update, so of two workers racing for a delivery exactly one gets it.
+/// conditional update, so of two workers racing for a delivery exactly one gets it. The
+/// webhook comes with its secret, opened with `key`.
 pub fn claim_due(
     conn: &mut DbConnection,
     webhook: Uuid,
     now: DateTime<Utc>,
     lease: chrono::Duration,
+    key: &SecretsKey,
 ) -> Result<Option<DueDelivery>, PersistenceError> {
     let claimed_until = from_db(to_db(now + lease));
     // Lost races are retried with the next candidate, a few times.
@@ -697,12 +707,18 @@ pub fn claim_due(
         if taken == 0 {
             continue;
         }
-        let (Some(webhook), Some(event)) = (
+        let (Some(mut webhook), Some(event)) = (
             find_webhook(conn, delivery.webhook_id)?,
             find_event(conn, delivery.event_seq)?,
         ) else {
             return Ok(None);
         };
+        let id = webhook.id.to_string();
+        let sealed: String = webhooks::table
+            .find(&id)
+            .select(webhooks::secret)
+            .first(conn)?;
+        webhook.secret = key.open(&webhook_purpose(&id), &sealed)?;
         let Some(client) = find_client(conn, &webhook.client_id)? else {
             return Ok(None);
         };

@@ -610,6 +610,11 @@ async fn webhooks_are_signed_retried_paused_and_resumed() {
     let id = webhook["id"].as_str().unwrap().to_owned();
     let secret = webhook["secret"].as_str().unwrap().to_owned();
     assert!(secret.starts_with("whsec_"));
+    // Kept sealed at rest: the database alone does not give the secret.
+    let stored = w
+        .app
+        .count(&format!("SELECT COUNT(*) FROM webhooks WHERE secret LIKE 'sealed:v1:%' AND secret NOT LIKE '%{secret}%'"));
+    assert_eq!(stored, 1);
     let listed = w.get(&token, "/v1/webhooks").await.json();
     assert_eq!(listed["items"][0]["id"], json!(id));
     assert!(listed["items"][0].get("secret").is_none());
@@ -1217,6 +1222,7 @@ async fn an_attempt_whose_claim_ran_out_records_nothing() {
         )
         .await;
     let webhook: uuid::Uuid = created.json()["id"].as_str().unwrap().parse().unwrap();
+    let secret = created.json()["secret"].as_str().unwrap().to_owned();
     let author = w
         .app
         .member(&w.admin, &w.here, "auteur@example.nl", "resident")
@@ -1227,11 +1233,17 @@ async fn an_attempt_whose_claim_ran_out_records_nothing() {
     fan_out(&mut conn, now).unwrap();
     assert_eq!(webhooks_with_due(&mut conn, now).unwrap(), vec![webhook]);
     let lease = chrono::Duration::seconds(60);
-    let first = claim_due(&mut conn, webhook, now, lease)
+    let key = buurt_persistence::secrets::SecretsKey::parse(buurt_tests::TEST_SECRETS_KEY).unwrap();
+    let first = claim_due(&mut conn, webhook, now, lease, &key)
         .unwrap()
         .expect("a due delivery");
+    assert_eq!(first.webhook.secret, secret, "opened to sign with");
     // Claimed: nobody else gets it while the lease runs.
-    assert!(claim_due(&mut conn, webhook, now, lease).unwrap().is_none());
+    assert!(
+        claim_due(&mut conn, webhook, now, lease, &key)
+            .unwrap()
+            .is_none()
+    );
     assert!(
         !webhooks_with_due(&mut conn, now)
             .unwrap()
@@ -1239,7 +1251,7 @@ async fn an_attempt_whose_claim_ran_out_records_nothing() {
     );
     // The lease runs out (a stalled node): another claim takes it over.
     let later = now + lease + chrono::Duration::seconds(1);
-    let second = claim_due(&mut conn, webhook, later, lease)
+    let second = claim_due(&mut conn, webhook, later, lease, &key)
         .unwrap()
         .expect("claimable again after the lease");
     assert_eq!(second.delivery.id, first.delivery.id);

@@ -160,6 +160,10 @@ pub struct TestApp {
 /// The JWT secret every test app signs with, so tests can forge tokens.
 pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
+/// The key every test app seals its secrets with (on PostgreSQL one must be configured).
+pub const TEST_SECRETS_KEY: &str =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
 /// Starts the app on a fresh database with the default configuration.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
@@ -178,6 +182,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     config.workers = Some(2);
     config.db_pool_size = 4;
     config.jwt_secret = Some(TEST_JWT_SECRET.into());
+    config.secrets_key = Some(TEST_SECRETS_KEY.into());
     // The webhook worker runs only where a test turns it on.
     config.webhook_poll_ms = 0;
     customize(&mut config);
@@ -193,6 +198,7 @@ impl TestApp {
         config.workers = Some(2);
         config.db_pool_size = 4;
         config.jwt_secret = Some(TEST_JWT_SECRET.into());
+        config.secrets_key = Some(TEST_SECRETS_KEY.into());
         config.webhook_poll_ms = 0;
         customize(&mut config);
         start(self.database.share(), &config)

@@ -22,6 +22,7 @@ use buurt_domain::partners::{check_webhook_url, is_public};
 use buurt_openapi::partners::{EventDto, WebhookPayload};
 use buurt_persistence::DbPool;
 use buurt_persistence::partners::DueDelivery;
+use buurt_persistence::secrets::SecretsKey;
 use futures_util::future::LocalBoxFuture;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -157,6 +158,7 @@ async fn due_webhooks(pool: &DbPool, clock: Arc<dyn Clock>) -> Result<Vec<Uuid>,
 async fn claim(
     pool: &DbPool,
     clock: Arc<dyn Clock>,
+    secrets: Arc<SecretsKey>,
     webhook: Uuid,
 ) -> Result<Option<(DueDelivery, Vec<u8>)>, String> {
     let pool = pool.clone();
@@ -165,7 +167,8 @@ async fn claim(
         let mut cx = Cx::new(&mut conn, clock.as_ref());
         let lease = chrono::Duration::from_std(CLAIM_LEASE).expect("a short lease");
         let Some(DeliveryToMake { due, referral }) =
-            app::claim_delivery(&mut cx, webhook, lease).map_err(|error| error.to_string())?
+            app::claim_delivery(&mut cx, webhook, lease, &secrets)
+                .map_err(|error| error.to_string())?
         else {
             return Ok(None);
         };
@@ -188,10 +191,11 @@ async fn drain(
     client: &awc::Client,
     settings: &WebhookSettings,
     clock: Arc<dyn Clock>,
+    secrets: &Arc<SecretsKey>,
     webhook: Uuid,
 ) -> Result<usize, String> {
     let mut tried = 0;
-    while let Some((item, body)) = claim(pool, clock.clone(), webhook).await? {
+    while let Some((item, body)) = claim(pool, clock.clone(), secrets.clone(), webhook).await? {
         tried += 1;
         let outcome = send(client, &item, body, settings.allow_private, clock.now()).await;
         if let Err((_, error)) = &outcome {
@@ -217,7 +221,12 @@ async fn drain(
 /// Delivers webhooks until the server stops: each webhook with deliveries due gets a task of
 /// its own, so a slow receiver holds up only its own events; a webhook already being served in
 /// this process is left to its task.
-pub async fn run(pool: DbPool, settings: WebhookSettings, every: Duration) {
+pub async fn run(
+    pool: DbPool,
+    settings: WebhookSettings,
+    secrets: Arc<SecretsKey>,
+    every: Duration,
+) {
     let client = client(settings.allow_private);
     // The server's own worker runs on the system's clock.
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -236,10 +245,16 @@ pub async fn run(pool: DbPool, settings: WebhookSettings, every: Duration) {
             if !busy.borrow_mut().insert(webhook) {
                 continue;
             }
-            let (pool, client, clock, busy) =
-                (pool.clone(), client.clone(), clock.clone(), busy.clone());
+            let (pool, client, clock, busy, secrets) = (
+                pool.clone(),
+                client.clone(),
+                clock.clone(),
+                busy.clone(),
+                secrets.clone(),
+            );
             actix_web::rt::spawn(async move {
-                if let Err(error) = drain(&pool, &client, &settings, clock, webhook).await {
+                if let Err(error) = drain(&pool, &client, &settings, clock, &secrets, webhook).await
+                {
                     tracing::warn!(%webhook, %error, "webhook deliveries failed");
                 }
                 busy.borrow_mut().remove(&webhook);
