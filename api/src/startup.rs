@@ -123,13 +123,19 @@ fn write_private(path: &std::path::Path, text: &str) -> Result<(), StartupError>
     Ok(())
 }
 
+/// A configured JWT secret must be long enough: checked before anything else starts.
+fn check_jwt_secret(config: &Config) -> Result<(), StartupError> {
+    match &config.jwt_secret {
+        Some(secret) if secret.len() < MIN_JWT_SECRET_BYTES => Err(StartupError::Config(format!(
+            "BUURT_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn jwt_secret(config: &Config, pool: &DbPool, key: &SecretsKey) -> Result<Vec<u8>, StartupError> {
     if let Some(secret) = &config.jwt_secret {
-        if secret.len() < MIN_JWT_SECRET_BYTES {
-            return Err(StartupError::Config(format!(
-                "BUURT_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes"
-            )));
-        }
+        check_jwt_secret(config)?;
         return Ok(secret.as_bytes().to_vec());
     }
     let mut random = [0u8; 32];
@@ -151,6 +157,7 @@ pub struct Application {
 impl Application {
     /// Connects to the database, migrates it, binds the listener. Blocks while it does.
     pub fn build(config: &Config) -> Result<Self, StartupError> {
+        check_jwt_secret(config)?;
         let statements = StatementCount::default();
         let (database_url, pool, _) = prepare_counted_database(config, statements.clone())?;
         let secrets = Arc::new(secrets_key(config, &database_url)?);
