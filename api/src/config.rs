@@ -119,6 +119,16 @@ pub struct Config {
     #[arg(long, env = "BUURT_JWT_SECRET", hide_env_values = true, global = true)]
     pub jwt_secret: Option<String>,
 
+    /// The key secrets are sealed with at rest (the generated JWT secret, webhook secrets): 32
+    /// bytes as 64 hexadecimal digits (`openssl rand -hex 32`). Required on PostgreSQL unless
+    /// `BUURT_SECRETS_KEY_FILE` is set; on SQLite it defaults to a key file beside the database.
+    #[arg(long, env = "BUURT_SECRETS_KEY", hide_env_values = true, global = true)]
+    pub secrets_key: Option<String>,
+
+    /// A file holding the secrets key (64 hexadecimal digits), instead of `BUURT_SECRETS_KEY`.
+    #[arg(long, env = "BUURT_SECRETS_KEY_FILE", global = true)]
+    pub secrets_key_file: Option<std::path::PathBuf>,
+
     /// The most database connections this process holds.
     #[arg(long, env = "BUURT_DB_POOL_SIZE", default_value_t = 10, global = true)]
     pub db_pool_size: u32,
@@ -277,6 +287,8 @@ impl Config {
             database_url: database_url.into(),
             listen: "127.0.0.1:8080".into(),
             jwt_secret: None,
+            secrets_key: None,
+            secrets_key_file: None,
             db_pool_size: 10,
             workers: None,
             login_max_failures: 5,
@@ -311,6 +323,8 @@ impl std::fmt::Debug for Config {
             )
             .field("listen", &self.listen)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))
+            .field("secrets_key", &self.secrets_key.as_ref().map(|_| "***"))
+            .field("secrets_key_file", &self.secrets_key_file)
             .field("db_pool_size", &self.db_pool_size)
             .field("workers", &self.workers)
             .field("login_max_failures", &self.login_max_failures)

@@ -7,6 +7,7 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpResponse, HttpServer, web};
+use buurt_persistence::secrets::SecretsKey;
 use buurt_persistence::{DatabaseUrl, DbPool, PersistenceError, PoolOptions, StatementCount};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -69,13 +70,76 @@ fn prepare_counted_database(
     Ok((url, pool, applied))
 }
 
-fn jwt_secret(config: &Config, pool: &DbPool) -> Result<Vec<u8>, StartupError> {
-    if let Some(secret) = &config.jwt_secret {
-        if secret.len() < MIN_JWT_SECRET_BYTES {
-            return Err(StartupError::Config(format!(
-                "BUURT_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes"
-            )));
+/// The key secrets are sealed with at rest: `BUURT_SECRETS_KEY`, the file
+/// `BUURT_SECRETS_KEY_FILE` names, or (SQLite only, so a first run needs no setup) the file
+/// `<database>.key` beside the database, made with a random key on the first start. PostgreSQL
+/// (production, several nodes) refuses to start without one.
+pub fn secrets_key(config: &Config, url: &DatabaseUrl) -> Result<SecretsKey, StartupError> {
+    fn bad(
+        source: &'static str,
+    ) -> impl Fn(buurt_persistence::secrets::BadSecretsKey) -> StartupError {
+        move |error| StartupError::Config(format!("{source}: {error}"))
+    }
+    if let Some(key) = &config.secrets_key {
+        return SecretsKey::parse(key).map_err(bad("BUURT_SECRETS_KEY"));
+    }
+    if let Some(path) = &config.secrets_key_file {
+        let text = std::fs::read_to_string(path).map_err(|error| {
+            StartupError::Config(format!(
+                "BUURT_SECRETS_KEY_FILE {}: {error}",
+                path.display()
+            ))
+        })?;
+        return SecretsKey::parse(&text).map_err(bad("BUURT_SECRETS_KEY_FILE"));
+    }
+    let DatabaseUrl::Sqlite { path } = url else {
+        return Err(StartupError::Config(
+            "set BUURT_SECRETS_KEY or BUURT_SECRETS_KEY_FILE (openssl rand -hex 32): on \
+             PostgreSQL secrets are sealed with a key every node shares, kept apart from the \
+             database"
+                .into(),
+        ));
+    };
+    let path = std::path::PathBuf::from(format!("{path}.key"));
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let key = SecretsKey::generate();
+            write_private(&path, &key)?;
+            tracing::info!(path = %path.display(), "generated the secrets key");
+            key
         }
+        Err(error) => return Err(error.into()),
+    };
+    SecretsKey::parse(&text).map_err(bad("the secrets key file beside the database"))
+}
+
+/// Writes a new file only its owner may read.
+fn write_private(path: &std::path::Path, text: &str) -> Result<(), StartupError> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(format!("{text}\n").as_bytes())?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// A configured JWT secret must be long enough: checked before anything else starts.
+fn check_jwt_secret(config: &Config) -> Result<(), StartupError> {
+    match &config.jwt_secret {
+        Some(secret) if secret.len() < MIN_JWT_SECRET_BYTES => Err(StartupError::Config(format!(
+            "BUURT_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn jwt_secret(config: &Config, pool: &DbPool, key: &SecretsKey) -> Result<Vec<u8>, StartupError> {
+    if let Some(secret) = &config.jwt_secret {
+        check_jwt_secret(config)?;
         return Ok(secret.as_bytes().to_vec());
     }
     let mut random = [0u8; 32];
@@ -84,22 +148,32 @@ fn jwt_secret(config: &Config, pool: &DbPool) -> Result<Vec<u8>, StartupError> {
     })?;
     let candidate: String = random.iter().map(|byte| format!("{byte:02x}")).collect();
     let mut conn = pool.get().map_err(PersistenceError::from)?;
-    Ok(buurt_persistence::settings::jwt_secret_or_init(&mut conn, &candidate)?.into_bytes())
+    Ok(buurt_persistence::settings::jwt_secret_or_init(&mut conn, &candidate, key)?.into_bytes())
 }
 
 /// A bound, ready-to-run server.
 pub struct Application {
     port: u16,
     server: Server,
-    worker: (buurt_persistence::DbPool, WebhookSettings),
+    worker: (buurt_persistence::DbPool, WebhookSettings, Arc<SecretsKey>),
 }
 
 impl Application {
     /// Connects to the database, migrates it, binds the listener. Blocks while it does.
     pub fn build(config: &Config) -> Result<Self, StartupError> {
+        check_jwt_secret(config)?;
         let statements = StatementCount::default();
         let (database_url, pool, _) = prepare_counted_database(config, statements.clone())?;
-        let tokens = TokenKeys::new(&jwt_secret(config, &pool)?)
+        let secrets = Arc::new(secrets_key(config, &database_url)?);
+        // Secrets stored plain by an earlier version are sealed now; a wrong key stops here.
+        let sealed = buurt_persistence::secrets::seal_plain_secrets(
+            &mut *pool.get().map_err(PersistenceError::from)?,
+            &secrets,
+        )?;
+        if sealed > 0 {
+            tracing::info!(sealed, "sealed secrets stored plain");
+        }
+        let tokens = TokenKeys::new(&jwt_secret(config, &pool, &secrets)?)
             .map_err(|error| StartupError::Config(format!("unusable JWT secret: {error}")))?;
         let tokens = Arc::new(tokens);
         crate::auth::password::prepare();
@@ -108,6 +182,8 @@ impl Application {
             pool,
             database_url,
             tokens,
+            standings: Arc::default(),
+            secrets,
             login_throttle: LoginThrottle {
                 per_account: ThrottlePolicy {
                     max_failures: config.login_max_failures,
@@ -140,7 +216,7 @@ impl Application {
         let body_timeout = web::Data::new(BodyTimeout(Duration::from_millis(
             config.body_timeout_ms.max(1),
         )));
-        let worker = (state.pool.clone(), state.webhooks);
+        let worker = (state.pool.clone(), state.webhooks, state.secrets.clone());
         let metrics = web::Data::new(
             Metrics::new(state.pool.clone(), config.db_pool_size, statements)
                 .map_err(|error| StartupError::Config(format!("metrics: {error}")))?,
@@ -210,9 +286,11 @@ impl Application {
 
     /// Serves until SIGTERM or SIGINT, then shuts down gracefully.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let (pool, settings) = self.worker;
+        let (pool, settings, secrets) = self.worker;
         let worker = settings.poll.map(|every| {
-            actix_web::rt::spawn(crate::workers::webhooks::run(pool, settings, every))
+            actix_web::rt::spawn(crate::workers::webhooks::run(
+                pool, settings, secrets, every,
+            ))
         });
         let served = self.server.await;
         if let Some(worker) = worker {

@@ -17,6 +17,10 @@ pub struct AppState {
     pub pool: DbPool,
     pub database_url: DatabaseUrl,
     pub tokens: Arc<TokenKeys>,
+    /// Users' token generations and suspensions, cached briefly.
+    pub standings: Arc<crate::auth::standing::Standings>,
+    /// The key secrets are sealed with at rest.
+    pub secrets: Arc<buurt_persistence::secrets::SecretsKey>,
     pub login_throttle: LoginThrottle,
     /// Take the client address from `Forwarded`/`X-Forwarded-For` (behind a trusted proxy).
     pub trust_proxy_headers: bool,

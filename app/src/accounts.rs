@@ -5,7 +5,9 @@
 //! hashes before (`register`, `create_admin`) or between (`begin_login` / `finish_login`,
 //! `password_hash` / `update_me`) the use cases and hands over the hash.
 
-use buurt_domain::accounts::{DisplayName, Email, Postcode, Profile, ProfileChanges, User, UserId};
+use buurt_domain::accounts::{
+    DisplayName, Email, Postcode, Profile, ProfileChanges, Standing, User, UserId,
+};
 use buurt_domain::grants::{GrantChange, GrantScope, GrantedRole};
 use buurt_domain::membership::JoinLimits;
 use buurt_domain::neighbourhoods::MunicipalityCode;
@@ -40,6 +42,8 @@ pub struct Account {
 pub struct SignedIn {
     pub account: Account,
     pub at: DateTime<Utc>,
+    /// The account's token generation: the access token carries it.
+    pub token_generation: i64,
 }
 
 /// A refresh token to hand out: only its hash is stored, valid for `lifetime`.
@@ -137,6 +141,7 @@ pub fn register(
             professional_in: Vec::new(),
         },
         at: now,
+        token_generation: 0,
     })
 }
 
@@ -277,7 +282,12 @@ pub fn finish_login(
         repo::login_succeeded(conn, attempt, email.as_str())?;
         repo::insert_refresh_token(conn, &refresh.stored(uuid::Uuid::new_v4(), user, now), now)?;
         let account = existing_account(conn, user, ErrorCode::InvalidCredentials)?;
-        Ok(SignedIn { account, at: now })
+        let token_generation = in_good_standing(conn, user, ErrorCode::InvalidCredentials)?;
+        Ok(SignedIn {
+            account,
+            at: now,
+            token_generation,
+        })
     })
 }
 
@@ -295,11 +305,57 @@ pub fn refresh(
     match rotation {
         Rotation::Rotated { user_id } => {
             let account = existing_account(conn, user_id, ErrorCode::InvalidRefreshToken)?;
-            Ok(SignedIn { account, at: now })
+            let token_generation = in_good_standing(conn, user_id, ErrorCode::InvalidRefreshToken)?;
+            Ok(SignedIn {
+                account,
+                at: now,
+                token_generation,
+            })
         }
         Rotation::Reused => Err(ErrorCode::RefreshTokenReused.into()),
         Rotation::Invalid => Err(ErrorCode::InvalidRefreshToken.into()),
     }
+}
+
+/// The account's token generation, or `account_suspended` (`missing` when it is gone).
+fn in_good_standing(
+    conn: &mut DbConnection,
+    user: UserId,
+    missing: ErrorCode,
+) -> Result<i64, AppError> {
+    let standing = repo::standing(conn, user)?.ok_or(missing)?;
+    if standing.suspended_at.is_some() {
+        return Err(ErrorCode::AccountSuspended.into());
+    }
+    Ok(standing.token_generation)
+}
+
+/// Whether the user's access tokens count (None: the account is gone), for checking a token.
+pub fn token_standing(cx: &mut Cx<'_>, user: UserId) -> Result<Option<Standing>, AppError> {
+    Ok(repo::standing(cx.conn, user)?)
+}
+
+/// An administrator suspends `user`: every login and access token ends at once, and the
+/// account cannot sign in until `reinstate_user`. Suspending a suspended account changes
+/// nothing; an administrator cannot suspend themself (`cannot_suspend_self`).
+pub fn suspend_user(cx: &mut Cx<'_>, by: UserId, user: UserId) -> Result<Standing, AppError> {
+    let now = cx.now();
+    in_write_transaction(cx.conn, |conn| {
+        require_admin(conn, by)?;
+        if by == user {
+            return Err(ErrorCode::CannotSuspendSelf.into());
+        }
+        repo::set_suspended(conn, user, Some(now), now)?.ok_or(AppError::NotFound)
+    })
+}
+
+/// An administrator lifts `user`'s suspension: they may sign in again.
+pub fn reinstate_user(cx: &mut Cx<'_>, by: UserId, user: UserId) -> Result<Standing, AppError> {
+    let now = cx.now();
+    in_write_transaction(cx.conn, |conn| {
+        require_admin(conn, by)?;
+        repo::set_suspended(conn, user, None, now)?.ok_or(AppError::NotFound)
+    })
 }
 
 /// Ends the login the refresh token with this hash belongs to. Unknown tokens change nothing.

@@ -319,6 +319,14 @@ error_codes! {
         title: ("Verification code expired", "Verificatiecode verlopen"),
         detail: ("This code has expired. Ask a moderator for a new letter.",
                 "Deze code is verlopen. Vraag een moderator om een nieuwe brief.");
+    AccountSuspended = "account_suspended", 403,
+        title: ("Account suspended", "Account geschorst"),
+        detail: ("An administrator has suspended this account: it cannot sign in.",
+                "Een beheerder heeft dit account geschorst: inloggen kan niet.");
+    CannotSuspendSelf = "cannot_suspend_self", 409,
+        title: ("You cannot suspend yourself", "U kunt uzelf niet schorsen"),
+        detail: ("Another administrator has to suspend this account.",
+                "Een andere beheerder moet dit account schorsen.");
 }
 
 /// What is wrong with one field.

@@ -7,6 +7,7 @@ use buurt_domain::partners::{
     Client, Delivery, DeliveryPolicy, Event, EventKind, Referral, Scope, Webhook, WebhookStatus,
 };
 use buurt_persistence::partners::{self as repo, DueDelivery};
+use buurt_persistence::secrets::SecretsKey;
 use buurt_persistence::{DbConnection, in_write_transaction};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -251,6 +252,7 @@ pub fn create_webhook(
     url: String,
     kinds: Vec<EventKind>,
     secret: String,
+    key: &SecretsKey,
 ) -> Result<Webhook, AppError> {
     let now = cx.now();
     let conn = &mut *cx.conn;
@@ -286,7 +288,7 @@ pub fn create_webhook(
         consecutive_failures: 0,
         created_at: now,
     };
-    repo::create_webhook(conn, &webhook)?;
+    repo::create_webhook(conn, &webhook, key)?;
     Ok(webhook)
 }
 
@@ -343,36 +345,45 @@ pub struct DeliveryToMake {
 }
 
 /// The webhook worker's round: queues a delivery for every new event a webhook should hear
-/// of, then claims up to `batch` due ones.
-pub fn claim_deliveries(cx: &mut Cx<'_>, batch: i64) -> Result<Vec<DeliveryToMake>, AppError> {
+/// of, and names the webhooks that have deliveries due.
+pub fn queue_deliveries(cx: &mut Cx<'_>) -> Result<Vec<Uuid>, AppError> {
     let now = cx.now();
-    let conn = &mut *cx.conn;
-    repo::fan_out(conn, now)?;
-    let due = repo::claim_due(conn, now, batch)?;
-    due.into_iter()
-        .map(|due| {
-            let entitled = due.event.kind == EventKind::CaseReferred
-                && due.client.has(Scope::CasesReferrals)
-                && due.client.covers(&due.event.municipality_code);
-            let referral = if entitled {
-                repo::referral(conn, due.event.subject_id)?
-            } else {
-                None
-            };
-            Ok(DeliveryToMake { due, referral })
-        })
-        .collect()
+    repo::fan_out(cx.conn, now)?;
+    Ok(repo::webhooks_with_due(cx.conn, now)?)
 }
 
-/// Records how an attempt went: delivered, or another try later (or given up).
+/// Claims the next due delivery of `webhook` for one attempt of at most `lease`, with the
+/// referral its receiver is entitled to and the webhook's secret (opened with `key`).
+pub fn claim_delivery(
+    cx: &mut Cx<'_>,
+    webhook: Uuid,
+    lease: chrono::Duration,
+    key: &SecretsKey,
+) -> Result<Option<DeliveryToMake>, AppError> {
+    let now = cx.now();
+    let conn = &mut *cx.conn;
+    let Some(due) = repo::claim_due(conn, webhook, now, lease, key)? else {
+        return Ok(None);
+    };
+    let entitled = due.event.kind == EventKind::CaseReferred
+        && due.client.has(Scope::CasesReferrals)
+        && due.client.covers(&due.event.municipality_code);
+    let referral = if entitled {
+        repo::referral(conn, due.event.subject_id)?
+    } else {
+        None
+    };
+    Ok(Some(DeliveryToMake { due, referral }))
+}
+
+/// Records how an attempt went: delivered, or another try later (or given up). False when the
+/// claim had run out and another worker owns the delivery now (nothing is recorded).
 pub fn record_delivery(
     cx: &mut Cx<'_>,
-    delivery: &Delivery,
+    due: &DueDelivery,
     outcome: Result<u16, (Option<u16>, String)>,
     policy: DeliveryPolicy,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let now = cx.now();
-    Ok(repo::record_attempt(
-        cx.conn, delivery, outcome, policy, now,
-    )?)
+    Ok(repo::record_attempt(cx.conn, due, outcome, policy, now)?)
 }

@@ -473,3 +473,20 @@ mod tests {
         assert!(ProfileChanges::default().is_empty());
     }
 }
+
+/// Whether an account's access tokens still count: a token is good while it carries the
+/// account's current `token_generation` and the account is not suspended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    /// Raised by a new password and by a suspension: every token issued before stops working.
+    pub token_generation: i64,
+    /// Suspended by an administrator: no sign-in, no refresh, no token works.
+    pub suspended_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Standing {
+    /// Whether a token issued in `generation` speaks for the account now.
+    pub fn accepts(&self, generation: i64) -> bool {
+        self.suspended_at.is_none() && generation == self.token_generation
+    }
+}

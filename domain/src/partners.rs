@@ -446,6 +446,8 @@ pub struct Webhook {
     pub id: uuid::Uuid,
     pub client_id: String,
     pub url: String,
+    /// The signing secret: known when the webhook is made and when a delivery is claimed;
+    /// empty otherwise (it is stored sealed and never read back for anything else).
     pub secret: String,
     /// Empty: every kind the client may see.
     pub kinds: Vec<EventKind>,

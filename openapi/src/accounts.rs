@@ -304,3 +304,13 @@ pub struct ListBlocksParams {
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
+
+/// Whether an account is suspended, as an administrator set it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct AccountSuspension {
+    pub user_id: Uuid,
+    /// Suspended: the account cannot sign in or refresh, and none of its tokens work.
+    pub suspended: bool,
+    /// Since when (the first suspension, when suspended again); null when not suspended.
+    pub suspended_at: Option<DateTime<Utc>>,
+}

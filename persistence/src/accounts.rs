@@ -2,11 +2,11 @@
 
 use buurt_domain::accounts::{
     Bio, DisplayName, Email, HouseNumber, Language, Phone, Postcode, Profile, ProfileChanges,
-    Street, User, UserId,
+    Standing, Street, User, UserId,
 };
 use buurt_domain::category::Category;
 use buurt_domain::throttle::{ThrottlePolicy, ThrottleScope};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -265,8 +265,59 @@ pub fn update_user(
                 .set(users::password_hash.eq(hash))
                 .execute(conn)?;
             revoke_all_refresh_tokens(conn, id, now)?;
+            end_access_tokens(conn, id)?;
         }
         Ok(Some(user))
+    })
+}
+
+/// Whether the user's tokens count (None: no such user).
+pub fn standing(conn: &mut DbConnection, id: UserId) -> Result<Option<Standing>, PersistenceError> {
+    let found: Option<(i64, Option<NaiveDateTime>)> = users::table
+        .find(id.to_string())
+        .select((users::token_generation, users::suspended_at))
+        .first(conn)
+        .optional()?;
+    Ok(found.map(|(token_generation, suspended_at)| Standing {
+        token_generation,
+        suspended_at: suspended_at.map(from_db),
+    }))
+}
+
+/// Raises the user's token generation: every access token issued before stops working.
+pub fn end_access_tokens(conn: &mut DbConnection, id: UserId) -> Result<(), PersistenceError> {
+    diesel::update(users::table.find(id.to_string()))
+        .set(users::token_generation.eq(users::token_generation + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Suspends the user (keeping the first suspension's time) or, with `None`, lifts it. A
+/// suspension ends every login and every access token. Returns the standing after, or None
+/// when there is no such user.
+pub fn set_suspended(
+    conn: &mut DbConnection,
+    id: UserId,
+    suspended_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<Option<Standing>, PersistenceError> {
+    write_transaction(conn, |conn| {
+        lock_user(conn, id)?;
+        let Some(before) = standing(conn, id)? else {
+            return Ok(None);
+        };
+        let at = suspended_at.map(|at| before.suspended_at.unwrap_or(at));
+        diesel::update(users::table.find(id.to_string()))
+            .set((
+                users::suspended_at.eq(at.map(to_db)),
+                users::updated_at.eq(to_db(now)),
+            ))
+            .execute(conn)?;
+        if at.is_some() {
+            revoke_all_refresh_tokens(conn, id, now)?;
+            end_access_tokens(conn, id)?;
+        }
+        standing(conn, id)
     })
 }
 

@@ -18,6 +18,8 @@ pub enum PersistenceError {
     Migration(String),
     #[error("a stored row does not hold a valid value: {0}")]
     Corrupt(String),
+    #[error("the secrets key does not open the stored secrets (sealed with another key?)")]
+    WrongSecretsKey,
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
 }
@@ -43,7 +45,11 @@ impl PersistenceError {
             {
                 true
             }
-            Self::InvalidUrl(_) | Self::Migration(_) | Self::Corrupt(_) | Self::Query(_) => false,
+            Self::InvalidUrl(_)
+            | Self::Migration(_)
+            | Self::Corrupt(_)
+            | Self::WrongSecretsKey
+            | Self::Query(_) => false,
         }
     }
 }

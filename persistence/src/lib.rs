@@ -19,6 +19,7 @@ pub mod notifications;
 pub mod partners;
 pub mod posts;
 pub mod schema;
+pub mod secrets;
 pub mod seed;
 pub mod settings;
 pub mod stats;

@@ -25,6 +25,7 @@ use crate::schema::{
     case_referrals, cases, clients, consents, events, neighbourhoods, posts, users,
     webhook_deliveries, webhooks,
 };
+use crate::secrets::{SecretsKey, webhook_purpose};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError, write_transaction};
 
@@ -386,13 +387,14 @@ type WebhookRow = (
     NaiveDateTime,
 );
 
+/// A webhook as stored, without its secret (sealed at rest: only `claim_due` opens it, to sign).
 fn webhook_from(row: WebhookRow) -> Result<Webhook, PersistenceError> {
-    let (id, client_id, url, secret, kinds, status, failures, created_at) = row;
+    let (id, client_id, url, _sealed, kinds, status, failures, created_at) = row;
     Ok(Webhook {
         id: read::<Uuid>("webhooks.id", &id)?,
         client_id,
         url,
-        secret,
+        secret: String::new(),
         kinds: words(&kinds)
             .map(|kind| read::<EventKind>("webhooks.kinds", kind))
             .collect::<Result<_, _>>()?,
@@ -417,8 +419,13 @@ macro_rules! webhook_columns {
     };
 }
 
-/// Registers a webhook; it is told of events from now on.
-pub fn create_webhook(conn: &mut DbConnection, webhook: &Webhook) -> Result<(), PersistenceError> {
+/// Registers a webhook; it is told of events from now on. Its secret is stored sealed with
+/// `key`.
+pub fn create_webhook(
+    conn: &mut DbConnection,
+    webhook: &Webhook,
+    key: &SecretsKey,
+) -> Result<(), PersistenceError> {
     let kinds: Vec<&str> = webhook.kinds.iter().map(|kind| kind.as_str()).collect();
     let cursor = horizon(conn)?;
     diesel::insert_into(webhooks::table)
@@ -426,7 +433,8 @@ pub fn create_webhook(conn: &mut DbConnection, webhook: &Webhook) -> Result<(), 
             webhooks::id.eq(webhook.id.to_string()),
             webhooks::client_id.eq(&webhook.client_id),
             webhooks::url.eq(&webhook.url),
-            webhooks::secret.eq(&webhook.secret),
+            webhooks::secret
+                .eq(key.seal(&webhook_purpose(&webhook.id.to_string()), &webhook.secret)),
             webhooks::kinds.eq(kinds.join(" ")),
             webhooks::status.eq(webhook.status.as_str()),
             webhooks::cursor.eq(cursor),
@@ -634,29 +642,59 @@ pub struct DueDelivery {
     pub event: Event,
     /// Whether the client may receive referral data.
     pub client: Client,
+    /// The claim: until then no other worker takes this delivery, and only the attempt that
+    /// holds it may record how it went.
+    pub claimed_until: DateTime<Utc>,
 }
 
-/// How long a claimed attempt may take before another worker may try again.
-const CLAIM_LEASE: chrono::Duration = chrono::Duration::seconds(60);
-
-/// Claims up to `limit` due deliveries of active webhooks: each is pushed past the lease, so
-/// another worker leaves it alone while this one tries it.
-pub fn claim_due(
+/// The active webhooks that have a delivery due now.
+pub fn webhooks_with_due(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
-    limit: i64,
-) -> Result<Vec<DueDelivery>, PersistenceError> {
-    let due: Vec<DeliveryRow> = webhook_deliveries::table
+) -> Result<Vec<Uuid>, PersistenceError> {
+    let ids: Vec<String> = webhook_deliveries::table
         .inner_join(webhooks::table.on(webhooks::id.eq(webhook_deliveries::webhook_id)))
         .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
         .filter(webhook_deliveries::next_attempt_at.le(to_db(now)))
         .filter(webhooks::status.eq(WebhookStatus::Active.as_str()))
-        .order(webhook_deliveries::next_attempt_at)
-        .limit(limit)
-        .select(delivery_columns!())
+        .select(webhooks::id)
+        .distinct()
         .load(conn)?;
-    let mut claimed = Vec::new();
-    for row in due {
+    ids.iter()
+        .map(|id| read::<Uuid>("webhooks.id", id))
+        .collect()
+}
+
+/// Claims the next due delivery of one active webhook for one attempt: it is pushed to
+/// `now + lease`, so no other worker takes it while this one tries it. The claim is a
+/// conditional update, so of two workers racing for a delivery exactly one gets it. The
+/// webhook comes with its secret, opened with `key`.
+pub fn claim_due(
+    conn: &mut DbConnection,
+    webhook: Uuid,
+    now: DateTime<Utc>,
+    lease: chrono::Duration,
+    key: &SecretsKey,
+) -> Result<Option<DueDelivery>, PersistenceError> {
+    let claimed_until = from_db(to_db(now + lease));
+    // Lost races are retried with the next candidate, a few times.
+    for _ in 0..5 {
+        let Some(row) = webhook_deliveries::table
+            .inner_join(webhooks::table.on(webhooks::id.eq(webhook_deliveries::webhook_id)))
+            .filter(webhook_deliveries::webhook_id.eq(webhook.to_string()))
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
+            .filter(webhook_deliveries::next_attempt_at.le(to_db(now)))
+            .filter(webhooks::status.eq(WebhookStatus::Active.as_str()))
+            .order((
+                webhook_deliveries::next_attempt_at,
+                webhook_deliveries::event_seq,
+            ))
+            .select(delivery_columns!())
+            .first::<DeliveryRow>(conn)
+            .optional()?
+        else {
+            return Ok(None);
+        };
         let delivery = delivery_from(row)?;
         let taken = diesel::update(
             webhook_deliveries::table
@@ -664,46 +702,59 @@ pub fn claim_due(
                 .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
                 .filter(webhook_deliveries::next_attempt_at.eq(to_db(delivery.next_attempt_at))),
         )
-        .set(webhook_deliveries::next_attempt_at.eq(to_db(now + CLAIM_LEASE)))
+        .set(webhook_deliveries::next_attempt_at.eq(to_db(claimed_until)))
         .execute(conn)?;
         if taken == 0 {
             continue;
         }
-        let (Some(webhook), Some(event)) = (
+        let (Some(mut webhook), Some(event)) = (
             find_webhook(conn, delivery.webhook_id)?,
             find_event(conn, delivery.event_seq)?,
         ) else {
-            continue;
+            return Ok(None);
         };
+        let id = webhook.id.to_string();
+        let sealed: String = webhooks::table
+            .find(&id)
+            .select(webhooks::secret)
+            .first(conn)?;
+        webhook.secret = key.open(&webhook_purpose(&id), &sealed)?;
         let Some(client) = find_client(conn, &webhook.client_id)? else {
-            continue;
+            return Ok(None);
         };
-        claimed.push(DueDelivery {
+        return Ok(Some(DueDelivery {
             delivery,
             webhook,
             event,
             client,
-        });
+            claimed_until,
+        }));
     }
-    Ok(claimed)
+    Ok(None)
 }
 
 /// Records an attempt: delivered, or another try later (given up after `max_attempts`). The
-/// webhook counts failures in a row and pauses at `pause_after`.
+/// webhook counts failures in a row and pauses at `pause_after`. Only the attempt that still
+/// holds the claim records anything (false otherwise: its lease ran out and the delivery is
+/// another worker's now).
 pub fn record_attempt(
     conn: &mut DbConnection,
-    delivery: &Delivery,
+    due: &DueDelivery,
     outcome: Result<u16, (Option<u16>, String)>,
     policy: DeliveryPolicy,
     now: DateTime<Utc>,
-) -> Result<(), PersistenceError> {
+) -> Result<bool, PersistenceError> {
+    let delivery = &due.delivery;
     write_transaction(conn, |conn| {
         let attempts = delivery.attempts + 1;
-        let row = webhook_deliveries::table.find(delivery.id.to_string());
+        let row = webhook_deliveries::table
+            .filter(webhook_deliveries::id.eq(delivery.id.to_string()))
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
+            .filter(webhook_deliveries::next_attempt_at.eq(to_db(due.claimed_until)));
         let webhook = webhooks::table.find(delivery.webhook_id.to_string());
         match outcome {
             Ok(status) => {
-                diesel::update(row)
+                let recorded = diesel::update(row)
                     .set((
                         webhook_deliveries::status.eq(DeliveryStatus::Delivered.as_str()),
                         webhook_deliveries::attempts
@@ -713,6 +764,9 @@ pub fn record_attempt(
                         webhook_deliveries::updated_at.eq(to_db(now)),
                     ))
                     .execute(conn)?;
+                if recorded == 0 {
+                    return Ok(false);
+                }
                 diesel::update(webhook)
                     .set(webhooks::consecutive_failures.eq(0))
                     .execute(conn)?;
@@ -721,7 +775,7 @@ pub fn record_attempt(
                 let given_up = attempts >= policy.max_attempts;
                 let wait = chrono::Duration::from_std(retry_delay(policy.retry_base, attempts + 1))
                     .unwrap_or(chrono::Duration::hours(1));
-                diesel::update(row)
+                let recorded = diesel::update(row)
                     .set((
                         webhook_deliveries::status.eq(if given_up {
                             DeliveryStatus::Failed.as_str()
@@ -736,6 +790,9 @@ pub fn record_attempt(
                         webhook_deliveries::updated_at.eq(to_db(now)),
                     ))
                     .execute(conn)?;
+                if recorded == 0 {
+                    return Ok(false);
+                }
                 diesel::update(webhook.clone())
                     .set(webhooks::consecutive_failures.eq(webhooks::consecutive_failures + 1))
                     .execute(conn)?;
@@ -752,6 +809,6 @@ pub fn record_attempt(
                 .execute(conn)?;
             }
         }
-        Ok(())
+        Ok(true)
     })
 }

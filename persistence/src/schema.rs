@@ -27,6 +27,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         postcode_changed_at -> Nullable<Timestamp>,
+        token_generation -> BigInt,
+        suspended_at -> Nullable<Timestamp>,
     }
 }
 

@@ -683,3 +683,148 @@ async fn the_jobs_forget_old_failures_and_expired_refresh_tokens_only() {
         .await
         .assert_problem(401, "invalid_refresh_token");
 }
+
+/// Polls `GET /v1/me` on `app` with `token` until it is refused; returns how long that took.
+async fn refused_within(app: &TestApp, token: &str, within: Duration) -> Duration {
+    let started = std::time::Instant::now();
+    loop {
+        let response = me_with(app, Some(&format!("Bearer {token}"))).await;
+        if response.status == 401 {
+            response.assert_problem(401, "invalid_token");
+            return started.elapsed();
+        }
+        assert_eq!(response.status, 200, "{}", response.text());
+        assert!(
+            started.elapsed() < within,
+            "the token still works after {within:?}"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[actix_web::test]
+async fn a_new_password_ends_every_access_token_at_once_and_soon_on_other_nodes() {
+    let app = spawn_app().await;
+    let other_node = app.another_node(|_| {});
+    let phone = app.register("sleutel@example.nl").await;
+    let laptop = Session::from_tokens(&app.login("sleutel@example.nl", TEST_PASSWORD).await.json());
+    // Both nodes have read the account's standing (and may cache it).
+    for node in [&app, &other_node] {
+        for session in [&phone, &laptop] {
+            assert_eq!(node.get_as(session, "/v1/me").await.status, 200);
+        }
+    }
+    let changed = app
+        .request(Method::PATCH, "/v1/me")
+        .bearer(&phone.access_token)
+        .json(&json!({"new_password": "nieuw-en-lang-genoeg", "current_password": TEST_PASSWORD}))
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text());
+    // At once on the node that changed it, for every token of the user.
+    for session in [&phone, &laptop] {
+        app.get_as(session, "/v1/me")
+            .await
+            .assert_problem(401, "invalid_token");
+    }
+    // Within the cache window on another node.
+    refused_within(&other_node, &laptop.access_token, Duration::from_secs(7)).await;
+    let fresh = Session::from_tokens(
+        &app.login("sleutel@example.nl", "nieuw-en-lang-genoeg")
+            .await
+            .json(),
+    );
+    for node in [&app, &other_node] {
+        assert_eq!(node.get_as(&fresh, "/v1/me").await.status, 200);
+    }
+    drop(other_node);
+}
+
+#[actix_web::test]
+async fn a_suspended_account_cannot_sign_in_refresh_or_use_its_tokens() {
+    let app = spawn_app().await;
+    let other_node = app.another_node(|_| {});
+    let admin = app.admin().await;
+    let resident = app.register("geschorst@example.nl").await;
+    let bystander = app.register("omstander@example.nl").await;
+    assert_eq!(other_node.get_as(&resident, "/v1/me").await.status, 200);
+    let suspend = |by: &Session, user: &str| {
+        app.request(Method::POST, &format!("/v1/admin/users/{user}/suspend"))
+            .bearer(&by.access_token)
+            .send()
+    };
+    // Only administrators, never themselves, only existing accounts.
+    suspend(&bystander, &resident.user_id)
+        .await
+        .assert_problem(403, "forbidden");
+    suspend(&admin, &admin.user_id)
+        .await
+        .assert_problem(409, "cannot_suspend_self");
+    suspend(&admin, &uuid::Uuid::new_v4().to_string())
+        .await
+        .assert_problem(404, "not_found");
+    assert_eq!(app.get_as(&resident, "/v1/me").await.status, 200);
+
+    let suspended = suspend(&admin, &resident.user_id).await;
+    assert_eq!(suspended.status, 200, "{}", suspended.text());
+    let body = suspended.json();
+    assert_eq!(body["user_id"], json!(resident.user_id));
+    assert_eq!(body["suspended"], json!(true));
+    let since = body["suspended_at"].clone();
+    assert!(since.is_string());
+    // Again: nothing changes, the first time stays.
+    let again = suspend(&admin, &resident.user_id).await.json();
+    assert_eq!(again["suspended_at"], since);
+
+    app.get_as(&resident, "/v1/me")
+        .await
+        .assert_problem(401, "invalid_token");
+    refused_within(&other_node, &resident.access_token, Duration::from_secs(7)).await;
+    app.refresh(&resident.refresh_token)
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    app.login("geschorst@example.nl", TEST_PASSWORD)
+        .await
+        .assert_problem(403, "account_suspended");
+    // Others go on as before.
+    assert_eq!(app.get_as(&bystander, "/v1/me").await.status, 200);
+
+    let reinstated = app
+        .request(
+            Method::POST,
+            &format!("/v1/admin/users/{}/reinstate", resident.user_id),
+        )
+        .bearer(&admin.access_token)
+        .send()
+        .await;
+    assert_eq!(reinstated.status, 200, "{}", reinstated.text());
+    assert_eq!(reinstated.json()["suspended"], json!(false));
+    assert_eq!(reinstated.json()["suspended_at"], Value::Null);
+    // The tokens from before stay dead; a new sign-in works.
+    app.get_as(&resident, "/v1/me")
+        .await
+        .assert_problem(401, "invalid_token");
+    let back = Session::from_tokens(
+        &app.login("geschorst@example.nl", TEST_PASSWORD)
+            .await
+            .json(),
+    );
+    assert_eq!(app.get_as(&back, "/v1/me").await.status, 200);
+    assert_eq!(app.refresh(&back.refresh_token).await.status, 200);
+    drop(other_node);
+}
+
+#[actix_web::test]
+async fn a_refresh_token_that_outlived_a_suspension_is_refused() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let resident = app.register("ontsnapt@example.nl").await;
+    // As if a refresh had rotated in while the suspension revoked the tokens.
+    app.sql(&format!(
+        "UPDATE users SET suspended_at = CURRENT_TIMESTAMP WHERE id = '{}'",
+        resident.user_id
+    ));
+    app.refresh(&resident.refresh_token)
+        .await
+        .assert_problem(403, "account_suspended");
+    drop(admin);
+}

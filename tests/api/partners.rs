@@ -15,15 +15,21 @@ struct World {
     elsewhere: String,
 }
 
+/// Webhooks to local receivers, a quick worker, quick retries.
+fn webhook_settings(config: &mut buurt_api::Config) {
+    config.webhook_allow_private = true;
+    config.webhook_poll_ms = 50;
+    config.webhook_retry_base_ms = 50;
+    config.webhook_max_attempts = 50;
+    config.webhook_pause_after = 3;
+}
+
 async fn world() -> World {
-    let app = spawn_app_with(|config| {
-        config.webhook_allow_private = true;
-        config.webhook_poll_ms = 50;
-        config.webhook_retry_base_ms = 50;
-        config.webhook_max_attempts = 50;
-        config.webhook_pause_after = 3;
-    })
-    .await;
+    world_with(webhook_settings).await
+}
+
+async fn world_with(customize: impl FnOnce(&mut buurt_api::Config)) -> World {
+    let app = spawn_app_with(customize).await;
     let admin = app.admin().await;
     let here = app
         .create_neighbourhood_in(&admin, "BU00010001", "Hier", "GM0001", &[])
@@ -604,6 +610,11 @@ async fn webhooks_are_signed_retried_paused_and_resumed() {
     let id = webhook["id"].as_str().unwrap().to_owned();
     let secret = webhook["secret"].as_str().unwrap().to_owned();
     assert!(secret.starts_with("whsec_"));
+    // Kept sealed at rest: the database alone does not give the secret.
+    let stored = w
+        .app
+        .count(&format!("SELECT COUNT(*) FROM webhooks WHERE secret LIKE 'sealed:v1:%' AND secret NOT LIKE '%{secret}%'"));
+    assert_eq!(stored, 1);
     let listed = w.get(&token, "/v1/webhooks").await.json();
     assert_eq!(listed["items"][0]["id"], json!(id));
     assert!(listed["items"][0].get("secret").is_none());
@@ -1119,4 +1130,145 @@ async fn a_reader_during_concurrent_writes_misses_nothing() {
     subjects.sort();
     created.sort();
     assert_eq!(subjects, created);
+}
+
+/// The event ids a receiver got, in order.
+fn event_ids(receiver: &Receiver) -> Vec<String> {
+    receiver
+        .requests()
+        .iter()
+        .map(|request| {
+            let payload: Value = serde_json::from_slice(&request.body).unwrap();
+            payload["event"]["id"].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+#[actix_web::test]
+async fn two_nodes_deliver_each_event_once_and_a_slow_partner_delays_only_itself() {
+    let w = world().await;
+    // A second node on the same database, with its own webhook worker.
+    let second = w.app.another_node(webhook_settings);
+    let slow = Receiver::start();
+    slow.delay(Duration::from_millis(1000));
+    let quick = Receiver::start();
+    let partner = w
+        .client(&["posts:read", "webhooks:manage"], &["GM0001"])
+        .await;
+    let token = w.token(&partner).await;
+    for url in [&slow.url, &quick.url] {
+        let created = w
+            .post(
+                &token,
+                "/v1/webhooks",
+                &json!({"url": url, "kinds": ["post.created"]}),
+            )
+            .await;
+        assert_eq!(created.status, 201, "{}", created.text());
+    }
+    let author = w
+        .app
+        .member(&w.admin, &w.here, "auteur@example.nl", "resident")
+        .await;
+    const EVENTS: usize = 6;
+    for number in 0..EVENTS {
+        w.request_in(&author, &w.here, &format!("Verzoek {number}"))
+            .await;
+    }
+    // The quick partner has everything long before the slow one could have answered six
+    // times (one after another, 6 s): its events do not wait behind the slow ones.
+    quick
+        .wait_until(Duration::from_secs(3), |got| got.len() >= EVENTS)
+        .await;
+    slow.wait_until(Duration::from_secs(30), |got| got.len() >= EVENTS)
+        .await;
+    // Both nodes kept polling for another while; still nothing twice.
+    actix_web::rt::time::sleep(Duration::from_millis(1500)).await;
+    for receiver in [&quick, &slow] {
+        let mut ids = event_ids(receiver);
+        assert_eq!(ids.len(), EVENTS, "{ids:?}");
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), EVENTS, "each event once");
+    }
+    assert_eq!(
+        w.app.count(
+            "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered' AND attempts = 1"
+        ),
+        i64::try_from(2 * EVENTS).unwrap()
+    );
+    drop(second);
+}
+
+#[actix_web::test]
+async fn an_attempt_whose_claim_ran_out_records_nothing() {
+    use buurt_persistence::partners::{claim_due, fan_out, record_attempt, webhooks_with_due};
+    // No worker in the app: the delivery is claimed here, by hand, as a node would.
+    let w = world_with(|config| {
+        webhook_settings(config);
+        config.webhook_poll_ms = 0;
+    })
+    .await;
+    let receiver = Receiver::start();
+    let partner = w
+        .client(&["posts:read", "webhooks:manage"], &["GM0001"])
+        .await;
+    let token = w.token(&partner).await;
+    let created = w
+        .post(
+            &token,
+            "/v1/webhooks",
+            &json!({"url": receiver.url, "kinds": ["post.created"]}),
+        )
+        .await;
+    let webhook: uuid::Uuid = created.json()["id"].as_str().unwrap().parse().unwrap();
+    let secret = created.json()["secret"].as_str().unwrap().to_owned();
+    let author = w
+        .app
+        .member(&w.admin, &w.here, "auteur@example.nl", "resident")
+        .await;
+    w.request_in(&author, &w.here, "Eén").await;
+    let mut conn = w.app.database.connect();
+    let now = chrono::Utc::now();
+    fan_out(&mut conn, now).unwrap();
+    assert_eq!(webhooks_with_due(&mut conn, now).unwrap(), vec![webhook]);
+    let lease = chrono::Duration::seconds(60);
+    let key = buurt_persistence::secrets::SecretsKey::parse(buurt_tests::TEST_SECRETS_KEY).unwrap();
+    let first = claim_due(&mut conn, webhook, now, lease, &key)
+        .unwrap()
+        .expect("a due delivery");
+    assert_eq!(first.webhook.secret, secret, "opened to sign with");
+    // Claimed: nobody else gets it while the lease runs.
+    assert!(
+        claim_due(&mut conn, webhook, now, lease, &key)
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        !webhooks_with_due(&mut conn, now)
+            .unwrap()
+            .contains(&webhook)
+    );
+    // The lease runs out (a stalled node): another claim takes it over.
+    let later = now + lease + chrono::Duration::seconds(1);
+    let second = claim_due(&mut conn, webhook, later, lease, &key)
+        .unwrap()
+        .expect("claimable again after the lease");
+    assert_eq!(second.delivery.id, first.delivery.id);
+    let policy = buurt_domain::partners::DeliveryPolicy {
+        retry_base: Duration::from_secs(30),
+        max_attempts: 8,
+        pause_after: 20,
+    };
+    // The stalled attempt comes back: it no longer holds the claim and records nothing.
+    assert!(!record_attempt(&mut conn, &first, Ok(200), policy, later).unwrap());
+    assert!(record_attempt(&mut conn, &second, Ok(200), policy, later).unwrap());
+    assert!(!record_attempt(&mut conn, &first, Err((None, "late".into())), policy, later).unwrap());
+    assert_eq!(
+        w.app.count(&format!(
+            "SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = '{webhook}' \
+             AND status = 'delivered' AND attempts = 1"
+        )),
+        1
+    );
 }

@@ -1,6 +1,7 @@
 use buurt_api::Config;
 use buurt_api::startup::prepare_database;
-use buurt_tests::{TestDatabase, start};
+use buurt_persistence::secrets::SecretsKey;
+use buurt_tests::{TEST_JWT_SECRET, TEST_SECRETS_KEY, TestDatabase, start};
 use diesel::prelude::*;
 
 diesel::table! {
@@ -52,13 +53,18 @@ async fn start_up_migrates_an_empty_database_and_keeps_its_secret() {
         .collect();
     assert_eq!(applied_versions(&app.database), expected);
 
+    // Kept sealed: 32 random bytes (64 hex digits) are no longer to be read in the database.
     let secret = stored_secret(&app.database);
     assert_eq!(secret.len(), 1);
-    assert_eq!(secret[0].len(), 64, "32 random bytes, hex");
+    let key = SecretsKey::parse(TEST_SECRETS_KEY).unwrap();
+    assert!(secret[0].starts_with("sealed:v1:"), "{}", secret[0]);
+    let opened = key.open("settings:jwt_secret", &secret[0]).unwrap();
+    assert_eq!(opened.len(), 64, "32 random bytes, hex");
 
     // A restart on the same database migrates nothing and keeps the same secret.
     let mut config = Config::with_database_url(app.database.url());
     config.listen = "127.0.0.1:0".into();
+    config.secrets_key = Some(TEST_SECRETS_KEY.into());
     let (_, _, applied) = prepare_database(&config).unwrap();
     assert!(applied.is_empty(), "{applied:?}");
     let database = std::mem::replace(&mut { app }.database, TestDatabase::create());
@@ -101,4 +107,134 @@ async fn a_bad_database_url_is_a_clear_error() {
             .expect("refused");
         assert!(error.to_string().contains(expected), "{url}: {error}");
     }
+}
+
+fn stored_webhook_secrets(database: &TestDatabase) -> Vec<String> {
+    let mut conn = database.connect();
+    buurt_persistence::schema::webhooks::table
+        .select(buurt_persistence::schema::webhooks::secret)
+        .load(&mut conn)
+        .unwrap()
+}
+
+/// A token for `user` signed with `secret`, as the server issues them.
+fn token_signed_with(secret: &str, user: &str) -> String {
+    let now = chrono::Utc::now().timestamp();
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &serde_json::json!({"sub": user, "iat": now, "exp": now + 600, "iss": "buurt", "aud": "buurt-api"}),
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()).unwrap(),
+    )
+    .unwrap()
+}
+
+#[actix_web::test]
+async fn plain_secrets_from_before_are_sealed_at_start_and_a_wrong_key_is_refused() {
+    let app = buurt_tests::spawn_app_with(|config| config.jwt_secret = None).await;
+    let resident = app.register("sleutels@example.nl").await;
+    // Rows as an earlier version stored them: in plain text.
+    let plain_jwt = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    app.sql(&format!(
+        "UPDATE settings SET value = '{plain_jwt}' WHERE key = 'jwt_secret'"
+    ));
+    app.sql(
+        "INSERT INTO clients (id, name, secret_hash, scopes, municipalities, created_at, updated_at) \
+         VALUES ('bc_oud', 'Oud', 'x', 'posts:read', 'GM0001', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+    );
+    app.sql(&format!(
+        "INSERT INTO webhooks (id, client_id, url, secret, kinds, status, consecutive_failures, \
+         cursor, created_at, updated_at) VALUES ('{}', 'bc_oud', 'https://example.nl/hook', \
+         'whsec_plain', '', 'active', 0, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        uuid::Uuid::new_v4()
+    ));
+    let mut config = Config::with_database_url(app.database.url());
+    config.listen = "127.0.0.1:0".into();
+    config.workers = Some(1);
+    config.webhook_poll_ms = 0;
+
+    let key = SecretsKey::parse(TEST_SECRETS_KEY).unwrap();
+    // The right key: the plain rows are sealed, and mean what they meant.
+    config.secrets_key = Some(TEST_SECRETS_KEY.into());
+    let database = std::mem::replace(&mut { app }.database, TestDatabase::create());
+    let restarted = start(database, &config);
+    let jwt = stored_secret(&restarted.database);
+    assert!(jwt[0].starts_with("sealed:v1:"), "{}", jwt[0]);
+    assert_eq!(key.open("settings:jwt_secret", &jwt[0]).unwrap(), plain_jwt);
+    let hooks = stored_webhook_secrets(&restarted.database);
+    assert!(hooks.iter().all(|secret| secret.starts_with("sealed:v1:")));
+    assert!(!hooks.iter().any(|secret| secret.contains("whsec_plain")));
+    let me = restarted
+        .request(actix_web::http::Method::GET, "/v1/me")
+        .bearer(&token_signed_with(plain_jwt, &resident.user_id))
+        .send()
+        .await;
+    assert_eq!(me.status, 200, "{}", me.text());
+
+    // Another key does not open what this one sealed: a node with it refuses to start.
+    config.secrets_key = Some(SecretsKey::generate());
+    let error = buurt_api::Application::build(&config)
+        .err()
+        .expect("refused");
+    assert!(error.to_string().contains("secrets key"), "{error}");
+    let _ = TEST_JWT_SECRET;
+}
+
+#[actix_web::test]
+async fn the_secrets_key_comes_from_a_file_or_beside_a_sqlite_database() {
+    use buurt_api::startup::secrets_key;
+    let database = TestDatabase::create();
+    let mut config = Config::with_database_url(database.url());
+    let url = buurt_persistence::DatabaseUrl::parse(&database.url()).unwrap();
+    if database.is_postgres() {
+        // Production: no key, no start.
+        let error = secrets_key(&config, &url).expect_err("refused");
+        assert!(error.to_string().contains("BUURT_SECRETS_KEY"), "{error}");
+    } else {
+        // A first run on SQLite needs nothing: a key file is made beside the database.
+        let TestDatabase::Sqlite { path } = &database else {
+            unreachable!()
+        };
+        let key_file = std::path::PathBuf::from(format!("{}.key", path.display()));
+        secrets_key(&config, &url).unwrap();
+        let made = std::fs::read_to_string(&key_file).unwrap();
+        assert!(SecretsKey::parse(&made).is_ok());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "only its owner reads it");
+        }
+        // The next start reads the same key.
+        let sealed = secrets_key(&config, &url).unwrap().seal("p", "geheim");
+        assert_eq!(
+            secrets_key(&config, &url)
+                .unwrap()
+                .open("p", &sealed)
+                .unwrap(),
+            "geheim"
+        );
+        assert_eq!(std::fs::read_to_string(&key_file).unwrap(), made);
+        let _ = std::fs::remove_file(&key_file);
+    }
+    // A key file named in the configuration; a bad one is a clear error.
+    let file = std::env::temp_dir().join(format!("buurt-key-{}", uuid::Uuid::new_v4()));
+    std::fs::write(&file, "not a key").unwrap();
+    config.secrets_key_file = Some(file.clone());
+    let error = secrets_key(&config, &url).expect_err("refused");
+    assert!(error.to_string().contains("64 hexadecimal"), "{error}");
+    std::fs::write(&file, format!("{TEST_SECRETS_KEY}\n")).unwrap();
+    let from_file = secrets_key(&config, &url).unwrap();
+    let sealed = SecretsKey::parse(TEST_SECRETS_KEY)
+        .unwrap()
+        .seal("p", "geheim");
+    assert_eq!(from_file.open("p", &sealed).unwrap(), "geheim");
+    // The variable wins over the file.
+    config.secrets_key = Some(SecretsKey::generate());
+    assert!(
+        secrets_key(&config, &url)
+            .unwrap()
+            .open("p", &sealed)
+            .is_err()
+    );
+    let _ = std::fs::remove_file(&file);
 }

@@ -16,8 +16,18 @@ use serde_json::Value;
 
 /// A database that exists for one test.
 pub enum TestDatabase {
-    Sqlite { path: PathBuf },
-    Postgres { admin_url: String, name: String },
+    Sqlite {
+        path: PathBuf,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Another test's database, reached by its URL (a second node on it); never dropped here.
+    Shared {
+        url: String,
+        postgres: bool,
+    },
 }
 
 impl TestDatabase {
@@ -52,11 +62,23 @@ impl TestDatabase {
                     .expect("TEST_DATABASE_URL ends in /<database>");
                 format!("{server}/{name}{query}")
             }
+            Self::Shared { url, .. } => url.clone(),
         }
     }
 
     pub fn is_postgres(&self) -> bool {
-        matches!(self, Self::Postgres { .. })
+        matches!(
+            self,
+            Self::Postgres { .. } | Self::Shared { postgres: true, .. }
+        )
+    }
+
+    /// The same database for another server: dropping it leaves the database alone.
+    pub fn share(&self) -> Self {
+        Self::Shared {
+            url: self.url(),
+            postgres: self.is_postgres(),
+        }
     }
 
     /// A direct connection to the test's database, behind the app's back.
@@ -81,6 +103,7 @@ impl TestDatabase {
                      WHERE datname = '{name}' AND pid <> pg_backend_pid();"
                 ))
                 .expect("take the database offline"),
+            Self::Shared { .. } => panic!("take the owning test's database offline"),
         }
     }
 
@@ -93,6 +116,7 @@ impl TestDatabase {
             Self::Postgres { admin_url, name } => admin_connection(admin_url)
                 .batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
                 .expect("bring the database back"),
+            Self::Shared { .. } => panic!("bring the owning test's database back"),
         }
     }
 }
@@ -113,6 +137,7 @@ impl Drop for TestDatabase {
                         conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
                 }
             }
+            Self::Shared { .. } => {}
         }
     }
 }
@@ -135,6 +160,10 @@ pub struct TestApp {
 /// The JWT secret every test app signs with, so tests can forge tokens.
 pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
+/// The key every test app seals its secrets with (on PostgreSQL one must be configured).
+pub const TEST_SECRETS_KEY: &str =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+
 /// Starts the app on a fresh database with the default configuration.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
@@ -153,12 +182,29 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     config.workers = Some(2);
     config.db_pool_size = 4;
     config.jwt_secret = Some(TEST_JWT_SECRET.into());
+    config.secrets_key = Some(TEST_SECRETS_KEY.into());
     // The webhook worker runs only where a test turns it on.
     config.webhook_poll_ms = 0;
     // Every test registers its users from 127.0.0.1; the `limits` tests set their own.
     config.registrations_per_client = 10_000;
     customize(&mut config);
     start(database, &config)
+}
+
+impl TestApp {
+    /// A second server on this app's database, configured as `spawn_app_with` would: another
+    /// node of the same deployment. Drop it before this app.
+    pub fn another_node(&self, customize: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = Config::with_database_url(self.database.url());
+        config.listen = "127.0.0.1:0".into();
+        config.workers = Some(2);
+        config.db_pool_size = 4;
+        config.jwt_secret = Some(TEST_JWT_SECRET.into());
+        config.secrets_key = Some(TEST_SECRETS_KEY.into());
+        config.webhook_poll_ms = 0;
+        customize(&mut config);
+        start(self.database.share(), &config)
+    }
 }
 
 /// Starts the app on an existing database (a restart, say).
@@ -665,6 +711,8 @@ pub struct Receiver {
     pub received: std::sync::Arc<std::sync::Mutex<Vec<Received>>>,
     pub status: std::sync::Arc<std::sync::atomic::AtomicU16>,
     pub redirect_to: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+    /// How long it takes to answer, in milliseconds (a slow partner).
+    pub delay_ms: std::sync::Arc<std::sync::atomic::AtomicU64>,
     server: actix_web::dev::ServerHandle,
     thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
 }
@@ -675,16 +723,26 @@ impl Receiver {
         let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let status = std::sync::Arc::new(std::sync::atomic::AtomicU16::new(200));
         let redirect_to = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
+        let delay_ms = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let (ready, started) = std::sync::mpsc::channel();
-        let state = (received.clone(), status.clone(), redirect_to.clone());
+        let state = (
+            received.clone(),
+            status.clone(),
+            redirect_to.clone(),
+            delay_ms.clone(),
+        );
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 let server = HttpServer::new(move || {
                     let state = state.clone();
                     App::new().default_service(web::to(
                         move |req: HttpRequest, body: web::Bytes| {
-                            let (received, status, redirect_to) = state.clone();
+                            let (received, status, redirect_to, delay_ms) = state.clone();
                             async move {
+                                let delay = delay_ms.load(std::sync::atomic::Ordering::SeqCst);
+                                if delay > 0 {
+                                    actix_web::rt::time::sleep(Duration::from_millis(delay)).await;
+                                }
                                 received.lock().unwrap().push(Received {
                                     path: req.path().to_owned(),
                                     headers: req.headers().clone(),
@@ -716,9 +774,18 @@ impl Receiver {
             received,
             status,
             redirect_to,
+            delay_ms,
             server,
             thread: Some(thread),
         }
+    }
+
+    /// Answers every request only after `delay`.
+    pub fn delay(&self, delay: Duration) {
+        self.delay_ms.store(
+            u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            std::sync::atomic::Ordering::SeqCst,
+        );
     }
 
     pub fn count(&self) -> usize {

@@ -2,9 +2,12 @@
 //! is calling.
 
 pub mod password;
+pub mod standing;
 pub mod tokens;
 
 use std::future::{Ready, ready};
+
+use futures_util::future::LocalBoxFuture;
 
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
@@ -18,7 +21,9 @@ use crate::state::AppState;
 use tokens::{Subject, TokenError};
 
 /// The user a valid access token speaks for. Only the id is taken from the token: anything
-/// that can change after it was issued (roles, memberships) is read from the database.
+/// that can change after it was issued (roles, memberships) is read from the database; the
+/// token counts only while it carries the account's token generation and the account is not
+/// suspended (see [`standing`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Authenticated {
     pub user_id: UserId,
@@ -26,10 +31,18 @@ pub struct Authenticated {
 
 impl FromRequest for Authenticated {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut actix_web::dev::Payload) -> Self::Future {
-        ready(authenticate(req))
+        let subject = checked_subject(req);
+        Box::pin(async move {
+            match subject.await? {
+                Subject::User(user_id, _) => Ok(Authenticated { user_id }),
+                // A machine client's token on an endpoint for people: signed by us, but not
+                // for this.
+                Subject::Machine { .. } => Err(ApiError::Refused(ErrorCode::InsufficientScope)),
+            }
+        })
     }
 }
 
@@ -40,13 +53,14 @@ pub struct MaybeAuthenticated(pub Option<Authenticated>);
 
 impl FromRequest for MaybeAuthenticated {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
-    fn from_request(req: &HttpRequest, _payload: &mut actix_web::dev::Payload) -> Self::Future {
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
         if req.headers().contains_key(header::AUTHORIZATION) {
-            ready(authenticate(req).map(|caller| MaybeAuthenticated(Some(caller))))
+            let caller = Authenticated::from_request(req, payload);
+            Box::pin(async move { Ok(MaybeAuthenticated(Some(caller.await?))) })
         } else {
-            ready(Ok(MaybeAuthenticated(None)))
+            Box::pin(ready(Ok(MaybeAuthenticated(None))))
         }
     }
 }
@@ -111,7 +125,7 @@ impl FromRequest for MachineCaller {
         }
         ready(subject(req).and_then(|subject| match subject {
             Subject::Machine { client_id, scopes } => Ok(MachineCaller { client_id, scopes }),
-            Subject::User(_) => Err(ApiError::Refused(ErrorCode::InsufficientScope)),
+            Subject::User(..) => Err(ApiError::Refused(ErrorCode::InsufficientScope)),
         }))
     }
 }
@@ -134,18 +148,21 @@ impl Caller {
 
 impl FromRequest for Caller {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _payload: &mut actix_web::dev::Payload) -> Self::Future {
         if !req.headers().contains_key(header::AUTHORIZATION) {
-            return ready(Ok(Caller::Anonymous));
+            return Box::pin(ready(Ok(Caller::Anonymous)));
         }
-        ready(subject(req).map(|subject| match subject {
-            Subject::User(user) => Caller::User(user),
-            Subject::Machine { client_id, scopes } => {
-                Caller::Machine(MachineCaller { client_id, scopes })
-            }
-        }))
+        let subject = checked_subject(req);
+        Box::pin(async move {
+            Ok(match subject.await? {
+                Subject::User(user, _) => Caller::User(user),
+                Subject::Machine { client_id, scopes } => {
+                    Caller::Machine(MachineCaller { client_id, scopes })
+                }
+            })
+        })
     }
 }
 
@@ -171,10 +188,31 @@ fn subject(req: &HttpRequest) -> Result<Subject, ApiError> {
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
-    match subject(req)? {
-        Subject::User(user_id) => Ok(Authenticated { user_id }),
-        // A machine client's token on an endpoint for people: signed by us, but not for this.
-        Subject::Machine { .. } => Err(ApiError::Refused(ErrorCode::InsufficientScope)),
-    }
+/// The token's subject; a user's only while the token carries the account's current token
+/// generation and the account is not suspended (`invalid_token` otherwise).
+fn checked_subject(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Subject, ApiError>> {
+    let subject = subject(req);
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    Box::pin(async move {
+        let subject = subject?;
+        let Subject::User(user, generation) = subject else {
+            return Ok(subject);
+        };
+        let state = state.ok_or_else(|| ApiError::internal("AppState is not registered"))?;
+        let standing = match state.standings.cached(user) {
+            Some(standing) => standing,
+            None => {
+                let mark = state.standings.mark();
+                let standing = state
+                    .run(move |cx| buurt_app::accounts::token_standing(cx, user))
+                    .await?;
+                state.standings.remember(user, standing, mark);
+                standing
+            }
+        };
+        match standing {
+            Some(standing) if standing.accepts(generation) => Ok(subject),
+            _ => Err(ApiError::Refused(ErrorCode::InvalidToken)),
+        }
+    })
 }

@@ -22,6 +22,10 @@ struct Claims {
     /// Machine tokens only: the granted scopes, space-separated (RFC 8693 `scope`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     scope: Option<String>,
+    /// User tokens only: the account's token generation when issued (none: 0). A token from an
+    /// earlier generation (before a new password or a suspension) no longer counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    generation: Option<i64>,
 }
 
 /// The subject of a machine token is `client:` and the client id.
@@ -30,7 +34,8 @@ const CLIENT_SUBJECT: &str = "client:";
 /// Whom a valid access token speaks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Subject {
-    User(UserId),
+    /// A user, and the token generation the token was issued in.
+    User(UserId, i64),
     Machine {
         client_id: String,
         scopes: Vec<buurt_domain::partners::Scope>,
@@ -65,8 +70,9 @@ impl TokenKeys {
         })
     }
 
-    pub fn issue(&self, user_id: UserId, now: DateTime<Utc>) -> String {
-        self.sign(user_id.to_string(), None, now)
+    /// A user's access token, issued in the account's `generation`.
+    pub fn issue(&self, user_id: UserId, generation: i64, now: DateTime<Utc>) -> String {
+        self.sign(user_id.to_string(), None, Some(generation), now)
     }
 
     /// A machine client's access token with `scopes`, valid as long as a user's.
@@ -80,11 +86,18 @@ impl TokenKeys {
         self.sign(
             format!("{CLIENT_SUBJECT}{client_id}"),
             Some(scope.join(" ")),
+            None,
             now,
         )
     }
 
-    fn sign(&self, sub: String, scope: Option<String>, now: DateTime<Utc>) -> String {
+    fn sign(
+        &self,
+        sub: String,
+        scope: Option<String>,
+        generation: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> String {
         let claims = Claims {
             sub,
             iat: now.timestamp(),
@@ -92,6 +105,7 @@ impl TokenKeys {
             iss: ISSUER.into(),
             aud: AUDIENCE.into(),
             scope,
+            generation,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signing of plain claims cannot fail")
@@ -115,8 +129,9 @@ impl TokenKeys {
                 scopes,
             });
         }
+        let generation = claims.generation.unwrap_or(0);
         uuid::Uuid::parse_str(&claims.sub)
-            .map(|id| Subject::User(UserId(id)))
+            .map(|id| Subject::User(UserId(id), generation))
             .map_err(|_| TokenError::Invalid)
     }
 
@@ -136,7 +151,7 @@ impl TokenKeys {
     /// A user's token (a machine client's is `Invalid` here).
     pub fn verify(&self, token: &str) -> Result<UserId, TokenError> {
         match self.verify_subject(token)? {
-            Subject::User(user) => Ok(user),
+            Subject::User(user, _) => Ok(user),
             Subject::Machine { .. } => Err(TokenError::Invalid),
         }
     }
@@ -166,12 +181,12 @@ mod tests {
     fn issued_tokens_verify_and_expire() {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef").unwrap();
         let user = UserId::new();
-        assert_eq!(keys.verify(&keys.issue(user, Utc::now())), Ok(user));
-        let old = keys.issue(user, Utc::now() - Duration::minutes(16));
+        assert_eq!(keys.verify(&keys.issue(user, 0, Utc::now())), Ok(user));
+        let old = keys.issue(user, 0, Utc::now() - Duration::minutes(16));
         assert_eq!(keys.verify(&old), Err(TokenError::Expired));
         let other = TokenKeys::new(b"another-key-of-32-bytes-or-more!").unwrap();
         assert_eq!(
-            other.verify(&keys.issue(user, Utc::now())),
+            other.verify(&keys.issue(user, 0, Utc::now())),
             Err(TokenError::Invalid)
         );
         assert_eq!(keys.verify("not.a.token"), Err(TokenError::Invalid));
@@ -193,8 +208,8 @@ mod tests {
         assert_eq!(keys.verify(&token), Err(TokenError::Invalid));
         let user = UserId::new();
         assert_eq!(
-            keys.verify_subject(&keys.issue(user, Utc::now())),
-            Ok(Subject::User(user))
+            keys.verify_subject(&keys.issue(user, 7, Utc::now())),
+            Ok(Subject::User(user, 7))
         );
     }
 

@@ -46,7 +46,7 @@ fn scope(req: &ServiceRequest, state: &AppState) -> Option<String> {
     let value = req.headers().get(header::AUTHORIZATION)?;
     let token = value.to_str().ok()?.split_once(' ')?.1.trim();
     match state.tokens.verify_subject(token).ok()? {
-        Subject::User(user) => Some(user.to_string()),
+        Subject::User(user, _) => Some(user.to_string()),
         Subject::Machine { client_id, .. } => Some(format!("client:{client_id}")),
     }
 }

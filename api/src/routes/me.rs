@@ -222,6 +222,8 @@ pub async fn update_me(
         .await?;
     let me = me_dto(&account);
     if body.new_password.is_some() {
+        // Every access token of the user ends with the new password: here at once.
+        state.standings.forget(user_id);
         tracing::info!(%user_id, "password changed; every session revoked");
     }
     Ok(web::Json(me))

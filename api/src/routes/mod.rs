@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod partners;
 pub mod posts;
 pub mod stats;
+pub mod suspensions;
 pub mod verification;
 
 use actix_web::HttpResponse;
@@ -41,6 +42,8 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(auth::logout)
         .service(me::get_me)
         .service(me::update_me)
+        .service(suspensions::suspend_user)
+        .service(suspensions::reinstate_user)
         .service(memberships::my_memberships)
         .service(blocks::block_user)
         .service(blocks::unblock_user)

@@ -418,8 +418,9 @@ pub async fn create_webhook(
     let kinds: Vec<EventKind> = body.kinds.into_iter().map(Into::into).collect();
     let token = machine.token();
     let secret = new_secret("whsec_");
+    let secrets = state.secrets.clone();
     let webhook = state
-        .run(move |cx| app::create_webhook(cx, &token, body.url, kinds, secret))
+        .run(move |cx| app::create_webhook(cx, &token, body.url, kinds, secret, &secrets))
         .await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/webhooks/{}", webhook.id)))

@@ -7,7 +7,10 @@
 //! inside the network (or starts to, between registration and delivery) gets nothing;
 //! redirects are never followed.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,9 +22,11 @@ use buurt_domain::partners::{check_webhook_url, is_public};
 use buurt_openapi::partners::{EventDto, WebhookPayload};
 use buurt_persistence::DbPool;
 use buurt_persistence::partners::DueDelivery;
+use buurt_persistence::secrets::SecretsKey;
 use futures_util::future::LocalBoxFuture;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use uuid::Uuid;
 
 use crate::state::WebhookSettings;
 
@@ -31,8 +36,10 @@ pub const SIGNATURE_HEADER: &str = "Buurt-Signature";
 /// How long a receiver has to answer.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Deliveries tried per round.
-const BATCH: i64 = 50;
+/// How long a claimed delivery stays this worker's: well past everything an attempt may take
+/// (connecting, `DELIVERY_TIMEOUT`, recording), so no other node tries it meanwhile.
+const CLAIM_LEASE: Duration = Duration::from_secs(60);
+const _: () = assert!(CLAIM_LEASE.as_secs() > 2 * DELIVERY_TIMEOUT.as_secs());
 
 /// `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
 pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
@@ -135,35 +142,61 @@ async fn send(
     }
 }
 
-/// One round: queue new deliveries, then try every due one. Returns how many were tried.
-pub async fn deliver_once(
+/// Queues new deliveries and names the webhooks with deliveries due.
+async fn due_webhooks(pool: &DbPool, clock: Arc<dyn Clock>) -> Result<Vec<Uuid>, String> {
+    let pool = pool.clone();
+    web::block(move || {
+        let mut conn = pool.get().map_err(|error| error.to_string())?;
+        let mut cx = Cx::new(&mut conn, clock.as_ref());
+        app::queue_deliveries(&mut cx).map_err(|error| error.to_string())
+    })
+    .await
+    .map_err(|error| error.to_string())?
+}
+
+/// Claims the next due delivery of `webhook` and what it sends.
+async fn claim(
+    pool: &DbPool,
+    clock: Arc<dyn Clock>,
+    secrets: Arc<SecretsKey>,
+    webhook: Uuid,
+) -> Result<Option<(DueDelivery, Vec<u8>)>, String> {
+    let pool = pool.clone();
+    web::block(move || {
+        let mut conn = pool.get().map_err(|error| error.to_string())?;
+        let mut cx = Cx::new(&mut conn, clock.as_ref());
+        let lease = chrono::Duration::from_std(CLAIM_LEASE).expect("a short lease");
+        let Some(DeliveryToMake { due, referral }) =
+            app::claim_delivery(&mut cx, webhook, lease, &secrets)
+                .map_err(|error| error.to_string())?
+        else {
+            return Ok(None);
+        };
+        // What it receives: the event, and a referral's data for those entitled to it.
+        let payload = WebhookPayload {
+            event: EventDto::from(&due.event),
+            referral: referral.map(Into::into),
+        };
+        let body = serde_json::to_vec(&payload).map_err(|error| error.to_string())?;
+        Ok(Some((due, body)))
+    })
+    .await
+    .map_err(|error| error.to_string())?
+}
+
+/// Delivers `webhook`'s due deliveries one after another (a partner gets its events in
+/// order), each claimed just before it is sent. Returns how many were tried.
+async fn drain(
     pool: &DbPool,
     client: &awc::Client,
     settings: &WebhookSettings,
     clock: Arc<dyn Clock>,
+    secrets: &Arc<SecretsKey>,
+    webhook: Uuid,
 ) -> Result<usize, String> {
-    let claim_pool = pool.clone();
-    let claim_clock = clock.clone();
-    let due = web::block(move || {
-        let mut conn = claim_pool.get().map_err(|error| error.to_string())?;
-        let mut cx = Cx::new(&mut conn, claim_clock.as_ref());
-        let due = app::claim_deliveries(&mut cx, BATCH).map_err(|error| error.to_string())?;
-        // What each receives: the event, and a referral's data for those entitled to it.
-        due.into_iter()
-            .map(|DeliveryToMake { due, referral }| {
-                let payload = WebhookPayload {
-                    event: EventDto::from(&due.event),
-                    referral: referral.map(Into::into),
-                };
-                let body = serde_json::to_vec(&payload).map_err(|error| error.to_string())?;
-                Ok((due, body))
-            })
-            .collect::<Result<Vec<_>, String>>()
-    })
-    .await
-    .map_err(|error| error.to_string())??;
-    let tried = due.len();
-    for (item, body) in due {
+    let mut tried = 0;
+    while let Some((item, body)) = claim(pool, clock.clone(), secrets.clone(), webhook).await? {
+        tried += 1;
         let outcome = send(client, &item, body, settings.allow_private, clock.now()).await;
         if let Err((_, error)) = &outcome {
             tracing::info!(webhook = %item.webhook.id, event = item.event.seq, %error, "webhook delivery failed");
@@ -171,28 +204,61 @@ pub async fn deliver_once(
         let record_pool = pool.clone();
         let record_clock = clock.clone();
         let policy = settings.policy;
-        web::block(move || {
+        let recorded = web::block(move || {
             let mut conn = record_pool.get().map_err(|error| error.to_string())?;
             let mut cx = Cx::new(&mut conn, record_clock.as_ref());
-            app::record_delivery(&mut cx, &item.delivery, outcome, policy)
-                .map_err(|error| error.to_string())
+            app::record_delivery(&mut cx, &item, outcome, policy).map_err(|error| error.to_string())
         })
         .await
         .map_err(|error| error.to_string())??;
+        if !recorded {
+            tracing::warn!(%webhook, "a webhook delivery outlived its claim");
+        }
     }
     Ok(tried)
 }
 
-/// Delivers webhooks until the server stops.
-pub async fn run(pool: DbPool, settings: WebhookSettings, every: Duration) {
+/// Delivers webhooks until the server stops: each webhook with deliveries due gets a task of
+/// its own, so a slow receiver holds up only its own events; a webhook already being served in
+/// this process is left to its task.
+pub async fn run(
+    pool: DbPool,
+    settings: WebhookSettings,
+    secrets: Arc<SecretsKey>,
+    every: Duration,
+) {
     let client = client(settings.allow_private);
     // The server's own worker runs on the system's clock.
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let busy: Rc<RefCell<HashSet<Uuid>>> = Rc::default();
     let mut tick = actix_web::rt::time::interval(every);
     loop {
         tick.tick().await;
-        if let Err(error) = deliver_once(&pool, &client, &settings, clock.clone()).await {
-            tracing::warn!(%error, "webhook round failed");
+        let due = match due_webhooks(&pool, clock.clone()).await {
+            Ok(due) => due,
+            Err(error) => {
+                tracing::warn!(%error, "webhook round failed");
+                continue;
+            }
+        };
+        for webhook in due {
+            if !busy.borrow_mut().insert(webhook) {
+                continue;
+            }
+            let (pool, client, clock, busy, secrets) = (
+                pool.clone(),
+                client.clone(),
+                clock.clone(),
+                busy.clone(),
+                secrets.clone(),
+            );
+            actix_web::rt::spawn(async move {
+                if let Err(error) = drain(&pool, &client, &settings, clock, &secrets, webhook).await
+                {
+                    tracing::warn!(%webhook, %error, "webhook deliveries failed");
+                }
+                busy.borrow_mut().remove(&webhook);
+            });
         }
     }
 }
