@@ -14,16 +14,13 @@ use buurt_domain::matching::{
     MatchStatus, Party, Suggestion, Wanted, free_place, rank, request_follows_places, transition,
 };
 use buurt_domain::neighbourhoods::Neighbourhood;
-use buurt_domain::policy::{Action, Actor};
+use buurt_domain::policy::Action;
 use buurt_domain::posts::{Post, PostEvent, PostId, PostKind, PostStatus};
 use buurt_persistence::blocks::{self, Block};
 use buurt_persistence::matching::{
     self as repo, MatchCursor, MatchParty, Message, MessageCursor, PlaceChange, ShownMatch,
 };
-use buurt_persistence::posts::PostWithAuthor;
-use buurt_persistence::{
-    DbConnection, accounts, holding_post, in_write_transaction, memberships, neighbourhoods, posts,
-};
+use buurt_persistence::{DbConnection, accounts, holding_post, in_write_transaction, posts};
 use chrono::{DateTime, Utc};
 
 use crate::error::{AppError, ErrorCode, FieldIssue};
@@ -83,24 +80,6 @@ fn view(conn: &mut DbConnection, id: MatchId, viewer: UserId) -> Result<MatchVie
         .ok_or(AppError::NotFound)
 }
 
-/// The post and who `caller` is in its neighbourhood, if they may see it (not found
-/// otherwise).
-fn seen_post(
-    conn: &mut DbConnection,
-    caller: UserId,
-    id: PostId,
-) -> Result<(PostWithAuthor, Neighbourhood, Actor), AppError> {
-    let found = posts::find_post_with_author(conn, id)?.ok_or(AppError::NotFound)?;
-    let neighbourhood = neighbourhoods::find_neighbourhood(conn, found.post.neighbourhood_id)?
-        .ok_or(AppError::NotFound)?;
-    let actor = memberships::actor(conn, caller, &neighbourhood)?;
-    if actor.reader().may_see(&found.post) {
-        Ok((found, neighbourhood, actor))
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 /// A request `caller` may see (not found otherwise), with its neighbourhood; refused when the
 /// post is no request.
 fn seen_request(
@@ -108,7 +87,7 @@ fn seen_request(
     caller: UserId,
     id: PostId,
 ) -> Result<(Post, Neighbourhood), AppError> {
-    let (found, neighbourhood, _) = seen_post(conn, caller, id)?;
+    let (found, neighbourhood, _) = crate::posts::visible_post_with_place(conn, caller, id)?;
     if found.post.content.kind != PostKind::Request {
         return Err(ErrorCode::NotARequest.into());
     }
@@ -156,7 +135,7 @@ pub fn propose_match(
         let (request, neighbourhood) = seen_request(conn, caller, input.request)?;
         let offer = match input.offer {
             Some(offer) => {
-                let found = match seen_post(conn, caller, offer) {
+                let found = match crate::posts::visible_post_with_place(conn, caller, offer) {
                     Ok((found, ..)) => found.post,
                     Err(AppError::NotFound) => return Err(no_such_offer()),
                     Err(other) => return Err(other),
@@ -509,7 +488,7 @@ pub fn list_suggestions(
 ) -> Result<Vec<SuggestionView>, AppError> {
     let now = cx.now();
     let conn = &mut *cx.conn;
-    let (found, neighbourhood, actor) = seen_post(conn, caller, id)?;
+    let (found, neighbourhood, actor) = crate::posts::visible_post_with_place(conn, caller, id)?;
     let post = found.post;
     if !actor.may(Action::SeeSuggestions {
         author: post.author_id,

@@ -83,11 +83,21 @@ pub fn visible_post_as(
     caller: UserId,
     id: PostId,
 ) -> Result<(PostWithAuthor, Actor), AppError> {
+    let (found, _, actor) = visible_post_with_place(conn, caller, id)?;
+    Ok((found, actor))
+}
+
+/// `visible_post_as`, with the post's neighbourhood too.
+pub fn visible_post_with_place(
+    conn: &mut DbConnection,
+    caller: UserId,
+    id: PostId,
+) -> Result<(PostWithAuthor, Neighbourhood, Actor), AppError> {
     let found = repo::find_post_with_author(conn, id)?.ok_or(AppError::NotFound)?;
     let neighbourhood = neighbourhood(conn, found.post.neighbourhood_id)?;
     let actor = memberships::actor(conn, caller, &neighbourhood)?;
     if actor.reader().may_see(&found.post) {
-        Ok((found, actor))
+        Ok((found, neighbourhood, actor))
     } else {
         Err(AppError::NotFound)
     }
