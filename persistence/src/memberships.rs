@@ -154,6 +154,31 @@ pub fn redeem_invite(
     })
 }
 
+/// What a membership's life changes: one mapping for storing a new one and for updating it.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = memberships, treat_none_as_null = true)]
+struct StandingColumns {
+    role: &'static str,
+    status: &'static str,
+    updated_at: NaiveDateTime,
+    verification: Option<&'static str>,
+    verified_by: Option<String>,
+    via_postcode: bool,
+}
+
+impl From<&Membership> for StandingColumns {
+    fn from(membership: &Membership) -> Self {
+        Self {
+            role: membership.role.as_str(),
+            status: membership.status.as_str(),
+            updated_at: to_db(membership.updated_at),
+            verification: membership.verification.map(Verification::as_str),
+            verified_by: membership.verified_by.map(|id| id.to_string()),
+            via_postcode: membership.via_postcode,
+        }
+    }
+}
+
 /// Stores a new membership.
 pub fn insert_membership(
     conn: &mut DbConnection,
@@ -161,22 +186,17 @@ pub fn insert_membership(
 ) -> Result<(), PersistenceError> {
     diesel::insert_into(memberships::table)
         .values((
+            StandingColumns::from(membership),
             memberships::id.eq(Uuid::new_v4().to_string()),
             memberships::neighbourhood_id.eq(membership.neighbourhood_id.to_string()),
             memberships::user_id.eq(membership.user_id.to_string()),
-            memberships::role.eq(membership.role.as_str()),
-            memberships::status.eq(membership.status.as_str()),
             memberships::joined_at.eq(to_db(membership.joined_at)),
-            memberships::updated_at.eq(to_db(membership.updated_at)),
-            memberships::verification.eq(membership.verification.map(Verification::as_str)),
-            memberships::verified_by.eq(membership.verified_by.map(|id| id.to_string())),
-            memberships::via_postcode.eq(membership.via_postcode),
         ))
         .execute(conn)?;
     Ok(())
 }
 
-/// Stores a membership's role, status and time of change.
+/// Stores a membership's role, status, verification and time of change.
 pub fn update_membership(
     conn: &mut DbConnection,
     membership: &Membership,
@@ -186,14 +206,7 @@ pub fn update_membership(
             .filter(memberships::neighbourhood_id.eq(membership.neighbourhood_id.to_string()))
             .filter(memberships::user_id.eq(membership.user_id.to_string())),
     )
-    .set((
-        memberships::role.eq(membership.role.as_str()),
-        memberships::status.eq(membership.status.as_str()),
-        memberships::updated_at.eq(to_db(membership.updated_at)),
-        memberships::verification.eq(membership.verification.map(Verification::as_str)),
-        memberships::verified_by.eq(membership.verified_by.map(|id| id.to_string())),
-        memberships::via_postcode.eq(membership.via_postcode),
-    ))
+    .set(StandingColumns::from(membership))
     .execute(conn)?;
     Ok(())
 }
