@@ -227,6 +227,9 @@ impl Application {
         let listener = TcpListener::bind(&config.listen)?;
         let port = listener.local_addr()?.port();
 
+        // A request actix-http cannot parse, or whose head is too large or too slow, is
+        // answered by its dispatcher before any of our code runs: give those a problem body too.
+        actix_http::h1::set_protocol_error_body(crate::http::error::protocol_error_body);
         let mut server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()

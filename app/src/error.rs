@@ -84,8 +84,15 @@ error_codes! {
                 "De inhoud van het verzoek is te groot");
     RequestTimeout = "request_timeout", 408,
         title: ("The request took too long to arrive", "Het verzoek kwam te traag binnen"),
-        detail: ("The request body did not arrive in time. Send it again.",
-                "De inhoud van het verzoek kwam niet op tijd binnen. Stuur het opnieuw.");
+        detail: ("The request did not arrive in time. Send it again.",
+                "Het verzoek kwam niet op tijd binnen. Stuur het opnieuw.");
+    RequestHeaderFieldsTooLarge = "request_header_fields_too_large", 431,
+        title: ("The request's headers are too large",
+                "De headers van het verzoek zijn te groot"),
+        detail: ("The request's head (its line and headers) is over 128 KiB or has over 96 \
+                  headers. Send fewer or shorter headers.",
+                "Het begin van het verzoek (de regel en de headers) is groter dan 128 KiB of \
+                 heeft meer dan 96 headers. Stuur minder of kortere headers.");
     UnsupportedMediaType = "unsupported_media_type", 415,
         title: ("Unsupported media type", "Niet-ondersteund mediatype");
     TooManyRequests = "too_many_requests", 429,

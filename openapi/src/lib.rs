@@ -29,7 +29,11 @@ Conventions: JSON with `snake_case` fields; timestamps are RFC 3339 in UTC; date
 timestamps a request sends lie in the years 1900 to 2200 (`out_of_range` otherwise); text people \
 read holds no control or format characters (Unicode `Cf`, except the zero-width joiners); ids \
 are opaque strings. Every error is an RFC 9457 problem (`application/problem+json`) with a stable `code`; \
-its `title` and `detail` follow `Accept-Language` (`nl` or `en`, default `en`). Every response \
+its `title` and `detail` follow `Accept-Language` (`nl` or `en`, default `en`). Any operation \
+may also answer, in English, before the request is understood: 400 `bad_request` (not valid \
+HTTP/1.1), 431 `request_header_fields_too_large` (a request head over 128 KiB or with over 96 \
+headers) and 408 `request_timeout` (a head not sent within `BUURT_HEADER_TIMEOUT_MS`); the \
+connection is then closed. Every response \
 carries an `x-request-id` header (the client's own, when it sent a valid one) and \
 `X-Content-Type-Options: nosniff`. Every answer to a request with an `Authorization` header, \
 and every answer under `/v1/auth/`, carries `Cache-Control: no-store`: it may hold a token or \

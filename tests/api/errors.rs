@@ -283,3 +283,107 @@ async fn a_5xx_carries_no_internals() {
         response.header("x-request-id").as_deref()
     );
 }
+
+/// Writes `request` on a fresh connection and reads the answer until the server closes it.
+fn raw_exchange(port: u16, request: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    // The server may answer and close before it has read everything: a failed write is fine.
+    let _ = stream.write_all(request);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// Splits a raw HTTP/1.1 answer into its status, its lower-cased head and its body as JSON.
+fn problem_of(answer: &str) -> (u16, String, serde_json::Value) {
+    let (head, body) = answer
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("no complete answer: {answer:?}"));
+    let status = head[9..12].parse().unwrap();
+    let body = serde_json::from_str(body).unwrap_or_else(|error| panic!("{error}: {answer}"));
+    (status, head.to_ascii_lowercase(), body)
+}
+
+/// What actix-http's HTTP/1 dispatcher answers by itself, before any handler or middleware
+/// runs, is an RFC 9457 problem like every other error (issue 16, §2).
+#[actix_web::test]
+async fn protocol_errors_are_problems() {
+    let app = spawn_app().await;
+    let port = app.port;
+    let long = "a".repeat(140 * 1024);
+    let many: String = (0..120).map(|n| format!("x-h{n}: {n}\r\n")).collect();
+    let cases: Vec<(Vec<u8>, u16, &str)> = vec![
+        (b"GARBAGE\r\n\r\n".to_vec(), 400, "bad_request"),
+        (
+            b"GET /health/live HTTP/1.1\r\nhost: localhost\r\nbad header\r\n\r\n".to_vec(),
+            400,
+            "bad_request",
+        ),
+        (
+            b"GET /health/live HTTP/1.1\r\nhost: localhost\r\ncontent-length: ten\r\n\r\n".to_vec(),
+            400,
+            "bad_request",
+        ),
+        (
+            b"GET /health/live HTTP/1.1\r\nhost: localhost\r\ncontent-length: 1\r\n\
+              content-length: 2\r\n\r\nab"
+                .to_vec(),
+            400,
+            "bad_request",
+        ),
+        (
+            b"GET /health/live HTTP/9.9\r\n\r\n".to_vec(),
+            400,
+            "bad_request",
+        ),
+        (
+            format!("GET /health/live HTTP/1.1\r\nhost: localhost\r\nx-long: {long}\r\n\r\n")
+                .into_bytes(),
+            431,
+            "request_header_fields_too_large",
+        ),
+        (
+            format!("GET /health/live HTTP/1.1\r\nhost: localhost\r\n{many}\r\n").into_bytes(),
+            431,
+            "request_header_fields_too_large",
+        ),
+    ];
+    for (request, status, code) in cases {
+        let answer = std::thread::spawn(move || raw_exchange(port, &request))
+            .join()
+            .unwrap();
+        let (got, head, body) = problem_of(&answer);
+        assert_eq!(got, status, "{answer}");
+        assert!(
+            head.contains("content-type: application/problem+json"),
+            "{answer}"
+        );
+        assert_eq!(body["code"], code, "{answer}");
+        assert_eq!(body["status"], status, "{answer}");
+        assert_eq!(body["type"], format!("urn:buurt:problem:{code}"));
+        assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(body["detail"].as_str().is_some_and(|d| !d.is_empty()));
+    }
+    // The server took no harm.
+    assert_eq!(app.get("/health/live").await.status, 200);
+}
+
+/// A request head that does not arrive in time is answered 408 with a problem.
+#[actix_web::test]
+async fn a_head_that_does_not_arrive_in_time_is_a_problem() {
+    let app = buurt_tests::spawn_app_with(|config| config.header_timeout_ms = 500).await;
+    let port = app.port;
+    let answer = std::thread::spawn(move || {
+        raw_exchange(port, b"GET /health/live HTTP/1.1\r\nhost: localhost\r\n")
+    })
+    .join()
+    .unwrap();
+    let (status, head, body) = problem_of(&answer);
+    assert_eq!(status, 408, "{answer}");
+    assert!(head.contains("content-type: application/problem+json"));
+    assert_eq!(body["code"], "request_timeout");
+}

@@ -332,6 +332,38 @@ impl ProblemDraft {
         }
     }
 
+    /// For the answers actix-http's HTTP/1 dispatcher makes by itself, before there is a
+    /// request to negotiate a language with: a request it cannot parse (400), a head too large
+    /// (431), a head that does not arrive in time (408).
+    pub fn for_protocol_error(status: StatusCode) -> Self {
+        let (code, detail) = match status.as_u16() {
+            400 => (
+                ErrorCode::BadRequest,
+                Text::new(
+                    "The request is not valid HTTP/1.1 (its request line, a header or the \
+                     framing of its body), so the connection is closed.",
+                    "Het verzoek is geen geldig HTTP/1.1 (de verzoekregel, een header of de \
+                     opbouw van de inhoud), dus de verbinding wordt gesloten.",
+                ),
+            ),
+            408 => (
+                ErrorCode::RequestTimeout,
+                ErrorCode::RequestTimeout.detail(),
+            ),
+            431 => (
+                ErrorCode::RequestHeaderFieldsTooLarge,
+                ErrorCode::RequestHeaderFieldsTooLarge.detail(),
+            ),
+            _ => return Self::for_status(status),
+        };
+        Self {
+            status,
+            code,
+            detail,
+            errors: Vec::new(),
+        }
+    }
+
     pub fn render(&self, lang: Lang, request_id: Option<String>) -> Problem {
         Problem {
             problem_type: format!("urn:buurt:problem:{}", self.code.as_str()),
@@ -361,4 +393,18 @@ impl ProblemDraft {
         response.extensions_mut().insert(self);
         response
     }
+}
+
+/// The body actix-http gives the responses its HTTP/1 dispatcher makes by itself (registered at
+/// start-up with `actix_http::h1::set_protocol_error_body`): a problem in English, the default
+/// language, since no request was understood to negotiate another.
+pub fn protocol_error_body(
+    status: StatusCode,
+) -> Option<(actix_web::http::header::HeaderValue, actix_web::web::Bytes)> {
+    let problem = ProblemDraft::for_protocol_error(status).render(Lang::En, None);
+    let body = serde_json::to_vec(&problem).ok()?;
+    Some((
+        actix_web::http::header::HeaderValue::from_static(PROBLEM_CONTENT_TYPE),
+        body.into(),
+    ))
 }

@@ -603,7 +603,8 @@ where
                         // send_response would update InnerDispatcher state to SendPayload or None
                         // (If response body is empty)
                         // continue loop to poll it
-                        self.as_mut().send_error_response(res, BoxBody::new(()))?;
+                        let (res, body) = super::protocol_errors::with_body(res);
+                        self.as_mut().send_error_response(res, body)?;
                     }
 
                     // return with upgrade request and poll it exclusively
@@ -1042,10 +1043,13 @@ where
 
                 trace!("timed out on slow request; replying with 408 and closing connection");
 
-                let _ = self.as_mut().send_error_response(
-                    Response::with_body(StatusCode::REQUEST_TIMEOUT, ()),
-                    BoxBody::new(()),
-                );
+                let (res, body) = super::protocol_errors::with_body(Response::with_body(
+                    StatusCode::REQUEST_TIMEOUT,
+                    (),
+                ));
+                let _ = self.as_mut().send_error_response(res, body);
+                // The body is in memory: write it now, before the shutdown flushes and closes.
+                let _ = self.as_mut().poll_response(cx);
 
                 self.project().flags.insert(Flags::SHUTDOWN);
             }

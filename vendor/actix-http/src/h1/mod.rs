@@ -12,6 +12,7 @@ mod dispatcher_tests;
 mod encoder;
 mod expect;
 mod payload;
+mod protocol_errors;
 mod service;
 mod timer;
 mod upgrade;
@@ -23,6 +24,7 @@ pub use self::{
     dispatcher::Dispatcher,
     expect::ExpectHandler,
     payload::Payload,
+    protocol_errors::{set_protocol_error_body, ProtocolErrorBody},
     service::{H1Service, H1ServiceHandler},
     upgrade::UpgradeHandler,
     utils::SendResponse,
