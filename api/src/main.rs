@@ -9,6 +9,11 @@ use buurt_api::config::{Cli, Command, StatsInterval};
 use buurt_api::startup::{Application, prepare_database};
 use clap::Parser;
 
+/// mimalloc returns freed memory to the system within milliseconds; glibc keeps what each
+/// thread's arena once held (after a flood of sign-ins: +270 MiB for good). BENCHMARKS.md.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[actix_web::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
