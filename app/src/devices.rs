@@ -52,12 +52,27 @@ pub fn remove_device(cx: &mut Cx<'_>, user: UserId, device: DeviceId) -> Result<
     }
 }
 
-/// The devices a push to `user` goes to: those whose login is still live (or that name none).
+/// Whom a push goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PushTargets {
+    /// The user's devices whose login is still live (or that name none).
+    Devices(Vec<Device>),
+    /// Two users share the push key: sending to either could reach the wrong person.
+    Ambiguous,
+}
+
+/// The devices a push to the user with push key `key` (`domain::devices::push_key`) goes to.
 /// Devices of logins that ended (signed out elsewhere, revoked, expired) are removed here.
-pub fn push_targets(cx: &mut Cx<'_>, user: UserId) -> Result<Vec<Device>, AppError> {
+pub fn push_targets(cx: &mut Cx<'_>, key: i64) -> Result<PushTargets, AppError> {
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
-        let devices = repo::list(conn, user)?;
+        let devices = repo::list_by_push_key(conn, key)?;
+        if devices
+            .windows(2)
+            .any(|pair| pair[0].user_id != pair[1].user_id)
+        {
+            return Ok(PushTargets::Ambiguous);
+        }
         let logins: Vec<uuid::Uuid> = devices.iter().filter_map(|d| d.login_id).collect();
         let live = repo::live_logins(conn, &logins, now)?;
         let (targets, ended): (Vec<Device>, Vec<Device>) = devices
@@ -65,7 +80,7 @@ pub fn push_targets(cx: &mut Cx<'_>, user: UserId) -> Result<Vec<Device>, AppErr
             .partition(|device| device.login_id.is_none_or(|login| live.contains(&login)));
         let ended: Vec<DeviceId> = ended.iter().map(|device| device.id).collect();
         repo::remove_all(conn, &ended)?;
-        Ok(targets)
+        Ok(PushTargets::Devices(targets))
     })
 }
 

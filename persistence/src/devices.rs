@@ -2,7 +2,7 @@
 
 use buurt_domain::accounts::UserId;
 use buurt_domain::devices::{
-    AppVersion, Device, DeviceId, DeviceToken, MAX_DEVICES_PER_USER, Platform,
+    AppVersion, Device, DeviceId, DeviceToken, MAX_DEVICES_PER_USER, Platform, push_key,
 };
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -115,6 +115,7 @@ pub fn register(
             .values((
                 devices::id.eq(created.to_string()),
                 devices::user_id.eq(device.user_id.to_string()),
+                devices::user_key.eq(push_key(device.user_id)),
                 devices::token.eq(token),
                 devices::created_at.eq(to_db(now)),
                 changes,
@@ -145,6 +146,19 @@ fn find(conn: &mut DbConnection, id: DeviceId) -> Result<Device, PersistenceErro
 pub fn list(conn: &mut DbConnection, user: UserId) -> Result<Vec<Device>, PersistenceError> {
     let rows: Vec<Row> = devices::table
         .filter(devices::user_id.eq(user.to_string()))
+        .order((devices::created_at.asc(), devices::id.asc()))
+        .select(COLUMNS)
+        .load(conn)?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
+/// The devices of the users with push key `key` (see `push_key`), oldest first.
+pub fn list_by_push_key(
+    conn: &mut DbConnection,
+    key: i64,
+) -> Result<Vec<Device>, PersistenceError> {
+    let rows: Vec<Row> = devices::table
+        .filter(devices::user_key.eq(key))
         .order((devices::created_at.asc(), devices::id.asc()))
         .select(COLUMNS)
         .load(conn)?;

@@ -339,6 +339,7 @@ diesel::table! {
     devices (id) {
         id -> Text,
         user_id -> Text,
+        user_key -> BigInt,
         login_id -> Nullable<Text>,
         platform -> Text,
         token -> Text,

@@ -19,6 +19,7 @@ mod notifications;
 mod openapi;
 mod partners;
 mod posts;
+mod push;
 mod queries;
 mod role_grants;
 mod security;
