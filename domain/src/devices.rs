@@ -112,7 +112,7 @@ impl DeviceToken {
 
 fn is_apns_token(raw: &str) -> bool {
     (DeviceToken::MIN_APNS_DIGITS..=DeviceToken::MAX_APNS_DIGITS).contains(&raw.len())
-        && raw.len() % 2 == 0
+        && raw.len().is_multiple_of(2)
         && raw.chars().all(|c| c.is_ascii_hexdigit())
 }
 

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::columns::Stored;
+use crate::connection::MultiBackend;
 use crate::schema::{devices, refresh_tokens};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError, write_transaction};
@@ -142,14 +143,26 @@ fn find(conn: &mut DbConnection, id: DeviceId) -> Result<Device, PersistenceErro
     Ok(from_row(row))
 }
 
-/// A user's devices, oldest first.
-pub fn list(conn: &mut DbConnection, user: UserId) -> Result<Vec<Device>, PersistenceError> {
-    let rows: Vec<Row> = devices::table
-        .filter(devices::user_id.eq(user.to_string()))
+/// The devices `query` selects, oldest first.
+fn load(
+    conn: &mut DbConnection,
+    query: devices::BoxedQuery<'_, MultiBackend>,
+) -> Result<Vec<Device>, PersistenceError> {
+    let rows: Vec<Row> = query
         .order((devices::created_at.asc(), devices::id.asc()))
         .select(COLUMNS)
         .load(conn)?;
     Ok(rows.into_iter().map(from_row).collect())
+}
+
+/// A user's devices, oldest first.
+pub fn list(conn: &mut DbConnection, user: UserId) -> Result<Vec<Device>, PersistenceError> {
+    load(
+        conn,
+        devices::table
+            .filter(devices::user_id.eq(user.to_string()))
+            .into_boxed(),
+    )
 }
 
 /// The devices of the users with push key `key` (see `push_key`), oldest first.
@@ -157,12 +170,12 @@ pub fn list_by_push_key(
     conn: &mut DbConnection,
     key: i64,
 ) -> Result<Vec<Device>, PersistenceError> {
-    let rows: Vec<Row> = devices::table
-        .filter(devices::user_key.eq(key))
-        .order((devices::created_at.asc(), devices::id.asc()))
-        .select(COLUMNS)
-        .load(conn)?;
-    Ok(rows.into_iter().map(from_row).collect())
+    load(
+        conn,
+        devices::table
+            .filter(devices::user_key.eq(key))
+            .into_boxed(),
+    )
 }
 
 /// Removes `user`'s device `id`; false when they have no such device.

@@ -244,7 +244,7 @@ fn fcm_error(status: u16, state: &str, code: Option<&str>) -> actix_web::HttpRes
 /// The problem with an FCM message's shape, if any.
 fn fcm_shape_problem(body: &Value) -> Option<String> {
     let message = &body["message"];
-    if !message["token"].as_str().is_some_and(|t| !t.is_empty()) {
+    if message["token"].as_str().is_none_or(str::is_empty) {
         return Some("message.token is not a non-empty string".into());
     }
     for field in ["title", "body"] {

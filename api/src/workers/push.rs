@@ -121,6 +121,25 @@ fn client(tls: &rustls::ClientConfig, protocols: &[&[u8]]) -> awc::Client {
         .finish()
 }
 
+/// Posts `body` to a push service: `None` when the service took it, otherwise its status and
+/// (the start of) its answer; a request that got no answer is `Transient`.
+pub(crate) async fn post_json(
+    service: &str,
+    request: awc::ClientRequest,
+    body: &serde_json::Value,
+) -> Result<Option<(awc::http::StatusCode, Vec<u8>)>, SendOutcome> {
+    let mut response = request
+        .send_json(body)
+        .await
+        .map_err(|error| SendOutcome::Transient(format!("{service}: {error}")))?;
+    let status = response.status();
+    if status.is_success() {
+        return Ok(None);
+    }
+    let answer = response.body().limit(64 * 1024).await.unwrap_or_default();
+    Ok(Some((status, answer.to_vec())))
+}
+
 /// The PEM block of `label` in `text`, decoded.
 pub(crate) fn pem_block(text: &str, label: &str) -> Result<Vec<u8>, String> {
     use base64::Engine;

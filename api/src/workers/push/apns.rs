@@ -11,7 +11,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{PushSender, SendOutcome, data_with_kind, pem_block};
+use super::{PushSender, SendOutcome, data_with_kind, pem_block, post_json};
 use crate::config::Config;
 use crate::workers::push_dispatch::PushMessage;
 
@@ -139,24 +139,18 @@ impl Apns {
             Err(error) => return SendOutcome::Failed(error),
         };
         let url = format!("{}/3/device/{token}", self.settings.base_url);
-        let mut response = match self
+        let request = self
             .client
             .post(&url)
             .bearer_auth(&provider)
             .insert_header(("apns-topic", self.settings.topic.as_str()))
             .insert_header(("apns-push-type", "alert"))
-            .insert_header(("apns-priority", "10"))
-            .send_json(&Self::payload(message))
-            .await
-        {
-            Ok(response) => response,
-            Err(error) => return SendOutcome::Transient(format!("APNs: {error}")),
+            .insert_header(("apns-priority", "10"));
+        let (status, body) = match post_json("APNs", request, &Self::payload(message)).await {
+            Ok(None) => return SendOutcome::Sent,
+            Ok(Some(refused)) => refused,
+            Err(outcome) => return outcome,
         };
-        let status = response.status();
-        if status.is_success() {
-            return SendOutcome::Sent;
-        }
-        let body = response.body().limit(64 * 1024).await.unwrap_or_default();
         let reason = serde_json::from_slice::<Value>(&body)
             .ok()
             .and_then(|value| value["reason"].as_str().map(str::to_owned))

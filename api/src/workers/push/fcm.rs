@@ -10,7 +10,7 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{PushSender, SendOutcome, data_with_kind, pem_block};
+use super::{PushSender, SendOutcome, data_with_kind, pem_block, post_json};
 use crate::workers::push_dispatch::PushMessage;
 
 /// What the access token is asked for.
@@ -203,21 +203,15 @@ impl Fcm {
                 "apns": {"payload": {"aps": {"sound": "default"}}},
             }
         });
-        let mut response = match self
+        let request = self
             .client
             .post(&self.settings.send_url)
-            .bearer_auth(&access)
-            .send_json(&body)
-            .await
-        {
-            Ok(response) => response,
-            Err(error) => return SendOutcome::Transient(format!("FCM: {error}")),
+            .bearer_auth(&access);
+        let (status, body) = match post_json("FCM", request, &body).await {
+            Ok(None) => return SendOutcome::Sent,
+            Ok(Some(refused)) => refused,
+            Err(outcome) => return outcome,
         };
-        let status = response.status();
-        if status.is_success() {
-            return SendOutcome::Sent;
-        }
-        let body = response.body().limit(64 * 1024).await.unwrap_or_default();
         let error = FcmError::read(&body);
         let reason = format!("FCM answered {status}: {}", error.describe());
         match (status.as_u16(), error.code.as_deref()) {
