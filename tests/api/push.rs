@@ -208,6 +208,16 @@ async fn tokens_the_services_report_unregistered_are_removed() {
         PushResult::Delivered
     );
     assert_eq!(w.tokens(&anna).await, vec![IOS_FCM_TOKEN.to_owned()]);
+
+    // Tokens the services call malformed go as well.
+    w.fcm.state.answer(IOS_FCM_TOKEN, FakeAnswer::Invalid);
+    w.device(&anna, "ios", &apns_token(0xb3)).await;
+    w.apns.state.answer(&apns_token(0xb3), FakeAnswer::Invalid);
+    assert_eq!(
+        dispatcher.deliver(&message_to(&anna)).await,
+        PushResult::NoDevices
+    );
+    assert_eq!(w.tokens(&anna).await, Vec::<String>::new());
 }
 
 #[actix_web::test]
@@ -364,4 +374,24 @@ async fn push_is_off_without_configuration_and_refuses_a_half_one() {
         .err()
         .expect("refused");
     assert!(error.to_string().contains("APNs"), "{error}");
+
+    // The server itself refuses to start on a bad push configuration, and starts on a good one.
+    let mut bad = not_a_key;
+    bad.listen = "127.0.0.1:0".into();
+    bad.secrets_key = Some(buurt_tests::TEST_SECRETS_KEY.into());
+    let error = buurt_api::Application::build(&bad).err().expect("refused");
+    assert!(error.to_string().contains("APNs"), "{error}");
+    let good = w.config(|_| {});
+    let node = w.app.another_node(|config| {
+        config.fcm_credentials = good.fcm_credentials.clone();
+        config.fcm_url = good.fcm_url.clone();
+        config.apns_key_file = good.apns_key_file.clone();
+        config.apns_key_id = good.apns_key_id.clone();
+        config.apns_team_id = good.apns_team_id.clone();
+        config.apns_topic = good.apns_topic.clone();
+        config.apns_url = good.apns_url.clone();
+        config.push_ca_file = good.push_ca_file.clone();
+    });
+    assert_eq!(node.get("/v1/me/devices").await.status, 401);
+    drop(node);
 }

@@ -25,6 +25,9 @@ pub enum FakeAnswer {
     Success,
     /// FCM: 404 `UNREGISTERED`; APNs: 410 `Unregistered`.
     Unregistered,
+    /// The token is malformed: FCM 400 `INVALID_ARGUMENT` naming `message.token`; APNs 400
+    /// `BadDeviceToken`.
+    Invalid,
     /// 503.
     Unavailable,
 }
@@ -300,6 +303,21 @@ async fn fcm_send(
             }))
         }
         FakeAnswer::Unregistered => fcm_error(404, "NOT_FOUND", Some("UNREGISTERED")),
+        FakeAnswer::Invalid => {
+            let answer = json!({"error": {
+                "code": 400,
+                "message": "The registration token is not a valid FCM registration token",
+                "status": "INVALID_ARGUMENT",
+                "details": [
+                    {"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
+                     "errorCode": "INVALID_ARGUMENT"},
+                    {"@type": "type.googleapis.com/google.rpc.BadRequest",
+                     "fieldViolations": [{"field": "message.token",
+                                          "description": "Invalid registration token"}]},
+                ],
+            }});
+            actix_web::HttpResponse::BadRequest().json(answer)
+        }
         FakeAnswer::Unavailable => fcm_error(503, "UNAVAILABLE", Some("UNAVAILABLE")),
     }
 }
@@ -520,6 +538,7 @@ fn apns_answer(
             (200, "")
         }
         FakeAnswer::Unregistered => (410, "Unregistered"),
+        FakeAnswer::Invalid => (400, "BadDeviceToken"),
         FakeAnswer::Unavailable => (503, "ServiceUnavailable"),
     }
 }
