@@ -305,6 +305,41 @@ async fn access_tokens_are_renewed_when_they_expire() {
 }
 
 #[actix_web::test]
+async fn a_refused_access_token_is_replaced() {
+    let w = World::new().await;
+    let anna = w.app.register("anna@example.nl").await;
+    w.device(&anna, "android", ANDROID_TOKEN).await;
+    let dispatcher = w.dispatcher(|_| {});
+    // Messages sent at once share one access token.
+    let at_once = futures_util::future::join_all((0..5).map(|_| {
+        let dispatcher = dispatcher.clone();
+        let message = message_to(&anna);
+        async move { dispatcher.deliver(&message).await }
+    }))
+    .await;
+    assert!(
+        at_once
+            .iter()
+            .all(|result| *result == PushResult::Delivered)
+    );
+    assert_eq!(w.fcm.state.grants(), 1);
+
+    w.fcm.revoke_access_tokens();
+    let result = dispatcher.deliver(&message_to(&anna)).await;
+    assert!(
+        matches!(&result, PushResult::Retry(reason) if reason.contains("401")),
+        "{result:?}"
+    );
+    assert_eq!(
+        dispatcher.deliver(&message_to(&anna)).await,
+        PushResult::Delivered
+    );
+    assert_eq!(w.fcm.state.grants(), 2);
+    assert_eq!(w.fcm.state.accepted().len(), 6);
+    assert_eq!(w.tokens(&anna).await.len(), 1);
+}
+
+#[actix_web::test]
 async fn users_without_live_devices_get_nothing() {
     let w = World::new().await;
     let anna = w.app.register("anna@example.nl").await;

@@ -93,6 +93,7 @@ pub struct FakeFcm {
     pub state: Arc<FakeState>,
     /// The `expires_in` of the access tokens it issues, in seconds.
     pub expires_in: Arc<std::sync::atomic::AtomicU64>,
+    issued: Arc<Mutex<HashSet<String>>>,
     server: actix_web::dev::ServerHandle,
     thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
 }
@@ -149,9 +150,15 @@ impl FakeFcm {
             token_uri,
             state: context.state,
             expires_in: context.expires_in,
+            issued: context.issued,
             server,
             thread: Some(thread),
         }
+    }
+
+    /// Revokes every access token issued so far (they answer 401 from now on).
+    pub fn revoke_access_tokens(&self) {
+        self.issued.lock().unwrap().clear();
     }
 
     /// A service account key file for this fake, in `dir`, with the private key in the
