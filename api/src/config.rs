@@ -278,6 +278,53 @@ pub struct Config {
         global = true
     )]
     pub postcode_cooldown_days: u32,
+
+    /// Push to Android (and to iOS apps built with Firebase) through Firebase Cloud Messaging:
+    /// the path of the service account's JSON key file (from the Firebase console). Its
+    /// `project_id` names the project, its `token_uri` is where access tokens are fetched.
+    #[arg(long, env = "BUURT_FCM_CREDENTIALS", global = true)]
+    pub fcm_credentials: Option<std::path::PathBuf>,
+
+    /// The FCM HTTP v1 API's base URL (messages go to `<this>/v1/projects/<project>/messages:send`).
+    #[arg(
+        long,
+        env = "BUURT_FCM_URL",
+        default_value = "https://fcm.googleapis.com",
+        global = true
+    )]
+    pub fcm_url: String,
+
+    /// Push to iOS apps through APNs with token-based auth: the `.p8` signing key file (with
+    /// `BUURT_APNS_KEY_ID`, `BUURT_APNS_TEAM_ID` and `BUURT_APNS_TOPIC`, all four or none).
+    #[arg(long, env = "BUURT_APNS_KEY_FILE", global = true)]
+    pub apns_key_file: Option<std::path::PathBuf>,
+
+    /// The id of the APNs signing key (10 characters, from the Apple developer account).
+    #[arg(long, env = "BUURT_APNS_KEY_ID", global = true)]
+    pub apns_key_id: Option<String>,
+
+    /// The Apple developer team id the key belongs to.
+    #[arg(long, env = "BUURT_APNS_TEAM_ID", global = true)]
+    pub apns_team_id: Option<String>,
+
+    /// The app's bundle id (`apns-topic`).
+    #[arg(long, env = "BUURT_APNS_TOPIC", global = true)]
+    pub apns_topic: Option<String>,
+
+    /// The APNs server: `https://api.push.apple.com`, or
+    /// `https://api.sandbox.push.apple.com` for development builds of the app.
+    #[arg(
+        long,
+        env = "BUURT_APNS_URL",
+        default_value = "https://api.push.apple.com",
+        global = true
+    )]
+    pub apns_url: String,
+
+    /// Extra root certificates (a PEM file) the push connections trust besides the web's
+    /// roots: for a push service behind your own CA, or a local test server.
+    #[arg(long, env = "BUURT_PUSH_CA_FILE", global = true)]
+    pub push_ca_file: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -309,6 +356,14 @@ impl Config {
             max_connections: 1000,
             joins_per_day: 3,
             postcode_cooldown_days: 30,
+            fcm_credentials: None,
+            fcm_url: "https://fcm.googleapis.com".into(),
+            apns_key_file: None,
+            apns_key_id: None,
+            apns_team_id: None,
+            apns_topic: None,
+            apns_url: "https://api.push.apple.com".into(),
+            push_ca_file: None,
         }
     }
 }
@@ -348,6 +403,14 @@ impl std::fmt::Debug for Config {
             .field("max_connections", &self.max_connections)
             .field("joins_per_day", &self.joins_per_day)
             .field("postcode_cooldown_days", &self.postcode_cooldown_days)
+            .field("fcm_credentials", &self.fcm_credentials)
+            .field("fcm_url", &self.fcm_url)
+            .field("apns_key_file", &self.apns_key_file)
+            .field("apns_key_id", &self.apns_key_id)
+            .field("apns_team_id", &self.apns_team_id)
+            .field("apns_topic", &self.apns_topic)
+            .field("apns_url", &self.apns_url)
+            .field("push_ca_file", &self.push_ca_file)
             .finish()
     }
 }

@@ -178,6 +178,8 @@ impl Application {
         let tokens = Arc::new(tokens);
         crate::auth::password::prepare();
         let window = chrono::Duration::seconds(config.login_throttle_window.into());
+        let clock: Arc<dyn buurt_app::Clock> = Arc::new(buurt_app::SystemClock);
+        let push = crate::workers::push::from_config(config, pool.clone(), clock.clone())?;
         let state = web::Data::new(AppState {
             pool,
             database_url,
@@ -200,7 +202,8 @@ impl Application {
                 joins_per_day: config.joins_per_day,
                 postcode_cooldown: chrono::Duration::days(config.postcode_cooldown_days.into()),
             },
-            clock: Arc::new(buurt_app::SystemClock),
+            clock,
+            push,
             availability: Arc::default(),
             hashing: HashingPool::new(
                 config

@@ -35,6 +35,8 @@ pub struct AppState {
     pub join_limits: buurt_domain::membership::JoinLimits,
     /// Where the use cases get the time.
     pub clock: Arc<dyn Clock>,
+    /// Sends push notifications to users' devices; `None` when no push service is configured.
+    pub push: Option<Arc<dyn crate::workers::push_dispatch::PushDispatch>>,
 }
 
 /// How webhooks are checked and delivered.

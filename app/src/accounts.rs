@@ -44,6 +44,9 @@ pub struct SignedIn {
     pub at: DateTime<Utc>,
     /// The account's token generation: the access token carries it.
     pub token_generation: i64,
+    /// The login (refresh-token family): the access token names it, so what is registered
+    /// with it (a device) ends with it.
+    pub login: uuid::Uuid,
 }
 
 /// A refresh token to hand out: only its hash is stored, valid for `lifetime`.
@@ -117,6 +120,7 @@ pub fn register(
         created_at: now,
         updated_at: now,
     };
+    let login = uuid::Uuid::new_v4();
     in_write_transaction(cx.conn, |conn| {
         match repo::create_user(conn, &user, password_hash) {
             Ok(()) => {}
@@ -131,7 +135,7 @@ pub fn register(
         if user.profile.postcode.is_some() {
             repo::note_postcode_change(conn, user.id, now)?;
         }
-        let token = refresh.stored(uuid::Uuid::new_v4(), user.id, now);
+        let token = refresh.stored(login, user.id, now);
         repo::insert_refresh_token(conn, &token, now)?;
         Ok(())
     })?;
@@ -142,6 +146,7 @@ pub fn register(
         },
         at: now,
         token_generation: 0,
+        login,
     })
 }
 
@@ -278,15 +283,17 @@ pub fn finish_login(
     refresh: &RefreshGrant,
 ) -> Result<SignedIn, AppError> {
     let now = cx.now();
+    let login = uuid::Uuid::new_v4();
     in_write_transaction(cx.conn, |conn| {
         repo::login_succeeded(conn, attempt, email.as_str())?;
-        repo::insert_refresh_token(conn, &refresh.stored(uuid::Uuid::new_v4(), user, now), now)?;
+        repo::insert_refresh_token(conn, &refresh.stored(login, user, now), now)?;
         let account = existing_account(conn, user, ErrorCode::InvalidCredentials)?;
         let token_generation = in_good_standing(conn, user, ErrorCode::InvalidCredentials)?;
         Ok(SignedIn {
             account,
             at: now,
             token_generation,
+            login,
         })
     })
 }
@@ -303,13 +310,14 @@ pub fn refresh(
     let rotation =
         repo::rotate_refresh_token(conn, presented, &next.token_hash, now + next.lifetime, now)?;
     match rotation {
-        Rotation::Rotated { user_id } => {
+        Rotation::Rotated { user_id, login } => {
             let account = existing_account(conn, user_id, ErrorCode::InvalidRefreshToken)?;
             let token_generation = in_good_standing(conn, user_id, ErrorCode::InvalidRefreshToken)?;
             Ok(SignedIn {
                 account,
                 at: now,
                 token_generation,
+                login,
             })
         }
         Rotation::Reused => Err(ErrorCode::RefreshTokenReused.into()),
@@ -358,10 +366,16 @@ pub fn reinstate_user(cx: &mut Cx<'_>, by: UserId, user: UserId) -> Result<Stand
     })
 }
 
-/// Ends the login the refresh token with this hash belongs to. Unknown tokens change nothing.
+/// Ends the login the refresh token with this hash belongs to, and forgets the devices
+/// registered under it (they get no more pushes). Unknown tokens change nothing.
 pub fn logout(cx: &mut Cx<'_>, token_hash: &str) -> Result<(), AppError> {
     let now = cx.now();
-    Ok(repo::revoke_login(cx.conn, token_hash, now)?)
+    in_write_transaction(cx.conn, |conn| {
+        if let Some(login) = repo::revoke_login(conn, token_hash, now)? {
+            buurt_persistence::devices::remove_for_login(conn, login)?;
+        }
+        Ok(())
+    })
 }
 
 /// The signed-in user's account (`invalid_token` when it no longer exists).

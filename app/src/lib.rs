@@ -14,6 +14,7 @@ pub mod text;
 
 pub mod accounts;
 pub mod activities;
+pub mod devices;
 pub mod matching;
 pub mod mediation;
 pub mod memberships;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod devices;
 pub mod grants;
 pub mod health;
 pub mod matching;

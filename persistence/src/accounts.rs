@@ -366,8 +366,8 @@ pub fn insert_refresh_token(
 /// The outcome of presenting a refresh token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rotation {
-    /// It was live: it is spent now, and its successor is stored.
-    Rotated { user_id: UserId },
+    /// It was live: it is spent now, and its successor is stored in the same login.
+    Rotated { user_id: UserId, login: Uuid },
     /// It had been spent already: someone replayed it, so its whole login is revoked.
     Reused,
     /// Unknown, expired or revoked.
@@ -426,7 +426,10 @@ pub fn rotate_refresh_token(
                 },
                 now,
             )?;
-            return Ok(Rotation::Rotated { user_id });
+            return Ok(Rotation::Rotated {
+                user_id,
+                login: family_uuid,
+            });
         }
         if used_at.is_some() && revoked_at.is_none() {
             revoke_family(conn, &family_id, now)?;
@@ -450,21 +453,23 @@ fn revoke_family(
     .execute(conn)?)
 }
 
-/// Ends the login that the token with this hash belongs to. Unknown tokens change nothing.
+/// Ends the login that the token with this hash belongs to, and names it. Unknown tokens
+/// change nothing.
 pub fn revoke_login(
     conn: &mut DbConnection,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<(), PersistenceError> {
+) -> Result<Option<Uuid>, PersistenceError> {
     let family: Option<String> = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(token_hash))
         .select(refresh_tokens::family_id)
         .first(conn)
         .optional()?;
-    if let Some(family) = family {
-        revoke_family(conn, &family, now)?;
-    }
-    Ok(())
+    let Some(family) = family else {
+        return Ok(None);
+    };
+    revoke_family(conn, &family, now)?;
+    crate::columns::read::<Uuid>("refresh_tokens.family_id", &family).map(Some)
 }
 
 pub fn revoke_all_refresh_tokens(

@@ -32,7 +32,14 @@ macro_rules! id_columns {
         }
     )*};
 }
-id_columns!(UserId, PostId, MatchId, CaseId, NeighbourhoodId);
+id_columns!(
+    UserId,
+    PostId,
+    MatchId,
+    CaseId,
+    NeighbourhoodId,
+    buurt_domain::devices::DeviceId
+);
 
 impl TextColumn for Uuid {
     const KIND: &'static str = "Uuid";
@@ -75,6 +82,7 @@ enum_columns!(
     buurt_domain::partners::DeliveryStatus,
     buurt_domain::grants::GrantedRole,
     buurt_domain::grants::GrantChange,
+    buurt_domain::devices::Platform,
 );
 
 impl TextColumn for buurt_domain::partners::Scope {

@@ -335,6 +335,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    devices (id) {
+        id -> Text,
+        user_id -> Text,
+        user_key -> BigInt,
+        login_id -> Nullable<Text>,
+        platform -> Text,
+        token -> Text,
+        app_version -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(devices -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(rsvps -> users (user_id));
 diesel::joinable!(posts -> neighbourhoods (neighbourhood_id));
@@ -447,4 +462,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     user_blocks,
     role_grants,
+    devices,
 );

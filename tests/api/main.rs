@@ -4,6 +4,7 @@
 mod activities;
 mod auth;
 mod blocks;
+mod devices;
 mod errors;
 mod health;
 mod idempotency;
@@ -18,6 +19,7 @@ mod notifications;
 mod openapi;
 mod partners;
 mod posts;
+mod push;
 mod queries;
 mod role_grants;
 mod security;

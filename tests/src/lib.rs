@@ -4,6 +4,8 @@
 //! server (`postgres://postgres@127.0.0.1:5432/postgres`), each test gets a database of its own
 //! there instead, created before and dropped after.
 
+pub mod push;
+
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -46,6 +46,35 @@ impl FromRequest for Authenticated {
     }
 }
 
+/// The signed-in user and the login their access token was issued in (none for a token from
+/// before tokens named their login): for what lives only as long as the login, a device.
+#[derive(Debug, Clone, Copy)]
+pub struct AuthenticatedLogin {
+    pub user_id: UserId,
+    pub login: Option<uuid::Uuid>,
+}
+
+impl FromRequest for AuthenticatedLogin {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let caller = Authenticated::from_request(req, payload);
+        // Read only once the token has been checked, below.
+        let login = req
+            .app_data::<web::Data<AppState>>()
+            .zip(bearer(req).ok())
+            .and_then(|(state, token)| state.tokens.login_of(token));
+        Box::pin(async move {
+            let caller = caller.await?;
+            Ok(AuthenticatedLogin {
+                user_id: caller.user_id,
+                login,
+            })
+        })
+    }
+}
+
 /// The caller when a valid token is sent, or nobody when none is; an invalid token is still a
 /// 401, so a client never silently reads as anonymous.
 #[derive(Debug, Clone, Copy)]
@@ -170,22 +199,26 @@ fn subject(req: &HttpRequest) -> Result<Subject, ApiError> {
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| ApiError::internal("AppState is not registered"))?;
+    match state.tokens.verify_subject(bearer(req)?) {
+        Ok(subject) => Ok(subject),
+        Err(TokenError::Expired) => Err(ApiError::Refused(ErrorCode::TokenExpired)),
+        Err(TokenError::Invalid) => Err(ApiError::Refused(ErrorCode::InvalidToken)),
+    }
+}
+
+/// The token of `Authorization: Bearer <token>`.
+fn bearer(req: &HttpRequest) -> Result<&str, ApiError> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)
         .ok_or(ApiError::Refused(ErrorCode::Unauthorized))?
         .to_str()
         .map_err(|_| ApiError::Refused(ErrorCode::InvalidToken))?;
-    let token = value
+    value
         .split_once(' ')
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim())
-        .ok_or(ApiError::Refused(ErrorCode::InvalidToken))?;
-    match state.tokens.verify_subject(token) {
-        Ok(subject) => Ok(subject),
-        Err(TokenError::Expired) => Err(ApiError::Refused(ErrorCode::TokenExpired)),
-        Err(TokenError::Invalid) => Err(ApiError::Refused(ErrorCode::InvalidToken)),
-    }
+        .ok_or(ApiError::Refused(ErrorCode::InvalidToken))
 }
 
 /// The token's subject; a user's only while the token carries the account's current token

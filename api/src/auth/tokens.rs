@@ -26,6 +26,11 @@ struct Claims {
     /// earlier generation (before a new password or a suspension) no longer counts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     generation: Option<i64>,
+    /// User tokens only: the login (refresh-token family) the token was issued in, so what is
+    /// registered with it (a device) ends with the login. Tokens from before it was added
+    /// carry none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sid: Option<uuid::Uuid>,
 }
 
 /// The subject of a machine token is `client:` and the client id.
@@ -72,7 +77,24 @@ impl TokenKeys {
 
     /// A user's access token, issued in the account's `generation`.
     pub fn issue(&self, user_id: UserId, generation: i64, now: DateTime<Utc>) -> String {
-        self.sign(user_id.to_string(), None, Some(generation), now)
+        self.sign(user_id.to_string(), None, Some(generation), None, now)
+    }
+
+    /// A user's access token for the login `login`, issued in the account's `generation`.
+    pub fn issue_in_login(
+        &self,
+        user_id: UserId,
+        generation: i64,
+        login: uuid::Uuid,
+        now: DateTime<Utc>,
+    ) -> String {
+        self.sign(
+            user_id.to_string(),
+            None,
+            Some(generation),
+            Some(login),
+            now,
+        )
     }
 
     /// A machine client's access token with `scopes`, valid as long as a user's.
@@ -87,6 +109,7 @@ impl TokenKeys {
             format!("{CLIENT_SUBJECT}{client_id}"),
             Some(scope.join(" ")),
             None,
+            None,
             now,
         )
     }
@@ -96,9 +119,11 @@ impl TokenKeys {
         sub: String,
         scope: Option<String>,
         generation: Option<i64>,
+        sid: Option<uuid::Uuid>,
         now: DateTime<Utc>,
     ) -> String {
         let claims = Claims {
+            sid,
             sub,
             iat: now.timestamp(),
             exp: (now + ACCESS_TOKEN_TTL).timestamp(),
@@ -146,6 +171,11 @@ impl TokenKeys {
             return Err(TokenError::Invalid);
         }
         Ok(data.claims)
+    }
+
+    /// The login a valid token was issued in, when it names one.
+    pub fn login_of(&self, token: &str) -> Option<uuid::Uuid> {
+        self.claims(token).ok().and_then(|claims| claims.sid)
     }
 
     /// A user's token (a machine client's is `Invalid` here).
@@ -211,6 +241,18 @@ mod tests {
             keys.verify_subject(&keys.issue(user, 7, Utc::now())),
             Ok(Subject::User(user, 7))
         );
+    }
+
+    #[test]
+    fn tokens_of_a_login_name_it() {
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef").unwrap();
+        let user = UserId::new();
+        let login = uuid::Uuid::new_v4();
+        let token = keys.issue_in_login(user, 3, login, Utc::now());
+        assert_eq!(keys.verify_subject(&token), Ok(Subject::User(user, 3)));
+        assert_eq!(keys.login_of(&token), Some(login));
+        assert_eq!(keys.login_of(&keys.issue(user, 3, Utc::now())), None);
+        assert_eq!(keys.login_of("not.a.token"), None);
     }
 
     #[test]

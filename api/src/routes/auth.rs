@@ -32,9 +32,12 @@ fn new_refresh_grant() -> (String, RefreshGrant) {
 fn token_response(state: &AppState, signed_in: SignedIn, refresh_token: String) -> TokenResponse {
     let user = me_dto(&signed_in.account);
     TokenResponse {
-        access_token: state
-            .tokens
-            .issue(UserId(user.id), signed_in.token_generation, signed_in.at),
+        access_token: state.tokens.issue_in_login(
+            UserId(user.id),
+            signed_in.token_generation,
+            signed_in.login,
+            signed_in.at,
+        ),
         user,
         token_type: "Bearer".into(),
         expires_in: ACCESS_TOKEN_TTL.num_seconds().unsigned_abs(),

@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod auth;
 pub mod blocks;
+pub mod devices;
 pub mod fallback;
 pub mod grants;
 pub mod health;
@@ -42,6 +43,9 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(auth::logout)
         .service(me::get_me)
         .service(me::update_me)
+        .service(devices::register_device)
+        .service(devices::list_devices)
+        .service(devices::remove_device)
         .service(suspensions::suspend_user)
         .service(suspensions::reinstate_user)
         .service(memberships::my_memberships)

@@ -1,3 +1,5 @@
-//! Background work that runs inside `buurt serve`: webhook delivery.
+//! Background work that runs inside `buurt serve`: webhook delivery, and the push senders.
 
+pub mod push;
+pub mod push_dispatch;
 pub mod webhooks;
