@@ -387,6 +387,50 @@ pub fn list_feed(
     Ok((rows.into_iter().map(with_author).collect(), next))
 }
 
+/// One page of the posts `author` wrote, in every neighbourhood, newest first (hidden ones
+/// too: they are the author's), and the cursor of the next page.
+pub fn list_authored(
+    conn: &mut DbConnection,
+    author: UserId,
+    kind: Option<PostKind>,
+    status: Option<PostStatus>,
+    after: Option<&FeedCursor>,
+    limit: usize,
+) -> Result<(Vec<PostWithAuthor>, Option<FeedCursor>), PersistenceError> {
+    let mut select = posts::table
+        .inner_join(users::table.on(users::id.eq(posts::author_id)))
+        .filter(posts::author_id.eq(author.to_string()))
+        .order((posts::created_at.desc(), posts::id.desc()))
+        .limit(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+        .select((PostRow::as_select(), users::display_name))
+        .into_boxed::<MultiBackend>();
+    if let Some(kind) = kind {
+        select = select.filter(posts::kind.eq(kind.as_str()));
+    }
+    if let Some(status) = status {
+        select = select.filter(posts::status.eq(status.as_str()));
+    }
+    if let Some(after) = after {
+        let at = to_db(after.created_at);
+        select = select.filter(
+            posts::created_at
+                .lt(at)
+                .or(posts::created_at.eq(at).and(posts::id.lt(after.id.clone()))),
+        );
+    }
+    let mut rows: Vec<(PostRow, String)> = select.load(conn)?;
+    let next = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|(row, _)| FeedCursor {
+            created_at: from_db(row.created_at),
+            id: row.id.0.to_string(),
+        })
+    } else {
+        None
+    };
+    Ok((rows.into_iter().map(with_author).collect(), next))
+}
+
 /// Open, visible posts of one kind in a neighbourhood, newest first (filter further, then
 /// load with `load_with_authors`).
 pub fn open_posts_query(

@@ -4,6 +4,7 @@
 mod activities;
 mod auth;
 mod blocks;
+mod contract;
 mod errors;
 mod health;
 mod idempotency;

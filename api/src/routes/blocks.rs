@@ -7,6 +7,7 @@ use buurt_openapi::accounts::{BlockDto, BlockList, ListBlocksParams};
 use buurt_openapi::problem::Problem;
 use buurt_persistence::blocks::Block;
 
+use crate::http::query::Query;
 use crate::auth::Authenticated;
 use crate::http::error::ApiError;
 use crate::http::paging::{decode_cursor, encode_cursor, limit};
@@ -84,7 +85,7 @@ pub async fn unblock_user(
 pub async fn list_blocks(
     state: web::Data<AppState>,
     caller: Authenticated,
-    params: web::Query<ListBlocksParams>,
+    params: Query<ListBlocksParams>,
 ) -> Result<web::Json<BlockList>, ApiError> {
     let params = params.into_inner();
     let limit = limit(params.limit)?;

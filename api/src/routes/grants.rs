@@ -8,6 +8,7 @@ use buurt_openapi::grants::{ListRoleGrantsParams, RoleGrantDto, RoleGrantList};
 use buurt_openapi::problem::Problem;
 use chrono::{DateTime, Utc};
 
+use crate::http::query::Query;
 use crate::auth::Authenticated;
 use crate::http::error::ApiError;
 use crate::http::paging::{decode_cursor, encode_cursor, limit};
@@ -50,7 +51,7 @@ fn dto(grant: RoleGrant) -> RoleGrantDto {
 pub async fn list_role_grants(
     state: web::Data<AppState>,
     caller: Authenticated,
-    params: web::Query<ListRoleGrantsParams>,
+    params: Query<ListRoleGrantsParams>,
 ) -> Result<web::Json<RoleGrantList>, ApiError> {
     let params = params.into_inner();
     let limit = limit(params.limit)?;

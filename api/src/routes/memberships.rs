@@ -15,6 +15,7 @@ use buurt_openapi::neighbourhoods::{
 use buurt_openapi::problem::Problem;
 use buurt_persistence::memberships::MemberCursor;
 
+use crate::http::query::Query;
 use crate::auth::Authenticated;
 use crate::http::error::{ApiError, FieldErrors};
 use crate::http::extract::Json;
@@ -129,7 +130,7 @@ pub async fn list_members(
     state: web::Data<AppState>,
     caller: Authenticated,
     id: NeighbourhoodPath,
-    params: web::Query<ListMembersParams>,
+    params: Query<ListMembersParams>,
 ) -> Result<web::Json<MemberList>, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
     let params = params.into_inner();

@@ -11,6 +11,7 @@ use buurt_openapi::problem::Problem;
 use buurt_persistence::notifications::InboxCursor;
 use chrono::{DateTime, Utc};
 
+use crate::http::query::Query;
 use crate::auth::Authenticated;
 use crate::http::error::ApiError;
 use crate::http::paging::{decode_cursor, encode_cursor, limit};
@@ -58,7 +59,7 @@ fn dto(notification: Notification, title: Option<String>) -> NotificationDto {
 pub async fn list_notifications(
     state: web::Data<AppState>,
     caller: Authenticated,
-    params: web::Query<ListNotificationsParams>,
+    params: Query<ListNotificationsParams>,
 ) -> Result<web::Json<NotificationList>, ApiError> {
     let params = params.into_inner();
     let limit = limit(params.limit)?;

@@ -15,6 +15,7 @@ use buurt_openapi::partners::{
 };
 use buurt_openapi::problem::Problem;
 
+use crate::http::query::Query;
 use crate::auth::tokens::{ACCESS_TOKEN_TTL, hex, new_refresh_token, refresh_token_hash};
 use crate::auth::{Authenticated, Caller, MachineCaller};
 use crate::http::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
@@ -360,7 +361,7 @@ fn url_pairs(body: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
 pub async fn list_events(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<EventsParams>,
+    params: Query<EventsParams>,
 ) -> Result<web::Json<EventList>, ApiError> {
     let after = params.after.unwrap_or(0).max(0);
     let limit = match params.limit {
@@ -522,7 +523,7 @@ pub async fn list_deliveries(
     state: web::Data<AppState>,
     machine: MachineCaller,
     id: web::Path<uuid::Uuid>,
-    params: web::Query<DeliveriesParams>,
+    params: Query<DeliveriesParams>,
 ) -> Result<web::Json<DeliveryList>, ApiError> {
     let id = id.into_inner();
     let limit = match params.limit {

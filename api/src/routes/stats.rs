@@ -11,6 +11,7 @@ use buurt_openapi::problem::Problem;
 use buurt_openapi::stats::{IntervalDto, StatsParams, StatsReport, StatsRow};
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::http::query::Query;
 use crate::auth::Caller;
 use crate::http::error::{ApiError, FieldIssue, FieldProblem};
 use crate::state::AppState;
@@ -168,7 +169,7 @@ pub async fn neighbourhood_stats(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
-    params: web::Query<StatsParams>,
+    params: Query<StatsParams>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let range = range(&params, state.clock.now())?;
@@ -206,7 +207,7 @@ pub async fn municipality_stats(
     state: web::Data<AppState>,
     caller: Caller,
     code: web::Path<String>,
-    params: web::Query<StatsParams>,
+    params: Query<StatsParams>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let range = range(&params, state.clock.now())?;
