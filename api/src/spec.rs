@@ -37,6 +37,9 @@ pub fn openapi() -> OpenApi {
         if let Some(post) = item.post.as_mut() {
             add_idempotency_key(post);
         }
+        if let Some(patch) = item.patch.as_mut() {
+            add_if_match(patch);
+        }
     }
     require_current_password_with_a_new_one(&mut spec);
     order_tags(&mut spec);
@@ -48,14 +51,35 @@ pub fn openapi() -> OpenApi {
 /// parts; operations last. A tag not named here goes before operations, by name.
 const TAG_ORDER: &[(&str, &str)] = &[
     ("auth", "Registering, signing in and out, tokens."),
-    ("me", "One's own account: profile, posts, matches, memberships, notifications."),
-    ("neighbourhoods", "Finding a neighbourhood (by name or postcode) and its public page."),
-    ("membership", "Joining a neighbourhood, members, roles and invites."),
+    (
+        "me",
+        "One's own account: profile, posts, matches, memberships, notifications.",
+    ),
+    (
+        "neighbourhoods",
+        "Finding a neighbourhood (by name or postcode) and its public page.",
+    ),
+    (
+        "membership",
+        "Joining a neighbourhood, members, roles and invites.",
+    ),
     ("posts", "The feed: news, activities, requests and offers."),
-    ("matching", "Suggestions, offers of help, invitations and the matches that follow."),
-    ("activities", "RSVPs, the waitlist, check-ins and calendars."),
-    ("mediation", "Requests handed to mediators: cases, notes, referrals."),
-    ("monitoring", "Aggregate figures for wijkteams and municipalities."),
+    (
+        "matching",
+        "Suggestions, offers of help, invitations and the matches that follow.",
+    ),
+    (
+        "activities",
+        "RSVPs, the waitlist, check-ins and calendars.",
+    ),
+    (
+        "mediation",
+        "Requests handed to mediators: cases, notes, referrals.",
+    ),
+    (
+        "monitoring",
+        "Aggregate figures for wijkteams and municipalities.",
+    ),
     ("partners", "Machine clients, webhooks and the event feed."),
     ("admin", "Platform administration."),
 ];
@@ -78,7 +102,12 @@ fn order_tags(spec: &mut OpenApi) {
     let mut tags = Vec::new();
     for (name, description) in TAG_ORDER {
         if used.iter().any(|tag| tag == name) {
-            tags.push(TagBuilder::new().name(*name).description(Some(*description)).build());
+            tags.push(
+                TagBuilder::new()
+                    .name(*name)
+                    .description(Some(*description))
+                    .build(),
+            );
         }
     }
     for name in &used {
@@ -144,6 +173,42 @@ fn add_idempotency_key(operation: &mut Operation) {
         .parameters
         .get_or_insert_with(Vec::new)
         .push(parameter);
+}
+
+/// Every PATCH takes an optional `If-Match` (see `crate::http::etag::IfMatch`).
+fn add_if_match(operation: &mut Operation) {
+    let parameter = ParameterBuilder::new()
+        .name("If-Match")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Change only if nothing changed since it was read: the `ETag` of the `GET` (or of \
+             the previous change's answer), or `*`. When it no longer matches, the answer is \
+             412 `precondition_failed` and nothing is changed; of two changes sent with the \
+             same `ETag`, one goes through. Without it, the change is made regardless.",
+        ))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .build();
+    operation
+        .parameters
+        .get_or_insert_with(Vec::new)
+        .push(parameter);
+    add_problem(
+        operation,
+        "412",
+        "`precondition_failed`: changed since the `ETag` sent in `If-Match`; nothing was \
+         changed. Read it again and retry.",
+    );
+    let ok = operation.responses.responses.get_mut("200");
+    if let Some(RefOr::T(response)) = ok {
+        response.headers.insert(
+            "etag".to_owned(),
+            utoipa::openapi::HeaderBuilder::new()
+                .schema(ObjectBuilder::new().schema_type(Type::String))
+                .description(Some("The new `ETag`, for the next `If-Match`."))
+                .build(),
+        );
+    }
 }
 
 /// How a missing resource is described, by the path it is reached under.

@@ -19,10 +19,10 @@ use crate::http::extract;
 use crate::http::idempotency::idempotency;
 use crate::http::limits::{BodyTimeout, body_deadline};
 use crate::http::metrics::Metrics;
-use crate::http::query::{DocumentedQueries, refuse_unknown_parameters};
 use crate::http::middleware::{
     head_as_get, negotiation_headers, problem_responses, refuse_nul_in_url, request_id,
 };
+use crate::http::query::{DocumentedQueries, refuse_unknown_parameters};
 use crate::http::security::{MetricsToken, security_headers};
 use crate::routes::fallback::{RouteTable, not_matched};
 use crate::state::{AppState, LoginThrottle, WebhookSettings};

@@ -506,7 +506,8 @@ pub fn list_posts(
 ) -> Result<(Vec<PostWithAuthor>, Option<FeedCursor>), AppError> {
     let reader = reader(cx.conn, caller, neighbourhood)?;
     let query = FeedQuery {
-        neighbourhood: neighbourhood.id,
+        neighbourhood: Some(neighbourhood.id),
+        author: None,
         kind: filter.kind,
         category: filter.category,
         status: filter.status,
@@ -532,14 +533,22 @@ pub fn my_posts(
     caller: UserId,
     filter: FeedFilter,
 ) -> Result<(Vec<PostWithAuthor>, Option<FeedCursor>), AppError> {
-    Ok(repo::list_authored(
-        cx.conn,
-        caller,
-        filter.kind,
-        filter.status,
-        filter.after.as_ref(),
-        filter.limit,
-    )?)
+    let query = FeedQuery {
+        neighbourhood: None,
+        author: Some(caller),
+        kind: filter.kind,
+        category: filter.category,
+        status: filter.status,
+        text: filter.text,
+        // Everything one wrote is one's own to see.
+        members_posts: true,
+        members_news: false,
+        reader: Some(caller),
+        hidden: HiddenPosts::All,
+        after: filter.after,
+        limit: filter.limit,
+    };
+    Ok(repo::list_feed(cx.conn, &query)?)
 }
 
 /// How many rows one job step handles.

@@ -80,13 +80,12 @@ pub fn post_states(
         }
         if let Some(reader) = reader {
             // Oldest first, so the latest match of each request is the one that stays.
-            let mine: Vec<(Stored<PostId>, Stored<MatchId>, Stored<MatchStatus>)> =
-                matches::table
-                    .filter(matches::request_id.eq_any(&requests))
-                    .filter(matches::helper_id.eq(reader.to_string()))
-                    .order((matches::created_at.asc(), matches::id.asc()))
-                    .select((matches::request_id, matches::id, matches::status))
-                    .load(conn)?;
+            let mine: Vec<(Stored<PostId>, Stored<MatchId>, Stored<MatchStatus>)> = matches::table
+                .filter(matches::request_id.eq_any(&requests))
+                .filter(matches::helper_id.eq(reader.to_string()))
+                .order((matches::created_at.asc(), matches::id.asc()))
+                .select((matches::request_id, matches::id, matches::status))
+                .load(conn)?;
             for (post, id, status) in mine {
                 states.entry(post.0).or_default().my_match = Some((id.0, status.0));
             }

@@ -276,9 +276,17 @@ async fn my_posts_are_mine_filtered_and_paged() {
     assert_eq!(all.status, 200, "{}", all.text());
     let items = all.json()["items"].as_array().unwrap().clone();
     assert_eq!(items.len(), 6);
-    assert!(items.iter().all(|item| item["author"]["id"] == me.user_id.as_str()));
+    assert!(
+        items
+            .iter()
+            .all(|item| item["author"]["id"] == me.user_id.as_str())
+    );
 
-    let requests = world.app.get_as(me, "/v1/me/posts?kind=request").await.json();
+    let requests = world
+        .app
+        .get_as(me, "/v1/me/posts?kind=request")
+        .await
+        .json();
     let ids: Vec<&str> = requests["items"]
         .as_array()
         .unwrap()
@@ -353,7 +361,10 @@ async fn query_problems_name_every_parameter_in_the_callers_language() {
     assert_eq!(fields(&problem), ["remote"]);
     let response = world
         .app
-        .request(Method::GET, &format!("{feed}?limit=tien&kind=gossip&status=open"))
+        .request(
+            Method::GET,
+            &format!("{feed}?limit=tien&kind=gossip&status=open"),
+        )
         .header("accept-language", "nl")
         .send()
         .await;
@@ -410,7 +421,13 @@ async fn unknown_query_parameters_are_refused_on_every_get() {
     assert_eq!(listed.status, 200, "{}", listed.text());
 }
 
-async fn patch(app: &TestApp, session: &Session, path: &str, tag: &str, body: &Value) -> TestResponse {
+async fn patch(
+    app: &TestApp,
+    session: &Session,
+    path: &str,
+    tag: &str,
+    body: &Value,
+) -> TestResponse {
     app.request(Method::PATCH, path)
         .bearer(&session.access_token)
         .header("if-match", tag)
@@ -443,27 +460,67 @@ async fn if_match_guards_every_patch() {
     assert_eq!(now.json()["title"], winner.json()["title"]);
     // The change answers with the new ETag, which the next change may use.
     assert_eq!(winner.header("etag"), now.header("etag"));
-    let next = patch(&world.app, me, &path, &now.header("etag").unwrap(), &json!({"body": "Nu"})).await;
+    let next = patch(
+        &world.app,
+        me,
+        &path,
+        &now.header("etag").unwrap(),
+        &json!({"body": "Nu"}),
+    )
+    .await;
     assert_eq!(next.status, 200, "{}", next.text());
     // A stale tag changes nothing; `*` and no If-Match at all still work.
     patch(&world.app, me, &path, &tag, &json!({"title": "Oud"}))
         .await
         .assert_problem(412, "precondition_failed");
-    assert_eq!(world.app.get_as(me, &path).await.json()["title"], winner.json()["title"]);
-    assert_eq!(patch(&world.app, me, &path, "*", &json!({"title": "Ster"})).await.status, 200);
+    assert_eq!(
+        world.app.get_as(me, &path).await.json()["title"],
+        winner.json()["title"]
+    );
+    assert_eq!(
+        patch(&world.app, me, &path, "*", &json!({"title": "Ster"}))
+            .await
+            .status,
+        200
+    );
 
     // The profile and a neighbourhood, the same way.
     let profile_tag = world.app.get_as(me, "/v1/me").await.header("etag").unwrap();
-    let changed = patch(&world.app, me, "/v1/me", &profile_tag, &json!({"bio": "Hallo"})).await;
+    let changed = patch(
+        &world.app,
+        me,
+        "/v1/me",
+        &profile_tag,
+        &json!({"bio": "Hallo"}),
+    )
+    .await;
     assert_eq!(changed.status, 200, "{}", changed.text());
-    patch(&world.app, me, "/v1/me", &profile_tag, &json!({"bio": "Oud"}))
-        .await
-        .assert_problem(412, "precondition_failed");
+    patch(
+        &world.app,
+        me,
+        "/v1/me",
+        &profile_tag,
+        &json!({"bio": "Oud"}),
+    )
+    .await
+    .assert_problem(412, "precondition_failed");
     let place = format!("/v1/neighbourhoods/{}", world.neighbourhood);
     let place_tag = world.app.get(&place).await.header("etag").unwrap();
     let (a, b) = futures_util::future::join(
-        patch(&world.app, &world.admin, &place, &place_tag, &json!({"name": "Een"})),
-        patch(&world.app, &world.admin, &place, &place_tag, &json!({"name": "Twee"})),
+        patch(
+            &world.app,
+            &world.admin,
+            &place,
+            &place_tag,
+            &json!({"name": "Een"}),
+        ),
+        patch(
+            &world.app,
+            &world.admin,
+            &place,
+            &place_tag,
+            &json!({"name": "Twee"}),
+        ),
     )
     .await;
     let mut statuses = [a.status.as_u16(), b.status.as_u16()];
@@ -476,7 +533,12 @@ async fn suggestions_list_each_person_once_and_not_who_was_asked() {
     let world = world(0).await;
     let app = &world.app;
     let requester = app
-        .member(&world.admin, &world.neighbourhood, "vrager@example.nl", "resident")
+        .member(
+            &world.admin,
+            &world.neighbourhood,
+            "vrager@example.nl",
+            "resident",
+        )
         .await;
     let mut helpers = Vec::new();
     for email in ["een@example.nl", "twee@example.nl"] {
@@ -542,7 +604,11 @@ async fn answers_follow_the_http_habits_of_apps() {
     assert_eq!(root.header("location").as_deref(), Some("/docs/"));
     let docs = app.get("/docs/").await;
     assert_eq!(docs.status, 200);
-    assert!(docs.text().contains("<title>Buurt API</title>"), "{}", docs.text());
+    assert!(
+        docs.text().contains("<title>Buurt API</title>"),
+        "{}",
+        docs.text()
+    );
 
     // JSON is compressed for who asks, and says it varies with what was asked.
     let feed = format!("/v1/neighbourhoods/{}/posts", world.neighbourhood);
@@ -560,7 +626,10 @@ async fn answers_follow_the_http_habits_of_apps() {
         .send()
         .await;
     assert_eq!(compressed.status, 200);
-    assert_eq!(compressed.header("content-encoding").as_deref(), Some("gzip"));
+    assert_eq!(
+        compressed.header("content-encoding").as_deref(),
+        Some("gzip")
+    );
     let vary = compressed
         .headers
         .get_all("vary")
@@ -572,7 +641,10 @@ async fn answers_follow_the_http_habits_of_apps() {
     }
     assert_eq!(compressed.header("content-language").as_deref(), Some("en"));
     let dutch = app
-        .request(Method::GET, "/v1/posts/00000000-0000-0000-0000-000000000000")
+        .request(
+            Method::GET,
+            "/v1/posts/00000000-0000-0000-0000-000000000000",
+        )
         .header("accept-language", "nl")
         .send()
         .await;
@@ -602,7 +674,9 @@ fn collect_timestamps(value: &Value, found: &mut Vec<String>) {
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|item| collect_timestamps(item, found)),
+        Value::Array(items) => items
+            .iter()
+            .for_each(|item| collect_timestamps(item, found)),
         _ => {}
     }
 }

@@ -108,3 +108,59 @@ async fn the_case_queue_costs_the_same_statements_for_two_cases_as_for_fifty() {
     assert_eq!(costs[1].1, 50);
     assert_eq!(costs[0].0, costs[1].0, "statements for 2 cases and for 50");
 }
+
+/// The feed, a single post and one's own posts carry live state (answers, helpers, the
+/// reader's own): the same number of statements for a page of 4 posts as for one of 40.
+#[actix_web::test]
+async fn post_state_costs_the_same_statements_for_four_posts_as_for_forty() {
+    let app = spawn_app().await;
+    let (neighbourhood, crowd) = neighbourhood_with_crowd(&app, 4).await;
+    let (author, reader) = (&crowd[0], &crowd[1]);
+    for index in 0..20 {
+        let post = request(&app, author, &neighbourhood, index).await;
+        let offered = app
+            .post_as(reader, &format!("/v1/posts/{post}/matches"), &json!({}))
+            .await;
+        assert_eq!(offered.status, 201, "{}", offered.text());
+        let activity = app
+            .post_as(
+                author,
+                &format!("/v1/neighbourhoods/{neighbourhood}/posts"),
+                &json!({"kind": "activity", "title": format!("Koffie {index}"), "body": "Kom!",
+                        "activity": {"starts_at": "2099-01-01T10:00:00Z",
+                                     "ends_at": "2099-01-01T12:00:00Z",
+                                     "location": "Buurthuis", "capacity": 1}}),
+            )
+            .await;
+        assert_eq!(activity.status, 201, "{}", activity.text());
+        let activity = activity.json()["id"].as_str().unwrap().to_owned();
+        for person in [reader, &crowd[2]] {
+            let answered = app
+                .post_as(person, &format!("/v1/posts/{activity}/rsvp"), &json!({}))
+                .await;
+            assert_eq!(answered.status, 201, "{}", answered.text());
+        }
+    }
+    let feed = format!("/v1/neighbourhoods/{neighbourhood}/posts");
+    let (few, listed) = cost_of(&app, reader, &format!("{feed}?limit=4")).await;
+    assert_eq!(listed, 4);
+    let (many, listed) = cost_of(&app, reader, &format!("{feed}?limit=40")).await;
+    assert_eq!(listed, 40);
+    assert_eq!(few, many, "statements for a feed page of 4 and of 40");
+    let (few, listed) = cost_of(&app, author, "/v1/me/posts?limit=4").await;
+    assert_eq!(listed, 4);
+    let (many, listed) = cost_of(&app, author, "/v1/me/posts?limit=40").await;
+    assert_eq!(listed, 40);
+    assert_eq!(few, many, "statements for 4 and 40 of one's own posts");
+    let page = app.get_as(reader, &format!("{feed}?limit=40")).await.json();
+    for item in page["items"].as_array().unwrap() {
+        match item["kind"].as_str().unwrap() {
+            "activity" => {
+                assert_eq!(item["activity"]["going_count"], 1);
+                assert_eq!(item["activity"]["waitlist_count"], 1);
+                assert_eq!(item["activity"]["my_rsvp"], "going");
+            }
+            _ => assert_eq!(item["my_match"]["status"], "proposed"),
+        }
+    }
+}

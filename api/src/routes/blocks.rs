@@ -7,10 +7,10 @@ use buurt_openapi::accounts::{BlockDto, BlockList, ListBlocksParams};
 use buurt_openapi::problem::Problem;
 use buurt_persistence::blocks::Block;
 
-use crate::http::query::Query;
 use crate::auth::Authenticated;
 use crate::http::error::ApiError;
 use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 fn dto(block: Block) -> BlockDto {

@@ -8,10 +8,10 @@ use buurt_openapi::grants::{ListRoleGrantsParams, RoleGrantDto, RoleGrantList};
 use buurt_openapi::problem::Problem;
 use chrono::{DateTime, Utc};
 
-use crate::http::query::Query;
 use crate::auth::Authenticated;
 use crate::http::error::ApiError;
 use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 fn dto(grant: RoleGrant) -> RoleGrantDto {

@@ -9,19 +9,19 @@ use buurt_domain::posts::PostId;
 use buurt_domain::value::bounded_text;
 use buurt_openapi::matching::{
     CompleteMatchRequest, ContactDto, CreateMatchRequest, CreateMessageRequest, MatchDto,
-    MatchList, MatchPageParams, MatchPerson, MatchRequestSummary, MessageDto,
-    MessageList, PartyDto, ReasonDto, SuggestionDto, SuggestionList,
+    MatchList, MatchPageParams, MatchPerson, MatchRequestSummary, MessageDto, MessageList,
+    PartyDto, ReasonDto, SuggestionDto, SuggestionList,
 };
 use buurt_openapi::problem::Problem;
 use buurt_persistence::matching::{MatchCursor, MatchParty, Message, MessageCursor};
 use chrono::{DateTime, Utc};
 
-use crate::http::query::Query;
 use crate::auth::Authenticated;
 use crate::http::error::{ApiError, FieldErrors};
 use crate::http::extract::{Json, OptionalJson};
 use crate::http::lang::{Lang, Text};
 use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 fn person(party: &MatchParty) -> MatchPerson {

@@ -16,11 +16,11 @@ use buurt_openapi::mediation::{
 use buurt_openapi::problem::Problem;
 use buurt_persistence::DbConnection;
 
-use crate::http::query::Query;
 use crate::auth::Authenticated;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, OptionalJson};
 use crate::http::lang::{Lang, Text};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 fn status_dto(status: CaseStatus) -> CaseStatusDto {

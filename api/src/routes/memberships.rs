@@ -15,11 +15,11 @@ use buurt_openapi::neighbourhoods::{
 use buurt_openapi::problem::Problem;
 use buurt_persistence::memberships::MemberCursor;
 
-use crate::http::query::Query;
 use crate::auth::Authenticated;
 use crate::http::error::{ApiError, FieldErrors};
-use crate::http::extract::Json;
+use crate::http::extract::{Json, OptionalJson};
 use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 type NeighbourhoodPath = web::Path<uuid::Uuid>;
@@ -42,7 +42,8 @@ type NeighbourhoodPath = web::Path<uuid::Uuid>;
     tag = "membership",
     security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id.")),
-    request_body = JoinRequest,
+    request_body(content = Option<JoinRequest>,
+        description = "Optional: no body joins by the caller's postcode."),
     responses(
         (status = 201, description = "Joined (`active`) or waiting for a moderator (`pending`).", body = MembershipDto),
         (status = 200, description = "Already a member or already waiting: unchanged.", body = MembershipDto),
@@ -62,11 +63,12 @@ pub async fn join_neighbourhood(
     state: web::Data<AppState>,
     caller: Authenticated,
     id: NeighbourhoodPath,
-    body: Json<JoinRequest>,
+    body: OptionalJson<JoinRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
     let code = body
         .0
+        .unwrap_or_default()
         .invite_code
         .as_deref()
         .map(normalise_invite_code)
@@ -209,7 +211,8 @@ pub async fn update_member(
     tag = "membership",
     security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id.")),
-    request_body = CreateInviteRequest,
+    request_body(content = Option<CreateInviteRequest>,
+        description = "Optional: no body makes an invite with the default terms."),
     responses(
         (status = 201, description = "The invite; hand its code to new residents.", body = InviteDto),
         (status = 403, description = "`forbidden`: not a mediator or moderator here.", body = Problem,
@@ -221,10 +224,11 @@ pub async fn create_invite(
     state: web::Data<AppState>,
     caller: Authenticated,
     id: NeighbourhoodPath,
-    body: Json<CreateInviteRequest>,
+    body: OptionalJson<CreateInviteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
-    let terms = InviteTerms::parse(body.0.max_uses, body.0.valid_days)
+    let body = body.0.unwrap_or_default();
+    let terms = InviteTerms::parse(body.max_uses, body.valid_days)
         .map_err(|(field, error)| ApiError::validation(field, error.into()))?;
     let mut random = [0u8; INVITE_CODE_LEN];
     getrandom::fill(&mut random).map_err(|error| ApiError::internal(error.to_string()))?;

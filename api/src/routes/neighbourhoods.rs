@@ -16,12 +16,12 @@ use buurt_openapi::problem::Problem;
 use buurt_persistence::DbConnection;
 use buurt_persistence::neighbourhoods::{NeighbourhoodCursor, NeighbourhoodQuery};
 
-use crate::http::query::Query;
 use crate::auth::{Authenticated, Caller};
 use crate::http::error::{ApiError, FieldErrors, FieldIssue};
 use crate::http::etag::{IfMatch, etag_of, json_with_etag};
 use crate::http::extract::{Csv, Json};
 use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::query::Query;
 use crate::neighbourhood_input::{DraftFields, parse_csv, validate_draft};
 use crate::state::AppState;
 

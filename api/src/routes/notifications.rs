@@ -11,10 +11,10 @@ use buurt_openapi::problem::Problem;
 use buurt_persistence::notifications::InboxCursor;
 use chrono::{DateTime, Utc};
 
-use crate::http::query::Query;
 use crate::auth::Authenticated;
 use crate::http::error::ApiError;
 use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 fn dto(notification: Notification, title: Option<String>) -> NotificationDto {

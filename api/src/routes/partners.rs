@@ -15,11 +15,11 @@ use buurt_openapi::partners::{
 };
 use buurt_openapi::problem::Problem;
 
-use crate::http::query::Query;
 use crate::auth::tokens::{ACCESS_TOKEN_TTL, hex, new_refresh_token, refresh_token_hash};
 use crate::auth::{Authenticated, Caller, MachineCaller};
 use crate::http::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
 use crate::http::extract::Json;
+use crate::http::query::Query;
 use crate::state::AppState;
 
 fn new_secret(prefix: &str) -> String {

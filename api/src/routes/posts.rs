@@ -3,29 +3,29 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use buurt_app::AppError;
 use buurt_app::posts::{self as app, ActivityChange, FeedFilter, PostChange, PostWithAuthor};
 use buurt_domain::accounts::UserId;
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
 use buurt_domain::partners::Scope;
 use buurt_domain::policy::{Action, Actor};
-use buurt_app::AppError;
 use buurt_domain::posts::{ActivityInput, Post, PostId, PostInput, check_search_text};
 use buurt_openapi::posts::{
-    CreatePostRequest, CreateReportRequest, ListPostsParams, MyPostsParams, PostDto, PostList, ReportDto,
-    UpdatePostRequest,
+    CreatePostRequest, CreateReportRequest, ListPostsParams, MyPostsParams, PostDto, PostList,
+    ReportDto, UpdatePostRequest,
 };
 use buurt_openapi::problem::Problem;
 use buurt_persistence::DbConnection;
 use buurt_persistence::posts::FeedCursor;
 use chrono::{DateTime, Utc};
 
-use crate::http::query::Query;
 use crate::auth::{Authenticated, Caller};
 use crate::http::error::{ApiError, FieldErrors};
 use crate::http::etag::{IfMatch, etag_of, json_with_etag};
-use crate::http::lang::{Lang, Negotiated};
 use crate::http::extract::Json;
+use crate::http::lang::{Lang, Negotiated};
 use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 /// Whom a feed or post is read as: the user, or nobody (public posts only) for anonymous

@@ -11,9 +11,9 @@ use buurt_openapi::problem::Problem;
 use buurt_openapi::stats::{IntervalDto, StatsParams, StatsReport, StatsRow};
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::http::query::Query;
 use crate::auth::Caller;
 use crate::http::error::{ApiError, FieldIssue, FieldProblem};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 /// Reads `from`, `to` and `interval`, with the defaults documented on [`StatsParams`]
