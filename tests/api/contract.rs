@@ -680,3 +680,25 @@ fn collect_timestamps(value: &Value, found: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[actix_web::test]
+async fn paging_problems_come_with_the_others() {
+    let world = world(1).await;
+    let feed = format!(
+        "/v1/neighbourhoods/{}/posts?limit=500&cursor=rommel&q={}",
+        world.neighbourhood,
+        "woord ".repeat(9).trim().replace(' ', "+")
+    );
+    let problem = world
+        .app
+        .get(&feed)
+        .await
+        .assert_problem(400, "invalid_query");
+    assert_eq!(fields(&problem), ["q", "limit", "cursor"]);
+    let problem = world
+        .app
+        .get("/v1/neighbourhoods?municipality=XX&limit=0")
+        .await
+        .assert_problem(400, "invalid_query");
+    assert_eq!(fields(&problem), ["municipality", "limit"]);
+}

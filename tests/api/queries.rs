@@ -119,7 +119,11 @@ async fn post_state_costs_the_same_statements_for_four_posts_as_for_forty() {
     for index in 0..20 {
         let post = request(&app, author, &neighbourhood, index).await;
         // A helper has at most 5 live matches: the reader offers on a few, others on the rest.
-        let helper = if index % 4 == 0 { reader } else { &crowd[3 + index] };
+        let helper = if index % 4 == 0 {
+            reader
+        } else {
+            &crowd[3 + index]
+        };
         let offered = app
             .post_as(helper, &format!("/v1/posts/{post}/matches"), &json!({}))
             .await;
@@ -165,7 +169,11 @@ async fn post_state_costs_the_same_statements_for_four_posts_as_for_forty() {
             _ => {
                 let title = item["title"].as_str().unwrap();
                 let index: usize = title.rsplit(' ').next().unwrap().parse().unwrap();
-                let mine = if index % 4 == 0 { json!("proposed") } else { Value::Null };
+                let mine = if index % 4 == 0 {
+                    json!("proposed")
+                } else {
+                    Value::Null
+                };
                 assert_eq!(item["my_match"]["status"], mine, "{item}");
                 assert_eq!(item["helpers_accepted"], 0);
             }

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::auth::Authenticated;
 use crate::http::error::ApiError;
-use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::paging::{encode_cursor, page};
 use crate::http::query::Query;
 use crate::state::AppState;
 
@@ -54,8 +54,8 @@ pub async fn list_role_grants(
     params: Query<ListRoleGrantsParams>,
 ) -> Result<web::Json<RoleGrantList>, ApiError> {
     let params = params.into_inner();
-    let limit = limit(params.limit)?;
-    let after: Option<(DateTime<Utc>, uuid::Uuid)> = decode_cursor(params.cursor.as_deref())?;
+    let (limit, after): (usize, Option<(DateTime<Utc>, uuid::Uuid)>) =
+        page(params.limit, params.cursor.as_deref(), Vec::new())?;
     let target = params.user_id.map(UserId);
     let mut items = state
         .run(move |cx| use_case::list_role_grants(cx, caller.user_id, target, after, limit + 1))

@@ -20,7 +20,7 @@ use crate::auth::Authenticated;
 use crate::http::error::{ApiError, FieldErrors};
 use crate::http::extract::{Json, OptionalJson};
 use crate::http::lang::{Lang, Text};
-use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::paging::{encode_cursor, page};
 use crate::http::query::Query;
 use crate::state::AppState;
 
@@ -306,8 +306,8 @@ pub async fn my_matches(
     caller: Authenticated,
     params: Query<MatchPageParams>,
 ) -> Result<web::Json<MatchList>, ApiError> {
-    let limit = limit(params.limit)?;
-    let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
+    let (limit, after): (usize, Option<(DateTime<Utc>, String)>) =
+        page(params.limit, params.cursor.as_deref(), Vec::new())?;
     let after = after.map(|(created_at, id)| MatchCursor { created_at, id });
     let (views, next) = state
         .run(move |cx| use_case::my_matches(cx, caller.user_id, after.as_ref(), limit))
@@ -337,8 +337,8 @@ pub async fn list_messages(
     params: Query<MatchPageParams>,
 ) -> Result<web::Json<MessageList>, ApiError> {
     let id = MatchId(id.into_inner());
-    let limit = limit(params.limit)?;
-    let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
+    let (limit, after): (usize, Option<(DateTime<Utc>, String)>) =
+        page(params.limit, params.cursor.as_deref(), Vec::new())?;
     let after = after.map(|(created_at, id)| MessageCursor { created_at, id });
     let (items, next) = state
         .run(move |cx| use_case::list_messages(cx, id, caller.user_id, after.as_ref(), limit))

@@ -18,7 +18,7 @@ use buurt_persistence::memberships::MemberCursor;
 use crate::auth::Authenticated;
 use crate::http::error::{ApiError, FieldErrors};
 use crate::http::extract::{Json, OptionalJson};
-use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::paging::{encode_cursor, page};
 use crate::http::query::Query;
 use crate::state::AppState;
 
@@ -137,9 +137,8 @@ pub async fn list_members(
     let id = NeighbourhoodId(id.into_inner());
     let params = params.into_inner();
     let status: MembershipStatus = params.status.map_or(MembershipStatus::Active, Into::into);
-    let limit = limit(params.limit)?;
-    let after: Option<(chrono::DateTime<chrono::Utc>, String)> =
-        decode_cursor(params.cursor.as_deref())?;
+    let (limit, after): (usize, Option<(chrono::DateTime<chrono::Utc>, String)>) =
+        page(params.limit, params.cursor.as_deref(), Vec::new())?;
     let after = after.map(|(joined_at, id)| MemberCursor { joined_at, id });
     let (members, next) = state
         .run(move |cx| app::list_members(cx, id, caller.user_id, status, after, limit))

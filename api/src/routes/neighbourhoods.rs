@@ -20,7 +20,7 @@ use crate::auth::{Authenticated, Caller};
 use crate::http::error::{ApiError, FieldErrors, FieldIssue};
 use crate::http::etag::{IfMatch, etag_of, json_with_etag};
 use crate::http::extract::{Csv, Json};
-use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::paging::{encode_cursor, page};
 use crate::http::query::Query;
 use crate::neighbourhood_input::{DraftFields, parse_csv, validate_draft};
 use crate::state::AppState;
@@ -63,11 +63,14 @@ pub async fn list_neighbourhoods(
     if params.q.as_deref().is_some_and(|q| q.chars().count() > 100) {
         errors.push("q", FieldIssue::TooLong { max: 100 });
     }
-    let (Some(municipality), Some(postcode), true) = (municipality, postcode, errors.is_empty())
-    else {
-        return Err(ApiError::InvalidQuery(errors.into_problems()));
-    };
-    let after: Option<(String, String)> = decode_cursor(params.cursor.as_deref())?;
+    // Every problem at once: these and the paging parameters'.
+    let (limit, after): (usize, Option<(String, String)>) = page(
+        params.limit,
+        params.cursor.as_deref(),
+        errors.into_problems(),
+    )?;
+    // No problem was found, so neither is `None` for a refused value: only for an absent one.
+    let (municipality, postcode) = (municipality.flatten(), postcode.flatten());
     let query = NeighbourhoodQuery {
         name_prefix: params
             .q
@@ -77,7 +80,7 @@ pub async fn list_neighbourhoods(
         municipality,
         postcode,
         after: after.map(|(search_name, id)| NeighbourhoodCursor { search_name, id }),
-        limit: limit(params.limit)?,
+        limit,
     };
     let (items, next) = state.run(move |cx| app::list(cx, &query)).await?;
     Ok(web::Json(NeighbourhoodList {

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 
 use crate::auth::Authenticated;
 use crate::http::error::ApiError;
-use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::paging::{encode_cursor, page};
 use crate::http::query::Query;
 use crate::state::AppState;
 
@@ -62,8 +62,8 @@ pub async fn list_notifications(
     params: Query<ListNotificationsParams>,
 ) -> Result<web::Json<NotificationList>, ApiError> {
     let params = params.into_inner();
-    let limit = limit(params.limit)?;
-    let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
+    let (limit, after): (usize, Option<(DateTime<Utc>, String)>) =
+        page(params.limit, params.cursor.as_deref(), Vec::new())?;
     let unread_only = params.unread.unwrap_or(false);
     let after = after.map(|(created_at, id)| InboxCursor { created_at, id });
     let inbox = state

@@ -24,7 +24,7 @@ use crate::http::error::{ApiError, FieldErrors};
 use crate::http::etag::{IfMatch, etag_of, json_with_etag};
 use crate::http::extract::Json;
 use crate::http::lang::{Lang, Negotiated};
-use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::paging::{encode_cursor, page};
 use crate::http::query::Query;
 use crate::state::AppState;
 
@@ -197,13 +197,15 @@ pub async fn list_posts(
 ) -> Result<HttpResponse, ApiError> {
     let neighbourhood_id = NeighbourhoodId(id.into_inner());
     let params = params.into_inner();
-    let limit = limit(params.limit)?;
+    let mut errors = FieldErrors::default();
     if let Some(Err(error)) = params.q.as_deref().map(check_search_text) {
-        let mut errors = FieldErrors::default();
         errors.push("q", error.into());
-        return Err(ApiError::InvalidQuery(errors.into_problems()));
     }
-    let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
+    let (limit, after): (usize, Option<(DateTime<Utc>, String)>) = page(
+        params.limit,
+        params.cursor.as_deref(),
+        errors.into_problems(),
+    )?;
     let (posts, next) = state
         .run(move |cx| {
             let neighbourhood = app::neighbourhood(cx.conn, neighbourhood_id)?;
@@ -249,8 +251,8 @@ pub async fn list_my_posts(
     params: Query<MyPostsParams>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.into_inner();
-    let limit = limit(params.limit)?;
-    let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
+    let (limit, after): (usize, Option<(DateTime<Utc>, String)>) =
+        page(params.limit, params.cursor.as_deref(), Vec::new())?;
     let (posts, next) = state
         .run(move |cx| {
             let filter = FeedFilter {
