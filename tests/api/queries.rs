@@ -119,7 +119,7 @@ async fn post_state_costs_the_same_statements_for_four_posts_as_for_forty() {
     for index in 0..20 {
         let post = request(&app, author, &neighbourhood, index).await;
         // A helper has at most 5 live matches: the reader offers on a few, others on the rest.
-        let helper = if index % 4 == 0 {
+        let helper = if index.is_multiple_of(4) {
             reader
         } else {
             &crowd[3 + index]
@@ -169,7 +169,7 @@ async fn post_state_costs_the_same_statements_for_four_posts_as_for_forty() {
             _ => {
                 let title = item["title"].as_str().unwrap();
                 let index: usize = title.rsplit(' ').next().unwrap().parse().unwrap();
-                let mine = if index % 4 == 0 {
+                let mine = if index.is_multiple_of(4) {
                     json!("proposed")
                 } else {
                     Value::Null
