@@ -609,6 +609,35 @@ async fn answers_follow_the_http_habits_of_apps() {
         "{}",
         docs.text()
     );
+    // Sections in the order an app developer reads them, operations last; summaries plain.
+    let spec = app.get("/openapi.json").await.json();
+    let tags: Vec<&str> = spec["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|tag| tag["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &tags[..6],
+        [
+            "auth",
+            "me",
+            "neighbourhoods",
+            "membership",
+            "posts",
+            "matching"
+        ]
+    );
+    assert_eq!(tags.last(), Some(&"operations"));
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let summary = operation["summary"].as_str().unwrap_or_default();
+            assert!(!summary.contains('`'), "{method} {path}: {summary}");
+            for tag in operation["tags"].as_array().into_iter().flatten() {
+                assert!(tags.contains(&tag.as_str().unwrap()), "{tag} is not listed");
+            }
+        }
+    }
 
     // JSON is compressed for who asks, and says it varies with what was asked.
     let feed = format!("/v1/neighbourhoods/{}/posts", world.neighbourhood);
