@@ -29,13 +29,101 @@ pub fn openapi() -> OpenApi {
         for operation in operations.into_iter().flatten() {
             add_shared_problems(path, operation);
             add_default_problem(operation);
+            // Summaries are plain text in every viewer: code marks would show as backticks.
+            if let Some(summary) = operation.summary.as_mut() {
+                *summary = summary.replace('`', "");
+            }
         }
         if let Some(post) = item.post.as_mut() {
             add_idempotency_key(post);
         }
+        if let Some(patch) = item.patch.as_mut() {
+            add_if_match(patch);
+        }
     }
     require_current_password_with_a_new_one(&mut spec);
+    order_tags(&mut spec);
     spec
+}
+
+/// The sections in the order an app developer reads them: signing in, oneself, finding one's
+/// neighbourhood, its posts and what follows them; then the professionals' and partners'
+/// parts; operations last. A tag not named here goes before operations, by name.
+const TAG_ORDER: &[(&str, &str)] = &[
+    ("auth", "Registering, signing in and out, tokens."),
+    (
+        "me",
+        "One's own account: profile, posts, matches, memberships, notifications.",
+    ),
+    (
+        "neighbourhoods",
+        "Finding a neighbourhood (by name or postcode) and its public page.",
+    ),
+    (
+        "membership",
+        "Joining a neighbourhood, members, roles and invites.",
+    ),
+    ("posts", "The feed: news, activities, requests and offers."),
+    (
+        "matching",
+        "Suggestions, offers of help, invitations and the matches that follow.",
+    ),
+    (
+        "activities",
+        "RSVPs, the waitlist, check-ins and calendars.",
+    ),
+    (
+        "mediation",
+        "Requests handed to mediators: cases, notes, referrals.",
+    ),
+    (
+        "monitoring",
+        "Aggregate figures for wijkteams and municipalities.",
+    ),
+    ("partners", "Machine clients, webhooks and the event feed."),
+    ("admin", "Platform administration."),
+];
+
+fn order_tags(spec: &mut OpenApi) {
+    use utoipa::openapi::tag::TagBuilder;
+    let mut used: Vec<String> = spec
+        .paths
+        .paths
+        .values()
+        .flat_map(|item| {
+            [&item.get, &item.put, &item.post, &item.delete, &item.patch]
+                .into_iter()
+                .flatten()
+                .flat_map(|operation| operation.tags.iter().flatten().cloned())
+        })
+        .collect();
+    used.sort();
+    used.dedup();
+    let mut tags = Vec::new();
+    for (name, description) in TAG_ORDER {
+        if used.iter().any(|tag| tag == name) {
+            tags.push(
+                TagBuilder::new()
+                    .name(*name)
+                    .description(Some(*description))
+                    .build(),
+            );
+        }
+    }
+    for name in &used {
+        if name != "operations" && !TAG_ORDER.iter().any(|(known, _)| known == name) {
+            tags.push(TagBuilder::new().name(name.clone()).build());
+        }
+    }
+    if used.iter().any(|tag| tag == "operations") {
+        tags.push(
+            TagBuilder::new()
+                .name("operations")
+                .description(Some("Health, readiness and metrics, for operators."))
+                .build(),
+        );
+    }
+    spec.tags = Some(tags);
 }
 
 /// `new_password` needs `current_password`: JSON Schema says so with `dependentRequired`, which
@@ -85,6 +173,42 @@ fn add_idempotency_key(operation: &mut Operation) {
         .parameters
         .get_or_insert_with(Vec::new)
         .push(parameter);
+}
+
+/// Every PATCH takes an optional `If-Match` (see `crate::http::etag::IfMatch`).
+fn add_if_match(operation: &mut Operation) {
+    let parameter = ParameterBuilder::new()
+        .name("If-Match")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Change only if nothing changed since it was read: the `ETag` of the `GET` (or of \
+             the previous change's answer), or `*`. When it no longer matches, the answer is \
+             412 `precondition_failed` and nothing is changed; of two changes sent with the \
+             same `ETag`, one goes through. Without it, the change is made regardless.",
+        ))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .build();
+    operation
+        .parameters
+        .get_or_insert_with(Vec::new)
+        .push(parameter);
+    add_problem(
+        operation,
+        "412",
+        "`precondition_failed`: changed since the `ETag` sent in `If-Match`; nothing was \
+         changed. Read it again and retry.",
+    );
+    let ok = operation.responses.responses.get_mut("200");
+    if let Some(RefOr::T(response)) = ok {
+        response.headers.insert(
+            "etag".to_owned(),
+            utoipa::openapi::HeaderBuilder::new()
+                .schema(ObjectBuilder::new().schema_type(Type::String))
+                .description(Some("The new `ETag`, for the next `If-Match`."))
+                .build(),
+        );
+    }
 }
 
 /// How a missing resource is described, by the path it is reached under.

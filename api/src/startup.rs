@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use buurt_persistence::secrets::SecretsKey;
 use buurt_persistence::{DatabaseUrl, DbPool, PersistenceError, PoolOptions, StatementCount};
@@ -19,7 +19,10 @@ use crate::http::extract;
 use crate::http::idempotency::idempotency;
 use crate::http::limits::{BodyTimeout, body_deadline};
 use crate::http::metrics::Metrics;
-use crate::http::middleware::{head_as_get, problem_responses, refuse_nul_in_url, request_id};
+use crate::http::middleware::{
+    head_as_get, negotiation_headers, problem_responses, refuse_nul_in_url, request_id,
+};
+use crate::http::query::{DocumentedQueries, refuse_unknown_parameters};
 use crate::http::security::{MetricsToken, security_headers};
 use crate::routes::fallback::{RouteTable, not_matched};
 use crate::state::{AppState, LoginThrottle, WebhookSettings};
@@ -227,6 +230,7 @@ impl Application {
         let metrics_token = web::Data::new(MetricsToken::new(config.metrics_token.as_deref()));
         let spec = spec::openapi();
         let route_table = web::Data::new(RouteTable::from_spec(&spec));
+        let documented_queries = web::Data::new(DocumentedQueries::from_spec(&spec));
         let listener = TcpListener::bind(&config.listen)?;
         let port = listener.local_addr()?.port();
 
@@ -240,29 +244,30 @@ impl Application {
                 .split_for_parts();
             app.app_data(state.clone())
                 .app_data(route_table.clone())
+                .app_data(documented_queries.clone())
                 .app_data(metrics.clone())
                 .app_data(metrics_token.clone())
                 .app_data(body_timeout.clone())
                 .app_data(extract::query_config())
                 .app_data(extract::path_config())
+                .route("/", web::get().to(|| async { redirect_to("/docs/") }))
+                .route("/docs/", web::get().to(docs_page))
+                .route("/docs/index.html", web::get().to(docs_page))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
-                .route(
-                    "/docs",
-                    web::get().to(|| async {
-                        HttpResponse::PermanentRedirect()
-                            .insert_header(("location", "/docs/"))
-                            .finish()
-                    }),
-                )
+                .route("/docs", web::get().to(|| async { redirect_to("/docs/") }))
                 .default_service(web::to(not_matched))
                 .wrap(from_fn(head_as_get))
                 .wrap(from_fn(idempotency))
+                .wrap(from_fn(refuse_unknown_parameters))
                 .wrap(from_fn(refuse_nul_in_url))
                 .wrap(from_fn(body_deadline))
                 .wrap(from_fn(problem_responses))
                 .wrap(from_fn(request_id))
                 .wrap(from_fn(crate::http::metrics::record))
                 .wrap(from_fn(security_headers))
+                .wrap(from_fn(negotiation_headers))
+                // gzip only: the zstd and brotli encoders cost more to build than they save.
+                .wrap(Compress::default())
         })
         // A slow client gets a deadline for its request head (the body's is `body_deadline`),
         // and each worker holds a bounded number of connections.
@@ -307,5 +312,25 @@ impl Application {
 
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
+    }
+}
+
+fn redirect_to(location: &'static str) -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header(("location", location))
+        .finish()
+}
+
+/// The interactive documentation's page, titled for what it documents.
+async fn docs_page() -> HttpResponse {
+    let config = std::sync::Arc::new(utoipa_swagger_ui::Config::new(["/openapi.json"]));
+    match utoipa_swagger_ui::serve("index.html", config) {
+        Ok(Some(file)) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(
+                String::from_utf8_lossy(&file.bytes)
+                    .replace("<title>Swagger UI</title>", "<title>Buurt API</title>"),
+            ),
+        _ => HttpResponse::NotFound().finish(),
     }
 }

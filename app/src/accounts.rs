@@ -407,11 +407,13 @@ pub fn update_me(
     changes: ProfileChanges,
     password: Option<PasswordChange>,
     limits: JoinLimits,
+    precondition: impl FnOnce(&Account) -> Result<(), AppError>,
 ) -> Result<Account, AppError> {
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         repo::lock_user(conn, user)?;
         let before = repo::find_user(conn, user)?.ok_or(ErrorCode::InvalidToken)?;
+        precondition(&account(conn, before.clone())?)?;
         let postcode_changes = changes
             .postcode
             .as_ref()

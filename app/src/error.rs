@@ -334,6 +334,11 @@ error_codes! {
         title: ("You cannot suspend yourself", "U kunt uzelf niet schorsen"),
         detail: ("Another administrator has to suspend this account.",
                 "Een andere beheerder moet dit account schorsen.");
+    // issue 21: the contract an app developer expects
+    PreconditionFailed = "precondition_failed", 412,
+        title: ("Changed since you read it", "Gewijzigd sinds u het las"),
+        detail: ("It changed after the `ETag` sent in `If-Match`: read it again, then retry.",
+                "Het is gewijzigd na de `ETag` uit `If-Match`: lees het opnieuw en probeer het dan nog eens.");
 }
 
 /// What is wrong with one field.

@@ -503,10 +503,10 @@ pub fn list_suggestions(
     let members_posts = actor.reader().sees_members_posts();
     let residents = actor.may(Action::ListMembers);
     let places = repo::nearby(conn, &neighbourhood)?;
-    // `rank` leaves out the author and who declined; the queries skip them too, so they take
+    // `rank` leaves out the author and who was asked already or declined; the queries skip them too, so they take
     // no candidate's place among the few loaded per neighbourhood.
     let declined = match post.content.kind {
-        PostKind::Request => repo::declined_helpers(conn, post.id)?,
+        PostKind::Request => repo::asked_helpers(conn, post.id)?,
         _ => Vec::new(),
     };
     let blocked: Vec<UserId> = blocks::kept_apart_from(conn, post.author_id)?

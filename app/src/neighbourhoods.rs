@@ -100,11 +100,14 @@ pub fn update(
     by: &Requester,
     id: NeighbourhoodId,
     change: impl FnOnce(&NeighbourhoodDraft) -> Result<NeighbourhoodDraft, AppError>,
+    precondition: impl FnOnce(&Neighbourhood, i64) -> Result<(), AppError>,
 ) -> Result<(Neighbourhood, i64), AppError> {
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
-        let current = locked(conn, id)?.draft;
-        require_writer(conn, by, current.municipality_code.as_str())?;
+        let before = locked(conn, id)?;
+        require_writer(conn, by, before.draft.municipality_code.as_str())?;
+        precondition(&before, memberships::count_active_members(conn, id)?)?;
+        let current = before.draft;
         let draft = change(&current)?;
         require_writer(conn, by, draft.municipality_code.as_str())?;
         let updated =

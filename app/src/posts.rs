@@ -226,12 +226,14 @@ pub struct PostChange<'a> {
 /// `caller` (its author) changes a live post (open, matched or in mediation); the rules of
 /// writing one apply to the result. Read and written under the post's lock: two edits at once
 /// each keep the other's fields. A request's helper places follow `helpers_needed`; an
-/// activity's capacity follows the rule of `activities::set_capacity`.
+/// activity's capacity follows the rule of `activities::set_capacity`. `precondition` sees the
+/// post as it is under the lock, before the change (the caller's `If-Match`).
 pub fn update_post(
     cx: &mut Cx<'_>,
     caller: UserId,
     id: PostId,
     change: PostChange<'_>,
+    precondition: impl FnOnce(&mut DbConnection, &PostWithAuthor) -> Result<(), AppError>,
 ) -> Result<PostWithAuthor, AppError> {
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
@@ -239,6 +241,7 @@ pub fn update_post(
         let found = post_for(conn, caller, id, |found| Action::EditPost {
             author: found.post.author_id,
         })?;
+        precondition(conn, &found)?;
         let current = &found.post.content;
         if !found.post.status.is_live() {
             return Err(ErrorCode::PostNotLive.into());
@@ -468,6 +471,18 @@ pub fn get_post(
     visible_post(cx.conn, caller, id)
 }
 
+/// The live state of each of `posts` as `reader` sees it (activities' answers, requests'
+/// helpers, the reader's own answer or match), in a constant number of queries for the page.
+pub fn post_states(
+    conn: &mut DbConnection,
+    reader: Option<UserId>,
+    posts: &[&Post],
+) -> Result<std::collections::HashMap<PostId, buurt_domain::posts::PostState>, AppError> {
+    Ok(buurt_persistence::post_states::post_states(
+        conn, posts, reader,
+    )?)
+}
+
 /// What a feed is filtered by, and where its page starts.
 #[derive(Debug, Clone, Default)]
 pub struct FeedFilter {
@@ -491,7 +506,8 @@ pub fn list_posts(
 ) -> Result<(Vec<PostWithAuthor>, Option<FeedCursor>), AppError> {
     let reader = reader(cx.conn, caller, neighbourhood)?;
     let query = FeedQuery {
-        neighbourhood: neighbourhood.id,
+        neighbourhood: Some(neighbourhood.id),
+        author: None,
         kind: filter.kind,
         category: filter.category,
         status: filter.status,
@@ -504,6 +520,31 @@ pub fn list_posts(
             Some(user) => HiddenPosts::OwnOnly(user),
             None => HiddenPosts::None,
         },
+        after: filter.after,
+        limit: filter.limit,
+    };
+    Ok(repo::list_feed(cx.conn, &query)?)
+}
+
+/// One page of the posts `caller` wrote, in every neighbourhood, newest first, and the cursor
+/// of the next page.
+pub fn my_posts(
+    cx: &mut Cx<'_>,
+    caller: UserId,
+    filter: FeedFilter,
+) -> Result<(Vec<PostWithAuthor>, Option<FeedCursor>), AppError> {
+    let query = FeedQuery {
+        neighbourhood: None,
+        author: Some(caller),
+        kind: filter.kind,
+        category: filter.category,
+        status: filter.status,
+        text: filter.text,
+        // Everything one wrote is one's own to see.
+        members_posts: true,
+        members_news: false,
+        reader: Some(caller),
+        hidden: HiddenPosts::All,
         after: filter.after,
         limit: filter.limit,
     };

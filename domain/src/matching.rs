@@ -272,7 +272,8 @@ pub struct Wanted {
     pub remote_ok: bool,
     /// The post's author: never suggested to themselves.
     pub author: UserId,
-    /// People who declined (or were declined for) this request: not suggested again.
+    /// People already asked for this request (a live or completed match) or who declined (or
+    /// were declined): not suggested again.
     pub declined: Vec<UserId>,
     /// People the author blocked or was blocked by: never suggested.
     pub blocked: Vec<UserId>,
@@ -416,6 +417,9 @@ pub fn rank(wanted: &Wanted, candidates: Vec<Candidate>, now: DateTime<Utc>) -> 
             .then(a.candidate.proximity.cmp(&b.candidate.proximity))
             .then(b.candidate.posted_at.cmp(&a.candidate.posted_at))
     });
+    // One entry per person: their best (someone with an offer is also a resident).
+    let mut seen = std::collections::HashSet::new();
+    suggestions.retain(|suggestion| seen.insert(suggestion.candidate.user_id));
     suggestions
 }
 

@@ -366,6 +366,30 @@ pub struct Post {
     pub updated_at: DateTime<Utc>,
 }
 
+/// What a post's readers see live beside its content: an activity's answers, a request's
+/// accepted helpers, and where the reader stands. Zero and `None` for the kinds they do not
+/// apply to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostState {
+    /// Activities: answers `going`.
+    pub going: u32,
+    /// Activities: answers on the waitlist.
+    pub waitlisted: u32,
+    /// Activities: the reader's own live answer.
+    pub my_rsvp: Option<crate::activities::RsvpStatus>,
+    /// Requests: helper places held by accepted (or completed) matches.
+    pub helpers_accepted: u32,
+    /// Requests: the reader's own latest match as a helper.
+    pub my_match: Option<(crate::matching::MatchId, crate::matching::MatchStatus)>,
+}
+
+impl PostState {
+    /// Places still free at an activity with `capacity`; `None` when there is no limit.
+    pub fn places_left(&self, capacity: Option<u32>) -> Option<u32> {
+        capacity.map(|capacity| capacity.saturating_sub(self.going))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

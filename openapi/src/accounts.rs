@@ -174,7 +174,9 @@ pub struct Me {
     pub platform_admin: bool,
     /// Municipalities (`GM…`) this user serves as a professional (wijkteam).
     pub professional_municipalities: Vec<String>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -285,6 +287,7 @@ pub struct LanguageCode(pub String);
 pub struct BlockDto {
     pub user_id: Uuid,
     pub display_name: String,
+    #[serde(serialize_with = "crate::moment::write")]
     pub blocked_at: DateTime<Utc>,
 }
 
@@ -312,5 +315,6 @@ pub struct AccountSuspension {
     /// Suspended: the account cannot sign in or refresh, and none of its tokens work.
     pub suspended: bool,
     /// Since when (the first suspension, when suspended again); null when not suspended.
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub suspended_at: Option<DateTime<Utc>>,
 }

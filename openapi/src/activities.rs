@@ -22,7 +22,9 @@ pub struct RsvpDto {
     pub status: RsvpStatusDto,
     /// For the waitlist: how many are before you (0 when going).
     pub waitlist_ahead: u64,
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub checked_in_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -33,10 +35,13 @@ pub struct AttendeeDto {
     pub display_name: String,
     pub status: RsvpStatusDto,
     /// When they were checked in; `null` until they came.
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub checked_in_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub answered_at: DateTime<Utc>,
     /// When they were put on the waitlist, kept after they moved up; `null` if they never
     /// waited.
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub waitlisted_at: Option<DateTime<Utc>>,
 }
 

@@ -21,6 +21,7 @@ pub struct RoleGrantDto {
     pub change: String,
     pub neighbourhood_id: Option<Uuid>,
     pub municipality_code: Option<String>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub at: DateTime<Utc>,
 }
 

@@ -58,11 +58,32 @@ where
 }
 
 /// Moments in request bodies, refused outside [`buurt_domain::value::YEARS`] while they are
-/// read, so no handler meets one (`#[serde(deserialize_with = "crate::moment::…")]`).
-pub(crate) mod moment {
+/// read, so no handler meets one (`#[serde(deserialize_with = "crate::moment::…")]`); and the
+/// one way every moment is written (`#[serde(serialize_with = "crate::moment::write")]`).
+pub mod moment {
     use buurt_domain::value::{YEARS, moment_in_range};
-    use chrono::{DateTime, Utc};
+    use chrono::{DateTime, SecondsFormat, Utc};
     use serde::Deserialize as _;
+
+    /// RFC 3339 in UTC, always with six fractional digits (`2026-05-01T09:30:00.000000Z`):
+    /// decoders that expect one shape (Swift's, for one) read every moment alike.
+    pub fn format(at: &DateTime<Utc>) -> String {
+        at.to_rfc3339_opts(SecondsFormat::Micros, true)
+    }
+
+    pub fn write<S: serde::Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(at))
+    }
+
+    pub fn write_optional<S: serde::Serializer>(
+        at: &Option<DateTime<Utc>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match at {
+            Some(at) => write(at, s),
+            None => s.serialize_none(),
+        }
+    }
 
     fn check<E: serde::de::Error>(at: DateTime<Utc>) -> Result<DateTime<Utc>, E> {
         moment_in_range(at).map_err(|_| {

@@ -48,6 +48,20 @@ pub enum MatchStatusDto {
     NoShow,
 }
 
+impl From<buurt_domain::matching::MatchStatus> for MatchStatusDto {
+    fn from(status: buurt_domain::matching::MatchStatus) -> Self {
+        use buurt_domain::matching::MatchStatus;
+        match status {
+            MatchStatus::Proposed => Self::Proposed,
+            MatchStatus::Accepted => Self::Accepted,
+            MatchStatus::Declined => Self::Declined,
+            MatchStatus::Cancelled => Self::Cancelled,
+            MatchStatus::Completed => Self::Completed,
+            MatchStatus::NoShow => Self::NoShow,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PartyDto {
@@ -94,7 +108,9 @@ pub struct MatchDto {
     /// The other party's contact details, when the match is accepted or completed and you are
     /// one of its parties; otherwise `null`.
     pub contact: Option<ContactDto>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -122,6 +138,7 @@ pub struct MessageDto {
     pub id: Uuid,
     pub author: MatchPerson,
     pub body: String,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
 }
 

@@ -47,9 +47,12 @@ pub struct CaseDto {
     pub escalated_by: EscalatedByDto,
     pub claimed_by: Option<Uuid>,
     /// When to look at it again; overdue cases come first in the queue.
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub follow_up_at: Option<DateTime<Utc>>,
     pub overdue: bool,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -238,6 +241,7 @@ pub struct NoteDto {
     pub author_id: Uuid,
     pub author_name: String,
     pub body: String,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -268,6 +272,7 @@ pub struct AuditEntryDto {
     /// `read_case`, `read_queue`, `read_notes`, `write_note`, `claim`, `start`,
     /// `resolve:<outcome>`, `refer`, `escalate:<how>`.
     pub action: String,
+    #[serde(serialize_with = "crate::moment::write")]
     pub at: DateTime<Utc>,
 }
 
@@ -284,6 +289,7 @@ pub struct MediationStatusDto {
     pub outcome: Option<OutcomeDto>,
     /// The status in plain words, in the negotiated language.
     pub text: String,
+    #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -307,7 +313,9 @@ pub struct ConsentRequest {
 pub struct ConsentDto {
     pub kind: ConsentKindDto,
     pub given: bool,
+    #[serde(serialize_with = "crate::moment::write")]
     pub given_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub withdrawn_at: Option<DateTime<Utc>>,
 }
 

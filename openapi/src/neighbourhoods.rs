@@ -121,7 +121,9 @@ pub struct NeighbourhoodDto {
     pub adjacent: Vec<String>,
     /// Active members.
     pub member_count: i64,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -187,9 +189,11 @@ pub struct PagePost {
     /// For requests and offers.
     pub category: Option<String>,
     /// For activities.
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub starts_at: Option<DateTime<Utc>>,
     /// For activities with a capacity: places still free (0 means new sign-ups wait).
     pub places_left: Option<u64>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -295,7 +299,9 @@ pub struct MembershipDto {
     pub user_id: Uuid,
     pub role: RoleDto,
     pub status: MembershipStatusDto,
+    #[serde(serialize_with = "crate::moment::write")]
     pub joined_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
     /// Whether the membership is verified (see above); `false` while pending or rejected.
     pub verified: bool,
@@ -311,6 +317,7 @@ pub struct MyMembership {
     pub neighbourhood: MyMembershipNeighbourhood,
     pub role: RoleDto,
     pub status: MembershipStatusDto,
+    #[serde(serialize_with = "crate::moment::write")]
     pub joined_at: DateTime<Utc>,
     /// Whether the membership is verified (see `MembershipDto`).
     pub verified: bool,
@@ -340,6 +347,7 @@ pub struct MemberDto {
     pub street: Option<String>,
     pub role: RoleDto,
     pub status: MembershipStatusDto,
+    #[serde(serialize_with = "crate::moment::write")]
     pub joined_at: DateTime<Utc>,
     /// Whether the membership is verified; moderators verify unverified members.
     pub verified: bool,
@@ -381,8 +389,10 @@ pub struct RedeemLetterRequest {
 pub struct LetterBatchDto {
     pub batch_id: Uuid,
     pub neighbourhood_id: Uuid,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
     /// When the codes stop working (30 days after the batch was made).
+    #[serde(serialize_with = "crate::moment::write")]
     pub expires_at: DateTime<Utc>,
     /// Letters in the batch.
     pub letters: usize,
@@ -427,7 +437,9 @@ pub struct InviteDto {
     pub code: String,
     pub max_uses: u32,
     pub uses: u32,
+    #[serde(serialize_with = "crate::moment::write")]
     pub expires_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
 }
 

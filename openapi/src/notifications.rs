@@ -48,8 +48,10 @@ pub struct NotificationDto {
     pub post: Option<NotificationPost>,
     /// The match it is about, for match notifications.
     pub match_id: Option<Uuid>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
     /// When it was marked read; `null` while unread.
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub read_at: Option<DateTime<Utc>>,
 }
 

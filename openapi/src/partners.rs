@@ -153,7 +153,9 @@ pub struct ClientDto {
     pub municipalities: Vec<String>,
     /// A disabled client gets no tokens, and its tokens stop working.
     pub disabled: bool,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -222,6 +224,7 @@ pub struct EventDto {
     pub subject_id: Uuid,
     /// The post concerned, when there is one.
     pub post_id: Option<Uuid>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub occurred_at: DateTime<Utc>,
 }
 
@@ -294,6 +297,7 @@ pub struct WebhookDto {
     pub status: WebhookStatusDto,
     /// Failed attempts in a row.
     pub consecutive_failures: u32,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -343,12 +347,15 @@ pub struct DeliveryDto {
     pub status: DeliveryStatusDto,
     pub attempts: u32,
     /// When it is tried next (pending deliveries).
+    #[serde(serialize_with = "crate::moment::write")]
     pub next_attempt_at: DateTime<Utc>,
     /// The receiver's last HTTP status, if it answered.
     pub last_status: Option<u16>,
     /// Why the last attempt failed.
     pub last_error: Option<String>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -409,6 +416,7 @@ pub struct PartnerReferral {
     pub requester_email: String,
     pub requester_phone: Option<String>,
     pub requester_postcode: Option<String>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub referred_at: DateTime<Utc>,
 }
 

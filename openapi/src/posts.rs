@@ -1,6 +1,7 @@
 //! Posts: news, activities, requests and offers.
 
-use buurt_domain::posts::{Post, PostKind, PostStatus, Urgency, Visibility};
+use buurt_domain::activities::RsvpStatus;
+use buurt_domain::posts::{Post, PostKind, PostState, PostStatus, Urgency, Visibility};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -52,9 +53,11 @@ wire_enum!(
 #[serde(deny_unknown_fields)]
 pub struct ActivityDto {
     #[serde(deserialize_with = "crate::moment::in_range")]
+    #[serde(serialize_with = "crate::moment::write")]
     pub starts_at: DateTime<Utc>,
     /// After `starts_at`.
     #[serde(deserialize_with = "crate::moment::in_range")]
+    #[serde(serialize_with = "crate::moment::write")]
     pub ends_at: DateTime<Utc>,
     #[schema(
         max_length = 200,
@@ -75,9 +78,11 @@ pub struct ActivityDto {
 #[serde(deny_unknown_fields)]
 pub struct ActivityChangeDto {
     #[serde(deserialize_with = "crate::moment::in_range")]
+    #[serde(serialize_with = "crate::moment::write")]
     pub starts_at: DateTime<Utc>,
     /// After `starts_at`.
     #[serde(deserialize_with = "crate::moment::in_range")]
+    #[serde(serialize_with = "crate::moment::write")]
     pub ends_at: DateTime<Utc>,
     #[schema(
         max_length = 200,
@@ -127,6 +132,7 @@ pub struct CreatePostRequest {
     pub urgency: Option<UrgencyDto>,
     /// In the future. An open post expires then; its author is told a day before.
     #[serde(default, deserialize_with = "crate::moment::optional")]
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub expires_at: Option<DateTime<Utc>>,
     /// Help from a distance is fine (a phone call, advice): requests and offers only.
     #[serde(default)]
@@ -163,6 +169,7 @@ pub struct UpdatePostRequest {
     #[serde(default)]
     pub urgency: Option<UrgencyDto>,
     #[serde(default, deserialize_with = "crate::moment::optional")]
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub expires_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub remote_ok: Option<bool>,
@@ -180,7 +187,36 @@ pub struct AuthorDto {
     pub display_name: String,
 }
 
-/// A post.
+/// An activity as shown: when and where, and how it fills up now.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ActivityViewDto {
+    #[serde(serialize_with = "crate::moment::write")]
+    pub starts_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
+    pub ends_at: DateTime<Utc>,
+    pub location: String,
+    /// Places; `null` means no limit.
+    pub capacity: Option<u32>,
+    /// How many are going.
+    pub going_count: u32,
+    /// `capacity` minus `going_count`; `null` when there is no limit.
+    pub places_left: Option<u32>,
+    /// How many wait for a place.
+    pub waitlist_count: u32,
+    /// The caller's own answer (`POST /v1/posts/{id}/rsvp`); `null` without one, and for
+    /// anonymous and machine callers.
+    pub my_rsvp: Option<crate::activities::RsvpStatusDto>,
+}
+
+/// The caller's own match on a request, as the helper.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MyMatchDto {
+    /// For `GET /v1/matches/{id}`.
+    pub id: Uuid,
+    pub status: crate::matching::MatchStatusDto,
+}
+
+/// A post, with its live state as the caller sees it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct PostDto {
     pub id: Uuid,
@@ -190,25 +226,41 @@ pub struct PostDto {
     pub status: PostStatusDto,
     pub title: String,
     pub body: String,
+    /// Requests and offers; `null` otherwise.
     pub category: Option<CategoryDto>,
     pub visibility: VisibilityDto,
+    /// Requests; `null` otherwise.
     pub urgency: Option<UrgencyDto>,
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub expires_at: Option<DateTime<Utc>>,
-    pub remote_ok: bool,
-    pub helpers_needed: u32,
-    pub activity: Option<ActivityDto>,
+    /// Requests and offers; `null` for news and activities (which do not take it).
+    pub remote_ok: Option<bool>,
+    /// Requests and offers; `null` for news and activities (which do not take it).
+    pub helpers_needed: Option<u32>,
+    /// Requests: the helper places taken by accepted (or completed) matches; the request is
+    /// `matched` when they reach `helpers_needed`. `null` for other kinds.
+    pub helpers_accepted: Option<u32>,
+    /// Requests: the caller's own latest match as a helper, if any; `null` otherwise.
+    pub my_match: Option<MyMatchDto>,
+    /// Activities: when, where and how full; `null` for other kinds.
+    pub activity: Option<ActivityViewDto>,
     /// Hidden by a moderator: only moderators and the author see it.
     pub hidden: bool,
     /// For the author of a request handed to mediators: how that is going. Never the notes;
     /// `null` for everyone else.
     pub mediation: Option<crate::mediation::MediationStatusDto>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
 }
 
 impl PostDto {
-    pub fn new(post: &Post, author_name: &str) -> Self {
+    /// The post with `state` (`PostState`, read for the same caller).
+    pub fn new(post: &Post, author_name: &str, state: &PostState) -> Self {
         let content = &post.content;
+        let asks_help = matches!(content.kind, PostKind::Request | PostKind::Offer);
+        let is_request = content.kind == PostKind::Request;
         Self {
             id: post.id.0,
             neighbourhood_id: post.neighbourhood_id.0,
@@ -224,13 +276,29 @@ impl PostDto {
             visibility: content.visibility.into(),
             urgency: content.urgency.map(Into::into),
             expires_at: content.expires_at,
-            remote_ok: content.remote_ok,
-            helpers_needed: content.helpers_needed,
-            activity: content.activity.as_ref().map(|activity| ActivityDto {
+            remote_ok: asks_help.then_some(content.remote_ok),
+            helpers_needed: asks_help.then_some(content.helpers_needed),
+            helpers_accepted: is_request.then_some(state.helpers_accepted),
+            my_match: state
+                .my_match
+                .filter(|_| is_request)
+                .map(|(id, status)| MyMatchDto {
+                    id: id.0,
+                    status: status.into(),
+                }),
+            activity: content.activity.as_ref().map(|activity| ActivityViewDto {
                 starts_at: activity.starts_at,
                 ends_at: activity.ends_at,
                 location: activity.location.clone(),
                 capacity: activity.capacity,
+                going_count: state.going,
+                places_left: state.places_left(activity.capacity),
+                waitlist_count: state.waitlisted,
+                my_rsvp: state.my_rsvp.and_then(|status| match status {
+                    RsvpStatus::Going => Some(crate::activities::RsvpStatusDto::Going),
+                    RsvpStatus::Waitlisted => Some(crate::activities::RsvpStatusDto::Waitlisted),
+                    RsvpStatus::Cancelled => None,
+                }),
             }),
             hidden: post.hidden,
             mediation: None,
@@ -259,6 +327,19 @@ pub struct ListPostsParams {
     /// `invalid_query`.
     #[param(max_length = 200)]
     pub q: Option<String>,
+    /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    #[param(max_length = 512)]
+    pub cursor: Option<String>,
+}
+
+/// Filters and paging for one's own posts.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MyPostsParams {
+    pub kind: Option<PostKindDto>,
+    pub status: Option<PostStatusDto>,
     /// Page size, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
@@ -307,5 +388,6 @@ pub struct ReportDto {
     pub id: Uuid,
     pub post_id: Uuid,
     pub reason: ReportReason,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
 }

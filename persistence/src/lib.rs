@@ -18,6 +18,7 @@ mod migrations;
 pub mod neighbourhoods;
 pub mod notifications;
 pub mod partners;
+pub mod post_states;
 pub mod posts;
 pub mod schema;
 pub mod secrets;

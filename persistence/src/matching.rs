@@ -135,17 +135,30 @@ fn count_active_matches<'a>(
     Ok(())
 }
 
-/// Users who declined (or were declined for) this request: not suggested again.
-pub fn declined_helpers(
+/// Everyone already asked or answered for `request`: a match proposed, accepted, completed or
+/// declined. Suggesting them again would only lead to a refusal (or a repeat of one).
+pub fn asked_helpers(
     conn: &mut DbConnection,
     request: PostId,
 ) -> Result<Vec<UserId>, PersistenceError> {
-    let ids: Vec<Stored<UserId>> = matches::table
+    let statuses = [
+        MatchStatus::Proposed,
+        MatchStatus::Accepted,
+        MatchStatus::Completed,
+        MatchStatus::Declined,
+    ]
+    .map(MatchStatus::as_str);
+    let mut ids: Vec<UserId> = matches::table
         .filter(matches::request_id.eq(request.to_string()))
-        .filter(matches::status.eq(MatchStatus::Declined.as_str()))
+        .filter(matches::status.eq_any(statuses))
         .select(matches::helper_id)
-        .load(conn)?;
-    Ok(ids.into_iter().map(|id| id.0).collect())
+        .load::<Stored<UserId>>(conn)?
+        .into_iter()
+        .map(|id| id.0)
+        .collect();
+    ids.sort_unstable_by_key(|id| id.0);
+    ids.dedup();
+    Ok(ids)
 }
 
 /// Whether `helper` has a live (proposed or accepted) match for `request`.

@@ -268,7 +268,10 @@ pub struct FeedCursor {
 
 #[derive(Debug, Clone)]
 pub struct FeedQuery {
-    pub neighbourhood: NeighbourhoodId,
+    /// One neighbourhood's feed, or (`None`) posts in every neighbourhood.
+    pub neighbourhood: Option<NeighbourhoodId>,
+    /// Only the posts this user wrote.
+    pub author: Option<UserId>,
     pub kind: Option<PostKind>,
     pub category: Option<Category>,
     pub status: Option<PostStatus>,
@@ -294,18 +297,24 @@ fn fts5_query(text: &str) -> String {
         .join(" ")
 }
 
-/// One page of a neighbourhood's feed, newest first, and the cursor of the next page.
+/// One page of a neighbourhood's feed (or of one author's posts), newest first, and the cursor
+/// of the next page.
 pub fn list_feed(
     conn: &mut DbConnection,
     query: &FeedQuery,
 ) -> Result<(Vec<PostWithAuthor>, Option<FeedCursor>), PersistenceError> {
     let mut select = posts::table
         .inner_join(users::table.on(users::id.eq(posts::author_id)))
-        .filter(posts::neighbourhood_id.eq(query.neighbourhood.to_string()))
         .order((posts::created_at.desc(), posts::id.desc()))
         .limit(i64::try_from(query.limit + 1).unwrap_or(i64::MAX))
         .select((PostRow::as_select(), users::display_name))
         .into_boxed::<MultiBackend>();
+    if let Some(neighbourhood) = query.neighbourhood {
+        select = select.filter(posts::neighbourhood_id.eq(neighbourhood.to_string()));
+    }
+    if let Some(author) = query.author {
+        select = select.filter(posts::author_id.eq(author.to_string()));
+    }
     let reader = query.reader.map(|id| id.to_string()).unwrap_or_default();
     if !query.members_posts && query.members_news {
         select = select.filter(

@@ -5,6 +5,7 @@ mod activities;
 mod auth;
 mod blocks;
 mod devices;
+mod contract;
 mod errors;
 mod health;
 mod idempotency;

@@ -1736,6 +1736,18 @@ async fn suggestions_follow_the_authors_membership_as_it_is_now() {
         .member(&w.admin, &w.neighbourhood, "open@example.nl", "resident")
         .await;
     let public = offer(other, "public").await;
+    // A resident with the skill and no offer: suggested as a resident.
+    let skilled = w
+        .app
+        .member(&w.admin, &w.neighbourhood, "vaardig@example.nl", "resident")
+        .await;
+    let profile = w
+        .app
+        .request(Method::PATCH, "/v1/me")
+        .bearer(&skilled.access_token)
+        .json(&json!({"skills": ["help"]}))
+        .await;
+    assert_eq!(profile.status, 200, "{}", profile.text());
     let request = w.request(1, json!({"visibility": "public"})).await;
 
     let posts_of = |found: &[Suggested]| {
@@ -1747,8 +1759,19 @@ async fn suggestions_follow_the_authors_membership_as_it_is_now() {
     let member = suggestions_for(&w, &w.requester, &request).await;
     assert!(posts_of(&member).contains(&members_only), "{member:?}");
     assert!(posts_of(&member).contains(&public), "{member:?}");
-    // A resident with the skill (the helper, see `world`) is suggested to a member.
-    assert!(member.iter().any(|(_, post, ..)| post.is_empty()));
+    // A resident with the skill is suggested to a member; the helper, who has the skill too
+    // (see `world`), once: by their offer, the better fit.
+    assert!(
+        member
+            .iter()
+            .any(|(user, post, ..)| post.is_empty() && *user == skilled.user_id),
+        "{member:?}"
+    );
+    let helper_entries = member
+        .iter()
+        .filter(|(user, ..)| *user == w.helper.user_id)
+        .count();
+    assert_eq!(helper_entries, 1, "{member:?}");
 
     // The author leaves: their request stays theirs, its suggestions are what a stranger sees.
     let left = w

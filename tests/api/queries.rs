@@ -2,7 +2,7 @@
 //! server counts the statements its pool sends (`buurt_db_statements_total` in `/metrics`).
 
 use buurt_tests::{Session, TestApp, spawn_app};
-use serde_json::json;
+use serde_json::{Value, json};
 
 async fn statements_sent(app: &TestApp) -> u64 {
     let metrics = app.get("/metrics").await.text();
@@ -107,4 +107,76 @@ async fn the_case_queue_costs_the_same_statements_for_two_cases_as_for_fifty() {
     assert_eq!(costs[0].1, 2);
     assert_eq!(costs[1].1, 50);
     assert_eq!(costs[0].0, costs[1].0, "statements for 2 cases and for 50");
+}
+
+/// The feed, a single post and one's own posts carry live state (answers, helpers, the
+/// reader's own): the same number of statements for a page of 4 posts as for one of 40.
+#[actix_web::test]
+async fn post_state_costs_the_same_statements_for_four_posts_as_for_forty() {
+    let app = spawn_app().await;
+    let (neighbourhood, crowd) = neighbourhood_with_crowd(&app, 23).await;
+    let (author, reader) = (&crowd[0], &crowd[1]);
+    for index in 0..20 {
+        let post = request(&app, author, &neighbourhood, index).await;
+        // A helper has at most 5 live matches: the reader offers on a few, others on the rest.
+        let helper = if index.is_multiple_of(4) {
+            reader
+        } else {
+            &crowd[3 + index]
+        };
+        let offered = app
+            .post_as(helper, &format!("/v1/posts/{post}/matches"), &json!({}))
+            .await;
+        assert_eq!(offered.status, 201, "{}", offered.text());
+        let activity = app
+            .post_as(
+                author,
+                &format!("/v1/neighbourhoods/{neighbourhood}/posts"),
+                &json!({"kind": "activity", "title": format!("Koffie {index}"), "body": "Kom!",
+                        "activity": {"starts_at": "2099-01-01T10:00:00Z",
+                                     "ends_at": "2099-01-01T12:00:00Z",
+                                     "location": "Buurthuis", "capacity": 1}}),
+            )
+            .await;
+        assert_eq!(activity.status, 201, "{}", activity.text());
+        let activity = activity.json()["id"].as_str().unwrap().to_owned();
+        for person in [reader, &crowd[2]] {
+            let answered = app
+                .post_as(person, &format!("/v1/posts/{activity}/rsvp"), &json!({}))
+                .await;
+            assert_eq!(answered.status, 201, "{}", answered.text());
+        }
+    }
+    let feed = format!("/v1/neighbourhoods/{neighbourhood}/posts");
+    let (few, listed) = cost_of(&app, reader, &format!("{feed}?limit=4")).await;
+    assert_eq!(listed, 4);
+    let (many, listed) = cost_of(&app, reader, &format!("{feed}?limit=40")).await;
+    assert_eq!(listed, 40);
+    assert_eq!(few, many, "statements for a feed page of 4 and of 40");
+    let (few, listed) = cost_of(&app, author, "/v1/me/posts?limit=4").await;
+    assert_eq!(listed, 4);
+    let (many, listed) = cost_of(&app, author, "/v1/me/posts?limit=40").await;
+    assert_eq!(listed, 40);
+    assert_eq!(few, many, "statements for 4 and 40 of one's own posts");
+    let page = app.get_as(reader, &format!("{feed}?limit=40")).await.json();
+    for item in page["items"].as_array().unwrap() {
+        match item["kind"].as_str().unwrap() {
+            "activity" => {
+                assert_eq!(item["activity"]["going_count"], 1);
+                assert_eq!(item["activity"]["waitlist_count"], 1);
+                assert_eq!(item["activity"]["my_rsvp"], "going");
+            }
+            _ => {
+                let title = item["title"].as_str().unwrap();
+                let index: usize = title.rsplit(' ').next().unwrap().parse().unwrap();
+                let mine = if index.is_multiple_of(4) {
+                    json!("proposed")
+                } else {
+                    Value::Null
+                };
+                assert_eq!(item["my_match"]["status"], mine, "{item}");
+                assert_eq!(item["helpers_accepted"], 0);
+            }
+        }
+    }
 }

@@ -2,6 +2,29 @@
 
 pub use buurt_app::text::{Lang, Text, accepted_in_dutch};
 
+/// The language a request negotiated (`Accept-Language`), as an extractor.
+#[derive(Debug, Clone, Copy)]
+pub struct Negotiated(pub Lang);
+
+impl Negotiated {
+    pub fn of(req: &actix_web::HttpRequest) -> Lang {
+        Lang::negotiate(
+            req.headers()
+                .get(actix_web::http::header::ACCEPT_LANGUAGE)
+                .and_then(|value| value.to_str().ok()),
+        )
+    }
+}
+
+impl actix_web::FromRequest for Negotiated {
+    type Error = std::convert::Infallible;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(Ok(Self(Self::of(req))))
+    }
+}
+
 /// serde's English explanations of a JSON body or query it could not read, in Dutch. Quoted
 /// parts (between backticks: the caller's values and our field names) stay as they are.
 pub fn serde_in_dutch(message: &str) -> String {

@@ -151,3 +151,27 @@ pub async fn head_as_get(
     }
     next.call(req).await
 }
+
+/// Says what an answer depends on and what language its texts are in: `Vary: Accept-Language,
+/// Authorization` (problems and some texts follow the language, most answers the caller), and
+/// `Content-Language` with the negotiated language.
+pub async fn negotiation_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, actix_web::Error> {
+    let lang = crate::http::lang::Negotiated::of(req.request());
+    let mut response = next.call(req).await?;
+    let headers = response.headers_mut();
+    headers.append(
+        header::VARY,
+        HeaderValue::from_static("Accept-Language, Authorization"),
+    );
+    headers.insert(
+        header::CONTENT_LANGUAGE,
+        HeaderValue::from_static(match lang {
+            Lang::Nl => "nl",
+            Lang::En => "en",
+        }),
+    );
+    Ok(response)
+}

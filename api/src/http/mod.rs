@@ -10,4 +10,5 @@ pub mod limits;
 pub mod metrics;
 pub mod middleware;
 pub mod paging;
+pub mod query;
 pub mod security;

@@ -25,6 +25,29 @@ pub fn limit(raw: Option<u32>) -> Result<usize, ApiError> {
     }
 }
 
+/// The page size and where the page starts, with every problem of both (and of `more`, found
+/// in the list's other parameters) in one 400 `invalid_query`.
+pub fn page<T: DeserializeOwned>(
+    raw_limit: Option<u32>,
+    cursor: Option<&str>,
+    more: Vec<FieldProblem>,
+) -> Result<(usize, Option<T>), ApiError> {
+    let mut problems = more;
+    let limit = limit(raw_limit).map_err(|error| problems.extend(problems_of(error)));
+    let after = decode_cursor(cursor).map_err(|error| problems.extend(problems_of(error)));
+    match (limit, after) {
+        (Ok(limit), Ok(after)) if problems.is_empty() => Ok((limit, after)),
+        _ => Err(ApiError::InvalidQuery(problems)),
+    }
+}
+
+fn problems_of(error: ApiError) -> Vec<FieldProblem> {
+    match error {
+        ApiError::InvalidQuery(problems) => problems,
+        _ => Vec::new(),
+    }
+}
+
 /// A cursor is the last row's sort key, as base64url JSON: opaque to clients.
 pub fn encode_cursor<T: Serialize>(key: &T) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).expect("sort keys serialise"))

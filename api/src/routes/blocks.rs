@@ -9,7 +9,8 @@ use buurt_persistence::blocks::Block;
 
 use crate::auth::Authenticated;
 use crate::http::error::ApiError;
-use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::paging::{encode_cursor, page};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 fn dto(block: Block) -> BlockDto {
@@ -84,11 +85,11 @@ pub async fn unblock_user(
 pub async fn list_blocks(
     state: web::Data<AppState>,
     caller: Authenticated,
-    params: web::Query<ListBlocksParams>,
+    params: Query<ListBlocksParams>,
 ) -> Result<web::Json<BlockList>, ApiError> {
     let params = params.into_inner();
-    let limit = limit(params.limit)?;
-    let after: Option<uuid::Uuid> = decode_cursor(params.cursor.as_deref())?;
+    let (limit, after): (usize, Option<uuid::Uuid>) =
+        page(params.limit, params.cursor.as_deref(), Vec::new())?;
     let after = after.map(UserId);
     let mut items = state
         .run(move |cx| use_case::list_blocks(cx, caller.user_id, after, limit + 1))

@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 
 use crate::auth::Authenticated;
 use crate::http::error::ApiError;
-use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::paging::{encode_cursor, page};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 fn dto(grant: RoleGrant) -> RoleGrantDto {
@@ -50,11 +51,11 @@ fn dto(grant: RoleGrant) -> RoleGrantDto {
 pub async fn list_role_grants(
     state: web::Data<AppState>,
     caller: Authenticated,
-    params: web::Query<ListRoleGrantsParams>,
+    params: Query<ListRoleGrantsParams>,
 ) -> Result<web::Json<RoleGrantList>, ApiError> {
     let params = params.into_inner();
-    let limit = limit(params.limit)?;
-    let after: Option<(DateTime<Utc>, uuid::Uuid)> = decode_cursor(params.cursor.as_deref())?;
+    let (limit, after): (usize, Option<(DateTime<Utc>, uuid::Uuid)>) =
+        page(params.limit, params.cursor.as_deref(), Vec::new())?;
     let target = params.user_id.map(UserId);
     let mut items = state
         .run(move |cx| use_case::list_role_grants(cx, caller.user_id, target, after, limit + 1))

@@ -4,13 +4,13 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use buurt_app::matching::{self as use_case, MatchView, ProposeMatch, SuggestionView};
 use buurt_domain::accounts::UserId;
-use buurt_domain::matching::{MatchAction, MatchId, MatchStatus, Party, Reason};
+use buurt_domain::matching::{MatchAction, MatchId, Party, Reason};
 use buurt_domain::posts::PostId;
 use buurt_domain::value::bounded_text;
 use buurt_openapi::matching::{
     CompleteMatchRequest, ContactDto, CreateMatchRequest, CreateMessageRequest, MatchDto,
-    MatchList, MatchPageParams, MatchPerson, MatchRequestSummary, MatchStatusDto, MessageDto,
-    MessageList, PartyDto, ReasonDto, SuggestionDto, SuggestionList,
+    MatchList, MatchPageParams, MatchPerson, MatchRequestSummary, MessageDto, MessageList,
+    PartyDto, ReasonDto, SuggestionDto, SuggestionList,
 };
 use buurt_openapi::problem::Problem;
 use buurt_persistence::matching::{MatchCursor, MatchParty, Message, MessageCursor};
@@ -20,7 +20,8 @@ use crate::auth::Authenticated;
 use crate::http::error::{ApiError, FieldErrors};
 use crate::http::extract::{Json, OptionalJson};
 use crate::http::lang::{Lang, Text};
-use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::paging::{encode_cursor, page};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 fn person(party: &MatchParty) -> MatchPerson {
@@ -46,14 +47,7 @@ fn match_dto(view: MatchView) -> MatchDto {
             Party::Requester => PartyDto::Requester,
             Party::Helper => PartyDto::Helper,
         },
-        status: match found.status {
-            MatchStatus::Proposed => MatchStatusDto::Proposed,
-            MatchStatus::Accepted => MatchStatusDto::Accepted,
-            MatchStatus::Declined => MatchStatusDto::Declined,
-            MatchStatus::Cancelled => MatchStatusDto::Cancelled,
-            MatchStatus::Completed => MatchStatusDto::Completed,
-            MatchStatus::NoShow => MatchStatusDto::NoShow,
-        },
+        status: found.status.into(),
         message: found.message,
         thanks: found.thanks,
         contact: view.contact.map(|other| ContactDto {
@@ -94,7 +88,8 @@ fn optional_text(
     tag = "matching",
     security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "The request's id.")),
-    request_body = CreateMatchRequest,
+    request_body(content = Option<CreateMatchRequest>,
+        description = "Optional: no body offers the caller's help without a message."),
     responses(
         (status = 201, description = "Proposed; the other party is notified.", body = MatchDto,
          headers(("location" = String, description = "`/v1/matches/{id}`"))),
@@ -114,9 +109,9 @@ pub async fn create_match(
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
-    body: Json<CreateMatchRequest>,
+    body: OptionalJson<CreateMatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.0;
+    let body = body.0.unwrap_or_default();
     let mut errors = FieldErrors::default();
     let Some(message) = optional_text(&mut errors, "message", body.message.as_deref()) else {
         return Err(errors.into());
@@ -309,10 +304,10 @@ pub async fn complete_match(
 pub async fn my_matches(
     state: web::Data<AppState>,
     caller: Authenticated,
-    params: web::Query<MatchPageParams>,
+    params: Query<MatchPageParams>,
 ) -> Result<web::Json<MatchList>, ApiError> {
-    let limit = limit(params.limit)?;
-    let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
+    let (limit, after): (usize, Option<(DateTime<Utc>, String)>) =
+        page(params.limit, params.cursor.as_deref(), Vec::new())?;
     let after = after.map(|(created_at, id)| MatchCursor { created_at, id });
     let (views, next) = state
         .run(move |cx| use_case::my_matches(cx, caller.user_id, after.as_ref(), limit))
@@ -339,11 +334,11 @@ pub async fn list_messages(
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
-    params: web::Query<MatchPageParams>,
+    params: Query<MatchPageParams>,
 ) -> Result<web::Json<MessageList>, ApiError> {
     let id = MatchId(id.into_inner());
-    let limit = limit(params.limit)?;
-    let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
+    let (limit, after): (usize, Option<(DateTime<Utc>, String)>) =
+        page(params.limit, params.cursor.as_deref(), Vec::new())?;
     let after = after.map(|(created_at, id)| MessageCursor { created_at, id });
     let (items, next) = state
         .run(move |cx| use_case::list_messages(cx, id, caller.user_id, after.as_ref(), limit))

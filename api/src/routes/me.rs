@@ -1,5 +1,6 @@
 //! The signed-in user's own account.
 
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, patch, web};
 use buurt_app::accounts::{self as app, Account, PasswordChange, PasswordCheckStart};
 use buurt_domain::ValueError;
@@ -13,7 +14,7 @@ use buurt_openapi::problem::Problem;
 
 use crate::auth::{Authenticated, password};
 use crate::http::error::{ApiError, FieldErrors, FieldIssue};
-use crate::http::etag::json_with_etag;
+use crate::http::etag::{IfMatch, etag_of, json_with_etag};
 use crate::http::extract::Json;
 use crate::routes::auth::client_address;
 use crate::state::AppState;
@@ -172,7 +173,7 @@ pub async fn update_me(
     state: web::Data<AppState>,
     caller: Authenticated,
     body: Json<UpdateMeRequest>,
-) -> Result<web::Json<Me>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let body = body.0;
     let (changes, password_change) = profile_changes(&body)?;
     let user_id = caller.user_id;
@@ -217,8 +218,13 @@ pub async fn update_me(
     };
 
     let limits = state.join_limits;
+    let if_match = IfMatch::of(&req);
     let account = state
-        .run(move |cx| app::update_me(cx, user_id, changes, password, limits))
+        .run(move |cx| {
+            app::update_me(cx, user_id, changes, password, limits, |before| {
+                if_match.check(&me_dto(before))
+            })
+        })
         .await?;
     let me = me_dto(&account);
     if body.new_password.is_some() {
@@ -226,5 +232,7 @@ pub async fn update_me(
         state.standings.forget(user_id);
         tracing::info!(%user_id, "password changed; every session revoked");
     }
-    Ok(web::Json(me))
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag_of(&me)))
+        .json(me))
 }

@@ -20,6 +20,7 @@ use crate::auth::Authenticated;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, OptionalJson};
 use crate::http::lang::{Lang, Text};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 fn status_dto(status: CaseStatus) -> CaseStatusDto {
@@ -176,7 +177,7 @@ pub async fn list_cases(
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
-    params: web::Query<ListCasesParams>,
+    params: Query<ListCasesParams>,
 ) -> Result<web::Json<CaseList>, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
     let status = params.into_inner().status.map(status_from);
@@ -495,7 +496,7 @@ pub fn mediation_for_author(
     lang: Lang,
     post: &buurt_domain::posts::Post,
     caller: Option<UserId>,
-) -> Result<Option<MediationStatusDto>, ApiError> {
+) -> Result<Option<MediationStatusDto>, buurt_app::AppError> {
     let case = cases::case_for_author(conn, post, caller)?;
     Ok(case.map(|case| mediation_status(&case, lang)))
 }

@@ -17,8 +17,9 @@ use buurt_persistence::memberships::MemberCursor;
 
 use crate::auth::Authenticated;
 use crate::http::error::{ApiError, FieldErrors};
-use crate::http::extract::Json;
-use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::extract::{Json, OptionalJson};
+use crate::http::paging::{encode_cursor, page};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 type NeighbourhoodPath = web::Path<uuid::Uuid>;
@@ -41,7 +42,8 @@ type NeighbourhoodPath = web::Path<uuid::Uuid>;
     tag = "membership",
     security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id.")),
-    request_body = JoinRequest,
+    request_body(content = Option<JoinRequest>,
+        description = "Optional: no body joins by the caller's postcode."),
     responses(
         (status = 201, description = "Joined (`active`) or waiting for a moderator (`pending`).", body = MembershipDto),
         (status = 200, description = "Already a member or already waiting: unchanged.", body = MembershipDto),
@@ -61,11 +63,12 @@ pub async fn join_neighbourhood(
     state: web::Data<AppState>,
     caller: Authenticated,
     id: NeighbourhoodPath,
-    body: Json<JoinRequest>,
+    body: OptionalJson<JoinRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
     let code = body
         .0
+        .unwrap_or_default()
         .invite_code
         .as_deref()
         .map(normalise_invite_code)
@@ -129,14 +132,13 @@ pub async fn list_members(
     state: web::Data<AppState>,
     caller: Authenticated,
     id: NeighbourhoodPath,
-    params: web::Query<ListMembersParams>,
+    params: Query<ListMembersParams>,
 ) -> Result<web::Json<MemberList>, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
     let params = params.into_inner();
     let status: MembershipStatus = params.status.map_or(MembershipStatus::Active, Into::into);
-    let limit = limit(params.limit)?;
-    let after: Option<(chrono::DateTime<chrono::Utc>, String)> =
-        decode_cursor(params.cursor.as_deref())?;
+    let (limit, after): (usize, Option<(chrono::DateTime<chrono::Utc>, String)>) =
+        page(params.limit, params.cursor.as_deref(), Vec::new())?;
     let after = after.map(|(joined_at, id)| MemberCursor { joined_at, id });
     let (members, next) = state
         .run(move |cx| app::list_members(cx, id, caller.user_id, status, after, limit))
@@ -208,7 +210,8 @@ pub async fn update_member(
     tag = "membership",
     security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id.")),
-    request_body = CreateInviteRequest,
+    request_body(content = Option<CreateInviteRequest>,
+        description = "Optional: no body makes an invite with the default terms."),
     responses(
         (status = 201, description = "The invite; hand its code to new residents.", body = InviteDto),
         (status = 403, description = "`forbidden`: not a mediator or moderator here.", body = Problem,
@@ -220,10 +223,11 @@ pub async fn create_invite(
     state: web::Data<AppState>,
     caller: Authenticated,
     id: NeighbourhoodPath,
-    body: Json<CreateInviteRequest>,
+    body: OptionalJson<CreateInviteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
-    let terms = InviteTerms::parse(body.0.max_uses, body.0.valid_days)
+    let body = body.0.unwrap_or_default();
+    let terms = InviteTerms::parse(body.max_uses, body.valid_days)
         .map_err(|(field, error)| ApiError::validation(field, error.into()))?;
     let mut random = [0u8; INVITE_CODE_LEN];
     getrandom::fill(&mut random).map_err(|error| ApiError::internal(error.to_string()))?;

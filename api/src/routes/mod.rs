@@ -72,6 +72,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(grants::list_role_grants)
         .service(posts::create_post)
         .service(posts::list_posts)
+        .service(posts::list_my_posts)
         .service(posts::get_post)
         .service(posts::update_post)
         .service(posts::delete_post)

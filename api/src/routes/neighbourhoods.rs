@@ -18,9 +18,10 @@ use buurt_persistence::neighbourhoods::{NeighbourhoodCursor, NeighbourhoodQuery}
 
 use crate::auth::{Authenticated, Caller};
 use crate::http::error::{ApiError, FieldErrors, FieldIssue};
-use crate::http::etag::json_with_etag;
+use crate::http::etag::{IfMatch, etag_of, json_with_etag};
 use crate::http::extract::{Csv, Json};
-use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::paging::{encode_cursor, page};
+use crate::http::query::Query;
 use crate::neighbourhood_input::{DraftFields, parse_csv, validate_draft};
 use crate::state::AppState;
 
@@ -48,7 +49,7 @@ pub fn require_admin(conn: &mut DbConnection, user: UserId) -> Result<(), ApiErr
 #[get("/v1/neighbourhoods")]
 pub async fn list_neighbourhoods(
     state: web::Data<AppState>,
-    params: web::Query<ListNeighbourhoodsParams>,
+    params: Query<ListNeighbourhoodsParams>,
 ) -> Result<web::Json<NeighbourhoodList>, ApiError> {
     let params = params.into_inner();
     let mut errors = FieldErrors::default();
@@ -62,11 +63,14 @@ pub async fn list_neighbourhoods(
     if params.q.as_deref().is_some_and(|q| q.chars().count() > 100) {
         errors.push("q", FieldIssue::TooLong { max: 100 });
     }
-    let (Some(municipality), Some(postcode), true) = (municipality, postcode, errors.is_empty())
-    else {
-        return Err(ApiError::InvalidQuery(errors.into_problems()));
-    };
-    let after: Option<(String, String)> = decode_cursor(params.cursor.as_deref())?;
+    // Every problem at once: these and the paging parameters'.
+    let (limit, after): (usize, Option<(String, String)>) = page(
+        params.limit,
+        params.cursor.as_deref(),
+        errors.into_problems(),
+    )?;
+    // No problem was found, so neither is `None` for a refused value: only for an absent one.
+    let (municipality, postcode) = (municipality.flatten(), postcode.flatten());
     let query = NeighbourhoodQuery {
         name_prefix: params
             .q
@@ -76,7 +80,7 @@ pub async fn list_neighbourhoods(
         municipality,
         postcode,
         after: after.map(|(search_name, id)| NeighbourhoodCursor { search_name, id }),
-        limit: limit(params.limit)?,
+        limit,
     };
     let (items, next) = state.run(move |cx| app::list(cx, &query)).await?;
     Ok(web::Json(NeighbourhoodList {
@@ -183,18 +187,31 @@ pub async fn get_neighbourhood(
 )]
 #[patch("/v1/neighbourhoods/{id}")]
 pub async fn update_neighbourhood(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
     body: Json<UpdateNeighbourhoodRequest>,
-) -> Result<web::Json<NeighbourhoodDto>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
     let body = body.0;
     let by = caller.requester();
+    let if_match = IfMatch::of(&req);
     let (updated, members) = state
-        .run(move |cx| app::update(cx, &by, id, |current| merged_draft(current, &body)))
+        .run(move |cx| {
+            app::update(
+                cx,
+                &by,
+                id,
+                |current| merged_draft(current, &body),
+                |before, members| if_match.check(&NeighbourhoodDto::new(before, members)),
+            )
+        })
         .await?;
-    Ok(web::Json(NeighbourhoodDto::new(&updated, members)))
+    let dto = NeighbourhoodDto::new(&updated, members);
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag_of(&dto)))
+        .json(dto))
 }
 
 /// The stored draft with the requested changes, validated as a whole.

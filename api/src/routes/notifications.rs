@@ -13,7 +13,8 @@ use chrono::{DateTime, Utc};
 
 use crate::auth::Authenticated;
 use crate::http::error::ApiError;
-use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::paging::{encode_cursor, page};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 fn dto(notification: Notification, title: Option<String>) -> NotificationDto {
@@ -58,11 +59,11 @@ fn dto(notification: Notification, title: Option<String>) -> NotificationDto {
 pub async fn list_notifications(
     state: web::Data<AppState>,
     caller: Authenticated,
-    params: web::Query<ListNotificationsParams>,
+    params: Query<ListNotificationsParams>,
 ) -> Result<web::Json<NotificationList>, ApiError> {
     let params = params.into_inner();
-    let limit = limit(params.limit)?;
-    let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
+    let (limit, after): (usize, Option<(DateTime<Utc>, String)>) =
+        page(params.limit, params.cursor.as_deref(), Vec::new())?;
     let unread_only = params.unread.unwrap_or(false);
     let after = after.map(|(created_at, id)| InboxCursor { created_at, id });
     let inbox = state

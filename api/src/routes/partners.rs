@@ -19,6 +19,7 @@ use crate::auth::tokens::{ACCESS_TOKEN_TTL, hex, new_refresh_token, refresh_toke
 use crate::auth::{Authenticated, Caller, MachineCaller};
 use crate::http::error::{ApiError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
 use crate::http::extract::Json;
+use crate::http::query::Query;
 use crate::state::AppState;
 
 fn new_secret(prefix: &str) -> String {
@@ -360,7 +361,7 @@ fn url_pairs(body: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
 pub async fn list_events(
     state: web::Data<AppState>,
     caller: Caller,
-    params: web::Query<EventsParams>,
+    params: Query<EventsParams>,
 ) -> Result<web::Json<EventList>, ApiError> {
     let after = params.after.unwrap_or(0).max(0);
     let limit = match params.limit {
@@ -522,7 +523,7 @@ pub async fn list_deliveries(
     state: web::Data<AppState>,
     machine: MachineCaller,
     id: web::Path<uuid::Uuid>,
-    params: web::Query<DeliveriesParams>,
+    params: Query<DeliveriesParams>,
 ) -> Result<web::Json<DeliveryList>, ApiError> {
     let id = id.into_inner();
     let limit = match params.limit {

@@ -3,15 +3,16 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use buurt_app::AppError;
 use buurt_app::posts::{self as app, ActivityChange, FeedFilter, PostChange, PostWithAuthor};
 use buurt_domain::accounts::UserId;
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
 use buurt_domain::partners::Scope;
 use buurt_domain::policy::{Action, Actor};
-use buurt_domain::posts::{ActivityInput, PostId, PostInput, check_search_text};
+use buurt_domain::posts::{ActivityInput, Post, PostId, PostInput, check_search_text};
 use buurt_openapi::posts::{
-    CreatePostRequest, CreateReportRequest, ListPostsParams, PostDto, PostList, ReportDto,
-    UpdatePostRequest,
+    CreatePostRequest, CreateReportRequest, ListPostsParams, MyPostsParams, PostDto, PostList,
+    ReportDto, UpdatePostRequest,
 };
 use buurt_openapi::problem::Problem;
 use buurt_persistence::DbConnection;
@@ -20,9 +21,11 @@ use chrono::{DateTime, Utc};
 
 use crate::auth::{Authenticated, Caller};
 use crate::http::error::{ApiError, FieldErrors};
-use crate::http::etag::json_with_etag;
+use crate::http::etag::{IfMatch, etag_of, json_with_etag};
 use crate::http::extract::Json;
-use crate::http::paging::{decode_cursor, encode_cursor, limit};
+use crate::http::lang::{Lang, Negotiated};
+use crate::http::paging::{encode_cursor, page};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 /// Whom a feed or post is read as: the user, or nobody (public posts only) for anonymous
@@ -73,6 +76,40 @@ pub fn post_for(
     Ok(app::post_for(conn, caller, id, action)?)
 }
 
+/// Posts as `reader` sees them, with their live state, in a constant number of queries for the
+/// whole page.
+pub fn post_dtos(
+    conn: &mut DbConnection,
+    reader: Option<UserId>,
+    found: &[PostWithAuthor],
+) -> Result<Vec<PostDto>, AppError> {
+    let posts: Vec<&Post> = found.iter().map(|found| &found.post).collect();
+    let states = app::post_states(conn, reader, &posts)?;
+    Ok(found
+        .iter()
+        .map(|found| {
+            let state = states.get(&found.post.id).cloned().unwrap_or_default();
+            PostDto::new(&found.post, &found.author_name, &state)
+        })
+        .collect())
+}
+
+/// One post as `reader` reads it at `GET /v1/posts/{id}` (its live state, and for its author
+/// how mediation goes): what its `ETag` is computed from, and what changes answer with.
+pub fn post_view(
+    conn: &mut DbConnection,
+    lang: Lang,
+    reader: Option<UserId>,
+    found: &PostWithAuthor,
+) -> Result<PostDto, AppError> {
+    let mut dto = post_dtos(conn, reader, std::slice::from_ref(found))?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    dto.mediation =
+        crate::routes::mediation::mediation_for_author(conn, lang, &found.post, reader)?;
+    Ok(dto)
+}
+
 fn activity_input(
     activity: Option<&buurt_openapi::posts::ActivityDto>,
 ) -> Option<ActivityInput<'_>> {
@@ -99,6 +136,7 @@ fn activity_input(
 )]
 #[post("/v1/neighbourhoods/{id}/posts")]
 pub async fn create_post(
+    Negotiated(lang): Negotiated,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
@@ -120,12 +158,15 @@ pub async fn create_post(
                 helpers_needed: body.helpers_needed,
                 activity: activity_input(body.activity.as_ref()),
             };
-            app::create_post(cx, caller.user_id, neighbourhood_id, input)
+            let created = app::create_post(cx, caller.user_id, neighbourhood_id, input)?;
+            let dto = post_view(cx.conn, lang, Some(caller.user_id), &created)?;
+            Ok::<_, ApiError>(dto)
         })
         .await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/v1/posts/{}", created.post.id)))
-        .json(PostDto::new(&created.post, &created.author_name)))
+        .insert_header((header::LOCATION, format!("/v1/posts/{}", created.id)))
+        .insert_header((header::ETAG, etag_of(&created)))
+        .json(created))
 }
 
 /// A neighbourhood's feed, newest first.
@@ -152,17 +193,19 @@ pub async fn list_posts(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
-    params: web::Query<ListPostsParams>,
+    params: Query<ListPostsParams>,
 ) -> Result<HttpResponse, ApiError> {
     let neighbourhood_id = NeighbourhoodId(id.into_inner());
     let params = params.into_inner();
-    let limit = limit(params.limit)?;
+    let mut errors = FieldErrors::default();
     if let Some(Err(error)) = params.q.as_deref().map(check_search_text) {
-        let mut errors = FieldErrors::default();
         errors.push("q", error.into());
-        return Err(ApiError::InvalidQuery(errors.into_problems()));
     }
-    let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
+    let (limit, after): (usize, Option<(DateTime<Utc>, String)>) = page(
+        params.limit,
+        params.cursor.as_deref(),
+        errors.into_problems(),
+    )?;
     let (posts, next) = state
         .run(move |cx| {
             let neighbourhood = app::neighbourhood(cx.conn, neighbourhood_id)?;
@@ -175,14 +218,56 @@ pub async fn list_posts(
                 after: after.map(|(created_at, id)| FeedCursor { created_at, id }),
                 limit,
             };
-            Ok::<_, ApiError>(app::list_posts(cx, &neighbourhood, caller, filter)?)
+            let (posts, next) = app::list_posts(cx, &neighbourhood, caller, filter)?;
+            Ok::<_, ApiError>((post_dtos(cx.conn, caller, &posts)?, next))
         })
         .await?;
     let page = PostList {
-        items: posts
-            .iter()
-            .map(|found| PostDto::new(&found.post, &found.author_name))
-            .collect(),
+        items: posts,
+        next_cursor: next.map(|cursor| encode_cursor(&(cursor.created_at, cursor.id))),
+    };
+    json_with_etag(&req, &page)
+}
+
+/// The posts one wrote, in every neighbourhood, newest first, with their live state: closed,
+/// expired and hidden ones too. Filters combine.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    params(MyPostsParams),
+    responses(
+        (status = 200, description = "One page of one's own posts.", body = PostList,
+         headers(("etag" = String, description = "For `If-None-Match`."))),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
+        (status = 400, description = "`invalid_query`: every parameter at fault in `errors`.",
+         body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/v1/me/posts")]
+pub async fn list_my_posts(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    params: Query<MyPostsParams>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.into_inner();
+    let (limit, after): (usize, Option<(DateTime<Utc>, String)>) =
+        page(params.limit, params.cursor.as_deref(), Vec::new())?;
+    let (posts, next) = state
+        .run(move |cx| {
+            let filter = FeedFilter {
+                kind: params.kind.map(Into::into),
+                status: params.status.map(Into::into),
+                after: after.map(|(created_at, id)| FeedCursor { created_at, id }),
+                limit,
+                ..FeedFilter::default()
+            };
+            let (posts, next) = app::my_posts(cx, caller.user_id, filter)?;
+            Ok::<_, ApiError>((post_dtos(cx.conn, Some(caller.user_id), &posts)?, next))
+        })
+        .await?;
+    let page = PostList {
+        items: posts,
         next_cursor: next.map(|cursor| encode_cursor(&(cursor.created_at, cursor.id))),
     };
     json_with_etag(&req, &page)
@@ -204,16 +289,12 @@ pub async fn list_posts(
 #[get("/v1/posts/{id}")]
 pub async fn get_post(
     req: HttpRequest,
+    Negotiated(lang): Negotiated,
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId(id.into_inner());
-    let lang = crate::http::lang::Lang::negotiate(
-        req.headers()
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|value| value.to_str().ok()),
-    );
     let dto = state
         .run(move |cx| {
             let as_user = match &caller {
@@ -223,10 +304,7 @@ pub async fn get_post(
             };
             let (found, neighbourhood) = app::get_post(cx, as_user, id)?;
             let caller = reading_as(cx.conn, &caller, &neighbourhood)?;
-            let mut dto = PostDto::new(&found.post, &found.author_name);
-            dto.mediation =
-                crate::routes::mediation::mediation_for_author(cx.conn, lang, &found.post, caller)?;
-            Ok::<_, ApiError>(dto)
+            Ok::<_, ApiError>(post_view(cx.conn, lang, caller, &found)?)
         })
         .await?;
     json_with_etag(&req, &dto)
@@ -254,13 +332,16 @@ pub async fn get_post(
 )]
 #[patch("/v1/posts/{id}")]
 pub async fn update_post(
+    req: HttpRequest,
+    Negotiated(lang): Negotiated,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
     body: Json<UpdatePostRequest>,
-) -> Result<web::Json<PostDto>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let id = PostId(id.into_inner());
     let body = body.0;
+    let if_match = IfMatch::of(&req);
     let updated = state
         .run(move |cx| {
             let change = PostChange {
@@ -279,10 +360,19 @@ pub async fn update_post(
                     capacity: a.capacity,
                 }),
             };
-            app::update_post(cx, caller.user_id, id, change)
+            let reader = Some(caller.user_id);
+            let updated = app::update_post(cx, caller.user_id, id, change, |conn, current| {
+                if if_match.is_sent() {
+                    if_match.check(&post_view(conn, lang, reader, current)?)?;
+                }
+                Ok(())
+            })?;
+            Ok::<_, ApiError>(post_view(cx.conn, lang, reader, &updated)?)
         })
         .await?;
-    Ok(web::Json(PostDto::new(&updated.post, &updated.author_name)))
+    Ok(HttpResponse::Ok()
+        .insert_header((header::ETAG, etag_of(&updated)))
+        .json(updated))
 }
 
 /// Delete one's own post, for good. A request in mediation has its case resolved as withdrawn
@@ -326,27 +416,35 @@ pub async fn delete_post(
 )]
 #[post("/v1/posts/{id}/close")]
 pub async fn close_post(
+    Negotiated(lang): Negotiated,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<PostDto>, ApiError> {
     let id = PostId(id.into_inner());
     let closed = state
-        .run(move |cx| app::close_post(cx, caller.user_id, id))
+        .run(move |cx| {
+            let closed = app::close_post(cx, caller.user_id, id)?;
+            Ok::<_, ApiError>(post_view(cx.conn, lang, Some(caller.user_id), &closed)?)
+        })
         .await?;
-    Ok(web::Json(PostDto::new(&closed.post, &closed.author_name)))
+    Ok(web::Json(closed))
 }
 
 async fn set_hidden(
+    lang: Lang,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: PostId,
     hidden: bool,
 ) -> Result<web::Json<PostDto>, ApiError> {
     let found = state
-        .run(move |cx| app::set_hidden(cx, caller.user_id, id, hidden))
+        .run(move |cx| {
+            let found = app::set_hidden(cx, caller.user_id, id, hidden)?;
+            Ok::<_, ApiError>(post_view(cx.conn, lang, Some(caller.user_id), &found)?)
+        })
         .await?;
-    Ok(web::Json(PostDto::new(&found.post, &found.author_name)))
+    Ok(web::Json(found))
 }
 
 /// Hide a post (moderators of its neighbourhood, administrators): it disappears from feeds
@@ -363,11 +461,12 @@ async fn set_hidden(
 )]
 #[post("/v1/posts/{id}/hide")]
 pub async fn hide_post(
+    Negotiated(lang): Negotiated,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<PostDto>, ApiError> {
-    set_hidden(state, caller, PostId(id.into_inner()), true).await
+    set_hidden(lang, state, caller, PostId(id.into_inner()), true).await
 }
 
 /// Show a hidden post again (moderators of its neighbourhood, administrators).
@@ -383,11 +482,12 @@ pub async fn hide_post(
 )]
 #[post("/v1/posts/{id}/unhide")]
 pub async fn unhide_post(
+    Negotiated(lang): Negotiated,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<PostDto>, ApiError> {
-    set_hidden(state, caller, PostId(id.into_inner()), false).await
+    set_hidden(lang, state, caller, PostId(id.into_inner()), false).await
 }
 
 /// Report a post to the moderators (active members of its neighbourhood; once per post).

@@ -13,6 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::auth::Caller;
 use crate::http::error::{ApiError, FieldIssue, FieldProblem};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 /// Reads `from`, `to` and `interval`, with the defaults documented on [`StatsParams`]
@@ -168,7 +169,7 @@ pub async fn neighbourhood_stats(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<uuid::Uuid>,
-    params: web::Query<StatsParams>,
+    params: Query<StatsParams>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let range = range(&params, state.clock.now())?;
@@ -206,7 +207,7 @@ pub async fn municipality_stats(
     state: web::Data<AppState>,
     caller: Caller,
     code: web::Path<String>,
-    params: web::Query<StatsParams>,
+    params: Query<StatsParams>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let range = range(&params, state.clock.now())?;
