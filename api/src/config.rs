@@ -278,6 +278,42 @@ pub struct Config {
         global = true
     )]
     pub postcode_cooldown_days: u32,
+
+    /// Posts one user may write per hour; more answer 429 (0: no limit).
+    #[arg(
+        long,
+        env = "BUURT_LIMIT_POSTS_PER_HOUR",
+        default_value_t = 10,
+        global = true
+    )]
+    pub limit_posts_per_hour: u32,
+
+    /// Match messages one user may send per minute; more answer 429 (0: no limit).
+    #[arg(
+        long,
+        env = "BUURT_LIMIT_MESSAGES_PER_MINUTE",
+        default_value_t = 20,
+        global = true
+    )]
+    pub limit_messages_per_minute: u32,
+
+    /// Reports one user may make per day; more answer 429 (0: no limit).
+    #[arg(
+        long,
+        env = "BUURT_LIMIT_REPORTS_PER_DAY",
+        default_value_t = 20,
+        global = true
+    )]
+    pub limit_reports_per_day: u32,
+
+    /// Offers of help one user may make per hour; more answer 429 (0: no limit).
+    #[arg(
+        long,
+        env = "BUURT_LIMIT_OFFERS_PER_HOUR",
+        default_value_t = 20,
+        global = true
+    )]
+    pub limit_offers_per_hour: u32,
 }
 
 impl Config {
@@ -309,6 +345,10 @@ impl Config {
             max_connections: 1000,
             joins_per_day: 3,
             postcode_cooldown_days: 30,
+            limit_posts_per_hour: 10,
+            limit_messages_per_minute: 20,
+            limit_reports_per_day: 20,
+            limit_offers_per_hour: 20,
         }
     }
 }
@@ -348,6 +388,10 @@ impl std::fmt::Debug for Config {
             .field("max_connections", &self.max_connections)
             .field("joins_per_day", &self.joins_per_day)
             .field("postcode_cooldown_days", &self.postcode_cooldown_days)
+            .field("limit_posts_per_hour", &self.limit_posts_per_hour)
+            .field("limit_messages_per_minute", &self.limit_messages_per_minute)
+            .field("limit_reports_per_day", &self.limit_reports_per_day)
+            .field("limit_offers_per_hour", &self.limit_offers_per_hour)
             .finish()
     }
 }

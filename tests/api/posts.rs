@@ -504,7 +504,7 @@ async fn reports_once_per_member() {
     assert_eq!(reported.status, 201, "{}", reported.text());
     assert_eq!(reported.json()["reason"], "spam");
     w.app
-        .post_as(&w.member, &path, &json!({"reason": "abuse"}))
+        .post_as(&w.member, &path, &json!({"reason": "intimidation"}))
         .await
         .assert_problem(409, "already_reported");
     let outsider = w.app.register("buiten@example.nl").await;
