@@ -201,9 +201,7 @@ pub fn list_members(
     } else {
         Action::ListAllMembers
     };
-    if !repo::actor(conn, caller, &place)?.may(needed) {
-        return Err(ErrorCode::Forbidden.into());
-    }
+    crate::moderation::permit(&repo::actor(conn, caller, &place)?, needed)?;
     Ok(repo::list_members(
         conn,
         neighbourhood,

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Why something is reported.
@@ -141,17 +141,6 @@ pub struct QueueItemDto {
 pub struct QueueList {
     pub items: Vec<QueueItemDto>,
     pub next_cursor: Option<String>,
-}
-
-/// A page of the queue or the log.
-#[derive(Debug, Clone, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ModerationPageParams {
-    /// Page size, 1 to 100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    #[param(max_length = 512)]
-    pub cursor: Option<String>,
 }
 
 /// Resolve every open report on a target.

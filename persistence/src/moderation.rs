@@ -127,43 +127,13 @@ fn report_record(row: ReportRow) -> ReportRecord {
     }
 }
 
-const REPORT_COLUMNS: (
-    reports::id,
-    reports::neighbourhood_id,
-    reports::reporter_id,
-    reports::target_kind,
-    reports::target_id,
-    reports::member_id,
-    reports::post_id,
-    reports::match_id,
-    reports::reason,
-    reports::details,
-    reports::created_at,
-    reports::decision_id,
-    reports::resolved_at,
-) = (
-    reports::id,
-    reports::neighbourhood_id,
-    reports::reporter_id,
-    reports::target_kind,
-    reports::target_id,
-    reports::member_id,
-    reports::post_id,
-    reports::match_id,
-    reports::reason,
-    reports::details,
-    reports::created_at,
-    reports::decision_id,
-    reports::resolved_at,
-);
-
 pub fn find_report(
     conn: &mut DbConnection,
     id: Uuid,
 ) -> Result<Option<ReportRecord>, PersistenceError> {
     let row: Option<ReportRow> = reports::table
         .filter(reports::id.eq(id.to_string()))
-        .select(REPORT_COLUMNS)
+        .select(reports::all_columns)
         .first(conn)
         .optional()?;
     Ok(row.map(report_record))
@@ -181,7 +151,7 @@ pub fn open_reports_for(
         .filter(reports::resolved_at.is_null())
         .filter(reports::target_id.eq_any(targets.iter().map(Uuid::to_string)))
         .order((reports::created_at, reports::id))
-        .select(REPORT_COLUMNS)
+        .select(reports::all_columns)
         .load(conn)?;
     Ok(rows.into_iter().map(report_record).collect())
 }
@@ -200,7 +170,10 @@ pub fn reports_by(
         .filter(reports::reporter_id.eq(reporter.to_string()))
         .order((reports::created_at.desc(), reports::id.desc()))
         .limit(i64::try_from(limit).unwrap_or(i64::MAX))
-        .select((REPORT_COLUMNS, moderation_decisions::action.nullable()))
+        .select((
+            reports::all_columns,
+            moderation_decisions::action.nullable(),
+        ))
         .load(conn)?;
     Ok(rows
         .into_iter()

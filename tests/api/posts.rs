@@ -216,9 +216,10 @@ async fn only_active_members_post() {
     w.post(&outsider, news("x"))
         .await
         .assert_problem(403, "forbidden");
+    // A pending member learns why (issue 19), not a bare `forbidden`.
     w.post(&pending, news("x"))
         .await
-        .assert_problem(403, "forbidden");
+        .assert_problem(403, "membership_pending");
     assert_eq!(w.post(&w.admin, news("Van de beheerder")).await.status, 201);
 }
 

@@ -693,6 +693,18 @@ impl TestApp {
         sessions
     }
 
+    /// The kinds of the session's latest 100 notifications, newest first.
+    pub async fn notification_kinds(&self, session: &Session) -> Vec<String> {
+        self.get_as(session, "/v1/me/notifications?limit=100")
+            .await
+            .json()["items"]
+            .as_array()
+            .expect("a list of notifications")
+            .iter()
+            .map(|n| n["kind"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     pub async fn delete_as(&self, session: &Session, path: &str) -> TestResponse {
         self.request(Method::DELETE, path)
             .bearer(&session.access_token)

@@ -13,10 +13,11 @@ use buurt_domain::posts::PostId;
 use buurt_openapi::moderation::{
     AppealDto, AppealOutcome as AppealOutcomeDto, AppealRequest, CreateMemberReportRequest,
     CreateReportRequest, DecideAppealRequest, DecisionDto, DecisionList, HeldPostDto, HeldPostList,
-    LogActionDto, ModerationLogEntryDto, ModerationLogList, ModerationPageParams, QueueItemDto,
-    QueueList, QueueReportDto, ReportDto, ReportList, ReportReason as ReportReasonDto,
-    ReportStatus, ReportTargetKind, Resolution as ResolutionDto, ResolveReportRequest,
+    LogActionDto, ModerationLogEntryDto, ModerationLogList, QueueItemDto, QueueList,
+    QueueReportDto, ReportDto, ReportList, ReportReason as ReportReasonDto, ReportStatus,
+    ReportTargetKind, Resolution as ResolutionDto, ResolveReportRequest,
 };
+use buurt_openapi::neighbourhoods::PageParams;
 use buurt_openapi::problem::Problem;
 use buurt_persistence::moderation::{Decision, LogCursor, LogEntry, QueueCursor, ReportRecord};
 use chrono::{DateTime, Utc};
@@ -248,6 +249,29 @@ fn report_dto(report: ReportRecord, outcome: Option<Resolution>, lang: Lang) -> 
     }
 }
 
+/// Runs a use case that returns a decision, and answers with it and its grounds.
+async fn answer_decision<F>(
+    request: &HttpRequest,
+    state: &AppState,
+    work: F,
+) -> Result<web::Json<DecisionDto>, ApiError>
+where
+    F: FnOnce(&mut buurt_app::Cx<'_>) -> Result<Decision, buurt_app::AppError> + Send + 'static,
+{
+    let (decision, grounds) = state
+        .run(move |cx| {
+            let decision = work(cx)?;
+            let grounds = app::grounds(cx, decision.id)?;
+            Ok::<_, buurt_app::AppError>((decision, grounds))
+        })
+        .await?;
+    Ok(web::Json(decision_dto(
+        &decision,
+        &grounds,
+        lang_of(request),
+    )))
+}
+
 fn created(report: ReportRecord, lang: Lang) -> HttpResponse {
     HttpResponse::Created().json(report_dto(report, None, lang))
 }
@@ -398,7 +422,7 @@ fn queue_item_dto(item: QueueItem) -> QueueItemDto {
 #[utoipa::path(
     tag = "moderation",
     security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The neighbourhood's id."), ModerationPageParams),
+    params(("id" = Uuid, Path, description = "The neighbourhood's id."), PageParams),
     responses(
         (status = 200, description = "A page of the queue.", body = QueueList),
         (status = 403, description = "`forbidden`: not a moderator here.", body = Problem, content_type = "application/problem+json"),
@@ -409,7 +433,7 @@ pub async fn list_reports(
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<Uuid>,
-    params: web::Query<ModerationPageParams>,
+    params: web::Query<PageParams>,
 ) -> Result<web::Json<QueueList>, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
     let limit = limit(params.limit)?;
@@ -457,23 +481,15 @@ pub async fn resolve_report(
         reason,
         suspend_days,
     } = body.0;
-    let (decision, grounds) = state
-        .run(move |cx| {
-            let input = ResolveInput {
-                resolution: resolution_in(resolution),
-                reason: &reason,
-                suspend_days,
-            };
-            let decision = app::resolve(cx, caller.user_id, id, input)?;
-            let grounds = app::grounds(cx, decision.id)?;
-            Ok::<_, buurt_app::AppError>((decision, grounds))
-        })
-        .await?;
-    Ok(web::Json(decision_dto(
-        &decision,
-        &grounds,
-        lang_of(&request),
-    )))
+    answer_decision(&request, &state, move |cx| {
+        let input = ResolveInput {
+            resolution: resolution_in(resolution),
+            reason: &reason,
+            suspend_days,
+        };
+        app::resolve(cx, caller.user_id, id, input)
+    })
+    .await
 }
 
 /// The reports you made and what came of them, newest first (the latest 100).
@@ -552,18 +568,10 @@ pub async fn appeal(
 ) -> Result<web::Json<DecisionDto>, ApiError> {
     let id = id.into_inner();
     let text = body.0.text;
-    let (decision, grounds) = state
-        .run(move |cx| {
-            let decision = app::appeal(cx, caller.user_id, id, &text)?;
-            let grounds = app::grounds(cx, decision.id)?;
-            Ok::<_, buurt_app::AppError>((decision, grounds))
-        })
-        .await?;
-    Ok(web::Json(decision_dto(
-        &decision,
-        &grounds,
-        lang_of(&request),
-    )))
+    answer_decision(&request, &state, move |cx| {
+        app::appeal(cx, caller.user_id, id, &text)
+    })
+    .await
 }
 
 /// Decide an appeal (another moderator of the neighbourhood, or an administrator; never who
@@ -594,18 +602,10 @@ pub async fn decide_appeal(
         AppealOutcomeDto::Upheld => AppealOutcome::Upheld,
         AppealOutcomeDto::Overturned => AppealOutcome::Overturned,
     };
-    let (decision, grounds) = state
-        .run(move |cx| {
-            let decision = app::decide_appeal(cx, caller.user_id, id, outcome, &reason)?;
-            let grounds = app::grounds(cx, decision.id)?;
-            Ok::<_, buurt_app::AppError>((decision, grounds))
-        })
-        .await?;
-    Ok(web::Json(decision_dto(
-        &decision,
-        &grounds,
-        lang_of(&request),
-    )))
+    answer_decision(&request, &state, move |cx| {
+        app::decide_appeal(cx, caller.user_id, id, outcome, &reason)
+    })
+    .await
 }
 
 fn log_entry_dto(entry: LogEntry) -> ModerationLogEntryDto {
@@ -650,7 +650,7 @@ fn log_csv(entries: &[LogEntry]) -> Result<Vec<u8>, csv::Error> {
 #[utoipa::path(
     tag = "moderation",
     security(("bearer" = [])),
-    params(("id" = Uuid, Path, description = "The neighbourhood's id."), ModerationPageParams),
+    params(("id" = Uuid, Path, description = "The neighbourhood's id."), PageParams),
     responses(
         (status = 200, description = "The log.", content(
             (ModerationLogList = "application/json"),
@@ -665,7 +665,7 @@ pub async fn moderation_log(
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<Uuid>,
-    params: web::Query<ModerationPageParams>,
+    params: web::Query<PageParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
     let csv = crate::routes::stats::wants_csv(&request);
