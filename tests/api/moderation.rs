@@ -1127,3 +1127,89 @@ async fn a_pending_member_is_told_their_membership_is_pending() {
         .await
         .assert_problem(403, "membership_pending");
 }
+
+#[actix_web::test]
+async fn races_leave_one_open_report_one_resolution_and_one_appeal_decision() {
+    let w = world().await;
+    let post = w.post("Twijfelachtig").await;
+    // The same reporter, five times at once: one report.
+    let (w, post) = (&w, &post);
+    let reports =
+        join_all((0..5).map(|_| async move { w.report_post(&w.reporter, post, "spam").await }))
+            .await;
+    assert_eq!(reports.iter().filter(|r| r.status == 201).count(), 1);
+    for refused in reports.iter().filter(|r| r.status != 201) {
+        refused.assert_problem(409, "already_reported");
+    }
+    assert_eq!(w.open_reports(), 1);
+    let report = reports.iter().find(|r| r.status == 201).unwrap().json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Two moderators resolve at once: one decision.
+    let report = &report;
+    let resolutions = join_all(
+        [&w.moderator, &w.second_moderator].map(|moderator| async move {
+            w.resolve(
+                moderator,
+                report,
+                json!({"resolution": "suspend", "reason": "Reclame", "suspend_days": 2}),
+            )
+            .await
+        }),
+    )
+    .await;
+    assert_eq!(resolutions.iter().filter(|r| r.status == 200).count(), 1);
+    for refused in resolutions.iter().filter(|r| r.status != 200) {
+        refused.assert_problem(409, "report_already_resolved");
+    }
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM moderation_decisions"), 1);
+    let decided = resolutions.iter().find(|r| r.status == 200).unwrap().json();
+    let decision = decided["id"].as_str().unwrap().to_owned();
+
+    // The appeal, decided at once by the other moderator and an administrator: one decision.
+    let appealed = w
+        .app
+        .post_as(
+            &w.author,
+            &format!("/v1/moderation-decisions/{decision}/appeal"),
+            &json!({"text": "Onterecht"}),
+        )
+        .await;
+    assert_eq!(appealed.status, 200, "{}", appealed.text());
+    let decided_by = w.app.count(&format!(
+        "SELECT COUNT(*) FROM moderation_decisions WHERE decided_by = '{}'",
+        w.moderator.user_id
+    ));
+    let other = if decided_by == 1 {
+        &w.second_moderator
+    } else {
+        &w.moderator
+    };
+    let path = format!("/v1/moderation-decisions/{decision}/appeal/decision");
+    let path = &path;
+    let answers = join_all([other, &w.admin].map(|judge| async move {
+        w.app
+            .post_as(
+                judge,
+                path,
+                &json!({"outcome": "overturned", "reason": "Klopt"}),
+            )
+            .await
+    }))
+    .await;
+    assert_eq!(answers.iter().filter(|r| r.status == 200).count(), 1);
+    for refused in answers.iter().filter(|r| r.status != 200) {
+        refused.assert_problem(409, "appeal_already_decided");
+    }
+    let actions = w.log_actions().await;
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "appeal_overturned" || *a == "lift_suspension")
+            .count(),
+        2,
+        "{actions:?}"
+    );
+}
