@@ -325,6 +325,41 @@ pub struct Config {
     /// roots: for a push service behind your own CA, or a local test server.
     #[arg(long, env = "BUURT_PUSH_CA_FILE", global = true)]
     pub push_ca_file: Option<std::path::PathBuf>,
+    /// Posts one user may write per hour; more answer 429 (0: no limit).
+    #[arg(
+        long,
+        env = "BUURT_LIMIT_POSTS_PER_HOUR",
+        default_value_t = 10,
+        global = true
+    )]
+    pub limit_posts_per_hour: u32,
+
+    /// Match messages one user may send per minute; more answer 429 (0: no limit).
+    #[arg(
+        long,
+        env = "BUURT_LIMIT_MESSAGES_PER_MINUTE",
+        default_value_t = 20,
+        global = true
+    )]
+    pub limit_messages_per_minute: u32,
+
+    /// Reports one user may make per day; more answer 429 (0: no limit).
+    #[arg(
+        long,
+        env = "BUURT_LIMIT_REPORTS_PER_DAY",
+        default_value_t = 20,
+        global = true
+    )]
+    pub limit_reports_per_day: u32,
+
+    /// Offers of help one user may make per hour; more answer 429 (0: no limit).
+    #[arg(
+        long,
+        env = "BUURT_LIMIT_OFFERS_PER_HOUR",
+        default_value_t = 20,
+        global = true
+    )]
+    pub limit_offers_per_hour: u32,
 }
 
 impl Config {
@@ -364,6 +399,10 @@ impl Config {
             apns_topic: None,
             apns_url: "https://api.push.apple.com".into(),
             push_ca_file: None,
+            limit_posts_per_hour: 10,
+            limit_messages_per_minute: 20,
+            limit_reports_per_day: 20,
+            limit_offers_per_hour: 20,
         }
     }
 }
@@ -411,6 +450,10 @@ impl std::fmt::Debug for Config {
             .field("apns_topic", &self.apns_topic)
             .field("apns_url", &self.apns_url)
             .field("push_ca_file", &self.push_ca_file)
+            .field("limit_posts_per_hour", &self.limit_posts_per_hour)
+            .field("limit_messages_per_minute", &self.limit_messages_per_minute)
+            .field("limit_reports_per_day", &self.limit_reports_per_day)
+            .field("limit_offers_per_hour", &self.limit_offers_per_hour)
             .finish()
     }
 }

@@ -205,6 +205,12 @@ impl Application {
                 joins_per_day: config.joins_per_day,
                 postcode_cooldown: chrono::Duration::days(config.postcode_cooldown_days.into()),
             },
+            write_limits: buurt_domain::moderation::WriteLimits {
+                posts_per_hour: config.limit_posts_per_hour,
+                messages_per_minute: config.limit_messages_per_minute,
+                reports_per_day: config.limit_reports_per_day,
+                offers_per_hour: config.limit_offers_per_hour,
+            },
             clock,
             push,
             availability: Arc::default(),

@@ -33,6 +33,8 @@ pub struct AppState {
     pub registration_throttle: ThrottlePolicy,
     /// Joins per account per day and the cool-down on postcode changes.
     pub join_limits: buurt_domain::membership::JoinLimits,
+    /// Per-user write limits (posts, messages, reports, offers of help).
+    pub write_limits: buurt_domain::moderation::WriteLimits,
     /// Where the use cases get the time.
     pub clock: Arc<dyn Clock>,
     /// Sends push notifications to users' devices; `None` when no push service is configured.
@@ -141,7 +143,12 @@ impl AppState {
         ApiError: From<E>,
     {
         let clock = self.clock.clone();
-        self.db(move |conn| Ok(work(&mut Cx::new(conn, clock.as_ref()))?))
-            .await
+        let limits = self.write_limits;
+        self.db(move |conn| {
+            Ok(work(
+                &mut Cx::new(conn, clock.as_ref()).with_limits(limits),
+            )?)
+        })
+        .await
     }
 }

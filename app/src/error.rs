@@ -339,6 +339,46 @@ error_codes! {
         title: ("Changed since you read it", "Gewijzigd sinds u het las"),
         detail: ("It changed after the `ETag` sent in `If-Match`: read it again, then retry.",
                 "Het is gewijzigd na de `ETag` uit `If-Match`: lees het opnieuw en probeer het dan nog eens.");
+    // issue 19: moderation and limits on abuse
+    MembershipPending = "membership_pending", 403,
+        title: ("Membership pending", "Lidmaatschap in behandeling"),
+        detail: ("Your request to join this neighbourhood waits for a moderator. You can take \
+                 part once it is approved.",
+                "Uw aanvraag om lid te worden van deze buurt wacht op een moderator. U doet mee \
+                 zodra die is goedgekeurd.");
+    WriteLimitReached = "write_limit_reached", 429,
+        title: ("Too many in a short time", "Te veel in korte tijd"),
+        detail: ("You have written as much of this as one may for now. Try again later (see \
+                 Retry-After).",
+                "U heeft hiervan voorlopig zoveel geschreven als mag. Probeer het later opnieuw \
+                 (zie Retry-After).");
+    PostingSuspended = "posting_suspended", 403,
+        title: ("Suspended from posting here", "Geschorst voor berichten hier"),
+        detail: ("A moderator has suspended you from posting in this neighbourhood for a while. \
+                 See GET /v1/me/moderation-decisions for why and until when.",
+                "Een moderator heeft u een tijd geschorst voor berichten in deze buurt. Zie \
+                 GET /v1/me/moderation-decisions voor waarom en tot wanneer.");
+    ReportAlreadyResolved = "report_already_resolved", 409,
+        title: ("Already resolved", "Al afgehandeld"),
+        detail: ("The reports on this were resolved already.",
+                "De meldingen hierover zijn al afgehandeld.");
+    AlreadyAppealed = "already_appealed", 409,
+        title: ("Already appealed", "Al bezwaar gemaakt"),
+        detail: ("A decision can be appealed once.", "Tegen een besluit kunt u één keer bezwaar maken.");
+    NotAppealed = "not_appealed", 409,
+        title: ("Nobody appealed", "Geen bezwaar gemaakt"),
+        detail: ("There is no appeal against this decision to decide.",
+                "Tegen dit besluit is geen bezwaar gemaakt.");
+    AppealAlreadyDecided = "appeal_already_decided", 409,
+        title: ("Appeal already decided", "Bezwaar al beslist"),
+        detail: ("The appeal against this decision was decided already.",
+                "Over het bezwaar tegen dit besluit is al beslist.");
+    SameModerator = "same_moderator", 403,
+        title: ("Someone else decides the appeal", "Iemand anders beslist over het bezwaar"),
+        detail: ("An appeal is decided by another moderator or an administrator, never by who \
+                 took the decision.",
+                "Over een bezwaar beslist een andere moderator of een beheerder, nooit wie het \
+                 besluit nam.");
 }
 
 /// What is wrong with one field.

@@ -18,27 +18,45 @@ pub mod devices;
 pub mod matching;
 pub mod mediation;
 pub mod memberships;
+pub mod moderation;
 pub mod neighbourhoods;
 pub mod notifications;
 pub mod partners;
 pub mod posts;
 pub mod stats;
 
+use buurt_domain::moderation::WriteLimits;
 use buurt_persistence::DbConnection;
 use chrono::{DateTime, Utc};
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{AppError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
 
-/// What a use case runs with: a database connection and the clock.
+/// What a use case runs with: a database connection, the clock, and the per-user write
+/// limits (the defaults unless the server configures its own).
 pub struct Cx<'a> {
     pub conn: &'a mut DbConnection,
     clock: &'a dyn Clock,
+    limits: WriteLimits,
 }
 
 impl<'a> Cx<'a> {
     pub fn new(conn: &'a mut DbConnection, clock: &'a dyn Clock) -> Self {
-        Self { conn, clock }
+        Self {
+            conn,
+            clock,
+            limits: WriteLimits::default(),
+        }
+    }
+
+    /// The same, with these write limits.
+    pub fn with_limits(mut self, limits: WriteLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn limits(&self) -> WriteLimits {
+        self.limits
     }
 
     /// Now, at the precision the database keeps.

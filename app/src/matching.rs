@@ -25,6 +25,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::{AppError, ErrorCode, FieldIssue};
 use crate::{Cx, outbox};
+use buurt_domain::moderation::WriteKind;
 
 impl From<MatchRefusal> for ErrorCode {
     fn from(refusal: MatchRefusal) -> Self {
@@ -131,6 +132,7 @@ pub fn propose_match(
     input: ProposeMatch,
 ) -> Result<MatchView, AppError> {
     let clock = cx.clock();
+    let limits = cx.limits();
     holding_post(cx.conn, input.request.0, |conn| {
         let (request, neighbourhood) = seen_request(conn, caller, input.request)?;
         let offer = match input.offer {
@@ -215,6 +217,9 @@ pub fn propose_match(
         }
         // The time once the rows are held: a block that went first is older than this match.
         let now = clock.now();
+        if proposed_by == Party::Helper {
+            crate::moderation::take_write(conn, caller, WriteKind::Offer, limits, now)?;
+        }
         let new = Match {
             id: MatchId::new(),
             request_id: request.id,
@@ -440,8 +445,10 @@ pub fn send_message(
     body: String,
 ) -> Result<Message, AppError> {
     let now = cx.now();
+    let limits = cx.limits();
     in_write_transaction(cx.conn, |conn| {
         let found = party_match(conn, author, id)?;
+        crate::moderation::take_write(conn, author, WriteKind::Message, limits, now)?;
         let author_name = accounts::find_user(conn, author)?
             .ok_or(AppError::NotFound)?
             .display_name

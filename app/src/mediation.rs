@@ -126,9 +126,7 @@ pub fn escalate(
             return Err(ErrorCode::NotARequest.into());
         }
         let author = post.author_id;
-        if !actor.may(Action::EscalateRequest { author }) {
-            return Err(ErrorCode::Forbidden.into());
-        }
+        crate::moderation::permit(&actor, Action::EscalateRequest { author })?;
         // Whoever else may escalate it mediates here.
         let by = if author == caller {
             EscalatedBy::Requester

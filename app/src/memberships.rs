@@ -19,6 +19,7 @@ use buurt_persistence::{accounts, in_write_transaction};
 use crate::error::{AppError, ErrorCode, FieldIssue};
 use crate::{Cx, accounts::require_admin, grants, neighbourhoods, outbox};
 use buurt_domain::grants::{GrantChange, GrantScope, GrantedRole};
+use buurt_domain::moderation::{LogAction, TargetKind};
 
 impl From<IllegalTransition> for AppError {
     fn from(_: IllegalTransition) -> Self {
@@ -200,9 +201,7 @@ pub fn list_members(
     } else {
         Action::ListAllMembers
     };
-    if !repo::actor(conn, caller, &place)?.may(needed) {
-        return Err(ErrorCode::Forbidden.into());
-    }
+    crate::moderation::permit(&repo::actor(conn, caller, &place)?, needed)?;
     Ok(repo::list_members(
         conn,
         neighbourhood,
@@ -240,6 +239,7 @@ pub fn set_member(
         let was_moderator =
             membership.role == Role::Moderator && membership.status == MembershipStatus::Active;
         let was_active = membership.status == MembershipStatus::Active;
+        let was_role = membership.role;
         if let Some(to) = change.status {
             membership.status = membership.status.transition(to)?;
         }
@@ -266,6 +266,16 @@ pub fn set_member(
         membership.updated_at = now;
         repo::update_membership(conn, &membership)?;
         if let Some(role) = granted {
+            crate::moderation::log(
+                conn,
+                neighbourhood,
+                Some(caller),
+                LogAction::RoleChange,
+                TargetKind::Member,
+                member.0,
+                Some(&format!("{} -> {}", was_role.as_str(), role.as_str())),
+                now,
+            )?;
             grants::record(
                 conn,
                 Some(caller),

@@ -1,6 +1,7 @@
-//! Use cases of posts: writing, changing, closing, deleting, hiding and reporting them, the
+//! Use cases of posts: writing, changing, closing, deleting and hiding them, the
 //! feed, a post's state machine step with what follows it, and the expiry jobs.
 
+use buurt_domain::ValueError;
 use buurt_domain::accounts::UserId;
 use buurt_domain::activities::takes_rsvps;
 use buurt_domain::category::Category;
@@ -13,14 +14,12 @@ use buurt_domain::posts::{
     ActivityInput, IllegalPostTransition, Post, PostContent, PostEvent, PostId, PostInput,
     PostKind, PostStatus, Urgency, Visibility,
 };
-use buurt_domain::{ValueError, value};
 use buurt_persistence::posts::{self as repo, FeedCursor, FeedQuery, HiddenPosts};
 use buurt_persistence::{
     DbConnection, PersistenceError, activities, in_write_transaction, matching, mediation,
     memberships, neighbourhoods,
 };
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 pub use buurt_persistence::posts::PostWithAuthor;
 
@@ -112,11 +111,8 @@ pub fn post_for(
     action: impl FnOnce(&PostWithAuthor) -> Action,
 ) -> Result<PostWithAuthor, AppError> {
     let (found, actor) = visible_post_as(conn, caller, id)?;
-    if actor.may(action(&found)) {
-        Ok(found)
-    } else {
-        Err(ErrorCode::Forbidden.into())
-    }
+    crate::moderation::permit(&actor, action(&found))?;
+    Ok(found)
 }
 
 /// Applies `event` to a post whose row the caller's transaction holds, and records what
@@ -161,23 +157,28 @@ pub fn create_post(
     input: PostInput<'_>,
 ) -> Result<PostWithAuthor, AppError> {
     let now = cx.now();
+    let limits = cx.limits();
     let content = PostContent::validate(input, now).map_err(content_errors)?;
     in_write_transaction(cx.conn, |conn| {
         let place = neighbourhood(conn, neighbourhood_id)?;
-        if !memberships::actor(conn, author, &place)?.may(Action::CreatePost) {
-            return Err(ErrorCode::Forbidden.into());
-        }
+        let actor = memberships::actor(conn, author, &place)?;
+        crate::moderation::permit(&actor, Action::CreatePost)?;
+        let held = crate::moderation::before_posting(conn, &actor, neighbourhood_id, limits, now)?;
         let post = Post {
             id: PostId::new(),
             neighbourhood_id,
             author_id: author,
             content,
             status: PostStatus::Open,
-            hidden: false,
+            // A post held for review stays hidden until a moderator unhides it.
+            hidden: held,
             created_at: now,
             updated_at: now,
         };
         repo::insert_post(conn, &post)?;
+        if held {
+            crate::moderation::hold(conn, post.id, neighbourhood_id, author, now)?;
+        }
         outbox::record(conn, &PostHappening::Created.effects(&post, now))?;
         let care =
             post.content.kind == PostKind::Request && post.content.category == Some(Category::Care);
@@ -420,45 +421,12 @@ pub fn set_hidden(
         repo::lock(conn, id)?;
         let found = post_for(conn, caller, id, |_| Action::HidePost)?;
         let post = repo::set_hidden(conn, id, hidden, now)?.ok_or(AppError::NotFound)?;
+        let place = post.neighbourhood_id;
+        crate::moderation::hidden_changed(conn, caller, id, place, hidden, now)?;
         Ok(PostWithAuthor {
             post,
             author_name: found.author_name,
         })
-    })
-}
-
-/// A report as recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Report {
-    pub id: Uuid,
-    pub created_at: DateTime<Utc>,
-}
-
-/// `caller` (an active member of its neighbourhood) reports a post to the moderators, once.
-pub fn report_post(
-    cx: &mut Cx<'_>,
-    caller: UserId,
-    id: PostId,
-    reason: &str,
-    details: Option<&str>,
-) -> Result<Report, AppError> {
-    let mut errors = FieldErrors::default();
-    // Blank details are no details.
-    let details = details.filter(|text| !text.trim().is_empty());
-    let details = errors.check_optional("details", details, |raw| {
-        value::bounded_text(raw, 1000, true)
-    });
-    let Some(details) = details else {
-        return Err(errors.into());
-    };
-    let now = cx.now();
-    let conn = &mut *cx.conn;
-    post_for(conn, caller, id, |_| Action::ReportPost)?;
-    let report = repo::report_post(conn, id, caller, reason, details.as_deref(), now)?
-        .ok_or(ErrorCode::AlreadyReported)?;
-    Ok(Report {
-        id: report,
-        created_at: now,
     })
 }
 

@@ -8,8 +8,10 @@ pub mod devices;
 pub mod effects;
 pub mod grants;
 pub mod matching;
+#[macro_use]
 pub mod mediation;
 pub mod membership;
+pub mod moderation;
 pub mod neighbourhoods;
 pub mod notifications;
 pub mod partners;

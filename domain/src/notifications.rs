@@ -31,10 +31,23 @@ pub enum NotificationKind {
     CaseClaimed,
     /// Mediation of your request has ended.
     CaseResolved,
+    /// Something new in your neighbourhood's report queue (moderators).
+    ReportQueued,
+    /// A report you made was resolved: see `GET /v1/me/reports`.
+    ReportResolved,
+    /// A moderator decided something about you or what you wrote, and why: see
+    /// `GET /v1/me/moderation-decisions`.
+    ModerationDecision,
+    /// A member appealed a moderation decision (moderators).
+    AppealFiled,
+    /// Your appeal was decided.
+    AppealDecided,
+    /// A new member's post waits for review (moderators).
+    PostHeld,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 13] = [
+    pub const ALL: [NotificationKind; 19] = [
         Self::PostExpiring,
         Self::PostExpired,
         Self::RsvpPromoted,
@@ -48,6 +61,12 @@ impl NotificationKind {
         Self::CaseNew,
         Self::CaseClaimed,
         Self::CaseResolved,
+        Self::ReportQueued,
+        Self::ReportResolved,
+        Self::ModerationDecision,
+        Self::AppealFiled,
+        Self::AppealDecided,
+        Self::PostHeld,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -65,6 +84,12 @@ impl NotificationKind {
             Self::CaseNew => "case_new",
             Self::CaseClaimed => "case_claimed",
             Self::CaseResolved => "case_resolved",
+            Self::ReportQueued => "report_queued",
+            Self::ReportResolved => "report_resolved",
+            Self::ModerationDecision => "moderation_decision",
+            Self::AppealFiled => "appeal_filed",
+            Self::AppealDecided => "appeal_decided",
+            Self::PostHeld => "post_held",
         }
     }
 
@@ -107,6 +132,12 @@ mod tests {
             CaseNew => 10,
             CaseClaimed => 11,
             CaseResolved => 12,
+            ReportQueued => 13,
+            ReportResolved => 14,
+            ModerationDecision => 15,
+            AppealFiled => 16,
+            AppealDecided => 17,
+            PostHeld => 18,
         }
     }
 
@@ -116,7 +147,7 @@ mod tests {
         numbers.sort_unstable();
         assert_eq!(
             numbers,
-            (0..13).collect::<Vec<_>>(),
+            (0..19).collect::<Vec<_>>(),
             "ALL lists every kind once"
         );
         for kind in NotificationKind::ALL {

@@ -105,6 +105,9 @@ pub enum Action {
     VouchForMember,
     /// Produce the verification letters of the neighbourhood's unverified members.
     ProduceLetters,
+
+    /// Work the report queue, decide appeals, release held posts, read the moderation log.
+    Moderate,
 }
 
 impl Actor {
@@ -164,7 +167,14 @@ impl Actor {
 
             VouchForMember => admin || moderator || verified_member,
             ProduceLetters => admin || moderator,
+            Moderate => admin || moderator,
         }
+    }
+
+    /// Whether the caller asked to join and waits for a moderator: refusals then say so
+    /// (`membership_pending`) rather than a bare `forbidden`.
+    pub fn pending(&self) -> bool {
+        matches!(self.membership, Some((_, MembershipStatus::Pending)))
     }
 
     /// This actor as a reader of the neighbourhood's posts.

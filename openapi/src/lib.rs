@@ -8,6 +8,7 @@ pub mod grants;
 pub mod health;
 pub mod matching;
 pub mod mediation;
+pub mod moderation;
 pub mod neighbourhoods;
 pub mod notifications;
 pub mod partners;

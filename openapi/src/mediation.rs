@@ -331,4 +331,8 @@ pub struct NeighbourhoodSettings {
     /// Days an open request may stay unmatched before it goes to the mediators by itself.
     #[schema(minimum = 1, maximum = 60)]
     pub escalate_after_days: u32,
+    /// Whether a new member's first three posts wait for a moderator before others see them
+    /// (default false; a PUT without it turns it off).
+    #[serde(default)]
+    pub first_posts_reviewed: bool,
 }

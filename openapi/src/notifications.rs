@@ -32,6 +32,19 @@ pub enum NotificationKindDto {
     CaseClaimed,
     /// Mediation of your request has ended.
     CaseResolved,
+    /// Something new in your neighbourhood's report queue (moderators).
+    ReportQueued,
+    /// A report you made was resolved: see `GET /v1/me/reports`.
+    ReportResolved,
+    /// A moderator decided something about you or what you wrote, and why: see
+    /// `GET /v1/me/moderation-decisions`.
+    ModerationDecision,
+    /// A member appealed a moderation decision (moderators).
+    AppealFiled,
+    /// Your appeal was decided: see `GET /v1/me/moderation-decisions`.
+    AppealDecided,
+    /// A new member's post waits for review (moderators).
+    PostHeld,
 }
 
 /// The post a notification is about.

@@ -83,6 +83,11 @@ enum_columns!(
     buurt_domain::grants::GrantedRole,
     buurt_domain::grants::GrantChange,
     buurt_domain::devices::Platform,
+    buurt_domain::moderation::ReportReason,
+    buurt_domain::moderation::TargetKind,
+    buurt_domain::moderation::Resolution,
+    buurt_domain::moderation::AppealOutcome,
+    buurt_domain::moderation::LogAction,
 );
 
 impl TextColumn for buurt_domain::partners::Scope {

@@ -15,6 +15,7 @@ pub mod matching;
 pub mod mediation;
 pub mod memberships;
 mod migrations;
+pub mod moderation;
 pub mod neighbourhoods;
 pub mod notifications;
 pub mod partners;

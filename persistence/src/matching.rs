@@ -513,6 +513,8 @@ pub fn messages(
     let mut query = match_messages::table
         .inner_join(users::table.on(users::id.eq(match_messages::author_id)))
         .filter(match_messages::match_id.eq(found.to_string()))
+        // A message a moderator removed is gone from the thread (kept for an appeal).
+        .filter(match_messages::removed_at.is_null())
         .order((match_messages::created_at, match_messages::id))
         .limit(i64::try_from(limit + 1).unwrap_or(i64::MAX))
         .select((

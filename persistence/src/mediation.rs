@@ -4,7 +4,7 @@
 
 use buurt_domain::accounts::UserId;
 use buurt_domain::mediation::{Case, CaseId, CaseStatus, ConsentKind, EscalatedBy, Outcome};
-use buurt_domain::membership::{MembershipStatus, Role};
+use buurt_domain::membership::Role;
 use buurt_domain::neighbourhoods::NeighbourhoodId;
 use buurt_domain::posts::{PostId, PostKind, PostStatus};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
@@ -16,8 +16,7 @@ pub use buurt_domain::mediation::EscalateRefusal;
 
 use crate::columns::Stored;
 use crate::schema::{
-    case_audit, case_notes, case_referrals, cases, consents, matches, memberships, neighbourhoods,
-    posts, users,
+    case_audit, case_notes, case_referrals, cases, consents, matches, neighbourhoods, posts, users,
 };
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError};
@@ -293,13 +292,7 @@ pub fn mediators_of(
     conn: &mut DbConnection,
     neighbourhood: NeighbourhoodId,
 ) -> Result<Vec<UserId>, PersistenceError> {
-    let ids: Vec<Stored<UserId>> = memberships::table
-        .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
-        .filter(memberships::role.eq(Role::Mediator.as_str()))
-        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
-        .select(memberships::user_id)
-        .load(conn)?;
-    Ok(ids.into_iter().map(|id| id.0).collect())
+    crate::memberships::active_with_role(conn, neighbourhood, Role::Mediator)
 }
 
 /// How many helper places of a request are taken by accepted matches.

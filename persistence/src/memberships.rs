@@ -567,3 +567,18 @@ pub fn active_memberships_after(
         })
         .collect())
 }
+
+/// The active members of a neighbourhood with `role`.
+pub fn active_with_role(
+    conn: &mut DbConnection,
+    neighbourhood: NeighbourhoodId,
+    role: Role,
+) -> Result<Vec<UserId>, PersistenceError> {
+    let ids: Vec<Stored<UserId>> = memberships::table
+        .filter(memberships::neighbourhood_id.eq(neighbourhood.to_string()))
+        .filter(memberships::role.eq(role.as_str()))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .select(memberships::user_id)
+        .load(conn)?;
+    Ok(ids.into_iter().map(|id| id.0).collect())
+}

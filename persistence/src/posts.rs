@@ -1,4 +1,4 @@
-//! Posts, their feed and search, and reports.
+//! Posts, their feed and search.
 
 use buurt_domain::accounts::UserId;
 use buurt_domain::category::Category;
@@ -10,11 +10,10 @@ use buurt_domain::posts::{
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Text};
-use uuid::Uuid;
 
 use crate::columns::Stored;
 use crate::connection::MultiBackend;
-use crate::schema::{post_reports, posts, users};
+use crate::schema::{posts, users};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError};
 
@@ -487,29 +486,6 @@ pub fn count_in_mediation(
         .filter(posts::status.eq(PostStatus::InMediation.as_str()))
         .count()
         .get_result(conn)?)
-}
-
-/// Records a report. Returns false when this reporter reported this post before.
-pub fn report_post(
-    conn: &mut DbConnection,
-    post: PostId,
-    reporter: UserId,
-    reason: &str,
-    details: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<Option<Uuid>, PersistenceError> {
-    let id = Uuid::new_v4();
-    let inserted = diesel::insert_into(post_reports::table)
-        .values((
-            post_reports::id.eq(id.to_string()),
-            post_reports::post_id.eq(post.to_string()),
-            post_reports::reporter_id.eq(reporter.to_string()),
-            post_reports::reason.eq(reason),
-            post_reports::details.eq(details),
-            post_reports::created_at.eq(to_db(now)),
-        ))
-        .execute(conn);
-    Ok(crate::error::inserted_unless_duplicate(inserted)?.then_some(id))
 }
 
 /// Open posts expiring within `EXPIRY_WARNING` of `now` whose authors were not warned yet:

@@ -67,6 +67,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         escalate_after_days -> Integer,
+        first_posts_reviewed -> Bool,
     }
 }
 
@@ -174,17 +175,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    post_reports (id) {
-        id -> Text,
-        post_id -> Text,
-        reporter_id -> Text,
-        reason -> Text,
-        details -> Nullable<Text>,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
     idempotency_keys (scope, key) {
         scope -> Text,
         key -> Text,
@@ -255,6 +245,7 @@ diesel::table! {
         author_id -> Text,
         body -> Text,
         created_at -> Timestamp,
+        removed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -353,7 +344,6 @@ diesel::joinable!(devices -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(rsvps -> users (user_id));
 diesel::joinable!(posts -> neighbourhoods (neighbourhood_id));
-diesel::joinable!(post_reports -> posts (post_id));
 diesel::joinable!(neighbourhood_postcodes -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(neighbourhood_adjacency -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(memberships -> neighbourhoods (neighbourhood_id));
@@ -431,6 +421,12 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
+    reports,
+    moderation_decisions,
+    posting_suspensions,
+    post_reviews,
+    write_events,
+    moderation_log,
     users,
     refresh_tokens,
     login_failures,
@@ -443,7 +439,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     invites,
     professional_grants,
     posts,
-    post_reports,
     idempotency_keys,
     notifications,
     rsvps,
@@ -464,3 +459,84 @@ diesel::allow_tables_to_appear_in_same_query!(
     role_grants,
     devices,
 );
+
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        neighbourhood_id -> Text,
+        reporter_id -> Text,
+        target_kind -> Text,
+        target_id -> Text,
+        member_id -> Text,
+        post_id -> Nullable<Text>,
+        match_id -> Nullable<Text>,
+        reason -> Text,
+        details -> Nullable<Text>,
+        created_at -> Timestamp,
+        decision_id -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    moderation_decisions (id) {
+        id -> Text,
+        neighbourhood_id -> Text,
+        target_kind -> Text,
+        target_id -> Text,
+        member_id -> Text,
+        action -> Text,
+        reason -> Text,
+        suspended_until -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        decided_at -> Timestamp,
+        appeal_text -> Nullable<Text>,
+        appealed_at -> Nullable<Timestamp>,
+        appeal_outcome -> Nullable<Text>,
+        appeal_reason -> Nullable<Text>,
+        appeal_decided_by -> Nullable<Text>,
+        appeal_decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    posting_suspensions (neighbourhood_id, user_id) {
+        neighbourhood_id -> Text,
+        user_id -> Text,
+        until -> Timestamp,
+        decision_id -> Text,
+    }
+}
+
+diesel::table! {
+    post_reviews (post_id) {
+        post_id -> Text,
+        neighbourhood_id -> Text,
+        author_id -> Text,
+        held_at -> Timestamp,
+        reviewed_at -> Nullable<Timestamp>,
+        reviewed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    write_events (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    moderation_log (id) {
+        id -> Text,
+        neighbourhood_id -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        target_kind -> Text,
+        target_id -> Text,
+        reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}

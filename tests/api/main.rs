@@ -15,6 +15,7 @@ mod matching;
 mod me;
 mod mediation;
 mod membership;
+mod moderation;
 mod neighbourhoods;
 mod notifications;
 mod openapi;

@@ -72,15 +72,7 @@ impl World {
     }
 
     async fn kinds(&self, session: &Session) -> Vec<String> {
-        self.app
-            .get_as(session, "/v1/me/notifications?limit=100")
-            .await
-            .json()["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n["kind"].as_str().unwrap().to_owned())
-            .collect()
+        self.app.notification_kinds(session).await
     }
 
     fn jobs(&self, at: chrono::DateTime<chrono::Utc>) -> buurt_api::cli::commands::JobsReport {

@@ -216,9 +216,10 @@ async fn only_active_members_post() {
     w.post(&outsider, news("x"))
         .await
         .assert_problem(403, "forbidden");
+    // A pending member learns why (issue 19), not a bare `forbidden`.
     w.post(&pending, news("x"))
         .await
-        .assert_problem(403, "forbidden");
+        .assert_problem(403, "membership_pending");
     assert_eq!(w.post(&w.admin, news("Van de beheerder")).await.status, 201);
 }
 
@@ -504,7 +505,7 @@ async fn reports_once_per_member() {
     assert_eq!(reported.status, 201, "{}", reported.text());
     assert_eq!(reported.json()["reason"], "spam");
     w.app
-        .post_as(&w.member, &path, &json!({"reason": "abuse"}))
+        .post_as(&w.member, &path, &json!({"reason": "intimidation"}))
         .await
         .assert_problem(409, "already_reported");
     let outsider = w.app.register("buiten@example.nl").await;

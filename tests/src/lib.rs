@@ -189,6 +189,11 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     config.webhook_poll_ms = 0;
     // Every test registers its users from 127.0.0.1; the `limits` tests set their own.
     config.registrations_per_client = 10_000;
+    // Tests write a lot from one account; the `moderation` tests set their own write limits.
+    config.limit_posts_per_hour = 10_000;
+    config.limit_messages_per_minute = 10_000;
+    config.limit_reports_per_day = 10_000;
+    config.limit_offers_per_hour = 10_000;
     customize(&mut config);
     start(database, &config)
 }
@@ -688,6 +693,18 @@ impl TestApp {
             ));
         }
         sessions
+    }
+
+    /// The kinds of the session's latest 100 notifications, newest first.
+    pub async fn notification_kinds(&self, session: &Session) -> Vec<String> {
+        self.get_as(session, "/v1/me/notifications?limit=100")
+            .await
+            .json()["items"]
+            .as_array()
+            .expect("a list of notifications")
+            .iter()
+            .map(|n| n["kind"].as_str().unwrap_or_default().to_owned())
+            .collect()
     }
 
     pub async fn delete_as(&self, session: &Session, path: &str) -> TestResponse {

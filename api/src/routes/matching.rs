@@ -102,6 +102,10 @@ fn optional_text(
          content_type = "application/problem+json"),
         (status = 409, description = "`not_a_request`, `already_matched`, `helper_busy` or \
           `request_not_open`.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`write_limit_reached`: too many offers of help within the \
+         hour (`BUURT_LIMIT_OFFERS_PER_HOUR`); see `Retry-After`.", body = Problem,
+         content_type = "application/problem+json",
+         headers(("retry-after" = u64, description = "Seconds to wait."))),
     ),
 )]
 #[post("/v1/posts/{id}/matches")]
@@ -357,6 +361,10 @@ pub async fn list_messages(
     request_body = CreateMessageRequest,
     responses(
         (status = 201, description = "Sent.", body = MessageDto),
+        (status = 429, description = "`write_limit_reached`: too many messages within the \
+         minute (`BUURT_LIMIT_MESSAGES_PER_MINUTE`); see `Retry-After`.", body = Problem,
+         content_type = "application/problem+json",
+         headers(("retry-after" = u64, description = "Seconds to wait."))),
     ),
 )]
 #[post("/v1/matches/{id}/messages")]

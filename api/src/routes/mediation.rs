@@ -462,7 +462,8 @@ pub async fn set_consent(
     }))
 }
 
-/// A neighbourhood's mediation setting (moderators of the neighbourhood, administrators).
+/// A neighbourhood's settings: when requests go to the mediators, and whether new members'
+/// first posts wait for a moderator (moderators of the neighbourhood, administrators).
 #[utoipa::path(
     tag = "mediation",
     security(("bearer" = [])),
@@ -482,11 +483,18 @@ pub async fn set_settings(
 ) -> Result<web::Json<NeighbourhoodSettings>, ApiError> {
     let id = NeighbourhoodId(id.into_inner());
     let days = body.0.escalate_after_days;
-    let escalate_after_days = state
-        .run(move |cx| cases::set_escalate_after_days(cx, caller.user_id, id, days))
+    let reviewed = body.0.first_posts_reviewed;
+    let (escalate_after_days, first_posts_reviewed) = state
+        .run(move |cx| {
+            let days = cases::set_escalate_after_days(cx, caller.user_id, id, days)?;
+            let reviewed =
+                buurt_app::moderation::set_first_posts_reviewed(cx, caller.user_id, id, reviewed)?;
+            Ok::<_, buurt_app::AppError>((days, reviewed))
+        })
         .await?;
     Ok(web::Json(NeighbourhoodSettings {
         escalate_after_days,
+        first_posts_reviewed,
     }))
 }
 

@@ -11,6 +11,7 @@ pub mod matching;
 pub mod me;
 pub mod mediation;
 pub mod memberships;
+pub mod moderation;
 pub mod neighbourhoods;
 pub mod notifications;
 pub mod partners;
@@ -79,7 +80,17 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(posts::close_post)
         .service(posts::hide_post)
         .service(posts::unhide_post)
-        .service(posts::report_post)
+        .service(moderation::report_post)
+        .service(moderation::report_message)
+        .service(moderation::report_member)
+        .service(moderation::list_reports)
+        .service(moderation::resolve_report)
+        .service(moderation::my_reports)
+        .service(moderation::my_decisions)
+        .service(moderation::appeal)
+        .service(moderation::decide_appeal)
+        .service(moderation::moderation_log)
+        .service(moderation::held_posts)
         .service(activities::create_rsvp)
         .service(activities::cancel_rsvp)
         .service(activities::list_attendees)

@@ -34,6 +34,12 @@ fn dto(notification: Notification, title: Option<String>) -> NotificationDto {
             NotificationKind::CaseNew => NotificationKindDto::CaseNew,
             NotificationKind::CaseClaimed => NotificationKindDto::CaseClaimed,
             NotificationKind::CaseResolved => NotificationKindDto::CaseResolved,
+            NotificationKind::ReportQueued => NotificationKindDto::ReportQueued,
+            NotificationKind::ReportResolved => NotificationKindDto::ReportResolved,
+            NotificationKind::ModerationDecision => NotificationKindDto::ModerationDecision,
+            NotificationKind::AppealFiled => NotificationKindDto::AppealFiled,
+            NotificationKind::AppealDecided => NotificationKindDto::AppealDecided,
+            NotificationKind::PostHeld => NotificationKindDto::PostHeld,
         },
         post: notification
             .post_id

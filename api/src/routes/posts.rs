@@ -1,4 +1,4 @@
-//! Posts: the feed, writing and managing posts, hiding and reporting them. The handlers
+//! Posts: the feed, writing and managing posts, hiding them. The handlers
 //! translate; the use cases are `buurt_app::posts`.
 
 use actix_web::http::header;
@@ -11,8 +11,7 @@ use buurt_domain::partners::Scope;
 use buurt_domain::policy::{Action, Actor};
 use buurt_domain::posts::{ActivityInput, Post, PostId, PostInput, check_search_text};
 use buurt_openapi::posts::{
-    CreatePostRequest, CreateReportRequest, ListPostsParams, MyPostsParams, PostDto, PostList,
-    ReportDto, UpdatePostRequest,
+    CreatePostRequest, ListPostsParams, MyPostsParams, PostDto, PostList, UpdatePostRequest,
 };
 use buurt_openapi::problem::Problem;
 use buurt_persistence::DbConnection;
@@ -130,8 +129,14 @@ fn activity_input(
     responses(
         (status = 201, description = "Posted.", body = PostDto,
          headers(("location" = String, description = "`/v1/posts/{id}`"))),
-        (status = 403, description = "`forbidden`: not an active member.", body = Problem,
+        (status = 403, description = "`forbidden`: not an active member; `membership_pending`: \
+         the caller's request to join waits for a moderator; `posting_suspended`: a moderator \
+         suspended the caller from posting here for a while.", body = Problem,
          content_type = "application/problem+json"),
+        (status = 429, description = "`write_limit_reached`: too many posts within the hour \
+         (`BUURT_LIMIT_POSTS_PER_HOUR`); see `Retry-After`.", body = Problem,
+         content_type = "application/problem+json",
+         headers(("retry-after" = u64, description = "Seconds to wait."))),
     ),
 )]
 #[post("/v1/neighbourhoods/{id}/posts")]
@@ -488,39 +493,4 @@ pub async fn unhide_post(
     id: web::Path<uuid::Uuid>,
 ) -> Result<web::Json<PostDto>, ApiError> {
     set_hidden(lang, state, caller, PostId(id.into_inner()), false).await
-}
-
-/// Report a post to the moderators (active members of its neighbourhood; once per post).
-#[utoipa::path(
-    tag = "posts",
-    security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path, description = "The post's id.")),
-    request_body = CreateReportRequest,
-    responses(
-        (status = 201, description = "Reported.", body = ReportDto),
-        (status = 403, description = "`forbidden`: not an active member here.", body = Problem,
-         content_type = "application/problem+json"),
-        (status = 409, description = "`already_reported`.", body = Problem, content_type = "application/problem+json"),
-    ),
-)]
-#[post("/v1/posts/{id}/reports")]
-pub async fn report_post(
-    state: web::Data<AppState>,
-    caller: Authenticated,
-    id: web::Path<uuid::Uuid>,
-    body: Json<CreateReportRequest>,
-) -> Result<HttpResponse, ApiError> {
-    let id = PostId(id.into_inner());
-    let CreateReportRequest { reason, details } = body.0;
-    let report = state
-        .run(move |cx| {
-            app::report_post(cx, caller.user_id, id, reason.as_str(), details.as_deref())
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(ReportDto {
-        id: report.id,
-        post_id: id.0,
-        reason,
-        created_at: report.created_at,
-    }))
 }

@@ -110,7 +110,7 @@ pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Whether the client asked for CSV rather than JSON (by `Accept`, best first).
-fn wants_csv(request: &HttpRequest) -> bool {
+pub(crate) fn wants_csv(request: &HttpRequest) -> bool {
     let Some(accept) = request.get_header::<Accept>() else {
         return false;
     };

@@ -24,6 +24,7 @@ pub mod activities;
 pub mod matching;
 pub mod mediation;
 pub mod membership;
+pub mod moderation;
 pub mod posts;
 
 /// A notice for one person (the in-app inbox, and later push and e-mail).
