@@ -3,6 +3,7 @@
 
 mod activities;
 mod auth;
+mod backup;
 mod blocks;
 mod errors;
 mod health;
@@ -19,6 +20,7 @@ mod openapi;
 mod partners;
 mod posts;
 mod queries;
+mod replicas;
 mod role_grants;
 mod security;
 mod seed;
