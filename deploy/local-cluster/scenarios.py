@@ -5,7 +5,8 @@ Standard library only. Everything goes through HAProxy (and so through PgBouncer
 PostgreSQL Patroni calls the leader) unless a check needs one node. Prints a table of results
 and exits 1 when any check failed.
 
-  0. PgBouncer's transaction mode with diesel (shown, not used): why the pooler runs in session mode
+  0. reads that may lag reach the standby; PgBouncer's transaction mode with diesel (shown, not
+     used): why the pooler runs in session mode
   1. races across nodes: 50 concurrent accepts on one request, 200 concurrent RSVPs for 20 places
      (60 in the short form)
   2. kill -9 of one Buurt node under write load
@@ -157,11 +158,11 @@ def pool_map(work, items, threads=12):
     return results
 
 
-def sql(query):
-    """A query on the leader, through HAProxy's route to it."""
+def sql(query, port=None):
+    """A query on the leader, through HAProxy's route to it (or on the server at `port`)."""
     out = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-p", str(CONFIG["pg_primary"]), "-U", "postgres", "-d", "buurt",
-         "-Atc", query], capture_output=True, text=True)
+        ["psql", "-h", "127.0.0.1", "-p", str(port or CONFIG["pg_primary"]), "-U", "postgres",
+         "-d", "buurt", "-Atc", query], capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"psql: {query}: {out.stderr.strip()}")
     return out.stdout.strip()
@@ -313,6 +314,23 @@ def feed_events(world):
         if not page["items"]:
             return events
         after = page["next_after"]
+
+
+# --- reads from the standby ----------------------------------------------------------------
+
+def scenario_read_replica(world):
+    name = "0 read replica"
+    standby = next((n for n in CONFIG["postgres"] if role_of(n)[0] != "leader"), None)
+    answers = [call("GET", f"/v1/neighbourhoods/{world.neighbourhood}/page") for _ in range(30)]
+    answers += [call("GET", f"/v1/neighbourhoods/{world.neighbourhood}/posts") for _ in range(30)]
+    own = call("GET", f"/v1/neighbourhoods/{world.neighbourhood}/posts", token=world.users[0]["token"])
+    sessions = int(sql("SELECT count(*) FROM pg_stat_activity WHERE datname = 'buurt' "
+                       "AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+                       port=CONFIG["postgres"][standby]))
+    check(name, "public page and anonymous feed answered, served by the standby's sessions",
+          all(a.status == 200 for a in answers) and own.status == 200 and sessions > 0,
+          f"HTTP {dict(collections.Counter(a.status for a in answers))}, "
+          f"{sessions} Buurt sessions on the standby {standby}")
 
 
 # --- 0: transaction pooling ------------------------------------------------------------------
@@ -586,7 +604,8 @@ def main():
     receiver = Receiver(CONFIG["hook_port"])
     try:
         world = set_up(receiver)
-        for scenario in (lambda: scenario_transaction_mode(world),
+        for scenario in (lambda: scenario_read_replica(world),
+                         lambda: scenario_transaction_mode(world),
                          lambda: scenario_races(world),
                          lambda: scenario_node_death(world, receiver),
                          lambda: scenario_leader_death(world),
