@@ -225,6 +225,7 @@ class Receiver:
     def __init__(self, port):
         self.secret = None
         self.deliveries = collections.Counter()
+        self.received_at = collections.defaultdict(list)
         self.bad_signatures = 0
         self.lock = threading.Lock()
         receiver = self
@@ -244,7 +245,9 @@ class Receiver:
                         receiver.bad_signatures += 1
                         self.send_response(401)
                     else:
-                        receiver.deliveries[json.loads(body)["event"]["id"]] += 1
+                        event = json.loads(body)["event"]["id"]
+                        receiver.deliveries[event] += 1
+                        receiver.received_at[event].append(time.monotonic())
                         self.send_response(204)
                 self.end_headers()
 
@@ -465,12 +468,13 @@ class WriteLoad:
 def scenario_node_death(world, receiver):
     name = "2 node kill -9"
     seconds = 4 if SHORT else 8
+    world.node_phase_seq = int(sql("SELECT coalesce(max(seq), 0) FROM events"))
     load = WriteLoad(world).start()
     time.sleep(2)
     victim = pid_of("buurt2")
     killed_at = time.monotonic()
     os.kill(victim, signal.SIGKILL)
-    world.node_killed_at_seq = int(sql("SELECT coalesce(max(seq), 0) FROM events"))
+    world.node_killed_at = killed_at
     time.sleep(seconds)
     load.finish()
     after = load.acks_between(killed_at + 1, time.monotonic())
@@ -572,11 +576,21 @@ def scenario_deliveries(world, receiver):
     twice = [e for e in new if got[e] > 1]
     check(name, f"the {len(new)} events of 30 posts with three workers: each delivered once",
           len(new) >= 30 and not twice, f"{len(twice)} delivered more than once")
-    since_kill = [e for e, seq in wanted.items()
-                  if world.node_killed_at_seq < seq <= world.after_node_kill_seq]
-    again = [e for e in since_kill if got[e] != 1]
-    check("2 node kill -9", "deliveries after the kill continue, each exactly once",
-          since_kill and not again, f"{len(since_kill)} events, {len(again)} not exactly once")
+    # The events of the node-kill phase: each delivered exactly once, except a delivery the
+    # killed node had sent and not yet recorded: its claim's lease (60 s) runs out and another
+    # node sends it again (at-least-once; receivers dedupe by event.id). Such a repeat is only
+    # explained when its first delivery arrived right before the kill.
+    phase = [e for e, seq in wanted.items() if world.node_phase_seq < seq <= world.after_node_kill_seq]
+    with receiver.lock:
+        times = {e: list(receiver.received_at[e]) for e in phase}
+    in_flight = [e for e in phase if got[e] == 2
+                 and world.node_killed_at - 1.0 <= times[e][0] <= world.node_killed_at + 0.2]
+    wrong = [e for e in phase if got[e] != 1 and e not in in_flight]
+    check("2 node kill -9", "deliveries continue: each event of the phase exactly once "
+          "(but for what the killed node had in flight)",
+          phase and not wrong,
+          f"{len(phase)} events, {len(wrong)} missing or repeated, {len(in_flight)} in flight "
+          "on the killed node sent again after the lease")
     overall = sum(1 for e in wanted if got[e] > 1)
     info(name, "events delivered more than once over the whole run (at-least-once; event.id dedupes)",
          overall)
