@@ -135,6 +135,18 @@ impl AppState {
         }
         self.run(work).await
     }
+
+    /// Runs a use case with a pooled connection and the clock on the blocking thread pool.
+    pub async fn run<T, E, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut Cx<'_>) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        ApiError: From<E>,
+    {
+        let clock = self.clock.clone();
+        self.db(move |conn| Ok(work(&mut Cx::new(conn, clock.as_ref()))?))
+            .await
+    }
 }
 
 /// Runs `work` with a connection of `pool` on the blocking thread pool, behind the pool's
@@ -180,18 +192,4 @@ where
         result
     })
     .await?
-}
-
-impl AppState {
-    /// Runs a use case with a pooled connection and the clock on the blocking thread pool.
-    pub async fn run<T, E, F>(&self, work: F) -> Result<T, ApiError>
-    where
-        F: FnOnce(&mut Cx<'_>) -> Result<T, E> + Send + 'static,
-        T: Send + 'static,
-        ApiError: From<E>,
-    {
-        let clock = self.clock.clone();
-        self.db(move |conn| Ok(work(&mut Cx::new(conn, clock.as_ref()))?))
-            .await
-    }
 }
