@@ -34,6 +34,13 @@ pub enum Command {
         /// The CSV file.
         file: std::path::PathBuf,
     },
+    /// Copy a SQLite database, online, into a new file (`VACUUM INTO`: one consistent
+    /// snapshot while the server keeps serving). To restore, stop the server and put the copy
+    /// in the database's place. PostgreSQL is backed up with `pg_basebackup` and WAL archiving.
+    Backup {
+        /// The new file (it must not exist).
+        target: std::path::PathBuf,
+    },
     /// Derive the monitoring facts from the tables for rows that came in without them (a bulk
     /// load, or data from before monitoring existed). Safe to run again: facts already
     /// recorded stay.
@@ -104,6 +111,13 @@ pub struct Config {
     /// A SQLite file (`buurt.db`, `sqlite://path`) or a PostgreSQL URL (`postgres://…`).
     #[arg(long, env = "DATABASE_URL", default_value = "buurt.db", global = true)]
     pub database_url: String,
+
+    /// Optional: a copy of the database that may lag a little (a PostgreSQL hot standby) for
+    /// the reads where that is acceptable: the public neighbourhood page, monitoring figures,
+    /// anonymous feeds and the partners' event feed. A signed-in user's own reads always go to
+    /// `DATABASE_URL` (read-your-writes). While it is unreachable those reads go there too.
+    #[arg(long, env = "BUURT_DATABASE_READ_URL", global = true)]
+    pub database_read_url: Option<String>,
 
     /// The address to serve on; port 0 picks a free one.
     #[arg(
@@ -367,6 +381,7 @@ impl Config {
     pub fn with_database_url(database_url: impl Into<String>) -> Self {
         Self {
             database_url: database_url.into(),
+            database_read_url: None,
             listen: "127.0.0.1:8080".into(),
             jwt_secret: None,
             secrets_key: None,
@@ -414,6 +429,13 @@ impl std::fmt::Debug for Config {
             .field(
                 "database_url",
                 &buurt_persistence::DatabaseUrl::parse(&self.database_url),
+            )
+            .field(
+                "database_read_url",
+                &self
+                    .database_read_url
+                    .as_deref()
+                    .map(buurt_persistence::DatabaseUrl::parse),
             )
             .field("listen", &self.listen)
             .field("jwt_secret", &self.jwt_secret.as_ref().map(|_| "***"))

@@ -1,8 +1,8 @@
 use std::process::ExitCode;
 
 use buurt_api::cli::commands::{
-    AdminOutcome, StatsScope, create_admin, export_stats, import_neighbourhoods, rebuild_stats,
-    run_jobs,
+    AdminOutcome, StatsScope, backup, create_admin, export_stats, import_neighbourhoods,
+    rebuild_stats, run_jobs,
 };
 use buurt_api::cli::seed::{SeedOptions, SeedProfile, parse_now};
 use buurt_api::config::{Cli, Command, StatsInterval};
@@ -45,6 +45,9 @@ async fn main() -> ExitCode {
                 println!("{}: {created} created, {updated} updated", file.display());
             })
         }
+        Command::Backup { target } => backup(&cli.config, &target).map(|()| {
+            println!("backed up to {}", target.display());
+        }),
         Command::RebuildStats => rebuild_stats(&cli.config).map(|added| {
             println!("monitoring facts added: {added}");
         }),

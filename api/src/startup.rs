@@ -154,6 +154,22 @@ fn jwt_secret(config: &Config, pool: &DbPool, key: &SecretsKey) -> Result<Vec<u8
     Ok(buurt_persistence::settings::jwt_secret_or_init(&mut conn, &candidate, key)?.into_bytes())
 }
 
+/// The pool for `BUURT_DATABASE_READ_URL`: same size as the leader's; connections are opened
+/// when first needed.
+fn read_replica(url: &str, config: &Config) -> Result<crate::state::Replica, StartupError> {
+    let url = DatabaseUrl::parse(url)
+        .map_err(|error| StartupError::Config(format!("BUURT_DATABASE_READ_URL: {error}")))?;
+    let options = PoolOptions {
+        max_size: config.db_pool_size,
+        ..PoolOptions::default()
+    };
+    tracing::info!(%url, "reads that may lag go to the read replica");
+    Ok(crate::state::Replica {
+        pool: buurt_persistence::build_read_pool(&url, &options, StatementCount::default()),
+        availability: Arc::default(),
+    })
+}
+
 /// A bound, ready-to-run server.
 pub struct Application {
     port: u16,
@@ -183,9 +199,14 @@ impl Application {
         let window = chrono::Duration::seconds(config.login_throttle_window.into());
         let clock: Arc<dyn buurt_app::Clock> = Arc::new(buurt_app::SystemClock);
         let push = crate::workers::push::from_config(config, pool.clone(), clock.clone())?;
+        let replica = match &config.database_read_url {
+            Some(url) => Some(read_replica(url, config)?),
+            None => None,
+        };
         let state = web::Data::new(AppState {
             pool,
             database_url,
+            replica,
             tokens,
             standings: Arc::default(),
             secrets,

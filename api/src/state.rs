@@ -16,6 +16,8 @@ use buurt_domain::throttle::ThrottlePolicy;
 pub struct AppState {
     pub pool: DbPool,
     pub database_url: DatabaseUrl,
+    /// Where reads that may be a little stale go (`BUURT_DATABASE_READ_URL`), if anywhere.
+    pub replica: Option<Replica>,
     pub tokens: Arc<TokenKeys>,
     /// Users' token generations and suspensions, cached briefly.
     pub standings: Arc<crate::auth::standing::Standings>,
@@ -39,6 +41,14 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Sends push notifications to users' devices; `None` when no push service is configured.
     pub push: Option<Arc<dyn crate::workers::push_dispatch::PushDispatch>>,
+}
+
+/// A read replica: its pool and its own breaker (a replica that is down says nothing about the
+/// leader).
+#[derive(Clone)]
+pub struct Replica {
+    pub pool: DbPool,
+    pub availability: Arc<DatabaseAvailability>,
 }
 
 /// How webhooks are checked and delivered.
@@ -99,40 +109,35 @@ impl AppState {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let admission = self.availability.admit();
-        if admission == Admission::Refuse {
-            return Err(ApiError::DatabaseUnavailable(
-                buurt_persistence::PersistenceError::KnownUnavailable,
-            ));
-        }
-        let pool = self.pool.clone();
-        let availability = Arc::clone(&self.availability);
-        let span = tracing::Span::current();
-        web::block(move || {
-            let _entered = span.enter();
-            let checkout = match admission {
-                Admission::Probe => pool.get_timeout(PROBE_TIMEOUT),
-                _ => pool.get(),
-            };
-            let mut conn = match checkout {
-                Ok(conn) => conn,
-                Err(error) => {
-                    availability.unreachable();
-                    return Err(ApiError::from(buurt_persistence::PersistenceError::from(
-                        error,
-                    )));
+        on_pool(self.pool.clone(), Arc::clone(&self.availability), work).await
+    }
+
+    /// Runs a use case that only reads, and whose reader accepts what it reads to lag a moment
+    /// behind the leader (nobody reads their own writes through it), on the read replica when
+    /// one is configured and reachable; on the leader otherwise.
+    pub async fn read<T, E, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut Cx<'_>) -> Result<T, E> + Clone + Send + 'static,
+        T: Send + 'static,
+        ApiError: From<E>,
+    {
+        if let Some(replica) = &self.replica {
+            let clock = self.clock.clone();
+            let on_replica = work.clone();
+            let answer = on_pool(
+                replica.pool.clone(),
+                Arc::clone(&replica.availability),
+                move |conn| Ok(on_replica(&mut Cx::new(conn, clock.as_ref()))?),
+            )
+            .await;
+            match answer {
+                Err(ApiError::DatabaseUnavailable(error)) => {
+                    tracing::debug!(%error, "read replica unavailable; reading from the leader");
                 }
-            };
-            let result = work(&mut conn);
-            // A lock wait that timed out reached the database: only a real outage trips.
-            if matches!(&result, Err(ApiError::DatabaseUnavailable(error)) if !error.is_busy()) {
-                availability.unreachable();
-            } else {
-                availability.reached();
+                answer => return answer,
             }
-            result
-        })
-        .await?
+        }
+        self.run(work).await
     }
 
     /// Runs a use case with a pooled connection and the clock on the blocking thread pool.
@@ -151,4 +156,49 @@ impl AppState {
         })
         .await
     }
+}
+
+/// Runs `work` with a connection of `pool` on the blocking thread pool, behind the pool's
+/// breaker `availability`.
+async fn on_pool<T, F>(
+    pool: DbPool,
+    availability: Arc<DatabaseAvailability>,
+    work: F,
+) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let admission = availability.admit();
+    if admission == Admission::Refuse {
+        return Err(ApiError::DatabaseUnavailable(
+            buurt_persistence::PersistenceError::KnownUnavailable,
+        ));
+    }
+    let span = tracing::Span::current();
+    web::block(move || {
+        let _entered = span.enter();
+        let checkout = match admission {
+            Admission::Probe => pool.get_timeout(PROBE_TIMEOUT),
+            _ => pool.get(),
+        };
+        let mut conn = match checkout {
+            Ok(conn) => conn,
+            Err(error) => {
+                availability.unreachable();
+                return Err(ApiError::from(buurt_persistence::PersistenceError::from(
+                    error,
+                )));
+            }
+        };
+        let result = work(&mut conn);
+        // A lock wait that timed out reached the database: only a real outage trips.
+        if matches!(&result, Err(ApiError::DatabaseUnavailable(error)) if !error.is_busy()) {
+            availability.unreachable();
+        } else {
+            availability.reached();
+        }
+        result
+    })
+    .await?
 }

@@ -8,7 +8,7 @@ use diesel::connection::{
     TransactionManager,
 };
 use diesel::r2d2::{self, HandleError, ManageConnection};
-use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 
 use crate::PersistenceError;
 
@@ -119,11 +119,27 @@ impl std::fmt::Display for DatabaseUrl {
 pub struct ConnectionManager {
     url: DatabaseUrl,
     statements: StatementCount,
+    role: Role,
+}
+
+/// What a pool's connections are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Reads and writes: on PostgreSQL a connection is only valid while its server is the
+    /// leader, so a pooled connection to a demoted one is dropped at checkout, not used for
+    /// writes that would fail.
+    Leader,
+    /// Reads only, where a little staleness is acceptable (a standby, `BUURT_DATABASE_READ_URL`).
+    Replica,
 }
 
 impl ConnectionManager {
     pub fn new(url: DatabaseUrl, statements: StatementCount) -> Self {
-        Self { url, statements }
+        Self {
+            url,
+            statements,
+            role: Role::Leader,
+        }
     }
 }
 
@@ -183,7 +199,21 @@ impl ManageConnection for ConnectionManager {
         {
             return Err(PersistenceError::FileMissing(path.clone()));
         }
-        Ok(conn.batch_execute("SELECT 1")?)
+        match conn {
+            // The check costs what `SELECT 1` costs, and after a failover it is what keeps a
+            // connection to the demoted leader (reached again through a proxy) out of use.
+            DbConnection::Postgresql(pg) if self.role == Role::Leader => {
+                let standby: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "pg_is_in_recovery()",
+                ))
+                .get_result(pg)?;
+                if standby {
+                    return Err(PersistenceError::NotLeader);
+                }
+                Ok(())
+            }
+            _ => Ok(conn.batch_execute("SELECT 1")?),
+        }
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
@@ -252,6 +282,62 @@ pub fn build_pool(
         .error_handler(Box::new(TracingErrorHandler))
         .build(ConnectionManager::new(url.clone(), statements))?;
     Ok(pool)
+}
+
+/// A pool for reads that may be a little stale (`BUURT_DATABASE_READ_URL`: a standby). Never
+/// migrated, never written; built without waiting for a first connection, so a replica that
+/// is down does not keep the node from starting (its reads go to the leader meanwhile).
+pub fn build_read_pool(
+    url: &DatabaseUrl,
+    options: &PoolOptions,
+    statements: StatementCount,
+) -> DbPool {
+    let mut manager = ConnectionManager::new(url.clone(), statements);
+    manager.role = Role::Replica;
+    r2d2::Pool::builder()
+        .max_size(options.max_size)
+        .min_idle(Some(0))
+        .connection_timeout(options.checkout_timeout)
+        .error_handler(Box::new(TracingErrorHandler))
+        .build_unchecked(manager)
+}
+
+/// An online copy of a SQLite database into the new file `target` (`VACUUM INTO`: one
+/// consistent snapshot, taken while the server serves; readers and writers carry on). A
+/// PostgreSQL database is backed up with its own tools (`pg_basebackup` and WAL archiving).
+pub fn backup_sqlite(url: &DatabaseUrl, target: &Path) -> Result<(), PersistenceError> {
+    let DatabaseUrl::Sqlite { path } = url else {
+        return Err(PersistenceError::Unsupported(
+            "buurt backup copies a SQLite database; back PostgreSQL up with pg_basebackup and \
+             WAL archiving (deploy/README.md)",
+        ));
+    };
+    if target.exists() {
+        return Err(PersistenceError::Backup(format!(
+            "{} exists already: a backup never overwrites a file",
+            target.display()
+        )));
+    }
+    let target = target
+        .to_str()
+        .ok_or_else(|| PersistenceError::Backup("the backup path is not valid UTF-8".to_owned()))?;
+    let mut conn = SqliteConnection::establish(&sqlite_uri(path, "rw"))?;
+    conn.batch_execute(SQLITE_CONNECTION_PRAGMAS)?;
+    diesel::sql_query("VACUUM INTO ?")
+        .bind::<diesel::sql_types::Text, _>(target)
+        .execute(&mut conn)?;
+    // The copy must be whole and readable before it counts as a backup.
+    let mut copy = SqliteConnection::establish(&sqlite_uri(target, "ro"))?;
+    let check: String = diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
+        "(SELECT integrity_check FROM pragma_integrity_check)",
+    ))
+    .get_result(&mut copy)?;
+    if check != "ok" {
+        return Err(PersistenceError::Backup(format!(
+            "the copy failed its integrity check: {check}"
+        )));
+    }
+    Ok(())
 }
 
 /// Readiness: a connection can be had within `timeout` and answers a query on our schema.

@@ -18,6 +18,13 @@ pub enum PersistenceError {
     Migration(String),
     #[error("a stored row does not hold a valid value: {0}")]
     Corrupt(String),
+    /// A connection meant for writes reached a PostgreSQL standby (a failover under way).
+    #[error("the database server is not the leader (a standby)")]
+    NotLeader,
+    #[error("{0}")]
+    Unsupported(&'static str),
+    #[error("backup failed: {0}")]
+    Backup(String),
     #[error("the secrets key does not open the stored secrets (sealed with another key?)")]
     WrongSecretsKey,
     #[error(transparent)]
@@ -33,11 +40,20 @@ impl PersistenceError {
             Self::Connect(_)
             | Self::Unavailable(_)
             | Self::FileMissing(_)
-            | Self::KnownUnavailable => true,
+            | Self::KnownUnavailable
+            | Self::NotLeader => true,
             Self::Query(Error::DatabaseError(
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
             )) => true,
+            // A write that reached a standby: the leader is changing (a failover), and the
+            // same write on the new leader a moment later will do.
+            Self::Query(Error::DatabaseError(DatabaseErrorKind::ReadOnlyTransaction, _)) => true,
+            Self::Query(Error::DatabaseError(DatabaseErrorKind::Unknown, info))
+                if is_switching_over(info.message()) =>
+            {
+                true
+            }
             // SQLite gave up waiting for another writer (the busy timeout passed): the database
             // is there but busy, and a retry a moment later will do.
             Self::Query(Error::DatabaseError(DatabaseErrorKind::Unknown, info))
@@ -46,6 +62,8 @@ impl PersistenceError {
                 true
             }
             Self::InvalidUrl(_)
+            | Self::Unsupported(_)
+            | Self::Backup(_)
             | Self::Migration(_)
             | Self::Corrupt(_)
             | Self::WrongSecretsKey
@@ -65,6 +83,30 @@ impl PersistenceError {
                 if is_sqlite_busy(info.message())
         )
     }
+}
+
+/// What PostgreSQL and PgBouncer say while a server stops, starts or changes role (libpq
+/// hands over the message, not the SQLSTATE, to diesel's `Unknown`): the server is going away
+/// or not there yet, and the request may be tried again in a moment.
+fn is_switching_over(message: &str) -> bool {
+    const TRANSIENT: [&str; 10] = [
+        // 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now
+        "terminating connection due to administrator command",
+        "terminating connection because of crash of another server process",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "the database system is in recovery mode",
+        "the database system is not yet accepting connections",
+        // A hot standby cancelling a read that WAL replay needs out of the way.
+        "canceling statement due to conflict with recovery",
+        // PgBouncer, when its server connection went away or none can be had in time.
+        "server conn crashed?",
+        "query_wait_timeout",
+        "pgbouncer cannot connect to server",
+    ];
+    TRANSIENT
+        .iter()
+        .any(|transient| message.contains(transient))
 }
 
 /// SQLite's messages for `SQLITE_BUSY` and `SQLITE_LOCKED`.
@@ -87,5 +129,40 @@ pub(crate) fn inserted_unless_duplicate(
             _,
         )) => Ok(false),
         Err(error) => Err(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn unknown(message: &str) -> PersistenceError {
+        PersistenceError::Query(Error::DatabaseError(
+            DatabaseErrorKind::Unknown,
+            Box::new(message.to_owned()),
+        ))
+    }
+
+    #[test]
+    fn a_server_changing_role_is_unavailable_not_a_failure() {
+        for message in [
+            "terminating connection due to administrator command",
+            "FATAL:  the database system is shutting down",
+            "the database system is starting up",
+            "ERROR:  server conn crashed?",
+            "query_wait_timeout",
+        ] {
+            assert!(unknown(message).is_unavailable(), "{message}");
+            assert!(!unknown(message).is_busy(), "{message}");
+        }
+        let on_standby = PersistenceError::Query(Error::DatabaseError(
+            DatabaseErrorKind::ReadOnlyTransaction,
+            Box::new("cannot execute INSERT in a read-only transaction".to_owned()),
+        ));
+        assert!(on_standby.is_unavailable());
+        assert!(PersistenceError::NotLeader.is_unavailable());
+        // A real query error stays one (a 500, logged).
+        assert!(!unknown("column \"nope\" does not exist").is_unavailable());
     }
 }

@@ -3,6 +3,7 @@
 
 mod activities;
 mod auth;
+mod backup;
 mod blocks;
 mod devices;
 mod contract;
@@ -23,6 +24,7 @@ mod partners;
 mod posts;
 mod push;
 mod queries;
+mod replicas;
 mod role_grants;
 mod security;
 mod seed;

@@ -92,6 +92,31 @@ impl TestDatabase {
             .expect("connect to the test database")
     }
 
+    /// A new database holding what this one holds now (a replica as of this moment, say); it
+    /// must not be in use meanwhile. SQLite copies with `buurt backup`, PostgreSQL from a
+    /// template.
+    pub fn snapshot(&self) -> Self {
+        match self {
+            Self::Sqlite { path } => {
+                let copy = path.with_extension(format!("{}.db", uuid::Uuid::new_v4().simple()));
+                let url = buurt_persistence::DatabaseUrl::parse(&self.url()).expect("a valid URL");
+                buurt_persistence::backup_sqlite(&url, &copy).expect("copy the database");
+                Self::Sqlite { path: copy }
+            }
+            Self::Postgres { admin_url, name } => {
+                let copy = format!("buurt_test_{}", uuid::Uuid::new_v4().simple());
+                admin_connection(admin_url)
+                    .batch_execute(&format!("CREATE DATABASE {copy} TEMPLATE {name}"))
+                    .expect("copy the database");
+                Self::Postgres {
+                    admin_url: admin_url.clone(),
+                    name: copy,
+                }
+            }
+            Self::Shared { .. } => panic!("snapshot the owning test's database"),
+        }
+    }
+
     /// Makes the database unreachable for the app, as an outage would.
     pub fn take_offline(&self) {
         match self {
@@ -179,14 +204,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
         LOGS.call_once(|| buurt_api::telemetry::init(buurt_api::config::LogFormat::Text));
     }
     let database = TestDatabase::create();
-    let mut config = Config::with_database_url(database.url());
-    config.listen = "127.0.0.1:0".into();
-    config.workers = Some(2);
-    config.db_pool_size = 4;
-    config.jwt_secret = Some(TEST_JWT_SECRET.into());
-    config.secrets_key = Some(TEST_SECRETS_KEY.into());
-    // The webhook worker runs only where a test turns it on.
-    config.webhook_poll_ms = 0;
+    let mut config = node_config(database.url());
     // Every test registers its users from 127.0.0.1; the `limits` tests set their own.
     config.registrations_per_client = 10_000;
     // Tests write a lot from one account; the `moderation` tests set their own write limits.
@@ -198,17 +216,24 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     start(database, &config)
 }
 
+/// A test server's configuration on the database at `url`: any port, the test secrets, a
+/// small pool, and no webhook worker (it runs only where a test turns it on).
+pub fn node_config(url: String) -> Config {
+    let mut config = Config::with_database_url(url);
+    config.listen = "127.0.0.1:0".into();
+    config.workers = Some(2);
+    config.db_pool_size = 4;
+    config.jwt_secret = Some(TEST_JWT_SECRET.into());
+    config.secrets_key = Some(TEST_SECRETS_KEY.into());
+    config.webhook_poll_ms = 0;
+    config
+}
+
 impl TestApp {
     /// A second server on this app's database, configured as `spawn_app_with` would: another
     /// node of the same deployment. Drop it before this app.
     pub fn another_node(&self, customize: impl FnOnce(&mut Config)) -> TestApp {
-        let mut config = Config::with_database_url(self.database.url());
-        config.listen = "127.0.0.1:0".into();
-        config.workers = Some(2);
-        config.db_pool_size = 4;
-        config.jwt_secret = Some(TEST_JWT_SECRET.into());
-        config.secrets_key = Some(TEST_SECRETS_KEY.into());
-        config.webhook_poll_ms = 0;
+        let mut config = node_config(self.database.url());
         customize(&mut config);
         start(self.database.share(), &config)
     }

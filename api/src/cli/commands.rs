@@ -119,6 +119,13 @@ pub fn export_stats(
     to_csv(&report_dto(report)).map_err(|error| error.to_string())
 }
 
+/// `buurt backup TARGET`: an online copy of the SQLite database into the new file `target`.
+pub fn backup(config: &Config, target: &std::path::Path) -> Result<(), String> {
+    let url = buurt_persistence::DatabaseUrl::parse(&config.database_url)
+        .map_err(|error| error.to_string())?;
+    buurt_persistence::backup_sqlite(&url, target).map_err(|error| error.to_string())
+}
+
 /// What one run of the periodic jobs did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct JobsReport {

@@ -375,8 +375,9 @@ pub async fn list_events(
         }
     };
     let by = caller.requester();
+    // Catching up on a cursor: an event the replica has not replayed yet comes next time.
     let events = state
-        .run(move |cx| app::event_feed(cx, &by, after, limit))
+        .read(move |cx| app::event_feed(cx, &by, after, limit))
         .await?;
     Ok(web::Json(EventList {
         next_after: events.last().map_or(after, |event| event.seq),

@@ -211,22 +211,28 @@ pub async fn list_posts(
         params.cursor.as_deref(),
         errors.into_problems(),
     )?;
-    let (posts, next) = state
-        .run(move |cx| {
-            let neighbourhood = app::neighbourhood(cx.conn, neighbourhood_id)?;
-            let caller = reading_as(cx.conn, &caller, &neighbourhood)?;
-            let filter = FeedFilter {
-                kind: params.kind.map(Into::into),
-                category: params.category.map(Into::into),
-                status: params.status.map(Into::into),
-                text: params.q,
-                after: after.map(|(created_at, id)| FeedCursor { created_at, id }),
-                limit,
-            };
-            let (posts, next) = app::list_posts(cx, &neighbourhood, caller, filter)?;
-            Ok::<_, ApiError>((post_dtos(cx.conn, caller, &posts)?, next))
-        })
-        .await?;
+    let anonymous = caller == Caller::Anonymous;
+    let feed = move |cx: &mut buurt_app::Cx<'_>| {
+        let neighbourhood = app::neighbourhood(cx.conn, neighbourhood_id)?;
+        let caller = reading_as(cx.conn, &caller, &neighbourhood)?;
+        let filter = FeedFilter {
+            kind: params.kind.map(Into::into),
+            category: params.category.map(Into::into),
+            status: params.status.map(Into::into),
+            text: params.q,
+            after: after.map(|(created_at, id)| FeedCursor { created_at, id }),
+            limit,
+        };
+        let (posts, next) = app::list_posts(cx, &neighbourhood, caller, filter)?;
+        Ok::<_, ApiError>((post_dtos(cx.conn, caller, &posts)?, next))
+    };
+    // Nobody reads their own writes anonymously: that feed may come from the read replica.
+    // Signed-in readers stay on the leader and see what they just posted.
+    let (posts, next) = if anonymous {
+        state.read(feed).await?
+    } else {
+        state.run(feed).await?
+    };
     let page = PostList {
         items: posts,
         next_cursor: next.map(|cursor| encode_cursor(&(cursor.created_at, cursor.id))),
