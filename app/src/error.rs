@@ -327,6 +327,11 @@ error_codes! {
         title: ("You cannot suspend yourself", "U kunt uzelf niet schorsen"),
         detail: ("Another administrator has to suspend this account.",
                 "Een andere beheerder moet dit account schorsen.");
+    // issue 18: privacy
+    LastAdmin = "last_admin", 409,
+        title: ("Last administrator", "Laatste beheerder"),
+        detail: ("The last platform administrator cannot go: make someone else one first.",
+                "De laatste beheerder van het platform kan niet weg: maak eerst iemand anders beheerder.");
 }
 
 /// What is wrong with one field.

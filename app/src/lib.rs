@@ -21,6 +21,7 @@ pub mod neighbourhoods;
 pub mod notifications;
 pub mod partners;
 pub mod posts;
+pub mod privacy;
 pub mod stats;
 
 use buurt_persistence::DbConnection;

@@ -11,6 +11,7 @@ pub mod neighbourhoods;
 pub mod notifications;
 pub mod partners;
 pub mod posts;
+pub mod privacy;
 pub mod problem;
 pub mod stats;
 

@@ -18,6 +18,7 @@ pub mod neighbourhoods;
 pub mod notifications;
 pub mod partners;
 pub mod posts;
+pub mod privacy;
 pub mod schema;
 pub mod secrets;
 pub mod seed;

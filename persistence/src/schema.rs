@@ -29,6 +29,7 @@ diesel::table! {
         postcode_changed_at -> Nullable<Timestamp>,
         token_generation -> BigInt,
         suspended_at -> Nullable<Timestamp>,
+        erased_at -> Nullable<Timestamp>,
     }
 }
 
@@ -268,6 +269,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    consent_events (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        change -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account_erasures (id) {
+        id -> Text,
+        tombstone_id -> Text,
+        actor_id -> Nullable<Text>,
+        by_admin -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     cases (id) {
         id -> Text,
         request_id -> Text,
@@ -292,6 +313,7 @@ diesel::table! {
         author_id -> Text,
         body -> Text,
         created_at -> Timestamp,
+        working -> Bool,
     }
 }
 
@@ -447,4 +469,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     user_blocks,
     role_grants,
+    consent_events,
+    account_erasures,
 );

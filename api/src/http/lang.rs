@@ -2,6 +2,15 @@
 
 pub use buurt_app::text::{Lang, Text, accepted_in_dutch};
 
+/// The language `req` asks for in `Accept-Language`.
+pub fn request_lang(req: &actix_web::HttpRequest) -> Lang {
+    Lang::negotiate(
+        req.headers()
+            .get(actix_web::http::header::ACCEPT_LANGUAGE)
+            .and_then(|value| value.to_str().ok()),
+    )
+}
+
 /// serde's English explanations of a JSON body or query it could not read, in Dutch. Quoted
 /// parts (between backticks: the caller's values and our field names) stay as they are.
 pub fn serde_in_dutch(message: &str) -> String {
