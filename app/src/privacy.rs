@@ -107,7 +107,8 @@ fn withdraw_rsvps(conn: &mut DbConnection, clock: &dyn Clock, user: UserId) -> R
 }
 
 /// Open requests are closed (a case in mediation is withdrawn); what others depend on (an
-/// activity others answered, a request with matches) stays, everything else is deleted.
+/// activity others answered, a request with matches or a case) stays, everything else is
+/// deleted.
 fn settle_posts(conn: &mut DbConnection, clock: &dyn Clock, user: UserId) -> Result<(), AppError> {
     for (post, kind, status) in repo::posts_of(conn, user)? {
         let open = matches!(

@@ -138,7 +138,8 @@ pub fn posts_of(
 }
 
 /// Whether others depend on `post` of `author`: an activity someone else answered (going,
-/// waiting, or checked in) or a request with matches.
+/// waiting, or checked in), a request with matches, or one mediators had as a case (the case
+/// stays, withdrawn, with its outcome for the figures and its audit log).
 pub fn others_depend_on(
     conn: &mut DbConnection,
     post: PostId,
@@ -156,10 +157,17 @@ pub fn others_depend_on(
             )
             .count()
             .get_result(conn)?,
-        PostKind::Request => matches::table
-            .filter(matches::request_id.eq(post.to_string()))
-            .count()
-            .get_result(conn)?,
+        PostKind::Request => {
+            let matched: i64 = matches::table
+                .filter(matches::request_id.eq(post.to_string()))
+                .count()
+                .get_result(conn)?;
+            let cased: i64 = cases::table
+                .filter(cases::request_id.eq(post.to_string()))
+                .count()
+                .get_result(conn)?;
+            matched + cased
+        }
         PostKind::News | PostKind::Offer => 0,
     };
     Ok(count > 0)

@@ -18,6 +18,7 @@ mod notifications;
 mod openapi;
 mod partners;
 mod posts;
+mod privacy;
 mod queries;
 mod role_grants;
 mod security;
