@@ -96,7 +96,11 @@ fn end_matches(conn: &mut DbConnection, clock: &dyn Clock, user: UserId) -> Resu
 
 /// Answers to activities that have not begun are withdrawn (the waitlist moves up); those of
 /// activities under way or past stay, for the attendance figures, under the tombstone.
-fn withdraw_rsvps(conn: &mut DbConnection, clock: &dyn Clock, user: UserId) -> Result<(), AppError> {
+fn withdraw_rsvps(
+    conn: &mut DbConnection,
+    clock: &dyn Clock,
+    user: UserId,
+) -> Result<(), AppError> {
     for post in repo::active_rsvps_of(conn, user)? {
         match crate::activities::cancel_rsvp(&mut Cx::new(conn, clock), user, post) {
             Ok(()) | Err(AppError::Refused(_) | AppError::NotFound) => {}

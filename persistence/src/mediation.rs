@@ -388,7 +388,14 @@ pub fn insert_note(
 
 /// The notes of a case with their authors' names, oldest first, in one query.
 pub fn notes_of(conn: &mut DbConnection, case: CaseId) -> Result<Vec<Note>, PersistenceError> {
-    type NoteRow = (Stored<Uuid>, Stored<UserId>, String, String, bool, NaiveDateTime);
+    type NoteRow = (
+        Stored<Uuid>,
+        Stored<UserId>,
+        String,
+        String,
+        bool,
+        NaiveDateTime,
+    );
     let rows: Vec<NoteRow> = case_notes::table
         .inner_join(users::table.on(users::id.eq(case_notes::author_id)))
         .filter(case_notes::case_id.eq(case.to_string()))

@@ -258,11 +258,9 @@ pub fn pseudonymise_logs(
             stat_events::key.eq(replace(stat_events::key, &from, &to)),
         ))
         .execute(conn)?;
-    diesel::update(
-        verification_letters::table.filter(verification_letters::created_by.eq(&from)),
-    )
-    .set(verification_letters::created_by.eq(&to))
-    .execute(conn)?;
+    diesel::update(verification_letters::table.filter(verification_letters::created_by.eq(&from)))
+        .set(verification_letters::created_by.eq(&to))
+        .execute(conn)?;
     Ok(())
 }
 
@@ -317,19 +315,21 @@ pub fn purge_case_data(
             .filter(cases::status.eq("resolved"))
             .filter(cases::updated_at.lt(to_db(resolved_before)))
     };
-    let notes =
-        diesel::delete(case_notes::table.filter(case_notes::case_id.eq_any(old().select(cases::id))))
-            .execute(conn)?;
+    let notes = diesel::delete(
+        case_notes::table.filter(case_notes::case_id.eq_any(old().select(cases::id))),
+    )
+    .execute(conn)?;
     let referrals = diesel::delete(
         case_referrals::table.filter(case_referrals::case_id.eq_any(old().select(cases::id))),
     )
     .execute(conn)?;
-    let redacted = diesel::update(old().filter(cases::summary.is_not_null().or(cases::reason.is_not_null())))
-        .set((
-            cases::summary.eq(None::<String>),
-            cases::reason.eq(None::<String>),
-        ))
-        .execute(conn)?;
+    let redacted =
+        diesel::update(old().filter(cases::summary.is_not_null().or(cases::reason.is_not_null())))
+            .set((
+                cases::summary.eq(None::<String>),
+                cases::reason.eq(None::<String>),
+            ))
+            .execute(conn)?;
     Ok((notes, referrals, redacted))
 }
 

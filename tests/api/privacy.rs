@@ -81,8 +81,10 @@ async fn world() -> World {
     ok(
         app.request(Method::PATCH, "/v1/me")
             .bearer(&anna.access_token)
-            .json(&json!({"street": STREET, "house_number": HOUSE_NUMBER, "phone": PHONE,
-                          "postcode": POSTCODE, "skills": ["help"], "bio": "Houdt van wandelen."}))
+            .json(
+                &json!({"street": STREET, "house_number": HOUSE_NUMBER, "phone": PHONE,
+                          "postcode": POSTCODE, "skills": ["help"], "bio": "Houdt van wandelen."}),
+            )
             .await,
         200,
     )
@@ -154,8 +156,12 @@ async fn world() -> World {
         .unwrap()
         .to_owned();
     ok(
-        app.post_as(&anna, &format!("/v1/matches/{the_match}/accept"), &json!({}))
-            .await,
+        app.post_as(
+            &anna,
+            &format!("/v1/matches/{the_match}/accept"),
+            &json!({}),
+        )
+        .await,
         200,
     )
     .await;
@@ -236,10 +242,20 @@ async fn world() -> World {
         201,
     )
     .await;
-    let other_activity = post(&app, &helper, &neighbourhood, activity_body("Buurtborrel", 1)).await;
+    let other_activity = post(
+        &app,
+        &helper,
+        &neighbourhood,
+        activity_body("Buurtborrel", 1),
+    )
+    .await;
     let going = ok(
-        app.post_as(&anna, &format!("/v1/posts/{other_activity}/rsvp"), &json!({}))
-            .await,
+        app.post_as(
+            &anna,
+            &format!("/v1/posts/{other_activity}/rsvp"),
+            &json!({}),
+        )
+        .await,
         201,
     )
     .await;
@@ -257,8 +273,13 @@ async fn world() -> World {
     assert_eq!(waiting["status"], "waitlisted");
 
     // A news post nobody depends on; a block; a report.
-    post(&app, &anna, &neighbourhood,
-        json!({"kind": "news", "title": "Straatfeest", "body": "Zaterdag."})).await;
+    post(
+        &app,
+        &anna,
+        &neighbourhood,
+        json!({"kind": "news", "title": "Straatfeest", "body": "Zaterdag."}),
+    )
+    .await;
     ok(
         app.post_as(
             &anna,
@@ -269,8 +290,13 @@ async fn world() -> World {
         201,
     )
     .await;
-    let spam = post(&app, &resident, &neighbourhood,
-        json!({"kind": "news", "title": "Koop nu", "body": "Reclame."})).await;
+    let spam = post(
+        &app,
+        &resident,
+        &neighbourhood,
+        json!({"kind": "news", "title": "Koop nu", "body": "Reclame."}),
+    )
+    .await;
     ok(
         app.post_as(
             &anna,
@@ -365,13 +391,26 @@ async fn care_data_reaches_a_professional_only_through_referral_and_consent() {
     {
         assert_eq!(who, role);
         let read = w.app.get_as(session, &case).await;
-        assert_eq!(read.status, case_status, "{who} reads the case: {}", read.text());
+        assert_eq!(
+            read.status,
+            case_status,
+            "{who} reads the case: {}",
+            read.text()
+        );
         if read.status != 200 {
             // Not even the title or the escalation reason.
             assert!(!read.text().contains("rolstoel") && !read.text().contains("Niemand"));
         }
-        assert_eq!(w.app.get_as(session, &notes).await.status, notes_status, "{who} notes");
-        assert_eq!(w.app.get_as(session, &audit).await.status, audit_status, "{who} audit");
+        assert_eq!(
+            w.app.get_as(session, &notes).await.status,
+            notes_status,
+            "{who} notes"
+        );
+        assert_eq!(
+            w.app.get_as(session, &audit).await.status,
+            audit_status,
+            "{who} audit"
+        );
         match in_queue {
             Some(listed) => assert_eq!(
                 w.queue_ids(session).await.contains(&w.case),
@@ -544,7 +583,10 @@ async fn consents_come_with_their_history() {
     let items = listed["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
     let care = items.iter().find(|c| c["kind"] == "care_data").unwrap();
-    assert_eq!((care["given"].clone(), care["withdrawn_at"].clone()), (json!(true), Value::Null));
+    assert_eq!(
+        (care["given"].clone(), care["withdrawn_at"].clone()),
+        (json!(true), Value::Null)
+    );
     assert!(care["covers"].as_str().unwrap().contains("wijkteam"));
     let history: Vec<(String, String)> = listed["history"]
         .as_array()
@@ -658,7 +700,10 @@ async fn no_endpoint_shows_contact_details_where_the_rule_says_it_must_not() {
             }
         }
     }
-    assert!(contact_seen > 0, "the helper sees Anna's contact details in the match");
+    assert!(
+        contact_seen > 0,
+        "the helper sees Anna's contact details in the match"
+    );
 
     // The member list: names, never streets.
     let members = ok(
@@ -707,7 +752,10 @@ async fn the_export_holds_everything_of_the_person_and_nothing_of_others() {
         response.header("content-type").as_deref(),
         Some("application/json")
     );
-    assert_eq!(response.header("cache-control").as_deref(), Some("no-store"));
+    assert_eq!(
+        response.header("cache-control").as_deref(),
+        Some("no-store")
+    );
     let text = response.text();
     let export: Value = serde_json::from_str(&text).expect("one JSON document");
     assert_eq!(export["format"], "buurt-export/1");
@@ -736,7 +784,10 @@ async fn the_export_holds_everything_of_the_person_and_nothing_of_others() {
     );
     let memberships = export["memberships"].as_array().unwrap();
     assert_eq!(memberships.len(), 1);
-    assert_eq!(memberships[0]["neighbourhood"]["id"], json!(w.neighbourhood));
+    assert_eq!(
+        memberships[0]["neighbourhood"]["id"],
+        json!(w.neighbourhood)
+    );
     assert_eq!(memberships[0]["role"], "resident");
     assert_eq!(export["consents"]["items"][0]["kind"], "care_data");
     assert_eq!(export["consents"]["history"][0]["change"], "given");
@@ -801,7 +852,13 @@ async fn the_export_holds_everything_of_the_person_and_nothing_of_others() {
     );
     let notifications = export["notifications"].as_array().unwrap();
     assert!(!notifications.is_empty());
-    let inbox = ok(w.app.get_as(&w.anna, "/v1/me/notifications?limit=100").await, 200).await;
+    let inbox = ok(
+        w.app
+            .get_as(&w.anna, "/v1/me/notifications?limit=100")
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(
         notifications.len(),
         inbox["items"].as_array().unwrap().len(),
@@ -849,8 +906,14 @@ async fn the_export_holds_everything_of_the_person_and_nothing_of_others() {
             )
         })
         .collect();
-    assert!(audit.contains(&(w.mediator.user_id.as_str(), "write_note")), "{audit:?}");
-    assert!(audit.contains(&(w.mediator.user_id.as_str(), "refer")), "{audit:?}");
+    assert!(
+        audit.contains(&(w.mediator.user_id.as_str(), "write_note")),
+        "{audit:?}"
+    );
+    assert!(
+        audit.contains(&(w.mediator.user_id.as_str(), "refer")),
+        "{audit:?}"
+    );
 
     // Nothing of anyone else's.
     for foreign in [
@@ -874,7 +937,10 @@ async fn the_export_holds_everything_of_the_person_and_nothing_of_others() {
         "Straatfeest",
         "Mevrouw wil graag",
     ] {
-        assert!(!helpers_text.contains(anna_s), "{anna_s} in the helper's export");
+        assert!(
+            !helpers_text.contains(anna_s),
+            "{anna_s} in the helper's export"
+        );
     }
     assert_eq!(helpers["matches"][0]["role"], "helper");
     assert_eq!(helpers["matches"][0]["message"], "Ik help graag.");
@@ -913,7 +979,11 @@ async fn a_large_export_streams_whole() {
     }
     let response = app.get_as(&anna, "/v1/me/export").await;
     assert_eq!(response.status, 200);
-    assert_eq!(response.header("content-length"), None, "streamed, not sized up front");
+    assert_eq!(
+        response.header("content-length"),
+        None,
+        "streamed, not sized up front"
+    );
     let export = response.json();
     assert_eq!(export["notifications"].as_array().unwrap().len(), 3000);
 }
@@ -923,7 +993,11 @@ async fn a_large_export_streams_whole() {
 /// `erasure_leaves_no_trace`: add its table to `buurt_app::privacy::erase_account` (or give it
 /// a foreign key that cascades) and list it here.
 const PERSONAL_COLUMNS: &[(&str, &str, &str)] = &[
-    ("users", "id", "the account row goes; a tombstone with a fresh id takes its place"),
+    (
+        "users",
+        "id",
+        "the account row goes; a tombstone with a fresh id takes its place",
+    ),
     ("users", "email", "goes with the account"),
     ("users", "phone", "goes with the account"),
     ("users", "street", "goes with the account"),
@@ -936,17 +1010,37 @@ const PERSONAL_COLUMNS: &[(&str, &str, &str)] = &[
     ("membership_joins", "user_id", "cascade"),
     ("verification_letters", "user_id", "cascade"),
     ("verification_letters", "street", "cascade, with the letter"),
-    ("verification_letters", "house_number", "cascade, with the letter"),
-    ("verification_letters", "postcode", "cascade, with the letter"),
-    ("verification_letters", "recipient", "cascade, with the letter"),
+    (
+        "verification_letters",
+        "house_number",
+        "cascade, with the letter",
+    ),
+    (
+        "verification_letters",
+        "postcode",
+        "cascade, with the letter",
+    ),
+    (
+        "verification_letters",
+        "recipient",
+        "cascade, with the letter",
+    ),
     ("verification_letters", "created_by", "tombstone"),
     ("invites", "created_by", "cascade"),
     ("professional_grants", "user_id", "cascade"),
-    ("posts", "author_id", "deleted, or tombstone where others depend on it"),
+    (
+        "posts",
+        "author_id",
+        "deleted, or tombstone where others depend on it",
+    ),
     ("post_reports", "reporter_id", "tombstone"),
     ("idempotency_keys", "scope", "deleted"),
     ("notifications", "user_id", "cascade"),
-    ("rsvps", "user_id", "withdrawn; begun activities' answers to the tombstone"),
+    (
+        "rsvps",
+        "user_id",
+        "withdrawn; begun activities' answers to the tombstone",
+    ),
     ("activity_organisers", "user_id", "tombstone"),
     ("matches", "requester_id", "cancelled, then tombstone"),
     ("matches", "helper_id", "cancelled, then tombstone"),
@@ -958,22 +1052,54 @@ const PERSONAL_COLUMNS: &[(&str, &str, &str)] = &[
     ("case_notes", "author_id", "tombstone"),
     ("case_referrals", "professional_id", "deleted"),
     ("case_referrals", "referred_by", "tombstone"),
-    ("case_audit", "actor_id", "tombstone (the log keeps its entries)"),
-    ("role_grants", "actor_id", "tombstone (the log keeps its entries)"),
-    ("role_grants", "target_id", "tombstone (the log keeps its entries)"),
+    (
+        "case_audit",
+        "actor_id",
+        "tombstone (the log keeps its entries)",
+    ),
+    (
+        "role_grants",
+        "actor_id",
+        "tombstone (the log keeps its entries)",
+    ),
+    (
+        "role_grants",
+        "target_id",
+        "tombstone (the log keeps its entries)",
+    ),
     ("user_blocks", "blocker_id", "cascade"),
     ("user_blocks", "blocked_id", "cascade"),
-    ("stat_events", "actor_id", "tombstone: counts of distinct people stay"),
-    ("stat_events", "key", "tombstone: counts of distinct people stay"),
+    (
+        "stat_events",
+        "actor_id",
+        "tombstone: counts of distinct people stay",
+    ),
+    (
+        "stat_events",
+        "key",
+        "tombstone: counts of distinct people stay",
+    ),
     ("account_erasures", "actor_id", "tombstone"),
-    ("account_erasures", "tombstone_id", "names the tombstone only"),
+    (
+        "account_erasures",
+        "tombstone_id",
+        "names the tombstone only",
+    ),
 ];
 
 /// Columns whose names sound personal but hold no person's data.
 const NOT_PERSONAL: &[(&str, &str, &str)] = &[
-    ("neighbourhood_postcodes", "postcode", "a neighbourhood's postcodes"),
+    (
+        "neighbourhood_postcodes",
+        "postcode",
+        "a neighbourhood's postcodes",
+    ),
     ("matches", "proposed_by", "`requester` or `helper`"),
-    ("cases", "escalated_by", "`requester`, `mediator`, `job` or `care_consent`"),
+    (
+        "cases",
+        "escalated_by",
+        "`requester`, `mediator`, `job` or `care_consent`",
+    ),
     ("login_failures", "scope", "`account` or `client`"),
 ];
 
@@ -1098,11 +1224,13 @@ async fn erasure_leaves_no_trace() {
     // Every column that looks personal is known to the erasure.
     let unknown: Vec<String> = columns(&w.app)
         .into_iter()
-        .filter(|(table, column, _)| looks_personal(column)
-            && !PERSONAL_COLUMNS
-                .iter()
-                .chain(NOT_PERSONAL)
-                .any(|(t, c, _)| t == table && c == column))
+        .filter(|(table, column, _)| {
+            looks_personal(column)
+                && !PERSONAL_COLUMNS
+                    .iter()
+                    .chain(NOT_PERSONAL)
+                    .any(|(t, c, _)| t == table && c == column)
+        })
         .map(|(table, column, _)| format!("{table}.{column}"))
         .collect();
     assert!(
@@ -1125,7 +1253,9 @@ async fn erasure_leaves_no_trace() {
     );
     let audit_entries = w.app.count("SELECT COUNT(*) FROM case_audit");
     let facts = w.app.count("SELECT COUNT(*) FROM stat_events");
-    let people = w.app.count("SELECT COUNT(DISTINCT actor_id) FROM stat_events");
+    let people = w
+        .app
+        .count("SELECT COUNT(DISTINCT actor_id) FROM stat_events");
 
     // A wrong password, or none: nothing happens.
     delete_me(&w.app, &w.anna, "not the password")
@@ -1167,7 +1297,13 @@ async fn erasure_leaves_no_trace() {
     assert_eq!(the_match["status"], "cancelled");
     assert_eq!(the_match["requester"]["display_name"], "voormalig bewoner");
     assert_ne!(the_match["requester"]["id"], json!(w.anna.user_id));
-    let inbox = ok(w.app.get_as(&w.helper, "/v1/me/notifications?limit=100").await, 200).await;
+    let inbox = ok(
+        w.app
+            .get_as(&w.helper, "/v1/me/notifications?limit=100")
+            .await,
+        200,
+    )
+    .await;
     assert!(
         inbox["items"]
             .as_array()
@@ -1176,11 +1312,23 @@ async fn erasure_leaves_no_trace() {
             .any(|n| n["kind"] == "match_cancelled"),
         "{inbox}"
     );
-    let request = ok(w.app.get_as(&w.helper, &format!("/v1/posts/{}", w.request)).await, 200).await;
+    let request = ok(
+        w.app
+            .get_as(&w.helper, &format!("/v1/posts/{}", w.request))
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(request["status"], "closed");
     assert_eq!(request["author"]["display_name"], "voormalig bewoner");
     // Her activity others signed up for stays; her news is gone.
-    let activity = ok(w.app.get_as(&w.helper, &format!("/v1/posts/{}", w.activity)).await, 200).await;
+    let activity = ok(
+        w.app
+            .get_as(&w.helper, &format!("/v1/posts/{}", w.activity))
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(activity["author"]["id"], request["author"]["id"]);
     assert_eq!(
         w.app
@@ -1190,12 +1338,18 @@ async fn erasure_leaves_no_trace() {
     // The waitlist moved up.
     let attendees = ok(
         w.app
-            .get_as(&w.helper, &format!("/v1/posts/{}/attendees", w.other_activity))
+            .get_as(
+                &w.helper,
+                &format!("/v1/posts/{}/attendees", w.other_activity),
+            )
             .await,
         200,
     )
     .await;
-    assert!(attendees.to_string().contains(&w.resident.user_id), "{attendees}");
+    assert!(
+        attendees.to_string().contains(&w.resident.user_id),
+        "{attendees}"
+    );
     let resident_rsvp = w.app.count(&format!(
         "SELECT COUNT(*) FROM rsvps WHERE post_id = '{}' AND user_id = '{}' AND status = 'going'",
         w.other_activity, w.resident.user_id
@@ -1203,7 +1357,13 @@ async fn erasure_leaves_no_trace() {
     assert_eq!(resident_rsvp, 1);
     // The case is withdrawn, out of the queue; its care request closed; the audit log kept.
     assert!(!w.queue_ids(&w.mediator).await.contains(&w.case));
-    let case = ok(w.app.get_as(&w.mediator, &format!("/v1/cases/{}", w.case)).await, 200).await;
+    let case = ok(
+        w.app
+            .get_as(&w.mediator, &format!("/v1/cases/{}", w.case))
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(
         (case["status"].clone(), case["outcome"].clone()),
         (json!("resolved"), json!("withdrawn"))
@@ -1211,11 +1371,16 @@ async fn erasure_leaves_no_trace() {
     assert!(w.app.count("SELECT COUNT(*) FROM case_audit") >= audit_entries);
     // Monitoring keeps its facts and its count of distinct people.
     assert!(w.app.count("SELECT COUNT(*) FROM stat_events") >= facts);
-    assert!(w.app.count("SELECT COUNT(DISTINCT actor_id) FROM stat_events") >= people);
+    assert!(
+        w.app
+            .count("SELECT COUNT(DISTINCT actor_id) FROM stat_events")
+            >= people
+    );
     // Nothing says who was erased; that someone was, is recorded.
     assert_eq!(
-        w.app
-            .count("SELECT COUNT(*) FROM account_erasures WHERE by_admin = FALSE AND actor_id IS NULL"),
+        w.app.count(
+            "SELECT COUNT(*) FROM account_erasures WHERE by_admin = FALSE AND actor_id IS NULL"
+        ),
         1
     );
 
@@ -1224,11 +1389,24 @@ async fn erasure_leaves_no_trace() {
     assert_ne!(again.user_id, w.anna.user_id);
     let me = ok(w.app.get_as(&again, "/v1/me").await, 200).await;
     assert_eq!(
-        (me["street"].clone(), me["phone"].clone(), me["postcode"].clone()),
+        (
+            me["street"].clone(),
+            me["phone"].clone(),
+            me["postcode"].clone()
+        ),
         (Value::Null, Value::Null, Value::Null)
     );
     let export = ok(w.app.get_as(&again, "/v1/me/export").await, 200).await;
-    for section in ["memberships", "posts", "matches", "messages", "rsvps", "blocks", "reports", "cases"] {
+    for section in [
+        "memberships",
+        "posts",
+        "matches",
+        "messages",
+        "rsvps",
+        "blocks",
+        "reports",
+        "cases",
+    ] {
         assert_eq!(export[section], json!([]), "{section}");
     }
     assert_eq!(export["consents"]["history"], json!([]));
@@ -1243,7 +1421,10 @@ async fn erasure_by_administrators_and_the_last_of_their_kind() {
         .await
         .assert_problem(409, "last_moderator");
     w.app
-        .request(Method::DELETE, &format!("/v1/admin/users/{}", w.moderator.user_id))
+        .request(
+            Method::DELETE,
+            &format!("/v1/admin/users/{}", w.moderator.user_id),
+        )
         .bearer(&w.admin.access_token)
         .send()
         .await
@@ -1267,7 +1448,10 @@ async fn erasure_by_administrators_and_the_last_of_their_kind() {
         .await
         .assert_problem(404, "not_found");
     w.app
-        .request(Method::DELETE, &format!("/v1/admin/users/{}", w.resident.user_id))
+        .request(
+            Method::DELETE,
+            &format!("/v1/admin/users/{}", w.resident.user_id),
+        )
         .send()
         .await
         .assert_problem(401, "unauthorized");
@@ -1294,9 +1478,17 @@ async fn erasure_by_administrators_and_the_last_of_their_kind() {
     // With a second moderator, the first may go.
     let second = w
         .app
-        .member(&w.admin, &w.neighbourhood, "moderator2@example.nl", "moderator")
+        .member(
+            &w.admin,
+            &w.neighbourhood,
+            "moderator2@example.nl",
+            "moderator",
+        )
         .await;
-    assert_eq!(delete_me(&w.app, &w.moderator, TEST_PASSWORD).await.status, 204);
+    assert_eq!(
+        delete_me(&w.app, &w.moderator, TEST_PASSWORD).await.status,
+        204
+    );
     assert_eq!(w.app.get_as(&second, "/v1/me").await.status, 200);
 }
 
@@ -1328,7 +1520,11 @@ async fn retention_removes_what_is_past_its_period_and_nothing_else() {
     .await;
     ok(
         w.app
-            .post_as(&w.anna, &format!("/v1/matches/{}/cancel", w.the_match), &json!({}))
+            .post_as(
+                &w.anna,
+                &format!("/v1/matches/{}/cancel", w.the_match),
+                &json!({}),
+            )
             .await,
         200,
     )
@@ -1342,7 +1538,11 @@ async fn retention_removes_what_is_past_its_period_and_nothing_else() {
         "INSERT INTO webhooks (id, client_id, url, secret, kinds, status, consecutive_failures, cursor, created_at, updated_at) \
          VALUES ('h1', 'c1', 'http://127.0.0.1:9/', 's', '', 'active', 0, 0, '2020-01-01 00:00:00', '2020-01-01 00:00:00')",
     );
-    for (seq, status) in [(900001, "delivered"), (900002, "pending"), (900003, "delivered")] {
+    for (seq, status) in [
+        (900001, "delivered"),
+        (900002, "pending"),
+        (900003, "delivered"),
+    ] {
         w.app.sql(&format!(
             "INSERT INTO events (id, seq, kind, neighbourhood_id, municipality_code, subject_id, occurred_at) \
              VALUES ('{}', {seq}, 'case.escalated', '{}', 'GM0001', '{}', '2020-01-01 00:00:00')",
@@ -1386,7 +1586,10 @@ async fn retention_removes_what_is_past_its_period_and_nothing_else() {
     assert_eq!(purged.notifications as i64, notifications_before);
     assert_eq!((purged.match_messages, purged.case_notes), (0, 0));
     assert_eq!(count("SELECT COUNT(*) FROM notifications"), 0);
-    assert_eq!(count("SELECT COUNT(*) FROM match_messages"), messages_before);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM match_messages"),
+        messages_before
+    );
 
     // Thirteen months on: the ended match's messages; the case's notes stay.
     let purged = retain(now + Duration::days(13 * 31));
@@ -1404,10 +1607,26 @@ async fn retention_removes_what_is_past_its_period_and_nothing_else() {
         ),
         (notes_before, 1, 1)
     );
-    let case = ok(w.app.get_as(&w.mediator, &format!("/v1/cases/{}", w.case)).await, 200).await;
+    let case = ok(
+        w.app
+            .get_as(&w.mediator, &format!("/v1/cases/{}", w.case))
+            .await,
+        200,
+    )
+    .await;
     assert_eq!(
-        (case["status"].clone(), case["outcome"].clone(), case["summary"].clone(), case["reason"].clone()),
-        (json!("resolved"), json!("solved_offline"), Value::Null, Value::Null)
+        (
+            case["status"].clone(),
+            case["outcome"].clone(),
+            case["summary"].clone(),
+            case["reason"].clone()
+        ),
+        (
+            json!("resolved"),
+            json!("solved_offline"),
+            Value::Null,
+            Value::Null
+        )
     );
     assert!(case["created_at"].is_string() && case["updated_at"].is_string());
     // Again: nothing more.
@@ -1422,7 +1641,10 @@ async fn retention_removes_what_is_past_its_period_and_nothing_else() {
     let config = buurt_api::Config::with_database_url(w.app.database.url());
     let report = buurt_api::cli::commands::run_jobs(&config, now).unwrap();
     assert_eq!(
-        (report.retention.webhook_deliveries, report.retention.partner_events),
+        (
+            report.retention.webhook_deliveries,
+            report.retention.partner_events
+        ),
         (2, 2)
     );
     assert_eq!(count("SELECT COUNT(*) FROM webhook_deliveries"), 1);
@@ -1430,7 +1652,8 @@ async fn retention_removes_what_is_past_its_period_and_nothing_else() {
     assert_eq!(count("SELECT COUNT(*) FROM events"), events_before - 2);
     let mut longer = buurt_api::Config::with_database_url(w.app.database.url());
     longer.retain_partner_outbox_days = 100_000;
-    w.app.sql("UPDATE webhook_deliveries SET status = 'delivered'");
+    w.app
+        .sql("UPDATE webhook_deliveries SET status = 'delivered'");
     let report = buurt_api::cli::commands::run_jobs(&longer, now).unwrap();
     assert_eq!(report.retention.webhook_deliveries, 0, "kept for longer");
 }

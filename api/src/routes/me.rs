@@ -4,9 +4,8 @@ use actix_web::{HttpRequest, HttpResponse, get, patch, web};
 use buurt_app::accounts::{self as app, Account, PasswordChange, PasswordCheckStart};
 use buurt_domain::ValueError;
 use buurt_domain::accounts::{
-    UserId,
     Bio, DisplayName, HouseNumber, Language, Password, Phone, Postcode, ProfileChanges, Street,
-    language_set,
+    UserId, language_set,
 };
 use buurt_domain::category::Category;
 use buurt_openapi::accounts::{Me, UpdateMeRequest};
@@ -149,13 +148,7 @@ pub async fn check_current_password(
     let throttle = state.login_throttle;
     let (attempt, stored) = match state
         .run(move |cx| {
-            app::begin_password_check(
-                cx,
-                user,
-                &client,
-                throttle.per_account,
-                throttle.per_client,
-            )
+            app::begin_password_check(cx, user, &client, throttle.per_account, throttle.per_client)
         })
         .await?
     {

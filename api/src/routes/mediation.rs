@@ -10,9 +10,9 @@ use buurt_domain::posts::PostId;
 use buurt_openapi::mediation::{
     AuditEntryDto, AuditList, CaseDto, CaseList, CaseStatusChange, CaseStatusDto,
     CaseStatusRequest, ConsentChangeDto, ConsentChangeKindDto, ConsentDto, ConsentKindDto,
-    ConsentList, ConsentRequest, CreateNoteRequest,
-    CreateReferralRequest, EscalateRequest, EscalatedByDto, ListCasesParams, MediationStatusDto,
-    NeighbourhoodSettings, NoteDto, NoteList, OutcomeDto, ReferralDto,
+    ConsentList, ConsentRequest, CreateNoteRequest, CreateReferralRequest, EscalateRequest,
+    EscalatedByDto, ListCasesParams, MediationStatusDto, NeighbourhoodSettings, NoteDto, NoteList,
+    OutcomeDto, ReferralDto,
 };
 use buurt_openapi::problem::Problem;
 use buurt_persistence::DbConnection;

@@ -8,9 +8,9 @@ use buurt_app::privacy::export::{self, Section, SectionName};
 use buurt_app::privacy::{self as app, ErasedBy};
 use buurt_domain::accounts::UserId;
 use buurt_openapi::privacy::{
-    DeleteMeRequest, ExportAuditDto, ExportBlockDto, ExportCaseDto, ExportDocument,
-    ExportMatchDto, ExportMessageDto, ExportNoteDto, ExportNotificationDto, ExportPostDto,
-    ExportReportDto, ExportRsvpDto,
+    DeleteMeRequest, ExportAuditDto, ExportBlockDto, ExportCaseDto, ExportDocument, ExportMatchDto,
+    ExportMessageDto, ExportNoteDto, ExportNotificationDto, ExportPostDto, ExportReportDto,
+    ExportRsvpDto,
 };
 use buurt_openapi::problem::Problem;
 use futures_util::StreamExt;
@@ -40,131 +40,147 @@ fn section_json(section: Section) -> Result<String, ApiError> {
     let (name, items) = match section {
         Section::Posts(rows) => (
             "posts",
-            json(&rows
-                .into_iter()
-                .map(|p| ExportPostDto {
-                    id: id(&p.id),
-                    neighbourhood_id: id(&p.neighbourhood_id),
-                    kind: p.kind,
-                    status: p.status,
-                    title: p.title,
-                    body: p.body,
-                    category: p.category,
-                    visibility: p.visibility,
-                    starts_at: p.starts_at,
-                    ends_at: p.ends_at,
-                    location: p.location,
-                    created_at: p.created_at,
-                    updated_at: p.updated_at,
-                })
-                .collect::<Vec<_>>())?,
+            json(
+                &rows
+                    .into_iter()
+                    .map(|p| ExportPostDto {
+                        id: id(&p.id),
+                        neighbourhood_id: id(&p.neighbourhood_id),
+                        kind: p.kind,
+                        status: p.status,
+                        title: p.title,
+                        body: p.body,
+                        category: p.category,
+                        visibility: p.visibility,
+                        starts_at: p.starts_at,
+                        ends_at: p.ends_at,
+                        location: p.location,
+                        created_at: p.created_at,
+                        updated_at: p.updated_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
         ),
         Section::Matches(rows) => (
             "matches",
-            json(&rows
-                .into_iter()
-                .map(|m| ExportMatchDto {
-                    id: id(&m.id),
-                    request_id: id(&m.request_id),
-                    role: m.role.to_owned(),
-                    status: m.status,
-                    message: m.message,
-                    thanks: m.thanks,
-                    created_at: m.created_at,
-                    updated_at: m.updated_at,
-                })
-                .collect::<Vec<_>>())?,
+            json(
+                &rows
+                    .into_iter()
+                    .map(|m| ExportMatchDto {
+                        id: id(&m.id),
+                        request_id: id(&m.request_id),
+                        role: m.role.to_owned(),
+                        status: m.status,
+                        message: m.message,
+                        thanks: m.thanks,
+                        created_at: m.created_at,
+                        updated_at: m.updated_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
         ),
         Section::Messages(rows) => (
             "messages",
-            json(&rows
-                .into_iter()
-                .map(|m| ExportMessageDto {
-                    id: id(&m.id),
-                    match_id: id(&m.match_id),
-                    body: m.body,
-                    created_at: m.created_at,
-                })
-                .collect::<Vec<_>>())?,
+            json(
+                &rows
+                    .into_iter()
+                    .map(|m| ExportMessageDto {
+                        id: id(&m.id),
+                        match_id: id(&m.match_id),
+                        body: m.body,
+                        created_at: m.created_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
         ),
         Section::Rsvps(rows) => (
             "rsvps",
-            json(&rows
-                .into_iter()
-                .map(|r| ExportRsvpDto {
-                    post_id: id(&r.post_id),
-                    status: r.status,
-                    checked_in_at: r.checked_in_at,
-                    created_at: r.created_at,
-                    updated_at: r.updated_at,
-                })
-                .collect::<Vec<_>>())?,
+            json(
+                &rows
+                    .into_iter()
+                    .map(|r| ExportRsvpDto {
+                        post_id: id(&r.post_id),
+                        status: r.status,
+                        checked_in_at: r.checked_in_at,
+                        created_at: r.created_at,
+                        updated_at: r.updated_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
         ),
         Section::Notifications(rows) => (
             "notifications",
-            json(&rows
-                .into_iter()
-                .map(|n| ExportNotificationDto {
-                    id: id(&n.id),
-                    kind: n.kind,
-                    post_id: n.post_id.as_deref().map(id),
-                    match_id: n.match_id.as_deref().map(id),
-                    created_at: n.created_at,
-                    read_at: n.read_at,
-                })
-                .collect::<Vec<_>>())?,
+            json(
+                &rows
+                    .into_iter()
+                    .map(|n| ExportNotificationDto {
+                        id: id(&n.id),
+                        kind: n.kind,
+                        post_id: n.post_id.as_deref().map(id),
+                        match_id: n.match_id.as_deref().map(id),
+                        created_at: n.created_at,
+                        read_at: n.read_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
         ),
         Section::Blocks(rows) => (
             "blocks",
-            json(&rows
-                .into_iter()
-                .map(|(user, created_at)| ExportBlockDto {
-                    user_id: id(&user),
-                    created_at,
-                })
-                .collect::<Vec<_>>())?,
+            json(
+                &rows
+                    .into_iter()
+                    .map(|(user, created_at)| ExportBlockDto {
+                        user_id: id(&user),
+                        created_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
         ),
         Section::Reports(rows) => (
             "reports",
-            json(&rows
-                .into_iter()
-                .map(|r| ExportReportDto {
-                    id: id(&r.id),
-                    post_id: id(&r.post_id),
-                    reason: r.reason,
-                    details: r.details,
-                    created_at: r.created_at,
-                })
-                .collect::<Vec<_>>())?,
+            json(
+                &rows
+                    .into_iter()
+                    .map(|r| ExportReportDto {
+                        id: id(&r.id),
+                        post_id: id(&r.post_id),
+                        reason: r.reason,
+                        details: r.details,
+                        created_at: r.created_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
         ),
         Section::Cases(rows) => (
             "cases",
-            json(&rows
-                .into_iter()
-                .map(|c| ExportCaseDto {
-                    id: id(&c.id),
-                    request_id: id(&c.request_id),
-                    status: c.status,
-                    outcome: c.outcome,
-                    summary: c.summary,
-                    created_at: c.created_at,
-                    updated_at: c.updated_at,
-                    notes: c
-                        .notes
-                        .into_iter()
-                        .map(|(body, created_at)| ExportNoteDto { body, created_at })
-                        .collect(),
-                    audit: c
-                        .audit
-                        .into_iter()
-                        .map(|(actor, action, at)| ExportAuditDto {
-                            actor_id: actor.as_deref().map(id),
-                            action,
-                            at,
-                        })
-                        .collect(),
-                })
-                .collect::<Vec<_>>())?,
+            json(
+                &rows
+                    .into_iter()
+                    .map(|c| ExportCaseDto {
+                        id: id(&c.id),
+                        request_id: id(&c.request_id),
+                        status: c.status,
+                        outcome: c.outcome,
+                        summary: c.summary,
+                        created_at: c.created_at,
+                        updated_at: c.updated_at,
+                        notes: c
+                            .notes
+                            .into_iter()
+                            .map(|(body, created_at)| ExportNoteDto { body, created_at })
+                            .collect(),
+                        audit: c
+                            .audit
+                            .into_iter()
+                            .map(|(actor, action, at)| ExportAuditDto {
+                                actor_id: actor.as_deref().map(id),
+                                action,
+                                at,
+                            })
+                            .collect(),
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
         ),
     };
     Ok(format!(",\"{name}\":{items}"))
@@ -297,7 +313,12 @@ pub async fn erase_user(
     caller: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    erase(&state, UserId(id.into_inner()), ErasedBy::Admin(caller.user_id)).await
+    erase(
+        &state,
+        UserId(id.into_inner()),
+        ErasedBy::Admin(caller.user_id),
+    )
+    .await
 }
 
 async fn erase(

@@ -206,7 +206,13 @@ pub fn rsvps_of(
     conn: &mut DbConnection,
     user: UserId,
 ) -> Result<Vec<ExportRsvp>, PersistenceError> {
-    type Row = (String, String, Option<NaiveDateTime>, NaiveDateTime, NaiveDateTime);
+    type Row = (
+        String,
+        String,
+        Option<NaiveDateTime>,
+        NaiveDateTime,
+        NaiveDateTime,
+    );
     let rows: Vec<Row> = rsvps::table
         .filter(rsvps::user_id.eq(user.to_string()))
         .order((rsvps::created_at, rsvps::post_id))
@@ -377,7 +383,11 @@ pub fn cases_of(
         .filter(case_notes::case_id.eq_any(&ids))
         .filter(case_notes::working.eq(false))
         .order((case_notes::created_at, case_notes::id))
-        .select((case_notes::case_id, case_notes::body, case_notes::created_at))
+        .select((
+            case_notes::case_id,
+            case_notes::body,
+            case_notes::created_at,
+        ))
         .load(conn)?;
     let audit: Vec<(String, Option<String>, String, NaiveDateTime)> = case_audit::table
         .filter(case_audit::case_id.eq_any(&ids))
