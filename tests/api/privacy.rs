@@ -62,6 +62,13 @@ fn activity_body(title: &str, capacity: u32) -> Value {
                         "location": "Buurthuis", "capacity": capacity}})
 }
 
+/// A POST as `session` that must answer `status`; its JSON.
+async fn post_ok(app: &TestApp, session: &Session, path: &str, body: Value, status: u16) -> Value {
+    let response = app.post_as(session, path, &body).await;
+    assert_eq!(response.status, status, "POST {path}: {}", response.text());
+    response.json()
+}
+
 async fn ok(response: TestResponse, status: u16) -> Value {
     assert_eq!(response.status, status, "{}", response.text());
     if response.text().is_empty() {
@@ -111,26 +118,22 @@ async fn world() -> World {
         200,
     )
     .await;
-    ok(
-        app.post_as(
-            &unverified,
-            &format!("/v1/neighbourhoods/{neighbourhood}/join"),
-            &json!({}),
-        )
-        .await,
+    post_ok(
+        &app,
+        &unverified,
+        &format!("/v1/neighbourhoods/{neighbourhood}/join"),
+        json!({}),
         201,
     )
     .await;
     let mut professionals = Vec::new();
     for email in ["wijkteam@example.nl", "verwezen@example.nl"] {
         let session = app.register(email).await;
-        ok(
-            app.post_as(
-                &admin,
-                "/v1/admin/professionals",
-                &json!({"user_id": session.user_id, "municipality_code": "GM0001"}),
-            )
-            .await,
+        post_ok(
+            &app,
+            &admin,
+            "/v1/admin/professionals",
+            json!({"user_id": session.user_id, "municipality_code": "GM0001"}),
             201,
         )
         .await;
@@ -142,26 +145,22 @@ async fn world() -> World {
     // A request with an accepted match and messages both ways.
     let request = post(&app, &anna, &neighbourhood,
         json!({"kind": "request", "title": "Boodschappen doen", "body": "Elke vrijdag.", "category": "help"})).await;
-    let the_match = ok(
-        app.post_as(
-            &helper,
-            &format!("/v1/posts/{request}/matches"),
-            &json!({"message": "Ik help graag."}),
-        )
-        .await,
+    let the_match = post_ok(
+        &app,
+        &helper,
+        &format!("/v1/posts/{request}/matches"),
+        json!({"message": "Ik help graag."}),
         201,
     )
     .await["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    ok(
-        app.post_as(
-            &anna,
-            &format!("/v1/matches/{the_match}/accept"),
-            &json!({}),
-        )
-        .await,
+    post_ok(
+        &app,
+        &anna,
+        &format!("/v1/matches/{the_match}/accept"),
+        json!({}),
         200,
     )
     .await;
@@ -169,38 +168,32 @@ async fn world() -> World {
         (&anna, "Fijn, tot vrijdag!"),
         (&helper, "Helper schrijft terug."),
     ] {
-        ok(
-            app.post_as(
-                session,
-                &format!("/v1/matches/{the_match}/messages"),
-                &json!({"body": body}),
-            )
-            .await,
+        post_ok(
+            &app,
+            session,
+            &format!("/v1/matches/{the_match}/messages"),
+            json!({"body": body}),
             201,
         )
         .await;
     }
 
     // A request in mediation, with care-data consent, referred, with notes.
-    ok(
-        app.post_as(
-            &anna,
-            "/v1/me/consents",
-            &json!({"kind": "care_data", "given": true}),
-        )
-        .await,
+    post_ok(
+        &app,
+        &anna,
+        "/v1/me/consents",
+        json!({"kind": "care_data", "given": true}),
         200,
     )
     .await;
     let care_request = post(&app, &anna, &neighbourhood,
         json!({"kind": "request", "title": "Wekelijks wandelen met rolstoel", "body": "Ik zit in een rolstoel.", "category": "help"})).await;
-    let case = ok(
-        app.post_as(
-            &anna,
-            &format!("/v1/posts/{care_request}/escalate"),
-            &json!({"reason": "Niemand reageert"}),
-        )
-        .await,
+    let case = post_ok(
+        &app,
+        &anna,
+        &format!("/v1/posts/{care_request}/escalate"),
+        json!({"reason": "Niemand reageert"}),
         201,
     )
     .await["id"]
@@ -211,24 +204,20 @@ async fn world() -> World {
         ("Mevrouw wil graag elke dinsdag.", false),
         ("Eigen indruk: wat eenzaam.", true),
     ] {
-        ok(
-            app.post_as(
-                &mediator,
-                &format!("/v1/cases/{case}/notes"),
-                &json!({"body": body, "working": working}),
-            )
-            .await,
+        post_ok(
+            &app,
+            &mediator,
+            &format!("/v1/cases/{case}/notes"),
+            json!({"body": body, "working": working}),
             201,
         )
         .await;
     }
-    ok(
-        app.post_as(
-            &mediator,
-            &format!("/v1/cases/{case}/referrals"),
-            &json!({"professional_id": referred.user_id}),
-        )
-        .await,
+    post_ok(
+        &app,
+        &mediator,
+        &format!("/v1/cases/{case}/referrals"),
+        json!({"professional_id": referred.user_id}),
         201,
     )
     .await;
@@ -236,9 +225,11 @@ async fn world() -> World {
     // Anna's activity the helper signed up for; someone else's, full, that Anna is going to
     // with the resident waiting.
     let activity = post(&app, &anna, &neighbourhood, activity_body("Soep koken", 10)).await;
-    ok(
-        app.post_as(&helper, &format!("/v1/posts/{activity}/rsvp"), &json!({}))
-            .await,
+    post_ok(
+        &app,
+        &helper,
+        &format!("/v1/posts/{activity}/rsvp"),
+        json!({}),
         201,
     )
     .await;
@@ -249,24 +240,20 @@ async fn world() -> World {
         activity_body("Buurtborrel", 1),
     )
     .await;
-    let going = ok(
-        app.post_as(
-            &anna,
-            &format!("/v1/posts/{other_activity}/rsvp"),
-            &json!({}),
-        )
-        .await,
+    let going = post_ok(
+        &app,
+        &anna,
+        &format!("/v1/posts/{other_activity}/rsvp"),
+        json!({}),
         201,
     )
     .await;
     assert_eq!(going["status"], "going");
-    let waiting = ok(
-        app.post_as(
-            &resident,
-            &format!("/v1/posts/{other_activity}/rsvp"),
-            &json!({}),
-        )
-        .await,
+    let waiting = post_ok(
+        &app,
+        &resident,
+        &format!("/v1/posts/{other_activity}/rsvp"),
+        json!({}),
         201,
     )
     .await;
@@ -280,13 +267,11 @@ async fn world() -> World {
         json!({"kind": "news", "title": "Straatfeest", "body": "Zaterdag."}),
     )
     .await;
-    ok(
-        app.post_as(
-            &anna,
-            &format!("/v1/users/{}/block", resident.user_id),
-            &json!({}),
-        )
-        .await,
+    post_ok(
+        &app,
+        &anna,
+        &format!("/v1/users/{}/block", resident.user_id),
+        json!({}),
         201,
     )
     .await;
@@ -297,13 +282,11 @@ async fn world() -> World {
         json!({"kind": "news", "title": "Koop nu", "body": "Reclame."}),
     )
     .await;
-    ok(
-        app.post_as(
-            &anna,
-            &format!("/v1/posts/{spam}/reports"),
-            &json!({"reason": "spam", "details": "Reclame van de buurman"}),
-        )
-        .await,
+    post_ok(
+        &app,
+        &anna,
+        &format!("/v1/posts/{spam}/reports"),
+        json!({"reason": "spam", "details": "Reclame van de buurman"}),
         201,
     )
     .await;
@@ -427,14 +410,11 @@ async fn care_data_reaches_a_professional_only_through_referral_and_consent() {
 
     // Withdrawn: the referred professional loses everything at once, in the app as through
     // the partner API (no referral left); mediators keep working the case.
-    let withdrawn = ok(
-        w.app
-            .post_as(
-                &w.anna,
-                "/v1/me/consents",
-                &json!({"kind": "care_data", "given": false}),
-            )
-            .await,
+    let withdrawn = post_ok(
+        &w.app,
+        &w.anna,
+        "/v1/me/consents",
+        json!({"kind": "care_data", "given": false}),
         200,
     )
     .await;
@@ -471,14 +451,11 @@ async fn care_data_reaches_a_professional_only_through_referral_and_consent() {
     assert_eq!(w.app.get_as(&w.mediator, &notes).await.status, 200);
 
     // Given again, nothing comes back by itself: a mediator refers again.
-    ok(
-        w.app
-            .post_as(
-                &w.anna,
-                "/v1/me/consents",
-                &json!({"kind": "care_data", "given": true}),
-            )
-            .await,
+    post_ok(
+        &w.app,
+        &w.anna,
+        "/v1/me/consents",
+        json!({"kind": "care_data", "given": true}),
         200,
     )
     .await;
@@ -486,14 +463,11 @@ async fn care_data_reaches_a_professional_only_through_referral_and_consent() {
         .get_as(&w.referred, &case)
         .await
         .assert_problem(404, "not_found");
-    ok(
-        w.app
-            .post_as(
-                &w.mediator,
-                &format!("{case}/referrals"),
-                &json!({"professional_id": w.referred.user_id}),
-            )
-            .await,
+    post_ok(
+        &w.app,
+        &w.mediator,
+        &format!("{case}/referrals"),
+        json!({"professional_id": w.referred.user_id}),
         201,
     )
     .await;
@@ -506,14 +480,11 @@ async fn care_data_reaches_a_professional_only_through_referral_and_consent() {
 async fn a_withdrawal_racing_a_referral_leaves_no_access() {
     let w = world().await;
     let other = w.app.register("wijkteam3@example.nl").await;
-    ok(
-        w.app
-            .post_as(
-                &w.admin,
-                "/v1/admin/professionals",
-                &json!({"user_id": other.user_id, "municipality_code": "GM0001"}),
-            )
-            .await,
+    post_ok(
+        &w.app,
+        &w.admin,
+        "/v1/admin/professionals",
+        json!({"user_id": other.user_id, "municipality_code": "GM0001"}),
         201,
     )
     .await;
@@ -552,24 +523,20 @@ async fn consents_come_with_their_history() {
     let empty = ok(app.get_as(&anna, "/v1/me/consents").await, 200).await;
     assert_eq!(empty, json!({"items": [], "history": []}));
     for given in [true, false, false, true] {
-        ok(
-            app.post_as(
-                &anna,
-                "/v1/me/consents",
-                &json!({"kind": "care_data", "given": given}),
-            )
-            .await,
+        post_ok(
+            &app,
+            &anna,
+            "/v1/me/consents",
+            json!({"kind": "care_data", "given": given}),
             200,
         )
         .await;
     }
-    ok(
-        app.post_as(
-            &anna,
-            "/v1/me/consents",
-            &json!({"kind": "terms", "given": true}),
-        )
-        .await,
+    post_ok(
+        &app,
+        &anna,
+        "/v1/me/consents",
+        json!({"kind": "terms", "given": true}),
         200,
     )
     .await;
@@ -1507,25 +1474,19 @@ async fn figures(w: &World) -> Value {
 async fn retention_removes_what_is_past_its_period_and_nothing_else() {
     let w = world().await;
     // Resolve the case; end the match.
-    ok(
-        w.app
-            .post_as(
-                &w.mediator,
-                &format!("/v1/cases/{}/status", w.case),
-                &json!({"status": "resolved", "outcome": "solved_offline", "summary": "Maatje gevonden."}),
-            )
-            .await,
+    post_ok(
+        &w.app,
+        &w.mediator,
+        &format!("/v1/cases/{}/status", w.case),
+        json!({"status": "resolved", "outcome": "solved_offline", "summary": "Maatje gevonden."}),
         200,
     )
     .await;
-    ok(
-        w.app
-            .post_as(
-                &w.anna,
-                &format!("/v1/matches/{}/cancel", w.the_match),
-                &json!({}),
-            )
-            .await,
+    post_ok(
+        &w.app,
+        &w.anna,
+        &format!("/v1/matches/{}/cancel", w.the_match),
+        json!({}),
         200,
     )
     .await;
