@@ -18,6 +18,20 @@ pub mod retention;
 
 pub use buurt_persistence::privacy::FORMER_RESIDENT;
 
+/// How long after signing in a login counts as fresh: enough to erase one's account without
+/// typing the password again.
+pub const FRESH_LOGIN: chrono::Duration = chrono::Duration::minutes(10);
+
+/// The caller proves it is the person by a login of theirs that began within `FRESH_LOGIN`:
+/// `token_hash` is the hash of its current refresh token. `login_not_fresh` otherwise.
+pub fn check_fresh_login(cx: &mut Cx<'_>, user: UserId, token_hash: &str) -> Result<(), AppError> {
+    let now = cx.now();
+    match repo::login_began(cx.conn, user, token_hash, now)? {
+        Some(began) if now - began <= FRESH_LOGIN => Ok(()),
+        _ => Err(ErrorCode::LoginNotFresh.into()),
+    }
+}
+
 /// Who erases an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErasedBy {

@@ -146,9 +146,13 @@ pub struct ExportAuditDto {
     pub at: DateTime<Utc>,
 }
 
-/// Erase one's own account: the current password.
+/// Erase one's own account: prove it is you with exactly one of the current `password` or the
+/// `refresh_token` of a fresh sign-in (one that began less than 10 minutes ago).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeleteMeRequest {
-    pub password: String,
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub refresh_token: Option<String>,
 }

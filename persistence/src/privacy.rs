@@ -386,3 +386,31 @@ pub fn purge_partner_outbox(
     .execute(conn)?;
     Ok((deliveries, events))
 }
+
+/// When the login that `token_hash` (a refresh token of `user`'s, still current: neither spent
+/// nor revoked nor expired at `now`) belongs to began: its first token's time.
+pub fn login_began(
+    conn: &mut DbConnection,
+    user: UserId,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, PersistenceError> {
+    use crate::schema::refresh_tokens;
+    let family: Option<String> = refresh_tokens::table
+        .filter(refresh_tokens::user_id.eq(user.to_string()))
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .filter(refresh_tokens::used_at.is_null())
+        .filter(refresh_tokens::revoked_at.is_null())
+        .filter(refresh_tokens::expires_at.gt(to_db(now)))
+        .select(refresh_tokens::family_id)
+        .first(conn)
+        .optional()?;
+    let Some(family) = family else {
+        return Ok(None);
+    };
+    let began: Option<chrono::NaiveDateTime> = refresh_tokens::table
+        .filter(refresh_tokens::family_id.eq(family))
+        .select(diesel::dsl::min(refresh_tokens::created_at))
+        .first(conn)?;
+    Ok(began.map(crate::time::from_db))
+}

@@ -1618,3 +1618,88 @@ async fn retention_removes_what_is_past_its_period_and_nothing_else() {
     let report = buurt_api::cli::commands::run_jobs(&longer, now).unwrap();
     assert_eq!(report.retention.webhook_deliveries, 0, "kept for longer");
 }
+
+/// `DELETE /v1/me` takes the password or a fresh login, exactly one; anything else changes
+/// nothing. Two at once erase once.
+#[actix_web::test]
+async fn erasure_needs_the_password_or_a_fresh_login() {
+    let app = spawn_app().await;
+    let anna = app.register("anna@example.nl").await;
+    let bert = app.register("bert@example.nl").await;
+    let delete = |session: &Session, body: Value| {
+        let request = app
+            .request(Method::DELETE, "/v1/me")
+            .bearer(&session.access_token);
+        async move { request.json(&body).await }
+    };
+    for body in [
+        json!({}),
+        json!({"password": ""}),
+        json!({"password": TEST_PASSWORD, "refresh_token": anna.refresh_token}),
+        json!({"password": null, "refresh_token": null}),
+    ] {
+        delete(&anna, body.clone())
+            .await
+            .assert_problem(422, "validation_failed");
+    }
+    delete(&anna, json!({"password": TEST_PASSWORD, "reason": "weg"}))
+        .await
+        .assert_problem(422, "validation_failed");
+    delete(&anna, json!({"password": 12}))
+        .await
+        .assert_problem(422, "validation_failed");
+    app.request(Method::DELETE, "/v1/me")
+        .bearer(&anna.access_token)
+        .raw("application/json", "{")
+        .await
+        .assert_problem(400, "malformed_json");
+    app.request(Method::DELETE, "/v1/me")
+        .json(&json!({"password": TEST_PASSWORD}))
+        .await
+        .assert_problem(401, "unauthorized");
+    // Someone else's fresh login is no proof.
+    delete(&anna, json!({"refresh_token": bert.refresh_token}))
+        .await
+        .assert_problem(403, "login_not_fresh");
+    // A login that began 11 minutes ago is not fresh, however recently it was refreshed.
+    app.sql(&format!(
+        "UPDATE refresh_tokens SET created_at = '2020-01-01 00:00:00' WHERE user_id = '{}'",
+        anna.user_id
+    ));
+    let refreshed = ok(app.refresh(&anna.refresh_token).await, 200).await;
+    let token = refreshed["refresh_token"].as_str().unwrap().to_owned();
+    delete(&anna, json!({"refresh_token": token}))
+        .await
+        .assert_problem(403, "login_not_fresh");
+    assert_eq!(app.get_as(&anna, "/v1/me").await.status, 200);
+
+    // Signed in just now: the refresh token of that login is enough.
+    let fresh = ok(app.login("anna@example.nl", TEST_PASSWORD).await, 200).await;
+    let fresh_token = fresh["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        delete(&anna, json!({"refresh_token": fresh_token}))
+            .await
+            .status,
+        204
+    );
+    app.login("anna@example.nl", TEST_PASSWORD)
+        .await
+        .assert_problem(401, "invalid_credentials");
+
+    // Two at once: one erases, the other finds nobody.
+    let answers = futures_util::future::join_all(
+        (0..2).map(|_| delete(&bert, json!({"password": TEST_PASSWORD}))),
+    )
+    .await;
+    let mut statuses: Vec<u16> = answers.iter().map(|r| r.status.as_u16()).collect();
+    statuses.sort_unstable();
+    assert!(
+        statuses == [204, 401] || statuses == [204, 404],
+        "{statuses:?}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM account_erasures"), 2);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE erased_at IS NULL"),
+        0
+    );
+}

@@ -17,7 +17,8 @@ use futures_util::StreamExt;
 use uuid::Uuid;
 
 use crate::auth::Authenticated;
-use crate::http::error::ApiError;
+use crate::auth::tokens::refresh_token_hash;
+use crate::http::error::{ApiError, FieldIssue};
 use crate::http::extract::Json;
 use crate::http::lang::request_lang;
 use crate::routes::me::{check_current_password, me_dto};
@@ -254,7 +255,9 @@ pub async fn export_me(
 
 /// Erase your account, for good.
 ///
-/// Needs your password (`current_password_incorrect` otherwise, counted like a failed sign-in).
+/// Needs your password (`current_password_incorrect` otherwise, counted like a failed sign-in),
+/// or instead the refresh token of a sign-in that began less than 10 minutes ago (a fresh
+/// login; `login_not_fresh` otherwise).
 /// In one transaction: your live matches are cancelled (the other party is told), your RSVPs
 /// withdrawn (the waitlist moves up), your open requests closed (their cases withdrawn); posts
 /// others depend on (an activity others signed up for, a request with matches) stay, shown as
@@ -273,9 +276,13 @@ pub async fn export_me(
         (status = 204, description = "Erased."),
         (status = 401, description = "`unauthorized`, `invalid_token` or `token_expired`.",
          body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`current_password_incorrect`: nothing was changed.",
+        (status = 403, description = "`current_password_incorrect`, or `login_not_fresh`: \
+          nothing was changed.",
          body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "`last_moderator` or `last_admin`: hand over first; nothing was changed.",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: not exactly one of `password` and \
+          `refresh_token`.",
          body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "`too_many_attempts`: wait `Retry-After` seconds.",
          body = Problem, content_type = "application/problem+json",
@@ -290,7 +297,30 @@ pub async fn delete_me(
     body: Json<DeleteMeRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let user = caller.user_id;
-    check_current_password(&req, &state, user, body.0.password).await?;
+    match body.0 {
+        DeleteMeRequest {
+            password: Some(password),
+            refresh_token: None,
+        } if !password.is_empty() => {
+            check_current_password(&req, &state, user, password).await?;
+        }
+        DeleteMeRequest {
+            password: None,
+            refresh_token: Some(token),
+        } if !token.is_empty() => {
+            let hash = refresh_token_hash(&token);
+            state
+                .run(move |cx| app::check_fresh_login(cx, user, &hash))
+                .await?;
+        }
+        _ => {
+            let issue = FieldIssue::invalid(
+                "exactly one of `password` and `refresh_token`",
+                "precies een van `password` en `refresh_token`",
+            );
+            return Err(ApiError::validation("password", issue));
+        }
+    }
     erase(&state, user, ErasedBy::Themselves).await
 }
 
