@@ -40,12 +40,14 @@ Privacy (who sees what of a person): an e-mail address, phone number, postcode, 
 house number are shown to the person themselves (`GET /v1/me`, `GET /v1/me/export`) and to the \
 other party of an accepted or completed match, in that match only (`MatchDto.contact`); a \
 moderator producing verification letters sees the street, house number and postcode of the \
-unverified members the letters go to. Everyone else (members, mediators, moderators, \
-professionals, administrators, partner clients) sees a person's display name and id at most. \
-Care data (a case, its notes and audit log) reaches a professional of the wijkteam only once \
-the case is referred to them, which needs the requester's care-data consent; withdrawing it \
-ends every referral at once. Partner clients and the monitoring figures see aggregates and \
-referred cases only. An erased account's remaining posts show `voormalig bewoner`.",
+unverified members the letters go to; a wijkteam's partner client with `cases:referrals` \
+receives, with a case referred to the wijkteam, the requester's name, e-mail, phone and postcode, \
+as their care-data consent covers (`GET /v1/cases/{id}/referral`). Everyone else (members, \
+mediators, moderators, professionals, administrators) sees a person's display name and id at \
+most. Care data (a case, its notes and audit log) reaches a professional of the wijkteam only \
+once the case is referred to them, which needs the requester's care-data consent; withdrawing \
+it ends every referral at once, in the app and through the partner API. The monitoring figures \
+are aggregates. An erased account's remaining posts show `voormalig bewoner`.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
     components(schemas(problem::Problem, problem::FieldError, partners::WebhookPayload)),

@@ -446,10 +446,14 @@ fn covers(kind: ConsentKind) -> Text {
         ConsentKind::CareData => Text::new(
             "Your care requests go to the mediators of your neighbourhood at once, and a \
              mediator may refer your case to a professional of the municipality's wijkteam, who \
-             then reads its status and notes. Withdrawing it ends every such referral at once.",
+             then reads its status and notes; the wijkteam's systems receive the case with your \
+             name, e-mail address, phone number and postcode. Withdrawing it ends every such \
+             referral at once.",
             "Uw zorgvragen gaan meteen naar de bemiddelaars van uw buurt, en een bemiddelaar mag \
              uw casus doorverwijzen naar een professional van het wijkteam van de gemeente, die \
-             dan de status en notities leest. Intrekken beëindigt elke doorverwijzing meteen.",
+             dan de status en notities leest; de systemen van het wijkteam ontvangen de casus met \
+             uw naam, e-mailadres, telefoonnummer en postcode. Intrekken beëindigt elke \
+             doorverwijzing meteen.",
         ),
     }
 }
