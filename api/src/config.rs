@@ -24,8 +24,9 @@ pub enum Command {
     /// Apply pending database migrations, then exit.
     Migrate,
     /// Run the periodic jobs once (escalation of requests unanswered for their neighbourhood's
-    /// `escalate_after_days` to its mediators, expiry warnings, expiry, clean-up); schedule
-    /// it, e.g. every 10 minutes.
+    /// `escalate_after_days` to its mediators, expiry warnings, expiry, clean-up, retention
+    /// of case notes, match messages, notifications and the partner outbox); schedule it,
+    /// e.g. every 10 minutes.
     RunJobs,
     /// Import neighbourhoods from CSV (header
     /// `code,name,municipality_code,municipality_name,lat,lng,postcodes,adjacent`): every row or
@@ -374,6 +375,42 @@ pub struct Config {
         global = true
     )]
     pub limit_offers_per_hour: u32,
+    /// Months after a case is resolved that its notes and referrals are kept (then the case
+    /// keeps its outcome and dates only). `buurt run-jobs` removes what is older.
+    #[arg(
+        long,
+        env = "BUURT_RETAIN_CASE_NOTES_MONTHS",
+        default_value_t = 24,
+        global = true
+    )]
+    pub retain_case_notes_months: u32,
+
+    /// Months after a match ended that its messages are kept.
+    #[arg(
+        long,
+        env = "BUURT_RETAIN_MATCH_MESSAGES_MONTHS",
+        default_value_t = 12,
+        global = true
+    )]
+    pub retain_match_messages_months: u32,
+
+    /// Months notifications are kept.
+    #[arg(
+        long,
+        env = "BUURT_RETAIN_NOTIFICATIONS_MONTHS",
+        default_value_t = 6,
+        global = true
+    )]
+    pub retain_notifications_months: u32,
+
+    /// Days the partner outbox (events) and webhook deliveries are kept.
+    #[arg(
+        long,
+        env = "BUURT_RETAIN_PARTNER_OUTBOX_DAYS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub retain_partner_outbox_days: u32,
 }
 
 impl Config {
@@ -418,6 +455,22 @@ impl Config {
             limit_messages_per_minute: 20,
             limit_reports_per_day: 20,
             limit_offers_per_hour: 20,
+            retain_case_notes_months: 24,
+            retain_match_messages_months: 12,
+            retain_notifications_months: 6,
+            retain_partner_outbox_days: 30,
+        }
+    }
+}
+
+impl Config {
+    /// How long what is kept only for a while is kept.
+    pub fn retention(&self) -> buurt_app::privacy::retention::RetentionPeriods {
+        buurt_app::privacy::retention::RetentionPeriods {
+            case_notes_months: self.retain_case_notes_months,
+            match_messages_months: self.retain_match_messages_months,
+            notifications_months: self.retain_notifications_months,
+            partner_outbox_days: self.retain_partner_outbox_days,
         }
     }
 }
@@ -476,6 +529,7 @@ impl std::fmt::Debug for Config {
             .field("limit_messages_per_minute", &self.limit_messages_per_minute)
             .field("limit_reports_per_day", &self.limit_reports_per_day)
             .field("limit_offers_per_hour", &self.limit_offers_per_hour)
+            .field("retention", &self.retention())
             .finish()
     }
 }

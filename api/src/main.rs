@@ -39,6 +39,19 @@ async fn main() -> ExitCode {
                 report.login_failures_purged,
                 report.refresh_tokens_purged
             );
+            let kept = report.retention;
+            println!(
+                "retention removed: case notes: {}, case referrals: {}, cases reduced to outcome \
+                 and dates: {}, match messages: {}, notifications: {}, webhook deliveries: {}, \
+                 partner events: {}",
+                kept.case_notes,
+                kept.case_referrals,
+                kept.cases_reduced,
+                kept.match_messages,
+                kept.notifications,
+                kept.webhook_deliveries,
+                kept.partner_events
+            );
         }),
         Command::ImportNeighbourhoods { file } => {
             import_neighbourhoods(&cli.config, &file).map(|(created, updated)| {

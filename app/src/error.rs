@@ -379,6 +379,15 @@ error_codes! {
                  took the decision.",
                 "Over een bezwaar beslist een andere moderator of een beheerder, nooit wie het \
                  besluit nam.");
+    // issue 18: privacy
+    LastAdmin = "last_admin", 409,
+        title: ("Last administrator", "Laatste beheerder"),
+        detail: ("The last platform administrator cannot go: make someone else one first.",
+                "De laatste beheerder van het platform kan niet weg: maak eerst iemand anders beheerder.");
+    LoginNotFresh = "login_not_fresh", 403,
+        title: ("Sign in again first", "Log eerst opnieuw in"),
+        detail: ("This needs your password, or a refresh token of a sign-in less than 10 minutes old.",
+                "Hiervoor is uw wachtwoord nodig, of een verversingstoken van een inlog van minder dan 10 minuten geleden.");
 }
 
 /// What is wrong with one field.

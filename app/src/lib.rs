@@ -23,6 +23,7 @@ pub mod neighbourhoods;
 pub mod notifications;
 pub mod partners;
 pub mod posts;
+pub mod privacy;
 pub mod stats;
 
 use buurt_domain::moderation::WriteLimits;

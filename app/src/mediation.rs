@@ -22,7 +22,7 @@ use buurt_persistence::{
 };
 use chrono::{DateTime, Utc};
 
-pub use buurt_persistence::mediation::{AuditEntry, ConsentRecord, Note};
+pub use buurt_persistence::mediation::{AuditEntry, ConsentChange, ConsentRecord, Note};
 
 use crate::error::{AppError, ErrorCode, FieldIssue};
 use crate::{Cx, outbox};
@@ -212,8 +212,8 @@ pub fn escalate_stale_requests(cx: &mut Cx<'_>) -> Result<usize, AppError> {
     Ok(escalated)
 }
 
-/// A neighbourhood's queue (its mediators, professionals of its municipality,
-/// administrators): open cases, or those with `status`; overdue follow-ups first, then oldest
+/// A neighbourhood's queue (its mediators and administrators; a professional of its
+/// municipality sees only the cases referred to them): open cases, or those with `status`; overdue follow-ups first, then oldest
 /// first. Seeing a case in the queue is a read of it, audited.
 pub fn case_queue(
     cx: &mut Cx<'_>,
@@ -225,10 +225,13 @@ pub fn case_queue(
     in_write_transaction(cx.conn, |conn| {
         let place =
             neighbourhoods::find_neighbourhood(conn, neighbourhood)?.ok_or(AppError::NotFound)?;
-        if !memberships::actor(conn, caller, &place)?.may(Action::ListCases) {
+        let actor = memberships::actor(conn, caller, &place)?;
+        if !actor.may(Action::ListCases) {
             return Err(ErrorCode::Forbidden.into());
         }
-        let found = repo::queue(conn, neighbourhood, status, QUEUE_SIZE)?;
+        // A professional's queue holds only the cases referred to them.
+        let referred_to = (!actor.may(Action::ListAllCases)).then_some(caller);
+        let found = repo::queue(conn, neighbourhood, status, referred_to, QUEUE_SIZE)?;
         let ids: Vec<CaseId> = found.iter().map(|f| f.case.id).collect();
         repo::audit_each(conn, &ids, Some(caller), "read_queue", now)?;
         let mut views: Vec<CaseView> = found.into_iter().map(|f| CaseView::new(f, now)).collect();
@@ -240,7 +243,7 @@ pub fn case_queue(
     })
 }
 
-/// One case (mediators here, professionals of the municipality, administrators, and the
+/// One case (mediators here, administrators, the professionals it is referred to, and the
 /// requester). Every read is audited.
 pub fn get_case(cx: &mut Cx<'_>, caller: UserId, id: CaseId) -> Result<CaseView, AppError> {
     let now = cx.now();
@@ -470,14 +473,21 @@ pub fn read_notes(cx: &mut Cx<'_>, caller: UserId, id: CaseId) -> Result<Vec<Not
     })
 }
 
-/// Adds a private note (mediators here and referred professionals). Audited.
-pub fn add_note(cx: &mut Cx<'_>, caller: UserId, id: CaseId, body: &str) -> Result<Note, AppError> {
+/// Adds a private note (mediators here and referred professionals). Audited. A `working` note
+/// is the writer's own aid and is left out of the requester's export.
+pub fn add_note(
+    cx: &mut Cx<'_>,
+    caller: UserId,
+    id: CaseId,
+    body: &str,
+    working: bool,
+) -> Result<Note, AppError> {
     let body = bounded_text(body, 5000, true).map_err(|e| AppError::invalid("body", e.into()))?;
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         let case = repo::find_case(conn, id)?.ok_or(AppError::NotFound)?;
         check_access(conn, caller, &case, Action::UseCaseNotes)?;
-        let note = repo::insert_note(conn, id, caller, &body, now)?;
+        let note = repo::insert_note(conn, id, caller, &body, working, now)?;
         repo::audit(conn, id, Some(caller), "write_note", now)?;
         let author_name = accounts::find_user(conn, caller)?
             .map(|u| u.display_name.as_str().to_owned())
@@ -487,6 +497,7 @@ pub fn add_note(cx: &mut Cx<'_>, caller: UserId, id: CaseId, body: &str) -> Resu
             author_id: caller,
             author_name,
             body,
+            working,
             created_at: now,
         })
     })
@@ -545,7 +556,10 @@ pub fn read_audit(
     })
 }
 
-/// Gives or withdraws a consent; returns all of `user`'s consents after the change.
+/// Gives or withdraws a consent; returns all of `user`'s consents after the change. Withdrawing
+/// care-data consent ends, in the same transaction, every referral of the user's cases (so
+/// every professional's access to them), with an entry in each case's audit log; a new consent
+/// does not bring them back: a mediator refers again.
 pub fn set_consent(
     cx: &mut Cx<'_>,
     user: UserId,
@@ -555,14 +569,24 @@ pub fn set_consent(
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         repo::lock_consents_of(conn, user)?;
-        repo::set_consent(conn, user, kind, given, now)?;
+        let changed = repo::set_consent(conn, user, kind, given, now)?;
+        if changed && !given && kind == ConsentKind::CareData {
+            let ended = repo::end_referrals_of(conn, user)?;
+            repo::audit_each(conn, &ended, Some(user), "consent_withdrawn", now)?;
+        }
         Ok(repo::consents_of(conn, user)?)
     })
 }
 
-/// `user`'s consents: kind, when given, when withdrawn.
-pub fn list_consents(cx: &mut Cx<'_>, user: UserId) -> Result<Vec<ConsentRecord>, AppError> {
-    Ok(repo::consents_of(cx.conn, user)?)
+/// `user`'s consents: kind, when given, when withdrawn; and every change of them, oldest first.
+pub fn list_consents(
+    cx: &mut Cx<'_>,
+    user: UserId,
+) -> Result<(Vec<ConsentRecord>, Vec<ConsentChange>), AppError> {
+    Ok((
+        repo::consents_of(cx.conn, user)?,
+        repo::consent_history(cx.conn, user)?,
+    ))
 }
 
 /// Sets after how many days an unanswered request goes to the mediators (moderators of the

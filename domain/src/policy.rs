@@ -87,8 +87,10 @@ pub enum Action {
     EscalateRequest {
         author: UserId,
     },
-    /// See the neighbourhood's case queue.
+    /// See the neighbourhood's case queue: the whole of it with `ListAllCases`, otherwise only
+    /// the cases referred to the actor (a professional).
     ListCases,
+    ListAllCases,
     /// See a case and its status (not its notes).
     ViewCase(CaseTies),
     /// Claim, move, resolve and refer cases.
@@ -132,7 +134,7 @@ impl Actor {
         match action {
             AdministerPlatform => admin,
 
-            // Members and streets, and care requests (so also posting), are for verified
+            // The member list, and care requests (so also posting), are for verified
             // members only; reporting what one can read is for everyone who reads it.
             ListMembers | CreatePost => admin || verified_member,
             ReportPost => admin || member,
@@ -151,16 +153,17 @@ impl Actor {
                 co_organiser,
             } => admin || is(author) || co_organiser,
 
-            // Casework is the mediators' own: administrators and professionals oversee it
-            // but do not work cases or read their notes.
+            // Casework is the mediators' own: administrators oversee it but do not work cases
+            // or read their notes. A professional sees a case only once it is referred to them,
+            // which takes the requester's care-data consent and ends when it is withdrawn
+            // (`referred`); of everything else only the aggregate figures.
             EscalateRequest { author } => is(author) || mediator,
             ListCases => admin || mediator || professional,
-            ViewCase(case) => {
-                admin || mediator || professional || case.referred || is(case.requester)
-            }
+            ListAllCases => admin || mediator,
+            ViewCase(case) => admin || mediator || case.referred || is(case.requester),
             WorkCase => mediator,
             UseCaseNotes(case) => mediator || case.referred,
-            ReadCaseAudit(case) => admin || professional || case.referred,
+            ReadCaseAudit(case) => admin || case.referred,
 
             ReadNeighbourhoodStats => admin || professional || mediator || moderator,
             ReadMunicipalityStats => admin || professional,
@@ -290,6 +293,7 @@ mod tests {
             },
             EscalateRequest { author },
             ListCases,
+            ListAllCases,
             ViewCase(case),
             WorkCase,
             UseCaseNotes(case),
@@ -326,33 +330,33 @@ mod tests {
         };
         // Columns, in the order of `actions`:
         //   platform | members, invites, settings | posts | activities | cases | stats | verify
-        //   A        | L A M I S                  | C E C D R H S | A O | E L V W N A | N M   | V L
+        //   A        | L A M I S                  | C E C D R H S | A O | E L Q V W N A | N M | V L
         #[rustfmt::skip]
         let table: &[(&str, Actor, bool, bool, &str)] = &[
             // (who, actor, co-organiser, referred, expected)
-            ("non-member",           actor(None),                      false, false, "- ----- ------- -- ------ -- --"),
+            ("non-member",           actor(None),                      false, false, "- ----- ------- -- ------- -- --"),
             // A role elsewhere is no role here: the actor of this neighbourhood has none.
-            ("moderator elsewhere",  actor(None),                      false, false, "- ----- ------- -- ------ -- --"),
-            ("pending resident",     actor(Some((Resident, Pending))), false, false, "- ----- ------- -- ------ -- --"),
-            ("pending moderator",    actor(Some((Moderator, Pending))),false, false, "- ----- ------- -- ------ -- --"),
-            ("rejected moderator",   actor(Some((Moderator, Rejected))),false,false, "- ----- ------- -- ------ -- --"),
+            ("moderator elsewhere",  actor(None),                      false, false, "- ----- ------- -- ------- -- --"),
+            ("pending resident",     actor(Some((Resident, Pending))), false, false, "- ----- ------- -- ------- -- --"),
+            ("pending moderator",    actor(Some((Moderator, Pending))),false, false, "- ----- ------- -- ------- -- --"),
+            ("rejected moderator",   actor(Some((Moderator, Rejected))),false,false, "- ----- ------- -- ------- -- --"),
             // A postcode claim alone: reads and reports, nothing more.
             ("unverified resident",  Actor { verified: false, ..resident },
-                                                                       false, false, "- ----- ----y-- -- ------ -- --"),
-            ("resident",             resident,                         false, false, "- y---- y---y-- -- ------ -- y-"),
-            ("mediator",             actor(Some((Mediator, Active))),  false, false, "- y--y- y---y-- -- yyyyy- y- y-"),
-            ("moderator",            actor(Some((Moderator, Active))), false, false, "- yyyyy y---yy- -- ------ y- yy"),
-            ("professional here",    professional,                     false, false, "- ----- ------- -- -yy--y yy --"),
-            ("professional elsewhere", actor(None),                    false, false, "- ----- ------- -- ------ -- --"),
-            ("referred professional", professional,                    false, true,  "- ----- ------- -- -yy-yy yy --"),
+                                                                       false, false, "- ----- ----y-- -- ------- -- --"),
+            ("resident",             resident,                         false, false, "- y---- y---y-- -- ------- -- y-"),
+            ("mediator",             actor(Some((Mediator, Active))),  false, false, "- y--y- y---y-- -- yyyyyy- y- y-"),
+            ("moderator",            actor(Some((Moderator, Active))), false, false, "- yyyyy y---yy- -- ------- y- yy"),
+            ("professional here",    professional,                     false, false, "- ----- ------- -- -y----- yy --"),
+            ("professional elsewhere", actor(None),                    false, false, "- ----- ------- -- ------- -- --"),
+            ("referred professional", professional,                    false, true,  "- ----- ------- -- -y-y-yy yy --"),
             // A referral outlives the professional's grant for the municipality.
-            ("referred, grant revoked", actor(None),                   false, true,  "- ----- ------- -- --y-yy -- --"),
+            ("referred, grant revoked", actor(None),                   false, true,  "- ----- ------- -- ---y-yy -- --"),
             ("admin",                Actor { platform_admin: true, ..actor(None) },
-                                                                       false, false, "y yyyyy yyyyyy- yy -yy--y yy yy"),
-            ("author",               author,                           false, false, "- y---- yyyyy-y yy y-y--- -- y-"),
+                                                                       false, false, "y yyyyy yyyyyy- yy -yyy--y yy yy"),
+            ("author",               author,                           false, false, "- y---- yyyyy-y yy y--y--- -- y-"),
             ("author who left",      Actor { user_id: AUTHOR, ..actor(None) },
-                                                                       false, false, "- ----- -yyy--y yy y-y--- -- --"),
-            ("co-organiser",         resident,                         true,  false, "- y---- y---y-- -y ------ -- y-"),
+                                                                       false, false, "- ----- -yyy--y yy y--y--- -- --"),
+            ("co-organiser",         resident,                         true,  false, "- y---- y---y-- -y ------- -- y-"),
         ];
         for (who, actor, co_organiser, referred, expected) in table {
             let expected: Vec<bool> = expected

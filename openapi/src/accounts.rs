@@ -157,9 +157,9 @@ pub struct Me {
     pub display_name: String,
     /// PC6, normalised (`1234AB`).
     pub postcode: Option<String>,
-    /// Private.
+    /// Private: only you, and the other party of an accepted match (in that match), see it.
     pub street: Option<String>,
-    /// Private.
+    /// Private: only you, and the other party of an accepted match (in that match), see it.
     pub house_number: Option<String>,
     /// Private; shared only with a helper or requester once a match is accepted.
     pub phone: Option<String>,

@@ -13,6 +13,7 @@ pub mod neighbourhoods;
 pub mod notifications;
 pub mod partners;
 pub mod posts;
+pub mod privacy;
 pub mod problem;
 pub mod stats;
 
@@ -40,7 +41,19 @@ carries an `x-request-id` header (the client's own, when it sent a valid one) an
 `X-Content-Type-Options: nosniff`. Every answer to a request with an `Authorization` header, \
 and every answer under `/v1/auth/`, carries `Cache-Control: no-store`: it may hold a token or \
 personal data. The interactive documentation at `/docs/` has a content security policy that \
-allows only its own assets and may not be framed.",
+allows only its own assets and may not be framed.\n\n\
+Privacy (who sees what of a person): an e-mail address, phone number, postcode, street and \
+house number are shown to the person themselves (`GET /v1/me`, `GET /v1/me/export`) and to the \
+other party of an accepted or completed match, in that match only (`MatchDto.contact`); a \
+moderator producing verification letters sees the street, house number and postcode of the \
+unverified members the letters go to; a wijkteam's partner client with `cases:referrals` \
+receives, with a case referred to the wijkteam, the requester's name, e-mail, phone and postcode, \
+as their care-data consent covers (`GET /v1/cases/{id}/referral`). Everyone else (members, \
+mediators, moderators, professionals, administrators) sees a person's display name and id at \
+most. Care data (a case, its notes and audit log) reaches a professional of the wijkteam only \
+once the case is referred to them, which needs the requester's care-data consent; withdrawing \
+it ends every referral at once, in the app and through the partner API. The monitoring figures \
+are aggregates. An erased account's remaining posts show `voormalig bewoner`.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
     components(schemas(problem::Problem, problem::FieldError, partners::WebhookPayload)),

@@ -233,6 +233,11 @@ pub struct CreateNoteRequest {
         pattern = r#"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*[^\s\x00-\x1F\x7F-\x9F][^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$"#
     )]
     pub body: String,
+    /// A working note: the writer's own aid (impressions, reminders, first thoughts). Every
+    /// mediator and referred professional reads it like any note, but it is left out of the
+    /// requester's export (`GET /v1/me/export`); every other note's text is in it.
+    #[serde(default)]
+    pub working: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -241,6 +246,8 @@ pub struct NoteDto {
     pub author_id: Uuid,
     pub author_name: String,
     pub body: String,
+    /// A working note, left out of the requester's export.
+    pub working: bool,
     #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
 }
@@ -309,19 +316,44 @@ pub struct ConsentRequest {
     pub given: bool,
 }
 
+/// A consent as it stands.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ConsentDto {
     pub kind: ConsentKindDto,
+    /// Whether it holds now.
     pub given: bool,
+    /// When it was last given.
     #[serde(serialize_with = "crate::moment::write")]
     pub given_at: DateTime<Utc>,
+    /// When it was withdrawn, if it was since it was last given.
     #[serde(serialize_with = "crate::moment::write_optional")]
     pub withdrawn_at: Option<DateTime<Utc>>,
+    /// What it covers, in the language asked for.
+    pub covers: String,
 }
 
+/// One change of a consent.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ConsentChangeDto {
+    pub kind: ConsentKindDto,
+    /// `given` or `withdrawn`.
+    pub change: ConsentChangeKindDto,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentChangeKindDto {
+    Given,
+    Withdrawn,
+}
+
+/// One's consents as they stand, and every change of them.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ConsentList {
     pub items: Vec<ConsentDto>,
+    /// Every time a consent was given or withdrawn, oldest first.
+    pub history: Vec<ConsentChangeDto>,
 }
 
 /// A neighbourhood's mediation setting (moderators).

@@ -286,7 +286,7 @@ pub enum VerificationDto {
 /// | public posts of every kind | yes | yes | yes |
 /// | members-only news and activities (feed, the post, RSVP) | no | yes | yes |
 /// | members-only requests and offers (care data) | no | no | yes |
-/// | member list (names, roles, streets) | no | no | yes |
+/// | member list (names and roles) | no | no | yes |
 /// | posting; offering help, being suggested as a helper | no | no | yes |
 /// | reporting a post one can read | no | yes | yes |
 /// | vouching for another member | no | no | yes |
@@ -338,13 +338,14 @@ pub struct MyMembershipList {
     pub items: Vec<MyMembership>,
 }
 
-/// A member as other members see them: never email, phone or house number.
+/// A member as other members see them: the display name, role and standing only. Another
+/// person's e-mail address, phone number, postcode, street and house number are never shown to
+/// members; the two parties of an accepted match see each other's contact details, street
+/// included, in that match only (`MatchDto.contact`).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct MemberDto {
     pub user_id: Uuid,
     pub display_name: String,
-    /// The street, without house number, when the member has given one.
-    pub street: Option<String>,
     pub role: RoleDto,
     pub status: MembershipStatusDto,
     #[serde(serialize_with = "crate::moment::write")]

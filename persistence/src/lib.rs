@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod partners;
 pub mod post_states;
 pub mod posts;
+pub mod privacy;
 pub mod schema;
 pub mod secrets;
 pub mod seed;

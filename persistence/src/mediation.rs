@@ -16,7 +16,8 @@ pub use buurt_domain::mediation::EscalateRefusal;
 
 use crate::columns::Stored;
 use crate::schema::{
-    case_audit, case_notes, case_referrals, cases, consents, matches, neighbourhoods, posts, users,
+    case_audit, case_notes, case_referrals, cases, consent_events, consents, matches, memberships,
+    neighbourhoods, posts, users,
 };
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError};
@@ -306,11 +307,13 @@ pub fn places_taken(conn: &mut DbConnection, request: PostId) -> Result<u32, Per
 }
 
 /// A neighbourhood's cases with `status` (open ones without), oldest first, at most `limit`,
-/// each with its request's title: one query whatever their number.
+/// each with its request's title: one query whatever their number. With `referred_to`, only
+/// the cases referred to that professional.
 pub fn queue(
     conn: &mut DbConnection,
     neighbourhood: NeighbourhoodId,
     status: Option<CaseStatus>,
+    referred_to: Option<UserId>,
     limit: usize,
 ) -> Result<Vec<CaseWithTitle>, PersistenceError> {
     let mut query = cases::table
@@ -320,6 +323,15 @@ pub fn queue(
         .limit(i64::try_from(limit).unwrap_or(i64::MAX))
         .select((CaseRow::as_select(), posts::title))
         .into_boxed::<crate::connection::MultiBackend>();
+    if let Some(professional) = referred_to {
+        query = query.filter(
+            cases::id.eq_any(
+                case_referrals::table
+                    .filter(case_referrals::professional_id.eq(professional.to_string()))
+                    .select(case_referrals::case_id),
+            ),
+        );
+    }
     query = match status {
         Some(status) => query.filter(cases::status.eq(status.as_str())),
         None => query.filter(cases::status.ne(CaseStatus::Resolved.as_str())),
@@ -341,6 +353,8 @@ pub struct Note {
     pub author_id: UserId,
     pub author_name: String,
     pub body: String,
+    /// A mediator's own working aid: not part of the requester's export.
+    pub working: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -349,6 +363,7 @@ pub fn insert_note(
     case: CaseId,
     author: UserId,
     body: &str,
+    working: bool,
     now: DateTime<Utc>,
 ) -> Result<Uuid, PersistenceError> {
     let id = Uuid::new_v4();
@@ -358,6 +373,7 @@ pub fn insert_note(
             case_notes::case_id.eq(case.to_string()),
             case_notes::author_id.eq(author.to_string()),
             case_notes::body.eq(body),
+            case_notes::working.eq(working),
             case_notes::created_at.eq(to_db(now)),
         ))
         .execute(conn)?;
@@ -366,7 +382,14 @@ pub fn insert_note(
 
 /// The notes of a case with their authors' names, oldest first, in one query.
 pub fn notes_of(conn: &mut DbConnection, case: CaseId) -> Result<Vec<Note>, PersistenceError> {
-    type NoteRow = (Stored<Uuid>, Stored<UserId>, String, String, NaiveDateTime);
+    type NoteRow = (
+        Stored<Uuid>,
+        Stored<UserId>,
+        String,
+        String,
+        bool,
+        NaiveDateTime,
+    );
     let rows: Vec<NoteRow> = case_notes::table
         .inner_join(users::table.on(users::id.eq(case_notes::author_id)))
         .filter(case_notes::case_id.eq(case.to_string()))
@@ -376,16 +399,18 @@ pub fn notes_of(conn: &mut DbConnection, case: CaseId) -> Result<Vec<Note>, Pers
             case_notes::author_id,
             users::display_name,
             case_notes::body,
+            case_notes::working,
             case_notes::created_at,
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, author, name, body, at)| Note {
+        .map(|(id, author, name, body, working, at)| Note {
             id: id.0,
             author_id: author.0,
             author_name: name,
             body,
+            working,
             created_at: from_db(at),
         })
         .collect())
@@ -433,29 +458,94 @@ pub fn lock_consents_of(conn: &mut DbConnection, user: UserId) -> Result<(), Per
     crate::connection::lock_row(conn, "users", user.0)
 }
 
-/// Records a consent, or its withdrawal, in place of the one before. Call it in a transaction.
+/// Records a consent, or its withdrawal, and the change in the consent's history. Giving a
+/// consent again starts it anew; withdrawing keeps when it was given. False when nothing
+/// changed (given twice, or withdrawn when not given). Call it in a transaction.
 pub fn set_consent(
     conn: &mut DbConnection,
     user: UserId,
     kind: ConsentKind,
     given: bool,
     now: DateTime<Utc>,
-) -> Result<(), PersistenceError> {
-    diesel::delete(
-        consents::table
-            .filter(consents::user_id.eq(user.to_string()))
-            .filter(consents::kind.eq(kind.as_str())),
-    )
-    .execute(conn)?;
-    diesel::insert_into(consents::table)
+) -> Result<bool, PersistenceError> {
+    let current = consents_of(conn, user)?
+        .into_iter()
+        .find(|(k, _, _)| *k == kind);
+    let holds = current.is_some_and(|(_, _, withdrawn)| withdrawn.is_none());
+    if holds == given {
+        return Ok(false);
+    }
+    let this = consents::table
+        .filter(consents::user_id.eq(user.to_string()))
+        .filter(consents::kind.eq(kind.as_str()));
+    if given {
+        diesel::delete(this).execute(conn)?;
+        diesel::insert_into(consents::table)
+            .values((
+                consents::user_id.eq(user.to_string()),
+                consents::kind.eq(kind.as_str()),
+                consents::given_at.eq(to_db(now)),
+                consents::withdrawn_at.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+    } else {
+        diesel::update(this)
+            .set(consents::withdrawn_at.eq(Some(to_db(now))))
+            .execute(conn)?;
+    }
+    diesel::insert_into(consent_events::table)
         .values((
-            consents::user_id.eq(user.to_string()),
-            consents::kind.eq(kind.as_str()),
-            consents::given_at.eq(to_db(now)),
-            consents::withdrawn_at.eq((!given).then(|| to_db(now))),
+            consent_events::id.eq(Uuid::new_v4().to_string()),
+            consent_events::user_id.eq(user.to_string()),
+            consent_events::kind.eq(kind.as_str()),
+            consent_events::change.eq(if given { "given" } else { "withdrawn" }),
+            consent_events::created_at.eq(to_db(now)),
         ))
         .execute(conn)?;
-    Ok(())
+    Ok(true)
+}
+
+/// One change of a consent: its kind, whether it was given (or withdrawn), and when.
+pub type ConsentChange = (ConsentKind, bool, DateTime<Utc>);
+
+/// Every change of `user`'s consents, oldest first.
+pub fn consent_history(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<ConsentChange>, PersistenceError> {
+    let rows: Vec<(Stored<ConsentKind>, String, NaiveDateTime)> = consent_events::table
+        .filter(consent_events::user_id.eq(user.to_string()))
+        .order((consent_events::created_at, consent_events::id))
+        .select((
+            consent_events::kind,
+            consent_events::change,
+            consent_events::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, change, at)| (kind.0, change == "given", from_db(at)))
+        .collect())
+}
+
+/// Ends every referral of `requester`'s cases (their care-data consent is withdrawn) and
+/// returns the cases whose referrals ended.
+pub fn end_referrals_of(
+    conn: &mut DbConnection,
+    requester: UserId,
+) -> Result<Vec<CaseId>, PersistenceError> {
+    let theirs = cases::table
+        .filter(cases::requester_id.eq(requester.to_string()))
+        .select(cases::id);
+    let referred: Vec<Stored<CaseId>> = case_referrals::table
+        .filter(case_referrals::case_id.eq_any(theirs))
+        .select(case_referrals::case_id)
+        .distinct()
+        .load(conn)?;
+    let ids: Vec<String> = referred.iter().map(|c| c.0.to_string()).collect();
+    diesel::delete(case_referrals::table.filter(case_referrals::case_id.eq_any(&ids)))
+        .execute(conn)?;
+    Ok(referred.into_iter().map(|c| c.0).collect())
 }
 
 /// A consent: its kind, when it was given, and when it was withdrawn.

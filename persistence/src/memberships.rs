@@ -307,7 +307,6 @@ pub fn other_active_moderators(
 pub struct MemberView {
     pub user_id: UserId,
     pub display_name: String,
-    pub street: Option<String>,
     pub role: Role,
     pub status: MembershipStatus,
     pub joined_at: DateTime<Utc>,
@@ -339,7 +338,6 @@ pub fn list_members(
             memberships::id,
             users::id,
             users::display_name,
-            users::street,
             memberships::role,
             memberships::status,
             memberships::joined_at,
@@ -358,7 +356,6 @@ pub fn list_members(
         String,
         Stored<UserId>,
         String,
-        Option<String>,
         Stored<Role>,
         Stored<MembershipStatus>,
         NaiveDateTime,
@@ -368,7 +365,7 @@ pub fn list_members(
     let next = if rows.len() > limit {
         rows.truncate(limit);
         rows.last().map(|row| MemberCursor {
-            joined_at: from_db(row.6),
+            joined_at: from_db(row.5),
             id: row.0.clone(),
         })
     } else {
@@ -377,10 +374,9 @@ pub fn list_members(
     let members = rows
         .into_iter()
         .map(
-            |(_, user_id, display_name, street, role, status, joined_at, verified)| MemberView {
+            |(_, user_id, display_name, role, status, joined_at, verified)| MemberView {
                 user_id: user_id.0,
                 display_name,
-                street,
                 role: role.0,
                 status: status.0,
                 joined_at: from_db(joined_at),

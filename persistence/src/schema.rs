@@ -29,6 +29,7 @@ diesel::table! {
         postcode_changed_at -> Nullable<Timestamp>,
         token_generation -> BigInt,
         suspended_at -> Nullable<Timestamp>,
+        erased_at -> Nullable<Timestamp>,
     }
 }
 
@@ -259,6 +260,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    consent_events (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        change -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account_erasures (id) {
+        id -> Text,
+        tombstone_id -> Text,
+        actor_id -> Nullable<Text>,
+        by_admin -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     cases (id) {
         id -> Text,
         request_id -> Text,
@@ -283,6 +304,7 @@ diesel::table! {
         author_id -> Text,
         body -> Text,
         created_at -> Timestamp,
+        working -> Bool,
     }
 }
 
@@ -458,6 +480,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_blocks,
     role_grants,
     devices,
+    consent_events,
+    account_erasures,
 );
 
 diesel::table! {

@@ -23,6 +23,7 @@ mod openapi;
 mod partners;
 mod posts;
 mod push;
+mod privacy;
 mod queries;
 mod replicas;
 mod role_grants;

@@ -323,10 +323,16 @@ async fn a_case_is_claimed_worked_and_resolved() {
             &format!("/v1/neighbourhoods/{}/cases", w.neighbourhood),
         )
         .await;
+    // A professional's queue holds only what is referred to them: nothing yet.
     assert_eq!(as_professional.status, 200);
+    assert_eq!(as_professional.json()["items"], json!([]));
+    w.app
+        .get_as(&professional, &format!("/v1/cases/{case}/audit"))
+        .await
+        .assert_problem(404, "not_found");
     let audit = w
         .app
-        .get_as(&professional, &format!("/v1/cases/{case}/audit"))
+        .get_as(&w.admin, &format!("/v1/cases/{case}/audit"))
         .await
         .json();
     assert!(
@@ -473,7 +479,7 @@ async fn notes_and_audit_are_seen_only_by_whom_they_concern() {
         ("other resident", &w.resident, 404, 404),
         ("mediator here", &w.mediator, 200, 403),
         ("mediator elsewhere", &far_mediator, 404, 404),
-        ("professional, not referred", &professional, 403, 200),
+        ("professional, not referred", &professional, 404, 404),
         ("professional, referred", &referred, 200, 200),
         ("professional elsewhere", &far_professional, 404, 404),
         ("admin", &w.admin, 403, 200),
@@ -1353,22 +1359,30 @@ async fn only_mediators_here_work_cases_and_only_whom_it_concerns_sees_the_queue
         .member(&w.admin, &elsewhere, "ver@example.nl", "mediator")
         .await;
 
-    // The requester, a professional of the municipality, an administrator.
-    for session in [&w.requester, &professional, &w.admin] {
+    // The requester and an administrator see the case but do not work it; a professional of
+    // the municipality does not even see it before it is referred to them.
+    for (session, status, code) in [
+        (&w.requester, 403, "forbidden"),
+        (&professional, 404, "not_found"),
+        (&w.admin, 403, "forbidden"),
+    ] {
         for body in [
             json!({"status": "in_progress"}),
             json!({"status": "resolved", "outcome": "solved_offline", "summary": "Klaar."}),
         ] {
             w.status(session, &case, body)
                 .await
-                .assert_problem(403, "forbidden");
+                .assert_problem(status, code);
         }
     }
-    for session in [&professional, &w.admin] {
+    for (session, status, code) in [
+        (&professional, 404, "not_found"),
+        (&w.admin, 403, "forbidden"),
+    ] {
         w.app
             .post_as(session, &format!("/v1/cases/{case}/claim"), &json!({}))
             .await
-            .assert_problem(403, "forbidden");
+            .assert_problem(status, code);
     }
     for session in [&far_professional, &far_mediator] {
         w.queue(session, "").await.assert_problem(403, "forbidden");
@@ -1376,11 +1390,14 @@ async fn only_mediators_here_work_cases_and_only_whom_it_concerns_sees_the_queue
     assert_eq!(w.queue(&professional, "").await.status, 200);
     assert_eq!(w.queue(&w.admin, "").await.status, 200);
     let notes = format!("/v1/cases/{case}/notes");
-    for session in [&w.admin, &professional] {
+    for (session, status, code) in [
+        (&w.admin, 403, "forbidden"),
+        (&professional, 404, "not_found"),
+    ] {
         w.app
             .post_as(session, &notes, &json!({"body": "Mag ik?"}))
             .await
-            .assert_problem(403, "forbidden");
+            .assert_problem(status, code);
     }
     // None of that changed the case.
     let unchanged = w.get_case(&case).await;
@@ -1411,7 +1428,7 @@ async fn referrals_need_consent_that_has_not_been_withdrawn_and_happen_once() {
     w.app
         .get_as(&professional, &format!("/v1/cases/{case}/notes"))
         .await
-        .assert_problem(403, "forbidden");
+        .assert_problem(404, "not_found");
     assert_eq!(w.audit_count(&case, "refer"), 0);
 
     // Given again: referred once, however often and however concurrently it is asked.

@@ -135,12 +135,15 @@ pub struct JobsReport {
     pub idempotency_keys_purged: usize,
     pub login_failures_purged: usize,
     pub refresh_tokens_purged: usize,
+    /// What retention removed (see `Config::retention`).
+    pub retention: buurt_app::privacy::retention::Purged,
 }
 
 /// The periodic jobs, as of `now`: hand requests unmatched for their neighbourhood's
 /// `escalate_after_days` to the mediators, warn authors a day before their posts expire,
 /// expire posts past `expires_at`, forget idempotency keys older than a day, failed sign-ins
-/// older than the throttling window and refresh tokens past their expiry. Safe to run often and
+/// older than the throttling window and refresh tokens past their expiry, and apply retention
+/// (`Config::retention`). Safe to run often and
 /// on several machines at once.
 pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<JobsReport, String> {
     let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
@@ -173,6 +176,11 @@ pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<J
             conn,
             &FixedClock(now),
         ))
+        .map_err(describe)?,
+        retention: buurt_app::privacy::retention::apply_retention(
+            &mut Cx::new(conn, &FixedClock(now)),
+            config.retention(),
+        )
         .map_err(describe)?,
     })
 }

@@ -25,6 +25,11 @@ impl actix_web::FromRequest for Negotiated {
     }
 }
 
+/// The language `req` asks for in `Accept-Language`.
+pub fn request_lang(req: &actix_web::HttpRequest) -> Lang {
+    Negotiated::of(req)
+}
+
 /// serde's English explanations of a JSON body or query it could not read, in Dutch. Quoted
 /// parts (between backticks: the caller's values and our field names) stay as they are.
 pub fn serde_in_dutch(message: &str) -> String {

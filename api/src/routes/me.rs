@@ -6,7 +6,7 @@ use buurt_app::accounts::{self as app, Account, PasswordChange, PasswordCheckSta
 use buurt_domain::ValueError;
 use buurt_domain::accounts::{
     Bio, DisplayName, HouseNumber, Language, Password, Phone, Postcode, ProfileChanges, Street,
-    language_set,
+    UserId, language_set,
 };
 use buurt_domain::category::Category;
 use buurt_openapi::accounts::{Me, UpdateMeRequest};
@@ -136,6 +136,42 @@ fn profile_changes(
     }
 }
 
+/// Checks `current` against `user`'s password, counted like a sign-in (a wrong one is a failed
+/// sign-in of the account and the address, and shares their limits). Returns the stored hash it
+/// was checked against.
+pub async fn check_current_password(
+    req: &HttpRequest,
+    state: &web::Data<AppState>,
+    user: UserId,
+    current: String,
+) -> Result<String, ApiError> {
+    let client = client_address(req, state.trust_proxy_headers);
+    let throttle = state.login_throttle;
+    let (attempt, stored) = match state
+        .run(move |cx| {
+            app::begin_password_check(cx, user, &client, throttle.per_account, throttle.per_client)
+        })
+        .await?
+    {
+        PasswordCheckStart::Throttled { retry_after_secs } => {
+            return Err(ApiError::Throttled { retry_after_secs });
+        }
+        PasswordCheckStart::Allowed { attempt, hash } => (attempt, hash),
+    };
+    let against = stored.clone();
+    let right = state
+        .hash(move || password::verify(&current, &against))
+        .await?;
+    // A failed check was counted when it began.
+    if !right {
+        return Err(app::incorrect_password().into());
+    }
+    state
+        .run(move |cx| app::password_check_succeeded(cx, &attempt, user))
+        .await?;
+    Ok(stored)
+}
+
 /// Change one's own profile, and optionally one's password.
 ///
 /// Absent fields stay as they are; `null` (or a blank string) clears a clearable field.
@@ -180,39 +216,12 @@ pub async fn update_me(
 
     let password = match password_change {
         Some((new_password, current)) => {
-            let client = client_address(&req, state.trust_proxy_headers);
-            let throttle = state.login_throttle;
-            let (attempt, stored) = match state
-                .run(move |cx| {
-                    app::begin_password_check(
-                        cx,
-                        user_id,
-                        &client,
-                        throttle.per_account,
-                        throttle.per_client,
-                    )
-                })
-                .await?
-            {
-                PasswordCheckStart::Throttled { retry_after_secs } => {
-                    return Err(ApiError::Throttled { retry_after_secs });
-                }
-                PasswordCheckStart::Allowed { attempt, hash } => (attempt, hash),
-            };
-            let checked = state
-                .hash(move || {
-                    password::verify(&current, &stored).then(|| PasswordChange {
-                        new_hash: password::hash(&new_password),
-                        checked_against: stored,
-                    })
-                })
-                .await?;
-            // A failed check was counted when it began.
-            let checked = checked.ok_or_else(app::incorrect_password)?;
-            state
-                .run(move |cx| app::password_check_succeeded(cx, &attempt, user_id))
-                .await?;
-            Some(checked)
+            let stored = check_current_password(&req, &state, user_id, current).await?;
+            let new_hash = state.hash(move || password::hash(&new_password)).await?;
+            Some(PasswordChange {
+                new_hash,
+                checked_against: stored,
+            })
         }
         None => None,
     };

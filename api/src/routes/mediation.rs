@@ -1,7 +1,7 @@
 //! Mediation: escalation, the case queue, private notes, referrals, the audit log, consents.
 
 use actix_web::http::header;
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use buurt_app::mediation::{self as cases, CaseView, StatusChange, WantedStatus};
 use buurt_domain::accounts::UserId;
 use buurt_domain::mediation::{Case, CaseId, CaseStatus, ConsentKind, EscalatedBy, Outcome};
@@ -9,9 +9,10 @@ use buurt_domain::neighbourhoods::NeighbourhoodId;
 use buurt_domain::posts::PostId;
 use buurt_openapi::mediation::{
     AuditEntryDto, AuditList, CaseDto, CaseList, CaseStatusChange, CaseStatusDto,
-    CaseStatusRequest, ConsentDto, ConsentKindDto, ConsentList, ConsentRequest, CreateNoteRequest,
-    CreateReferralRequest, EscalateRequest, EscalatedByDto, ListCasesParams, MediationStatusDto,
-    NeighbourhoodSettings, NoteDto, NoteList, OutcomeDto, ReferralDto,
+    CaseStatusRequest, ConsentChangeDto, ConsentChangeKindDto, ConsentDto, ConsentKindDto,
+    ConsentList, ConsentRequest, CreateNoteRequest, CreateReferralRequest, EscalateRequest,
+    EscalatedByDto, ListCasesParams, MediationStatusDto, NeighbourhoodSettings, NoteDto, NoteList,
+    OutcomeDto, ReferralDto,
 };
 use buurt_openapi::problem::Problem;
 use buurt_persistence::DbConnection;
@@ -19,7 +20,7 @@ use buurt_persistence::DbConnection;
 use crate::auth::Authenticated;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, OptionalJson};
-use crate::http::lang::{Lang, Text};
+use crate::http::lang::{Lang, Text, request_lang};
 use crate::http::query::Query;
 use crate::state::AppState;
 
@@ -320,6 +321,7 @@ fn note_dto(note: cases::Note) -> NoteDto {
         author_id: note.author_id.0,
         author_name: note.author_name,
         body: note.body,
+        working: note.working,
         created_at: note.created_at,
     }
 }
@@ -343,9 +345,12 @@ pub async fn create_note(
     body: Json<CreateNoteRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = CaseId(id.into_inner());
-    let text = body.0.body;
+    let CreateNoteRequest {
+        body: text,
+        working,
+    } = body.0;
     let note = state
-        .run(move |cx| cases::add_note(cx, caller.user_id, id, &text))
+        .run(move |cx| cases::add_note(cx, caller.user_id, id, &text, working))
         .await?;
     Ok(HttpResponse::Created().json(note_dto(note)))
 }
@@ -425,41 +430,117 @@ fn consent_kind(kind: ConsentKindDto) -> ConsentKind {
     }
 }
 
-/// Give or withdraw a consent; answers with all of one's consents. Care-data consent lets care
-/// requests go to mediators at once and cases be referred to the wijkteam.
+fn consent_kind_dto(kind: ConsentKind) -> ConsentKindDto {
+    match kind {
+        ConsentKind::Terms => ConsentKindDto::Terms,
+        ConsentKind::CareData => ConsentKindDto::CareData,
+    }
+}
+
+/// What a consent covers, as the consent list says it.
+fn covers(kind: ConsentKind) -> Text {
+    match kind {
+        ConsentKind::Terms => Text::new(
+            "The terms of use of Buurt.",
+            "De gebruiksvoorwaarden van Buurt.",
+        ),
+        ConsentKind::CareData => Text::new(
+            "Your care requests go to the mediators of your neighbourhood at once, and a \
+             mediator may refer your case to a professional of the municipality's wijkteam, who \
+             then reads its status and notes; the wijkteam's systems receive the case with your \
+             name, e-mail address, phone number and postcode. Withdrawing it ends every such \
+             referral at once.",
+            "Uw zorgvragen gaan meteen naar de bemiddelaars van uw buurt, en een bemiddelaar mag \
+             uw casus doorverwijzen naar een professional van het wijkteam van de gemeente, die \
+             dan de status en notities leest; de systemen van het wijkteam ontvangen de casus met \
+             uw naam, e-mailadres, telefoonnummer en postcode. Intrekken beëindigt elke \
+             doorverwijzing meteen.",
+        ),
+    }
+}
+
+pub fn consent_list(
+    lang: Lang,
+    (items, history): (Vec<cases::ConsentRecord>, Vec<cases::ConsentChange>),
+) -> ConsentList {
+    ConsentList {
+        items: items
+            .into_iter()
+            .map(|(kind, given_at, withdrawn_at)| ConsentDto {
+                kind: consent_kind_dto(kind),
+                given: withdrawn_at.is_none(),
+                given_at,
+                withdrawn_at,
+                covers: covers(kind).get(lang).to_owned(),
+            })
+            .collect(),
+        history: history
+            .into_iter()
+            .map(|(kind, given, at)| ConsentChangeDto {
+                kind: consent_kind_dto(kind),
+                change: if given {
+                    ConsentChangeKindDto::Given
+                } else {
+                    ConsentChangeKindDto::Withdrawn
+                },
+                at,
+            })
+            .collect(),
+    }
+}
+
+/// Give or withdraw a consent; answers with all of one's consents and their history.
+/// Care-data consent lets care requests go to mediators at once and cases be referred to the
+/// wijkteam. Withdrawing it ends every referral of one's cases at once (every professional's
+/// access through the app and the partner API), with an entry in each case's audit log; giving
+/// it again does not bring them back.
 #[utoipa::path(
     tag = "me",
     security(("bearer" = [])),
     request_body = ConsentRequest,
     responses(
-        (status = 200, description = "All consents after the change.", body = ConsentList),
+        (status = 200, description = "All consents after the change, with their history.", body = ConsentList),
     ),
 )]
 #[post("/v1/me/consents")]
 pub async fn set_consent(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Authenticated,
     body: Json<ConsentRequest>,
 ) -> Result<web::Json<ConsentList>, ApiError> {
+    let lang = request_lang(&req);
     let ConsentRequest { kind, given } = body.0;
     let kind = consent_kind(kind);
-    let items = state
-        .run(move |cx| cases::set_consent(cx, caller.user_id, kind, given))
+    let user = caller.user_id;
+    let found = state
+        .run(move |cx| {
+            cases::set_consent(cx, user, kind, given)?;
+            cases::list_consents(cx, user)
+        })
         .await?;
-    Ok(web::Json(ConsentList {
-        items: items
-            .into_iter()
-            .map(|(kind, given_at, withdrawn_at)| ConsentDto {
-                kind: match kind {
-                    ConsentKind::Terms => ConsentKindDto::Terms,
-                    ConsentKind::CareData => ConsentKindDto::CareData,
-                },
-                given: withdrawn_at.is_none(),
-                given_at,
-                withdrawn_at,
-            })
-            .collect(),
-    }))
+    Ok(web::Json(consent_list(lang, found)))
+}
+
+/// One's consents as they stand (what each covers), and every time one was given or withdrawn.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The consents and their history.", body = ConsentList),
+    ),
+)]
+#[get("/v1/me/consents")]
+pub async fn list_consents(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Authenticated,
+) -> Result<web::Json<ConsentList>, ApiError> {
+    let lang = request_lang(&req);
+    let found = state
+        .run(move |cx| cases::list_consents(cx, caller.user_id))
+        .await?;
+    Ok(web::Json(consent_list(lang, found)))
 }
 
 /// A neighbourhood's settings: when requests go to the mediators, and whether new members'

@@ -114,7 +114,8 @@ pub async fn leave_neighbourhood(
 
 /// The members of a neighbourhood, in order of joining (members and administrators).
 ///
-/// Members see display names, roles and streets (never email, phone or house number).
+/// Members see display names and roles: never an e-mail address, phone number, postcode,
+/// street or house number (those are shared only inside an accepted match).
 /// Moderators and administrators may also list `pending` and `rejected` members.
 #[utoipa::path(
     tag = "membership",
@@ -149,7 +150,6 @@ pub async fn list_members(
             .map(|member| MemberDto {
                 user_id: member.user_id.0,
                 display_name: member.display_name,
-                street: member.street,
                 role: member.role.into(),
                 status: member.status.into(),
                 joined_at: member.joined_at,
@@ -262,7 +262,14 @@ pub async fn my_memberships(
     let rows = state
         .run(move |cx| app::my_memberships(cx, caller.user_id))
         .await?;
-    Ok(web::Json(MyMembershipList {
+    Ok(web::Json(my_membership_list(rows)))
+}
+
+/// The signed-in user's memberships as the wire shows them.
+pub fn my_membership_list(
+    rows: Vec<(buurt_domain::membership::Membership, String, String, String)>,
+) -> MyMembershipList {
+    MyMembershipList {
         items: rows
             .into_iter()
             .map(|(membership, code, name, municipality_name)| MyMembership {
@@ -281,7 +288,7 @@ pub async fn my_memberships(
                 via_postcode: membership.via_postcode,
             })
             .collect(),
-    }))
+    }
 }
 
 /// Make a user a professional (wijkteam) for a municipality (administrators). Professionals

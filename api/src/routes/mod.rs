@@ -16,6 +16,7 @@ pub mod neighbourhoods;
 pub mod notifications;
 pub mod partners;
 pub mod posts;
+pub mod privacy;
 pub mod stats;
 pub mod suspensions;
 pub mod verification;
@@ -47,6 +48,9 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(devices::register_device)
         .service(devices::list_devices)
         .service(devices::remove_device)
+        .service(privacy::delete_me)
+        .service(privacy::export_me)
+        .service(privacy::erase_user)
         .service(suspensions::suspend_user)
         .service(suspensions::reinstate_user)
         .service(memberships::my_memberships)
@@ -136,6 +140,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(mediation::create_referral)
         .service(mediation::case_audit)
         .service(mediation::set_consent)
+        .service(mediation::list_consents)
         .service(mediation::set_settings)
         .service(notifications::list_notifications)
         .service(notifications::mark_all_notifications_read)

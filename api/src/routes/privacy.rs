@@ -1,0 +1,366 @@
+//! Privacy: one's data to take along (`GET /v1/me/export`), and erasing an account (oneself,
+//! or an administrator).
+
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, delete, get, web};
+use buurt_app::privacy::export::{self, Section, SectionName};
+use buurt_app::privacy::{self as app, ErasedBy};
+use buurt_domain::accounts::UserId;
+use buurt_openapi::privacy::{
+    DeleteMeRequest, ExportAuditDto, ExportBlockDto, ExportCaseDto, ExportDocument, ExportMatchDto,
+    ExportMessageDto, ExportNoteDto, ExportNotificationDto, ExportPostDto, ExportReportDto,
+    ExportRsvpDto,
+};
+use buurt_openapi::problem::Problem;
+use futures_util::StreamExt;
+use uuid::Uuid;
+
+use crate::auth::Authenticated;
+use crate::auth::tokens::refresh_token_hash;
+use crate::http::error::{ApiError, FieldIssue};
+use crate::http::extract::Json;
+use crate::http::lang::request_lang;
+use crate::routes::me::{check_current_password, me_dto};
+use crate::routes::mediation::consent_list;
+use crate::routes::memberships::my_membership_list;
+use crate::state::AppState;
+
+/// An id as stored: ours, so it parses; a corrupt one reads as the nil id rather than failing a
+/// whole export.
+fn id(raw: &str) -> Uuid {
+    Uuid::parse_str(raw).unwrap_or_default()
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
+    serde_json::to_string(value).map_err(ApiError::internal)
+}
+
+/// One section as the document's next member: `,"name":[…]`.
+fn section_json(section: Section) -> Result<String, ApiError> {
+    let (name, items) = match section {
+        Section::Posts(rows) => (
+            "posts",
+            json(
+                &rows
+                    .into_iter()
+                    .map(|p| ExportPostDto {
+                        id: id(&p.id),
+                        neighbourhood_id: id(&p.neighbourhood_id),
+                        kind: p.kind,
+                        status: p.status,
+                        title: p.title,
+                        body: p.body,
+                        category: p.category,
+                        visibility: p.visibility,
+                        starts_at: p.starts_at,
+                        ends_at: p.ends_at,
+                        location: p.location,
+                        created_at: p.created_at,
+                        updated_at: p.updated_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
+        ),
+        Section::Matches(rows) => (
+            "matches",
+            json(
+                &rows
+                    .into_iter()
+                    .map(|m| ExportMatchDto {
+                        id: id(&m.id),
+                        request_id: id(&m.request_id),
+                        role: m.role.to_owned(),
+                        status: m.status,
+                        message: m.message,
+                        thanks: m.thanks,
+                        created_at: m.created_at,
+                        updated_at: m.updated_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
+        ),
+        Section::Messages(rows) => (
+            "messages",
+            json(
+                &rows
+                    .into_iter()
+                    .map(|m| ExportMessageDto {
+                        id: id(&m.id),
+                        match_id: id(&m.match_id),
+                        body: m.body,
+                        created_at: m.created_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
+        ),
+        Section::Rsvps(rows) => (
+            "rsvps",
+            json(
+                &rows
+                    .into_iter()
+                    .map(|r| ExportRsvpDto {
+                        post_id: id(&r.post_id),
+                        status: r.status,
+                        checked_in_at: r.checked_in_at,
+                        created_at: r.created_at,
+                        updated_at: r.updated_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
+        ),
+        Section::Notifications(rows) => (
+            "notifications",
+            json(
+                &rows
+                    .into_iter()
+                    .map(|n| ExportNotificationDto {
+                        id: id(&n.id),
+                        kind: n.kind,
+                        post_id: n.post_id.as_deref().map(id),
+                        match_id: n.match_id.as_deref().map(id),
+                        created_at: n.created_at,
+                        read_at: n.read_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
+        ),
+        Section::Blocks(rows) => (
+            "blocks",
+            json(
+                &rows
+                    .into_iter()
+                    .map(|(user, created_at)| ExportBlockDto {
+                        user_id: id(&user),
+                        created_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
+        ),
+        Section::Reports(rows) => (
+            "reports",
+            json(
+                &rows
+                    .into_iter()
+                    .map(|r| ExportReportDto {
+                        id: id(&r.id),
+                        post_id: id(&r.post_id),
+                        reason: r.reason,
+                        details: r.details,
+                        created_at: r.created_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
+        ),
+        Section::Cases(rows) => (
+            "cases",
+            json(
+                &rows
+                    .into_iter()
+                    .map(|c| ExportCaseDto {
+                        id: id(&c.id),
+                        request_id: id(&c.request_id),
+                        status: c.status,
+                        outcome: c.outcome,
+                        summary: c.summary,
+                        created_at: c.created_at,
+                        updated_at: c.updated_at,
+                        notes: c
+                            .notes
+                            .into_iter()
+                            .map(|(body, created_at)| ExportNoteDto { body, created_at })
+                            .collect(),
+                        audit: c
+                            .audit
+                            .into_iter()
+                            .map(|(actor, action, at)| ExportAuditDto {
+                                actor_id: actor.as_deref().map(id),
+                                action,
+                                at,
+                            })
+                            .collect(),
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
+        ),
+    };
+    Ok(format!(",\"{name}\":{items}"))
+}
+
+/// Everything Buurt holds about you, as one JSON document to download (AVG art. 15 and 20).
+///
+/// The document (`ExportDocument`) is streamed: its sections are read one after another as
+/// they are sent, so a large export does not wait for all of it, nor hold it in memory.
+/// Working notes (a mediator's own aid, marked `working`) are not in it; every other note on
+/// a case of your own request is.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The export, as an attachment.", body = ExportDocument,
+         headers(("content-disposition" = String, description = "`attachment; filename=\"buurt-export-YYYY-MM-DD.json\"`"))),
+        (status = 401, description = "`unauthorized`, `invalid_token` or `token_expired`.",
+         body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/v1/me/export")]
+pub async fn export_me(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Authenticated,
+) -> Result<HttpResponse, ApiError> {
+    let lang = request_lang(&req);
+    let user = caller.user_id;
+    let (account, memberships, consents) = state
+        .run(move |cx| {
+            Ok::<_, buurt_app::AppError>((
+                buurt_app::accounts::get_me(cx, user)?,
+                buurt_app::memberships::my_memberships(cx, user)?,
+                buurt_app::mediation::list_consents(cx, user)?,
+            ))
+        })
+        .await?;
+    let now = chrono::Utc::now();
+    let head = format!(
+        "{{\"format\":\"buurt-export/1\",\"generated_at\":{},\"profile\":{},\"memberships\":{},\"consents\":{}",
+        json(&now)?,
+        json(&me_dto(&account))?,
+        json(&my_membership_list(memberships).items)?,
+        json(&consent_list(lang, consents))?,
+    );
+    let sections = futures_util::stream::iter(SectionName::ALL).then(move |name| {
+        let state = state.clone();
+        async move {
+            let section = state
+                .run(move |cx| export::read_section(cx, user, name))
+                .await?;
+            section_json(section).map(Bytes::from)
+        }
+    });
+    let body = futures_util::stream::once(async move { Ok::<_, ApiError>(Bytes::from(head)) })
+        .chain(sections)
+        .chain(futures_util::stream::once(async {
+            Ok::<_, ApiError>(Bytes::from_static(b"}"))
+        }));
+    let filename = format!("buurt-export-{}.json", now.format("%Y-%m-%d"));
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(filename)],
+        })
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .streaming(body))
+}
+
+/// Erase your account, for good.
+///
+/// Needs your password (`current_password_incorrect` otherwise, counted like a failed sign-in),
+/// or instead the refresh token of a sign-in that began less than 10 minutes ago (a fresh
+/// login; `login_not_fresh` otherwise).
+/// In one transaction: your live matches are cancelled (the other party is told), your RSVPs
+/// withdrawn (the waitlist moves up), your open requests closed (their cases withdrawn); posts
+/// others depend on (an activity others signed up for, a request with matches) stay, shown as
+/// by "voormalig bewoner" without any link to you, and the rest of your posts are deleted; your
+/// contact details, postcode, skills, memberships, devices, tokens, sessions, consents,
+/// notifications and blocks are gone. Monitoring figures keep their counts and the audit logs
+/// their entries, with a pseudonym for you. Signing in with the old credentials fails from
+/// now on; registering the e-mail address again makes a new, empty account. The last moderator
+/// of a neighbourhood (`last_moderator`) or the last platform administrator (`last_admin`) has
+/// to hand over first.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = DeleteMeRequest,
+    responses(
+        (status = 204, description = "Erased."),
+        (status = 401, description = "`unauthorized`, `invalid_token` or `token_expired`.",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`current_password_incorrect`, or `login_not_fresh`: \
+          nothing was changed.",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`last_moderator` or `last_admin`: hand over first; nothing was changed.",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: not exactly one of `password` and \
+          `refresh_token`.",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`too_many_attempts`: wait `Retry-After` seconds.",
+         body = Problem, content_type = "application/problem+json",
+         headers(("retry-after" = u64, description = "Seconds to wait."))),
+    ),
+)]
+#[delete("/v1/me")]
+pub async fn delete_me(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    body: Json<DeleteMeRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let user = caller.user_id;
+    match body.0 {
+        DeleteMeRequest {
+            password: Some(password),
+            refresh_token: None,
+        } if !password.is_empty() => {
+            check_current_password(&req, &state, user, password).await?;
+        }
+        DeleteMeRequest {
+            password: None,
+            refresh_token: Some(token),
+        } if !token.is_empty() => {
+            let hash = refresh_token_hash(&token);
+            state
+                .run(move |cx| app::check_fresh_login(cx, user, &hash))
+                .await?;
+        }
+        _ => {
+            let issue = FieldIssue::invalid(
+                "exactly one of `password` and `refresh_token`",
+                "precies een van `password` en `refresh_token`",
+            );
+            return Err(ApiError::validation("password", issue));
+        }
+    }
+    erase(&state, user, ErasedBy::Themselves).await
+}
+
+/// Erase an account (platform administrators), as `DELETE /v1/me` does; recorded with the
+/// administrator who did it.
+#[utoipa::path(
+    tag = "admin",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "The user's id.")),
+    responses(
+        (status = 204, description = "Erased."),
+        (status = 403, description = "`forbidden`: administrators only.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such user.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`last_moderator` or `last_admin`: someone has to take over first.", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[delete("/v1/admin/users/{id}")]
+pub async fn erase_user(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    erase(
+        &state,
+        UserId(id.into_inner()),
+        ErasedBy::Admin(caller.user_id),
+    )
+    .await
+}
+
+async fn erase(
+    state: &web::Data<AppState>,
+    user: UserId,
+    by: ErasedBy,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .run(move |cx| app::erase_account(cx, user, by))
+        .await?;
+    // Its access tokens stop at once here, within seconds elsewhere.
+    state.standings.forget(user);
+    tracing::info!("account erased");
+    Ok(HttpResponse::NoContent().finish())
+}

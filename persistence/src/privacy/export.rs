@@ -1,0 +1,424 @@
+//! What an export reads: the rows that are about one person and given by them, each section in
+//! one query. Another person's rows never: of a match only the person's own side, of a case
+//! only what concerns their own request.
+
+use buurt_domain::accounts::UserId;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::schema::{
+    case_audit, case_notes, cases, match_messages, matches, notifications, post_reports, posts,
+    rsvps, user_blocks,
+};
+use crate::time::from_db;
+use crate::{DbConnection, PersistenceError};
+
+fn at(value: NaiveDateTime) -> DateTime<Utc> {
+    from_db(value)
+}
+
+/// One of the person's posts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportPost {
+    pub id: String,
+    pub neighbourhood_id: String,
+    pub kind: String,
+    pub status: String,
+    pub title: String,
+    pub body: String,
+    pub category: Option<String>,
+    pub visibility: String,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub location: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub fn posts_of(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<ExportPost>, PersistenceError> {
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        Option<NaiveDateTime>,
+        Option<NaiveDateTime>,
+        Option<String>,
+        NaiveDateTime,
+        NaiveDateTime,
+    );
+    let rows: Vec<Row> = posts::table
+        .filter(posts::author_id.eq(user.to_string()))
+        .order((posts::created_at, posts::id))
+        .select((
+            posts::id,
+            posts::neighbourhood_id,
+            posts::kind,
+            posts::status,
+            posts::title,
+            posts::body,
+            posts::category,
+            posts::visibility,
+            posts::starts_at,
+            posts::ends_at,
+            posts::location,
+            posts::created_at,
+            posts::updated_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ExportPost {
+            id: r.0,
+            neighbourhood_id: r.1,
+            kind: r.2,
+            status: r.3,
+            title: r.4,
+            body: r.5,
+            category: r.6,
+            visibility: r.7,
+            starts_at: r.8.map(at),
+            ends_at: r.9.map(at),
+            location: r.10,
+            created_at: at(r.11),
+            updated_at: at(r.12),
+        })
+        .collect())
+}
+
+/// One of the person's matches, their side of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportMatch {
+    pub id: String,
+    pub request_id: String,
+    /// `requester` or `helper`.
+    pub role: &'static str,
+    pub status: String,
+    /// The message the match was proposed with, when the person proposed it.
+    pub message: Option<String>,
+    /// The thanks, when the person gave it (as the requester).
+    pub thanks: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub fn matches_of(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<ExportMatch>, PersistenceError> {
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        NaiveDateTime,
+        NaiveDateTime,
+    );
+    let id = user.to_string();
+    let rows: Vec<Row> = matches::table
+        .filter(matches::requester_id.eq(&id).or(matches::helper_id.eq(&id)))
+        .order((matches::created_at, matches::id))
+        .select((
+            matches::id,
+            matches::request_id,
+            matches::requester_id,
+            matches::proposed_by,
+            matches::status,
+            matches::message,
+            matches::thanks,
+            matches::created_at,
+            matches::updated_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let role = if r.2 == id { "requester" } else { "helper" };
+            ExportMatch {
+                id: r.0,
+                request_id: r.1,
+                role,
+                status: r.4,
+                message: (r.3 == role).then_some(r.5).flatten(),
+                thanks: (role == "requester").then_some(r.6).flatten(),
+                created_at: at(r.7),
+                updated_at: at(r.8),
+            }
+        })
+        .collect())
+}
+
+/// A message the person wrote in one of their matches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportMessage {
+    pub id: String,
+    pub match_id: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub fn messages_of(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<ExportMessage>, PersistenceError> {
+    let rows: Vec<(String, String, String, NaiveDateTime)> = match_messages::table
+        .filter(match_messages::author_id.eq(user.to_string()))
+        .order((match_messages::created_at, match_messages::id))
+        .select((
+            match_messages::id,
+            match_messages::match_id,
+            match_messages::body,
+            match_messages::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, match_id, body, created)| ExportMessage {
+            id,
+            match_id,
+            body,
+            created_at: at(created),
+        })
+        .collect())
+}
+
+/// The person's answer to an activity, and their check-in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRsvp {
+    pub post_id: String,
+    pub status: String,
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub fn rsvps_of(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<ExportRsvp>, PersistenceError> {
+    type Row = (
+        String,
+        String,
+        Option<NaiveDateTime>,
+        NaiveDateTime,
+        NaiveDateTime,
+    );
+    let rows: Vec<Row> = rsvps::table
+        .filter(rsvps::user_id.eq(user.to_string()))
+        .order((rsvps::created_at, rsvps::post_id))
+        .select((
+            rsvps::post_id,
+            rsvps::status,
+            rsvps::checked_in_at,
+            rsvps::created_at,
+            rsvps::updated_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ExportRsvp {
+            post_id: r.0,
+            status: r.1,
+            checked_in_at: r.2.map(at),
+            created_at: at(r.3),
+            updated_at: at(r.4),
+        })
+        .collect())
+}
+
+/// A notification the person got.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportNotification {
+    pub id: String,
+    pub kind: String,
+    pub post_id: Option<String>,
+    pub match_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+pub fn notifications_of(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<ExportNotification>, PersistenceError> {
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        NaiveDateTime,
+        Option<NaiveDateTime>,
+    );
+    let rows: Vec<Row> = notifications::table
+        .filter(notifications::user_id.eq(user.to_string()))
+        .order((notifications::created_at, notifications::id))
+        .select((
+            notifications::id,
+            notifications::kind,
+            notifications::post_id,
+            notifications::match_id,
+            notifications::created_at,
+            notifications::read_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ExportNotification {
+            id: r.0,
+            kind: r.1,
+            post_id: r.2,
+            match_id: r.3,
+            created_at: at(r.4),
+            read_at: r.5.map(at),
+        })
+        .collect())
+}
+
+/// Someone the person blocked, and when.
+pub fn blocks_of(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<(String, DateTime<Utc>)>, PersistenceError> {
+    let rows: Vec<(String, NaiveDateTime)> = user_blocks::table
+        .filter(user_blocks::blocker_id.eq(user.to_string()))
+        .order((user_blocks::created_at, user_blocks::blocked_id))
+        .select((user_blocks::blocked_id, user_blocks::created_at))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, when)| (id, at(when))).collect())
+}
+
+/// A report the person made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportReport {
+    pub id: String,
+    pub post_id: String,
+    pub reason: String,
+    pub details: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub fn reports_of(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<ExportReport>, PersistenceError> {
+    type Row = (String, String, String, Option<String>, NaiveDateTime);
+    let rows: Vec<Row> = post_reports::table
+        .filter(post_reports::reporter_id.eq(user.to_string()))
+        .order((post_reports::created_at, post_reports::id))
+        .select((
+            post_reports::id,
+            post_reports::post_id,
+            post_reports::reason,
+            post_reports::details,
+            post_reports::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ExportReport {
+            id: r.0,
+            post_id: r.1,
+            reason: r.2,
+            details: r.3,
+            created_at: at(r.4),
+        })
+        .collect())
+}
+
+/// One of the person's own cases: its status and outcome, the notes (not working notes), and
+/// who read or wrote what of it when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportCase {
+    pub id: String,
+    pub request_id: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub summary: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Note texts and when they were written.
+    pub notes: Vec<(String, DateTime<Utc>)>,
+    /// Who (an account id) did what, when.
+    pub audit: Vec<(Option<String>, String, DateTime<Utc>)>,
+}
+
+pub fn cases_of(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<ExportCase>, PersistenceError> {
+    type Row = (
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        NaiveDateTime,
+        NaiveDateTime,
+    );
+    let rows: Vec<Row> = cases::table
+        .filter(cases::requester_id.eq(user.to_string()))
+        .order((cases::created_at, cases::id))
+        .select((
+            cases::id,
+            cases::request_id,
+            cases::status,
+            cases::outcome,
+            cases::summary,
+            cases::created_at,
+            cases::updated_at,
+        ))
+        .load(conn)?;
+    let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
+    let notes: Vec<(String, String, NaiveDateTime)> = case_notes::table
+        .filter(case_notes::case_id.eq_any(&ids))
+        .filter(case_notes::working.eq(false))
+        .order((case_notes::created_at, case_notes::id))
+        .select((
+            case_notes::case_id,
+            case_notes::body,
+            case_notes::created_at,
+        ))
+        .load(conn)?;
+    let audit: Vec<(String, Option<String>, String, NaiveDateTime)> = case_audit::table
+        .filter(case_audit::case_id.eq_any(&ids))
+        .order((case_audit::created_at, case_audit::id))
+        .select((
+            case_audit::case_id,
+            case_audit::actor_id,
+            case_audit::action,
+            case_audit::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ExportCase {
+            notes: notes
+                .iter()
+                .filter(|n| n.0 == r.0)
+                .map(|n| (n.1.clone(), at(n.2)))
+                .collect(),
+            audit: audit
+                .iter()
+                .filter(|a| a.0 == r.0)
+                .map(|a| (a.1.clone(), a.2.clone(), at(a.3)))
+                .collect(),
+            id: r.0,
+            request_id: r.1,
+            status: r.2,
+            outcome: r.3,
+            summary: r.4,
+            created_at: at(r.5),
+            updated_at: at(r.6),
+        })
+        .collect())
+}

@@ -1,0 +1,1743 @@
+//! Privacy (issue 18): care data only where consent reaches, what members see of each other,
+//! the export, erasure, retention and the consent history.
+
+use actix_web::http::Method;
+use buurt_tests::{Session, TEST_PASSWORD, TestApp, TestResponse, spawn_app};
+use chrono::{Duration, Utc};
+use serde_json::{Value, json};
+
+/// Anna's private details: distinctive, so a scan of any text finds them.
+const EMAIL: &str = "annabel.zwanenbloem@example.nl";
+const PHONE: &str = "0687654321";
+const STREET: &str = "Zwanenbloemstraat";
+const HOUSE_NUMBER: &str = "137b";
+const POSTCODE: &str = "9999ZZ";
+
+/// A neighbourhood with a person of every role, and Anna (a resident with data in every
+/// table: a request with an accepted match and messages, a request in mediation with notes and
+/// a referral, an activity others signed up for, RSVPs, a block, a report, consents).
+struct World {
+    app: TestApp,
+    admin: Session,
+    neighbourhood: String,
+    anna: Session,
+    /// Helps Anna in an accepted match.
+    helper: Session,
+    resident: Session,
+    unverified: Session,
+    mediator: Session,
+    moderator: Session,
+    professional: Session,
+    /// The professional Anna's case is referred to.
+    referred: Session,
+    /// Anna's request with the accepted match.
+    request: String,
+    the_match: String,
+    /// Anna's request in mediation, and its case.
+    care_request: String,
+    case: String,
+    /// Anna's activity, with the helper going.
+    activity: String,
+    /// Someone else's activity Anna answered, full, with the resident waiting.
+    other_activity: String,
+}
+
+async fn post(app: &TestApp, session: &Session, neighbourhood: &str, body: Value) -> String {
+    let response = app
+        .post_as(
+            session,
+            &format!("/v1/neighbourhoods/{neighbourhood}/posts"),
+            &body,
+        )
+        .await;
+    assert_eq!(response.status, 201, "{}", response.text());
+    response.json()["id"].as_str().unwrap().to_owned()
+}
+
+fn activity_body(title: &str, capacity: u32) -> Value {
+    let starts = Utc::now() + Duration::days(3);
+    json!({"kind": "activity", "title": title, "body": "Kom ook!",
+           "activity": {"starts_at": starts.to_rfc3339(),
+                        "ends_at": (starts + Duration::hours(2)).to_rfc3339(),
+                        "location": "Buurthuis", "capacity": capacity}})
+}
+
+/// A POST as `session` that must answer `status`; its JSON.
+async fn post_ok(app: &TestApp, session: &Session, path: &str, body: Value, status: u16) -> Value {
+    let response = app.post_as(session, path, &body).await;
+    assert_eq!(response.status, status, "POST {path}: {}", response.text());
+    response.json()
+}
+
+async fn ok(response: TestResponse, status: u16) -> Value {
+    assert_eq!(response.status, status, "{}", response.text());
+    if response.text().is_empty() {
+        Value::Null
+    } else {
+        response.json()
+    }
+}
+
+async fn world() -> World {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let neighbourhood = app
+        .create_neighbourhood_in(&admin, "BU00000001", "Kop", "GM0001", &["9999"])
+        .await;
+    let anna = app.member(&admin, &neighbourhood, EMAIL, "resident").await;
+    ok(
+        app.request(Method::PATCH, "/v1/me")
+            .bearer(&anna.access_token)
+            .json(
+                &json!({"street": STREET, "house_number": HOUSE_NUMBER, "phone": PHONE,
+                          "postcode": POSTCODE, "skills": ["help"], "bio": "Houdt van wandelen."}),
+            )
+            .await,
+        200,
+    )
+    .await;
+    let helper = app
+        .member(&admin, &neighbourhood, "helper@example.nl", "resident")
+        .await;
+    let resident = app
+        .member(&admin, &neighbourhood, "buur@example.nl", "resident")
+        .await;
+    let mediator = app
+        .member(&admin, &neighbourhood, "bemiddelaar@example.nl", "mediator")
+        .await;
+    let moderator = app
+        .member(&admin, &neighbourhood, "moderator@example.nl", "moderator")
+        .await;
+    // An unverified member: joined by postcode.
+    let unverified = app.register("nieuw@example.nl").await;
+    ok(
+        app.request(Method::PATCH, "/v1/me")
+            .bearer(&unverified.access_token)
+            .json(&json!({"postcode": "9999AA"}))
+            .await,
+        200,
+    )
+    .await;
+    post_ok(
+        &app,
+        &unverified,
+        &format!("/v1/neighbourhoods/{neighbourhood}/join"),
+        json!({}),
+        201,
+    )
+    .await;
+    let mut professionals = Vec::new();
+    for email in ["wijkteam@example.nl", "verwezen@example.nl"] {
+        let session = app.register(email).await;
+        post_ok(
+            &app,
+            &admin,
+            "/v1/admin/professionals",
+            json!({"user_id": session.user_id, "municipality_code": "GM0001"}),
+            201,
+        )
+        .await;
+        professionals.push(session);
+    }
+    let referred = professionals.pop().unwrap();
+    let professional = professionals.pop().unwrap();
+
+    // A request with an accepted match and messages both ways.
+    let request = post(&app, &anna, &neighbourhood,
+        json!({"kind": "request", "title": "Boodschappen doen", "body": "Elke vrijdag.", "category": "help"})).await;
+    let the_match = post_ok(
+        &app,
+        &helper,
+        &format!("/v1/posts/{request}/matches"),
+        json!({"message": "Ik help graag."}),
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    post_ok(
+        &app,
+        &anna,
+        &format!("/v1/matches/{the_match}/accept"),
+        json!({}),
+        200,
+    )
+    .await;
+    for (session, body) in [
+        (&anna, "Fijn, tot vrijdag!"),
+        (&helper, "Helper schrijft terug."),
+    ] {
+        post_ok(
+            &app,
+            session,
+            &format!("/v1/matches/{the_match}/messages"),
+            json!({"body": body}),
+            201,
+        )
+        .await;
+    }
+
+    // A request in mediation, with care-data consent, referred, with notes.
+    post_ok(
+        &app,
+        &anna,
+        "/v1/me/consents",
+        json!({"kind": "care_data", "given": true}),
+        200,
+    )
+    .await;
+    let care_request = post(&app, &anna, &neighbourhood,
+        json!({"kind": "request", "title": "Wekelijks wandelen met rolstoel", "body": "Ik zit in een rolstoel.", "category": "help"})).await;
+    let case = post_ok(
+        &app,
+        &anna,
+        &format!("/v1/posts/{care_request}/escalate"),
+        json!({"reason": "Niemand reageert"}),
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (body, working) in [
+        ("Mevrouw wil graag elke dinsdag.", false),
+        ("Eigen indruk: wat eenzaam.", true),
+    ] {
+        post_ok(
+            &app,
+            &mediator,
+            &format!("/v1/cases/{case}/notes"),
+            json!({"body": body, "working": working}),
+            201,
+        )
+        .await;
+    }
+    post_ok(
+        &app,
+        &mediator,
+        &format!("/v1/cases/{case}/referrals"),
+        json!({"professional_id": referred.user_id}),
+        201,
+    )
+    .await;
+
+    // Anna's activity the helper signed up for; someone else's, full, that Anna is going to
+    // with the resident waiting.
+    let activity = post(&app, &anna, &neighbourhood, activity_body("Soep koken", 10)).await;
+    post_ok(
+        &app,
+        &helper,
+        &format!("/v1/posts/{activity}/rsvp"),
+        json!({}),
+        201,
+    )
+    .await;
+    let other_activity = post(
+        &app,
+        &helper,
+        &neighbourhood,
+        activity_body("Buurtborrel", 1),
+    )
+    .await;
+    let going = post_ok(
+        &app,
+        &anna,
+        &format!("/v1/posts/{other_activity}/rsvp"),
+        json!({}),
+        201,
+    )
+    .await;
+    assert_eq!(going["status"], "going");
+    let waiting = post_ok(
+        &app,
+        &resident,
+        &format!("/v1/posts/{other_activity}/rsvp"),
+        json!({}),
+        201,
+    )
+    .await;
+    assert_eq!(waiting["status"], "waitlisted");
+
+    // A news post nobody depends on; a block; a report.
+    post(
+        &app,
+        &anna,
+        &neighbourhood,
+        json!({"kind": "news", "title": "Straatfeest", "body": "Zaterdag."}),
+    )
+    .await;
+    post_ok(
+        &app,
+        &anna,
+        &format!("/v1/users/{}/block", resident.user_id),
+        json!({}),
+        201,
+    )
+    .await;
+    let spam = post(
+        &app,
+        &resident,
+        &neighbourhood,
+        json!({"kind": "news", "title": "Koop nu", "body": "Reclame."}),
+    )
+    .await;
+    post_ok(
+        &app,
+        &anna,
+        &format!("/v1/posts/{spam}/reports"),
+        json!({"reason": "spam", "details": "Reclame van de buurman"}),
+        201,
+    )
+    .await;
+    World {
+        app,
+        admin,
+        neighbourhood,
+        anna,
+        helper,
+        resident,
+        unverified,
+        mediator,
+        moderator,
+        professional,
+        referred,
+        request,
+        the_match,
+        care_request,
+        case,
+        activity,
+        other_activity,
+    }
+}
+
+impl World {
+    fn roles(&self) -> Vec<(&'static str, &Session)> {
+        vec![
+            ("anna", &self.anna),
+            ("helper", &self.helper),
+            ("resident", &self.resident),
+            ("unverified", &self.unverified),
+            ("mediator", &self.mediator),
+            ("moderator", &self.moderator),
+            ("professional", &self.professional),
+            ("referred", &self.referred),
+            ("admin", &self.admin),
+        ]
+    }
+
+    fn queue_path(&self) -> String {
+        format!("/v1/neighbourhoods/{}/cases", self.neighbourhood)
+    }
+
+    async fn queue_ids(&self, session: &Session) -> Vec<String> {
+        let queue = self.app.get_as(session, &self.queue_path()).await;
+        assert_eq!(queue.status, 200, "{}", queue.text());
+        queue.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    fn audit_count(&self, action: &str) -> i64 {
+        self.app.count(&format!(
+            "SELECT COUNT(*) FROM case_audit WHERE case_id = '{}' AND action = '{action}'",
+            self.case
+        ))
+    }
+}
+
+/// Defects 1 and 2: a professional sees a case only once it is referred to them with the
+/// requester's consent; withdrawing the consent ends that access at once, everywhere, audited.
+#[actix_web::test]
+async fn care_data_reaches_a_professional_only_through_referral_and_consent() {
+    let w = world().await;
+    let case = format!("/v1/cases/{}", w.case);
+    let notes = format!("{case}/notes");
+    let audit = format!("{case}/audit");
+    // (role, case, notes, audit, sees it in the queue)
+    let expected: [(&str, u16, u16, u16, Option<bool>); 9] = [
+        ("anna", 200, 403, 403, None),
+        ("helper", 404, 404, 404, None),
+        ("resident", 404, 404, 404, None),
+        ("unverified", 404, 404, 404, None),
+        ("mediator", 200, 200, 403, Some(true)),
+        ("moderator", 404, 404, 404, None),
+        ("professional", 404, 404, 404, Some(false)),
+        ("referred", 200, 200, 200, Some(true)),
+        ("admin", 200, 403, 200, Some(true)),
+    ];
+    for ((who, session), (role, case_status, notes_status, audit_status, in_queue)) in
+        w.roles().into_iter().zip(expected)
+    {
+        assert_eq!(who, role);
+        let read = w.app.get_as(session, &case).await;
+        assert_eq!(
+            read.status,
+            case_status,
+            "{who} reads the case: {}",
+            read.text()
+        );
+        if read.status != 200 {
+            // Not even the title or the escalation reason.
+            assert!(!read.text().contains("rolstoel") && !read.text().contains("Niemand"));
+        }
+        assert_eq!(
+            w.app.get_as(session, &notes).await.status,
+            notes_status,
+            "{who} notes"
+        );
+        assert_eq!(
+            w.app.get_as(session, &audit).await.status,
+            audit_status,
+            "{who} audit"
+        );
+        match in_queue {
+            Some(listed) => assert_eq!(
+                w.queue_ids(session).await.contains(&w.case),
+                listed,
+                "{who}'s queue"
+            ),
+            None => assert_eq!(
+                w.app.get_as(session, &w.queue_path()).await.status,
+                403,
+                "{who}'s queue"
+            ),
+        }
+    }
+
+    // Withdrawn: the referred professional loses everything at once, in the app as through
+    // the partner API (no referral left); mediators keep working the case.
+    let withdrawn = post_ok(
+        &w.app,
+        &w.anna,
+        "/v1/me/consents",
+        json!({"kind": "care_data", "given": false}),
+        200,
+    )
+    .await;
+    assert_eq!(withdrawn["items"][0]["kind"], "care_data");
+    assert_eq!(withdrawn["items"][0]["given"], false);
+    for path in [&case, &notes, &audit] {
+        w.app
+            .get_as(&w.referred, path)
+            .await
+            .assert_problem(404, "not_found");
+    }
+    w.app
+        .post_as(&w.referred, &notes, &json!({"body": "Nog even?"}))
+        .await
+        .assert_problem(404, "not_found");
+    assert!(!w.queue_ids(&w.referred).await.contains(&w.case));
+    assert_eq!(
+        w.app.count(&format!(
+            "SELECT COUNT(*) FROM case_referrals WHERE case_id = '{}'",
+            w.case
+        )),
+        0
+    );
+    assert_eq!(w.audit_count("consent_withdrawn"), 1);
+    let entries = ok(w.app.get_as(&w.admin, &audit).await, 200).await;
+    assert!(
+        entries["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "consent_withdrawn" && e["actor_id"] == json!(w.anna.user_id)),
+        "{entries}"
+    );
+    assert_eq!(w.app.get_as(&w.mediator, &notes).await.status, 200);
+
+    // Given again, nothing comes back by itself: a mediator refers again.
+    post_ok(
+        &w.app,
+        &w.anna,
+        "/v1/me/consents",
+        json!({"kind": "care_data", "given": true}),
+        200,
+    )
+    .await;
+    w.app
+        .get_as(&w.referred, &case)
+        .await
+        .assert_problem(404, "not_found");
+    post_ok(
+        &w.app,
+        &w.mediator,
+        &format!("{case}/referrals"),
+        json!({"professional_id": w.referred.user_id}),
+        201,
+    )
+    .await;
+    assert_eq!(w.app.get_as(&w.referred, &notes).await.status, 200);
+}
+
+/// Withdrawing while a referral is being made: either the referral happened first and ends
+/// with the withdrawal, or it is refused; never a referral standing after a withdrawal.
+#[actix_web::test]
+async fn a_withdrawal_racing_a_referral_leaves_no_access() {
+    let w = world().await;
+    let other = w.app.register("wijkteam3@example.nl").await;
+    post_ok(
+        &w.app,
+        &w.admin,
+        "/v1/admin/professionals",
+        json!({"user_id": other.user_id, "municipality_code": "GM0001"}),
+        201,
+    )
+    .await;
+    let referral = format!("/v1/cases/{}/referrals", w.case);
+    let body = json!({"professional_id": other.user_id});
+    let withdraw = json!({"kind": "care_data", "given": false});
+    let (referred, withdrawn) = futures_util::future::join(
+        w.app.post_as(&w.mediator, &referral, &body),
+        w.app.post_as(&w.anna, "/v1/me/consents", &withdraw),
+    )
+    .await;
+    assert_eq!(withdrawn.status, 200, "{}", withdrawn.text());
+    assert!(
+        referred.status == 201 || referred.status == 409,
+        "{}",
+        referred.text()
+    );
+    assert_eq!(
+        w.app.count(&format!(
+            "SELECT COUNT(*) FROM case_referrals WHERE case_id = '{}'",
+            w.case
+        )),
+        0
+    );
+    w.app
+        .get_as(&other, &format!("/v1/cases/{}", w.case))
+        .await
+        .assert_problem(404, "not_found");
+}
+
+/// `GET /v1/me/consents`: what stands, what each covers, and every change.
+#[actix_web::test]
+async fn consents_come_with_their_history() {
+    let app = spawn_app().await;
+    let anna = app.register("anna@example.nl").await;
+    let empty = ok(app.get_as(&anna, "/v1/me/consents").await, 200).await;
+    assert_eq!(empty, json!({"items": [], "history": []}));
+    for given in [true, false, false, true] {
+        post_ok(
+            &app,
+            &anna,
+            "/v1/me/consents",
+            json!({"kind": "care_data", "given": given}),
+            200,
+        )
+        .await;
+    }
+    post_ok(
+        &app,
+        &anna,
+        "/v1/me/consents",
+        json!({"kind": "terms", "given": true}),
+        200,
+    )
+    .await;
+    let listed = app
+        .request(Method::GET, "/v1/me/consents")
+        .bearer(&anna.access_token)
+        .header("accept-language", "nl")
+        .send()
+        .await;
+    let listed = ok(listed, 200).await;
+    let items = listed["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    let care = items.iter().find(|c| c["kind"] == "care_data").unwrap();
+    assert_eq!(
+        (care["given"].clone(), care["withdrawn_at"].clone()),
+        (json!(true), Value::Null)
+    );
+    assert!(care["covers"].as_str().unwrap().contains("wijkteam"));
+    let history: Vec<(String, String)> = listed["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().to_owned(),
+                c["change"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // Withdrawing what is already withdrawn changes nothing, and is no change.
+    assert_eq!(
+        history,
+        [
+            ("care_data", "given"),
+            ("care_data", "withdrawn"),
+            ("care_data", "given"),
+            ("terms", "given")
+        ]
+        .map(|(k, c)| (k.to_owned(), c.to_owned()))
+    );
+    // The history is one's own.
+    let bert = app.register("bert@example.nl").await;
+    assert_eq!(
+        ok(app.get_as(&bert, "/v1/me/consents").await, 200).await["history"],
+        json!([])
+    );
+    app.get("/v1/me/consents")
+        .await
+        .assert_problem(401, "unauthorized");
+    app.request(Method::POST, "/v1/me/consents")
+        .bearer(&anna.access_token)
+        .json(&json!({"kind": "everything", "given": true}))
+        .await
+        .assert_problem(422, "validation_failed");
+}
+
+/// The paths that show the two parties of an accepted match each other's contact details.
+const MATCH_PATHS: [&str; 3] = [
+    "/v1/matches/{id}",
+    "/v1/me/matches",
+    "/v1/posts/{id}/matches",
+];
+
+/// Defect 3 and the data-minimisation pass: every GET in the spec, as every role (and
+/// anonymously), never shows Anna's e-mail, phone, street or house number, except to the other
+/// party of her accepted match, in that match. (Anna's own answers are hers.)
+#[actix_web::test]
+async fn no_endpoint_shows_contact_details_where_the_rule_says_it_must_not() {
+    let w = world().await;
+    let spec = w.app.get("/openapi.json").await.json();
+    let mut paths: Vec<String> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, item)| item.get("get").is_some())
+        .map(|(path, _)| path.clone())
+        .collect();
+    paths.sort();
+    assert!(paths.len() > 30, "every GET of the spec: {paths:?}");
+    let concrete = |template: &str| -> String {
+        let mut out = Vec::new();
+        let segments: Vec<&str> = template.split('/').collect();
+        for (index, segment) in segments.iter().enumerate() {
+            let value = match *segment {
+                "{code}" => "GM0001".to_owned(),
+                s if s.starts_with('{') => match (segments[index - 1], s) {
+                    ("neighbourhoods", _) => w.neighbourhood.clone(),
+                    ("posts", _) => w.request.clone(),
+                    ("matches", _) => w.the_match.clone(),
+                    ("cases", _) => w.case.clone(),
+                    ("users", _) => w.anna.user_id.clone(),
+                    _ => uuid::Uuid::new_v4().to_string(),
+                },
+                s => s.to_owned(),
+            };
+            out.push(value);
+        }
+        out.join("/")
+    };
+    let mut callers: Vec<(&str, Option<String>)> = w
+        .roles()
+        .into_iter()
+        .filter(|(who, _)| *who != "anna")
+        .map(|(who, session)| (who, Some(session.access_token.clone())))
+        .collect();
+    callers.push(("anonymous", None));
+    // A partner system of the municipality, with every scope.
+    let client = post_ok(
+        &w.app,
+        &w.admin,
+        "/v1/admin/clients",
+        json!({"name": "Wijkteam", "municipalities": ["GM0001"], "scopes": [
+            "neighbourhoods:read", "posts:read", "stats:read", "cases:referrals", "webhooks:manage"]}),
+        201,
+    )
+    .await;
+    let token = w
+        .app
+        .request(Method::POST, "/v1/auth/token")
+        .raw(
+            "application/x-www-form-urlencoded",
+            format!(
+                "grant_type=client_credentials&client_id={}&client_secret={}",
+                client["client_id"].as_str().unwrap(),
+                client["client_secret"].as_str().unwrap()
+            ),
+        )
+        .await;
+    let token = ok(token, 200).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    callers.push(("partner", Some(token)));
+    let mut seen = std::collections::BTreeSet::new();
+    for template in &paths {
+        let path = concrete(template);
+        for (who, session) in &callers {
+            let mut request = w.app.request(Method::GET, &path);
+            if let Some(token) = session {
+                request = request.bearer(token);
+            }
+            let response = request.send().await;
+            assert!(
+                response.status.as_u16() < 500,
+                "{who} GET {path}: {}",
+                response.text()
+            );
+            let text = response.text();
+            // The helper in the match; the wijkteam's system with the referred case, under
+            // Anna's care-data consent (never her street or house number).
+            let allowed = |private: &str| {
+                (*who == "helper" && MATCH_PATHS.contains(&template.as_str()))
+                    || (*who == "partner"
+                        && template == "/v1/cases/{id}/referral"
+                        && [EMAIL, PHONE].contains(&private))
+            };
+            for private in [EMAIL, PHONE, STREET, HOUSE_NUMBER] {
+                if text.contains(private) {
+                    assert!(
+                        allowed(private),
+                        "{who} sees {private} at GET {path}: {text}"
+                    );
+                    seen.insert(*who);
+                }
+            }
+        }
+    }
+    assert_eq!(
+        seen.into_iter().collect::<Vec<_>>(),
+        ["helper", "partner"],
+        "the helper sees Anna's contact details in the match, the wijkteam in the referral"
+    );
+
+    // The member list: names, never streets.
+    let members = ok(
+        w.app
+            .get_as(
+                &w.resident,
+                &format!("/v1/neighbourhoods/{}/members", w.neighbourhood),
+            )
+            .await,
+        200,
+    )
+    .await;
+    let anna = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["user_id"] == json!(w.anna.user_id))
+        .unwrap();
+    assert_eq!(anna["display_name"], "annabel.zwanenbloem");
+    assert!(anna.get("street").is_none());
+    // And the spec says so.
+    let member = &spec["components"]["schemas"]["MemberDto"];
+    assert!(member["properties"].get("street").is_none(), "{member}");
+    assert!(
+        member["description"]
+            .as_str()
+            .unwrap()
+            .contains("accepted match")
+    );
+}
+
+/// The export: everything of Anna's, field by field; nothing of anyone else's.
+#[actix_web::test]
+async fn the_export_holds_everything_of_the_person_and_nothing_of_others() {
+    let w = world().await;
+    let response = w.app.get_as(&w.anna, "/v1/me/export").await;
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert!(
+        response
+            .header("content-disposition")
+            .unwrap()
+            .starts_with("attachment; filename=\"buurt-export-"),
+        "a download"
+    );
+    assert_eq!(
+        response.header("content-type").as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(
+        response.header("cache-control").as_deref(),
+        Some("no-store")
+    );
+    let text = response.text();
+    let export: Value = serde_json::from_str(&text).expect("one JSON document");
+    assert_eq!(export["format"], "buurt-export/1");
+    let profile = &export["profile"];
+    assert_eq!(
+        (
+            profile["id"].clone(),
+            profile["email"].clone(),
+            profile["phone"].clone(),
+            profile["street"].clone(),
+            profile["house_number"].clone(),
+            profile["postcode"].clone(),
+            profile["bio"].clone(),
+            profile["skills"].clone(),
+        ),
+        (
+            json!(w.anna.user_id),
+            json!(EMAIL),
+            json!(PHONE),
+            json!(STREET),
+            json!(HOUSE_NUMBER),
+            json!(POSTCODE),
+            json!("Houdt van wandelen."),
+            json!(["help"])
+        )
+    );
+    let memberships = export["memberships"].as_array().unwrap();
+    assert_eq!(memberships.len(), 1);
+    assert_eq!(
+        memberships[0]["neighbourhood"]["id"],
+        json!(w.neighbourhood)
+    );
+    assert_eq!(memberships[0]["role"], "resident");
+    assert_eq!(export["consents"]["items"][0]["kind"], "care_data");
+    assert_eq!(export["consents"]["history"][0]["change"], "given");
+
+    let mut titles: Vec<&str> = export["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap())
+        .collect();
+    titles.sort_unstable();
+    assert_eq!(
+        titles,
+        [
+            "Boodschappen doen",
+            "Soep koken",
+            "Straatfeest",
+            "Wekelijks wandelen met rolstoel"
+        ]
+    );
+    let activity = export["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == json!(w.activity))
+        .unwrap();
+    assert_eq!(
+        (activity["kind"].clone(), activity["location"].clone()),
+        (json!("activity"), json!("Buurthuis"))
+    );
+
+    let matches = export["matches"].as_array().unwrap();
+    assert_eq!(matches.len(), 1);
+    assert_eq!(
+        (
+            matches[0]["id"].clone(),
+            matches[0]["request_id"].clone(),
+            matches[0]["role"].clone(),
+            matches[0]["status"].clone(),
+            matches[0]["message"].clone(),
+        ),
+        (
+            json!(w.the_match),
+            json!(w.request),
+            json!("requester"),
+            json!("accepted"),
+            Value::Null
+        ),
+        "the helper's proposal message is the helper's"
+    );
+    let messages = export["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(
+        (messages[0]["match_id"].clone(), messages[0]["body"].clone()),
+        (json!(w.the_match), json!("Fijn, tot vrijdag!"))
+    );
+    let rsvps = export["rsvps"].as_array().unwrap();
+    assert_eq!(rsvps.len(), 1);
+    assert_eq!(
+        (rsvps[0]["post_id"].clone(), rsvps[0]["status"].clone()),
+        (json!(w.other_activity), json!("going"))
+    );
+    let notifications = export["notifications"].as_array().unwrap();
+    assert!(!notifications.is_empty());
+    let inbox = ok(
+        w.app
+            .get_as(&w.anna, "/v1/me/notifications?limit=100")
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        notifications.len(),
+        inbox["items"].as_array().unwrap().len(),
+        "every notification"
+    );
+    assert_eq!(
+        export["blocks"],
+        json!([{"user_id": w.resident.user_id, "created_at": export["blocks"][0]["created_at"]}])
+    );
+    let reports = export["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(
+        (reports[0]["reason"].clone(), reports[0]["details"].clone()),
+        (json!("spam"), json!("Reclame van de buurman"))
+    );
+    let cases = export["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 1);
+    let case = &cases[0];
+    assert_eq!(
+        (
+            case["id"].clone(),
+            case["request_id"].clone(),
+            case["status"].clone()
+        ),
+        (json!(w.case), json!(w.care_request), json!("new"))
+    );
+    assert_eq!(
+        case["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["body"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["Mevrouw wil graag elke dinsdag."],
+        "working notes are left out"
+    );
+    let audit: Vec<(&str, &str)> = case["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["actor_id"].as_str().unwrap_or_default(),
+                a["action"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        audit.contains(&(w.mediator.user_id.as_str(), "write_note")),
+        "{audit:?}"
+    );
+    assert!(
+        audit.contains(&(w.mediator.user_id.as_str(), "refer")),
+        "{audit:?}"
+    );
+
+    // Nothing of anyone else's.
+    for foreign in [
+        "helper@example.nl",
+        "buur@example.nl",
+        "Helper schrijft terug.",
+        "Ik help graag.",
+        "Eigen indruk",
+        "Buurtborrel",
+        "Koop nu",
+    ] {
+        assert!(!text.contains(foreign), "{foreign} in Anna's export");
+    }
+    let helpers = ok(w.app.get_as(&w.helper, "/v1/me/export").await, 200).await;
+    let helpers_text = helpers.to_string();
+    for anna_s in [
+        EMAIL,
+        PHONE,
+        STREET,
+        "Fijn, tot vrijdag!",
+        "Straatfeest",
+        "Mevrouw wil graag",
+    ] {
+        assert!(
+            !helpers_text.contains(anna_s),
+            "{anna_s} in the helper's export"
+        );
+    }
+    assert_eq!(helpers["matches"][0]["role"], "helper");
+    assert_eq!(helpers["matches"][0]["message"], "Ik help graag.");
+    w.app
+        .get("/v1/me/export")
+        .await
+        .assert_problem(401, "unauthorized");
+}
+
+/// A large export is streamed, and whole.
+#[actix_web::test]
+async fn a_large_export_streams_whole() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let neighbourhood = app
+        .create_neighbourhood(&admin, "BU00000001", "Kop", &[])
+        .await;
+    let anna = app
+        .member(&admin, &neighbourhood, "anna@example.nl", "resident")
+        .await;
+    let now = Utc::now().naive_utc();
+    let rows: Vec<String> = (0..3000)
+        .map(|_| {
+            format!(
+                "('{}', '{}', 'post_expired', NULL, '{now}', NULL, NULL)",
+                uuid::Uuid::new_v4(),
+                anna.user_id
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        app.sql(&format!(
+            "INSERT INTO notifications (id, user_id, kind, post_id, created_at, read_at, match_id) VALUES {}",
+            chunk.join(", ")
+        ));
+    }
+    let response = app.get_as(&anna, "/v1/me/export").await;
+    assert_eq!(response.status, 200);
+    assert_eq!(
+        response.header("content-length"),
+        None,
+        "streamed, not sized up front"
+    );
+    let export = response.json();
+    assert_eq!(export["notifications"].as_array().unwrap().len(), 3000);
+}
+
+/// Every column, by table, that holds a user id or a contact detail, and how erasure treats
+/// it. A column whose name says it holds such a thing and is missing here fails
+/// `erasure_leaves_no_trace`: add its table to `buurt_app::privacy::erase_account` (or give it
+/// a foreign key that cascades) and list it here.
+const PERSONAL_COLUMNS: &[(&str, &str, &str)] = &[
+    (
+        "users",
+        "id",
+        "the account row goes; a tombstone with a fresh id takes its place",
+    ),
+    ("users", "email", "goes with the account"),
+    ("users", "phone", "goes with the account"),
+    ("users", "street", "goes with the account"),
+    ("users", "house_number", "goes with the account"),
+    ("users", "postcode", "goes with the account"),
+    ("refresh_tokens", "user_id", "cascade"),
+    ("login_failures", "subject", "deleted by e-mail address"),
+    ("memberships", "user_id", "cascade"),
+    ("memberships", "verified_by", "set null"),
+    ("membership_joins", "user_id", "cascade"),
+    ("verification_letters", "user_id", "cascade"),
+    ("verification_letters", "street", "cascade, with the letter"),
+    (
+        "verification_letters",
+        "house_number",
+        "cascade, with the letter",
+    ),
+    (
+        "verification_letters",
+        "postcode",
+        "cascade, with the letter",
+    ),
+    (
+        "verification_letters",
+        "recipient",
+        "cascade, with the letter",
+    ),
+    ("verification_letters", "created_by", "tombstone"),
+    ("invites", "created_by", "cascade"),
+    ("professional_grants", "user_id", "cascade"),
+    (
+        "posts",
+        "author_id",
+        "deleted, or tombstone where others depend on it",
+    ),
+    ("post_reports", "reporter_id", "tombstone"),
+    ("idempotency_keys", "scope", "deleted"),
+    ("notifications", "user_id", "cascade"),
+    (
+        "rsvps",
+        "user_id",
+        "withdrawn; begun activities' answers to the tombstone",
+    ),
+    ("activity_organisers", "user_id", "tombstone"),
+    ("matches", "requester_id", "cancelled, then tombstone"),
+    ("matches", "helper_id", "cancelled, then tombstone"),
+    ("match_messages", "author_id", "deleted"),
+    ("consents", "user_id", "cascade"),
+    ("consent_events", "user_id", "cascade"),
+    ("cases", "requester_id", "withdrawn, then tombstone"),
+    ("cases", "claimed_by", "tombstone"),
+    ("case_notes", "author_id", "tombstone"),
+    ("case_referrals", "professional_id", "deleted"),
+    ("case_referrals", "referred_by", "tombstone"),
+    (
+        "case_audit",
+        "actor_id",
+        "tombstone (the log keeps its entries)",
+    ),
+    (
+        "role_grants",
+        "actor_id",
+        "tombstone (the log keeps its entries)",
+    ),
+    (
+        "role_grants",
+        "target_id",
+        "tombstone (the log keeps its entries)",
+    ),
+    ("user_blocks", "blocker_id", "cascade"),
+    ("user_blocks", "blocked_id", "cascade"),
+    (
+        "stat_events",
+        "actor_id",
+        "tombstone: counts of distinct people stay",
+    ),
+    (
+        "stat_events",
+        "key",
+        "tombstone: counts of distinct people stay",
+    ),
+    ("account_erasures", "actor_id", "tombstone"),
+    (
+        "account_erasures",
+        "tombstone_id",
+        "names the tombstone only",
+    ),
+];
+
+/// Columns whose names sound personal but hold no person's data.
+const NOT_PERSONAL: &[(&str, &str, &str)] = &[
+    (
+        "neighbourhood_postcodes",
+        "postcode",
+        "a neighbourhood's postcodes",
+    ),
+    ("matches", "proposed_by", "`requester` or `helper`"),
+    (
+        "cases",
+        "escalated_by",
+        "`requester`, `mediator`, `job` or `care_consent`",
+    ),
+    ("login_failures", "scope", "`account` or `client`"),
+];
+
+/// Whether a column's name says it holds a user id or a contact detail.
+fn looks_personal(column: &str) -> bool {
+    const NAMES: [&str; 11] = [
+        "email",
+        "phone",
+        "street",
+        "house_number",
+        "postcode",
+        "recipient",
+        "subject",
+        "scope",
+        "user_id",
+        "address",
+        "token",
+    ];
+    NAMES.contains(&column)
+        || column.ends_with("_by")
+        || column.ends_with("user_id")
+        || column.ends_with("_email")
+        || column.ends_with("_phone")
+        || [
+            "author_id",
+            "actor_id",
+            "requester_id",
+            "helper_id",
+            "reporter_id",
+            "blocker_id",
+            "blocked_id",
+            "professional_id",
+            "target_id",
+            "tombstone_id",
+            "member_id",
+            "recipient_id",
+            "owner_id",
+        ]
+        .contains(&column)
+}
+
+/// Every (table, column, type) of the schema, read from the database itself.
+fn columns(app: &TestApp) -> Vec<(String, String, String)> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::Text;
+    #[derive(diesel::QueryableByName)]
+    struct Column {
+        #[diesel(sql_type = Text)]
+        t: String,
+        #[diesel(sql_type = Text)]
+        c: String,
+        #[diesel(sql_type = Text)]
+        ty: String,
+    }
+    let found: Vec<Column> = match app.database.connect() {
+        buurt_persistence::DbConnection::Postgresql(mut conn) => diesel::sql_query(
+            "SELECT table_name AS t, column_name AS c, data_type AS ty \
+             FROM information_schema.columns WHERE table_schema = current_schema() \
+             AND table_name NOT LIKE '\\_\\_%'",
+        )
+        .load(&mut conn),
+        buurt_persistence::DbConnection::Sqlite(mut conn) => diesel::sql_query(
+            "SELECT m.name AS t, p.name AS c, p.type AS ty FROM sqlite_master m \
+             JOIN pragma_table_info(m.name) p WHERE m.type = 'table' \
+             AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '\\_\\_%' ESCAPE '\\'",
+        )
+        .load(&mut conn),
+    }
+    .expect("the schema");
+    found.into_iter().map(|c| (c.t, c.c, c.ty)).collect()
+}
+
+/// The columns of any table that still hold one of `needles`: one query per column, on one
+/// connection.
+fn traces(app: &TestApp, needles: &[&str]) -> Vec<String> {
+    use diesel::RunQueryDsl;
+    use diesel::dsl::sql;
+    use diesel::sql_types::BigInt;
+    let postgres = app.database.is_postgres();
+    let mut conn = app.database.connect();
+    let mut found = Vec::new();
+    for (table, column, ty) in columns(app) {
+        let text = if postgres && ty == "bytea" {
+            format!("encode(\"{column}\", 'escape')")
+        } else {
+            format!("CAST(\"{column}\" AS TEXT)")
+        };
+        let any = needles
+            .iter()
+            .map(|needle| format!("{text} LIKE '%{needle}%'"))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let query = format!("(SELECT COUNT(*) FROM \"{table}\" WHERE {any})");
+        let count = match &mut conn {
+            buurt_persistence::DbConnection::Postgresql(conn) => {
+                diesel::select(sql::<BigInt>(&query)).get_result::<i64>(conn)
+            }
+            buurt_persistence::DbConnection::Sqlite(conn) => {
+                diesel::select(sql::<BigInt>(&query)).get_result::<i64>(conn)
+            }
+        }
+        .unwrap_or_else(|error| panic!("{query}: {error}"));
+        if count > 0 {
+            found.push(format!("{table}.{column} ({count})"));
+        }
+    }
+    found
+}
+
+async fn delete_me(app: &TestApp, session: &Session, password: &str) -> TestResponse {
+    app.request(Method::DELETE, "/v1/me")
+        .bearer(&session.access_token)
+        .json(&json!({"password": password}))
+        .await
+}
+
+/// Deletion: every row that named Anna is gone or anonymised; the other party, the waitlist
+/// and the case queue follow; the old credentials fail; the e-mail address registers afresh.
+#[actix_web::test]
+async fn erasure_leaves_no_trace() {
+    let w = world().await;
+    // Every column that looks personal is known to the erasure.
+    let unknown: Vec<String> = columns(&w.app)
+        .into_iter()
+        .filter(|(table, column, _)| {
+            looks_personal(column)
+                && !PERSONAL_COLUMNS
+                    .iter()
+                    .chain(NOT_PERSONAL)
+                    .any(|(t, c, _)| t == table && c == column)
+        })
+        .map(|(table, column, _)| format!("{table}.{column}"))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "columns that may hold a user id or contact detail, unknown to erasure: {unknown:?}"
+    );
+    let needles = [
+        w.anna.user_id.as_str(),
+        EMAIL,
+        PHONE,
+        STREET,
+        HOUSE_NUMBER,
+        POSTCODE,
+        "annabel.zwanenbloem",
+    ];
+    assert!(
+        traces(&w.app, &needles).len() >= 10,
+        "the scan finds Anna before: {:?}",
+        traces(&w.app, &needles)
+    );
+    let audit_entries = w.app.count("SELECT COUNT(*) FROM case_audit");
+    let facts = w.app.count("SELECT COUNT(*) FROM stat_events");
+    let people = w
+        .app
+        .count("SELECT COUNT(DISTINCT actor_id) FROM stat_events");
+
+    // A wrong password, or none: nothing happens.
+    delete_me(&w.app, &w.anna, "not the password")
+        .await
+        .assert_problem(403, "current_password_incorrect");
+    w.app
+        .request(Method::DELETE, "/v1/me")
+        .bearer(&w.anna.access_token)
+        .send()
+        .await;
+    assert_eq!(w.app.get_as(&w.anna, "/v1/me").await.status, 200);
+
+    assert_eq!(delete_me(&w.app, &w.anna, TEST_PASSWORD).await.status, 204);
+
+    let left = traces(&w.app, &needles);
+    assert!(left.is_empty(), "Anna is still named in: {left:?}");
+    w.app
+        .get_as(&w.anna, "/v1/me")
+        .await
+        .assert_problem(401, "invalid_token");
+    w.app
+        .login(EMAIL, TEST_PASSWORD)
+        .await
+        .assert_problem(401, "invalid_credentials");
+    w.app
+        .refresh(&w.anna.refresh_token)
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+
+    // The helper's match is cancelled and they are told; the request it was on stays (it
+    // had a match), by a former resident, closed.
+    let the_match = ok(
+        w.app
+            .get_as(&w.helper, &format!("/v1/matches/{}", w.the_match))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(the_match["status"], "cancelled");
+    assert_eq!(the_match["requester"]["display_name"], "voormalig bewoner");
+    assert_ne!(the_match["requester"]["id"], json!(w.anna.user_id));
+    let inbox = ok(
+        w.app
+            .get_as(&w.helper, "/v1/me/notifications?limit=100")
+            .await,
+        200,
+    )
+    .await;
+    assert!(
+        inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "match_cancelled"),
+        "{inbox}"
+    );
+    let request = ok(
+        w.app
+            .get_as(&w.helper, &format!("/v1/posts/{}", w.request))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(request["status"], "closed");
+    assert_eq!(request["author"]["display_name"], "voormalig bewoner");
+    // Her activity others signed up for stays; her news is gone.
+    let activity = ok(
+        w.app
+            .get_as(&w.helper, &format!("/v1/posts/{}", w.activity))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(activity["author"]["id"], request["author"]["id"]);
+    assert_eq!(
+        w.app
+            .count("SELECT COUNT(*) FROM posts WHERE title = 'Straatfeest'"),
+        0
+    );
+    // The waitlist moved up.
+    let attendees = ok(
+        w.app
+            .get_as(
+                &w.helper,
+                &format!("/v1/posts/{}/attendees", w.other_activity),
+            )
+            .await,
+        200,
+    )
+    .await;
+    assert!(
+        attendees.to_string().contains(&w.resident.user_id),
+        "{attendees}"
+    );
+    let resident_rsvp = w.app.count(&format!(
+        "SELECT COUNT(*) FROM rsvps WHERE post_id = '{}' AND user_id = '{}' AND status = 'going'",
+        w.other_activity, w.resident.user_id
+    ));
+    assert_eq!(resident_rsvp, 1);
+    // The case is withdrawn, out of the queue; its care request closed; the audit log kept.
+    assert!(!w.queue_ids(&w.mediator).await.contains(&w.case));
+    let case = ok(
+        w.app
+            .get_as(&w.mediator, &format!("/v1/cases/{}", w.case))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (case["status"].clone(), case["outcome"].clone()),
+        (json!("resolved"), json!("withdrawn"))
+    );
+    assert!(w.app.count("SELECT COUNT(*) FROM case_audit") >= audit_entries);
+    // Monitoring keeps its facts and its count of distinct people.
+    assert!(w.app.count("SELECT COUNT(*) FROM stat_events") >= facts);
+    assert!(
+        w.app
+            .count("SELECT COUNT(DISTINCT actor_id) FROM stat_events")
+            >= people
+    );
+    // Nothing says who was erased; that someone was, is recorded.
+    assert_eq!(
+        w.app.count(
+            "SELECT COUNT(*) FROM account_erasures WHERE by_admin = FALSE AND actor_id IS NULL"
+        ),
+        1
+    );
+
+    // The e-mail address registers afresh, with nothing of the old account.
+    let again = w.app.register(EMAIL).await;
+    assert_ne!(again.user_id, w.anna.user_id);
+    let me = ok(w.app.get_as(&again, "/v1/me").await, 200).await;
+    assert_eq!(
+        (
+            me["street"].clone(),
+            me["phone"].clone(),
+            me["postcode"].clone()
+        ),
+        (Value::Null, Value::Null, Value::Null)
+    );
+    let export = ok(w.app.get_as(&again, "/v1/me/export").await, 200).await;
+    for section in [
+        "memberships",
+        "posts",
+        "matches",
+        "messages",
+        "rsvps",
+        "blocks",
+        "reports",
+        "cases",
+    ] {
+        assert_eq!(export[section], json!([]), "{section}");
+    }
+    assert_eq!(export["consents"]["history"], json!([]));
+}
+
+/// The last moderator and the last administrator are refused, as when leaving; administrators
+/// erase accounts, audited; nobody else does.
+#[actix_web::test]
+async fn erasure_by_administrators_and_the_last_of_their_kind() {
+    let w = world().await;
+    delete_me(&w.app, &w.moderator, TEST_PASSWORD)
+        .await
+        .assert_problem(409, "last_moderator");
+    w.app
+        .request(
+            Method::DELETE,
+            &format!("/v1/admin/users/{}", w.moderator.user_id),
+        )
+        .bearer(&w.admin.access_token)
+        .send()
+        .await
+        .assert_problem(409, "last_moderator");
+    delete_me(&w.app, &w.admin, TEST_PASSWORD)
+        .await
+        .assert_problem(409, "last_admin");
+    assert_eq!(w.app.get_as(&w.moderator, "/v1/me").await.status, 200);
+    assert_eq!(w.app.get_as(&w.admin, "/v1/me").await.status, 200);
+
+    let erase = |session: &Session, user: &str| {
+        w.app
+            .request(Method::DELETE, &format!("/v1/admin/users/{user}"))
+            .bearer(&session.access_token)
+            .send()
+    };
+    erase(&w.mediator, &w.resident.user_id)
+        .await
+        .assert_problem(403, "forbidden");
+    erase(&w.admin, &uuid::Uuid::new_v4().to_string())
+        .await
+        .assert_problem(404, "not_found");
+    w.app
+        .request(
+            Method::DELETE,
+            &format!("/v1/admin/users/{}", w.resident.user_id),
+        )
+        .send()
+        .await
+        .assert_problem(401, "unauthorized");
+    assert_eq!(w.app.get_as(&w.resident, "/v1/me").await.status, 200);
+
+    assert_eq!(erase(&w.admin, &w.resident.user_id).await.status, 204);
+    w.app
+        .get_as(&w.resident, "/v1/me")
+        .await
+        .assert_problem(401, "invalid_token");
+    assert_eq!(
+        w.app.count(&format!(
+            "SELECT COUNT(*) FROM account_erasures WHERE by_admin = TRUE AND actor_id = '{}'",
+            w.admin.user_id
+        )),
+        1
+    );
+    assert!(traces(&w.app, &[w.resident.user_id.as_str(), "buur@example.nl"]).is_empty());
+    // Erased is gone: a second time is a 404.
+    erase(&w.admin, &w.resident.user_id)
+        .await
+        .assert_problem(404, "not_found");
+
+    // With a second moderator, the first may go.
+    let second = w
+        .app
+        .member(
+            &w.admin,
+            &w.neighbourhood,
+            "moderator2@example.nl",
+            "moderator",
+        )
+        .await;
+    assert_eq!(
+        delete_me(&w.app, &w.moderator, TEST_PASSWORD).await.status,
+        204
+    );
+    assert_eq!(w.app.get_as(&second, "/v1/me").await.status, 200);
+}
+
+/// The neighbourhood's monitoring figures.
+async fn figures(w: &World) -> Value {
+    let path = format!(
+        "/v1/neighbourhoods/{}/stats?from=2026-01-01&to=2027-12-31",
+        w.neighbourhood
+    );
+    ok(w.app.get_as(&w.admin, &path).await, 200).await
+}
+
+/// Retention with a fixed clock: what is past its period goes, the rest stays, the counts are
+/// printed, and the monitoring figures do not move.
+#[actix_web::test]
+async fn retention_removes_what_is_past_its_period_and_nothing_else() {
+    let w = world().await;
+    // Resolve the case; end the match.
+    post_ok(
+        &w.app,
+        &w.mediator,
+        &format!("/v1/cases/{}/status", w.case),
+        json!({"status": "resolved", "outcome": "solved_offline", "summary": "Maatje gevonden."}),
+        200,
+    )
+    .await;
+    post_ok(
+        &w.app,
+        &w.anna,
+        &format!("/v1/matches/{}/cancel", w.the_match),
+        json!({}),
+        200,
+    )
+    .await;
+    // Partner outbox rows: one old delivered, one old pending, and a new one.
+    w.app.sql(
+        "INSERT INTO clients (id, name, secret_hash, scopes, municipalities, created_at, updated_at) \
+         VALUES ('c1', 'Gemeente', 'x', 'cases:referrals', 'GM0001', '2020-01-01 00:00:00', '2020-01-01 00:00:00')",
+    );
+    w.app.sql(
+        "INSERT INTO webhooks (id, client_id, url, secret, kinds, status, consecutive_failures, cursor, created_at, updated_at) \
+         VALUES ('h1', 'c1', 'http://127.0.0.1:9/', 's', '', 'active', 0, 0, '2020-01-01 00:00:00', '2020-01-01 00:00:00')",
+    );
+    for (seq, status) in [
+        (900001, "delivered"),
+        (900002, "pending"),
+        (900003, "delivered"),
+    ] {
+        w.app.sql(&format!(
+            "INSERT INTO events (id, seq, kind, neighbourhood_id, municipality_code, subject_id, occurred_at) \
+             VALUES ('{}', {seq}, 'case.escalated', '{}', 'GM0001', '{}', '2020-01-01 00:00:00')",
+            uuid::Uuid::new_v4(), w.neighbourhood, uuid::Uuid::new_v4()
+        ));
+        w.app.sql(&format!(
+            "INSERT INTO webhook_deliveries (id, webhook_id, event_seq, status, attempts, next_attempt_at, created_at, updated_at) \
+             VALUES ('{}', 'h1', {seq}, '{status}', 1, '2020-01-01 00:00:00', '2020-01-01 00:00:00', '2020-01-01 00:00:00')",
+            uuid::Uuid::new_v4()
+        ));
+    }
+    let count = |sql: &str| w.app.count(sql);
+    let notes_before = count("SELECT COUNT(*) FROM case_notes");
+    let messages_before = count("SELECT COUNT(*) FROM match_messages");
+    let notifications_before = count("SELECT COUNT(*) FROM notifications");
+    let events_before = count("SELECT COUNT(*) FROM events");
+    let facts = count("SELECT COUNT(*) FROM stat_events");
+    assert!(notes_before == 2 && messages_before == 2 && notifications_before > 0);
+    let stats_before = figures(&w).await;
+
+    let now = Utc::now();
+    // The partner rows stay out of this part: they are for `run-jobs` below.
+    let periods = buurt_app::privacy::retention::RetentionPeriods {
+        partner_outbox_days: 1_000_000,
+        ..Default::default()
+    };
+    let retain = |at: chrono::DateTime<Utc>| {
+        let mut conn = w.app.database.connect();
+        let clock = buurt_app::FixedClock(at);
+        buurt_app::privacy::retention::apply_retention(
+            &mut buurt_app::Cx::new(&mut conn, &clock),
+            periods,
+        )
+        .unwrap()
+    };
+    // Five months on: nothing.
+    assert_eq!(retain(now + Duration::days(5 * 31)), Default::default());
+
+    // Seven months on: notifications.
+    let purged = retain(now + Duration::days(7 * 31));
+    assert_eq!(purged.notifications as i64, notifications_before);
+    assert_eq!((purged.match_messages, purged.case_notes), (0, 0));
+    assert_eq!(count("SELECT COUNT(*) FROM notifications"), 0);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM match_messages"),
+        messages_before
+    );
+
+    // Thirteen months on: the ended match's messages; the case's notes stay.
+    let purged = retain(now + Duration::days(13 * 31));
+    assert_eq!(purged.match_messages as i64, messages_before);
+    assert_eq!(purged.case_notes, 0);
+    assert_eq!(count("SELECT COUNT(*) FROM case_notes"), notes_before);
+
+    // Twenty-five months on: the case keeps its outcome and dates only.
+    let purged = retain(now + Duration::days(25 * 31));
+    assert_eq!(
+        (
+            purged.case_notes as i64,
+            purged.case_referrals,
+            purged.cases_reduced
+        ),
+        (notes_before, 1, 1)
+    );
+    let case = ok(
+        w.app
+            .get_as(&w.mediator, &format!("/v1/cases/{}", w.case))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (
+            case["status"].clone(),
+            case["outcome"].clone(),
+            case["summary"].clone(),
+            case["reason"].clone()
+        ),
+        (
+            json!("resolved"),
+            json!("solved_offline"),
+            Value::Null,
+            Value::Null
+        )
+    );
+    assert!(case["created_at"].is_string() && case["updated_at"].is_string());
+    // Again: nothing more.
+    assert_eq!(retain(now + Duration::days(25 * 31)), Default::default());
+    // The figures did not move.
+    assert_eq!(count("SELECT COUNT(*) FROM stat_events"), facts);
+    assert_eq!(figures(&w).await, stats_before);
+    assert_eq!(count("SELECT COUNT(*) FROM events"), events_before);
+
+    // `buurt run-jobs` applies it with the configured periods (30 days for the partner
+    // outbox by default): the old delivered rows go, the pending delivery and its event stay.
+    let config = buurt_api::Config::with_database_url(w.app.database.url());
+    let report = buurt_api::cli::commands::run_jobs(&config, now).unwrap();
+    assert_eq!(
+        (
+            report.retention.webhook_deliveries,
+            report.retention.partner_events
+        ),
+        (2, 2)
+    );
+    assert_eq!(count("SELECT COUNT(*) FROM webhook_deliveries"), 1);
+    assert_eq!(count("SELECT COUNT(*) FROM events WHERE seq = 900002"), 1);
+    assert_eq!(count("SELECT COUNT(*) FROM events"), events_before - 2);
+    let mut longer = buurt_api::Config::with_database_url(w.app.database.url());
+    longer.retain_partner_outbox_days = 100_000;
+    w.app
+        .sql("UPDATE webhook_deliveries SET status = 'delivered'");
+    let report = buurt_api::cli::commands::run_jobs(&longer, now).unwrap();
+    assert_eq!(report.retention.webhook_deliveries, 0, "kept for longer");
+}
+
+/// `DELETE /v1/me` takes the password or a fresh login, exactly one; anything else changes
+/// nothing. Two at once erase once.
+#[actix_web::test]
+async fn erasure_needs_the_password_or_a_fresh_login() {
+    let app = spawn_app().await;
+    let anna = app.register("anna@example.nl").await;
+    let bert = app.register("bert@example.nl").await;
+    let delete = |session: &Session, body: Value| {
+        let request = app
+            .request(Method::DELETE, "/v1/me")
+            .bearer(&session.access_token);
+        async move { request.json(&body).await }
+    };
+    for body in [
+        json!({}),
+        json!({"password": ""}),
+        json!({"password": TEST_PASSWORD, "refresh_token": anna.refresh_token}),
+        json!({"password": null, "refresh_token": null}),
+    ] {
+        delete(&anna, body.clone())
+            .await
+            .assert_problem(422, "validation_failed");
+    }
+    delete(&anna, json!({"password": TEST_PASSWORD, "reason": "weg"}))
+        .await
+        .assert_problem(422, "validation_failed");
+    delete(&anna, json!({"password": 12}))
+        .await
+        .assert_problem(422, "validation_failed");
+    app.request(Method::DELETE, "/v1/me")
+        .bearer(&anna.access_token)
+        .raw("application/json", "{")
+        .await
+        .assert_problem(400, "malformed_json");
+    app.request(Method::DELETE, "/v1/me")
+        .json(&json!({"password": TEST_PASSWORD}))
+        .await
+        .assert_problem(401, "unauthorized");
+    // Someone else's fresh login is no proof.
+    delete(&anna, json!({"refresh_token": bert.refresh_token}))
+        .await
+        .assert_problem(403, "login_not_fresh");
+    // A login that began 11 minutes ago is not fresh, however recently it was refreshed.
+    app.sql(&format!(
+        "UPDATE refresh_tokens SET created_at = '2020-01-01 00:00:00' WHERE user_id = '{}'",
+        anna.user_id
+    ));
+    let refreshed = ok(app.refresh(&anna.refresh_token).await, 200).await;
+    let token = refreshed["refresh_token"].as_str().unwrap().to_owned();
+    delete(&anna, json!({"refresh_token": token}))
+        .await
+        .assert_problem(403, "login_not_fresh");
+    assert_eq!(app.get_as(&anna, "/v1/me").await.status, 200);
+
+    // Signed in just now: the refresh token of that login is enough.
+    let fresh = ok(app.login("anna@example.nl", TEST_PASSWORD).await, 200).await;
+    let fresh_token = fresh["refresh_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        delete(&anna, json!({"refresh_token": fresh_token}))
+            .await
+            .status,
+        204
+    );
+    app.login("anna@example.nl", TEST_PASSWORD)
+        .await
+        .assert_problem(401, "invalid_credentials");
+
+    // Two at once: one erases, the other finds nobody.
+    let answers = futures_util::future::join_all(
+        (0..2).map(|_| delete(&bert, json!({"password": TEST_PASSWORD}))),
+    )
+    .await;
+    let mut statuses: Vec<u16> = answers.iter().map(|r| r.status.as_u16()).collect();
+    statuses.sort_unstable();
+    assert!(
+        statuses == [204, 401] || statuses == [204, 404],
+        "{statuses:?}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM account_erasures"), 2);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE erased_at IS NULL"),
+        0
+    );
+}
