@@ -278,6 +278,27 @@ pub struct Config {
         global = true
     )]
     pub postcode_cooldown_days: u32,
+
+    /// Where uploaded images are kept: `s3://bucket[/prefix]` (S3-compatible storage, for
+    /// several nodes; endpoint, region and credentials from `AWS_ENDPOINT`, `AWS_REGION`,
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ALLOW_HTTP`) or
+    /// `file:///absolute/dir`. Default: the directory `<database>.images` beside the SQLite
+    /// file, or `buurt-images` in the working directory on PostgreSQL.
+    #[arg(long, env = "BUURT_OBJECT_STORE_URL", global = true)]
+    pub object_store_url: Option<String>,
+
+    /// S3 settings on top of the environment's (`aws_endpoint`, …), for tests.
+    #[arg(skip)]
+    pub object_store_options: Vec<(String, String)>,
+
+    /// Threads that decode and resize uploaded images; defaults to the number of CPU cores.
+    #[arg(long, env = "BUURT_IMAGE_THREADS", global = true)]
+    pub image_threads: Option<usize>,
+
+    /// Uploads that may wait for an image thread; beyond them the answer is 503
+    /// `server_busy` at once.
+    #[arg(long, env = "BUURT_IMAGE_QUEUE", default_value_t = 4, global = true)]
+    pub image_queue: usize,
 }
 
 impl Config {
@@ -309,6 +330,10 @@ impl Config {
             max_connections: 1000,
             joins_per_day: 3,
             postcode_cooldown_days: 30,
+            object_store_url: None,
+            object_store_options: Vec::new(),
+            image_threads: None,
+            image_queue: 4,
         }
     }
 }
@@ -348,6 +373,17 @@ impl std::fmt::Debug for Config {
             .field("max_connections", &self.max_connections)
             .field("joins_per_day", &self.joins_per_day)
             .field("postcode_cooldown_days", &self.postcode_cooldown_days)
+            .field("object_store_url", &self.object_store_url)
+            .field(
+                "object_store_options",
+                &self
+                    .object_store_options
+                    .iter()
+                    .map(|(key, _)| key)
+                    .collect::<Vec<_>>(),
+            )
+            .field("image_threads", &self.image_threads)
+            .field("image_queue", &self.image_queue)
             .finish()
     }
 }

@@ -35,6 +35,10 @@ pub struct AppState {
     pub join_limits: buurt_domain::membership::JoinLimits,
     /// Where the use cases get the time.
     pub clock: Arc<dyn Clock>,
+    /// Where uploads are decoded and resized, apart from the blocking pool.
+    pub imaging: HashingPool,
+    /// Where image bytes are kept.
+    pub images: crate::images::ImageStore,
 }
 
 /// How webhooks are checked and delivered.
@@ -77,6 +81,15 @@ impl AppState {
         T: Send + 'static,
     {
         Ok(self.hashing.run(work).await?)
+    }
+
+    /// Decodes and resizes on the imaging pool; 503 `server_busy` when it is full.
+    pub async fn image<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        Ok(self.imaging.run(work).await?)
     }
 
     /// Runs CPU-heavy work (parsing an upload) on the blocking pool.

@@ -5,6 +5,7 @@ use buurt_domain::accounts::UserId;
 use buurt_domain::activities::takes_rsvps;
 use buurt_domain::category::Category;
 use buurt_domain::effects::posts::PostHappening;
+use buurt_domain::images::ImageId;
 use buurt_domain::matching::request_follows_places;
 use buurt_domain::mediation::{ConsentKind, EscalatedBy};
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
@@ -159,9 +160,11 @@ pub fn create_post(
     author: UserId,
     neighbourhood_id: NeighbourhoodId,
     input: PostInput<'_>,
+    images: &[ImageId],
 ) -> Result<PostWithAuthor, AppError> {
     let now = cx.now();
     let content = PostContent::validate(input, now).map_err(content_errors)?;
+    crate::images::check_post_images(images)?;
     in_write_transaction(cx.conn, |conn| {
         let place = neighbourhood(conn, neighbourhood_id)?;
         if !memberships::actor(conn, author, &place)?.may(Action::CreatePost) {
@@ -178,6 +181,7 @@ pub fn create_post(
             updated_at: now,
         };
         repo::insert_post(conn, &post)?;
+        crate::images::set_post_images(conn, author, post.id, images)?;
         outbox::record(conn, &PostHappening::Created.effects(&post, now))?;
         let care =
             post.content.kind == PostKind::Request && post.content.category == Some(Category::Care);
@@ -221,6 +225,8 @@ pub struct PostChange<'a> {
     pub remote_ok: Option<bool>,
     pub helpers_needed: Option<u32>,
     pub activity: Option<ActivityChange<'a>>,
+    /// The images shown, in order, replacing the current ones.
+    pub images: Option<&'a [ImageId]>,
 }
 
 /// `caller` (its author) changes a live post (open, matched or in mediation); the rules of
@@ -234,6 +240,9 @@ pub fn update_post(
     change: PostChange<'_>,
 ) -> Result<PostWithAuthor, AppError> {
     let now = cx.now();
+    if let Some(images) = change.images {
+        crate::images::check_post_images(images)?;
+    }
     in_write_transaction(cx.conn, |conn| {
         repo::lock(conn, id)?;
         let found = post_for(conn, caller, id, |found| Action::EditPost {
@@ -281,6 +290,9 @@ pub fn update_post(
             update_request(conn, &found.post, &content, now)?;
         } else {
             update_other(conn, &found.post, change, content, now)?;
+        }
+        if let Some(images) = change.images {
+            crate::images::set_post_images(conn, found.post.author_id, id, images)?;
         }
         repo::find_post_with_author(conn, id)?.ok_or(AppError::NotFound)
     })

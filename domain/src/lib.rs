@@ -6,6 +6,7 @@ pub mod activities;
 pub mod category;
 pub mod effects;
 pub mod grants;
+pub mod images;
 pub mod matching;
 pub mod mediation;
 pub mod membership;

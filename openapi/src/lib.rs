@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod grants;
 pub mod health;
+pub mod images;
 pub mod matching;
 pub mod mediation;
 pub mod neighbourhoods;

@@ -1,5 +1,6 @@
 //! Posts: news, activities, requests and offers.
 
+use buurt_domain::images::Image;
 use buurt_domain::posts::{Post, PostKind, PostStatus, Urgency, Visibility};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -138,6 +139,11 @@ pub struct CreatePostRequest {
     pub helpers_needed: Option<u32>,
     #[serde(default)]
     pub activity: Option<ActivityDto>,
+    /// Images to show on the post, in order: ids from `POST /v1/uploads`, at most 6, each
+    /// the author's own upload and shown nowhere else.
+    #[serde(default)]
+    #[schema(max_items = 6)]
+    pub image_ids: Vec<Uuid>,
 }
 
 /// Change a post while it is live. Absent fields stay as they are; the kind cannot change.
@@ -171,6 +177,11 @@ pub struct UpdatePostRequest {
     pub helpers_needed: Option<u32>,
     #[serde(default)]
     pub activity: Option<ActivityChangeDto>,
+    /// The images shown, in order, replacing the current ones (`[]` removes them all; an
+    /// image removed is its uploader's alone again). As on `POST`.
+    #[serde(default)]
+    #[schema(max_items = 6)]
+    pub image_ids: Option<Vec<Uuid>>,
 }
 
 /// Who wrote a post.
@@ -197,6 +208,8 @@ pub struct PostDto {
     pub remote_ok: bool,
     pub helpers_needed: u32,
     pub activity: Option<ActivityDto>,
+    /// The post's images, in order (at most 6); each is seen by whoever may see the post.
+    pub images: Vec<crate::images::ImageDto>,
     /// Hidden by a moderator: only moderators and the author see it.
     pub hidden: bool,
     /// For the author of a request handed to mediators: how that is going. Never the notes;
@@ -207,7 +220,7 @@ pub struct PostDto {
 }
 
 impl PostDto {
-    pub fn new(post: &Post, author_name: &str) -> Self {
+    pub fn new(post: &Post, author_name: &str, images: &[Image]) -> Self {
         let content = &post.content;
         Self {
             id: post.id.0,
@@ -232,6 +245,7 @@ impl PostDto {
                 location: activity.location.clone(),
                 capacity: activity.capacity,
             }),
+            images: images.iter().map(Into::into).collect(),
             hidden: post.hidden,
             mediation: None,
             created_at: post.created_at,

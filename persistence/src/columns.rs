@@ -32,7 +32,14 @@ macro_rules! id_columns {
         }
     )*};
 }
-id_columns!(UserId, PostId, MatchId, CaseId, NeighbourhoodId);
+id_columns!(
+    UserId,
+    PostId,
+    MatchId,
+    CaseId,
+    NeighbourhoodId,
+    buurt_domain::images::ImageId
+);
 
 impl TextColumn for Uuid {
     const KIND: &'static str = "Uuid";

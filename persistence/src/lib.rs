@@ -9,6 +9,7 @@ mod connection;
 mod error;
 pub mod grants;
 pub mod idempotency;
+pub mod images;
 pub mod letters;
 pub mod matching;
 pub mod mediation;

@@ -414,6 +414,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    images (id) {
+        id -> Text,
+        uploader_id -> Text,
+        width -> Integer,
+        height -> Integer,
+        post_id -> Nullable<Text>,
+        position -> Nullable<Integer>,
+        avatar_of -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     users,
@@ -447,4 +460,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     user_blocks,
     role_grants,
+    images,
 );

@@ -7,6 +7,7 @@ mod blocks;
 mod errors;
 mod health;
 mod idempotency;
+mod images;
 mod inputs;
 mod limits;
 mod matching;

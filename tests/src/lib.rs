@@ -66,6 +66,25 @@ impl TestDatabase {
         }
     }
 
+    /// Where the app keeps image bytes: beside the SQLite file (the default), or a
+    /// directory named after the PostgreSQL database (configured by `spawn_app_with`).
+    pub fn images_dir(&self) -> PathBuf {
+        match self {
+            Self::Sqlite { path } => PathBuf::from(format!("{}.images", path.display())),
+            Self::Postgres { name, .. } => std::env::temp_dir().join(format!("{name}.images")),
+            Self::Shared { url, postgres } => {
+                if *postgres {
+                    let base = url.split('?').next().unwrap_or(url);
+                    let name = base.rsplit('/').next().unwrap_or(base);
+                    std::env::temp_dir().join(format!("{name}.images"))
+                } else {
+                    let path = url.trim_start_matches("sqlite://");
+                    PathBuf::from(format!("{path}.images"))
+                }
+            }
+        }
+    }
+
     pub fn is_postgres(&self) -> bool {
         matches!(
             self,
@@ -123,6 +142,9 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        if !matches!(self, Self::Shared { .. }) {
+            let _ = std::fs::remove_dir_all(self.images_dir());
+        }
         match self {
             Self::Sqlite { path } => {
                 for suffix in ["", "-wal", "-shm"] {
@@ -187,6 +209,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     config.webhook_poll_ms = 0;
     // Every test registers its users from 127.0.0.1; the `limits` tests set their own.
     config.registrations_per_client = 10_000;
+    config.object_store_url = images_url(&database);
     customize(&mut config);
     start(database, &config)
 }
@@ -202,9 +225,18 @@ impl TestApp {
         config.jwt_secret = Some(TEST_JWT_SECRET.into());
         config.secrets_key = Some(TEST_SECRETS_KEY.into());
         config.webhook_poll_ms = 0;
+        config.object_store_url = images_url(&self.database);
         customize(&mut config);
         start(self.database.share(), &config)
     }
+}
+
+/// On PostgreSQL, a directory of the test's own for image bytes (the default would be the
+/// working directory); on SQLite, none: the default beside the database file is used.
+fn images_url(database: &TestDatabase) -> Option<String> {
+    database
+        .is_postgres()
+        .then(|| format!("file://{}", database.images_dir().display()))
 }
 
 /// Starts the app on an existing database (a restart, say).

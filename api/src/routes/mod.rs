@@ -6,6 +6,7 @@ pub mod blocks;
 pub mod fallback;
 pub mod grants;
 pub mod health;
+pub mod images;
 pub mod matching;
 pub mod me;
 pub mod mediation;
@@ -75,6 +76,8 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(posts::hide_post)
         .service(posts::unhide_post)
         .service(posts::report_post)
+        .service(images::create_upload)
+        .service(images::get_image)
         .service(activities::create_rsvp)
         .service(activities::cancel_rsvp)
         .service(activities::list_attendees)

@@ -5,6 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use buurt_app::posts::{self as app, ActivityChange, FeedFilter, PostChange, PostWithAuthor};
 use buurt_domain::accounts::UserId;
+use buurt_domain::images::ImageId;
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
 use buurt_domain::partners::Scope;
 use buurt_domain::policy::{Action, Actor};
@@ -73,6 +74,32 @@ pub fn post_for(
     Ok(app::post_for(conn, caller, id, action)?)
 }
 
+/// The post as the wire shows it, with its images.
+pub fn post_dto(conn: &mut DbConnection, found: &PostWithAuthor) -> Result<PostDto, ApiError> {
+    let images = buurt_app::images::of_post(conn, found.post.id)?;
+    Ok(PostDto::new(&found.post, &found.author_name, &images))
+}
+
+/// Posts as the wire shows them, with the images of all of them loaded in one query.
+pub fn post_dtos(
+    conn: &mut DbConnection,
+    posts: &[PostWithAuthor],
+) -> Result<Vec<PostDto>, ApiError> {
+    let ids: Vec<PostId> = posts.iter().map(|found| found.post.id).collect();
+    let mut images = buurt_app::images::of_posts(conn, &ids)?;
+    Ok(posts
+        .iter()
+        .map(|found| {
+            let shown = images.remove(&found.post.id).unwrap_or_default();
+            PostDto::new(&found.post, &found.author_name, &shown)
+        })
+        .collect())
+}
+
+fn image_ids(ids: &[uuid::Uuid]) -> Vec<ImageId> {
+    ids.iter().copied().map(ImageId).collect()
+}
+
 fn activity_input(
     activity: Option<&buurt_openapi::posts::ActivityDto>,
 ) -> Option<ActivityInput<'_>> {
@@ -120,12 +147,14 @@ pub async fn create_post(
                 helpers_needed: body.helpers_needed,
                 activity: activity_input(body.activity.as_ref()),
             };
-            app::create_post(cx, caller.user_id, neighbourhood_id, input)
+            let images = image_ids(&body.image_ids);
+            let created = app::create_post(cx, caller.user_id, neighbourhood_id, input, &images)?;
+            post_dto(cx.conn, &created)
         })
         .await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/v1/posts/{}", created.post.id)))
-        .json(PostDto::new(&created.post, &created.author_name)))
+        .insert_header((header::LOCATION, format!("/v1/posts/{}", created.id)))
+        .json(created))
 }
 
 /// A neighbourhood's feed, newest first.
@@ -163,7 +192,7 @@ pub async fn list_posts(
         return Err(ApiError::InvalidQuery(errors.into_problems()));
     }
     let after: Option<(DateTime<Utc>, String)> = decode_cursor(params.cursor.as_deref())?;
-    let (posts, next) = state
+    let (items, next) = state
         .run(move |cx| {
             let neighbourhood = app::neighbourhood(cx.conn, neighbourhood_id)?;
             let caller = reading_as(cx.conn, &caller, &neighbourhood)?;
@@ -175,14 +204,12 @@ pub async fn list_posts(
                 after: after.map(|(created_at, id)| FeedCursor { created_at, id }),
                 limit,
             };
-            Ok::<_, ApiError>(app::list_posts(cx, &neighbourhood, caller, filter)?)
+            let (posts, next) = app::list_posts(cx, &neighbourhood, caller, filter)?;
+            Ok::<_, ApiError>((post_dtos(cx.conn, &posts)?, next))
         })
         .await?;
     let page = PostList {
-        items: posts
-            .iter()
-            .map(|found| PostDto::new(&found.post, &found.author_name))
-            .collect(),
+        items,
         next_cursor: next.map(|cursor| encode_cursor(&(cursor.created_at, cursor.id))),
     };
     json_with_etag(&req, &page)
@@ -223,7 +250,7 @@ pub async fn get_post(
             };
             let (found, neighbourhood) = app::get_post(cx, as_user, id)?;
             let caller = reading_as(cx.conn, &caller, &neighbourhood)?;
-            let mut dto = PostDto::new(&found.post, &found.author_name);
+            let mut dto = post_dto(cx.conn, &found)?;
             dto.mediation =
                 crate::routes::mediation::mediation_for_author(cx.conn, lang, &found.post, caller)?;
             Ok::<_, ApiError>(dto)
@@ -261,6 +288,7 @@ pub async fn update_post(
 ) -> Result<web::Json<PostDto>, ApiError> {
     let id = PostId(id.into_inner());
     let body = body.0;
+    let images = body.image_ids.as_deref().map(image_ids);
     let updated = state
         .run(move |cx| {
             let change = PostChange {
@@ -278,11 +306,13 @@ pub async fn update_post(
                     location: &a.location,
                     capacity: a.capacity,
                 }),
+                images: images.as_deref(),
             };
-            app::update_post(cx, caller.user_id, id, change)
+            let updated = app::update_post(cx, caller.user_id, id, change)?;
+            post_dto(cx.conn, &updated)
         })
         .await?;
-    Ok(web::Json(PostDto::new(&updated.post, &updated.author_name)))
+    Ok(web::Json(updated))
 }
 
 /// Delete one's own post, for good. A request in mediation has its case resolved as withdrawn
@@ -332,9 +362,12 @@ pub async fn close_post(
 ) -> Result<web::Json<PostDto>, ApiError> {
     let id = PostId(id.into_inner());
     let closed = state
-        .run(move |cx| app::close_post(cx, caller.user_id, id))
+        .run(move |cx| {
+            let closed = app::close_post(cx, caller.user_id, id)?;
+            post_dto(cx.conn, &closed)
+        })
         .await?;
-    Ok(web::Json(PostDto::new(&closed.post, &closed.author_name)))
+    Ok(web::Json(closed))
 }
 
 async fn set_hidden(
@@ -344,9 +377,12 @@ async fn set_hidden(
     hidden: bool,
 ) -> Result<web::Json<PostDto>, ApiError> {
     let found = state
-        .run(move |cx| app::set_hidden(cx, caller.user_id, id, hidden))
+        .run(move |cx| {
+            let found = app::set_hidden(cx, caller.user_id, id, hidden)?;
+            post_dto(cx.conn, &found)
+        })
         .await?;
-    Ok(web::Json(PostDto::new(&found.post, &found.author_name)))
+    Ok(web::Json(found))
 }
 
 /// Hide a post (moderators of its neighbourhood, administrators): it disappears from feeds
