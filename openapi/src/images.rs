@@ -55,6 +55,11 @@ impl From<&Image> for ImageDto {
     }
 }
 
+/// An image's bytes (a request or response body of its own, not JSON).
+#[derive(Debug, ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct ImageBytes(pub Vec<u8>);
+
 /// The body of `POST /v1/uploads` as a form: the image in the part named `file`.
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)]

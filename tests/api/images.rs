@@ -615,7 +615,7 @@ async fn post_images_are_seen_by_whoever_sees_the_post() {
     let activity_id = activity.json()["id"].as_str().unwrap().to_owned();
     assert_eq!(w.audience(&poster).await, [200, 200, 200, 200, 200]);
     let public = w.app.get(&format!("/v1/posts/{activity_id}")).await;
-    assert_eq!(image_ids(&public.json()), [poster.clone()]);
+    assert_eq!(image_ids(&public.json()), [poster.as_str()]);
 
     // Made members-only: the outside world loses the poster too.
     let changed = patch(
@@ -659,7 +659,7 @@ async fn post_images_are_seen_by_whoever_sees_the_post() {
     )
     .await;
     assert_eq!(changed.status, 200, "{}", changed.text());
-    assert_eq!(image_ids(&changed.json()), [first.clone()]);
+    assert_eq!(image_ids(&changed.json()), [first.as_str()]);
     assert_eq!(w.audience(&second).await, [200, 404, 404, 404, 404]);
     // …and can go on another post.
     let again = w
@@ -675,7 +675,7 @@ async fn post_images_are_seen_by_whoever_sees_the_post() {
         &json!({"title": "Kat nog steeds vermist"}),
     )
     .await;
-    assert_eq!(image_ids(&changed.json()), [first.clone()]);
+    assert_eq!(image_ids(&changed.json()), [first.as_str()]);
     let changed = patch(
         &w.app,
         &w.author,
@@ -761,7 +761,7 @@ async fn images_that_are_not_the_authors_to_attach_are_refused_and_nothing_chang
         .await
         .json();
     assert_eq!(post["title"], "Nieuws");
-    assert_eq!(image_ids(&post), [mine.clone()]);
+    assert_eq!(image_ids(&post), [mine.as_str()]);
     // Only the author changes a post's images.
     let refused = patch(
         &w.app,

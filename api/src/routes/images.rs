@@ -7,12 +7,13 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use buurt_app::images as app;
 use buurt_domain::images::{ImageId, MAX_UPLOAD_BYTES, is_served_width};
-use buurt_openapi::images::{ImageDto, UploadForm};
+use buurt_openapi::images::{ImageBytes, ImageDto, UploadForm};
 use buurt_openapi::problem::Problem;
 use futures_util::StreamExt;
 
 use crate::auth::{Authenticated, Caller};
 use crate::http::error::{ApiError, ErrorCode};
+use crate::http::etag::none_match;
 use crate::http::extract::{declared_length, media_type, read_body};
 use crate::images::process::{Refusal, process};
 use crate::state::AppState;
@@ -42,9 +43,9 @@ impl From<Refusal> for ApiError {
     request_body(
         description = "The image: the raw bytes, or a form with the part `file`.",
         content(
-            (Vec<u8> = "image/jpeg"),
-            (Vec<u8> = "image/png"),
-            (Vec<u8> = "image/webp"),
+            (ImageBytes = "image/jpeg"),
+            (ImageBytes = "image/png"),
+            (ImageBytes = "image/webp"),
             (UploadForm = "multipart/form-data"),
         ),
     ),
@@ -93,7 +94,13 @@ pub async fn create_upload(
     if bytes.is_empty() {
         return Err(ApiError::Refused(ErrorCode::NoImage));
     }
-    let processed = state.image(move || process(&bytes)).await??;
+    let processed = state
+        .image(move || {
+            // A codec that panics on a hostile file must not take an image thread with it.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(&bytes)))
+                .unwrap_or(Err(Refusal::Unreadable))
+        })
+        .await??;
     let id = ImageId::new();
     for (width, jpeg) in processed.variants {
         state
@@ -159,7 +166,7 @@ async fn form_file(req: &HttpRequest, payload: web::Payload) -> Result<Vec<u8>, 
         ("width" = u32, Path, description = "A fixed width: 320, 640 or 1280 (404 otherwise)."),
     ),
     responses(
-        (status = 200, description = "The JPEG.", content_type = "image/jpeg", body = Vec<u8>,
+        (status = 200, description = "The JPEG.", content_type = "image/jpeg", body = ImageBytes,
          headers(
              ("etag" = String, description = "For `If-None-Match`."),
              ("cache-control" = String, description = "`private, max-age=31536000, immutable`"),
@@ -190,18 +197,11 @@ pub async fn get_image(
         .await?;
     // Immutable: the id and width name the bytes for good.
     let tag = format!("\"{id}-{width}\"");
-    let cached = req
-        .headers()
-        .get_all(header::IF_NONE_MATCH)
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(str::trim)
-        .any(|candidate| candidate == "*" || candidate.trim_start_matches("W/") == tag);
     let cache = (
         header::CACHE_CONTROL,
         "private, max-age=31536000, immutable",
     );
-    if cached {
+    if none_match(&req, &tag) {
         return Ok(HttpResponse::NotModified()
             .insert_header((header::ETAG, tag))
             .insert_header(cache)
