@@ -357,6 +357,21 @@ async fn png_webp_and_multipart_uploads_are_accepted() {
     assert_eq!(response.status, 201, "{}", response.text());
     assert_eq!(response.json()["width"], 640);
     assert_eq!(app.count("SELECT COUNT(*) FROM images"), 4);
+
+    // A retry over a flaky mobile network stores the photo once.
+    let send = || {
+        app.request(Method::POST, "/v1/uploads")
+            .bearer(&owner.access_token)
+            .header("idempotency-key", "foto-1")
+            .raw("image/jpeg", jpeg(200, 100))
+    };
+    let first = send().await;
+    assert_eq!(first.status, 201, "{}", first.text());
+    let again = send().await;
+    assert_eq!(again.status, 201);
+    assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+    assert_eq!(again.json()["id"], first.json()["id"]);
+    assert_eq!(app.count("SELECT COUNT(*) FROM images"), 5);
 }
 
 #[actix_web::test]
