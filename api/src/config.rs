@@ -411,6 +411,26 @@ pub struct Config {
         global = true
     )]
     pub retain_partner_outbox_days: u32,
+    /// Where uploaded images are kept: `s3://bucket[/prefix]` (S3-compatible storage, for
+    /// several nodes; endpoint, region and credentials from `AWS_ENDPOINT`, `AWS_REGION`,
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_ALLOW_HTTP`) or
+    /// `file:///absolute/dir`. Default: the directory `<database>.images` beside the SQLite
+    /// file, or `buurt-images` in the working directory on PostgreSQL.
+    #[arg(long, env = "BUURT_OBJECT_STORE_URL", global = true)]
+    pub object_store_url: Option<String>,
+
+    /// S3 settings on top of the environment's (`aws_endpoint`, …), for tests.
+    #[arg(skip)]
+    pub object_store_options: Vec<(String, String)>,
+
+    /// Threads that decode and resize uploaded images; defaults to the number of CPU cores.
+    #[arg(long, env = "BUURT_IMAGE_THREADS", global = true)]
+    pub image_threads: Option<usize>,
+
+    /// Uploads that may wait for an image thread; beyond them the answer is 503
+    /// `server_busy` at once.
+    #[arg(long, env = "BUURT_IMAGE_QUEUE", default_value_t = 4, global = true)]
+    pub image_queue: usize,
 }
 
 impl Config {
@@ -459,6 +479,10 @@ impl Config {
             retain_match_messages_months: 12,
             retain_notifications_months: 6,
             retain_partner_outbox_days: 30,
+            object_store_url: None,
+            object_store_options: Vec::new(),
+            image_threads: None,
+            image_queue: 4,
         }
     }
 }
@@ -530,6 +554,17 @@ impl std::fmt::Debug for Config {
             .field("limit_reports_per_day", &self.limit_reports_per_day)
             .field("limit_offers_per_hour", &self.limit_offers_per_hour)
             .field("retention", &self.retention())
+            .field("object_store_url", &self.object_store_url)
+            .field(
+                "object_store_options",
+                &self
+                    .object_store_options
+                    .iter()
+                    .map(|(key, _)| key)
+                    .collect::<Vec<_>>(),
+            )
+            .field("image_threads", &self.image_threads)
+            .field("image_queue", &self.image_queue)
             .finish()
     }
 }

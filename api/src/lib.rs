@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod images;
 pub mod letters;
 pub mod neighbourhood_input;
 pub mod routes;

@@ -170,6 +170,32 @@ fn read_replica(url: &str, config: &Config) -> Result<crate::state::Replica, Sta
     })
 }
 
+/// Where image bytes are kept: `BUURT_OBJECT_STORE_URL`, or a directory beside the SQLite
+/// file (`<database>.images`), or `buurt-images` in the working directory on PostgreSQL.
+fn image_store(
+    config: &Config,
+    url: &DatabaseUrl,
+) -> Result<crate::images::ImageStore, StartupError> {
+    let default_dir = match url {
+        DatabaseUrl::Sqlite { path } => std::path::PathBuf::from(format!("{path}.images")),
+        _ => {
+            if config.object_store_url.is_none() {
+                tracing::warn!(
+                    "images are kept in ./buurt-images: set BUURT_OBJECT_STORE_URL (s3://…) \
+                     when several nodes serve"
+                );
+            }
+            std::path::PathBuf::from("buurt-images")
+        }
+    };
+    crate::images::ImageStore::open(
+        config.object_store_url.as_deref(),
+        &config.object_store_options,
+        default_dir,
+    )
+    .map_err(|error| StartupError::Config(error.to_string()))
+}
+
 /// A bound, ready-to-run server.
 pub struct Application {
     port: u16,
@@ -196,6 +222,10 @@ impl Application {
             .map_err(|error| StartupError::Config(format!("unusable JWT secret: {error}")))?;
         let tokens = Arc::new(tokens);
         crate::auth::password::prepare();
+        let images = image_store(config, &database_url)?;
+        // TLS to S3 (reqwest in object_store) with the ring provider rustls already builds.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let window = chrono::Duration::seconds(config.login_throttle_window.into());
         let clock: Arc<dyn buurt_app::Clock> = Arc::new(buurt_app::SystemClock);
         let push = crate::workers::push::from_config(config, pool.clone(), clock.clone())?;
@@ -245,6 +275,12 @@ impl Application {
                 max_failures: config.registrations_per_client,
                 window,
             },
+            imaging: HashingPool::named(
+                "buurt-image",
+                config.image_threads.unwrap_or(cores),
+                config.image_queue,
+            ),
+            images,
         });
         let body_timeout = web::Data::new(BodyTimeout(Duration::from_millis(
             config.body_timeout_ms.max(1),

@@ -41,6 +41,10 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Sends push notifications to users' devices; `None` when no push service is configured.
     pub push: Option<Arc<dyn crate::workers::push_dispatch::PushDispatch>>,
+    /// Where uploads are decoded and resized, apart from the blocking pool.
+    pub imaging: HashingPool,
+    /// Where image bytes are kept.
+    pub images: crate::images::ImageStore,
 }
 
 /// A read replica: its pool and its own breaker (a replica that is down says nothing about the
@@ -91,6 +95,15 @@ impl AppState {
         T: Send + 'static,
     {
         Ok(self.hashing.run(work).await?)
+    }
+
+    /// Decodes and resizes on the imaging pool; 503 `server_busy` when it is full.
+    pub async fn image<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        Ok(self.imaging.run(work).await?)
     }
 
     /// Runs CPU-heavy work (parsing an upload) on the blocking pool.

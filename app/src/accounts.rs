@@ -35,6 +35,7 @@ pub fn require_admin(conn: &mut DbConnection, user: UserId) -> Result<(), AppErr
 pub struct Account {
     pub user: User,
     pub professional_in: Vec<MunicipalityCode>,
+    pub avatar: Option<buurt_domain::images::Image>,
 }
 
 /// A login that began: the account, and when (the access token is issued as of then).
@@ -74,9 +75,11 @@ impl RefreshGrant {
 
 fn account(conn: &mut DbConnection, user: User) -> Result<Account, AppError> {
     let professional_in = memberships::professional_municipalities(conn, user.id)?;
+    let avatar = crate::images::avatar_of(conn, user.id)?;
     Ok(Account {
         user,
         professional_in,
+        avatar,
     })
 }
 
@@ -143,6 +146,7 @@ pub fn register(
         account: Account {
             user,
             professional_in: Vec::new(),
+            avatar: None,
         },
         at: now,
         token_generation: 0,
@@ -436,6 +440,9 @@ pub fn update_me(
             if stored != password.checked_against {
                 return Err(incorrect_password());
             }
+        }
+        if let Some(avatar) = changes.avatar {
+            crate::images::set_avatar(conn, user, avatar)?;
         }
         let new_hash = password.as_ref().map(|p| p.new_hash.as_str());
         let user = repo::update_user(conn, user, changes, new_hash, now)?

@@ -388,6 +388,31 @@ error_codes! {
         title: ("Sign in again first", "Log eerst opnieuw in"),
         detail: ("This needs your password, or a refresh token of a sign-in less than 10 minutes old.",
                 "Hiervoor is uw wachtwoord nodig, of een verversingstoken van een inlog van minder dan 10 minuten geleden.");
+    // issue 21: images
+    UnsupportedImageType = "unsupported_image_type", 415,
+        title: ("Unsupported image type", "Niet-ondersteund afbeeldingstype"),
+        detail: ("Send a JPEG, PNG or WebP image. HEIC/HEIF (an iPhone's default) is not \
+                 supported: share it as JPEG (\"Most Compatible\").",
+                "Stuur een JPEG-, PNG- of WebP-afbeelding. HEIC/HEIF (standaard op een iPhone) \
+                 wordt niet ondersteund: deel hem als JPEG (\"Meest compatibel\").");
+    ImageUnreadable = "image_unreadable", 422,
+        title: ("The image cannot be read", "De afbeelding is niet te lezen"),
+        detail: ("The file is damaged or incomplete, or is not the image it claims to be. \
+                 Nothing was stored.",
+                "Het bestand is beschadigd of onvolledig, of is niet de afbeelding die het zegt \
+                 te zijn. Er is niets opgeslagen.");
+    ImageTooLarge = "image_too_large", 422,
+        title: ("Image too large", "Afbeelding te groot"),
+        detail: ("The image has more pixels than accepted: at most 50 megapixels and 12000 \
+                 pixels a side. Nothing was stored.",
+                "De afbeelding heeft meer pixels dan toegestaan: hoogstens 50 megapixel en \
+                 12000 pixels per zijde. Er is niets opgeslagen.");
+    NoImage = "no_image", 400,
+        title: ("No image sent", "Geen afbeelding gestuurd"),
+        detail: ("Send the image as the request body (Content-Type image/jpeg, image/png or \
+                 image/webp), or as the multipart/form-data part named `file`.",
+                "Stuur de afbeelding als inhoud van het verzoek (Content-Type image/jpeg, \
+                 image/png of image/webp), of als multipart/form-data-deel met de naam `file`.");
 }
 
 /// What is wrong with one field.

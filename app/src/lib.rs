@@ -9,6 +9,7 @@
 pub mod clock;
 pub mod error;
 pub mod grants;
+pub mod images;
 pub mod outbox;
 pub mod text;
 

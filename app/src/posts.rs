@@ -6,6 +6,7 @@ use buurt_domain::accounts::UserId;
 use buurt_domain::activities::takes_rsvps;
 use buurt_domain::category::Category;
 use buurt_domain::effects::posts::PostHappening;
+use buurt_domain::images::ImageId;
 use buurt_domain::matching::request_follows_places;
 use buurt_domain::mediation::{ConsentKind, EscalatedBy};
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
@@ -155,10 +156,12 @@ pub fn create_post(
     author: UserId,
     neighbourhood_id: NeighbourhoodId,
     input: PostInput<'_>,
+    images: &[ImageId],
 ) -> Result<PostWithAuthor, AppError> {
     let now = cx.now();
     let limits = cx.limits();
     let content = PostContent::validate(input, now).map_err(content_errors)?;
+    crate::images::check_post_images(images)?;
     in_write_transaction(cx.conn, |conn| {
         let place = neighbourhood(conn, neighbourhood_id)?;
         let actor = memberships::actor(conn, author, &place)?;
@@ -179,6 +182,7 @@ pub fn create_post(
         if held {
             crate::moderation::hold(conn, post.id, neighbourhood_id, author, now)?;
         }
+        crate::images::set_post_images(conn, author, post.id, images)?;
         outbox::record(conn, &PostHappening::Created.effects(&post, now))?;
         let care =
             post.content.kind == PostKind::Request && post.content.category == Some(Category::Care);
@@ -222,6 +226,8 @@ pub struct PostChange<'a> {
     pub remote_ok: Option<bool>,
     pub helpers_needed: Option<u32>,
     pub activity: Option<ActivityChange<'a>>,
+    /// The images shown, in order, replacing the current ones.
+    pub images: Option<&'a [ImageId]>,
 }
 
 /// `caller` (its author) changes a live post (open, matched or in mediation); the rules of
@@ -237,6 +243,9 @@ pub fn update_post(
     precondition: impl FnOnce(&mut DbConnection, &PostWithAuthor) -> Result<(), AppError>,
 ) -> Result<PostWithAuthor, AppError> {
     let now = cx.now();
+    if let Some(images) = change.images {
+        crate::images::check_post_images(images)?;
+    }
     in_write_transaction(cx.conn, |conn| {
         repo::lock(conn, id)?;
         let found = post_for(conn, caller, id, |found| Action::EditPost {
@@ -285,6 +294,9 @@ pub fn update_post(
             update_request(conn, &found.post, &content, now)?;
         } else {
             update_other(conn, &found.post, change, content, now)?;
+        }
+        if let Some(images) = change.images {
+            crate::images::set_post_images(conn, found.post.author_id, id, images)?;
         }
         repo::find_post_with_author(conn, id)?.ok_or(AppError::NotFound)
     })

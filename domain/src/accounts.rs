@@ -306,6 +306,8 @@ pub struct ProfileChanges {
     pub skills: Option<Vec<Category>>,
     pub interests: Option<Vec<Category>>,
     pub languages: Option<Vec<Language>>,
+    /// An uploaded image as the avatar; `Some(None)` removes it.
+    pub avatar: Option<Option<crate::images::ImageId>>,
 }
 
 impl ProfileChanges {

@@ -7,6 +7,7 @@ pub mod category;
 pub mod devices;
 pub mod effects;
 pub mod grants;
+pub mod images;
 pub mod matching;
 #[macro_use]
 pub mod mediation;

@@ -174,6 +174,9 @@ pub struct Me {
     pub platform_admin: bool,
     /// Municipalities (`GM…`) this user serves as a professional (wijkteam).
     pub professional_municipalities: Vec<String>,
+    /// The profile picture, if any: seen by the user's neighbours (active members of a
+    /// neighbourhood they are an active member of) and administrators.
+    pub avatar: Option<crate::images::ImageDto>,
     #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
     #[serde(serialize_with = "crate::moment::write")]
@@ -181,7 +184,11 @@ pub struct Me {
 }
 
 impl Me {
-    pub fn new(user: &User, professional_municipalities: &[MunicipalityCode]) -> Self {
+    pub fn new(
+        user: &User,
+        professional_municipalities: &[MunicipalityCode],
+        avatar: Option<&buurt_domain::images::Image>,
+    ) -> Self {
         let profile = &user.profile;
         Self {
             id: user.id.0,
@@ -218,6 +225,7 @@ impl Me {
                 .iter()
                 .map(|code| code.as_str().to_owned())
                 .collect(),
+            avatar: avatar.map(Into::into),
             created_at: user.created_at,
             updated_at: user.updated_at,
         }
@@ -273,6 +281,11 @@ pub struct UpdateMeRequest {
     #[serde(default, deserialize_with = "crate::nullable")]
     #[schema(value_type = String, required = false, format = Password, min_length = 1, pattern = r#"^[^\x00]*$"#)]
     pub current_password: Option<Option<String>>,
+    /// An image from `POST /v1/uploads` (one's own, shown nowhere else) as the profile
+    /// picture; `null` removes it (the image is one's own alone again).
+    #[serde(default, deserialize_with = "crate::nullable")]
+    #[schema(value_type = Option<Uuid>)]
+    pub avatar_image_id: Option<Option<Uuid>>,
 }
 
 /// A language as an ISO 639-1 code: two letters, any case.

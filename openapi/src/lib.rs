@@ -6,6 +6,7 @@ pub mod activities;
 pub mod devices;
 pub mod grants;
 pub mod health;
+pub mod images;
 pub mod matching;
 pub mod mediation;
 pub mod moderation;

@@ -1,6 +1,7 @@
 //! Posts: news, activities, requests and offers.
 
 use buurt_domain::activities::RsvpStatus;
+use buurt_domain::images::Image;
 use buurt_domain::posts::{Post, PostKind, PostState, PostStatus, Urgency, Visibility};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -144,6 +145,11 @@ pub struct CreatePostRequest {
     pub helpers_needed: Option<u32>,
     #[serde(default)]
     pub activity: Option<ActivityDto>,
+    /// Images to show on the post, in order: ids from `POST /v1/uploads`, at most 6, each
+    /// the author's own upload and shown nowhere else.
+    #[serde(default)]
+    #[schema(max_items = 6)]
+    pub image_ids: Vec<Uuid>,
 }
 
 /// Change a post while it is live. Absent fields stay as they are; the kind cannot change.
@@ -178,6 +184,11 @@ pub struct UpdatePostRequest {
     pub helpers_needed: Option<u32>,
     #[serde(default)]
     pub activity: Option<ActivityChangeDto>,
+    /// The images shown, in order, replacing the current ones (`[]` removes them all; an
+    /// image removed is its uploader's alone again). As on `POST`.
+    #[serde(default)]
+    #[schema(max_items = 6)]
+    pub image_ids: Option<Vec<Uuid>>,
 }
 
 /// Who wrote a post.
@@ -244,6 +255,8 @@ pub struct PostDto {
     pub my_match: Option<MyMatchDto>,
     /// Activities: when, where and how full; `null` for other kinds.
     pub activity: Option<ActivityViewDto>,
+    /// The post's images, in order (at most 6); each is seen by whoever may see the post.
+    pub images: Vec<crate::images::ImageDto>,
     /// Hidden by a moderator: only moderators and the author see it.
     pub hidden: bool,
     /// For the author of a request handed to mediators: how that is going. Never the notes;
@@ -256,8 +269,8 @@ pub struct PostDto {
 }
 
 impl PostDto {
-    /// The post with `state` (`PostState`, read for the same caller).
-    pub fn new(post: &Post, author_name: &str, state: &PostState) -> Self {
+    /// The post with `state` (`PostState`, read for the same caller) and its images.
+    pub fn new(post: &Post, author_name: &str, state: &PostState, images: &[Image]) -> Self {
         let content = &post.content;
         let asks_help = matches!(content.kind, PostKind::Request | PostKind::Offer);
         let is_request = content.kind == PostKind::Request;
@@ -300,6 +313,7 @@ impl PostDto {
                     RsvpStatus::Cancelled => None,
                 }),
             }),
+            images: images.iter().map(Into::into).collect(),
             hidden: post.hidden,
             mediation: None,
             created_at: post.created_at,

@@ -111,7 +111,10 @@ pub struct ExportBlockDto {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ExportReportDto {
     pub id: Uuid,
-    pub post_id: Uuid,
+    /// What was reported: `post`, `message` or `member`.
+    pub target_kind: String,
+    /// The post, match message or member reported.
+    pub target_id: Uuid,
     pub reason: String,
     pub details: Option<String>,
     pub created_at: DateTime<Utc>,

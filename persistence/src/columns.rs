@@ -38,7 +38,8 @@ id_columns!(
     MatchId,
     CaseId,
     NeighbourhoodId,
-    buurt_domain::devices::DeviceId
+    buurt_domain::devices::DeviceId,
+    buurt_domain::images::ImageId
 );
 
 impl TextColumn for Uuid {

@@ -10,6 +10,7 @@ pub mod devices;
 mod error;
 pub mod grants;
 pub mod idempotency;
+pub mod images;
 pub mod letters;
 pub mod matching;
 pub mod mediation;

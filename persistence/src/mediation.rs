@@ -16,7 +16,7 @@ pub use buurt_domain::mediation::EscalateRefusal;
 
 use crate::columns::Stored;
 use crate::schema::{
-    case_audit, case_notes, case_referrals, cases, consent_events, consents, matches, memberships,
+    case_audit, case_notes, case_referrals, cases, consent_events, consents, matches,
     neighbourhoods, posts, users,
 };
 use crate::time::{from_db, to_db};

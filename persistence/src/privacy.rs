@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::columns::Stored;
 use crate::schema::{
     account_erasures, activity_organisers, case_audit, case_notes, case_referrals, cases,
-    idempotency_keys, login_failures, match_messages, matches, memberships, post_reports, posts,
+    idempotency_keys, login_failures, match_messages, matches, memberships, moderation_decisions, moderation_log, post_reviews, posts, reports,
     role_grants, rsvps, stat_events, users, verification_letters,
 };
 use crate::time::to_db;
@@ -199,8 +199,8 @@ pub fn pseudonymise_contributions(
     diesel::update(activity_organisers::table.filter(activity_organisers::user_id.eq(&from)))
         .set(activity_organisers::user_id.eq(&to))
         .execute(conn)?;
-    diesel::update(post_reports::table.filter(post_reports::reporter_id.eq(&from)))
-        .set(post_reports::reporter_id.eq(&to))
+    diesel::update(reports::table.filter(reports::reporter_id.eq(&from)))
+        .set(reports::reporter_id.eq(&to))
         .execute(conn)?;
     Ok(())
 }
@@ -260,6 +260,25 @@ pub fn pseudonymise_logs(
         .execute(conn)?;
     diesel::update(verification_letters::table.filter(verification_letters::created_by.eq(&from)))
         .set(verification_letters::created_by.eq(&to))
+        .execute(conn)?;
+    // Moderation: what a moderator decided or reviewed stays, by the tombstone; the log keeps
+    // its entries (only its actor and a member target may change: see its triggers).
+    diesel::update(moderation_decisions::table.filter(moderation_decisions::decided_by.eq(&from)))
+        .set(moderation_decisions::decided_by.eq(&to))
+        .execute(conn)?;
+    diesel::update(
+        moderation_decisions::table.filter(moderation_decisions::appeal_decided_by.eq(&from)),
+    )
+    .set(moderation_decisions::appeal_decided_by.eq(&to))
+    .execute(conn)?;
+    diesel::update(post_reviews::table.filter(post_reviews::reviewed_by.eq(&from)))
+        .set(post_reviews::reviewed_by.eq(&to))
+        .execute(conn)?;
+    diesel::update(moderation_log::table.filter(moderation_log::actor_id.eq(&from)))
+        .set(moderation_log::actor_id.eq(&to))
+        .execute(conn)?;
+    diesel::update(moderation_log::table.filter(moderation_log::target_id.eq(&from)))
+        .set(moderation_log::target_id.eq(&to))
         .execute(conn)?;
     Ok(())
 }

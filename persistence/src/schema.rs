@@ -441,6 +441,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    images (id) {
+        id -> Text,
+        uploader_id -> Text,
+        width -> Integer,
+        height -> Integer,
+        post_id -> Nullable<Text>,
+        position -> Nullable<Integer>,
+        avatar_of -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
     reports,
@@ -482,6 +495,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     devices,
     consent_events,
     account_erasures,
+    images,
 );
 
 diesel::table! {

@@ -10,6 +10,7 @@ mod contract;
 mod errors;
 mod health;
 mod idempotency;
+mod images;
 mod inputs;
 mod limits;
 mod matching;

@@ -68,6 +68,25 @@ impl TestDatabase {
         }
     }
 
+    /// Where the app keeps image bytes: beside the SQLite file (the default), or a
+    /// directory named after the PostgreSQL database (configured by `spawn_app_with`).
+    pub fn images_dir(&self) -> PathBuf {
+        match self {
+            Self::Sqlite { path } => PathBuf::from(format!("{}.images", path.display())),
+            Self::Postgres { name, .. } => std::env::temp_dir().join(format!("{name}.images")),
+            Self::Shared { url, postgres } => {
+                if *postgres {
+                    let base = url.split('?').next().unwrap_or(url);
+                    let name = base.rsplit('/').next().unwrap_or(base);
+                    std::env::temp_dir().join(format!("{name}.images"))
+                } else {
+                    let path = url.trim_start_matches("sqlite://");
+                    PathBuf::from(format!("{path}.images"))
+                }
+            }
+        }
+    }
+
     pub fn is_postgres(&self) -> bool {
         matches!(
             self,
@@ -150,6 +169,9 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        if !matches!(self, Self::Shared { .. }) {
+            let _ = std::fs::remove_dir_all(self.images_dir());
+        }
         match self {
             Self::Sqlite { path } => {
                 for suffix in ["", "-wal", "-shm"] {
@@ -205,6 +227,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     }
     let database = TestDatabase::create();
     let mut config = node_config(database.url());
+    config.object_store_url = images_url(&database);
     // Every test registers its users from 127.0.0.1; the `limits` tests set their own.
     config.registrations_per_client = 10_000;
     // Tests write a lot from one account; the `moderation` tests set their own write limits.
@@ -234,9 +257,18 @@ impl TestApp {
     /// node of the same deployment. Drop it before this app.
     pub fn another_node(&self, customize: impl FnOnce(&mut Config)) -> TestApp {
         let mut config = node_config(self.database.url());
+        config.object_store_url = images_url(&self.database);
         customize(&mut config);
         start(self.database.share(), &config)
     }
+}
+
+/// On PostgreSQL, a directory of the test's own for image bytes (the default would be the
+/// working directory); on SQLite, none: the default beside the database file is used.
+fn images_url(database: &TestDatabase) -> Option<String> {
+    database
+        .is_postgres()
+        .then(|| format!("file://{}", database.images_dir().display()))
 }
 
 /// Starts the app on an existing database (a restart, say).

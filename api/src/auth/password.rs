@@ -70,12 +70,18 @@ impl HashingPool {
     /// Starts `threads` hashing threads (at least one) with room for `queue` waiting jobs.
     /// The threads end when the last clone of the pool is dropped.
     pub fn new(threads: usize, queue: usize) -> Self {
+        Self::named("buurt-hash", threads, queue)
+    }
+
+    /// A pool like it for other CPU-heavy work (decoding images), its threads called
+    /// `<name>-<n>`.
+    pub fn named(name: &str, threads: usize, queue: usize) -> Self {
         let (jobs, receiver) = sync_channel::<Job>(queue);
         let receiver = Arc::new(Mutex::new(receiver));
         for index in 0..threads.max(1) {
             let receiver = Arc::clone(&receiver);
             std::thread::Builder::new()
-                .name(format!("buurt-hash-{index}"))
+                .name(format!("{name}-{index}"))
                 .spawn(move || work(&receiver))
                 .expect("the operating system starts a hashing thread");
         }

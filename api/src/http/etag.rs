@@ -9,12 +9,9 @@ use sha2::{Digest, Sha256};
 use crate::auth::tokens::hex;
 use crate::http::error::ApiError;
 
-/// 200 with the body and its `ETag`, or 304 when the client's `If-None-Match` has it already.
-pub fn json_with_etag<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpResponse, ApiError> {
-    let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
-    let tag = tag_of(&bytes);
-    let matches = req
-        .headers()
+/// Whether the request's `If-None-Match` names `tag` (or `*`): the client has it already.
+pub fn none_match(req: &HttpRequest, tag: &str) -> bool {
+    req.headers()
         .get_all(header::IF_NONE_MATCH)
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))
@@ -22,7 +19,14 @@ pub fn json_with_etag<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpR
         // Weak comparison (RFC 9110 §13.1.2): `W/` does not matter.
         .any(|candidate| {
             candidate == "*" || candidate.trim_start_matches("W/") == tag.trim_start_matches("W/")
-        });
+        })
+}
+
+/// 200 with the body and its `ETag`, or 304 when the client's `If-None-Match` has it already.
+pub fn json_with_etag<T: Serialize>(req: &HttpRequest, body: &T) -> Result<HttpResponse, ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
+    let tag = tag_of(&bytes);
+    let matches = none_match(req, &tag);
     let mut response = if matches {
         HttpResponse::NotModified()
     } else {

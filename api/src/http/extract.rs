@@ -70,7 +70,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
 }
 
 /// Reads a whole body of at most `limit` bytes; 413 as soon as it is clear it is larger.
-async fn read_body(
+pub(crate) async fn read_body(
     payload: &mut Payload,
     declared_length: Option<usize>,
     limit: usize,
@@ -102,21 +102,28 @@ pub fn is_timeout(error: &actix_web::error::PayloadError) -> bool {
 pub fn body_limit(pattern: Option<&str>) -> usize {
     match pattern {
         Some(CSV_ROUTE) => MAX_CSV_BODY,
+        Some(UPLOAD_ROUTE) => MAX_UPLOAD_BODY,
         _ => MAX_JSON_BODY,
     }
 }
 
+/// The route that takes an image (`routes::images`).
+pub const UPLOAD_ROUTE: &str = "/v1/uploads";
+
+/// The largest upload body: the image's 10 MiB and a multipart envelope around it.
+pub const MAX_UPLOAD_BODY: usize = buurt_domain::images::MAX_UPLOAD_BYTES + 64 * 1024;
+
 /// The one route that takes a [`Csv`] body.
 pub const CSV_ROUTE: &str = "/v1/admin/neighbourhoods/import";
 
-fn declared_length(req: &HttpRequest) -> Option<usize> {
+pub(crate) fn declared_length(req: &HttpRequest) -> Option<usize> {
     req.headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok())
 }
 
-fn media_type(req: &HttpRequest) -> String {
+pub(crate) fn media_type(req: &HttpRequest) -> String {
     req.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())

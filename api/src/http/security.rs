@@ -6,7 +6,8 @@
 //!   request that carries credentials (`Authorization`: a person's access token, a partner's
 //!   token or client credentials) and everything under `/v1/auth/` (tokens are handed out
 //!   there, also to callers without one). Public reads without credentials keep their own
-//!   caching.
+//!   caching, and so do image bytes, which say `private, …, immutable` themselves (the device may keep
+//!   them, no shared cache).
 //! - On the interactive documentation (`/docs/…`): a content security policy that allows only
 //!   its own assets (Swagger UI is served from the binary, so it works offline) and calls to
 //!   this API, and no framing (`frame-ancestors 'none'`, `X-Frame-Options: DENY`).
@@ -28,6 +29,16 @@ pub fn never_stored(path: &str, has_credentials: bool) -> bool {
     has_credentials || path.starts_with("/v1/auth/")
 }
 
+/// Whether the answer says itself that only the caller's own cache may keep it, for good
+/// (`private` and `immutable`): an image's bytes, which never change (`routes::images`), are
+/// worth keeping on the device.
+fn kept_privately(headers: &actix_web::http::header::HeaderMap) -> bool {
+    headers
+        .get(header::CACHE_CONTROL)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("private") && value.contains("immutable"))
+}
+
 /// Whether the path is the interactive documentation.
 fn is_docs(path: &str) -> bool {
     path == "/docs" || path.starts_with("/docs/")
@@ -45,7 +56,7 @@ pub async fn security_headers(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    if never_stored(&path, has_credentials) {
+    if never_stored(&path, has_credentials) && !kept_privately(headers) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     if is_docs(&path) {

@@ -21,7 +21,11 @@ use crate::state::AppState;
 
 /// The user as they see themselves.
 pub fn me_dto(account: &Account) -> Me {
-    Me::new(&account.user, &account.professional_in)
+    Me::new(
+        &account.user,
+        &account.professional_in,
+        account.avatar.as_ref(),
+    )
 }
 
 /// The signed-in user, with their private fields.
@@ -104,6 +108,9 @@ fn profile_changes(
             changes.languages = errors.check("languages", language_set(languages));
         }
     }
+    changes.avatar = body
+        .avatar_image_id
+        .map(|avatar| avatar.map(buurt_domain::images::ImageId));
     let current_password = match &body.current_password {
         Some(None) => {
             errors.push(

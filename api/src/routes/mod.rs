@@ -7,6 +7,7 @@ pub mod devices;
 pub mod fallback;
 pub mod grants;
 pub mod health;
+pub mod images;
 pub mod matching;
 pub mod me;
 pub mod mediation;
@@ -95,6 +96,8 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(moderation::decide_appeal)
         .service(moderation::moderation_log)
         .service(moderation::held_posts)
+        .service(images::create_upload)
+        .service(images::get_image)
         .service(activities::create_rsvp)
         .service(activities::cancel_rsvp)
         .service(activities::list_attendees)

@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use buurt_app::AppError;
 use buurt_app::posts::{self as app, ActivityChange, FeedFilter, PostChange, PostWithAuthor};
 use buurt_domain::accounts::UserId;
+use buurt_domain::images::ImageId;
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
 use buurt_domain::partners::Scope;
 use buurt_domain::policy::{Action, Actor};
@@ -75,8 +76,8 @@ pub fn post_for(
     Ok(app::post_for(conn, caller, id, action)?)
 }
 
-/// Posts as `reader` sees them, with their live state, in a constant number of queries for the
-/// whole page.
+/// Posts as `reader` sees them, with their live state and images, in a constant number of
+/// queries for the whole page.
 pub fn post_dtos(
     conn: &mut DbConnection,
     reader: Option<UserId>,
@@ -84,11 +85,14 @@ pub fn post_dtos(
 ) -> Result<Vec<PostDto>, AppError> {
     let posts: Vec<&Post> = found.iter().map(|found| &found.post).collect();
     let states = app::post_states(conn, reader, &posts)?;
+    let ids: Vec<PostId> = found.iter().map(|found| found.post.id).collect();
+    let mut images = buurt_app::images::of_posts(conn, &ids)?;
     Ok(found
         .iter()
         .map(|found| {
             let state = states.get(&found.post.id).cloned().unwrap_or_default();
-            PostDto::new(&found.post, &found.author_name, &state)
+            let shown = images.remove(&found.post.id).unwrap_or_default();
+            PostDto::new(&found.post, &found.author_name, &state, &shown)
         })
         .collect())
 }
@@ -107,6 +111,10 @@ pub fn post_view(
     dto.mediation =
         crate::routes::mediation::mediation_for_author(conn, lang, &found.post, reader)?;
     Ok(dto)
+}
+
+fn image_ids(ids: &[uuid::Uuid]) -> Vec<ImageId> {
+    ids.iter().copied().map(ImageId).collect()
 }
 
 fn activity_input(
@@ -163,7 +171,8 @@ pub async fn create_post(
                 helpers_needed: body.helpers_needed,
                 activity: activity_input(body.activity.as_ref()),
             };
-            let created = app::create_post(cx, caller.user_id, neighbourhood_id, input)?;
+            let images = image_ids(&body.image_ids);
+            let created = app::create_post(cx, caller.user_id, neighbourhood_id, input, &images)?;
             let dto = post_view(cx.conn, lang, Some(caller.user_id), &created)?;
             Ok::<_, ApiError>(dto)
         })
@@ -353,6 +362,7 @@ pub async fn update_post(
     let id = PostId(id.into_inner());
     let body = body.0;
     let if_match = IfMatch::of(&req);
+    let images = body.image_ids.as_deref().map(image_ids);
     let updated = state
         .run(move |cx| {
             let change = PostChange {
@@ -370,6 +380,7 @@ pub async fn update_post(
                     location: &a.location,
                     capacity: a.capacity,
                 }),
+                images: images.as_deref(),
             };
             let reader = Some(caller.user_id);
             let updated = app::update_post(cx, caller.user_id, id, change, |conn, current| {

@@ -144,7 +144,8 @@ fn section_json(section: Section) -> Result<String, ApiError> {
                     .into_iter()
                     .map(|r| ExportReportDto {
                         id: id(&r.id),
-                        post_id: id(&r.post_id),
+                        target_kind: r.target_kind,
+                        target_id: id(&r.target_id),
                         reason: r.reason,
                         details: r.details,
                         created_at: r.created_at,

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::schema::{
-    case_audit, case_notes, cases, match_messages, matches, notifications, post_reports, posts,
+    case_audit, case_notes, cases, match_messages, matches, notifications, posts, reports,
     rsvps, user_blocks,
 };
 use crate::time::from_db;
@@ -301,7 +301,9 @@ pub fn blocks_of(
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportReport {
     pub id: String,
-    pub post_id: String,
+    /// `post`, `message` or `member`.
+    pub target_kind: String,
+    pub target_id: String,
     pub reason: String,
     pub details: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -311,26 +313,28 @@ pub fn reports_of(
     conn: &mut DbConnection,
     user: UserId,
 ) -> Result<Vec<ExportReport>, PersistenceError> {
-    type Row = (String, String, String, Option<String>, NaiveDateTime);
-    let rows: Vec<Row> = post_reports::table
-        .filter(post_reports::reporter_id.eq(user.to_string()))
-        .order((post_reports::created_at, post_reports::id))
+    type Row5 = (String, String, String, String, Option<String>, NaiveDateTime);
+    let rows: Vec<Row5> = reports::table
+        .filter(reports::reporter_id.eq(user.to_string()))
+        .order((reports::created_at, reports::id))
         .select((
-            post_reports::id,
-            post_reports::post_id,
-            post_reports::reason,
-            post_reports::details,
-            post_reports::created_at,
+            reports::id,
+            reports::target_kind,
+            reports::target_id,
+            reports::reason,
+            reports::details,
+            reports::created_at,
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
         .map(|r| ExportReport {
             id: r.0,
-            post_id: r.1,
-            reason: r.2,
-            details: r.3,
-            created_at: at(r.4),
+            target_kind: r.1,
+            target_id: r.2,
+            reason: r.3,
+            details: r.4,
+            created_at: at(r.5),
         })
         .collect())
 }
