@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod letters;
+pub mod mail;
 pub mod neighbourhood_input;
 pub mod routes;
 pub mod spec;

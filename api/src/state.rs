@@ -35,6 +35,12 @@ pub struct AppState {
     pub join_limits: buurt_domain::membership::JoinLimits,
     /// Where the use cases get the time.
     pub clock: Arc<dyn Clock>,
+    /// How e-mail is sent; `None`: it is not (`email_not_configured`).
+    pub mailer: Option<crate::mail::Mailer>,
+    /// Signed links in e-mails (unsubscribe).
+    pub links: crate::mail::Links,
+    /// Where push notices go; `None`: nowhere (push messages are settled as not applicable).
+    pub push: Option<Arc<dyn crate::workers::push_dispatch::PushDispatch>>,
 }
 
 /// How webhooks are checked and delivered.

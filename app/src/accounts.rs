@@ -133,6 +133,7 @@ pub fn register(
         }
         let token = refresh.stored(uuid::Uuid::new_v4(), user.id, now);
         repo::insert_refresh_token(conn, &token, now)?;
+        crate::deliveries::queue_verification(conn, user.id, &user.email, now)?;
         Ok(())
     })?;
     Ok(SignedIn {

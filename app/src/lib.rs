@@ -7,6 +7,7 @@
 //! Dependencies: api → app → persistence → domain, and app → domain.
 
 pub mod clock;
+pub mod deliveries;
 pub mod error;
 pub mod grants;
 pub mod outbox;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod delivery;
 pub mod grants;
 pub mod health;
 pub mod matching;

@@ -6,6 +6,7 @@ pub mod activities;
 pub mod blocks;
 pub mod columns;
 mod connection;
+pub mod deliveries;
 mod error;
 pub mod grants;
 pub mod idempotency;

@@ -9,6 +9,7 @@ mod health;
 mod idempotency;
 mod inputs;
 mod limits;
+mod mail;
 mod matching;
 mod me;
 mod mediation;

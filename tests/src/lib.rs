@@ -4,6 +4,8 @@
 //! server (`postgres://postgres@127.0.0.1:5432/postgres`), each test gets a database of its own
 //! there instead, created before and dropped after.
 
+pub mod smtp;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -185,6 +187,8 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     config.secrets_key = Some(TEST_SECRETS_KEY.into());
     // The webhook worker runs only where a test turns it on.
     config.webhook_poll_ms = 0;
+    // So is the delivery worker (push, e-mail).
+    config.delivery_poll_ms = 0;
     // Every test registers its users from 127.0.0.1; the `limits` tests set their own.
     config.registrations_per_client = 10_000;
     customize(&mut config);
@@ -202,6 +206,7 @@ impl TestApp {
         config.jwt_secret = Some(TEST_JWT_SECRET.into());
         config.secrets_key = Some(TEST_SECRETS_KEY.into());
         config.webhook_poll_ms = 0;
+        config.delivery_poll_ms = 0;
         customize(&mut config);
         start(self.database.share(), &config)
     }

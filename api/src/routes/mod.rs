@@ -1,5 +1,6 @@
 //! The handlers, one module per resource, and the table of every route they serve.
 
+pub mod account_mail;
 pub mod activities;
 pub mod auth;
 pub mod blocks;
@@ -11,6 +12,7 @@ pub mod me;
 pub mod mediation;
 pub mod memberships;
 pub mod neighbourhoods;
+pub mod notification_settings;
 pub mod notifications;
 pub mod partners;
 pub mod posts;
@@ -40,6 +42,13 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(auth::login)
         .service(auth::refresh)
         .service(auth::logout)
+        .service(account_mail::request_password_reset)
+        .service(account_mail::confirm_password_reset)
+        .service(account_mail::verify_email)
+        .service(account_mail::resend_verification)
+        .service(account_mail::unsubscribe)
+        .service(notification_settings::get_notification_settings)
+        .service(notification_settings::update_notification_settings)
         .service(me::get_me)
         .service(me::update_me)
         .service(suspensions::suspend_user)

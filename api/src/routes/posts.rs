@@ -93,8 +93,9 @@ fn activity_input(
     responses(
         (status = 201, description = "Posted.", body = PostDto,
          headers(("location" = String, description = "`/v1/posts/{id}`"))),
-        (status = 403, description = "`forbidden`: not an active member.", body = Problem,
-         content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: not an active member. \
+          `email_not_verified`: on a server that sends e-mail, posting needs a verified address.",
+         body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[post("/v1/neighbourhoods/{id}/posts")]
@@ -106,6 +107,7 @@ pub async fn create_post(
 ) -> Result<HttpResponse, ApiError> {
     let neighbourhood_id = NeighbourhoodId(id.into_inner());
     let body = body.0;
+    crate::routes::account_mail::require_verified(&state, caller.user_id).await?;
     let created = state
         .run(move |cx| {
             let input = PostInput {

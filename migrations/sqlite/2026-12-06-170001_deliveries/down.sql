@@ -1,0 +1,4 @@
+DROP TABLE account_tokens;
+DROP TABLE notification_preferences;
+DROP TABLE notification_settings;
+DROP TABLE deliveries;
