@@ -41,9 +41,28 @@ pub struct NotificationPost {
     pub title: String,
 }
 
+/// `kind` is an open set: a string whose known values are listed, so a generated client does
+/// not break on a kind added later.
+fn open_kind_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(
+            "What the notification is about. Known values: `post_expiring`, `post_expired`, \
+             `rsvp_promoted`, `match_proposed`, `match_accepted`, `match_declined`, \
+             `match_cancelled`, `match_completed`, `match_no_show`, `match_message`, `case_new`, \
+             `case_claimed`, `case_resolved`. More are added over time: show an unknown kind \
+             generically.",
+        ))
+        .examples(["match_proposed"])
+        .pattern(Some("^[a-z][a-z0-9_]*$"))
+        .into()
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct NotificationDto {
     pub id: Uuid,
+    #[schema(schema_with = open_kind_schema)]
     pub kind: NotificationKindDto,
     pub post: Option<NotificationPost>,
     /// The match it is about, for match notifications.
