@@ -5,9 +5,11 @@
 use std::sync::OnceLock;
 
 use buurt_app::deliveries::{EmailToSend, PushToSend, Unsubscribe};
+use buurt_app::digest::DigestMail;
 use buurt_app::text::Lang;
 use buurt_domain::accounts::UserId;
 use buurt_domain::notifications::NotificationKind;
+use buurt_domain::stats::Count;
 use hmac::{Hmac, Mac};
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
@@ -155,6 +157,7 @@ impl Mailer {
                 format!("{}/reset-password?token={token}", self.links.public_url)
             }
             (Some(token), _) => format!("{}/verify-email?token={token}", self.links.public_url),
+            (None, "digest") => self.links.public_url.clone(),
             (None, _) => match &email.post_id {
                 Some(post) => format!("{}/posts/{post}", self.links.public_url),
                 None => self.links.public_url.clone(),
@@ -162,7 +165,7 @@ impl Mailer {
         };
         let unsubscribe = email
             .unsubscribe
-            .map(|kind| self.links.unsubscribe_url(user, Unsubscribe::Kind(kind)));
+            .map(|what| self.links.unsubscribe_url(user, what));
         let subject = render(&format!("{lang}.subject"), email, &link, None, None)?;
         let subject = subject.trim().to_owned();
         let text = render(
@@ -212,6 +215,7 @@ pub fn push_text(push: &PushToSend) -> Result<(String, String), String> {
         post_id: push.post_id.clone(),
         match_id: push.match_id.clone(),
         unsubscribe: None,
+        digest: None,
     };
     let title = render(
         &format!("{}.subject", lang_code(push.lang)),
@@ -262,6 +266,7 @@ fn templates() -> &'static Environment<'static> {
             ("nl.txt", include_str!("../templates/mail/nl.txt")),
             ("en.html", include_str!("../templates/mail/en.html")),
             ("nl.html", include_str!("../templates/mail/nl.html")),
+            ("digest.html", include_str!("../templates/digest.html")),
         ] {
             env.add_template(name, source)
                 .unwrap_or_else(|error| panic!("the mail template {name}: {error}"));
@@ -288,8 +293,64 @@ fn render(
             link => link,
             unsubscribe_link => unsubscribe_link,
             subject => subject,
+            digest => email.digest.as_ref().map(|digest| digest_context(digest, email.lang, link)),
         })
         .map_err(|error| error.to_string())
+}
+
+/// The newsletter as a web page (`GET /v1/neighbourhoods/{id}/digest` with `Accept: text/html`).
+pub fn digest_page(digest: &DigestMail, lang: Lang, public_url: &str) -> Result<String, String> {
+    let t = match lang {
+        Lang::Nl => minijinja::context! {
+            title => "Nieuwsbrief van", week => "Week", requests => "Buren die hulp vragen",
+            activities => "Activiteiten", offers => "Aangeboden", news => "Nieuws",
+            solved => "Deze week opgelost door buren", mediators => "met bemiddelaars",
+        },
+        Lang::En => minijinja::context! {
+            title => "Newsletter of", week => "Week", requests => "Neighbours asking for help",
+            activities => "Activities", offers => "On offer", news => "News",
+            solved => "Solved this week by neighbours", mediators => "with mediators",
+        },
+    };
+    templates()
+        .get_template("digest.html")
+        .and_then(|template| {
+            template.render(minijinja::context! {
+                lang => lang_code(lang),
+                t => t,
+                digest => digest_context(digest, lang, public_url),
+            })
+        })
+        .map_err(|error| error.to_string())
+}
+
+/// What the newsletter templates see.
+fn digest_context(digest: &DigestMail, lang: Lang, base: &str) -> minijinja::Value {
+    let post = |(id, title): &(uuid::Uuid, String)| {
+        minijinja::context! { title => title, url => format!("{base}/posts/{id}") }
+    };
+    let count = |count: Count| match (count, lang) {
+        (Count::Exact(n), _) => n.to_string(),
+        (Count::FewerThanFive, Lang::Nl) => "minder dan vijf".to_owned(),
+        (Count::FewerThanFive, Lang::En) => "fewer than five".to_owned(),
+    };
+    minijinja::context! {
+        neighbourhood => digest.neighbourhood,
+        week => digest.week,
+        requests => digest.requests.iter().map(post).collect::<Vec<_>>(),
+        offers => digest.offers.iter().map(post).collect::<Vec<_>>(),
+        news => digest.news.iter().map(post).collect::<Vec<_>>(),
+        activities => digest.activities.iter().map(|(id, title, starts)| minijinja::context! {
+            title => title,
+            url => format!("{base}/posts/{id}"),
+            when => starts
+                .with_timezone(&chrono_tz::Europe::Amsterdam)
+                .format("%d-%m-%Y %H:%M")
+                .to_string(),
+        }).collect::<Vec<_>>(),
+        solved_by_neighbours => count(digest.solved_by_neighbours),
+        solved_by_mediators => count(digest.solved_by_mediators),
+    }
 }
 
 /// `Content-Language: nl` (RFC 3282).

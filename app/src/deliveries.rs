@@ -296,8 +296,10 @@ pub struct EmailToSend {
     pub post_title: Option<String>,
     pub post_id: Option<String>,
     pub match_id: Option<String>,
-    /// The notice kind a one-click unsubscribe switches off (bulk mail only).
-    pub unsubscribe: Option<NotificationKind>,
+    /// What a one-click unsubscribe switches off (bulk mail only).
+    pub unsubscribe: Option<Unsubscribe>,
+    /// The newsletter, ranked for the reader (`digest` mail only).
+    pub digest: Option<crate::digest::DigestMail>,
 }
 
 /// What a push says, ready to send.
@@ -370,6 +372,24 @@ pub fn compose(
             match_id: text("match_id"),
         })));
     }
+    if delivery.kind == crate::digest::DIGEST {
+        let Some(digest) = digest_mail(cx, &payload, &user.profile.skills)? else {
+            return Ok(None);
+        };
+        return Ok(Some(Composed::Email(EmailToSend {
+            to: user.email.as_str().to_owned(),
+            name: user.display_name.as_str().to_owned(),
+            lang,
+            kind: delivery.kind.clone(),
+            token: None,
+            post_title: None,
+            post_id: None,
+            match_id: None,
+            unsubscribe: Some(Unsubscribe::Digest),
+            digest: Some(digest),
+        })));
+    }
+    let conn = &mut *cx.conn;
     let purpose = match delivery.kind.as_str() {
         PASSWORD_RESET => Some((
             TokenPurpose::PasswordReset,
@@ -412,8 +432,42 @@ pub fn compose(
         post_title,
         post_id,
         match_id: text("match_id"),
-        unsubscribe: notice_kind,
+        unsubscribe: notice_kind.map(Unsubscribe::Kind),
+        digest: None,
     })))
+}
+
+/// The newsletter a `digest` mail's payload names, ranked for a reader with `skills`; `None`
+/// when it has nothing to tell.
+fn digest_mail(
+    cx: &mut Cx<'_>,
+    payload: &serde_json::Value,
+    skills: &[buurt_domain::category::Category],
+) -> Result<Option<crate::digest::DigestMail>, AppError> {
+    let neighbourhood = payload["neighbourhood_id"]
+        .as_str()
+        .and_then(|id| uuid::Uuid::parse_str(id).ok());
+    let week = payload["week"]
+        .as_str()
+        .and_then(|week| buurt_domain::digest::Week::parse(week).ok());
+    let (Some(neighbourhood), Some(week)) = (neighbourhood, week) else {
+        return Ok(None);
+    };
+    let digest = match crate::digest::digest(
+        cx,
+        buurt_domain::neighbourhoods::NeighbourhoodId(neighbourhood),
+        week,
+    ) {
+        Ok(digest) => digest,
+        Err(AppError::NotFound) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    let mail = crate::digest::for_reader(digest, skills);
+    let empty = mail.requests.is_empty()
+        && mail.offers.is_empty()
+        && mail.activities.is_empty()
+        && mail.news.is_empty();
+    Ok((!empty).then_some(mail))
 }
 
 /// How an attempt ended.

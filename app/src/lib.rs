@@ -8,6 +8,7 @@
 
 pub mod clock;
 pub mod deliveries;
+pub mod digest;
 pub mod error;
 pub mod grants;
 pub mod outbox;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod category;
 pub mod delivery;
+pub mod digest;
 pub mod effects;
 pub mod grants;
 pub mod matching;

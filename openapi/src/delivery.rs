@@ -93,3 +93,53 @@ pub struct UnsubscribeParams {
     /// The token from the e-mail's unsubscribe link.
     pub token: String,
 }
+
+/// A post in the newsletter.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DigestPost {
+    pub id: uuid::Uuid,
+    pub title: String,
+    /// `goods`, `knowledge`, `skills`, `help` or `care` for requests and offers.
+    pub category: Option<String>,
+    /// For activities.
+    pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DigestNeighbourhood {
+    pub id: uuid::Uuid,
+    pub name: String,
+}
+
+/// A neighbourhood's newsletter for one ISO week (Monday to Monday, Amsterdam time): public
+/// posts only, at most ten per section.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct DigestDto {
+    pub neighbourhood: DigestNeighbourhood,
+    /// `YYYY-Www`.
+    pub week: String,
+    pub from: chrono::DateTime<chrono::Utc>,
+    pub to: chrono::DateTime<chrono::Utc>,
+    /// Posted that week, newest first.
+    pub news: Vec<DigestPost>,
+    /// Activities posted that week.
+    pub new_activities: Vec<DigestPost>,
+    /// Activities starting within two weeks after it, soonest first.
+    pub upcoming_activities: Vec<DigestPost>,
+    /// Requests open at the end of the week, newest first.
+    pub open_requests: Vec<DigestPost>,
+    pub open_offers: Vec<DigestPost>,
+    /// Requests neighbours solved that week (matched online).
+    pub solved_by_neighbours: crate::stats::StatCount,
+    /// Requests solved with mediators that week (offline, or referred to the wijkteam).
+    pub solved_by_mediators: crate::stats::StatCount,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DigestParams {
+    /// The ISO week, `YYYY-Www`; the current week when left out.
+    #[param(pattern = r"^[0-9]{4}-W[0-9]{2}$", example = "2026-W49")]
+    pub week: Option<String>,
+}

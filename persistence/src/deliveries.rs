@@ -458,3 +458,91 @@ pub fn queued_since(
         .count()
         .get_result(conn)?)
 }
+
+/// Who is due the newsletter of `period` at `frequency`: each active membership of a user who
+/// chose that frequency (`weekly` also takes those who never chose) and has not been sent
+/// this period's newsletter of that neighbourhood. Two queries, whatever the number.
+pub fn digest_recipients(
+    conn: &mut DbConnection,
+    frequency: DigestFrequency,
+    period: &str,
+) -> Result<Vec<(UserId, buurt_domain::neighbourhoods::NeighbourhoodId)>, PersistenceError> {
+    use crate::schema::{digest_sends, memberships};
+    let rows: Vec<(String, String, Option<String>)> = memberships::table
+        .left_join(
+            notification_settings::table
+                .on(notification_settings::user_id.eq(memberships::user_id)),
+        )
+        .filter(memberships::status.eq("active"))
+        .select((
+            memberships::user_id,
+            memberships::neighbourhood_id,
+            notification_settings::digest.nullable(),
+        ))
+        .load(conn)?;
+    let sent: std::collections::HashSet<(String, String)> = digest_sends::table
+        .filter(digest_sends::period.eq(period))
+        .select((digest_sends::user_id, digest_sends::neighbourhood_id))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    let mut due = Vec::new();
+    for (user, neighbourhood, chosen) in rows {
+        let chosen = chosen
+            .as_deref()
+            .and_then(DigestFrequency::parse)
+            .unwrap_or_default();
+        if chosen != frequency || sent.contains(&(user.clone(), neighbourhood.clone())) {
+            continue;
+        }
+        let (Ok(user), Ok(neighbourhood)) =
+            (Uuid::parse_str(&user), Uuid::parse_str(&neighbourhood))
+        else {
+            continue;
+        };
+        due.push((
+            UserId(user),
+            buurt_domain::neighbourhoods::NeighbourhoodId(neighbourhood),
+        ));
+    }
+    Ok(due)
+}
+
+/// Notes that `user` is sent `period`'s newsletter of `neighbourhood`; `false` when they were
+/// already (another run got there first). Call it in a transaction.
+pub fn claim_digest(
+    conn: &mut DbConnection,
+    user: UserId,
+    period: &str,
+    neighbourhood: buurt_domain::neighbourhoods::NeighbourhoodId,
+    now: DateTime<Utc>,
+) -> Result<bool, PersistenceError> {
+    use crate::schema::digest_sends;
+    let key = (
+        user.0.to_string(),
+        period.to_owned(),
+        neighbourhood.0.to_string(),
+    );
+    let already: i64 = digest_sends::table.find(key).count().get_result(conn)?;
+    if already > 0 {
+        return Ok(false);
+    }
+    // Two runs racing past the check: the key refuses the second (on PostgreSQL its
+    // transaction fails and is retried by the next run, which finds the row).
+    let inserted = diesel::insert_into(digest_sends::table)
+        .values((
+            digest_sends::user_id.eq(user.0.to_string()),
+            digest_sends::period.eq(period),
+            digest_sends::neighbourhood_id.eq(neighbourhood.0.to_string()),
+            digest_sends::created_at.eq(to_db(now)),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        )) => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}

@@ -451,6 +451,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_settings,
     notification_preferences,
     account_tokens,
+    digest_sends,
 );
 
 diesel::table! {
@@ -497,5 +498,14 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    digest_sends (user_id, period, neighbourhood_id) {
+        user_id -> Text,
+        period -> Text,
+        neighbourhood_id -> Text,
+        created_at -> Timestamp,
     }
 }

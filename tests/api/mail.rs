@@ -350,6 +350,7 @@ async fn a_mail_dir_gets_eml_files() {
 
 struct World {
     app: TestApp,
+    neighbourhood: String,
     requester: Session,
     helpers: Vec<Session>,
     request: String,
@@ -400,6 +401,7 @@ async fn world(sink: &SmtpSink) -> World {
     let request = response.json()["id"].as_str().unwrap().to_owned();
     World {
         app,
+        neighbourhood,
         requester,
         helpers,
         request,
@@ -787,4 +789,282 @@ async fn two_nodes_send_each_message_once() {
     assert_eq!(to.len(), count, "{to:?}");
     assert_eq!(mails.len(), count, "a message was sent twice");
     drop(other);
+}
+
+#[actix_web::test]
+async fn polling_is_cheap_with_etags_and_unread_counts() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let neighbourhood = app
+        .create_neighbourhood(&admin, "BU00000001", "Kop", &[])
+        .await;
+    let requester = app
+        .member(&admin, &neighbourhood, "vrager@example.nl", "resident")
+        .await;
+    let helper = app
+        .member(&admin, &neighbourhood, "helper@example.nl", "resident")
+        .await;
+    let request = app
+        .post_as(
+            &requester,
+            &format!("/v1/neighbourhoods/{neighbourhood}/posts"),
+            &json!({"kind": "request", "title": "Boodschappen doen", "body": "Elke dinsdag.",
+                    "category": "help"}),
+        )
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let first = app
+        .get_as(&requester, "/v1/me/notifications?unread=true")
+        .await;
+    assert_eq!(first.status, 200);
+    assert_eq!(first.json()["unread_count"], 0);
+    let tag = first.header("etag").expect("an ETag");
+    let unchanged = app
+        .request(Method::GET, "/v1/me/notifications?unread=true")
+        .bearer(&requester.access_token)
+        .header("if-none-match", &tag)
+        .send()
+        .await;
+    assert_eq!(unchanged.status, 304);
+    assert!(unchanged.body.is_empty());
+
+    let offered = app
+        .post_as(
+            &helper,
+            &format!("/v1/posts/{request}/matches"),
+            &json!({"message": "Ik help graag"}),
+        )
+        .await;
+    assert_eq!(offered.status, 201, "{}", offered.text());
+    let match_id = offered.json()["id"].as_str().unwrap().to_owned();
+    let changed = app
+        .request(Method::GET, "/v1/me/notifications?unread=true")
+        .bearer(&requester.access_token)
+        .header("if-none-match", &tag)
+        .send()
+        .await;
+    assert_eq!(changed.status, 200);
+    assert_eq!(changed.json()["unread_count"], 1);
+    assert_eq!(changed.json()["items"][0]["kind"], "match_proposed");
+
+    // Two messages from the requester: the helper has two unread in that match.
+    for body in ["Dank je!", "Tot dinsdag"] {
+        let sent = app
+            .post_as(
+                &requester,
+                &format!("/v1/matches/{match_id}/messages"),
+                &json!({"body": body}),
+            )
+            .await;
+        assert_eq!(sent.status, 201, "{}", sent.text());
+    }
+    let mine = app.get_as(&helper, "/v1/me/matches").await;
+    assert_eq!(mine.status, 200);
+    assert_eq!(mine.json()["items"][0]["unread_count"], 2);
+    assert_eq!(
+        app.get_as(&requester, "/v1/me/matches").await.json()["items"][0]["unread_count"],
+        0
+    );
+    // The thread answers 304 until something new is written.
+    let thread = app
+        .get_as(&helper, &format!("/v1/matches/{match_id}/messages"))
+        .await;
+    let tag = thread.header("etag").expect("an ETag");
+    let again = app
+        .request(Method::GET, &format!("/v1/matches/{match_id}/messages"))
+        .bearer(&helper.access_token)
+        .header("if-none-match", &tag)
+        .send()
+        .await;
+    assert_eq!(again.status, 304);
+    // Reading the notices clears the count.
+    let read = app
+        .post_as(&helper, "/v1/me/notifications/read-all", &json!({}))
+        .await;
+    assert!(read.status.is_success(), "{}", read.text());
+    assert_eq!(
+        app.get_as(&helper, "/v1/me/matches").await.json()["items"][0]["unread_count"],
+        0
+    );
+}
+
+#[actix_web::test]
+async fn the_newsletter_is_a_page_and_a_mail_ranked_for_its_reader() {
+    use chrono::Utc;
+    let sink = SmtpSink::start();
+    let w = world(&sink).await;
+    let neighbourhood = w.neighbourhood.clone();
+    // A newer request for goods, an activity, and news.
+    for body in [
+        json!({"kind": "request", "title": "Ladder lenen", "body": "Voor de dakgoot.",
+               "category": "goods"}),
+        json!({"kind": "activity", "title": "Buurtbarbecue", "body": "Kom ook!",
+               "activity": {"starts_at": (Utc::now() + chrono::Duration::days(2)).to_rfc3339(),
+                            "ends_at": (Utc::now() + chrono::Duration::days(2) + chrono::Duration::hours(2)).to_rfc3339(),
+                            "location": "Buurthuis"}}),
+        json!({"kind": "news", "title": "Nieuwe bankjes", "body": "In het park."}),
+    ] {
+        let posted = w
+            .app
+            .post_as(
+                &w.requester,
+                &format!("/v1/neighbourhoods/{neighbourhood}/posts"),
+                &body,
+            )
+            .await;
+        assert_eq!(posted.status, 201, "{}", posted.text());
+    }
+
+    // The page, as JSON (no login needed).
+    let digest = w
+        .app
+        .get(&format!("/v1/neighbourhoods/{neighbourhood}/digest"))
+        .await;
+    assert_eq!(digest.status, 200, "{}", digest.text());
+    let digest = digest.json();
+    let titles = |section: &str| -> Vec<String> {
+        digest[section]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["title"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        titles("open_requests"),
+        ["Ladder lenen", "Boodschappen doen"]
+    );
+    assert_eq!(titles("new_activities"), ["Buurtbarbecue"]);
+    assert_eq!(titles("news"), ["Nieuwe bankjes"]);
+    assert_eq!(digest["solved_by_neighbours"], 0);
+    let week = digest["week"].as_str().unwrap().to_owned();
+    let same = w
+        .app
+        .get(&format!(
+            "/v1/neighbourhoods/{neighbourhood}/digest?week={week}"
+        ))
+        .await
+        .json();
+    assert_eq!(same, digest);
+    // As a page, in Dutch.
+    let page = w
+        .app
+        .request(
+            Method::GET,
+            &format!("/v1/neighbourhoods/{neighbourhood}/digest"),
+        )
+        .header("accept", "text/html")
+        .header("accept-language", "nl")
+        .send()
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        page.text().contains("Buren die hulp vragen"),
+        "{}",
+        page.text()
+    );
+    assert!(page.text().contains("Buurtbarbecue"));
+    // Bad weeks and unknown neighbourhoods.
+    for bad in ["2026-49", "2026-W60", "x"] {
+        w.app
+            .get(&format!(
+                "/v1/neighbourhoods/{neighbourhood}/digest?week={bad}"
+            ))
+            .await
+            .assert_problem(400, "invalid_query");
+    }
+    w.app
+        .get(&format!(
+            "/v1/neighbourhoods/{}/digest",
+            uuid::Uuid::new_v4()
+        ))
+        .await
+        .assert_problem(404, "not_found");
+
+    // The mail: helper 1 helps (skills), helper 2 wants it daily.
+    let patched = w
+        .app
+        .request(Method::PATCH, "/v1/me")
+        .bearer(&w.helpers[0].access_token)
+        .json(&json!({"skills": ["help"]}))
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.text());
+    let daily = w
+        .app
+        .put_as(
+            &w.helpers[1],
+            "/v1/me/notification-settings",
+            &json!({"digest": "daily"}),
+        )
+        .await;
+    assert_eq!(daily.status, 200);
+    let mut config = buurt_api::Config::with_database_url(w.app.database.url());
+    config.smtp_url = Some(sink.url());
+    // Everything was posted last week; this week's run sends last week's newsletter (and
+    // leaves the requests with the neighbours: no escalation yet).
+    w.app
+        .sql("UPDATE neighbourhoods SET escalate_after_days = 30");
+    w.app.sql(if w.app.database.is_postgres() {
+        "UPDATE posts SET created_at = created_at - INTERVAL '7 days'"
+    } else {
+        "UPDATE posts SET created_at = datetime(created_at, '-7 days')"
+    });
+    let report = buurt_api::cli::commands::run_jobs(&config, Utc::now()).expect("the jobs run");
+    assert_eq!(report.digests_queued, 3);
+    let again = buurt_api::cli::commands::run_jobs(&config, Utc::now()).expect("the jobs run");
+    assert_eq!(again.digests_queued, 0);
+
+    let subject = "Deze week in Kop";
+    let helps = wait_for_mail(&sink, "helper1@example.nl", subject).await;
+    let text = helps.part("text/plain").unwrap();
+    let position = |title: &str| {
+        text.find(title)
+            .unwrap_or_else(|| panic!("{title} in {text}"))
+    };
+    // Requests that fit the reader's skills first.
+    assert!(
+        position("Boodschappen doen") < position("Ladder lenen"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Buurtbarbecue") && text.contains("Nieuwe bankjes"),
+        "{text}"
+    );
+    let other = wait_for_mail(&sink, "helper2@example.nl", subject).await;
+    let text = other.part("text/plain").unwrap();
+    assert!(text.find("Ladder lenen").unwrap() < text.find("Boodschappen doen").unwrap());
+    // Bulk mail: one click stops it.
+    assert_eq!(
+        other.header("list-unsubscribe-post").as_deref(),
+        Some("List-Unsubscribe=One-Click")
+    );
+    let url = other
+        .header("list-unsubscribe")
+        .unwrap()
+        .replace([' ', '<', '>'], "");
+    let path = url.strip_prefix(PUBLIC_URL).unwrap().to_owned();
+    let done = w
+        .app
+        .request(Method::POST, &path)
+        .raw(
+            "application/x-www-form-urlencoded",
+            "List-Unsubscribe=One-Click",
+        )
+        .await;
+    assert_eq!(done.status, 200);
+    let settings = w
+        .app
+        .get_as(&w.helpers[1], "/v1/me/notification-settings")
+        .await
+        .json();
+    assert_eq!(settings["digest"], "never");
+    wait_for_mail(&sink, "vrager@example.nl", subject).await;
 }

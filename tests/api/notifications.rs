@@ -82,6 +82,7 @@ async fn authors_are_warned_a_day_before_and_posts_expire() {
             idempotency_keys_purged: 0,
             login_failures_purged: 0,
             refresh_tokens_purged: 0,
+            digests_queued: 0,
         }
     );
     // Running again warns nobody twice.

@@ -4,6 +4,7 @@ pub mod account_mail;
 pub mod activities;
 pub mod auth;
 pub mod blocks;
+pub mod digest;
 pub mod fallback;
 pub mod grants;
 pub mod health;
@@ -62,6 +63,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(neighbourhoods::get_neighbourhood)
         .service(neighbourhoods::update_neighbourhood)
         .service(neighbourhoods::get_public_page)
+        .service(digest::get_digest)
         .service(neighbourhoods::import_neighbourhoods)
         .service(memberships::join_neighbourhood)
         .service(memberships::leave_neighbourhood)

@@ -1,3 +1,4 @@
+DROP TABLE digest_sends;
 DROP TABLE account_tokens;
 DROP TABLE notification_preferences;
 DROP TABLE notification_settings;

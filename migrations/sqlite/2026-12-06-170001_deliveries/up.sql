@@ -47,3 +47,12 @@ CREATE TABLE account_tokens (
     used_at TIMESTAMP
 );
 CREATE INDEX account_tokens_user ON account_tokens (user_id, purpose, created_at);
+
+-- Which newsletter period (`2026-W49`, `2026-12-06`) each user has been sent: once each.
+CREATE TABLE digest_sends (
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    period TEXT NOT NULL,
+    neighbourhood_id TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (user_id, period, neighbourhood_id)
+);
