@@ -102,21 +102,29 @@ pub fn update_notification_settings(
     settings: NotificationSettings,
 ) -> Result<NotificationSettings, AppError> {
     let now = cx.now();
-    let choices = settings.normalised_choices();
     in_write_transaction(cx.conn, |conn| {
         accounts_repo::lock_user(conn, user)?;
-        repo::replace_settings(
-            conn,
-            user,
-            &StoredSettings {
-                quiet_hours: settings.quiet_hours,
-                digest: settings.digest,
-            },
-            &choices,
-            now,
-        )?;
+        store_settings(conn, user, &settings, now)?;
         Ok::<_, AppError>(settings_of(conn, user)?)
     })
+}
+
+fn store_settings(
+    conn: &mut DbConnection,
+    user: UserId,
+    settings: &NotificationSettings,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    repo::replace_settings(
+        conn,
+        user,
+        &StoredSettings {
+            quiet_hours: settings.quiet_hours,
+            digest: settings.digest,
+        },
+        &settings.normalised_choices(),
+        now,
+    )
 }
 
 /// What a one-click unsubscribe link switches off.
@@ -140,16 +148,7 @@ pub fn unsubscribe(cx: &mut Cx<'_>, user: UserId, what: Unsubscribe) -> Result<(
             Unsubscribe::Digest => {
                 let mut settings = settings_of(conn, user)?;
                 settings.digest = buurt_domain::delivery::DigestFrequency::Never;
-                repo::replace_settings(
-                    conn,
-                    user,
-                    &StoredSettings {
-                        quiet_hours: settings.quiet_hours,
-                        digest: settings.digest,
-                    },
-                    &settings.normalised_choices(),
-                    now,
-                )?;
+                store_settings(conn, user, &settings, now)?;
             }
         }
         Ok(())
@@ -316,7 +315,7 @@ pub struct PushToSend {
 /// is gone, the address changed).
 #[derive(Debug, Clone)]
 pub enum Composed {
-    Email(EmailToSend),
+    Email(Box<EmailToSend>),
     Push(PushToSend),
 }
 
@@ -376,7 +375,7 @@ pub fn compose(
         let Some(digest) = digest_mail(cx, &payload, &user.profile.skills)? else {
             return Ok(None);
         };
-        return Ok(Some(Composed::Email(EmailToSend {
+        return Ok(Some(Composed::Email(Box::new(EmailToSend {
             to: user.email.as_str().to_owned(),
             name: user.display_name.as_str().to_owned(),
             lang,
@@ -387,7 +386,7 @@ pub fn compose(
             match_id: None,
             unsubscribe: Some(Unsubscribe::Digest),
             digest: Some(digest),
-        })));
+        }))));
     }
     let conn = &mut *cx.conn;
     let purpose = match delivery.kind.as_str() {
@@ -423,7 +422,7 @@ pub fn compose(
         }
         None => None,
     };
-    Ok(Some(Composed::Email(EmailToSend {
+    Ok(Some(Composed::Email(Box::new(EmailToSend {
         to: user.email.as_str().to_owned(),
         name: user.display_name.as_str().to_owned(),
         lang,
@@ -434,7 +433,7 @@ pub fn compose(
         match_id: text("match_id"),
         unsubscribe: notice_kind.map(Unsubscribe::Kind),
         digest: None,
-    })))
+    }))))
 }
 
 /// The newsletter a `digest` mail's payload names, ranked for a reader with `skills`; `None`

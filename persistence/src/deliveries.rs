@@ -227,17 +227,14 @@ pub struct StoredSettings {
     pub digest: DigestFrequency,
 }
 
+/// A choice that differs from the defaults: a notification kind on a channel, on or off.
+pub type Choice = (NotificationKind, Channel, bool);
+
 /// The user's stored settings and their choices that differ from the defaults.
 pub fn settings(
     conn: &mut DbConnection,
     user: UserId,
-) -> Result<
-    (
-        Option<StoredSettings>,
-        Vec<(NotificationKind, Channel, bool)>,
-    ),
-    PersistenceError,
-> {
+) -> Result<(Option<StoredSettings>, Vec<Choice>), PersistenceError> {
     let id = user.0.to_string();
     let row: Option<(Option<i32>, Option<i32>, String)> = notification_settings::table
         .find(&id)
@@ -297,7 +294,7 @@ pub fn replace_settings(
     conn: &mut DbConnection,
     user: UserId,
     settings: &StoredSettings,
-    choices: &[(NotificationKind, Channel, bool)],
+    choices: &[Choice],
     now: DateTime<Utc>,
 ) -> Result<(), PersistenceError> {
     let id = user.0.to_string();

@@ -80,28 +80,17 @@ async fn a_forgotten_password_is_reset_by_mail_and_every_old_login_ends() {
     assert_eq!(changed.status, 200, "{}", changed.text());
 
     // Known and unknown addresses get the same answer, after the same time.
-    let started = Instant::now();
-    let known = app
-        .post(
-            "/v1/auth/password-reset",
-            &json!({"email": "Anna@Example.nl"}),
-        )
-        .await;
-    let known_took = started.elapsed();
-    assert_eq!(known.status, 202, "{}", known.text());
-    let started = Instant::now();
-    let unknown = app
-        .post(
-            "/v1/auth/password-reset",
-            &json!({"email": "nobody@example.nl"}),
-        )
-        .await;
-    let unknown_took = started.elapsed();
-    assert_eq!(unknown.status, 202);
-    assert_eq!(known.body, unknown.body);
-    for took in [known_took, unknown_took] {
-        assert!(took >= Duration::from_millis(400), "{took:?}");
+    let mut answers = Vec::new();
+    for email in ["Anna@Example.nl", "nobody@example.nl"] {
+        let started = Instant::now();
+        let answer = app
+            .post("/v1/auth/password-reset", &json!({"email": email}))
+            .await;
+        assert!(started.elapsed() >= Duration::from_millis(400), "{email}");
+        assert_eq!(answer.status, 202, "{}", answer.text());
+        answers.push(answer.body);
     }
+    assert_eq!(answers[0], answers[1]);
     app.post(
         "/v1/auth/password-reset",
         &json!({"email": "not an address"}),
