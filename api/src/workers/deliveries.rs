@@ -151,13 +151,35 @@ pub async fn drain(worker: &DeliveryWorker) -> Result<usize, String> {
     Ok(tried)
 }
 
-/// Sends messages until the server stops.
+/// Messages sent at once by one process: a slow SMTP server or push service holds up only
+/// its own share.
+const SENDERS: usize = 4;
+
+/// Sends messages until the server stops: `SENDERS` loops, each claiming its own.
 pub async fn run(worker: DeliveryWorker) {
-    let mut tick = actix_web::rt::time::interval(worker.poll);
-    loop {
-        tick.tick().await;
-        if let Err(error) = drain(&worker).await {
-            tracing::warn!(%error, "delivery round failed");
+    let senders: Vec<_> = (0..SENDERS)
+        .map(|_| {
+            let worker = worker.clone();
+            actix_web::rt::spawn(async move {
+                let mut tick = actix_web::rt::time::interval(worker.poll);
+                loop {
+                    tick.tick().await;
+                    if let Err(error) = drain(&worker).await {
+                        tracing::warn!(%error, "delivery round failed");
+                    }
+                }
+            })
+        })
+        .collect();
+    // Aborting this task (at shutdown) ends the senders with it.
+    struct AbortOnDrop(Vec<actix_web::rt::task::JoinHandle<()>>);
+    impl Drop for AbortOnDrop {
+        fn drop(&mut self) {
+            for sender in &self.0 {
+                sender.abort();
+            }
         }
     }
+    let mut senders = AbortOnDrop(senders);
+    futures_util::future::join_all(senders.0.iter_mut()).await;
 }
