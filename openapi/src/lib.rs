@@ -38,7 +38,12 @@ personal data. The interactive documentation at `/docs/` has a content security 
 allows only its own assets and may not be framed.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
-    components(schemas(problem::Problem, problem::FieldError, partners::WebhookPayload)),
+    components(schemas(
+        problem::Problem,
+        problem::FieldError,
+        partners::WebhookPayload,
+        notifications::NotificationKindDto,
+    )),
     modifiers(&SecuritySchemes),
 )]
 pub struct BaseDoc;

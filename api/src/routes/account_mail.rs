@@ -62,13 +62,13 @@ pub async fn request_password_reset(
     state: web::Data<AppState>,
     body: Json<PasswordResetRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    require_mail(&state)?;
     let started = Instant::now();
     let mut errors = FieldErrors::default();
     let email = errors.check("email", Email::parse(&body.0.email));
     let Some(email) = email else {
         return Err(errors.into());
     };
+    require_mail(&state)?;
     let outcome = state
         .run(move |cx| app::request_password_reset(cx, &email))
         .await;
