@@ -267,6 +267,10 @@ fn templates() -> &'static Environment<'static> {
             ("en.html", include_str!("../templates/mail/en.html")),
             ("nl.html", include_str!("../templates/mail/nl.html")),
             ("digest.html", include_str!("../templates/digest.html")),
+            (
+                "unsubscribe.html",
+                include_str!("../templates/unsubscribe.html"),
+            ),
         ] {
             env.add_template(name, source)
                 .unwrap_or_else(|error| panic!("the mail template {name}: {error}"));
@@ -321,6 +325,14 @@ pub fn digest_page(digest: &DigestMail, lang: Lang, public_url: &str) -> Result<
                 digest => digest_context(digest, lang, public_url),
             })
         })
+        .map_err(|error| error.to_string())
+}
+
+/// The page behind an unsubscribe link: a button that posts it.
+pub fn unsubscribe_page(token: &str) -> Result<String, String> {
+    templates()
+        .get_template("unsubscribe.html")
+        .and_then(|template| template.render(minijinja::context! { token => token }))
         .map_err(|error| error.to_string())
 }
 

@@ -460,6 +460,28 @@ async fn an_offer_of_help_is_mailed_and_one_click_unsubscribes() {
         )
         .await
         .assert_problem(400, "unsubscribe_token_invalid");
+    // Opened in a browser (or by a link checker): a page with a button, nothing changed yet.
+    let page = w.app.get(&path).await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(page.text().contains("method=\"post\""), "{}", page.text());
+    assert_eq!(w.deliveries(&w.requester, "email", "match_proposed"), 1);
+    let unchanged = w
+        .app
+        .get_as(&w.requester, "/v1/me/notification-settings")
+        .await
+        .json();
+    assert!(unchanged["channels"].as_array().unwrap().contains(&json!(
+        {"kind": "match_proposed", "push": true, "email": true}
+    )));
+    w.app
+        .get(&forged)
+        .await
+        .assert_problem(400, "unsubscribe_token_invalid");
     // The mail client's one-click POST, without a login.
     let done = w
         .app

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use buurt_app::deliveries as app;
 use buurt_domain::accounts::{Email, Password};
 use buurt_openapi::delivery::{
@@ -200,4 +200,35 @@ pub async fn unsubscribe(
     Ok(HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .body("Unsubscribed. / U bent afgemeld.\n"))
+}
+
+/// The unsubscribe link opened in a browser: a page with a button that makes the one-click
+/// `POST` (a link checker's or mail scanner's `GET` unsubscribes nobody).
+#[utoipa::path(
+    tag = "me",
+    params(UnsubscribeParams),
+    responses(
+        (status = 200, description = "A page with the unsubscribe button.", body = String,
+         content_type = "text/html"),
+        (status = 400, description = "`unsubscribe_token_invalid`.",
+         body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/v1/unsubscribe")]
+pub async fn unsubscribe_page(
+    state: web::Data<AppState>,
+    params: web::Query<UnsubscribeParams>,
+) -> Result<HttpResponse, ApiError> {
+    state
+        .links
+        .check_unsubscribe_token(&params.token)
+        .ok_or_else(|| {
+            ApiError::from(buurt_app::AppError::from(
+                ErrorCode::UnsubscribeTokenInvalid,
+            ))
+        })?;
+    let page = crate::mail::unsubscribe_page(&params.token).map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page))
 }

@@ -48,6 +48,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(account_mail::verify_email)
         .service(account_mail::resend_verification)
         .service(account_mail::unsubscribe)
+        .service(account_mail::unsubscribe_page)
         .service(notification_settings::get_notification_settings)
         .service(notification_settings::update_notification_settings)
         .service(me::get_me)
