@@ -431,6 +431,63 @@ pub struct Config {
     /// `server_busy` at once.
     #[arg(long, env = "BUURT_IMAGE_QUEUE", default_value_t = 4, global = true)]
     pub image_queue: usize,
+    /// The SMTP server e-mail goes out through, in lettre's URL form: `smtp://host:25` (plain,
+    /// a local relay or test sink), `smtp://user:pass@host:587?tls=required` (STARTTLS),
+    /// `smtps://user:pass@host:465`. Unset: no e-mail (see `BUURT_MAIL_DIR`).
+    #[arg(long, env = "BUURT_SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Without an SMTP server: write each e-mail as a `.eml` file into this directory
+    /// (development).
+    #[arg(long, env = "BUURT_MAIL_DIR", global = true)]
+    pub mail_dir: Option<std::path::PathBuf>,
+
+    /// The sender of every e-mail (`Buurt <noreply@example.org>`).
+    #[arg(
+        long,
+        env = "BUURT_MAIL_FROM",
+        default_value = "Buurt <noreply@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
+    /// Where people reach this server, for links in e-mails (no trailing slash).
+    #[arg(
+        long,
+        env = "BUURT_PUBLIC_URL",
+        default_value = "http://localhost:8080",
+        global = true
+    )]
+    pub public_url: String,
+
+    /// How often the delivery worker (push, e-mail) looks for messages, in milliseconds; 0
+    /// turns it off in this process.
+    #[arg(
+        long,
+        env = "BUURT_DELIVERY_POLL_MS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub delivery_poll_ms: u64,
+
+    /// The wait before a failed push or e-mail is tried again, in milliseconds; it doubles
+    /// with every attempt.
+    #[arg(
+        long,
+        env = "BUURT_DELIVERY_RETRY_BASE_MS",
+        default_value_t = 30_000,
+        global = true
+    )]
+    pub delivery_retry_base_ms: u64,
+
+    /// Attempts per push or e-mail before it is given up.
+    #[arg(
+        long,
+        env = "BUURT_DELIVERY_MAX_ATTEMPTS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub delivery_max_attempts: u32,
 }
 
 impl Config {
@@ -495,6 +552,13 @@ impl Config {
             match_messages_months: self.retain_match_messages_months,
             notifications_months: self.retain_notifications_months,
             partner_outbox_days: self.retain_partner_outbox_days,
+            smtp_url: None,
+            mail_dir: None,
+            mail_from: "Buurt <noreply@localhost>".into(),
+            public_url: "http://localhost:8080".into(),
+            delivery_poll_ms: 1000,
+            delivery_retry_base_ms: 30_000,
+            delivery_max_attempts: 10,
         }
     }
 }
@@ -565,6 +629,13 @@ impl std::fmt::Debug for Config {
             )
             .field("image_threads", &self.image_threads)
             .field("image_queue", &self.image_queue)
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "***"))
+            .field("mail_dir", &self.mail_dir)
+            .field("mail_from", &self.mail_from)
+            .field("public_url", &self.public_url)
+            .field("delivery_poll_ms", &self.delivery_poll_ms)
+            .field("delivery_retry_base_ms", &self.delivery_retry_base_ms)
+            .field("delivery_max_attempts", &self.delivery_max_attempts)
             .finish()
     }
 }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod http;
 pub mod images;
 pub mod letters;
+pub mod mail;
 pub mod neighbourhood_input;
 pub mod routes;
 pub mod spec;

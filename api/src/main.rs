@@ -31,13 +31,15 @@ async fn main() -> ExitCode {
         Command::RunJobs => run_jobs(&cli.config, chrono::Utc::now()).map(|report| {
             println!(
                 "escalated requests: {}, expiry warnings: {}, expired posts: {}, idempotency keys \
-                 purged: {}, failed sign-ins purged: {}, expired refresh tokens purged: {}",
+                 purged: {}, failed sign-ins purged: {}, expired refresh tokens purged: {}, \
+                 newsletters queued: {}",
                 report.escalated_requests,
                 report.expiry_warnings,
                 report.expired_posts,
                 report.idempotency_keys_purged,
                 report.login_failures_purged,
-                report.refresh_tokens_purged
+                report.refresh_tokens_purged,
+                report.digests_queued
             );
             let kept = report.retention;
             println!(

@@ -8,6 +8,8 @@ use actix_web::dev::Server;
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use buurt_persistence::secrets::SecretsKey;
+
+use crate::workers::deliveries::DeliveryWorker;
 use buurt_persistence::{DatabaseUrl, DbPool, PersistenceError, PoolOptions, StatementCount};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -201,6 +203,7 @@ pub struct Application {
     port: u16,
     server: Server,
     worker: (buurt_persistence::DbPool, WebhookSettings, Arc<SecretsKey>),
+    delivery_worker: Option<DeliveryWorker>,
 }
 
 impl Application {
@@ -218,8 +221,11 @@ impl Application {
         if sealed > 0 {
             tracing::info!(sealed, "sealed secrets stored plain");
         }
-        let tokens = TokenKeys::new(&jwt_secret(config, &pool, &secrets)?)
+        let signing_secret = jwt_secret(config, &pool, &secrets)?;
+        let tokens = TokenKeys::new(&signing_secret)
             .map_err(|error| StartupError::Config(format!("unusable JWT secret: {error}")))?;
+        let mailer = crate::mail::Mailer::from_config(config, &signing_secret)?;
+        let links = crate::mail::Links::new(&config.public_url, &signing_secret);
         let tokens = Arc::new(tokens);
         crate::auth::password::prepare();
         let images = image_store(config, &database_url)?;
@@ -264,6 +270,8 @@ impl Application {
             },
             clock,
             push,
+            mailer: mailer.clone(),
+            links,
             availability: Arc::default(),
             hashing: HashingPool::new(
                 config
@@ -286,6 +294,19 @@ impl Application {
             config.body_timeout_ms.max(1),
         )));
         let worker = (state.pool.clone(), state.webhooks, state.secrets.clone());
+        let delivery_worker = (config.delivery_poll_ms > 0).then(|| DeliveryWorker {
+            pool: state.pool.clone(),
+            clock: state.clock.clone(),
+            mailer,
+            push: state.push.clone(),
+            policy: buurt_domain::delivery::RetryPolicy {
+                base: chrono::Duration::milliseconds(
+                    i64::try_from(config.delivery_retry_base_ms).unwrap_or(i64::MAX),
+                ),
+                max_attempts: config.delivery_max_attempts.max(1),
+            },
+            poll: Duration::from_millis(config.delivery_poll_ms),
+        });
         let metrics = web::Data::new(
             Metrics::new(state.pool.clone(), config.db_pool_size, statements)
                 .map_err(|error| StartupError::Config(format!("metrics: {error}")))?,
@@ -351,6 +372,7 @@ impl Application {
             port,
             server: server.run(),
             worker,
+            delivery_worker,
         })
     }
 
@@ -366,8 +388,14 @@ impl Application {
                 pool, settings, secrets, every,
             ))
         });
+        let deliveries = self
+            .delivery_worker
+            .map(|worker| actix_web::rt::spawn(crate::workers::deliveries::run(worker)));
         let served = self.server.await;
         if let Some(worker) = worker {
+            worker.abort();
+        }
+        if let Some(worker) = deliveries {
             worker.abort();
         }
         served

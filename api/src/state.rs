@@ -45,6 +45,10 @@ pub struct AppState {
     pub imaging: HashingPool,
     /// Where image bytes are kept.
     pub images: crate::images::ImageStore,
+    /// How e-mail is sent; `None`: it is not (`email_not_configured`).
+    pub mailer: Option<crate::mail::Mailer>,
+    /// Signed links in e-mails (unsubscribe).
+    pub links: crate::mail::Links,
 }
 
 /// A read replica: its pool and its own breaker (a replica that is down says nothing about the

@@ -140,6 +140,7 @@ pub fn register(
         }
         let token = refresh.stored(login, user.id, now);
         repo::insert_refresh_token(conn, &token, now)?;
+        crate::deliveries::queue_verification(conn, user.id, &user.email, now)?;
         Ok(())
     })?;
     Ok(SignedIn {

@@ -61,12 +61,12 @@ pub enum PushTargets {
     Ambiguous,
 }
 
-/// The devices a push to the user with push key `key` (`domain::devices::push_key`) goes to.
+/// The devices a push to `user` goes to.
 /// Devices of logins that ended (signed out elsewhere, revoked, expired) are removed here.
-pub fn push_targets(cx: &mut Cx<'_>, key: i64) -> Result<PushTargets, AppError> {
+pub fn push_targets(cx: &mut Cx<'_>, user: UserId) -> Result<PushTargets, AppError> {
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
-        let devices = repo::list_by_push_key(conn, key)?;
+        let devices = repo::list_of_user(conn, user)?;
         if devices
             .windows(2)
             .any(|pair| pair[0].user_id != pair[1].user_id)

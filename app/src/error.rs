@@ -413,6 +413,38 @@ error_codes! {
                  image/webp), or as the multipart/form-data part named `file`.",
                 "Stuur de afbeelding als inhoud van het verzoek (Content-Type image/jpeg, \
                  image/png of image/webp), of als multipart/form-data-deel met de naam `file`.");
+    // issue 17: e-mail, the account's life cycle, notification settings
+    EmailNotConfigured = "email_not_configured", 503,
+        title: ("E-mail is not configured", "E-mail is niet ingesteld"),
+        detail: ("This server cannot send e-mail, so this cannot be done here.",
+                "Deze server kan geen e-mail versturen, dus dit kan hier niet.");
+    ResetTokenInvalid = "reset_token_invalid", 400,
+        title: ("The reset link is not valid", "De herstellink is niet geldig"),
+        detail: ("The link is unknown, already used or more than an hour old: ask for a new one.",
+                "De link is onbekend, al gebruikt of ouder dan een uur: vraag een nieuwe aan.");
+    VerificationTokenInvalid = "verification_token_invalid", 400,
+        title: ("The verification link is not valid", "De bevestigingslink is niet geldig"),
+        detail: ("The link is unknown, already used, more than 48 hours old, or for an address \
+                  this account no longer has: ask for a new one.",
+                "De link is onbekend, al gebruikt, ouder dan 48 uur, of voor een adres dat dit \
+                  account niet meer heeft: vraag een nieuwe aan.");
+    EmailAlreadyVerified = "email_already_verified", 409,
+        title: ("The e-mail address is already verified", "Het e-mailadres is al bevestigd");
+    VerificationResendTooSoon = "verification_resend_too_soon", 429,
+        title: ("A verification e-mail was sent moments ago",
+                "Er is zojuist al een bevestigingsmail verstuurd"),
+        detail: ("Wait a few minutes before asking for another one.",
+                "Wacht een paar minuten voordat u er nog een aanvraagt.");
+    EmailNotVerified = "email_not_verified", 403,
+        title: ("Verify your e-mail address first", "Bevestig eerst uw e-mailadres"),
+        detail: ("Signed-in accounts can read everything, but posting and offering help need a \
+                  verified e-mail address: follow the link in the e-mail we sent, or ask for a \
+                  new one at POST /v1/me/email-verification.",
+                "Met een account kunt u alles lezen, maar voor berichten plaatsen en hulp \
+                  aanbieden is een bevestigd e-mailadres nodig: volg de link in de e-mail die we \
+                  stuurden, of vraag een nieuwe aan via POST /v1/me/email-verification.");
+    UnsubscribeTokenInvalid = "unsubscribe_token_invalid", 400,
+        title: ("The unsubscribe link is not valid", "De afmeldlink is niet geldig");
 }
 
 /// What is wrong with one field.

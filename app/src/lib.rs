@@ -7,6 +7,8 @@
 //! Dependencies: api → app → persistence → domain, and app → domain.
 
 pub mod clock;
+pub mod deliveries;
+pub mod digest;
 pub mod error;
 pub mod grants;
 pub mod images;

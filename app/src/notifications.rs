@@ -45,3 +45,14 @@ pub fn mark_all_read(cx: &mut Cx<'_>, user: UserId) -> Result<(), AppError> {
     repo::mark_all_read(cx.conn, user, now)?;
     Ok(())
 }
+
+/// How many unread messages `user` has in each of `matches` (unread `match_message` notices).
+pub fn unread_messages_per_match(
+    cx: &mut Cx<'_>,
+    user: UserId,
+    matches: &[buurt_domain::matching::MatchId],
+) -> Result<std::collections::HashMap<buurt_domain::matching::MatchId, i64>, AppError> {
+    Ok(repo::unread_messages_per_match(cx.conn, user, matches)?
+        .into_iter()
+        .collect())
+}

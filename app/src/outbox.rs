@@ -1,5 +1,5 @@
 //! Records what follows an event (`buurt_domain::effects`) in the transaction of the change:
-//! notices in the inbox, partner events in the event feed, facts in the monitoring table. A
+//! notices in the inbox (and the push and e-mail messages they call for), partner events in the event feed, facts in the monitoring table. A
 //! change that rolls back leaves none of them behind; one that commits never misses one.
 
 use buurt_domain::effects::Effects;
@@ -16,6 +16,7 @@ pub fn record(conn: &mut DbConnection, effects: &Effects) -> Result<(), Persiste
             notice.about_match,
             effects.at,
         )?;
+        crate::deliveries::record_notice(conn, notice, effects.at)?;
     }
     for event in &effects.partner_events {
         partners::emit(

@@ -136,16 +136,6 @@ impl AppVersion {
     }
 }
 
-/// The 64-bit number the push seam (`PushMessage::user_id`) names a user by: the first 8 bytes
-/// of their id, big-endian. Ids are random, so two users share one only by a chance of about
-/// 1 in 10^12 at a million users; the push senders then send to neither rather than guess.
-pub fn push_key(user: UserId) -> i64 {
-    let bytes = user.0.as_bytes();
-    i64::from_be_bytes([
-        bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-    ])
-}
-
 /// How many devices a user keeps: registering one more forgets the one registered or
 /// refreshed longest ago (a reinstalled app gets a new token; the old one is never reported).
 pub const MAX_DEVICES_PER_USER: usize = 20;
@@ -222,14 +212,6 @@ mod tests {
                 "{bad}"
             );
         }
-    }
-
-    #[test]
-    fn push_keys_are_the_first_eight_bytes_of_the_id() {
-        let user = UserId(Uuid::parse_str("80000000-0000-0001-8000-000000000000").unwrap());
-        assert_eq!(push_key(user), i64::MIN + 1);
-        let user = UserId(Uuid::parse_str("00000000-0000-002a-ffff-ffffffffffff").unwrap());
-        assert_eq!(push_key(user), 42);
     }
 
     #[test]

@@ -5,6 +5,8 @@ pub mod accounts;
 pub mod activities;
 pub mod category;
 pub mod devices;
+pub mod delivery;
+pub mod digest;
 pub mod effects;
 pub mod grants;
 pub mod images;

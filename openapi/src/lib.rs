@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod activities;
 pub mod devices;
+pub mod delivery;
 pub mod grants;
 pub mod health;
 pub mod images;
@@ -57,7 +58,12 @@ it ends every referral at once, in the app and through the partner API. The moni
 are aggregates. An erased account's remaining posts show `voormalig bewoner`.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
-    components(schemas(problem::Problem, problem::FieldError, partners::WebhookPayload)),
+    components(schemas(
+        problem::Problem,
+        problem::FieldError,
+        partners::WebhookPayload,
+        notifications::NotificationKindDto,
+    )),
     modifiers(&SecuritySchemes),
 )]
 pub struct BaseDoc;

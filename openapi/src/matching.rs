@@ -112,6 +112,9 @@ pub struct MatchDto {
     pub created_at: DateTime<Utc>,
     #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
+    /// In `GET /v1/me/matches`: the messages in its thread you have not read (unread
+    /// `match_message` notifications about it); `null` elsewhere.
+    pub unread_count: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

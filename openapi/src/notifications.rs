@@ -54,9 +54,28 @@ pub struct NotificationPost {
     pub title: String,
 }
 
+/// `kind` is an open set: one of the known kinds (`NotificationKindDto`) or any other string,
+/// so a generated client does not break on a kind added later.
+fn open_kind_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{AnyOfBuilder, ObjectBuilder, Ref, Type};
+    AnyOfBuilder::new()
+        .item(Ref::from_schema_name("NotificationKindDto"))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some("A kind added after this version of the API.")),
+        )
+        .description(Some(
+            "What the notification is about: one of `NotificationKindDto`, or a kind added \
+             later (show it generically).",
+        ))
+        .into()
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct NotificationDto {
     pub id: Uuid,
+    #[schema(schema_with = open_kind_schema)]
     pub kind: NotificationKindDto,
     pub post: Option<NotificationPost>,
     /// The match it is about, for match notifications.

@@ -628,3 +628,19 @@ pub fn note_postcode_change(
         .execute(conn)?;
     Ok(())
 }
+
+/// Marks the user's address verified, if it is still `email`. `false`: it changed meanwhile.
+pub fn mark_email_verified(
+    conn: &mut DbConnection,
+    id: UserId,
+    email: &str,
+) -> Result<bool, PersistenceError> {
+    Ok(diesel::update(
+        users::table
+            .find(id.to_string())
+            .filter(users::email.eq(email)),
+    )
+    .set(users::email_verified.eq(true))
+    .execute(conn)?
+        == 1)
+}

@@ -2,7 +2,7 @@
 
 use buurt_domain::accounts::UserId;
 use buurt_domain::devices::{
-    AppVersion, Device, DeviceId, DeviceToken, MAX_DEVICES_PER_USER, Platform, push_key,
+    AppVersion, Device, DeviceId, DeviceToken, MAX_DEVICES_PER_USER, Platform,
 };
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -116,7 +116,6 @@ pub fn register(
             .values((
                 devices::id.eq(created.to_string()),
                 devices::user_id.eq(device.user_id.to_string()),
-                devices::user_key.eq(push_key(device.user_id)),
                 devices::token.eq(token),
                 devices::created_at.eq(to_db(now)),
                 changes,
@@ -165,15 +164,12 @@ pub fn list(conn: &mut DbConnection, user: UserId) -> Result<Vec<Device>, Persis
     )
 }
 
-/// The devices of the users with push key `key` (see `push_key`), oldest first.
-pub fn list_by_push_key(
-    conn: &mut DbConnection,
-    key: i64,
-) -> Result<Vec<Device>, PersistenceError> {
+/// The devices of `user`, oldest first.
+pub fn list_of_user(conn: &mut DbConnection, user: UserId) -> Result<Vec<Device>, PersistenceError> {
     load(
         conn,
         devices::table
-            .filter(devices::user_key.eq(key))
+            .filter(devices::user_id.eq(user.to_string()))
             .into_boxed(),
     )
 }

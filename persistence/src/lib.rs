@@ -7,6 +7,7 @@ pub mod blocks;
 pub mod columns;
 mod connection;
 pub mod devices;
+pub mod deliveries;
 mod error;
 pub mod grants;
 pub mod idempotency;

@@ -187,3 +187,28 @@ pub fn mark_all_read(
     .set(notifications::read_at.eq(Some(to_db(now))))
     .execute(conn)?)
 }
+
+/// How many unread `match_message` notices `user` has about each of `matches` (those with
+/// none are left out), in one query.
+pub fn unread_messages_per_match(
+    conn: &mut DbConnection,
+    user: UserId,
+    matches: &[MatchId],
+) -> Result<Vec<(MatchId, i64)>, PersistenceError> {
+    if matches.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = matches.iter().map(ToString::to_string).collect();
+    let rows: Vec<(Option<Stored<MatchId>>, i64)> = notifications::table
+        .filter(notifications::user_id.eq(user.to_string()))
+        .filter(notifications::read_at.is_null())
+        .filter(notifications::kind.eq(NotificationKind::MatchMessage.as_str()))
+        .filter(notifications::match_id.eq_any(ids))
+        .group_by(notifications::match_id)
+        .select((notifications::match_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, count)| id.map(|id| (id.0, count)))
+        .collect())
+}

@@ -567,3 +567,71 @@ mod tests {
         assert_eq!(fts5_query(" \" "), "");
     }
 }
+
+/// The newsletter's posts of one neighbourhood for the week `[from, to)`: public, visible
+/// posts only (the newsletter is as public as the neighbourhood's page).
+#[derive(Debug, Clone, Default)]
+pub struct DigestPosts {
+    pub news: Vec<Post>,
+    pub new_activities: Vec<Post>,
+    /// Starting within two weeks after the week.
+    pub upcoming_activities: Vec<Post>,
+    pub open_requests: Vec<Post>,
+    pub open_offers: Vec<Post>,
+}
+
+/// The posts of the newsletter, at most `limit` per section; five queries.
+pub fn digest_posts(
+    conn: &mut DbConnection,
+    neighbourhood: NeighbourhoodId,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: usize,
+) -> Result<DigestPosts, PersistenceError> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let visible = |kind: PostKind| {
+        posts::table
+            .filter(posts::neighbourhood_id.eq(neighbourhood.to_string()))
+            .filter(posts::kind.eq(kind.as_str()))
+            .filter(posts::visibility.eq(Visibility::Public.as_str()))
+            .filter(posts::hidden.eq(false))
+            .into_boxed::<MultiBackend>()
+    };
+    let load = |conn: &mut DbConnection,
+                query: posts::BoxedQuery<'_, MultiBackend>|
+     -> Result<Vec<Post>, PersistenceError> {
+        let rows: Vec<PostRow> = query.limit(limit).select(PostRow::as_select()).load(conn)?;
+        Ok(rows.into_iter().map(Post::from).collect())
+    };
+    let (from, to) = (to_db(from), to_db(to));
+    let created_in_week = |kind: PostKind| {
+        visible(kind)
+            .filter(posts::created_at.ge(from))
+            .filter(posts::created_at.lt(to))
+            .order((posts::created_at.desc(), posts::id.desc()))
+    };
+    let open_at_end = |kind: PostKind| {
+        visible(kind)
+            .filter(posts::status.eq(PostStatus::Open.as_str()))
+            .filter(posts::created_at.lt(to))
+            .order((posts::created_at.desc(), posts::id.desc()))
+    };
+    let news = load(conn, created_in_week(PostKind::News))?;
+    let new_activities = load(conn, created_in_week(PostKind::Activity))?;
+    let upcoming_activities = load(
+        conn,
+        visible(PostKind::Activity)
+            .filter(posts::starts_at.ge(to))
+            .filter(posts::starts_at.lt(to + chrono::Duration::days(14)))
+            .order((posts::starts_at.asc(), posts::id.asc())),
+    )?;
+    let open_requests = load(conn, open_at_end(PostKind::Request))?;
+    let open_offers = load(conn, open_at_end(PostKind::Offer))?;
+    Ok(DigestPosts {
+        news,
+        new_activities,
+        upcoming_activities,
+        open_requests,
+        open_offers,
+    })
+}

@@ -352,7 +352,6 @@ diesel::table! {
     devices (id) {
         id -> Text,
         user_id -> Text,
-        user_key -> BigInt,
         login_id -> Nullable<Text>,
         platform -> Text,
         token -> Text,
@@ -496,6 +495,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     consent_events,
     account_erasures,
     images,
+    deliveries,
+    notification_settings,
+    notification_preferences,
+    account_tokens,
+    digest_sends,
 );
 
 diesel::table! {
@@ -575,6 +579,62 @@ diesel::table! {
         target_kind -> Text,
         target_id -> Text,
         reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deliveries (id) {
+        id -> Text,
+        user_id -> Text,
+        channel -> Text,
+        kind -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        created_at -> Timestamp,
+        settled_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    notification_settings (user_id) {
+        user_id -> Text,
+        quiet_start -> Nullable<Integer>,
+        quiet_end -> Nullable<Integer>,
+        digest -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notification_preferences (user_id, kind, channel) {
+        user_id -> Text,
+        kind -> Text,
+        channel -> Text,
+        enabled -> Bool,
+    }
+}
+
+diesel::table! {
+    account_tokens (token_hash) {
+        token_hash -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        email -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    digest_sends (user_id, period, neighbourhood_id) {
+        user_id -> Text,
+        period -> Text,
+        neighbourhood_id -> Text,
         created_at -> Timestamp,
     }
 }

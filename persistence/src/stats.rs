@@ -330,3 +330,21 @@ pub fn record_many(
     }
     Ok(written)
 }
+
+/// How many facts of `kinds` a neighbourhood counted in `[from, to)`.
+pub fn count_facts(
+    conn: &mut DbConnection,
+    neighbourhood: NeighbourhoodId,
+    kinds: &[StatKind],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<i64, PersistenceError> {
+    let kinds: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
+    Ok(stat_events::table
+        .filter(stat_events::neighbourhood_id.eq(neighbourhood.to_string()))
+        .filter(stat_events::kind.eq_any(kinds))
+        .filter(stat_events::occurred_at.ge(to_db(from)))
+        .filter(stat_events::occurred_at.lt(to_db(to)))
+        .count()
+        .get_result(conn)?)
+}

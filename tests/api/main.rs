@@ -13,6 +13,7 @@ mod idempotency;
 mod images;
 mod inputs;
 mod limits;
+mod mail;
 mod matching;
 mod me;
 mod mediation;

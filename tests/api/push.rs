@@ -9,7 +9,6 @@ use buurt_api::Config;
 use buurt_api::workers::push::from_config;
 use buurt_api::workers::push_dispatch::{PushDispatch, PushMessage, PushResult};
 use buurt_domain::accounts::UserId;
-use buurt_domain::devices::push_key;
 use buurt_tests::push::{
     APNS_KEY_ID, APNS_TEAM_ID, APNS_TOPIC, FakeAnswer, FakeApns, FakeFcm, fixture,
 };
@@ -101,7 +100,7 @@ impl Drop for World {
 fn message_to(session: &Session) -> PushMessage {
     let user = UserId(session.user_id.parse().unwrap());
     PushMessage {
-        user_id: push_key(user),
+        user_id: user.0,
         kind: "match_offered".into(),
         title: "Hulp aangeboden".into(),
         body: "Bert wil je helpen met de ladder.".into(),

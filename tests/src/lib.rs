@@ -5,6 +5,7 @@
 //! there instead, created before and dropped after.
 
 pub mod push;
+pub mod smtp;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -249,6 +250,8 @@ pub fn node_config(url: String) -> Config {
     config.jwt_secret = Some(TEST_JWT_SECRET.into());
     config.secrets_key = Some(TEST_SECRETS_KEY.into());
     config.webhook_poll_ms = 0;
+    // So is the delivery worker (push, e-mail).
+    config.delivery_poll_ms = 0;
     config
 }
 

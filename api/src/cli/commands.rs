@@ -137,13 +137,16 @@ pub struct JobsReport {
     pub refresh_tokens_purged: usize,
     /// What retention removed (see `Config::retention`).
     pub retention: buurt_app::privacy::retention::Purged,
+    /// Newsletter e-mails queued (none when this server sends no e-mail).
+    pub digests_queued: usize,
 }
 
 /// The periodic jobs, as of `now`: hand requests unmatched for their neighbourhood's
 /// `escalate_after_days` to the mediators, warn authors a day before their posts expire,
 /// expire posts past `expires_at`, forget idempotency keys older than a day, failed sign-ins
-/// older than the throttling window and refresh tokens past their expiry, and apply retention
-/// (`Config::retention`). Safe to run often and
+/// older than the throttling window and refresh tokens past their expiry, apply retention
+/// (`Config::retention`), and queue the newsletter e-mails due (weekly, daily; once per
+/// period). Safe to run often and
 /// on several machines at once.
 pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<JobsReport, String> {
     let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
@@ -182,5 +185,16 @@ pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<J
             config.retention(),
         )
         .map_err(describe)?,
+        digests_queued: if config
+            .smtp_url
+            .as_deref()
+            .is_some_and(|url| !url.is_empty())
+            || config.mail_dir.is_some()
+        {
+            buurt_app::digest::queue_digests(&mut Cx::new(conn, &FixedClock(now)))
+                .map_err(describe)?
+        } else {
+            0
+        },
     })
 }

@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 
 use crate::auth::Authenticated;
 use crate::http::error::{ApiError, FieldErrors};
+use crate::http::etag::json_with_etag;
 use crate::http::extract::{Json, OptionalJson};
 use crate::http::lang::{Lang, Text};
 use crate::http::paging::{encode_cursor, page};
@@ -59,6 +60,7 @@ fn match_dto(view: MatchView) -> MatchDto {
         }),
         created_at: found.created_at,
         updated_at: found.updated_at,
+        unread_count: None,
     }
 }
 
@@ -96,7 +98,8 @@ fn optional_text(
         (status = 403, description = "`forbidden`: the helper does not live in or next to the \
           request's neighbourhood, or the other party blocked the caller (the same answer on \
           purpose: a block is never given away). `blocked`: the caller blocked the other \
-          party; lifting the block lets the match be made.", body = Problem,
+          party; lifting the block lets the match be made. `email_not_verified`: on a server \
+          that sends e-mail, offering help needs a verified address.", body = Problem,
           content_type = "application/problem+json"),
         (status = 404, description = "No such request, or not yours to see.", body = Problem,
          content_type = "application/problem+json"),
@@ -115,6 +118,7 @@ pub async fn create_match(
     id: web::Path<uuid::Uuid>,
     body: OptionalJson<CreateMatchRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    crate::routes::account_mail::require_verified(&state, caller.user_id).await?;
     let body = body.0.unwrap_or_default();
     let mut errors = FieldErrors::default();
     let Some(message) = optional_text(&mut errors, "message", body.message.as_deref()) else {
@@ -300,27 +304,48 @@ pub async fn complete_match(
     security(("bearer" = [])),
     params(MatchPageParams),
     responses(
-        (status = 200, description = "One page.", body = MatchList),
+        (status = 200, description = "One page, each match with `unread_count`.", body = MatchList,
+         headers(("etag" = String, description = "Send as `If-None-Match` to get 304 when unchanged."))),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
         (status = 400, description = "`invalid_query`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/me/matches")]
 pub async fn my_matches(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Authenticated,
     params: Query<MatchPageParams>,
-) -> Result<web::Json<MatchList>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let (limit, after): (usize, Option<(DateTime<Utc>, String)>) =
         page(params.limit, params.cursor.as_deref(), Vec::new())?;
     let after = after.map(|(created_at, id)| MatchCursor { created_at, id });
-    let (views, next) = state
-        .run(move |cx| use_case::my_matches(cx, caller.user_id, after.as_ref(), limit))
+    let user = caller.user_id;
+    let (views, next, unread) = state
+        .run(move |cx| {
+            let (views, next) = use_case::my_matches(cx, user, after.as_ref(), limit)?;
+            let ids: Vec<MatchId> = views.iter().map(|view| view.found.id).collect();
+            let unread = buurt_app::notifications::unread_messages_per_match(cx, user, &ids)?;
+            Ok::<_, buurt_app::AppError>((views, next, unread))
+        })
         .await?;
-    let items = views.into_iter().map(match_dto).collect();
-    Ok(web::Json(MatchList {
-        items,
-        next_cursor: next.map(|c| encode_cursor(&(c.created_at, c.id))),
-    }))
+    let items = views
+        .into_iter()
+        .map(|view| {
+            let count = unread.get(&view.found.id).copied().unwrap_or(0);
+            MatchDto {
+                unread_count: Some(count),
+                ..match_dto(view)
+            }
+        })
+        .collect();
+    json_with_etag(
+        &req,
+        &MatchList {
+            items,
+            next_cursor: next.map(|c| encode_cursor(&(c.created_at, c.id))),
+        },
+    )
 }
 
 /// A match's thread, oldest first (its two parties only).
@@ -329,17 +354,20 @@ pub async fn my_matches(
     security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "The match's id."), MatchPageParams),
     responses(
-        (status = 200, description = "One page of messages.", body = MessageList),
+        (status = 200, description = "One page of messages.", body = MessageList,
+         headers(("etag" = String, description = "Send as `If-None-Match` to get 304 when unchanged."))),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
         (status = 400, description = "`invalid_query`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/matches/{id}/messages")]
 pub async fn list_messages(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
     params: Query<MatchPageParams>,
-) -> Result<web::Json<MessageList>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let id = MatchId(id.into_inner());
     let (limit, after): (usize, Option<(DateTime<Utc>, String)>) =
         page(params.limit, params.cursor.as_deref(), Vec::new())?;
@@ -347,10 +375,13 @@ pub async fn list_messages(
     let (items, next) = state
         .run(move |cx| use_case::list_messages(cx, id, caller.user_id, after.as_ref(), limit))
         .await?;
-    Ok(web::Json(MessageList {
-        items: items.into_iter().map(message_dto).collect(),
-        next_cursor: next.map(|c| encode_cursor(&(c.created_at, c.id))),
-    }))
+    json_with_etag(
+        &req,
+        &MessageList {
+            items: items.into_iter().map(message_dto).collect(),
+            next_cursor: next.map(|c| encode_cursor(&(c.created_at, c.id))),
+        },
+    )
 }
 
 /// Write in a match's thread (its two parties only); the other is notified.

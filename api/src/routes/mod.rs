@@ -1,9 +1,11 @@
 //! The handlers, one module per resource, and the table of every route they serve.
 
+pub mod account_mail;
 pub mod activities;
 pub mod auth;
 pub mod blocks;
 pub mod devices;
+pub mod digest;
 pub mod fallback;
 pub mod grants;
 pub mod health;
@@ -14,6 +16,7 @@ pub mod mediation;
 pub mod memberships;
 pub mod moderation;
 pub mod neighbourhoods;
+pub mod notification_settings;
 pub mod notifications;
 pub mod partners;
 pub mod posts;
@@ -44,6 +47,14 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(auth::login)
         .service(auth::refresh)
         .service(auth::logout)
+        .service(account_mail::request_password_reset)
+        .service(account_mail::confirm_password_reset)
+        .service(account_mail::verify_email)
+        .service(account_mail::resend_verification)
+        .service(account_mail::unsubscribe)
+        .service(account_mail::unsubscribe_page)
+        .service(notification_settings::get_notification_settings)
+        .service(notification_settings::update_notification_settings)
         .service(me::get_me)
         .service(me::update_me)
         .service(devices::register_device)
@@ -63,6 +74,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(neighbourhoods::get_neighbourhood)
         .service(neighbourhoods::update_neighbourhood)
         .service(neighbourhoods::get_public_page)
+        .service(digest::get_digest)
         .service(neighbourhoods::import_neighbourhoods)
         .service(memberships::join_neighbourhood)
         .service(memberships::leave_neighbourhood)

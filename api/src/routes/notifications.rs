@@ -57,16 +57,19 @@ fn dto(notification: Notification, title: Option<String>) -> NotificationDto {
     security(("bearer" = [])),
     params(ListNotificationsParams),
     responses(
-        (status = 200, description = "One page of notifications.", body = NotificationList),
+        (status = 200, description = "One page of notifications, with the unread count.", body = NotificationList,
+         headers(("etag" = String, description = "Send as `If-None-Match` to get 304 when nothing changed: a cheap poll."))),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`."),
         (status = 400, description = "`invalid_query`.", body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/me/notifications")]
 pub async fn list_notifications(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     caller: Authenticated,
     params: Query<ListNotificationsParams>,
-) -> Result<web::Json<NotificationList>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let params = params.into_inner();
     let (limit, after): (usize, Option<(DateTime<Utc>, String)>) =
         page(params.limit, params.cursor.as_deref(), Vec::new())?;
@@ -75,17 +78,20 @@ pub async fn list_notifications(
     let inbox = state
         .run(move |cx| app::inbox(cx, caller.user_id, unread_only, after, limit))
         .await?;
-    Ok(web::Json(NotificationList {
-        items: inbox
-            .items
-            .into_iter()
-            .map(|(n, title)| dto(n, title))
-            .collect(),
-        next_cursor: inbox
-            .next
-            .map(|cursor| encode_cursor(&(cursor.created_at, cursor.id))),
-        unread_count: inbox.unread,
-    }))
+    crate::http::etag::json_with_etag(
+        &req,
+        &NotificationList {
+            items: inbox
+                .items
+                .into_iter()
+                .map(|(n, title)| dto(n, title))
+                .collect(),
+            next_cursor: inbox
+                .next
+                .map(|cursor| encode_cursor(&(cursor.created_at, cursor.id))),
+            unread_count: inbox.unread,
+        },
+    )
 }
 
 /// Mark one notification read (again is harmless).

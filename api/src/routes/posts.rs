@@ -139,7 +139,8 @@ fn activity_input(
          headers(("location" = String, description = "`/v1/posts/{id}`"))),
         (status = 403, description = "`forbidden`: not an active member; `membership_pending`: \
          the caller's request to join waits for a moderator; `posting_suspended`: a moderator \
-         suspended the caller from posting here for a while.", body = Problem,
+         suspended the caller from posting here for a while; `email_not_verified`: on a server that \
+         sends e-mail, posting needs a verified address.", body = Problem,
          content_type = "application/problem+json"),
         (status = 429, description = "`write_limit_reached`: too many posts within the hour \
          (`BUURT_LIMIT_POSTS_PER_HOUR`); see `Retry-After`.", body = Problem,
@@ -157,6 +158,7 @@ pub async fn create_post(
 ) -> Result<HttpResponse, ApiError> {
     let neighbourhood_id = NeighbourhoodId(id.into_inner());
     let body = body.0;
+    crate::routes::account_mail::require_verified(&state, caller.user_id).await?;
     let created = state
         .run(move |cx| {
             let input = PostInput {

@@ -301,13 +301,13 @@ async fn deliver(
     clock: Arc<dyn Clock>,
     message: &PushMessage,
 ) -> PushResult {
-    let key = message.user_id;
-    let targets = match run(pool, clock.clone(), move |cx| app::push_targets(cx, key)).await {
+    let user = buurt_domain::accounts::UserId(message.user_id);
+    let targets = match run(pool, clock.clone(), move |cx| app::push_targets(cx, user)).await {
         Ok(PushTargets::Devices(devices)) => devices,
         Ok(PushTargets::Ambiguous) => {
             tracing::error!(
-                user_key = key,
-                "two users share a push key: the push goes to neither"
+                user = %message.user_id,
+                "the devices looked up belong to several users: the push goes to none"
             );
             return PushResult::NoDevices;
         }

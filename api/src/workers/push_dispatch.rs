@@ -4,7 +4,7 @@ use std::{collections::BTreeMap, future::Future, pin::Pin};
 /// One push notification for one user, already in their language.
 #[derive(Debug, Clone)]
 pub struct PushMessage {
-    pub user_id: i64,
+    pub user_id: uuid::Uuid,
     pub kind: String,
     pub title: String,
     pub body: String,

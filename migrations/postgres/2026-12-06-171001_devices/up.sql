@@ -1,12 +1,10 @@
 -- The phones and tablets a user receives push notifications on. A token (from FCM or APNs)
 -- belongs to one user at a time; a device lives as long as the login it was registered under
 -- (`login_id` is that login's refresh-token family; NULL when registered with an access token
--- issued before logins were named in tokens). `user_key` is the 64-bit number the push seam
--- names a user by (the first 8 bytes of their id, big-endian; see domain::devices::push_key).
+-- issued before logins were named in tokens).
 CREATE TABLE devices (
     id TEXT PRIMARY KEY NOT NULL,
     user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    user_key BIGINT NOT NULL,
     login_id TEXT,
     platform TEXT NOT NULL CHECK (platform IN ('android', 'ios')),
     token TEXT NOT NULL,
@@ -17,4 +15,3 @@ CREATE TABLE devices (
 CREATE UNIQUE INDEX devices_token_key ON devices (token);
 CREATE INDEX devices_user_idx ON devices (user_id, created_at, id);
 CREATE INDEX devices_login_idx ON devices (login_id);
-CREATE INDEX devices_user_key_idx ON devices (user_key);

@@ -1,0 +1,446 @@
+//! E-mail: messages in the reader's language (plain text and HTML from the templates in
+//! `api/templates/mail/`), one-click unsubscribe links (RFC 8058), and the transport: SMTP
+//! (`BUURT_SMTP_URL`) or `.eml` files in a directory (`BUURT_MAIL_DIR`).
+
+use std::sync::OnceLock;
+
+use buurt_app::deliveries::{EmailToSend, PushToSend, Unsubscribe};
+use buurt_app::digest::DigestMail;
+use buurt_app::text::Lang;
+use buurt_domain::accounts::UserId;
+use buurt_domain::notifications::NotificationKind;
+use buurt_domain::stats::Count;
+use hmac::{Hmac, Mac};
+use lettre::message::header::{Header, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use minijinja::Environment;
+use sha2::Sha256;
+
+use crate::startup::StartupError;
+
+/// Where e-mail goes.
+#[derive(Clone)]
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Dir(AsyncFileTransport<Tokio1Executor>),
+}
+
+/// How e-mails are written and sent.
+#[derive(Clone)]
+pub struct Mailer {
+    pub transport: Transport,
+    pub from: Mailbox,
+    pub links: Links,
+}
+
+/// Links in e-mails: the public address, and the key unsubscribe links are signed with.
+#[derive(Clone)]
+pub struct Links {
+    pub public_url: String,
+    key: Vec<u8>,
+}
+
+impl Links {
+    /// `secret` is the server's signing secret; the key is derived from it for this use only.
+    pub fn new(public_url: &str, secret: &[u8]) -> Self {
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key");
+        mac.update(b"buurt unsubscribe links");
+        Self {
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            key: mac.finalize().into_bytes().to_vec(),
+        }
+    }
+
+    fn mac(&self, user: UserId, what: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key");
+        mac.update(user.0.to_string().as_bytes());
+        mac.update(b".");
+        mac.update(what.as_bytes());
+        crate::auth::tokens::hex(mac.finalize().into_bytes().as_slice())
+    }
+
+    /// The token of a link that switches `what` off for `user`: `<user>.<what>.<signature>`.
+    pub fn unsubscribe_token(&self, user: UserId, what: Unsubscribe) -> String {
+        let what = match what {
+            Unsubscribe::Kind(kind) => kind.as_str(),
+            Unsubscribe::Digest => "digest",
+        };
+        format!("{}.{what}.{}", user.0, self.mac(user, what))
+    }
+
+    /// What an unsubscribe token switches off, and for whom; `None` for a forged one.
+    pub fn check_unsubscribe_token(&self, token: &str) -> Option<(UserId, Unsubscribe)> {
+        let mut parts = token.split('.');
+        let (user, what, signature) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() {
+            return None;
+        }
+        let user = UserId(uuid::Uuid::parse_str(user).ok()?);
+        let expected = self.mac(user, what);
+        // Compare in constant time.
+        let same = expected.len() == signature.len()
+            && expected
+                .bytes()
+                .zip(signature.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if !same {
+            return None;
+        }
+        let what = if what == "digest" {
+            Unsubscribe::Digest
+        } else {
+            Unsubscribe::Kind(NotificationKind::parse(what)?)
+        };
+        Some((user, what))
+    }
+
+    pub fn unsubscribe_url(&self, user: UserId, what: Unsubscribe) -> String {
+        format!(
+            "{}/v1/unsubscribe?token={}",
+            self.public_url,
+            self.unsubscribe_token(user, what)
+        )
+    }
+}
+
+impl Mailer {
+    /// The mailer the configuration asks for: SMTP, else a mail directory, else none.
+    pub fn from_config(
+        config: &crate::Config,
+        secret: &[u8],
+    ) -> Result<Option<Self>, StartupError> {
+        let transport = if let Some(url) = config.smtp_url.as_deref().filter(|u| !u.is_empty()) {
+            Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|error| StartupError::Config(format!("BUURT_SMTP_URL: {error}")))?
+                    .timeout(Some(SEND_TIMEOUT))
+                    .build(),
+            )
+        } else if let Some(dir) = &config.mail_dir {
+            std::fs::create_dir_all(dir).map_err(|error| {
+                StartupError::Config(format!("BUURT_MAIL_DIR {}: {error}", dir.display()))
+            })?;
+            Transport::Dir(AsyncFileTransport::<Tokio1Executor>::new(dir))
+        } else {
+            return Ok(None);
+        };
+        let from = config
+            .mail_from
+            .parse()
+            .map_err(|error| StartupError::Config(format!("BUURT_MAIL_FROM: {error}")))?;
+        Ok(Some(Self {
+            transport,
+            from,
+            links: Links::new(&config.public_url, secret),
+        }))
+    }
+
+    /// Sends one message.
+    pub async fn send(&self, message: Message) -> Result<(), String> {
+        match &self.transport {
+            Transport::Smtp(smtp) => smtp
+                .send(message)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            Transport::Dir(dir) => dir.send(message).await.map(drop).map_err(|e| e.to_string()),
+        }
+    }
+
+    /// The message for `email` to `user`.
+    pub fn compose(&self, user: UserId, email: &EmailToSend) -> Result<Message, String> {
+        let lang = lang_code(email.lang);
+        let link = match (&email.token, email.kind.as_str()) {
+            (Some(token), "password_reset") => {
+                format!("{}/reset-password?token={token}", self.links.public_url)
+            }
+            (Some(token), _) => format!("{}/verify-email?token={token}", self.links.public_url),
+            (None, "digest") => self.links.public_url.clone(),
+            (None, _) => match &email.post_id {
+                Some(post) => format!("{}/posts/{post}", self.links.public_url),
+                None => self.links.public_url.clone(),
+            },
+        };
+        let unsubscribe = email
+            .unsubscribe
+            .map(|what| self.links.unsubscribe_url(user, what));
+        let subject = render(&format!("{lang}.subject"), email, &link, None, None)?;
+        let subject = subject.trim().to_owned();
+        let text = render(
+            &format!("{lang}.txt"),
+            email,
+            &link,
+            unsubscribe.as_deref(),
+            Some(&subject),
+        )?;
+        let html = render(
+            &format!("{lang}.html"),
+            email,
+            &link,
+            unsubscribe.as_deref(),
+            Some(&subject),
+        )?;
+        let to: Mailbox = format!("{} <{}>", quote_name(&email.name), email.to)
+            .parse()
+            .or_else(|_| email.to.parse())
+            .map_err(|error| format!("the address {:?}: {error}", email.to))?;
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(ContentLanguage(lang));
+        if let Some(url) = &unsubscribe {
+            builder = builder
+                .header(ListUnsubscribe(format!("<{url}>")))
+                .header(ListUnsubscribePost);
+        }
+        builder
+            .multipart(MultiPart::alternative_plain_html(text, html))
+            .map_err(|error| error.to_string())
+    }
+}
+
+/// The title and body of a push notice in the reader's language, from the same texts as the
+/// e-mail's subject.
+pub fn push_text(push: &PushToSend) -> Result<(String, String), String> {
+    let email = EmailToSend {
+        to: String::new(),
+        name: String::new(),
+        lang: push.lang,
+        kind: push.kind.as_str().to_owned(),
+        token: None,
+        post_title: push.post_title.clone(),
+        post_id: push.post_id.clone(),
+        match_id: push.match_id.clone(),
+        unsubscribe: None,
+        digest: None,
+    };
+    let title = render(
+        &format!("{}.subject", lang_code(push.lang)),
+        &email,
+        "",
+        None,
+        None,
+    )?;
+    Ok(("Buurt".to_owned(), title.trim().to_owned()))
+}
+
+/// How long one SMTP conversation may take.
+pub const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Nl => "nl",
+        Lang::En => "en",
+    }
+}
+
+/// A display name as a quoted string (RFC 5322), so commas and angle brackets stay in it.
+fn quote_name(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| if c == '"' || c == '\\' { '\'' } else { c })
+        .collect();
+    format!("\"{clean}\"")
+}
+
+fn templates() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        // `.html` is escaped; the others are plain text.
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") {
+                minijinja::AutoEscape::Html
+            } else {
+                minijinja::AutoEscape::None
+            }
+        });
+        for (name, source) in [
+            ("en.subject", include_str!("../templates/mail/en.subject")),
+            ("nl.subject", include_str!("../templates/mail/nl.subject")),
+            ("en.txt", include_str!("../templates/mail/en.txt")),
+            ("nl.txt", include_str!("../templates/mail/nl.txt")),
+            ("en.html", include_str!("../templates/mail/en.html")),
+            ("nl.html", include_str!("../templates/mail/nl.html")),
+            ("digest.html", include_str!("../templates/digest.html")),
+            (
+                "unsubscribe.html",
+                include_str!("../templates/unsubscribe.html"),
+            ),
+        ] {
+            env.add_template(name, source)
+                .unwrap_or_else(|error| panic!("the mail template {name}: {error}"));
+        }
+        env
+    })
+}
+
+fn render(
+    template: &str,
+    email: &EmailToSend,
+    link: &str,
+    unsubscribe_link: Option<&str>,
+    subject: Option<&str>,
+) -> Result<String, String> {
+    let template = templates()
+        .get_template(template)
+        .map_err(|error| error.to_string())?;
+    template
+        .render(minijinja::context! {
+            kind => email.kind,
+            name => email.name,
+            post_title => email.post_title.as_deref().unwrap_or(""),
+            link => link,
+            unsubscribe_link => unsubscribe_link,
+            subject => subject,
+            digest => email.digest.as_ref().map(|digest| digest_context(digest, email.lang, link)),
+        })
+        .map_err(|error| error.to_string())
+}
+
+/// The newsletter as a web page (`GET /v1/neighbourhoods/{id}/digest` with `Accept: text/html`).
+pub fn digest_page(digest: &DigestMail, lang: Lang, public_url: &str) -> Result<String, String> {
+    let t = match lang {
+        Lang::Nl => minijinja::context! {
+            title => "Nieuwsbrief van", week => "Week", requests => "Buren die hulp vragen",
+            activities => "Activiteiten", offers => "Aangeboden", news => "Nieuws",
+            solved => "Deze week opgelost door buren", mediators => "met bemiddelaars",
+        },
+        Lang::En => minijinja::context! {
+            title => "Newsletter of", week => "Week", requests => "Neighbours asking for help",
+            activities => "Activities", offers => "On offer", news => "News",
+            solved => "Solved this week by neighbours", mediators => "with mediators",
+        },
+    };
+    templates()
+        .get_template("digest.html")
+        .and_then(|template| {
+            template.render(minijinja::context! {
+                lang => lang_code(lang),
+                t => t,
+                digest => digest_context(digest, lang, public_url),
+            })
+        })
+        .map_err(|error| error.to_string())
+}
+
+/// The page behind an unsubscribe link: a button that posts it.
+pub fn unsubscribe_page(token: &str) -> Result<String, String> {
+    templates()
+        .get_template("unsubscribe.html")
+        .and_then(|template| template.render(minijinja::context! { token => token }))
+        .map_err(|error| error.to_string())
+}
+
+/// What the newsletter templates see.
+fn digest_context(digest: &DigestMail, lang: Lang, base: &str) -> minijinja::Value {
+    let post = |(id, title): &(uuid::Uuid, String)| {
+        minijinja::context! { title => title, url => format!("{base}/posts/{id}") }
+    };
+    let count = |count: Count| match (count, lang) {
+        (Count::Exact(n), _) => n.to_string(),
+        (Count::FewerThanFive, Lang::Nl) => "minder dan vijf".to_owned(),
+        (Count::FewerThanFive, Lang::En) => "fewer than five".to_owned(),
+    };
+    minijinja::context! {
+        neighbourhood => digest.neighbourhood,
+        week => digest.week,
+        requests => digest.requests.iter().map(post).collect::<Vec<_>>(),
+        offers => digest.offers.iter().map(post).collect::<Vec<_>>(),
+        news => digest.news.iter().map(post).collect::<Vec<_>>(),
+        activities => digest.activities.iter().map(|(id, title, starts)| minijinja::context! {
+            title => title,
+            url => format!("{base}/posts/{id}"),
+            when => starts
+                .with_timezone(&chrono_tz::Europe::Amsterdam)
+                .format("%d-%m-%Y %H:%M")
+                .to_string(),
+        }).collect::<Vec<_>>(),
+        solved_by_neighbours => count(digest.solved_by_neighbours),
+        solved_by_mediators => count(digest.solved_by_mediators),
+    }
+}
+
+/// `Content-Language: nl` (RFC 3282).
+#[derive(Debug, Clone)]
+struct ContentLanguage(&'static str);
+
+impl Header for ContentLanguage {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Content-Language")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(if s.trim() == "nl" { "nl" } else { "en" }))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.to_owned())
+    }
+}
+
+/// `List-Unsubscribe: <https://…>` (RFC 2369).
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsubscribe_tokens_are_signed() {
+        let links = Links::new("https://buurt.example/", b"secret");
+        let user = UserId::new();
+        let token =
+            links.unsubscribe_token(user, Unsubscribe::Kind(NotificationKind::MatchProposed));
+        assert_eq!(
+            links.check_unsubscribe_token(&token),
+            Some((user, Unsubscribe::Kind(NotificationKind::MatchProposed)))
+        );
+        let forged = token.replace("match_proposed", "match_accepted");
+        assert_eq!(links.check_unsubscribe_token(&forged), None);
+        let other = Links::new("https://buurt.example", b"other secret");
+        assert_eq!(other.check_unsubscribe_token(&token), None);
+        assert!(
+            links
+                .unsubscribe_url(user, Unsubscribe::Digest)
+                .starts_with("https://buurt.example/v1/unsubscribe?token=")
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! The delivery worker: sends what the outbox holds (push and e-mail), one message at a time
+//! per process, each claimed with a lease well past everything a send may take, so no two
+//! processes send one message; a process that dies mid-send leaves it to be claimed again
+//! when the lease ends. Failures are retried with doubling waits; push in quiet hours waits.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::web;
+use buurt_app::deliveries::{self as app, Attempt, Composed, FreshToken};
+use buurt_app::{Clock, Cx};
+use buurt_domain::delivery::{Channel, RetryPolicy};
+use buurt_persistence::DbPool;
+use buurt_persistence::deliveries::Delivery;
+
+use crate::mail::{self, Mailer};
+use crate::workers::push_dispatch::{PushDispatch, PushMessage, PushResult};
+
+/// How long one push may take (the senders' own timeouts are shorter).
+const PUSH_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a claimed message stays this worker's: well past a send and its recording.
+pub const CLAIM_LEASE: Duration = Duration::from_secs(120);
+const _: () = assert!(CLAIM_LEASE.as_secs() > 2 * mail::SEND_TIMEOUT.as_secs());
+const _: () = assert!(CLAIM_LEASE.as_secs() > 2 * PUSH_TIMEOUT.as_secs());
+
+/// What the worker needs.
+#[derive(Clone)]
+pub struct DeliveryWorker {
+    pub pool: DbPool,
+    pub clock: Arc<dyn Clock>,
+    pub mailer: Option<Mailer>,
+    pub push: Option<Arc<dyn PushDispatch>>,
+    pub policy: RetryPolicy,
+    pub poll: Duration,
+}
+
+async fn blocking<T, F>(worker: &DeliveryWorker, work: F) -> Result<T, String>
+where
+    F: FnOnce(&mut Cx<'_>) -> Result<T, buurt_app::AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = worker.pool.clone();
+    let clock = worker.clock.clone();
+    web::block(move || {
+        let mut conn = pool.get().map_err(|error| error.to_string())?;
+        let mut cx = Cx::new(&mut conn, clock.as_ref());
+        work(&mut cx).map_err(|error| error.to_string())
+    })
+    .await
+    .map_err(|error| error.to_string())?
+}
+
+/// Sends one claimed message; what became of it.
+async fn attempt(worker: &DeliveryWorker, delivery: &Delivery) -> Result<Attempt, String> {
+    // Push waits out the user's quiet hours (they may have changed since it was queued).
+    if delivery.channel == Channel::Push && worker.push.is_some() {
+        let user = delivery.user_id;
+        if let Some(until) = blocking(worker, move |cx| app::push_deferred_until(cx, user)).await? {
+            return Ok(Attempt::Deferred(until));
+        }
+    }
+    match delivery.channel {
+        Channel::Push if worker.push.is_none() => {
+            return Ok(Attempt::NotApplicable("push is not configured".into()));
+        }
+        Channel::Email if worker.mailer.is_none() => {
+            return Ok(Attempt::NotApplicable("e-mail is not configured".into()));
+        }
+        _ => {}
+    }
+    let token = crate::auth::tokens::new_refresh_token();
+    let fresh = FreshToken {
+        hash: crate::auth::tokens::refresh_token_hash(&token),
+        token,
+    };
+    let claimed = delivery.clone();
+    let Some(composed) = blocking(worker, move |cx| app::compose(cx, &claimed, fresh)).await?
+    else {
+        return Ok(Attempt::NotApplicable("nothing to send any more".into()));
+    };
+    match composed {
+        Composed::Email(email) => {
+            let mailer = worker.mailer.as_ref().expect("checked above");
+            let message = match mailer.compose(delivery.user_id, &email) {
+                Ok(message) => message,
+                // An address lettre cannot write will not improve by waiting.
+                Err(error) => return Ok(Attempt::NotApplicable(error)),
+            };
+            match actix_web::rt::time::timeout(mail::SEND_TIMEOUT, mailer.send(message)).await {
+                Ok(Ok(())) => Ok(Attempt::Sent),
+                Ok(Err(error)) => Ok(Attempt::Failed(error)),
+                Err(_) => Ok(Attempt::Failed(
+                    "the SMTP server did not answer in time".into(),
+                )),
+            }
+        }
+        Composed::Push(push) => {
+            let sender = worker.push.as_ref().expect("checked above");
+            let (title, body) = mail::push_text(&push)?;
+            let mut data = BTreeMap::new();
+            data.insert("kind".to_owned(), push.kind.as_str().to_owned());
+            if let Some(post) = &push.post_id {
+                data.insert("post_id".to_owned(), post.clone());
+            }
+            if let Some(matched) = &push.match_id {
+                data.insert("match_id".to_owned(), matched.clone());
+            }
+            let message = PushMessage {
+                user_id: delivery.user_id.0,
+                kind: push.kind.as_str().to_owned(),
+                title,
+                body,
+                data,
+            };
+            match actix_web::rt::time::timeout(PUSH_TIMEOUT, sender.deliver(&message)).await {
+                Ok(PushResult::Delivered) => Ok(Attempt::Sent),
+                Ok(PushResult::NoDevices) => Ok(Attempt::NotApplicable("no devices".into())),
+                Ok(PushResult::Retry(error)) => Ok(Attempt::Failed(error)),
+                Err(_) => Ok(Attempt::Failed(
+                    "the push service did not answer in time".into(),
+                )),
+            }
+        }
+    }
+}
+
+/// Claims, sends and settles messages until none is due. Returns how many were tried.
+pub async fn drain(worker: &DeliveryWorker) -> Result<usize, String> {
+    let lease = chrono::Duration::from_std(CLAIM_LEASE).expect("a short lease");
+    let mut tried = 0;
+    while let Some(delivery) = blocking(worker, move |cx| app::claim_delivery(cx, lease)).await? {
+        tried += 1;
+        let outcome = match attempt(worker, &delivery).await {
+            Ok(outcome) => outcome,
+            Err(error) => Attempt::Failed(error),
+        };
+        if let Attempt::Failed(error) = &outcome {
+            tracing::info!(delivery = %delivery.id, channel = delivery.channel.as_str(), %error, "delivery failed");
+        }
+        let policy = worker.policy;
+        let recorded = blocking(worker, move |cx| {
+            app::settle_delivery(cx, &delivery, outcome, policy)
+        })
+        .await?;
+        if !recorded {
+            tracing::warn!("a delivery outlived its claim");
+        }
+    }
+    Ok(tried)
+}
+
+/// Messages sent at once by one process: a slow SMTP server or push service holds up only
+/// its own share.
+const SENDERS: usize = 4;
+
+/// Sends messages until the server stops: `SENDERS` loops, each claiming its own.
+pub async fn run(worker: DeliveryWorker) {
+    let senders: Vec<_> = (0..SENDERS)
+        .map(|_| {
+            let worker = worker.clone();
+            actix_web::rt::spawn(async move {
+                let mut tick = actix_web::rt::time::interval(worker.poll);
+                loop {
+                    tick.tick().await;
+                    if let Err(error) = drain(&worker).await {
+                        tracing::warn!(%error, "delivery round failed");
+                    }
+                }
+            })
+        })
+        .collect();
+    // Aborting this task (at shutdown) ends the senders with it.
+    struct AbortOnDrop(Vec<actix_web::rt::task::JoinHandle<()>>);
+    impl Drop for AbortOnDrop {
+        fn drop(&mut self) {
+            for sender in &self.0 {
+                sender.abort();
+            }
+        }
+    }
+    let mut senders = AbortOnDrop(senders);
+    futures_util::future::join_all(senders.0.iter_mut()).await;
+}
