@@ -540,6 +540,13 @@ impl Config {
             object_store_options: Vec::new(),
             image_threads: None,
             image_queue: 4,
+            smtp_url: None,
+            mail_dir: None,
+            mail_from: "Buurt <noreply@localhost>".into(),
+            public_url: "http://localhost:8080".into(),
+            delivery_poll_ms: 1000,
+            delivery_retry_base_ms: 30_000,
+            delivery_max_attempts: 10,
         }
     }
 }
@@ -552,13 +559,6 @@ impl Config {
             match_messages_months: self.retain_match_messages_months,
             notifications_months: self.retain_notifications_months,
             partner_outbox_days: self.retain_partner_outbox_days,
-            smtp_url: None,
-            mail_dir: None,
-            mail_from: "Buurt <noreply@localhost>".into(),
-            public_url: "http://localhost:8080".into(),
-            delivery_poll_ms: 1000,
-            delivery_retry_base_ms: 30_000,
-            delivery_max_attempts: 10,
         }
     }
 }

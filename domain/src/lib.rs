@@ -4,8 +4,8 @@
 pub mod accounts;
 pub mod activities;
 pub mod category;
-pub mod devices;
 pub mod delivery;
+pub mod devices;
 pub mod digest;
 pub mod effects;
 pub mod grants;

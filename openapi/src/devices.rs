@@ -48,8 +48,10 @@ pub struct DeviceDto {
     pub token: String,
     pub app_version: Option<String>,
     /// When the token was first registered (for this user).
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
     /// When it was last registered again.
+    #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
 }
 

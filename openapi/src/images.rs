@@ -17,6 +17,7 @@ pub struct ImageDto {
     pub height: u32,
     /// One per fixed width (320, 640 and 1280), narrowest first.
     pub variants: Vec<ImageVariantDto>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
 }
 

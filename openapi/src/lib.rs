@@ -3,8 +3,8 @@
 
 pub mod accounts;
 pub mod activities;
-pub mod devices;
 pub mod delivery;
+pub mod devices;
 pub mod grants;
 pub mod health;
 pub mod images;
@@ -200,4 +200,47 @@ pub const PARTNER_AUTH: &str = "partner";
 /// The base document, ready for the handlers to be added.
 pub fn base_document() -> utoipa::openapi::OpenApi {
     BaseDoc::openapi()
+}
+
+#[cfg(test)]
+mod one_moment_format {
+    /// Every moment on the wire goes through `moment::write`: a field of type `DateTime<Utc>`
+    /// (or an `Option` of one) in this crate without it is a slip a generated client would meet.
+    #[test]
+    fn every_moment_field_is_written_one_way() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let source = std::fs::read_to_string(&path).unwrap();
+            let lines: Vec<&str> = source.lines().collect();
+            for (index, line) in lines.iter().enumerate() {
+                let field = line.trim();
+                let is_moment = field.starts_with("pub ")
+                    && (field.ends_with(": DateTime<Utc>,")
+                        || field.ends_with(": Option<DateTime<Utc>>,"));
+                if !is_moment {
+                    continue;
+                }
+                let attributes = lines[..index]
+                    .iter()
+                    .rev()
+                    .take_while(|l| {
+                        let l = l.trim();
+                        l.starts_with("#[")
+                            || l.starts_with("///")
+                            || l.ends_with(')')
+                            || l.ends_with(',')
+                    })
+                    .any(|l| l.contains("serialize_with"));
+                if !attributes {
+                    missing.push(format!("{}:{}", path.display(), index + 1));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "moments without moment::write: {missing:?}"
+        );
+    }
 }

@@ -338,6 +338,7 @@ pub struct ConsentChangeDto {
     pub kind: ConsentKindDto,
     /// `given` or `withdrawn`.
     pub change: ConsentChangeKindDto,
+    #[serde(serialize_with = "crate::moment::write")]
     pub at: DateTime<Utc>,
 }
 

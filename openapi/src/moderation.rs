@@ -98,7 +98,9 @@ pub struct ReportDto {
     pub outcome: Option<Resolution>,
     /// The outcome in plain words (`Accept-Language`), naming nobody.
     pub outcome_text: Option<String>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub resolved_at: Option<DateTime<Utc>>,
 }
 
@@ -114,6 +116,7 @@ pub struct QueueReportDto {
     pub id: Uuid,
     pub reason: ReportReason,
     pub details: Option<String>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -131,6 +134,7 @@ pub struct QueueItemDto {
     pub post_id: Option<Uuid>,
     pub match_id: Option<Uuid>,
     pub report_count: u32,
+    #[serde(serialize_with = "crate::moment::write")]
     pub first_reported_at: DateTime<Utc>,
     /// The open reports, oldest first.
     pub reports: Vec<QueueReportDto>,
@@ -171,9 +175,11 @@ pub enum AppealOutcome {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AppealDto {
     pub text: String,
+    #[serde(serialize_with = "crate::moment::write")]
     pub appealed_at: DateTime<Utc>,
     pub outcome: Option<AppealOutcome>,
     pub reason: Option<String>,
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub decided_at: Option<DateTime<Utc>>,
 }
 
@@ -190,7 +196,9 @@ pub struct DecisionDto {
     /// The grounds reported (the reasons of the reports behind the decision).
     pub report_reasons: Vec<ReportReason>,
     /// Until when posting in the neighbourhood is suspended (`suspend`).
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub suspended_until: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub decided_at: DateTime<Utc>,
     /// What was done and why, in plain words (`Accept-Language`), and how to appeal.
     pub statement: String,
@@ -257,6 +265,7 @@ pub struct ModerationLogEntryDto {
     pub target_kind: ReportTargetKind,
     pub target_id: Uuid,
     pub reason: Option<String>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -284,6 +293,7 @@ pub struct ModerationLogList {
 pub struct HeldPostDto {
     pub post_id: Uuid,
     pub author_id: Uuid,
+    #[serde(serialize_with = "crate::moment::write")]
     pub held_at: DateTime<Utc>,
 }
 

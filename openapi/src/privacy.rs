@@ -20,6 +20,7 @@ use crate::neighbourhoods::MyMembership;
 pub struct ExportDocument {
     /// `buurt-export/1`.
     pub format: String,
+    #[serde(serialize_with = "crate::moment::write")]
     pub generated_at: DateTime<Utc>,
     /// The account with its private fields, as `GET /v1/me` shows it.
     pub profile: Me,
@@ -52,10 +53,14 @@ pub struct ExportPostDto {
     pub body: String,
     pub category: Option<String>,
     pub visibility: String,
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub starts_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub ends_at: Option<DateTime<Utc>>,
     pub location: Option<String>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -70,7 +75,9 @@ pub struct ExportMatchDto {
     pub message: Option<String>,
     /// The thanks the person gave, as the requester.
     pub thanks: Option<String>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -79,6 +86,7 @@ pub struct ExportMessageDto {
     pub id: Uuid,
     pub match_id: Uuid,
     pub body: String,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -87,8 +95,11 @@ pub struct ExportRsvpDto {
     pub post_id: Uuid,
     /// `going`, `waitlisted` or `cancelled`.
     pub status: String,
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub checked_in_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -98,13 +109,16 @@ pub struct ExportNotificationDto {
     pub kind: String,
     pub post_id: Option<Uuid>,
     pub match_id: Option<Uuid>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub read_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ExportBlockDto {
     pub user_id: Uuid,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -117,6 +131,7 @@ pub struct ExportReportDto {
     pub target_id: Uuid,
     pub reason: String,
     pub details: Option<String>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -127,7 +142,9 @@ pub struct ExportCaseDto {
     pub status: String,
     pub outcome: Option<String>,
     pub summary: Option<String>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
     /// The mediators' notes, oldest first, without working notes.
     pub notes: Vec<ExportNoteDto>,
@@ -138,6 +155,7 @@ pub struct ExportCaseDto {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ExportNoteDto {
     pub body: String,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -146,6 +164,7 @@ pub struct ExportAuditDto {
     /// The account that acted; `null` for the system.
     pub actor_id: Option<Uuid>,
     pub action: String,
+    #[serde(serialize_with = "crate::moment::write")]
     pub at: DateTime<Utc>,
 }
 

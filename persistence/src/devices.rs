@@ -165,7 +165,10 @@ pub fn list(conn: &mut DbConnection, user: UserId) -> Result<Vec<Device>, Persis
 }
 
 /// The devices of `user`, oldest first.
-pub fn list_of_user(conn: &mut DbConnection, user: UserId) -> Result<Vec<Device>, PersistenceError> {
+pub fn list_of_user(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<Device>, PersistenceError> {
     load(
         conn,
         devices::table

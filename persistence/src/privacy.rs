@@ -21,8 +21,9 @@ use uuid::Uuid;
 use crate::columns::Stored;
 use crate::schema::{
     account_erasures, activity_organisers, case_audit, case_notes, case_referrals, cases,
-    idempotency_keys, login_failures, match_messages, matches, memberships, moderation_decisions, moderation_log, post_reviews, posts, reports,
-    role_grants, rsvps, stat_events, users, verification_letters,
+    idempotency_keys, login_failures, match_messages, matches, memberships, moderation_decisions,
+    moderation_log, post_reviews, posts, reports, role_grants, rsvps, stat_events, users,
+    verification_letters,
 };
 use crate::time::to_db;
 use crate::{DbConnection, PersistenceError};

@@ -290,6 +290,32 @@ async fn world() -> World {
         201,
     )
     .await;
+    // A phone to push to, and a moderator's warning about Anna (a decision about her and a
+    // line in the moderation log naming her).
+    post_ok(
+        &app,
+        &anna,
+        "/v1/me/devices",
+        json!({"platform": "android", "token": "anna-phone:APA91bHPRgkF3JUikC4ENAHEeMrd41Zxv3hVZjC9KtT8OvPVGJ-hQMRKRrZuJAEcl7B338qju59zJMjw2DELjzEvxwYv7hH5Ynpc1ODQ0aT4U4OFEeco8ohsN5PjL1iC2dNtk2BAokeMCg2ZXKqpc8FXKmhX94kIxQ"}),
+        201,
+    )
+    .await;
+    let report = post_ok(
+        &app,
+        &resident,
+        &format!("/v1/users/{}/reports", anna.user_id),
+        json!({"neighbourhood_id": neighbourhood, "reason": "other", "details": "Onaardig"}),
+        201,
+    )
+    .await;
+    post_ok(
+        &app,
+        &moderator,
+        &format!("/v1/reports/{}/resolve", report["id"].as_str().unwrap()),
+        json!({"resolution": "warn", "reason": "Wees vriendelijk tegen de buren."}),
+        200,
+    )
+    .await;
     World {
         app,
         admin,
@@ -1089,6 +1115,54 @@ const PERSONAL_COLUMNS: &[(&str, &str, &str)] = &[
         "account_erasures",
         "tombstone_id",
         "names the tombstone only",
+    ),
+    // Issue 17: the delivery outbox, notification settings, account tokens, newsletters sent,
+    // devices.
+    ("deliveries", "user_id", "cascade"),
+    ("notification_settings", "user_id", "cascade"),
+    ("notification_preferences", "user_id", "cascade"),
+    ("account_tokens", "user_id", "cascade"),
+    ("account_tokens", "email", "cascade, with the token"),
+    ("digest_sends", "user_id", "cascade"),
+    ("devices", "user_id", "cascade"),
+    ("devices", "token", "cascade, with the device"),
+    // Issue 19: moderation.
+    ("reports", "reporter_id", "tombstone"),
+    (
+        "reports",
+        "member_id",
+        "cascade: reports about the person go",
+    ),
+    (
+        "reports",
+        "target_id",
+        "a member target is the member: cascade",
+    ),
+    (
+        "moderation_decisions",
+        "member_id",
+        "cascade: decisions about the person go",
+    ),
+    (
+        "moderation_decisions",
+        "target_id",
+        "a member target is the member: cascade",
+    ),
+    ("moderation_decisions", "decided_by", "tombstone"),
+    ("moderation_decisions", "appeal_decided_by", "tombstone"),
+    ("posting_suspensions", "user_id", "cascade"),
+    ("post_reviews", "author_id", "cascade"),
+    ("post_reviews", "reviewed_by", "tombstone"),
+    ("write_events", "user_id", "cascade"),
+    (
+        "moderation_log",
+        "actor_id",
+        "tombstone (the log keeps its entries)",
+    ),
+    (
+        "moderation_log",
+        "target_id",
+        "a member target: tombstone (the log keeps its entries)",
     ),
 ];
 

@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::schema::{
-    case_audit, case_notes, cases, match_messages, matches, notifications, posts, reports,
-    rsvps, user_blocks,
+    case_audit, case_notes, cases, match_messages, matches, notifications, posts, reports, rsvps,
+    user_blocks,
 };
 use crate::time::from_db;
 use crate::{DbConnection, PersistenceError};
@@ -313,7 +313,14 @@ pub fn reports_of(
     conn: &mut DbConnection,
     user: UserId,
 ) -> Result<Vec<ExportReport>, PersistenceError> {
-    type Row5 = (String, String, String, String, Option<String>, NaiveDateTime);
+    type Row5 = (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        NaiveDateTime,
+    );
     let rows: Vec<Row5> = reports::table
         .filter(reports::reporter_id.eq(user.to_string()))
         .order((reports::created_at, reports::id))
