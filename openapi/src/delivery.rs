@@ -102,7 +102,9 @@ pub struct DigestPost {
     /// `goods`, `knowledge`, `skills`, `help` or `care` for requests and offers.
     pub category: Option<String>,
     /// For activities.
+    #[serde(serialize_with = "crate::moment::write_optional")]
     pub starts_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -119,7 +121,9 @@ pub struct DigestDto {
     pub neighbourhood: DigestNeighbourhood,
     /// `YYYY-Www`.
     pub week: String,
+    #[serde(serialize_with = "crate::moment::write")]
     pub from: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
     pub to: chrono::DateTime<chrono::Utc>,
     /// Posted that week, newest first.
     pub news: Vec<DigestPost>,

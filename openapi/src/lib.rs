@@ -216,9 +216,7 @@ mod one_moment_format {
             let lines: Vec<&str> = source.lines().collect();
             for (index, line) in lines.iter().enumerate() {
                 let field = line.trim();
-                let is_moment = field.starts_with("pub ")
-                    && (field.ends_with(": DateTime<Utc>,")
-                        || field.ends_with(": Option<DateTime<Utc>>,"));
+                let is_moment = field.starts_with("pub ") && field.contains("DateTime<");
                 if !is_moment {
                     continue;
                 }

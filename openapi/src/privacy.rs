@@ -40,6 +40,8 @@ pub struct ExportDocument {
     pub reports: Vec<ExportReportDto>,
     /// Cases of the person's own requests.
     pub cases: Vec<ExportCaseDto>,
+    /// The devices push notifications go to, as `GET /v1/me/devices` lists them.
+    pub devices: Vec<crate::devices::DeviceDto>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

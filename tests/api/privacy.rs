@@ -899,6 +899,16 @@ async fn the_export_holds_everything_of_the_person_and_nothing_of_others() {
         export["blocks"],
         json!([{"user_id": w.resident.user_id, "created_at": export["blocks"][0]["created_at"]}])
     );
+    // Her device, as she lists it herself.
+    let listed = w.app.get_as(&w.anna, "/v1/me/devices").await.json();
+    assert_eq!(export["devices"], listed["items"], "{}", export["devices"]);
+    assert_eq!(export["devices"].as_array().unwrap().len(), 1);
+    assert!(
+        export["devices"][0]["token"]
+            .as_str()
+            .unwrap()
+            .starts_with("anna-phone:")
+    );
     let reports = export["reports"].as_array().unwrap();
     assert_eq!(reports.len(), 1);
     assert_eq!(

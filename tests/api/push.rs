@@ -429,3 +429,122 @@ async fn push_is_off_without_configuration_and_refuses_a_half_one() {
     assert_eq!(node.get("/v1/me/devices").await.status, 401);
     drop(node);
 }
+
+/// The whole way: an offer of help on Anna's request writes a notice, the delivery outbox a
+/// push, and the worker of a node configured for FCM sends it to her phone, once. With push
+/// switched off for that kind, nothing reaches the phone; the inbox has it either way.
+#[actix_web::test]
+async fn an_offer_of_help_reaches_the_requesters_phone_through_the_outbox() {
+    let w = World::new().await;
+    let admin = w.app.admin().await;
+    let place = w
+        .app
+        .create_neighbourhood_in(&admin, "BU00000001", "Kop", "GM0001", &["9999"])
+        .await;
+    let anna = w
+        .app
+        .member(&admin, &place, "anna@example.nl", "resident")
+        .await;
+    let bert = w
+        .app
+        .member(&admin, &place, "bert@example.nl", "resident")
+        .await;
+    w.device(&anna, "android", ANDROID_TOKEN).await;
+    // No quiet hours, whatever the time of day the test runs at.
+    let settings = w
+        .app
+        .put_as(
+            &anna,
+            "/v1/me/notification-settings",
+            &json!({"quiet_hours": null}),
+        )
+        .await;
+    assert_eq!(settings.status, 200, "{}", settings.text());
+    let pushing = w.config(|_| {});
+    let node = w.app.another_node(move |config| {
+        config.fcm_credentials = pushing.fcm_credentials;
+        config.fcm_url = pushing.fcm_url;
+        config.apns_key_file = pushing.apns_key_file;
+        config.apns_key_id = pushing.apns_key_id;
+        config.apns_team_id = pushing.apns_team_id;
+        config.apns_topic = pushing.apns_topic;
+        config.apns_url = pushing.apns_url;
+        config.push_ca_file = pushing.push_ca_file;
+        config.delivery_poll_ms = 50;
+    });
+
+    let request = |title: &'static str| {
+        let (app, anna, place) = (&w.app, &anna, &place);
+        async move {
+            let response = app
+                .post_as(
+                    anna,
+                    &format!("/v1/neighbourhoods/{place}/posts"),
+                    &json!({"kind": "request", "title": title, "body": "Wie helpt?",
+                            "category": "help"}),
+                )
+                .await;
+            assert_eq!(response.status, 201, "{}", response.text());
+            response.json()["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let ladder = request("Een ladder lenen").await;
+    let offer = w
+        .app
+        .post_as(&bert, &format!("/v1/posts/{ladder}/matches"), &json!({}))
+        .await;
+    assert_eq!(offer.status, 201, "{}", offer.text());
+
+    let started = std::time::Instant::now();
+    while w.fcm.state.accepted().is_empty() && started.elapsed().as_secs() < 20 {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let sent = w.fcm.state.accepted();
+    assert_eq!(
+        sent.len(),
+        1,
+        "{sent:?} refused: {:?}",
+        w.fcm.state.refused()
+    );
+    assert_eq!(sent[0]["token"], ANDROID_TOKEN, "{}", sent[0]);
+    assert_eq!(sent[0]["data"]["kind"], "match_proposed", "{}", sent[0]);
+    assert_eq!(sent[0]["data"]["post_id"], ladder.as_str(), "{}", sent[0]);
+    assert!(
+        sent[0]["notification"]["body"]
+            .as_str()
+            .is_some_and(|body| body.contains("Een ladder lenen")),
+        "{}",
+        sent[0]
+    );
+    // Once: the worker does not send it again.
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(w.fcm.state.accepted().len(), 1);
+
+    // Push off for offers of help: the next one stays in the inbox.
+    let off = w
+        .app
+        .put_as(
+            &anna,
+            "/v1/me/notification-settings",
+            &json!({"channels": [{"kind": "match_proposed", "push": false, "email": false}]}),
+        )
+        .await;
+    assert_eq!(off.status, 200, "{}", off.text());
+    let tools = request("Gereedschap lenen").await;
+    let offer = w
+        .app
+        .post_as(&bert, &format!("/v1/posts/{tools}/matches"), &json!({}))
+        .await;
+    assert_eq!(offer.status, 201, "{}", offer.text());
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert_eq!(w.fcm.state.accepted().len(), 1);
+    let inbox = w.app.get_as(&anna, "/v1/me/notifications").await.json();
+    let offers = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["kind"] == "match_proposed")
+        .count();
+    assert_eq!(offers, 2, "{inbox}");
+    drop(node);
+}

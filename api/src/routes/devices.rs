@@ -18,7 +18,7 @@ fn platform(dto: PlatformDto) -> Platform {
     }
 }
 
-fn dto(device: Device) -> DeviceDto {
+pub(crate) fn dto(device: Device) -> DeviceDto {
     DeviceDto {
         id: device.id.0,
         platform: match device.platform {

@@ -125,6 +125,15 @@ fn section_json(section: Section) -> Result<String, ApiError> {
                     .collect::<Vec<_>>(),
             )?,
         ),
+        Section::Devices(rows) => (
+            "devices",
+            json(
+                &rows
+                    .into_iter()
+                    .map(crate::routes::devices::dto)
+                    .collect::<Vec<_>>(),
+            )?,
+        ),
         Section::Blocks(rows) => (
             "blocks",
             json(

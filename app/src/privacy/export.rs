@@ -24,10 +24,11 @@ pub enum SectionName {
     Blocks,
     Reports,
     Cases,
+    Devices,
 }
 
 impl SectionName {
-    pub const ALL: [SectionName; 8] = [
+    pub const ALL: [SectionName; 9] = [
         Self::Posts,
         Self::Matches,
         Self::Messages,
@@ -36,6 +37,7 @@ impl SectionName {
         Self::Blocks,
         Self::Reports,
         Self::Cases,
+        Self::Devices,
     ];
 }
 
@@ -52,6 +54,8 @@ pub enum Section {
     Reports(Vec<ExportReport>),
     /// The person's own cases; the notes without working notes (a mediator's own aid).
     Cases(Vec<ExportCase>),
+    /// The phones and tablets push notifications go to.
+    Devices(Vec<buurt_domain::devices::Device>),
 }
 
 /// Reads one section of `user`'s export.
@@ -66,5 +70,8 @@ pub fn read_section(cx: &mut Cx<'_>, user: UserId, name: SectionName) -> Result<
         SectionName::Blocks => Section::Blocks(repo::blocks_of(conn, user)?),
         SectionName::Reports => Section::Reports(repo::reports_of(conn, user)?),
         SectionName::Cases => Section::Cases(repo::cases_of(conn, user)?),
+        SectionName::Devices => {
+            Section::Devices(buurt_persistence::devices::list_of_user(conn, user)?)
+        }
     })
 }
