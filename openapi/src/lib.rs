@@ -216,7 +216,10 @@ mod one_moment_format {
             let lines: Vec<&str> = source.lines().collect();
             for (index, line) in lines.iter().enumerate() {
                 let field = line.trim();
-                let is_moment = field.starts_with("pub ") && field.contains("DateTime<");
+                let is_moment = field.starts_with("pub ")
+                    && !field.starts_with("pub fn ")
+                    && field.ends_with(',')
+                    && field.contains("DateTime<");
                 if !is_moment {
                     continue;
                 }
