@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 const EMAIL: &str = "annabel.zwanenbloem@example.nl";
 const PHONE: &str = "0687654321";
 const STREET: &str = "Zwanenbloemstraat";
-const HOUSE_NUMBER: &str = "137b";
+// Not hexadecimal: the scans look for it as a substring, and request ids and UUIDs are hex.
+const HOUSE_NUMBER: &str = "137-hs";
 const POSTCODE: &str = "9999ZZ";
 
 /// A neighbourhood with a person of every role, and Anna (a resident with data in every
