@@ -1175,6 +1175,12 @@ const PERSONAL_COLUMNS: &[(&str, &str, &str)] = &[
         "target_id",
         "a member target: tombstone (the log keeps its entries)",
     ),
+    // issue 20 (h20a)
+    (
+        "brokered_matches",
+        "brokered_by",
+        "set null (the match keeps its brokerage)",
+    ),
 ];
 
 /// Columns whose names sound personal but hold no person's data.
