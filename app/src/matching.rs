@@ -520,17 +520,33 @@ pub fn get_match(cx: &mut Cx<'_>, id: MatchId, caller: UserId) -> Result<MatchVi
     }
 }
 
-/// A request's matches that `caller` is a party of (all of them for its author), oldest first.
+/// A request's matches that `caller` is a party of (all of them for its author; and those
+/// brokered for it, for the mediators of its neighbourhood), oldest first.
 pub fn request_matches(
     cx: &mut Cx<'_>,
     request: PostId,
     caller: UserId,
 ) -> Result<Vec<MatchView>, AppError> {
-    seen_request(cx.conn, caller, request)?;
-    let views = repo::shown_matches_of_request(cx.conn, request, caller)?
+    let (post, neighbourhood) = seen_request(cx.conn, caller, request)?;
+    let mut views: Vec<MatchView> = repo::shown_matches_of_request(cx.conn, request, caller)?
         .into_iter()
         .filter_map(|shown| MatchView::of(shown, caller))
         .collect();
+    // The mediators of its neighbourhood see the matches brokered for it too (without
+    // anybody's contact details), to follow them.
+    if caller != post.author_id
+        && buurt_persistence::memberships::actor(cx.conn, caller, &neighbourhood)?
+            .may(Action::BrokerMatch)
+    {
+        let brokered = repo::shown_brokered_matches_of_request(cx.conn, request)?;
+        views.extend(
+            brokered
+                .into_iter()
+                .filter(|shown| shown.found.party_of(caller).is_none())
+                .map(MatchView::for_mediator),
+        );
+        views.sort_by_key(|view| (view.found.created_at, view.found.id.0));
+    }
     with_brokerages(cx.conn, views)
 }
 

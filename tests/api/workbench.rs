@@ -403,6 +403,25 @@ async fn a_brokered_match_from_suggestion_to_completion_is_audited_at_every_step
     assert_eq!(for_mediator.status, 200, "{}", for_mediator.text());
     assert_eq!(for_mediator.json()["status"], "accepted");
     assert_eq!(for_mediator.json()["contact"], Value::Null);
+    let listed = w
+        .app
+        .get_as(&w.mediator, &format!("/v1/posts/{request}/matches"))
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text());
+    let items = listed.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["id"], id.as_str());
+    assert_eq!(items[0]["contact"], Value::Null);
+    let for_resident = w
+        .app
+        .get_as(&w.resident, &format!("/v1/posts/{request}/matches"))
+        .await;
+    assert_eq!(
+        for_resident.json()["items"],
+        json!([]),
+        "{}",
+        for_resident.text()
+    );
     for outsider in [&w.resident, &w.far_mediator, &w.professional] {
         w.app
             .get_as(outsider, &format!("/v1/matches/{id}"))

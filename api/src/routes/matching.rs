@@ -155,7 +155,8 @@ pub async fn create_match(
         .json(dto))
 }
 
-/// A request's matches: all of them for its author, one's own for a helper.
+/// A request's matches: all of them for its author, one's own for a helper, and those a
+/// mediator brokered for the mediators of its neighbourhood (without contact details).
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
