@@ -34,3 +34,4 @@ mod seed;
 mod startup;
 mod stats;
 mod verification;
+mod workbench;
