@@ -103,7 +103,7 @@ pub async fn get_digest(
             .and_then(|value| value.to_str().ok()),
     );
     let page =
-        crate::mail::digest_page(&app::for_reader(digest, &[]), lang, &state.links.public_url)
+        crate::mail::digest_page(&app::for_reader(digest, &[]), lang, &state.links.app_url)
             .map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
