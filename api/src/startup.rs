@@ -230,7 +230,6 @@ impl Application {
             config.app_link_url.as_deref(),
             &signing_secret,
         );
-        let tokens = Arc::new(tokens);
         crate::auth::password::prepare();
         let images = image_store(config, &database_url)?;
         // TLS to S3 (reqwest in object_store) with the ring provider rustls already builds.
@@ -248,6 +247,7 @@ impl Application {
                 crate::workers::deliveries::MIN_CLAIM_LEASE.as_secs()
             )));
         }
+        let tokens = Arc::new(tokens.with_clock(clock.clone()));
         let push = crate::workers::push::from_config(config, pool.clone(), clock.clone())?;
         let replica = match &config.database_read_url {
             Some(url) => Some(read_replica(url, config)?),

@@ -66,7 +66,7 @@ fn page(
         }),
     )
     .map_err(ApiError::internal)?;
-    Ok(HttpResponse::build(status)
+    let mut response = HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         // The token is in the address: no caching, no referrer, no framing, no scripts.
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -77,7 +77,12 @@ fn page(
             "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; \
              frame-ancestors 'none'; base-uri 'none'",
         ))
-        .body(body))
+        .body(body);
+    // An error here is a page too, not a problem.
+    response
+        .extensions_mut()
+        .insert(crate::http::middleware::PageForPeople);
+    Ok(response)
 }
 
 fn pick<'a>(lang: Lang, nl: &'a str, en: &'a str) -> &'a str {
