@@ -359,8 +359,14 @@ impl Application {
                     "/reset-password",
                     web::get().to(routes::pages::reset_password_page),
                 )
-                .route("/reset-password", web::post().to(routes::pages::reset_password))
-                .route("/verify-email", web::get().to(routes::pages::verify_email_page))
+                .route(
+                    "/reset-password",
+                    web::post().to(routes::pages::reset_password),
+                )
+                .route(
+                    "/verify-email",
+                    web::get().to(routes::pages::verify_email_page),
+                )
                 .route("/verify-email", web::post().to(routes::pages::verify_email))
                 .default_service(web::to(not_matched))
                 .wrap(from_fn(head_as_get))

@@ -221,8 +221,8 @@ pub fn verify_email(cx: &mut Cx<'_>, token_hash: &str) -> Result<UserId, AppErro
         let (user, new) = repo::use_token(conn, token_hash, TokenPurpose::ChangeEmail, now)?
             .ok_or(ErrorCode::VerificationTokenInvalid)?;
         accounts_repo::lock_user(conn, user)?;
-        let account = accounts_repo::find_user(conn, user)?
-            .ok_or(ErrorCode::VerificationTokenInvalid)?;
+        let account =
+            accounts_repo::find_user(conn, user)?.ok_or(ErrorCode::VerificationTokenInvalid)?;
         let old = account.email.as_str().to_owned();
         if old == new {
             accounts_repo::mark_email_verified(conn, user, &new)?;

@@ -516,8 +516,7 @@ pub fn digest_recipients(
         if chosen != frequency || sent.contains(&(user.clone(), neighbourhood.clone())) {
             continue;
         }
-        let (Ok(user), Ok(neighbourhood)) =
-            (Uuid::parse_str(user), Uuid::parse_str(neighbourhood))
+        let (Ok(user), Ok(neighbourhood)) = (Uuid::parse_str(user), Uuid::parse_str(neighbourhood))
         else {
             continue;
         };

@@ -1117,10 +1117,7 @@ async fn wait_for_mails(
     let deadline = Instant::now() + WAIT;
     loop {
         let mails = sink.received();
-        let found: Vec<ReceivedMail> = mails_to(&mails, to, subject)
-            .into_iter()
-            .cloned()
-            .collect();
+        let found: Vec<ReceivedMail> = mails_to(&mails, to, subject).into_iter().cloned().collect();
         if found.len() >= count {
             return found;
         }
@@ -1150,7 +1147,8 @@ async fn an_address_changes_only_once_the_new_one_is_verified() {
     let app = mail_app_at(&sink, clock.clone()).await;
     let anna = app.register("anna@example.nl").await;
     app.register("bert@example.nl").await;
-    let first_verification = wait_for_mail(&sink, "anna@example.nl", "Bevestig uw e-mailadres").await;
+    let first_verification =
+        wait_for_mail(&sink, "anna@example.nl", "Bevestig uw e-mailadres").await;
     let old_verify_token = link_token(&first_verification, "/verify-email");
     let new_address = json!({"email": "Anna.Nieuw@Example.nl", "current_password": TEST_PASSWORD});
 
@@ -1176,7 +1174,10 @@ async fn an_address_changes_only_once_the_new_one_is_verified() {
     )
     .await
     .assert_problem(422, "validation_failed");
-    assert!(problem.to_string().contains("current_password"), "{problem}");
+    assert!(
+        problem.to_string().contains("current_password"),
+        "{problem}"
+    );
     change_email(&app, &anna, &json!({"email": "anna.nieuw@example.nl"}))
         .await
         .assert_problem(422, "validation_failed");
@@ -1218,7 +1219,12 @@ async fn an_address_changes_only_once_the_new_one_is_verified() {
     let again = change_email(&app, &anna, &new_address).await;
     again.assert_problem(429, "verification_resend_too_soon");
     assert!(again.header("retry-after").is_some());
-    let mail = wait_for_mail(&sink, "anna.nieuw@example.nl", "Bevestig uw nieuwe e-mailadres").await;
+    let mail = wait_for_mail(
+        &sink,
+        "anna.nieuw@example.nl",
+        "Bevestig uw nieuwe e-mailadres",
+    )
+    .await;
     assert_eq!(mail.header("content-language").as_deref(), Some("nl"));
     assert!(
         mail.part("text/html")
@@ -1240,7 +1246,10 @@ async fn an_address_changes_only_once_the_new_one_is_verified() {
     app.post("/v1/auth/verify-email", &json!({"token": stale_token}))
         .await
         .assert_problem(400, "verification_token_invalid");
-    assert_eq!(app.get_as(&anna, "/v1/me").await.json()["email"], "anna@example.nl");
+    assert_eq!(
+        app.get_as(&anna, "/v1/me").await.json()["email"],
+        "anna@example.nl"
+    );
     let asked = change_email(&app, &anna, &new_address).await;
     assert_eq!(asked.status, 202, "{}", asked.text());
     let mails = wait_for_mails(&sink, "anna.nieuw@example.nl", "Bevestig uw nieuwe", 2).await;
@@ -1249,7 +1258,10 @@ async fn an_address_changes_only_once_the_new_one_is_verified() {
 
     // Meanwhile a password-reset link went to the old address.
     let reset = app
-        .post("/v1/auth/password-reset", &json!({"email": "anna@example.nl"}))
+        .post(
+            "/v1/auth/password-reset",
+            &json!({"email": "anna@example.nl"}),
+        )
         .await;
     assert_eq!(reset.status, 202);
     let reset_mail = wait_for_mail(&sink, "anna@example.nl", "Stel uw Buurt-wachtwoord").await;
@@ -1267,7 +1279,9 @@ async fn an_address_changes_only_once_the_new_one_is_verified() {
         .await
         .assert_problem(400, "verification_token_invalid");
     assert_eq!(
-        app.login("anna.nieuw@example.nl", TEST_PASSWORD).await.status,
+        app.login("anna.nieuw@example.nl", TEST_PASSWORD)
+            .await
+            .status,
         200
     );
     app.login("anna@example.nl", TEST_PASSWORD)
@@ -1286,7 +1300,10 @@ async fn an_address_changes_only_once_the_new_one_is_verified() {
     app.post("/v1/auth/verify-email", &json!({"token": old_verify_token}))
         .await
         .assert_problem(400, "verification_token_invalid");
-    assert_eq!(app.get_as(&anna, "/v1/me").await.json()["email"], "anna.nieuw@example.nl");
+    assert_eq!(
+        app.get_as(&anna, "/v1/me").await.json()["email"],
+        "anna.nieuw@example.nl"
+    );
     // The old address is free for someone else.
     app.register("anna@example.nl").await;
 }
@@ -1305,7 +1322,10 @@ async fn a_new_address_taken_meanwhile_is_refused_when_the_link_is_opened() {
         assert_eq!(asked.status, 202, "{}", asked.text());
     }
     let mails = wait_for_mails(&sink, "gedeeld@example.nl", "Bevestig uw nieuwe", 2).await;
-    let tokens: Vec<String> = mails.iter().map(|m| link_token(m, "/verify-email")).collect();
+    let tokens: Vec<String> = mails
+        .iter()
+        .map(|m| link_token(m, "/verify-email"))
+        .collect();
     let bodies: Vec<Value> = tokens.iter().map(|token| json!({"token": token})).collect();
     let answers = futures_util::future::join_all(
         bodies
@@ -1349,26 +1369,45 @@ async fn the_links_in_mails_open_pages_that_work() {
         .send()
         .await;
     assert_eq!(page.status, 200, "{}", page.text());
-    assert!(page.header("content-type").unwrap().starts_with("text/html"));
-    assert_eq!(page.header("referrer-policy").as_deref(), Some("no-referrer"));
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(
+        page.header("referrer-policy").as_deref(),
+        Some("no-referrer")
+    );
     assert!(page.header("content-security-policy").is_some());
     let html = page.text();
     assert!(html.contains("Confirm your e-mail address"), "{html}");
     assert!(html.contains(r#"action="/verify-email""#), "{html}");
     assert!(html.contains(&token), "{html}");
-    assert_eq!(app.get_as(&els, "/v1/me").await.json()["email_verified"], false);
+    assert_eq!(
+        app.get_as(&els, "/v1/me").await.json()["email_verified"],
+        false
+    );
     let done = app
         .request(Method::POST, "/verify-email")
         .header("accept-language", "nl")
-        .raw("application/x-www-form-urlencoded", format!("token={token}"))
+        .raw(
+            "application/x-www-form-urlencoded",
+            format!("token={token}"),
+        )
         .await;
     assert_eq!(done.status, 200, "{}", done.text());
     assert!(done.text().contains("bevestigd"), "{}", done.text());
-    assert_eq!(app.get_as(&els, "/v1/me").await.json()["email_verified"], true);
+    assert_eq!(
+        app.get_as(&els, "/v1/me").await.json()["email_verified"],
+        true
+    );
     let again = app
         .request(Method::POST, "/verify-email")
         .header("accept-language", "nl")
-        .raw("application/x-www-form-urlencoded", format!("token={token}"))
+        .raw(
+            "application/x-www-form-urlencoded",
+            format!("token={token}"),
+        )
         .await;
     assert_eq!(again.status, 400);
     assert!(again.text().contains("werkt niet meer"), "{}", again.text());
@@ -1376,7 +1415,10 @@ async fn the_links_in_mails_open_pages_that_work() {
 
     // The reset link: a form for the new password.
     let asked = app
-        .post("/v1/auth/password-reset", &json!({"email": "els@example.nl"}))
+        .post(
+            "/v1/auth/password-reset",
+            &json!({"email": "els@example.nl"}),
+        )
         .await;
     assert_eq!(asked.status, 202);
     let mail = wait_for_mail(&sink, "els@example.nl", "Stel uw Buurt-wachtwoord").await;
@@ -1472,7 +1514,11 @@ async fn the_newsletter_job_reads_its_readers_a_page_at_a_time() {
     }
     for (reader, digest) in [(&readers[0], "daily"), (&readers[1], "never")] {
         let changed = app
-            .put_as(reader, "/v1/me/notification-settings", &json!({"digest": digest}))
+            .put_as(
+                reader,
+                "/v1/me/notification-settings",
+                &json!({"digest": digest}),
+            )
             .await;
         assert_eq!(changed.status, 200, "{}", changed.text());
     }

@@ -591,8 +591,15 @@ async fn quiet_hours_defer_push_until_they_end_while_mail_goes_at_once() {
         .await;
     w.app.sql("UPDATE users SET email_verified = TRUE");
     w.device(&anna, "android", ANDROID_TOKEN).await;
-    let settings = w.app.get_as(&anna, "/v1/me/notification-settings").await.json();
-    assert_eq!(settings["quiet_hours"], json!({"start": "22:00", "end": "07:00"}));
+    let settings = w
+        .app
+        .get_as(&anna, "/v1/me/notification-settings")
+        .await
+        .json();
+    assert_eq!(
+        settings["quiet_hours"],
+        json!({"start": "22:00", "end": "07:00"})
+    );
 
     let pushing = w.config(|_| {});
     let smtp = sink.url();
@@ -647,7 +654,11 @@ async fn quiet_hours_defer_push_until_they_end_while_mail_goes_at_once() {
     assert_eq!(mailed(&sink), 1, "{:#?}", sink.received());
     // The push waits for 07:00 in Amsterdam.
     actix_web::rt::time::sleep(std::time::Duration::from_millis(800)).await;
-    assert!(w.fcm.state.accepted().is_empty(), "{:?}", w.fcm.state.accepted());
+    assert!(
+        w.fcm.state.accepted().is_empty(),
+        "{:?}",
+        w.fcm.state.accepted()
+    );
     let waiting = w.app.count(&format!(
         "SELECT COUNT(*) FROM deliveries WHERE user_id = '{}' AND channel = 'push' \
          AND status = 'pending' AND next_attempt_at = '2026-12-08 06:00:00'",

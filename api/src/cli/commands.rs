@@ -195,7 +195,7 @@ pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<J
                 &mut Cx::new(conn, &FixedClock(now)),
                 buurt_app::digest::DIGEST_PAGE,
             )
-                .map_err(describe)?
+            .map_err(describe)?
         } else {
             0
         },

@@ -82,7 +82,11 @@ pub async fn problem_responses(
     let response = next.call(req).await?;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error())
-        || response.response().extensions().get::<PageForPeople>().is_some()
+        || response
+            .response()
+            .extensions()
+            .get::<PageForPeople>()
+            .is_some()
     {
         return Ok(response.map_into_left_body());
     }

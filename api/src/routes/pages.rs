@@ -118,7 +118,10 @@ fn query_token(req: &HttpRequest) -> String {
 }
 
 /// `GET /reset-password?token=…`: the form for a new password.
-pub async fn reset_password_page(req: HttpRequest, lang: Negotiated) -> Result<HttpResponse, ApiError> {
+pub async fn reset_password_page(
+    req: HttpRequest,
+    lang: Negotiated,
+) -> Result<HttpResponse, ApiError> {
     let lang = lang.0;
     let token = query_token(&req);
     if token.is_empty() {
@@ -187,7 +190,11 @@ pub async fn reset_password(
             page(
                 StatusCode::OK,
                 lang,
-                pick(lang, "Uw wachtwoord is gewijzigd", "Your password is changed"),
+                pick(
+                    lang,
+                    "Uw wachtwoord is gewijzigd",
+                    "Your password is changed",
+                ),
                 &[pick(
                     lang,
                     "U bent overal uitgelogd. Log in de app in met uw nieuwe wachtwoord.",
@@ -199,7 +206,11 @@ pub async fn reset_password(
         Err(ApiError::Refused(_)) => page(
             StatusCode::BAD_REQUEST,
             lang,
-            pick(lang, "Deze link werkt niet meer", "This link no longer works"),
+            pick(
+                lang,
+                "Deze link werkt niet meer",
+                "This link no longer works",
+            ),
             &[pick(
                 lang,
                 "De link is al gebruikt of ouder dan een uur. Vraag in de app een nieuwe aan \
@@ -214,7 +225,10 @@ pub async fn reset_password(
 }
 
 /// `GET /verify-email?token=…`: a button that confirms the address.
-pub async fn verify_email_page(req: HttpRequest, lang: Negotiated) -> Result<HttpResponse, ApiError> {
+pub async fn verify_email_page(
+    req: HttpRequest,
+    lang: Negotiated,
+) -> Result<HttpResponse, ApiError> {
     let lang = lang.0;
     let token = query_token(&req);
     if token.is_empty() {
@@ -223,7 +237,11 @@ pub async fn verify_email_page(req: HttpRequest, lang: Negotiated) -> Result<Htt
     page(
         StatusCode::OK,
         lang,
-        pick(lang, "Bevestig uw e-mailadres", "Confirm your e-mail address"),
+        pick(
+            lang,
+            "Bevestig uw e-mailadres",
+            "Confirm your e-mail address",
+        ),
         &[pick(
             lang,
             "Bevestig dat dit e-mailadres van u is.",
@@ -258,7 +276,11 @@ pub async fn verify_email(
         Ok(_) => page(
             StatusCode::OK,
             lang,
-            pick(lang, "Uw e-mailadres is bevestigd", "Your e-mail address is confirmed"),
+            pick(
+                lang,
+                "Uw e-mailadres is bevestigd",
+                "Your e-mail address is confirmed",
+            ),
             &[pick(
                 lang,
                 "Dank u. U kunt nu in de app berichten plaatsen en hulp aanbieden.",
@@ -282,7 +304,11 @@ pub async fn verify_email(
         Err(ApiError::Refused(_)) => page(
             StatusCode::BAD_REQUEST,
             lang,
-            pick(lang, "Deze link werkt niet meer", "This link no longer works"),
+            pick(
+                lang,
+                "Deze link werkt niet meer",
+                "This link no longer works",
+            ),
             &[pick(
                 lang,
                 "De link is al gebruikt, ouder dan 48 uur, of voor een adres dat uw account \
