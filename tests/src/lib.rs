@@ -911,3 +911,33 @@ impl Drop for Receiver {
         }
     }
 }
+
+/// A clock a test sets and moves on (`config.clock = Some(clock.clone())`): every server
+/// given it, and every token it issues and checks, sees the same time.
+#[derive(Debug)]
+pub struct TestClock(std::sync::Mutex<chrono::DateTime<chrono::Utc>>);
+
+impl TestClock {
+    /// A clock that says `at` until it is moved.
+    pub fn at(at: chrono::DateTime<chrono::Utc>) -> std::sync::Arc<Self> {
+        std::sync::Arc::new(Self(std::sync::Mutex::new(at)))
+    }
+
+    /// Moves the time on by `by`.
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut now = self.0.lock().expect("the clock's lock");
+        *now += by;
+    }
+
+    /// Sets the time.
+    pub fn set(&self, at: chrono::DateTime<chrono::Utc>) {
+        *self.0.lock().expect("the clock's lock") = at;
+    }
+}
+
+impl buurt_app::Clock for TestClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        use chrono::SubsecRound;
+        self.0.lock().expect("the clock's lock").trunc_subsecs(6)
+    }
+}
