@@ -340,6 +340,7 @@ impl Application {
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
                 .route("/docs", web::get().to(|| async { redirect_to("/docs/") }))
                 .default_service(web::to(not_matched))
+                .wrap(from_fn(crate::auth::recheck_refused_tokens))
                 .wrap(from_fn(head_as_get))
                 .wrap(from_fn(idempotency))
                 .wrap(from_fn(refuse_unknown_parameters))
