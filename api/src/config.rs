@@ -394,7 +394,7 @@ pub struct Config {
     )]
     pub retain_match_messages_months: u32,
 
-    /// Months notifications are kept.
+    /// Months notifications are kept, and their e-mail and push deliveries once settled.
     #[arg(
         long,
         env = "BUURT_RETAIN_NOTIFICATIONS_MONTHS",

@@ -44,13 +44,14 @@ async fn main() -> ExitCode {
             let kept = report.retention;
             println!(
                 "retention removed: case notes: {}, case referrals: {}, cases reduced to outcome \
-                 and dates: {}, match messages: {}, notifications: {}, webhook deliveries: {}, \
-                 partner events: {}",
+                 and dates: {}, match messages: {}, notifications: {}, e-mail and push \
+                 deliveries: {}, webhook deliveries: {}, partner events: {}",
                 kept.case_notes,
                 kept.case_referrals,
                 kept.cases_reduced,
                 kept.match_messages,
                 kept.notifications,
+                kept.deliveries,
                 kept.webhook_deliveries,
                 kept.partner_events
             );

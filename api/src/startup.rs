@@ -371,6 +371,7 @@ impl Application {
                 )
                 .route("/verify-email", web::post().to(routes::pages::verify_email))
                 .default_service(web::to(not_matched))
+                .wrap(from_fn(crate::auth::recheck_refused_tokens))
                 .wrap(from_fn(head_as_get))
                 .wrap(from_fn(idempotency))
                 .wrap(from_fn(refuse_unknown_parameters))

@@ -450,6 +450,14 @@ error_codes! {
         title: ("This is already the account's address", "Dit is al het adres van het account"),
         detail: ("The account has this e-mail address already; nothing was changed.",
                 "Het account heeft dit e-mailadres al; er is niets veranderd.");
+    // issue 18 (h18c)
+    ReferenceGone = "reference_gone", 409,
+        title: ("Something this refers to is gone",
+                "Iets waarnaar dit verwijst bestaat niet meer"),
+        detail: ("An account or item this request names was removed (an account erased, a post \
+                  deleted) while it was being handled; nothing was changed.",
+                "Een account of onderdeel dat dit verzoek noemt, is intussen verwijderd (een \
+                  account gewist, een bericht verwijderd); er is niets gewijzigd.");
 }
 
 /// What is wrong with one field.
@@ -651,7 +659,20 @@ pub enum AppError {
         retry_after_secs: u64,
     },
     #[error(transparent)]
-    Persistence(#[from] PersistenceError),
+    Persistence(PersistenceError),
+}
+
+impl From<PersistenceError> for AppError {
+    /// A write that met a foreign key to a row that is gone (erased or deleted meanwhile) is
+    /// refused with `reference_gone`; the API answers 401 instead when the row gone is the
+    /// caller's own account.
+    fn from(error: PersistenceError) -> Self {
+        if error.is_foreign_key_violation() {
+            Self::Refused(ErrorCode::ReferenceGone)
+        } else {
+            Self::Persistence(error)
+        }
+    }
 }
 
 impl AppError {

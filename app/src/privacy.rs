@@ -18,6 +18,22 @@ pub mod retention;
 
 pub use buurt_persistence::privacy::FORMER_RESIDENT;
 
+use crate::text::{Lang, Text};
+
+/// What an erased person's remaining posts, matches, answers and notes are shown under, in the
+/// reader's language (stored as [`FORMER_RESIDENT`]).
+pub const FORMER_RESIDENT_NAME: Text = Text::new("former resident", "voormalig bewoner");
+
+/// A person's name as a reader of `lang` sees it: an erased account's tombstone reads "former
+/// resident" or "voormalig bewoner"; any other name as it is.
+pub fn shown_name(stored: &str, lang: Lang) -> String {
+    if stored == FORMER_RESIDENT {
+        FORMER_RESIDENT_NAME.get(lang).to_owned()
+    } else {
+        stored.to_owned()
+    }
+}
+
 /// How long after signing in a login counts as fresh: enough to erase one's account without
 /// typing the password again.
 pub const FRESH_LOGIN: chrono::Duration = chrono::Duration::minutes(10);
@@ -41,14 +57,25 @@ pub enum ErasedBy {
     Admin(UserId),
 }
 
+/// What an erasure leaves to do outside the database, and whom it left in the person's place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Erased {
+    /// The tombstone now standing in for the person.
+    pub tombstone: UserId,
+    /// The person's uploads, whose rows went with the account: their stored bytes (photos,
+    /// an avatar) are to be deleted too.
+    pub uploads: Vec<buurt_domain::images::ImageId>,
+}
+
 /// Erases `user`'s account in one transaction: live matches cancelled (the other party told),
 /// RSVPs withdrawn (the waitlist moves up), open requests closed (their cases withdrawn),
 /// posts others depend on kept under a tombstone shown as "voormalig bewoner" and the rest
 /// deleted, cases, audit entries and monitoring facts moved to the tombstone, and the account
 /// with its contact details, postcode, skills, memberships, tokens, consents, notifications
 /// and blocks gone. The last moderator of a neighbourhood, or the last platform administrator,
-/// is refused as when leaving. Returns the tombstone's id.
-pub fn erase_account(cx: &mut Cx<'_>, user: UserId, by: ErasedBy) -> Result<UserId, AppError> {
+/// is refused as when leaving. Returns the tombstone's id and the uploads whose bytes are to
+/// go (the caller deletes them from the image store once this has committed).
+pub fn erase_account(cx: &mut Cx<'_>, user: UserId, by: ErasedBy) -> Result<Erased, AppError> {
     let clock = cx.clock();
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
@@ -61,6 +88,7 @@ pub fn erase_account(cx: &mut Cx<'_>, user: UserId, by: ErasedBy) -> Result<User
             return Err(AppError::NotFound);
         }
         refuse_last_of_their_kind(conn, user, account.platform_admin)?;
+        let uploads = buurt_persistence::images::uploads_of(conn, user)?;
         end_matches(conn, clock, user)?;
         withdraw_rsvps(conn, clock, user)?;
         let tombstone = repo::insert_tombstone(conn, now)?;
@@ -74,7 +102,7 @@ pub fn erase_account(cx: &mut Cx<'_>, user: UserId, by: ErasedBy) -> Result<User
             ErasedBy::Themselves => None,
         };
         repo::record_erasure(conn, tombstone, admin, now)?;
-        Ok(tombstone)
+        Ok(Erased { tombstone, uploads })
     })
 }
 

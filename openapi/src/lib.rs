@@ -38,7 +38,11 @@ its `title` and `detail` follow `Accept-Language` (`nl` or `en`, default `en`). 
 may also answer, in English, before the request is understood: 400 `bad_request` (not valid \
 HTTP/1.1), 431 `request_header_fields_too_large` (a request head over 128 KiB or with over 96 \
 headers) and 408 `request_timeout` (a head not sent within `BUURT_HEADER_TIMEOUT_MS`); the \
-connection is then closed. Every response \
+connection is then closed. A write that meets an account or item removed while it was \
+handled (an account erased, a post deleted) answers 409 `reference_gone` and changes nothing; \
+when the account removed or suspended is the caller's own, the answer is 401 `invalid_token`, on \
+every node at once (a token is otherwise checked against a standing each node caches for up to \
+5 seconds). Every response \
 carries an `x-request-id` header (the client's own, when it sent a valid one) and \
 `X-Content-Type-Options: nosniff`. Every answer to a request with an `Authorization` header, \
 and every answer under `/v1/auth/`, carries `Cache-Control: no-store`: it may hold a token or \
@@ -55,7 +59,9 @@ mediators, moderators, professionals, administrators) sees a person's display na
 most. Care data (a case, its notes and audit log) reaches a professional of the wijkteam only \
 once the case is referred to them, which needs the requester's care-data consent; withdrawing \
 it ends every referral at once, in the app and through the partner API. The monitoring figures \
-are aggregates. An erased account's remaining posts show `voormalig bewoner`.",
+are aggregates. An erased account's remaining posts, matches, answers and notes are shown \
+under the name `former resident` (`voormalig bewoner` in Dutch), in the language of \
+`Accept-Language`, with an id that leads to nobody.",
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),
     components(schemas(

@@ -11,7 +11,8 @@ use crate::neighbourhoods::MyMembership;
 
 /// Everything Buurt holds about the signed-in person (AVG art. 15 and 20), as one JSON
 /// document, served as a download (`Content-Disposition: attachment`) and streamed section by
-/// section. Only what is about the person or given by them: of a match their own side and
+/// section, all of it read from one snapshot of the database (the data as it was when the
+/// download began). Only what is about the person or given by them: of a match their own side and
 /// their own messages (never the other party's contact details or messages), of a case of their
 /// own request its status, outcome, summary, the mediators' notes and who read or wrote what
 /// of it when. A note marked `working` by its writer (a mediator's own aid) is left out; every
@@ -161,13 +162,46 @@ pub struct ExportNoteDto {
     pub created_at: DateTime<Utc>,
 }
 
+/// One entry of the case's audit log: who read or did what, when. Who is told by role and
+/// organisation, never by another person's name or account id.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct ExportAuditDto {
-    /// The account that acted; `null` for the system.
-    pub actor_id: Option<Uuid>,
+    pub reader: ExportCaseReaderDto,
+    /// What was done: `read_case`, `read_notes`, `read_audit`, `read_queue` (the case seen in
+    /// the mediators' queue), `write_note`, `refer` (to a professional of the wijkteam),
+    /// `claim`, `start`, `reschedule`, `resolve:<outcome>`, `escalate:<by>` or
+    /// `consent_withdrawn`.
     pub action: String,
+    /// The same in words, in the language of `Accept-Language`.
+    pub description: String,
     #[serde(serialize_with = "crate::moment::write")]
     pub at: DateTime<Utc>,
+}
+
+/// Who acted on a case, as their account stands now (the log keeps no roles of its own).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExportCaseReaderDto {
+    pub role: CaseReaderRoleDto,
+    /// For `mediator`, the neighbourhood they mediate in; for `professional`, the municipality
+    /// whose wijkteam they work for; `null` otherwise.
+    pub organisation: Option<String>,
+}
+
+/// `you`: yourself. `system`: Buurt itself (a scheduled step). `mediator`: a mediator or
+/// moderator of the case's neighbourhood. `professional`: a professional of the wijkteam the
+/// case was referred to under your consent. `administrator`: a platform administrator of Buurt.
+/// `former_account`: an account erased since. `former_role`: an account that holds none of
+/// these roles any more (a mediator who stepped down, say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseReaderRoleDto {
+    You,
+    System,
+    Mediator,
+    Professional,
+    Administrator,
+    FormerAccount,
+    FormerRole,
 }
 
 /// Erase one's own account: prove it is you with exactly one of the current `password` or the

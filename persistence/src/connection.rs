@@ -391,6 +391,43 @@ where
     }
 }
 
+/// Runs `f` in one read-only transaction that sees the database as it was at one moment,
+/// whatever commits meanwhile: `REPEATABLE READ, READ ONLY` on PostgreSQL; on SQLite a
+/// deferred transaction, whose first read fixes its snapshot (WAL) until it ends. For reads
+/// that must agree with each other across many statements (an export).
+pub fn in_read_snapshot<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<PersistenceError>,
+{
+    enum Failed<E> {
+        Query(diesel::result::Error),
+        Caller(E),
+    }
+    impl<E> From<diesel::result::Error> for Failed<E> {
+        fn from(error: diesel::result::Error) -> Self {
+            Self::Query(error)
+        }
+    }
+    conn.transaction(|conn| {
+        match conn {
+            DbConnection::Postgresql(pg) => {
+                diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .execute(pg)?;
+            }
+            // Deferred: the snapshot begins with the first read, which is this one.
+            DbConnection::Sqlite(sqlite) => {
+                diesel::sql_query("SELECT 1 FROM sqlite_master LIMIT 1").execute(sqlite)?;
+            }
+        }
+        f(conn).map_err(Failed::Caller)
+    })
+    .map_err(|failed| match failed {
+        Failed::Query(error) => E::from(PersistenceError::Query(error)),
+        Failed::Caller(error) => error,
+    })
+}
+
 /// Runs `work` in one write transaction that holds the post's row from the start, so that what
 /// it reads of the post is still so when it writes (an edit merged into the current content,
 /// say). Writes inside nest in the same transaction.

@@ -73,6 +73,20 @@ impl PersistenceError {
 }
 
 impl PersistenceError {
+    /// Whether a row pointed at another that is not there (any more): an account erased, a
+    /// post deleted, between the caller's check and its write (or on another node that still
+    /// trusted a token of the erased account). Not the server's fault: a 401 or 409, never 500.
+    pub fn is_foreign_key_violation(&self) -> bool {
+        use diesel::result::{DatabaseErrorKind, Error};
+        matches!(
+            self,
+            Self::Query(Error::DatabaseError(
+                DatabaseErrorKind::ForeignKeyViolation,
+                _
+            ))
+        )
+    }
+
     /// Whether SQLite gave up waiting for another writer: unavailable for now (503), but the
     /// database was reached, so this is no sign of an outage.
     pub fn is_busy(&self) -> bool {

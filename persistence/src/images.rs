@@ -218,3 +218,13 @@ pub fn are_neighbours(
         .optional()?;
     Ok(found.is_some())
 }
+
+/// Every image `user` uploaded (attached or not): what erasing them removes from the store.
+pub fn uploads_of(conn: &mut DbConnection, user: UserId) -> Result<Vec<ImageId>, PersistenceError> {
+    let ids: Vec<Stored<ImageId>> = images::table
+        .filter(images::uploader_id.eq(user.to_string()))
+        .order(images::id)
+        .select(images::id)
+        .load(conn)?;
+    Ok(ids.into_iter().map(|id| id.0).collect())
+}

@@ -34,8 +34,8 @@ pub mod workbench;
 
 pub use connection::{
     Backend, ConnectionManager, DatabaseUrl, DbConnection, DbPool, PoolOptions, StatementCount,
-    backup_sqlite, build_pool, build_read_pool, check_ready, holding_post, in_write_transaction,
-    write_transaction,
+    backup_sqlite, build_pool, build_read_pool, check_ready, holding_post, in_read_snapshot,
+    in_write_transaction, write_transaction,
 };
 pub use error::PersistenceError;
 pub use migrations::run_migrations;

@@ -30,7 +30,8 @@ use crate::{DbConnection, PersistenceError};
 
 diesel::define_sql_function!(fn replace(text: diesel::sql_types::Text, from: diesel::sql_types::Text, to: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
-/// The name an erased person's remaining posts, matches and cases show.
+/// The name an erased person's tombstone is stored under; readers see it in their language
+/// (`buurt_app::privacy::shown_name`).
 pub const FORMER_RESIDENT: &str = "voormalig bewoner";
 
 /// A row that takes an erased person's place: a fresh id that leads to nobody, no contact
@@ -379,6 +380,21 @@ pub fn purge_notifications(
         diesel::delete(notifications::table.filter(notifications::created_at.lt(to_db(before))))
             .execute(conn)?,
     )
+}
+
+/// E-mail and push deliveries settled (sent or given up) before `before`: the notices they
+/// carried, and the addresses they went to. Pending ones stay. Returns how many.
+pub fn purge_deliveries(
+    conn: &mut DbConnection,
+    before: DateTime<Utc>,
+) -> Result<usize, PersistenceError> {
+    use crate::schema::deliveries;
+    Ok(diesel::delete(
+        deliveries::table
+            .filter(deliveries::settled_at.is_not_null())
+            .filter(deliveries::settled_at.lt(to_db(before))),
+    )
+    .execute(conn)?)
 }
 
 /// Webhook deliveries made before `before` that are done (delivered or given up), and partner

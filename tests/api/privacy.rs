@@ -41,6 +41,20 @@ struct World {
     activity: String,
     /// Someone else's activity Anna answered, full, with the resident waiting.
     other_activity: String,
+    /// Anna's avatar, an upload of hers.
+    avatar: String,
+}
+
+/// A small photo, as a phone would upload it.
+fn photo() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([(x * 3) as u8, (y * 5) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(&mut out, image::ImageFormat::Jpeg)
+        .unwrap();
+    out.into_inner()
 }
 
 async fn post(app: &TestApp, session: &Session, neighbourhood: &str, body: Value) -> String {
@@ -317,7 +331,35 @@ async fn world() -> World {
         200,
     )
     .await;
+    // Her notification settings.
+    ok(
+        app.put_as(
+            &anna,
+            "/v1/me/notification-settings",
+            &json!({"quiet_hours": {"start": "23:30", "end": "06:15"}, "digest": "daily",
+                    "channels": [{"kind": "match_proposed", "push": true, "email": false}]}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    // Her avatar.
+    let uploaded = app
+        .request(Method::POST, "/v1/uploads")
+        .bearer(&anna.access_token)
+        .raw("image/jpeg", photo())
+        .await;
+    let avatar = ok(uploaded, 201).await["id"].as_str().unwrap().to_owned();
+    ok(
+        app.request(Method::PATCH, "/v1/me")
+            .bearer(&anna.access_token)
+            .json(&json!({"avatar_image_id": avatar}))
+            .await,
+        200,
+    )
+    .await;
     World {
+        avatar,
         app,
         admin,
         neighbourhood,
@@ -776,6 +818,14 @@ async fn no_endpoint_shows_contact_details_where_the_rule_says_it_must_not() {
 #[actix_web::test]
 async fn the_export_holds_everything_of_the_person_and_nothing_of_others() {
     let w = world().await;
+    // The wijkteam reads the case referred to it, an administrator its log.
+    let case_path = format!("/v1/cases/{}", w.case);
+    ok(w.app.get_as(&w.referred, &case_path).await, 200).await;
+    ok(
+        w.app.get_as(&w.admin, &format!("{case_path}/audit")).await,
+        200,
+    )
+    .await;
     let response = w.app.get_as(&w.anna, "/v1/me/export").await;
     assert_eq!(response.status, 200, "{}", response.text());
     assert!(
@@ -942,25 +992,60 @@ async fn the_export_holds_everything_of_the_person_and_nothing_of_others() {
         ["Mevrouw wil graag elke dinsdag."],
         "working notes are left out"
     );
-    let audit: Vec<(&str, &str)> = case["audit"]
+    // Who read or did what: by role and organisation, in words, never by account or name.
+    let audit: Vec<(&str, Value, &str, &str)> = case["audit"]
         .as_array()
         .unwrap()
         .iter()
         .map(|a| {
+            assert!(a.get("actor_id").is_none(), "{a}");
             (
-                a["actor_id"].as_str().unwrap_or_default(),
+                a["reader"]["role"].as_str().unwrap(),
+                a["reader"]["organisation"].clone(),
                 a["action"].as_str().unwrap(),
+                a["description"].as_str().unwrap(),
             )
         })
         .collect();
-    assert!(
-        audit.contains(&(w.mediator.user_id.as_str(), "write_note")),
-        "{audit:?}"
-    );
-    assert!(
-        audit.contains(&(w.mediator.user_id.as_str(), "refer")),
-        "{audit:?}"
-    );
+    for expected in [
+        (
+            "you",
+            Value::Null,
+            "escalate:requester",
+            "handed the request to the mediators (requester)",
+        ),
+        ("mediator", json!("Kop"), "write_note", "wrote a note"),
+        (
+            "mediator",
+            json!("Kop"),
+            "refer",
+            "referred the case to the wijkteam",
+        ),
+        (
+            "professional",
+            json!("Gemeente"),
+            "read_case",
+            "read the case",
+        ),
+        (
+            "administrator",
+            Value::Null,
+            "read_audit",
+            "read who saw the case (this log)",
+        ),
+    ] {
+        assert!(audit.contains(&expected), "{expected:?} in {audit:?}");
+    }
+    for (who, session) in [
+        ("mediator", &w.mediator),
+        ("referred", &w.referred),
+        ("admin", &w.admin),
+    ] {
+        assert!(
+            !text.contains(&session.user_id),
+            "the {who}'s account id in Anna's export"
+        );
+    }
 
     // Nothing of anyone else's.
     for foreign in [
@@ -1080,7 +1165,6 @@ const PERSONAL_COLUMNS: &[(&str, &str, &str)] = &[
         "author_id",
         "deleted, or tombstone where others depend on it",
     ),
-    ("post_reports", "reporter_id", "tombstone"),
     ("idempotency_keys", "scope", "deleted"),
     ("notifications", "user_id", "cascade"),
     (
@@ -1142,6 +1226,13 @@ const PERSONAL_COLUMNS: &[(&str, &str, &str)] = &[
     ("digest_sends", "user_id", "cascade"),
     ("devices", "user_id", "cascade"),
     ("devices", "token", "cascade, with the device"),
+    // Issue 21: images.
+    (
+        "images",
+        "uploader_id",
+        "cascade: the uploads go, their stored bytes too",
+    ),
+    ("images", "avatar_of", "set null (the upload goes as hers)"),
     // Issue 19: moderation.
     ("reports", "reporter_id", "tombstone"),
     (
@@ -1238,6 +1329,8 @@ fn looks_personal(column: &str) -> bool {
             "member_id",
             "recipient_id",
             "owner_id",
+            "uploader_id",
+            "avatar_of",
         ]
         .contains(&column)
 }
@@ -1271,6 +1364,41 @@ fn columns(app: &TestApp) -> Vec<(String, String, String)> {
     }
     .expect("the schema");
     found.into_iter().map(|c| (c.t, c.c, c.ty)).collect()
+}
+
+/// Every (table, column) with a foreign key to `users`, read from the database itself.
+fn references_to_users(app: &TestApp) -> Vec<(String, String)> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::Text;
+    #[derive(diesel::QueryableByName)]
+    struct Reference {
+        #[diesel(sql_type = Text)]
+        t: String,
+        #[diesel(sql_type = Text)]
+        c: String,
+    }
+    let found: Vec<Reference> = match app.database.connect() {
+        buurt_persistence::DbConnection::Postgresql(mut conn) => diesel::sql_query(
+            "SELECT kcu.table_name AS t, kcu.column_name AS c \
+             FROM information_schema.referential_constraints rc \
+             JOIN information_schema.key_column_usage kcu \
+               ON kcu.constraint_name = rc.constraint_name \
+              AND kcu.constraint_schema = rc.constraint_schema \
+             JOIN information_schema.key_column_usage pk \
+               ON pk.constraint_name = rc.unique_constraint_name \
+              AND pk.constraint_schema = rc.unique_constraint_schema \
+             WHERE rc.constraint_schema = current_schema() AND pk.table_name = 'users'",
+        )
+        .load(&mut conn),
+        buurt_persistence::DbConnection::Sqlite(mut conn) => diesel::sql_query(
+            "SELECT m.name AS t, f.\"from\" AS c FROM sqlite_master m \
+             JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' \
+             AND f.\"table\" = 'users'",
+        )
+        .load(&mut conn),
+    }
+    .expect("the foreign keys");
+    found.into_iter().map(|r| (r.t, r.c)).collect()
 }
 
 /// The columns of any table that still hold one of `needles`: one query per column, on one
@@ -1338,6 +1466,32 @@ async fn erasure_leaves_no_trace() {
         unknown.is_empty(),
         "columns that may hold a user id or contact detail, unknown to erasure: {unknown:?}"
     );
+    // Whatever its name, a column that points at an account is known to the erasure.
+    let references = references_to_users(&w.app);
+    assert!(references.len() > 30, "{references:?}");
+    let unknown: Vec<String> = references
+        .iter()
+        .filter(|(table, column)| {
+            !PERSONAL_COLUMNS
+                .iter()
+                .any(|(t, c, _)| t == table && c == column)
+        })
+        .map(|(table, column)| format!("{table}.{column}"))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "columns that point at an account, unknown to erasure: {unknown:?}"
+    );
+    // And the lists name nothing that is not there (a table dropped, a column renamed), so
+    // they cannot go stale unnoticed.
+    let schema = columns(&w.app);
+    let stale: Vec<String> = PERSONAL_COLUMNS
+        .iter()
+        .chain(NOT_PERSONAL)
+        .filter(|(table, column, _)| !schema.iter().any(|(t, c, _)| t == table && c == column))
+        .map(|(table, column, _)| format!("{table}.{column}"))
+        .collect();
+    assert!(stale.is_empty(), "listed, but not in the schema: {stale:?}");
     let needles = [
         w.anna.user_id.as_str(),
         EMAIL,
@@ -1347,11 +1501,28 @@ async fn erasure_leaves_no_trace() {
         POSTCODE,
         "annabel.zwanenbloem",
     ];
-    assert!(
-        traces(&w.app, &needles).len() >= 10,
-        "the scan finds Anna before: {:?}",
-        traces(&w.app, &needles)
-    );
+    let before = traces(&w.app, &needles);
+    assert!(before.len() >= 10, "the scan finds Anna before: {before:?}");
+    // Including the tables later issues added: the scan covers them.
+    for table in [
+        "devices",
+        "images",
+        "notification_settings",
+        "notification_preferences",
+        "reports",
+        "moderation_decisions",
+        "moderation_log",
+        "consent_events",
+        "case_audit",
+        "stat_events",
+    ] {
+        assert!(
+            before
+                .iter()
+                .any(|found| found.starts_with(&format!("{table}."))),
+            "the world has nothing of Anna's in {table}: {before:?}"
+        );
+    }
     let audit_entries = w.app.count("SELECT COUNT(*) FROM case_audit");
     let facts = w.app.count("SELECT COUNT(*) FROM stat_events");
     let people = w
@@ -1369,8 +1540,18 @@ async fn erasure_leaves_no_trace() {
         .await;
     assert_eq!(w.app.get_as(&w.anna, "/v1/me").await.status, 200);
 
+    let stored = w.app.database.images_dir().join("images").join(&w.avatar);
+    assert!(
+        stored.is_dir(),
+        "her avatar's bytes are stored: {}",
+        stored.display()
+    );
+
     assert_eq!(delete_me(&w.app, &w.anna, TEST_PASSWORD).await.status, 204);
 
+    // Her photos' bytes are gone from the store too.
+    let files = std::fs::read_dir(&stored).map_or(0, |dir| dir.count());
+    assert_eq!(files, 0, "{} still holds her avatar", stored.display());
     let left = traces(&w.app, &needles);
     assert!(left.is_empty(), "Anna is still named in: {left:?}");
     w.app
@@ -1396,8 +1577,36 @@ async fn erasure_leaves_no_trace() {
     )
     .await;
     assert_eq!(the_match["status"], "cancelled");
-    assert_eq!(the_match["requester"]["display_name"], "voormalig bewoner");
+    assert_eq!(the_match["requester"]["display_name"], "former resident");
     assert_ne!(the_match["requester"]["id"], json!(w.anna.user_id));
+    // The name follows the reader's language, wherever it shows.
+    for (lang, name) in [("nl", "voormalig bewoner"), ("en", "former resident")] {
+        let read = |path: String| {
+            w.app
+                .request(Method::GET, &path)
+                .bearer(&w.helper.access_token)
+                .header("accept-language", lang)
+                .send()
+        };
+        let the_match = ok(read(format!("/v1/matches/{}", w.the_match)).await, 200).await;
+        assert_eq!(the_match["requester"]["display_name"], name, "{lang}");
+        let request = ok(read(format!("/v1/posts/{}", w.request)).await, 200).await;
+        assert_eq!(request["author"]["display_name"], name, "{lang}");
+        let feed = ok(
+            read(format!("/v1/neighbourhoods/{}/posts", w.neighbourhood)).await,
+            200,
+        )
+        .await;
+        let activity = feed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == json!(w.activity))
+            .unwrap_or_else(|| panic!("{feed}"));
+        assert_eq!(activity["author"]["display_name"], name, "{lang}");
+        let matches = ok(read(format!("/v1/posts/{}/matches", w.request)).await, 200).await;
+        assert_eq!(matches["items"][0]["requester"]["display_name"], name);
+    }
     let inbox = ok(
         w.app
             .get_as(&w.helper, "/v1/me/notifications?limit=100")
@@ -1421,7 +1630,7 @@ async fn erasure_leaves_no_trace() {
     )
     .await;
     assert_eq!(request["status"], "closed");
-    assert_eq!(request["author"]["display_name"], "voormalig bewoner");
+    assert_eq!(request["author"]["display_name"], "former resident");
     // Her activity others signed up for stays; her news is gone.
     let activity = ok(
         w.app
@@ -1649,7 +1858,16 @@ async fn retention_removes_what_is_past_its_period_and_nothing_else() {
             uuid::Uuid::new_v4()
         ));
     }
+    // E-mail deliveries: one sent long ago, one still pending since then.
+    for (status, settled) in [("sent", "'2020-01-02 00:00:00'"), ("pending", "NULL")] {
+        w.app.sql(&format!(
+            "INSERT INTO deliveries (id, user_id, channel, kind, payload, status, attempts, next_attempt_at, created_at, settled_at, last_error) \
+             VALUES ('{}', '{}', 'email', 'match_proposed', '{{}}', '{status}', 1, '2020-01-01 00:00:00', '2020-01-01 00:00:00', {settled}, NULL)",
+            uuid::Uuid::new_v4(), w.anna.user_id
+        ));
+    }
     let count = |sql: &str| w.app.count(sql);
+    let deliveries_before = count("SELECT COUNT(*) FROM deliveries");
     let notes_before = count("SELECT COUNT(*) FROM case_notes");
     let messages_before = count("SELECT COUNT(*) FROM match_messages");
     let notifications_before = count("SELECT COUNT(*) FROM notifications");
@@ -1673,12 +1891,32 @@ async fn retention_removes_what_is_past_its_period_and_nothing_else() {
         )
         .unwrap()
     };
-    // Five months on: nothing.
-    assert_eq!(retain(now + Duration::days(5 * 31)), Default::default());
+    // Five months on: only the delivery sent in 2020.
+    assert_eq!(
+        retain(now + Duration::days(5 * 31)),
+        buurt_app::privacy::retention::Purged {
+            deliveries: 1,
+            ..Default::default()
+        }
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM deliveries"),
+        deliveries_before - 1
+    );
 
-    // Seven months on: notifications.
+    // Seven months on: notifications, and every settled delivery; the pending one stays.
     let purged = retain(now + Duration::days(7 * 31));
     assert_eq!(purged.notifications as i64, notifications_before);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM deliveries WHERE settled_at IS NOT NULL"),
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND created_at < '2021-01-01'"
+        ),
+        1
+    );
     assert_eq!((purged.match_messages, purged.case_notes), (0, 0));
     assert_eq!(count("SELECT COUNT(*) FROM notifications"), 0);
     assert_eq!(
@@ -1835,5 +2073,312 @@ async fn erasure_needs_the_password_or_a_fresh_login() {
     assert_eq!(
         app.count("SELECT COUNT(*) FROM users WHERE erased_at IS NULL"),
         0
+    );
+}
+
+/// An erased account's access token, still trusted for a moment by another node's cache:
+/// every write with it there is 401 `invalid_token`, never a 500 from a foreign key to the
+/// account that is gone, and leaves nothing that names the person.
+#[actix_web::test]
+async fn an_erased_account_s_token_on_another_node_is_refused_never_a_500() {
+    let app = spawn_app().await;
+    let other_node = app.another_node(|_| {});
+    let admin = app.admin().await;
+    let neighbourhood = app
+        .create_neighbourhood(&admin, "BU00000001", "Kop", &[])
+        .await;
+    let anna = app
+        .member(&admin, &neighbourhood, "anna@example.nl", "resident")
+        .await;
+    let bert = app
+        .member(&admin, &neighbourhood, "bert@example.nl", "resident")
+        .await;
+    let bert_s_post = post(
+        &app,
+        &bert,
+        &neighbourhood,
+        json!({"kind": "news", "title": "Markt", "body": "Zaterdag."}),
+    )
+    .await;
+    // The other node has read Anna's standing, and trusts it for a few seconds.
+    assert_eq!(other_node.get_as(&anna, "/v1/me").await.status, 200);
+
+    assert_eq!(delete_me(&app, &anna, TEST_PASSWORD).await.status, 204);
+
+    // At once, on the other node, with the old token: writes that would meet the account's
+    // foreign keys, a membership that went with it, and its own row.
+    let writes: Vec<(Method, String, Value)> = vec![
+        (
+            Method::POST,
+            "/v1/me/consents".to_owned(),
+            json!({"kind": "care_data", "given": true}),
+        ),
+        (
+            Method::POST,
+            "/v1/me/devices".to_owned(),
+            json!({"platform": "android", "token": "anna-after-erasure"}),
+        ),
+        (
+            Method::POST,
+            format!("/v1/users/{}/block", bert.user_id),
+            json!({}),
+        ),
+        (
+            Method::POST,
+            format!("/v1/posts/{bert_s_post}/reports"),
+            json!({"reason": "spam"}),
+        ),
+        (
+            Method::POST,
+            format!("/v1/neighbourhoods/{neighbourhood}/posts"),
+            json!({"kind": "news", "title": "Nog even", "body": "Hallo."}),
+        ),
+        (Method::PATCH, "/v1/me".to_owned(), json!({"bio": "Terug?"})),
+        (Method::GET, "/v1/me".to_owned(), Value::Null),
+    ];
+    for (method, path, body) in writes {
+        let request = other_node
+            .request(method.clone(), &path)
+            .bearer(&anna.access_token)
+            .header("idempotency-key", &uuid::Uuid::new_v4().to_string());
+        let response = if body.is_null() {
+            request.send().await
+        } else {
+            request.json(&body).await
+        };
+        response.assert_problem(401, "invalid_token");
+        assert!(
+            response
+                .header("www-authenticate")
+                .is_some_and(|v| v.contains("invalid_token")),
+            "{method} {path}"
+        );
+    }
+    // Nothing of hers was written, nor kept (idempotency keys included).
+    assert!(
+        traces(&app, &[anna.user_id.as_str(), "anna@example.nl"]).is_empty(),
+        "{:?}",
+        traces(&app, &[anna.user_id.as_str(), "anna@example.nl"])
+    );
+    // Bert, on the same node, goes on as before.
+    assert_eq!(other_node.get_as(&bert, "/v1/me").await.status, 200);
+    drop(other_node);
+}
+
+/// Blocks of an account while it is being erased: each is made before the erasure (and goes
+/// with it) or refused (404, or 409 `reference_gone` when the account went between the check
+/// and the write); never a 500.
+#[actix_web::test]
+async fn writes_racing_an_erasure_are_refused_never_a_500() {
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let neighbourhood = app
+        .create_neighbourhood(&admin, "BU00000001", "Kop", &[])
+        .await;
+    for round in 0..3 {
+        let anna = app
+            .member(
+                &admin,
+                &neighbourhood,
+                &format!("anna{round}@example.nl"),
+                "resident",
+            )
+            .await;
+        let mut others = Vec::new();
+        for i in 0..6 {
+            others.push(
+                app.member(
+                    &admin,
+                    &neighbourhood,
+                    &format!("buur{round}-{i}@example.nl"),
+                    "resident",
+                )
+                .await,
+            );
+        }
+        let block = format!("/v1/users/{}/block", anna.user_id);
+        let nothing = json!({});
+        let writes = others
+            .iter()
+            .map(|session| app.post_as(session, &block, &nothing));
+        let (erased, answers) = futures_util::future::join(
+            delete_me(&app, &anna, TEST_PASSWORD),
+            futures_util::future::join_all(writes),
+        )
+        .await;
+        assert_eq!(erased.status, 204, "{}", erased.text());
+        for answer in answers {
+            match answer.status.as_u16() {
+                200 | 201 | 404 => {}
+                409 => {
+                    answer.assert_problem(409, "reference_gone");
+                }
+                other => panic!("{other}: {}", answer.text()),
+            }
+        }
+        assert!(traces(&app, &[anna.user_id.as_str()]).is_empty());
+    }
+}
+
+/// The export is one snapshot: what is written while it is read (here, between its first
+/// part and the rest) is not in it, and it is in the next one.
+#[actix_web::test]
+async fn the_export_reads_one_snapshot() {
+    use buurt_app::privacy::export::{Part, Section, export};
+    let app = spawn_app().await;
+    let anna = app.register("anna@example.nl").await;
+    let bert = app.register("bert@example.nl").await;
+    let user = buurt_domain::accounts::UserId(anna.user_id.parse().unwrap());
+    let now = Utc::now().naive_utc();
+    let write = |n: usize| {
+        app.sql(&format!(
+            "INSERT INTO notifications (id, user_id, kind, post_id, created_at, read_at, match_id) \
+             VALUES ('{}', '{}', 'post_expired', NULL, '{now}', NULL, NULL)",
+            uuid::Uuid::new_v4(),
+            anna.user_id
+        ));
+        if n == 0 {
+            app.sql(&format!(
+                "INSERT INTO user_blocks (blocker_id, blocked_id, created_at) \
+                 VALUES ('{}', '{}', '{now}')",
+                anna.user_id, bert.user_id
+            ));
+        }
+    };
+    write(1);
+    let read = |during: &dyn Fn()| {
+        let mut conn = app.database.connect();
+        let clock = buurt_app::SystemClock;
+        let mut sections = Vec::new();
+        export::<buurt_app::AppError, _>(
+            &mut buurt_app::Cx::new(&mut conn, &clock),
+            user,
+            |part| {
+                match part {
+                    // Someone writes, and commits, after the export began.
+                    Part::Head(_) => during(),
+                    Part::Section(section) => sections.push(section),
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+        sections
+    };
+    let counts = |sections: &[Section]| {
+        let mut notifications = None;
+        let mut blocks = None;
+        for section in sections {
+            match section {
+                Section::Notifications(rows) => notifications = Some(rows.len()),
+                Section::Blocks(rows) => blocks = Some(rows.len()),
+                _ => {}
+            }
+        }
+        (notifications.unwrap(), blocks.unwrap())
+    };
+    let first = read(&|| write(0));
+    assert_eq!(
+        counts(&first),
+        (1, 0),
+        "the export saw writes made after it began"
+    );
+    // They were written: the next export has them.
+    let second = read(&|| {});
+    assert_eq!(counts(&second), (2, 1));
+}
+
+/// Under a steady stream of writes, the downloaded export still agrees with itself: each
+/// write adds a notification and a device together, and the export (which reads the
+/// notifications well before the devices) holds both or neither of each.
+#[actix_web::test]
+async fn an_export_downloaded_while_others_write_agrees_with_itself() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let app = spawn_app().await;
+    let anna = app.register("anna@example.nl").await;
+    let now = Utc::now().naive_utc();
+    // Enough to make the download take a while.
+    let rows: Vec<String> = (0..3000)
+        .map(|_| {
+            format!(
+                "('{}', '{}', 'post_expired', NULL, '{now}', NULL, NULL)",
+                uuid::Uuid::new_v4(),
+                anna.user_id
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        app.sql(&format!(
+            "INSERT INTO notifications (id, user_id, kind, post_id, created_at, read_at, match_id) VALUES {}",
+            chunk.join(", ")
+        ));
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let writer = {
+        let stop = Arc::clone(&stop);
+        let mut conn = app.database.connect();
+        let user = anna.user_id.clone();
+        std::thread::spawn(move || {
+            use diesel::connection::SimpleConnection;
+            let mut written = 0;
+            while !stop.load(Ordering::SeqCst) {
+                let id = uuid::Uuid::new_v4();
+                let now = Utc::now().naive_utc();
+                conn.batch_execute(&format!(
+                    "BEGIN; \
+                     INSERT INTO notifications (id, user_id, kind, post_id, created_at, read_at, match_id) \
+                     VALUES ('{id}', '{user}', 'post_expired', NULL, '{now}', NULL, NULL); \
+                     INSERT INTO devices (id, user_id, login_id, platform, token, app_version, created_at, updated_at) \
+                     VALUES ('{}', '{user}', NULL, 'android', 'snap-{id}', NULL, '{now}', '{now}'); \
+                     COMMIT;",
+                    uuid::Uuid::new_v4()
+                ))
+                .expect("the writer writes");
+                written += 1;
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            written
+        })
+    };
+    let mut last = 0;
+    for _ in 0..3 {
+        let response = app.get_as(&anna, "/v1/me/export").await;
+        assert_eq!(response.status, 200);
+        let export = response.json();
+        let notifications: std::collections::BTreeSet<String> = export["notifications"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect();
+        let devices: Vec<String> = export["devices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                d["token"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches("snap-")
+                    .to_owned()
+            })
+            .collect();
+        let paired = notifications.len() - 3000;
+        assert_eq!(
+            devices.len(),
+            paired,
+            "a device without its notification, or the reverse"
+        );
+        for device in &devices {
+            assert!(notifications.contains(device), "{device}");
+        }
+        last = paired;
+    }
+    stop.store(true, Ordering::SeqCst);
+    let written = writer.join().unwrap();
+    assert!(
+        written > last,
+        "the writer went on writing while the exports were read ({written} written)"
     );
 }

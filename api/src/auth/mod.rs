@@ -10,7 +10,7 @@ use std::future::{Ready, ready};
 use futures_util::future::LocalBoxFuture;
 
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use buurt_domain::accounts::UserId;
 use buurt_domain::partners::{Client, Scope};
 
@@ -226,26 +226,114 @@ fn bearer(req: &HttpRequest) -> Result<&str, ApiError> {
 fn checked_subject(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Subject, ApiError>> {
     let subject = subject(req);
     let state = req.app_data::<web::Data<AppState>>().cloned();
+    let request = req.clone();
     Box::pin(async move {
         let subject = subject?;
         let Subject::User(user, generation) = subject else {
             return Ok(subject);
         };
         let state = state.ok_or_else(|| ApiError::internal("AppState is not registered"))?;
-        let standing = match state.standings.cached(user) {
-            Some(standing) => standing,
+        let (standing, cached) = match state.standings.cached(user) {
+            Some(standing) => (standing, true),
             None => {
                 let mark = state.standings.mark();
                 let standing = state
                     .run(move |cx| buurt_app::accounts::token_standing(cx, user))
                     .await?;
                 state.standings.remember(user, standing, mark);
-                standing
+                (standing, false)
             }
         };
         match standing {
-            Some(standing) if standing.accepts(generation) => Ok(subject),
+            Some(standing) if standing.accepts(generation) => {
+                request.extensions_mut().insert(AcceptedToken {
+                    user,
+                    generation,
+                    cached,
+                });
+                Ok(subject)
+            }
             _ => Err(ApiError::Refused(ErrorCode::InvalidToken)),
         }
     })
+}
+
+/// A user's token as the request's extractor accepted it: kept with the request, so that a
+/// refusal can be weighed against the account as it is by then ([`recheck_refused_tokens`]).
+#[derive(Debug, Clone, Copy)]
+pub struct AcceptedToken {
+    pub user: UserId,
+    pub generation: i64,
+    /// Accepted on this process's cached standing, which may be up to
+    /// [`standing::STANDING_CACHE`] old.
+    pub cached: bool,
+}
+
+/// Middleware: a refusal (4xx) of a request whose user token was accepted on a standing that
+/// may have changed since is weighed again against the account as it is now. When the token
+/// no longer counts (the account was erased or suspended, on another node, within the cache
+/// window), the answer is 401 `invalid_token`, as it would have been a moment later: not a
+/// 403 for a membership that went with the account, nor `reference_gone` for the account
+/// row itself. Asked again only for a cached standing, or when a write met a foreign key to a
+/// row that is gone (`reference_gone`, which may be the caller's own account erased between
+/// the check and the write).
+pub async fn recheck_refused_tokens(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<
+    actix_web::dev::ServiceResponse<
+        actix_web::body::EitherBody<impl actix_web::body::MessageBody + 'static>,
+    >,
+    actix_web::Error,
+> {
+    use actix_web::ResponseError;
+    use actix_web::http::StatusCode;
+
+    let response = next.call(req).await?;
+    let status = response.status();
+    if !status.is_client_error()
+        || status == StatusCode::UNAUTHORIZED
+        || status == StatusCode::TOO_MANY_REQUESTS
+    {
+        return Ok(response.map_into_left_body());
+    }
+    let Some(accepted) = response
+        .request()
+        .extensions()
+        .get::<AcceptedToken>()
+        .copied()
+    else {
+        return Ok(response.map_into_left_body());
+    };
+    let gone = response
+        .response()
+        .extensions()
+        .get::<crate::http::error::ProblemDraft>()
+        .is_some_and(|draft| draft.code == ErrorCode::ReferenceGone);
+    let Some(state) = response
+        .request()
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+    else {
+        return Ok(response.map_into_left_body());
+    };
+    if !(accepted.cached || gone) {
+        return Ok(response.map_into_left_body());
+    }
+    let user = accepted.user;
+    let standing = state
+        .run(move |cx| buurt_app::accounts::token_standing(cx, user))
+        .await;
+    match standing {
+        Ok(Some(standing)) if standing.accepts(accepted.generation) => {
+            Ok(response.map_into_left_body())
+        }
+        // Could not tell: the refusal stands as it was.
+        Err(_) => Ok(response.map_into_left_body()),
+        Ok(_) => {
+            state.standings.forget(user);
+            let refusal = ApiError::Refused(ErrorCode::InvalidToken).error_response();
+            Ok(response.into_response(refusal).map_into_right_body())
+        }
+    }
 }

@@ -101,6 +101,17 @@ impl ImageStore {
         Ok(())
     }
 
+    /// Deletes every variant of `id` (those not stored are no matter).
+    pub async fn delete(&self, id: ImageId) -> Result<(), object_store::Error> {
+        for width in buurt_domain::images::WIDTHS {
+            match self.store.delete(&Self::path(id, width)).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(())
+    }
+
     /// One variant's bytes; `None` when it is not stored.
     pub async fn get(&self, id: ImageId, width: u32) -> Result<Option<Bytes>, object_store::Error> {
         match self.store.get(&Self::path(id, width)).await {

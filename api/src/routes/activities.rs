@@ -16,6 +16,7 @@ use buurt_openapi::problem::Problem;
 use crate::auth::Authenticated;
 use crate::http::error::ApiError;
 use crate::http::extract::Json;
+use crate::http::lang::{Lang, Negotiated};
 use crate::state::AppState;
 
 /// A status the wire cannot show: a cancelled answer is no answer, and is never sent. Meeting
@@ -105,7 +106,7 @@ pub async fn cancel_rsvp(
     Ok(HttpResponse::NoContent().finish())
 }
 
-fn attendee_list(attendees: app::Attendees) -> Result<AttendeeList, NotOnTheWire> {
+fn attendee_list(attendees: app::Attendees, lang: Lang) -> Result<AttendeeList, NotOnTheWire> {
     let checked_in = attendees
         .attendees
         .iter()
@@ -117,7 +118,7 @@ fn attendee_list(attendees: app::Attendees) -> Result<AttendeeList, NotOnTheWire
         let rsvp = attendee.rsvp;
         let dto = AttendeeDto {
             user_id: rsvp.user_id.0,
-            display_name: attendee.display_name,
+            display_name: buurt_app::privacy::shown_name(&attendee.display_name, lang),
             status: status_dto(rsvp.status)?,
             checked_in_at: rsvp.checked_in_at,
             answered_at: rsvp.created_at,
@@ -150,6 +151,7 @@ fn attendee_list(attendees: app::Attendees) -> Result<AttendeeList, NotOnTheWire
 )]
 #[get("/v1/posts/{id}/attendees")]
 pub async fn list_attendees(
+    Negotiated(lang): Negotiated,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
@@ -158,7 +160,7 @@ pub async fn list_attendees(
     let attendees = state
         .run(move |cx| app::attendees(cx, caller.user_id, id))
         .await?;
-    Ok(web::Json(attendee_list(attendees)?))
+    Ok(web::Json(attendee_list(attendees, lang)?))
 }
 
 /// Check someone in: they came (organisers). Only people going are checked in, on an open

@@ -20,20 +20,20 @@ use crate::auth::Authenticated;
 use crate::http::error::{ApiError, FieldErrors};
 use crate::http::etag::json_with_etag;
 use crate::http::extract::{Json, OptionalJson};
-use crate::http::lang::{Lang, Text};
+use crate::http::lang::{Lang, Negotiated, Text};
 use crate::http::paging::{encode_cursor, page};
 use crate::http::query::Query;
 use crate::state::AppState;
 
-fn person(party: &MatchParty) -> MatchPerson {
+fn person(party: &MatchParty, lang: Lang) -> MatchPerson {
     MatchPerson {
         id: party.id.0.0,
-        display_name: party.display_name.clone(),
+        display_name: buurt_app::privacy::shown_name(&party.display_name, lang),
     }
 }
 
-/// The match as its viewer sees it.
-fn match_dto(view: MatchView) -> MatchDto {
+/// The match as its viewer, reading `lang`, sees it.
+fn match_dto(view: MatchView, lang: Lang) -> MatchDto {
     let found = view.found;
     MatchDto {
         id: found.id.0,
@@ -41,8 +41,8 @@ fn match_dto(view: MatchView) -> MatchDto {
             id: found.request_id.0,
             title: view.request_title,
         },
-        requester: person(&view.requester),
-        helper: person(&view.helper),
+        requester: person(&view.requester, lang),
+        helper: person(&view.helper, lang),
         offer_id: found.offer_id.map(|id| id.0),
         proposed_by: match found.proposed_by {
             Party::Requester => PartyDto::Requester,
@@ -71,12 +71,12 @@ fn match_dto(view: MatchView) -> MatchDto {
     }
 }
 
-fn message_dto(message: Message) -> MessageDto {
+fn message_dto(message: Message, lang: Lang) -> MessageDto {
     MessageDto {
         id: message.id,
         author: MatchPerson {
             id: message.author_id.0,
-            display_name: message.author_name,
+            display_name: buurt_app::privacy::shown_name(&message.author_name, lang),
         },
         body: message.body,
         created_at: message.created_at,
@@ -128,6 +128,7 @@ fn optional_text(
 )]
 #[post("/v1/posts/{id}/matches")]
 pub async fn create_match(
+    Negotiated(lang): Negotiated,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
@@ -149,6 +150,7 @@ pub async fn create_match(
         state
             .run(move |cx| use_case::propose_match(cx, caller.user_id, input))
             .await?,
+        lang,
     );
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/v1/matches/{}", dto.id)))
@@ -170,6 +172,7 @@ pub async fn create_match(
 )]
 #[get("/v1/posts/{id}/matches")]
 pub async fn list_request_matches(
+    Negotiated(lang): Negotiated,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
@@ -179,7 +182,7 @@ pub async fn list_request_matches(
         .run(move |cx| use_case::request_matches(cx, request, caller.user_id))
         .await?
         .into_iter()
-        .map(match_dto)
+        .map(|view| match_dto(view, lang))
         .collect();
     Ok(web::Json(MatchList {
         items,
@@ -199,6 +202,7 @@ pub async fn list_request_matches(
 )]
 #[get("/v1/matches/{id}")]
 pub async fn get_match(
+    Negotiated(lang): Negotiated,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
@@ -207,10 +211,11 @@ pub async fn get_match(
     let view = state
         .run(move |cx| use_case::get_match(cx, id, caller.user_id))
         .await?;
-    Ok(web::Json(match_dto(view)))
+    Ok(web::Json(match_dto(view, lang)))
 }
 
 async fn step(
+    lang: Lang,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: MatchId,
@@ -220,7 +225,7 @@ async fn step(
     let view = state
         .run(move |cx| use_case::step_match(cx, id, caller.user_id, action, thanks.as_deref()))
         .await?;
-    Ok(web::Json(match_dto(view)))
+    Ok(web::Json(match_dto(view, lang)))
 }
 
 macro_rules! step_endpoint {
@@ -241,11 +246,12 @@ macro_rules! step_endpoint {
         )]
         #[post($path)]
         pub async fn $name(
+            Negotiated(lang): Negotiated,
             state: web::Data<AppState>,
             caller: Authenticated,
             id: web::Path<uuid::Uuid>,
         ) -> Result<web::Json<MatchDto>, ApiError> {
-            step(state, caller, MatchId(id.into_inner()), $action, None).await
+            step(lang, state, caller, MatchId(id.into_inner()), $action, None).await
         }
     };
 }
@@ -297,6 +303,7 @@ step_endpoint!(
 )]
 #[post("/v1/matches/{id}/complete")]
 pub async fn complete_match(
+    Negotiated(lang): Negotiated,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
@@ -308,6 +315,7 @@ pub async fn complete_match(
         return Err(errors.into());
     };
     step(
+        lang,
         state,
         caller,
         MatchId(id.into_inner()),
@@ -340,6 +348,7 @@ pub async fn my_matches(
         page(params.limit, params.cursor.as_deref(), Vec::new())?;
     let after = after.map(|(created_at, id)| MatchCursor { created_at, id });
     let user = caller.user_id;
+    let lang = Negotiated::of(&req);
     let (views, next, unread) = state
         .run(move |cx| {
             let (views, next) = use_case::my_matches(cx, user, after.as_ref(), limit)?;
@@ -354,7 +363,7 @@ pub async fn my_matches(
             let count = unread.get(&view.found.id).copied().unwrap_or(0);
             MatchDto {
                 unread_count: Some(count),
-                ..match_dto(view)
+                ..match_dto(view, lang)
             }
         })
         .collect();
@@ -391,13 +400,17 @@ pub async fn list_messages(
     let (limit, after): (usize, Option<(DateTime<Utc>, String)>) =
         page(params.limit, params.cursor.as_deref(), Vec::new())?;
     let after = after.map(|(created_at, id)| MessageCursor { created_at, id });
+    let lang = Negotiated::of(&req);
     let (items, next) = state
         .run(move |cx| use_case::list_messages(cx, id, caller.user_id, after.as_ref(), limit))
         .await?;
     json_with_etag(
         &req,
         &MessageList {
-            items: items.into_iter().map(message_dto).collect(),
+            items: items
+                .into_iter()
+                .map(|message| message_dto(message, lang))
+                .collect(),
             next_cursor: next.map(|c| encode_cursor(&(c.created_at, c.id))),
         },
     )
@@ -419,6 +432,7 @@ pub async fn list_messages(
 )]
 #[post("/v1/matches/{id}/messages")]
 pub async fn create_message(
+    Negotiated(lang): Negotiated,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
@@ -430,7 +444,7 @@ pub async fn create_message(
     let message = state
         .run(move |cx| use_case::send_message(cx, id, caller.user_id, text))
         .await?;
-    let dto = message_dto(message);
+    let dto = message_dto(message, lang);
     Ok(HttpResponse::Created().json(dto))
 }
 

@@ -20,7 +20,7 @@ use buurt_persistence::DbConnection;
 use crate::auth::Authenticated;
 use crate::http::error::ApiError;
 use crate::http::extract::{Json, OptionalJson};
-use crate::http::lang::{Lang, Text, request_lang};
+use crate::http::lang::{Lang, Negotiated, Text, request_lang};
 use crate::http::query::Query;
 use crate::state::AppState;
 
@@ -309,6 +309,7 @@ pub async fn set_case_status(
 )]
 #[get("/v1/cases/{id}/notes")]
 pub async fn list_notes(
+    Negotiated(lang): Negotiated,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
@@ -318,16 +319,16 @@ pub async fn list_notes(
         .run(move |cx| cases::read_notes(cx, caller.user_id, id))
         .await?;
     Ok(web::Json(NoteList {
-        items: notes.into_iter().map(note_dto).collect(),
+        items: notes.into_iter().map(|note| note_dto(note, lang)).collect(),
         next_cursor: None,
     }))
 }
 
-fn note_dto(note: cases::Note) -> NoteDto {
+fn note_dto(note: cases::Note, lang: Lang) -> NoteDto {
     NoteDto {
         id: note.id,
         author_id: note.author_id.0,
-        author_name: note.author_name,
+        author_name: buurt_app::privacy::shown_name(&note.author_name, lang),
         body: note.body,
         working: note.working,
         created_at: note.created_at,
@@ -347,6 +348,7 @@ fn note_dto(note: cases::Note) -> NoteDto {
 )]
 #[post("/v1/cases/{id}/notes")]
 pub async fn create_note(
+    Negotiated(lang): Negotiated,
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
@@ -360,7 +362,7 @@ pub async fn create_note(
     let note = state
         .run(move |cx| cases::add_note(cx, caller.user_id, id, &text, working))
         .await?;
-    Ok(HttpResponse::Created().json(note_dto(note)))
+    Ok(HttpResponse::Created().json(note_dto(note, lang)))
 }
 
 /// Refer a case to a professional of the neighbourhood's municipality (a mediator here). Needs

@@ -80,6 +80,7 @@ pub fn post_for(
 /// queries for the whole page.
 pub fn post_dtos(
     conn: &mut DbConnection,
+    lang: Lang,
     reader: Option<UserId>,
     found: &[PostWithAuthor],
 ) -> Result<Vec<PostDto>, AppError> {
@@ -92,7 +93,8 @@ pub fn post_dtos(
         .map(|found| {
             let state = states.get(&found.post.id).cloned().unwrap_or_default();
             let shown = images.remove(&found.post.id).unwrap_or_default();
-            PostDto::new(&found.post, &found.author_name, &state, &shown)
+            let author = buurt_app::privacy::shown_name(&found.author_name, lang);
+            PostDto::new(&found.post, &author, &state, &shown)
         })
         .collect())
 }
@@ -105,7 +107,7 @@ pub fn post_view(
     reader: Option<UserId>,
     found: &PostWithAuthor,
 ) -> Result<PostDto, AppError> {
-    let mut dto = post_dtos(conn, reader, std::slice::from_ref(found))?
+    let mut dto = post_dtos(conn, lang, reader, std::slice::from_ref(found))?
         .pop()
         .ok_or(AppError::NotFound)?;
     dto.mediation =
@@ -212,6 +214,7 @@ pub async fn list_posts(
     params: Query<ListPostsParams>,
 ) -> Result<HttpResponse, ApiError> {
     let neighbourhood_id = NeighbourhoodId(id.into_inner());
+    let lang = Negotiated::of(&req);
     let params = params.into_inner();
     let mut errors = FieldErrors::default();
     if let Some(Err(error)) = params.q.as_deref().map(check_search_text) {
@@ -235,7 +238,7 @@ pub async fn list_posts(
             limit,
         };
         let (posts, next) = app::list_posts(cx, &neighbourhood, caller, filter)?;
-        Ok::<_, ApiError>((post_dtos(cx.conn, caller, &posts)?, next))
+        Ok::<_, ApiError>((post_dtos(cx.conn, lang, caller, &posts)?, next))
     };
     // Nobody reads their own writes anonymously: that feed may come from the read replica.
     // Signed-in readers stay on the leader and see what they just posted.
@@ -285,7 +288,12 @@ pub async fn list_my_posts(
                 ..FeedFilter::default()
             };
             let (posts, next) = app::my_posts(cx, caller.user_id, filter)?;
-            Ok::<_, ApiError>((post_dtos(cx.conn, Some(caller.user_id), &posts)?, next))
+            // One's own posts: never under a former resident's name.
+            let lang = Lang::default();
+            Ok::<_, ApiError>((
+                post_dtos(cx.conn, lang, Some(caller.user_id), &posts)?,
+                next,
+            ))
         })
         .await?;
     let page = PostList {

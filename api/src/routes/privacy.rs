@@ -4,15 +4,16 @@
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, delete, get, web};
-use buurt_app::privacy::export::{self, Section, SectionName};
+use buurt_app::privacy::export::{self, CaseReader, ExportAuditEntry, Head, Part, Section};
 use buurt_app::privacy::{self as app, ErasedBy};
 use buurt_domain::accounts::UserId;
 use buurt_openapi::privacy::{
-    DeleteMeRequest, ExportAuditDto, ExportBlockDto, ExportCaseDto, ExportDocument, ExportMatchDto,
-    ExportMessageDto, ExportNoteDto, ExportNotificationDto, ExportPostDto, ExportReportDto,
-    ExportRsvpDto,
+    CaseReaderRoleDto, DeleteMeRequest, ExportAuditDto, ExportBlockDto, ExportCaseDto,
+    ExportCaseReaderDto, ExportDocument, ExportMatchDto, ExportMessageDto, ExportNoteDto,
+    ExportNotificationDto, ExportPostDto, ExportReportDto, ExportRsvpDto,
 };
 use buurt_openapi::problem::Problem;
+use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use uuid::Uuid;
 
@@ -20,7 +21,7 @@ use crate::auth::Authenticated;
 use crate::auth::tokens::refresh_token_hash;
 use crate::http::error::{ApiError, FieldIssue};
 use crate::http::extract::Json;
-use crate::http::lang::request_lang;
+use crate::http::lang::{Lang, Negotiated};
 use crate::routes::me::{check_current_password, me_dto};
 use crate::routes::mediation::consent_list;
 use crate::routes::memberships::my_membership_list;
@@ -36,8 +37,31 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, ApiError> {
     serde_json::to_string(value).map_err(ApiError::internal)
 }
 
+/// An audit entry of one's own case: who by role and organisation, and what in words.
+fn audit_dto(entry: ExportAuditEntry, lang: Lang) -> ExportAuditDto {
+    let (role, organisation) = match entry.reader {
+        CaseReader::You => (CaseReaderRoleDto::You, None),
+        CaseReader::System => (CaseReaderRoleDto::System, None),
+        CaseReader::FormerAccount => (CaseReaderRoleDto::FormerAccount, None),
+        CaseReader::Mediator { neighbourhood } => {
+            (CaseReaderRoleDto::Mediator, Some(neighbourhood))
+        }
+        CaseReader::Professional { municipality } => {
+            (CaseReaderRoleDto::Professional, Some(municipality))
+        }
+        CaseReader::Administrator => (CaseReaderRoleDto::Administrator, None),
+        CaseReader::FormerRole => (CaseReaderRoleDto::FormerRole, None),
+    };
+    ExportAuditDto {
+        reader: ExportCaseReaderDto { role, organisation },
+        description: export::describe_action(&entry.action).get(lang).to_owned(),
+        action: entry.action,
+        at: entry.at,
+    }
+}
+
 /// One section as the document's next member: `,"name":[…]`.
-fn section_json(section: Section) -> Result<String, ApiError> {
+fn section_json(section: Section, lang: Lang) -> Result<String, ApiError> {
     let (name, items) = match section {
         Section::Posts(rows) => (
             "posts",
@@ -183,11 +207,7 @@ fn section_json(section: Section) -> Result<String, ApiError> {
                         audit: c
                             .audit
                             .into_iter()
-                            .map(|(actor, action, at)| ExportAuditDto {
-                                actor_id: actor.as_deref().map(id),
-                                action,
-                                at,
-                            })
+                            .map(|entry| audit_dto(entry, lang))
                             .collect(),
                     })
                     .collect::<Vec<_>>(),
@@ -200,7 +220,10 @@ fn section_json(section: Section) -> Result<String, ApiError> {
 /// Everything Buurt holds about you, as one JSON document to download (AVG art. 15 and 20).
 ///
 /// The document (`ExportDocument`) is streamed: its sections are read one after another as
-/// they are sent, so a large export does not wait for all of it, nor hold it in memory.
+/// they are sent, so a large export does not wait for all of it, nor hold it in memory. All of
+/// it is read from one snapshot of the database: it shows your data as it was when the
+/// download began, whatever is written meanwhile. A download cut short ends in an incomplete
+/// document (not valid JSON), never in a complete-looking one that misses data.
 /// Working notes (a mediator's own aid, marked `working`) are not in it; every other note on
 /// a case of your own request is.
 #[utoipa::path(
@@ -215,43 +238,48 @@ fn section_json(section: Section) -> Result<String, ApiError> {
 )]
 #[get("/v1/me/export")]
 pub async fn export_me(
-    req: HttpRequest,
+    Negotiated(lang): Negotiated,
     state: web::Data<AppState>,
     caller: Authenticated,
 ) -> Result<HttpResponse, ApiError> {
-    let lang = request_lang(&req);
     let user = caller.user_id;
-    let (account, memberships, consents) = state
-        .run(move |cx| {
-            Ok::<_, buurt_app::AppError>((
-                buurt_app::accounts::get_me(cx, user)?,
-                buurt_app::memberships::my_memberships(cx, user)?,
-                buurt_app::mediation::list_consents(cx, user)?,
-            ))
-        })
-        .await?;
-    let now = chrono::Utc::now();
-    let head = format!(
-        "{{\"format\":\"buurt-export/1\",\"generated_at\":{},\"profile\":{},\"memberships\":{},\"consents\":{}",
-        json(&now)?,
-        json(&me_dto(&account))?,
-        json(&my_membership_list(memberships).items)?,
-        json(&consent_list(lang, consents))?,
-    );
-    let sections = futures_util::stream::iter(SectionName::ALL).then(move |name| {
-        let state = state.clone();
-        async move {
-            let section = state
-                .run(move |cx| export::read_section(cx, user, name))
-                .await?;
-            section_json(section).map(Bytes::from)
+    let now = state.clock.now();
+    // The reading side runs on the blocking pool, in one snapshot, and hands each part over as
+    // it is read; at most one part waits to be sent, so a slow download holds back the reads
+    // rather than filling memory.
+    let (parts, mut received) = tokio::sync::mpsc::channel::<Result<Bytes, ApiError>>(1);
+    let reader = state.clone();
+    actix_web::rt::spawn(async move {
+        let sink = parts.clone();
+        let read = reader
+            .run(move |cx| {
+                export::export(cx, user, |part| {
+                    let chunk = match part {
+                        Part::Head(head) => head_json(&head, lang, now)?,
+                        Part::Section(section) => section_json(section, lang)?,
+                    };
+                    sink.blocking_send(Ok(Bytes::from(chunk)))
+                        .map_err(|_| ApiError::internal("the export's reader went away"))
+                })?;
+                sink.blocking_send(Ok(Bytes::from_static(b"}")))
+                    .map_err(|_| ApiError::internal("the export's reader went away"))
+            })
+            .await;
+        if let Err(error) = read {
+            // Before the first part, this is the answer; later it cuts the download short, so
+            // the client sees an incomplete document rather than a whole one missing data.
+            if parts.send(Err(error)).await.is_err() {
+                tracing::debug!("an export ended early: its reader went away");
+            }
         }
     });
-    let body = futures_util::stream::once(async move { Ok::<_, ApiError>(Bytes::from(head)) })
-        .chain(sections)
-        .chain(futures_util::stream::once(async {
-            Ok::<_, ApiError>(Bytes::from_static(b"}"))
-        }));
+    let head = match received.recv().await {
+        Some(Ok(head)) => head,
+        Some(Err(error)) => return Err(error),
+        None => return Err(ApiError::internal("the export ended before it began")),
+    };
+    let rest = futures_util::stream::poll_fn(move |cx| received.poll_recv(cx));
+    let body = futures_util::stream::once(async move { Ok::<_, ApiError>(head) }).chain(rest);
     let filename = format!("buurt-export-{}.json", now.format("%Y-%m-%d"));
     Ok(HttpResponse::Ok()
         .content_type("application/json")
@@ -263,6 +291,18 @@ pub async fn export_me(
         .streaming(body))
 }
 
+/// The document's beginning: its format, when it was made, the profile, memberships and
+/// consents.
+fn head_json(head: &Head, lang: Lang, now: DateTime<Utc>) -> Result<String, ApiError> {
+    Ok(format!(
+        "{{\"format\":\"buurt-export/1\",\"generated_at\":{},\"profile\":{},\"memberships\":{},\"consents\":{}",
+        json(&buurt_openapi::moment::format(&now))?,
+        json(&me_dto(&head.account))?,
+        json(&my_membership_list(head.memberships.clone()).items)?,
+        json(&consent_list(lang, head.consents.clone()))?,
+    ))
+}
+
 /// Erase your account, for good.
 ///
 /// Needs your password (`current_password_incorrect` otherwise, counted like a failed sign-in),
@@ -271,9 +311,9 @@ pub async fn export_me(
 /// In one transaction: your live matches are cancelled (the other party is told), your RSVPs
 /// withdrawn (the waitlist moves up), your open requests closed (their cases withdrawn); posts
 /// others depend on (an activity others signed up for, a request with matches) stay, shown as
-/// by "voormalig bewoner" without any link to you, and the rest of your posts are deleted; your
-/// contact details, postcode, skills, memberships, devices, tokens, sessions, consents,
-/// notifications and blocks are gone. Monitoring figures keep their counts and the audit logs
+/// by "former resident" ("voormalig bewoner" in Dutch) without any link to you, and the rest of
+/// your posts are deleted; your contact details, postcode, skills, memberships, devices,
+/// tokens, sessions, consents, notifications, blocks and photos are gone. Monitoring figures keep their counts and the audit logs
 /// their entries, with a pseudonym for you. Signing in with the old credentials fails from
 /// now on; registering the e-mail address again makes a new, empty account. The last moderator
 /// of a neighbourhood (`last_moderator`) or the last platform administrator (`last_admin`) has
@@ -366,11 +406,19 @@ async fn erase(
     user: UserId,
     by: ErasedBy,
 ) -> Result<HttpResponse, ApiError> {
-    state
+    let erased = state
         .run(move |cx| app::erase_account(cx, user, by))
         .await?;
-    // Its access tokens stop at once here, within seconds elsewhere.
+    // Its access tokens stop at once here; elsewhere within seconds, and at once for any
+    // request that then fails (see `auth::recheck_refused_tokens`).
     state.standings.forget(user);
+    // The photos go too. The rows are gone already, so nobody can see them meanwhile; bytes a
+    // store failure leaves behind are logged, and lead to nobody.
+    for image in erased.uploads {
+        if let Err(error) = state.images.delete(image).await {
+            tracing::error!(%error, %image, "an erased account's image bytes could not be deleted");
+        }
+    }
     tracing::info!("account erased");
     Ok(HttpResponse::NoContent().finish())
 }

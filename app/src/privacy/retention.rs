@@ -15,7 +15,8 @@ pub struct RetentionPeriods {
     pub case_notes_months: u32,
     /// Match messages, counted from the end of the match.
     pub match_messages_months: u32,
-    /// Notifications, counted from when they were made.
+    /// Notifications, counted from when they were made, and their e-mail and push deliveries,
+    /// counted from when they were sent (or given up).
     pub notifications_months: u32,
     /// The partner outbox (events) and webhook deliveries.
     pub partner_outbox_days: u32,
@@ -41,6 +42,8 @@ pub struct Purged {
     pub cases_reduced: usize,
     pub match_messages: usize,
     pub notifications: usize,
+    /// E-mail and push deliveries, settled.
+    pub deliveries: usize,
     pub webhook_deliveries: usize,
     pub partner_events: usize,
 }
@@ -61,6 +64,8 @@ pub fn apply_retention(cx: &mut Cx<'_>, periods: RetentionPeriods) -> Result<Pur
             repo::purge_match_messages(conn, months_before(now, periods.match_messages_months))?;
         let notifications =
             repo::purge_notifications(conn, months_before(now, periods.notifications_months))?;
+        let deliveries =
+            repo::purge_deliveries(conn, months_before(now, periods.notifications_months))?;
         let (webhook_deliveries, partner_events) = repo::purge_partner_outbox(
             conn,
             now - Duration::days(i64::from(periods.partner_outbox_days)),
@@ -71,6 +76,7 @@ pub fn apply_retention(cx: &mut Cx<'_>, periods: RetentionPeriods) -> Result<Pur
             cases_reduced,
             match_messages,
             notifications,
+            deliveries,
             webhook_deliveries,
             partner_events,
         })

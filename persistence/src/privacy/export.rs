@@ -359,14 +359,45 @@ pub struct ExportCase {
     pub updated_at: DateTime<Utc>,
     /// Note texts and when they were written.
     pub notes: Vec<(String, DateTime<Utc>)>,
-    /// Who (an account id) did what, when.
-    pub audit: Vec<(Option<String>, String, DateTime<Utc>)>,
+    /// Who (as the person can understand it: a role and where) did what, when.
+    pub audit: Vec<ExportAuditEntry>,
+}
+
+/// One entry of a case's audit log as its requester reads it: no account ids or names of the
+/// people who acted, but in what role and for which organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportAuditEntry {
+    pub reader: CaseReader,
+    pub action: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Who acted on a case, as the account stands now (the log keeps the account, not its role
+/// at the time): the first that fits, in this order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseReader {
+    /// The requester themselves.
+    You,
+    /// Nobody: Buurt itself (a scheduled job).
+    System,
+    /// An account erased since.
+    FormerAccount,
+    /// A mediator or moderator of the case's neighbourhood (its name).
+    Mediator { neighbourhood: String },
+    /// A professional of the wijkteam of the case's municipality (its name).
+    Professional { municipality: String },
+    /// A platform administrator of Buurt.
+    Administrator,
+    /// An account with none of these roles any more (a mediator since stepped down, say).
+    FormerRole,
 }
 
 pub fn cases_of(
     conn: &mut DbConnection,
     user: UserId,
 ) -> Result<Vec<ExportCase>, PersistenceError> {
+    use crate::schema::{memberships, neighbourhoods, professional_grants, users};
+    use buurt_domain::membership::{MembershipStatus, Role};
     type Row = (
         String,
         String,
@@ -375,9 +406,11 @@ pub fn cases_of(
         Option<String>,
         NaiveDateTime,
         NaiveDateTime,
+        String,
     );
+    let requester = user.to_string();
     let rows: Vec<Row> = cases::table
-        .filter(cases::requester_id.eq(user.to_string()))
+        .filter(cases::requester_id.eq(&requester))
         .order((cases::created_at, cases::id))
         .select((
             cases::id,
@@ -387,6 +420,7 @@ pub fn cases_of(
             cases::summary,
             cases::created_at,
             cases::updated_at,
+            cases::neighbourhood_id,
         ))
         .load(conn)?;
     let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
@@ -410,6 +444,73 @@ pub fn cases_of(
             case_audit::created_at,
         ))
         .load(conn)?;
+    // What each actor is now, in four queries for the whole export.
+    let mut actors: Vec<&String> = audit
+        .iter()
+        .filter_map(|a| a.1.as_ref())
+        .filter(|actor| **actor != requester)
+        .collect();
+    actors.sort_unstable();
+    actors.dedup();
+    let places: Vec<&String> = rows.iter().map(|r| &r.7).collect();
+    let neighbourhoods: Vec<(String, String, String, String)> = neighbourhoods::table
+        .filter(neighbourhoods::id.eq_any(&places))
+        .select((
+            neighbourhoods::id,
+            neighbourhoods::name,
+            neighbourhoods::municipality_code,
+            neighbourhoods::municipality_name,
+        ))
+        .load(conn)?;
+    let accounts: Vec<(String, Option<NaiveDateTime>, bool)> = users::table
+        .filter(users::id.eq_any(&actors))
+        .select((users::id, users::erased_at, users::platform_admin))
+        .load(conn)?;
+    let mediating: Vec<(String, String)> = memberships::table
+        .filter(memberships::user_id.eq_any(&actors))
+        .filter(memberships::neighbourhood_id.eq_any(&places))
+        .filter(memberships::status.eq(MembershipStatus::Active.as_str()))
+        .filter(memberships::role.eq_any([Role::Mediator.as_str(), Role::Moderator.as_str()]))
+        .select((memberships::user_id, memberships::neighbourhood_id))
+        .load(conn)?;
+    let professionals: Vec<(String, String)> = professional_grants::table
+        .filter(professional_grants::user_id.eq_any(&actors))
+        .select((
+            professional_grants::user_id,
+            professional_grants::municipality_code,
+        ))
+        .load(conn)?;
+    let reader = |actor: &Option<String>, place: &str| -> CaseReader {
+        let Some(actor) = actor else {
+            return CaseReader::System;
+        };
+        if *actor == requester {
+            return CaseReader::You;
+        }
+        let Some((_, erased, admin)) = accounts.iter().find(|a| a.0 == *actor) else {
+            return CaseReader::FormerAccount;
+        };
+        if erased.is_some() {
+            return CaseReader::FormerAccount;
+        }
+        if let Some((id, name, code, municipality)) = neighbourhoods.iter().find(|n| n.0 == place) {
+            if mediating.iter().any(|(u, n)| u == actor && n == id) {
+                return CaseReader::Mediator {
+                    neighbourhood: name.clone(),
+                };
+            }
+            if professionals.iter().any(|(u, c)| u == actor && c == code) {
+                return CaseReader::Professional {
+                    municipality: municipality.clone(),
+                };
+            }
+        }
+        if *admin {
+            CaseReader::Administrator
+        } else {
+            CaseReader::FormerRole
+        }
+    };
     Ok(rows
         .into_iter()
         .map(|r| ExportCase {
@@ -421,7 +522,11 @@ pub fn cases_of(
             audit: audit
                 .iter()
                 .filter(|a| a.0 == r.0)
-                .map(|a| (a.1.clone(), a.2.clone(), at(a.3)))
+                .map(|a| ExportAuditEntry {
+                    reader: reader(&a.1, &r.7),
+                    action: a.2.clone(),
+                    at: at(a.3),
+                })
                 .collect(),
             id: r.0,
             request_id: r.1,
