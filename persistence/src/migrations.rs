@@ -41,14 +41,20 @@ pub fn run_migrations_within(
 ) -> Result<Vec<String>, PersistenceError> {
     match conn {
         DbConnection::Sqlite(_) => migrate_sqlite(conn, patience),
-        DbConnection::Postgresql(c) => c.transaction(|c| {
-            take_migration_lock(c, patience)?;
+        DbConnection::Postgresql(pg) => pg.transaction(|pg| {
+            take_migration_lock(pg, patience)?;
             // Each migration becomes a savepoint of this transaction; all or none are applied.
-            c.run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|versions| versions.iter().map(ToString::to_string).collect())
-                .map_err(|e| PersistenceError::Migration(e.to_string()))
+            applied(pg.run_pending_migrations(POSTGRES_MIGRATIONS))
         }),
     }
+}
+
+/// The versions a harness run applied, or why it failed.
+fn applied(
+    run: diesel::migration::Result<Vec<diesel::migration::MigrationVersion<'_>>>,
+) -> Result<Vec<String>, PersistenceError> {
+    run.map(|versions| versions.iter().map(ToString::to_string).collect())
+        .map_err(|e| PersistenceError::Migration(e.to_string()))
 }
 
 /// SQLite: the whole run in one transaction that holds the file's write lock from its start
@@ -62,11 +68,8 @@ fn migrate_sqlite(
     let started = Instant::now();
     loop {
         let result = crate::connection::write_transaction(conn, |conn| match conn {
-            DbConnection::Sqlite(c) => c
-                .run_pending_migrations(SQLITE_MIGRATIONS)
-                .map(|versions| versions.iter().map(ToString::to_string).collect())
-                .map_err(|e| PersistenceError::Migration(e.to_string())),
-            DbConnection::Postgresql(_) => unreachable!("a SQLite connection"),
+            DbConnection::Sqlite(c) => applied(c.run_pending_migrations(SQLITE_MIGRATIONS)),
+            DbConnection::Postgresql(c) => applied(c.run_pending_migrations(POSTGRES_MIGRATIONS)),
         });
         match result {
             Err(error) if error.is_busy() && started.elapsed() < patience => {
