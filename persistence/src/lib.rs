@@ -38,4 +38,6 @@ pub use connection::{
     in_write_transaction, write_transaction,
 };
 pub use error::PersistenceError;
-pub use migrations::run_migrations;
+pub use migrations::{
+    MIGRATION_LOCK_KEY, MIGRATION_LOCK_PATIENCE, run_migrations, run_migrations_within,
+};

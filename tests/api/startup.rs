@@ -2,6 +2,7 @@ use buurt_api::Config;
 use buurt_api::startup::prepare_database;
 use buurt_persistence::secrets::SecretsKey;
 use buurt_tests::{TEST_JWT_SECRET, TEST_SECRETS_KEY, TestDatabase, start};
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 diesel::table! {
@@ -237,4 +238,131 @@ async fn the_secrets_key_comes_from_a_file_or_beside_a_sqlite_database() {
             .is_err()
     );
     let _ = std::fs::remove_file(&file);
+}
+
+/// One value from `query` on `conn` (PostgreSQL or SQLite).
+fn select_i64(conn: &mut buurt_persistence::DbConnection, query: &str) -> i64 {
+    use diesel::dsl::sql;
+    use diesel::sql_types::BigInt;
+    let query = format!("({query})");
+    let value = match conn {
+        buurt_persistence::DbConnection::Postgresql(conn) => {
+            diesel::select(sql::<BigInt>(&query)).get_result(conn)
+        }
+        buurt_persistence::DbConnection::Sqlite(conn) => {
+            diesel::select(sql::<BigInt>(&query)).get_result(conn)
+        }
+    };
+    value.unwrap_or_else(|error| panic!("{query}: {error}"))
+}
+
+#[test]
+fn nodes_starting_at_once_on_an_empty_database_apply_each_migration_once() {
+    let database = TestDatabase::create();
+    let config = buurt_tests::node_config(database.url());
+    let started = std::time::Instant::now();
+    let applied: Vec<Vec<String>> = std::thread::scope(|scope| {
+        let nodes: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| prepare_database(&config).map(|(_, _, applied)| applied)))
+            .collect();
+        nodes
+            .into_iter()
+            .map(|node| node.join().unwrap().expect("every node starts"))
+            .collect()
+    });
+    let expected = migration_names().len();
+    // One node applied them all; the others waited for it and found nothing left to do.
+    let mut counts: Vec<usize> = applied.iter().map(Vec::len).collect();
+    counts.sort_unstable();
+    assert_eq!(counts, [0, 0, 0, expected], "{applied:?}");
+    assert_eq!(applied_versions(&database).len(), expected);
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}
+
+/// A starting node waits while another one migrates (PostgreSQL: the migration lock; SQLite:
+/// the file's write lock) and carries on once it is done. On PostgreSQL the lock lives only as
+/// long as the migrating transaction, never in the session (a pooler's session outlives its
+/// client), and a node that waits too long gives up naming who holds it.
+#[test]
+fn a_starting_node_waits_for_another_nodes_migrations() {
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    let database = TestDatabase::create();
+    let expected = migration_names().len();
+    // Another node is migrating: it holds the lock inside its transaction.
+    let mut other = if database.is_postgres() {
+        let mut other = database.connect();
+        let key = buurt_persistence::MIGRATION_LOCK_KEY;
+        other
+            .batch_execute(&format!("BEGIN; SELECT pg_advisory_xact_lock({key});"))
+            .unwrap();
+        other
+    } else {
+        // SQLite: an empty database file, whose write lock the other node holds.
+        let url = database.url();
+        std::fs::File::create(url.trim_start_matches("sqlite://")).unwrap();
+        let mut other = database.connect();
+        other.batch_execute("BEGIN IMMEDIATE;").unwrap();
+        other
+    };
+    let (done, finished) = mpsc::channel();
+    let waiting = {
+        let shared = database.share();
+        std::thread::spawn(move || {
+            let mut conn = shared.connect();
+            let result =
+                buurt_persistence::run_migrations_within(&mut conn, Duration::from_secs(30));
+            done.send(result.map_err(|error| error.to_string()))
+                .unwrap();
+            conn
+        })
+    };
+    assert!(
+        finished.recv_timeout(Duration::from_millis(800)).is_err(),
+        "the starting node waits while the other one migrates"
+    );
+    other.batch_execute("COMMIT;").unwrap();
+    let applied = finished
+        .recv_timeout(Duration::from_secs(10))
+        .expect("it carries on once the other one is done")
+        .expect("and migrates");
+    let mut conn = waiting.join().unwrap();
+    assert_eq!(applied.len(), expected, "{applied:?}");
+    assert_eq!(applied_versions(&database).len(), expected);
+    if !database.is_postgres() {
+        return;
+    }
+    // Its session keeps no lock once the migrations are committed.
+    let held =
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()";
+    assert_eq!(select_i64(&mut conn, held), 0);
+
+    // A holder that never lets go: the node gives up after its patience, naming the holder.
+    let holder_pid = select_i64(&mut other, "SELECT pg_backend_pid()::bigint");
+    let key = buurt_persistence::MIGRATION_LOCK_KEY;
+    other
+        .batch_execute(&format!("BEGIN; SELECT pg_advisory_xact_lock({key});"))
+        .unwrap();
+    let started = Instant::now();
+    let error = buurt_persistence::run_migrations_within(&mut conn, Duration::from_secs(1))
+        .expect_err("gives up");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(1) && waited < Duration::from_secs(10),
+        "{waited:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("migration lock") && message.contains(&format!("pid {holder_pid},")),
+        "{message}"
+    );
+    // Giving up leaves nothing behind either: the holder's transaction ends, the lock is free.
+    assert_eq!(select_i64(&mut conn, held), 0);
+    other.batch_execute("ROLLBACK;").unwrap();
+    assert!(
+        buurt_persistence::run_migrations_within(&mut conn, Duration::from_secs(1))
+            .unwrap()
+            .is_empty()
+    );
 }
