@@ -445,6 +445,13 @@ error_codes! {
                   stuurden, of vraag een nieuwe aan via POST /v1/me/email-verification.");
     UnsubscribeTokenInvalid = "unsubscribe_token_invalid", 400,
         title: ("The unsubscribe link is not valid", "De afmeldlink is niet geldig");
+    // issue 20 (h20b)
+    ClaimCodeInvalid = "claim_code_invalid", 400,
+        title: ("The claim code is not valid", "De koppelcode is niet geldig"),
+        detail: ("The code is unknown, was used already or has expired: ask your mediator \
+                  for a new one.",
+                "De code is onbekend, al gebruikt of verlopen: vraag uw buurtbemiddelaar om \
+                  een nieuwe.");
 }
 
 /// What is wrong with one field.

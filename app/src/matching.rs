@@ -258,10 +258,30 @@ pub fn step_match(
     holding_post(cx.conn, found.request_id.0, |conn| {
         // Read again under the lock: this is the state the step applies to.
         let current = repo::find_match(conn, id)?.ok_or(AppError::NotFound)?;
+        let request = posts::find_post(conn, current.request_id)?.ok_or(AppError::NotFound)?;
+        // A mediator of the request's neighbourhood takes the requester's steps for an
+        // offline resident (issue 20); the step is the requester's, the mediator audited.
+        let mediator = match current.party_of(by) {
+            Some(_) => None,
+            None if crate::offline::may_act_for(
+                conn,
+                by,
+                current.requester_id,
+                request.neighbourhood_id,
+            )? =>
+            {
+                Some(by)
+            }
+            None => return Err(AppError::NotFound),
+        };
+        let by = if mediator.is_some() {
+            current.requester_id
+        } else {
+            by
+        };
         let party = current.party_of(by).ok_or(AppError::NotFound)?;
         let next = transition(current.status, action, party, current.proposed_by)?;
         let now = clock.now();
-        let request = posts::find_post(conn, current.request_id)?.ok_or(AppError::NotFound)?;
         let needed = request.content.helpers_needed;
         let held = repo::held_places(conn, current.request_id)?;
         let place = match action {
@@ -314,8 +334,30 @@ pub fn step_match(
             conn,
             &event.effects(&current, request_facts(&request), by, now),
         )?;
+        if let Some(mediator) = mediator {
+            crate::offline::audit(
+                conn,
+                by,
+                mediator,
+                &crate::offline::actions::match_step(action_name(action)),
+                Some(id.0),
+                Some(request.id),
+                now,
+            )?;
+        }
         view(conn, id, by)
     })
+}
+
+/// How a step is named in audit logs.
+fn action_name(action: MatchAction) -> &'static str {
+    match action {
+        MatchAction::Accept => "accept",
+        MatchAction::Decline => "decline",
+        MatchAction::Cancel => "cancel",
+        MatchAction::NoShow => "no_show",
+        MatchAction::Complete => "complete",
+    }
 }
 
 pub fn accept_match(cx: &mut Cx<'_>, id: MatchId, by: UserId) -> Result<MatchView, AppError> {
@@ -384,7 +426,24 @@ fn follow(
 
 /// One match, for its two parties only (not found for everyone else).
 pub fn get_match(cx: &mut Cx<'_>, id: MatchId, caller: UserId) -> Result<MatchView, AppError> {
-    view(cx.conn, id, caller)
+    match view(cx.conn, id, caller) {
+        Err(AppError::NotFound) => {
+            // A mediator acting for an offline requester sees it as the requester does.
+            let found = repo::find_match(cx.conn, id)?.ok_or(AppError::NotFound)?;
+            let request = posts::find_post(cx.conn, found.request_id)?.ok_or(AppError::NotFound)?;
+            if crate::offline::may_act_for(
+                cx.conn,
+                caller,
+                found.requester_id,
+                request.neighbourhood_id,
+            )? {
+                view(cx.conn, id, found.requester_id)
+            } else {
+                Err(AppError::NotFound)
+            }
+        }
+        other => other,
+    }
 }
 
 /// A request's matches that `caller` is a party of (all of them for its author), oldest first.
@@ -393,10 +452,17 @@ pub fn request_matches(
     request: PostId,
     caller: UserId,
 ) -> Result<Vec<MatchView>, AppError> {
-    seen_request(cx.conn, caller, request)?;
-    Ok(repo::shown_matches_of_request(cx.conn, request, caller)?
+    let (post, _) = seen_request(cx.conn, caller, request)?;
+    // A mediator acting for an offline author sees them as the author does.
+    let viewer =
+        if crate::offline::may_act_for(cx.conn, caller, post.author_id, post.neighbourhood_id)? {
+            post.author_id
+        } else {
+            caller
+        };
+    Ok(repo::shown_matches_of_request(cx.conn, request, viewer)?
         .into_iter()
-        .filter_map(|shown| MatchView::of(shown, caller))
+        .filter_map(|shown| MatchView::of(shown, viewer))
         .collect())
 }
 

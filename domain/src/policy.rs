@@ -110,6 +110,11 @@ pub enum Action {
 
     /// Work the report queue, decide appeals, release held posts, read the moderation log.
     Moderate,
+
+    // issue 20 (h20b)
+    /// Register offline residents, see and change their records, file requests and take match
+    /// steps for them, issue claim codes, work the call list.
+    ActForOfflineResidents,
 }
 
 impl Actor {
@@ -171,6 +176,9 @@ impl Actor {
             VouchForMember => admin || moderator || verified_member,
             ProduceLetters => admin || moderator,
             Moderate => admin || moderator,
+
+            // Intake on behalf is casework: the mediators' own, like working a case.
+            ActForOfflineResidents => mediator,
         }
     }
 
@@ -374,6 +382,26 @@ mod tests {
                 assert_eq!(actor.may(action), allowed, "{who} {action:?}");
             }
         }
+    }
+
+    #[test]
+    fn only_mediators_act_for_offline_residents() {
+        use MembershipStatus::*;
+        use Role::*;
+        let allowed = |actor: Actor| actor.may(Action::ActForOfflineResidents);
+        assert!(allowed(actor(Some((Mediator, Active)))));
+        assert!(!allowed(actor(Some((Mediator, Pending)))));
+        assert!(!allowed(actor(Some((Resident, Active)))));
+        assert!(!allowed(actor(Some((Moderator, Active)))));
+        assert!(!allowed(actor(None)));
+        assert!(!allowed(Actor {
+            professional: true,
+            ..actor(None)
+        }));
+        assert!(!allowed(Actor {
+            platform_admin: true,
+            ..actor(None)
+        }));
     }
 
     #[test]
