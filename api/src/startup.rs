@@ -204,6 +204,7 @@ pub struct Application {
     server: Server,
     worker: (buurt_persistence::DbPool, WebhookSettings, Arc<SecretsKey>),
     delivery_worker: Option<DeliveryWorker>,
+    hashing: HashingPool,
 }
 
 impl Application {
@@ -294,6 +295,7 @@ impl Application {
             config.body_timeout_ms.max(1),
         )));
         let worker = (state.pool.clone(), state.webhooks, state.secrets.clone());
+        let hashing = state.hashing.clone();
         let delivery_worker = (config.delivery_poll_ms > 0).then(|| DeliveryWorker {
             pool: state.pool.clone(),
             clock: state.clock.clone(),
@@ -373,11 +375,17 @@ impl Application {
             server: server.run(),
             worker,
             delivery_worker,
+            hashing,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The pool passwords are hashed on: a test can occupy it to see a full pool refused.
+    pub fn hashing_pool(&self) -> HashingPool {
+        self.hashing.clone()
     }
 
     /// Serves until SIGTERM or SIGINT, then shuts down gracefully.
