@@ -458,6 +458,13 @@ error_codes! {
                   deleted) while it was being handled; nothing was changed.",
                 "Een account of onderdeel dat dit verzoek noemt, is intussen verwijderd (een \
                   account gewist, een bericht verwijderd); er is niets gewijzigd.");
+    // issue 20 (h20b)
+    ClaimCodeInvalid = "claim_code_invalid", 400,
+        title: ("The claim code is not valid", "De koppelcode is niet geldig"),
+        detail: ("The code is unknown, was used already or has expired: ask your mediator \
+                  for a new one.",
+                "De code is onbekend, al gebruikt of verlopen: vraag uw buurtbemiddelaar om \
+                  een nieuwe.");
 }
 
 /// What is wrong with one field.

@@ -24,6 +24,7 @@ pub mod memberships;
 pub mod moderation;
 pub mod neighbourhoods;
 pub mod notifications;
+pub mod offline;
 pub mod partners;
 pub mod posts;
 pub mod privacy;

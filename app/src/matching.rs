@@ -329,6 +329,22 @@ pub fn step_match(
     holding_post(cx.conn, found.request_id.0, |conn| {
         // Read again under the lock: this is the state the step applies to.
         let current = repo::find_match(conn, id)?.ok_or(AppError::NotFound)?;
+        let request = posts::find_post(conn, current.request_id)?.ok_or(AppError::NotFound)?;
+        // A mediator of the request's neighbourhood takes the requester's steps for an
+        // offline resident (issue 20); the step is the requester's, the mediator audited.
+        let mediator = (current.party_of(by).is_none()
+            && crate::offline::may_act_for(
+                conn,
+                by,
+                current.requester_id,
+                request.neighbourhood_id,
+            )?)
+        .then_some(by);
+        let by = if mediator.is_some() {
+            current.requester_id
+        } else {
+            by
+        };
         let party = crate::workbench::acting_party(conn, &current, by)?;
         let brokerage = crate::workbench::brokerage_of(conn, id)?;
         let next = match &brokerage {
@@ -344,7 +360,6 @@ pub fn step_match(
             }
         };
         let now = clock.now();
-        let request = posts::find_post(conn, current.request_id)?.ok_or(AppError::NotFound)?;
         let needed = request.content.helpers_needed;
         let held = repo::held_places(conn, current.request_id)?;
         let place = match action {
@@ -401,8 +416,30 @@ pub fn step_match(
             conn,
             &event.effects(&current, request_facts(&request), by, now),
         )?;
+        if let Some(mediator) = mediator {
+            crate::offline::audit(
+                conn,
+                by,
+                mediator,
+                &crate::offline::actions::match_step(action_name(action)),
+                Some(id.0),
+                Some(request.id),
+                now,
+            )?;
+        }
         view(conn, id, by)
     })
+}
+
+/// How a step is named in audit logs.
+fn action_name(action: MatchAction) -> &'static str {
+    match action {
+        MatchAction::Accept => "accept",
+        MatchAction::Decline => "decline",
+        MatchAction::Cancel => "cancel",
+        MatchAction::NoShow => "no_show",
+        MatchAction::Complete => "complete",
+    }
 }
 
 /// The helper agrees to a brokered match (the request still open to them): it stays
@@ -508,9 +545,18 @@ fn follow(
 pub fn get_match(cx: &mut Cx<'_>, id: MatchId, caller: UserId) -> Result<MatchView, AppError> {
     match view(cx.conn, id, caller) {
         Err(AppError::NotFound) => {
-            // A brokered match is seen by the mediators where it was brokered too.
             let found = repo::find_match(cx.conn, id)?.ok_or(AppError::NotFound)?;
-            if crate::workbench::may_see_as_mediator(cx.conn, &found, caller)? {
+            let request = posts::find_post(cx.conn, found.request_id)?.ok_or(AppError::NotFound)?;
+            if crate::offline::may_act_for(
+                cx.conn,
+                caller,
+                found.requester_id,
+                request.neighbourhood_id,
+            )? {
+                // A mediator acting for an offline requester sees it as the requester does.
+                view(cx.conn, id, found.requester_id)
+            } else if crate::workbench::may_see_as_mediator(cx.conn, &found, caller)? {
+                // A brokered match is seen by the mediators where it was brokered too.
                 mediator_view(cx.conn, id)
             } else {
                 Err(AppError::NotFound)
@@ -528,6 +574,14 @@ pub fn request_matches(
     caller: UserId,
 ) -> Result<Vec<MatchView>, AppError> {
     let (post, neighbourhood) = seen_request(cx.conn, caller, request)?;
+    // A mediator acting for an offline author sees them as the author does (issue 20).
+    if crate::offline::may_act_for(cx.conn, caller, post.author_id, post.neighbourhood_id)? {
+        let views = repo::shown_matches_of_request(cx.conn, request, post.author_id)?
+            .into_iter()
+            .filter_map(|shown| MatchView::of(shown, post.author_id))
+            .collect();
+        return with_brokerages(cx.conn, views);
+    }
     let mut views: Vec<MatchView> = repo::shown_matches_of_request(cx.conn, request, caller)?
         .into_iter()
         .filter_map(|shown| MatchView::of(shown, caller))

@@ -16,7 +16,11 @@ pub fn record(conn: &mut DbConnection, effects: &Effects) -> Result<(), Persiste
             notice.about_match,
             effects.at,
         )?;
-        crate::deliveries::record_notice(conn, notice, effects.at)?;
+        // An offline resident has no app, mailbox or device: the update goes on their
+        // neighbourhood's call list instead (issue 20).
+        if !crate::offline::add_to_call_list(conn, notice, effects.at)? {
+            crate::deliveries::record_notice(conn, notice, effects.at)?;
+        }
     }
     for event in &effects.partner_events {
         partners::emit(

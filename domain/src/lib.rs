@@ -17,6 +17,7 @@ pub mod membership;
 pub mod moderation;
 pub mod neighbourhoods;
 pub mod notifications;
+pub mod offline;
 pub mod partners;
 pub mod policy;
 pub mod posts;

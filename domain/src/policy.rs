@@ -119,6 +119,11 @@ pub enum Action {
     },
     /// Propose a neighbour to help with someone else's request (a brokered match).
     BrokerMatch,
+
+    // issue 20 (h20b)
+    /// Register offline residents, see and change their records, file requests and take match
+    /// steps for them, issue claim codes, work the call list.
+    ActForOfflineResidents,
 }
 
 impl Actor {
@@ -185,6 +190,8 @@ impl Actor {
             // seeing who could help; brokering a match is the mediators' alone.
             SuggestForCase { referred } => mediator || referred,
             BrokerMatch => mediator,
+            // Intake on behalf is casework: the mediators' own, like working a case.
+            ActForOfflineResidents => mediator,
         }
     }
 
@@ -390,6 +397,26 @@ mod tests {
                 assert_eq!(actor.may(action), allowed, "{who} {action:?}");
             }
         }
+    }
+
+    #[test]
+    fn only_mediators_act_for_offline_residents() {
+        use MembershipStatus::*;
+        use Role::*;
+        let allowed = |actor: Actor| actor.may(Action::ActForOfflineResidents);
+        assert!(allowed(actor(Some((Mediator, Active)))));
+        assert!(!allowed(actor(Some((Mediator, Pending)))));
+        assert!(!allowed(actor(Some((Resident, Active)))));
+        assert!(!allowed(actor(Some((Moderator, Active)))));
+        assert!(!allowed(actor(None)));
+        assert!(!allowed(Actor {
+            professional: true,
+            ..actor(None)
+        }));
+        assert!(!allowed(Actor {
+            platform_admin: true,
+            ..actor(None)
+        }));
     }
 
     #[test]

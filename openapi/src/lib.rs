@@ -13,6 +13,7 @@ pub mod mediation;
 pub mod moderation;
 pub mod neighbourhoods;
 pub mod notifications;
+pub mod offline;
 pub mod partners;
 pub mod posts;
 pub mod privacy;

@@ -150,6 +150,11 @@ pub struct CreatePostRequest {
     #[serde(default)]
     #[schema(max_items = 6)]
     pub image_ids: Vec<Uuid>,
+    /// Mediators only (issue 20): file this request for an offline resident of the
+    /// neighbourhood (their id from `/v1/neighbourhoods/{id}/offline-residents`), who becomes
+    /// its author; the mediator is recorded as its filer. Requests only.
+    #[serde(default)]
+    pub on_behalf_of: Option<Uuid>,
 }
 
 /// Change a post while it is live. Absent fields stay as they are; the kind cannot change.

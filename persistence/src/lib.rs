@@ -20,6 +20,7 @@ mod migrations;
 pub mod moderation;
 pub mod neighbourhoods;
 pub mod notifications;
+pub mod offline;
 pub mod partners;
 pub mod post_states;
 pub mod posts;

@@ -282,6 +282,8 @@ pub fn pseudonymise_logs(
     diesel::update(moderation_log::table.filter(moderation_log::target_id.eq(&from)))
         .set(moderation_log::target_id.eq(&to))
         .execute(conn)?;
+    // issue 20 (h20b): what a mediator did for offline residents stays, by the tombstone.
+    crate::offline::pseudonymise_mediator(conn, &from, &to)?;
     Ok(())
 }
 

@@ -30,6 +30,7 @@ diesel::table! {
         token_generation -> BigInt,
         suspended_at -> Nullable<Timestamp>,
         erased_at -> Nullable<Timestamp>,
+        offline -> Bool,
     }
 }
 
@@ -651,3 +652,64 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+// issue 20 (h20b): offline residents, their claim codes, filings, audit and the call list.
+diesel::table! {
+    offline_residents (user_id) {
+        user_id -> Text,
+        neighbourhood_id -> Text,
+        postal_address -> Nullable<Text>,
+        consent_method -> Text,
+        consent_given_at -> Timestamp,
+        registered_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offline_claim_codes (code_hash) {
+        code_hash -> Text,
+        resident_id -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offline_filings (post_id) {
+        post_id -> Text,
+        filed_by -> Text,
+        filed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offline_audit (id) {
+        id -> Text,
+        resident_id -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        subject_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    call_list_items (id) {
+        id -> Text,
+        neighbourhood_id -> Text,
+        resident_id -> Text,
+        kind -> Text,
+        post_id -> Nullable<Text>,
+        match_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        done_at -> Nullable<Timestamp>,
+        done_by -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(offline_residents -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(offline_residents, users);
+diesel::allow_tables_to_appear_in_same_query!(call_list_items, users);

@@ -21,6 +21,7 @@ mod membership;
 mod moderation;
 mod neighbourhoods;
 mod notifications;
+mod offline;
 mod openapi;
 mod partners;
 mod posts;

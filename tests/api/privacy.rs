@@ -1277,6 +1277,37 @@ const PERSONAL_COLUMNS: &[(&str, &str, &str)] = &[
         "brokered_by",
         "set null (the match keeps its brokerage)",
     ),
+    // issue 20 (h20b): intake on behalf.
+    (
+        "offline_residents",
+        "user_id",
+        "an offline record: cascades with its user row",
+    ),
+    (
+        "offline_residents",
+        "registered_by",
+        "the mediator: moves to the tombstone",
+    ),
+    (
+        "offline_claim_codes",
+        "created_by",
+        "the mediator: moves to the tombstone",
+    ),
+    (
+        "offline_filings",
+        "filed_by",
+        "the mediator: moves to the tombstone",
+    ),
+    (
+        "offline_audit",
+        "actor_id",
+        "the mediator: moves to the tombstone",
+    ),
+    (
+        "call_list_items",
+        "done_by",
+        "the mediator: moves to the tombstone",
+    ),
 ];
 
 /// Columns whose names sound personal but hold no person's data.

@@ -19,6 +19,7 @@ pub mod neighbourhoods;
 pub mod notification_settings;
 pub mod notifications;
 pub mod pages;
+pub mod offline;
 pub mod partners;
 pub mod posts;
 pub mod privacy;
@@ -161,5 +162,14 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(mediation::set_settings)
         .service(notifications::list_notifications)
         .service(notifications::mark_all_notifications_read)
-        .service(notifications::mark_notification_read);
+        .service(notifications::mark_notification_read)
+        // issue 20 (h20b)
+        .service(offline::create_offline_resident)
+        .service(offline::list_offline_residents)
+        .service(offline::get_offline_resident)
+        .service(offline::update_offline_resident)
+        .service(offline::create_claim_code)
+        .service(offline::claim_offline_record)
+        .service(offline::get_call_list)
+        .service(offline::mark_call_done);
 }

@@ -176,7 +176,17 @@ pub async fn create_post(
                 activity: activity_input(body.activity.as_ref()),
             };
             let images = image_ids(&body.image_ids);
-            let created = app::create_post(cx, caller.user_id, neighbourhood_id, input, &images)?;
+            let created = match body.on_behalf_of {
+                Some(resident) => buurt_app::offline::file_request(
+                    cx,
+                    caller.user_id,
+                    neighbourhood_id,
+                    UserId(resident),
+                    input,
+                    &images,
+                )?,
+                None => app::create_post(cx, caller.user_id, neighbourhood_id, input, &images)?,
+            };
             let dto = post_view(cx.conn, lang, Some(caller.user_id), &created)?;
             Ok::<_, ApiError>(dto)
         })
