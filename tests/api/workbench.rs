@@ -452,7 +452,7 @@ async fn a_brokered_match_from_suggestion_to_completion_is_audited_at_every_step
             .collect()
     };
     let mediator = json!(w.mediator.user_id);
-    assert_eq!(by("escalate:mediator"), [mediator.clone()]);
+    assert_eq!(by("escalate:mediator"), std::slice::from_ref(&mediator));
     assert_eq!(by("broker_propose"), [mediator]);
     assert_eq!(by("read_suggestions"), [json!(w.other_mediator.user_id)]);
     assert_eq!(by("broker_helper_accept"), [json!(w.helper.user_id)]);
