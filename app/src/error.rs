@@ -445,6 +445,12 @@ error_codes! {
                   stuurden, of vraag een nieuwe aan via POST /v1/me/email-verification.");
     UnsubscribeTokenInvalid = "unsubscribe_token_invalid", 400,
         title: ("The unsubscribe link is not valid", "De afmeldlink is niet geldig");
+    // issue 20 (h20d)
+    SignalAlreadyAcknowledged = "signal_already_acknowledged", 409,
+        title: ("The signal is already acknowledged", "Het signaal is al afgehandeld"),
+        detail: ("Another mediator acknowledged this signal first; its note is on the signal.",
+                "Een andere bemiddelaar heeft dit signaal al afgehandeld; de notitie staat bij \
+                 het signaal.");
 }
 
 /// What is wrong with one field.

@@ -16,8 +16,10 @@ pub mod outbox;
 pub mod text;
 
 pub mod accounts;
+pub mod achievements;
 pub mod activities;
 pub mod devices;
+pub mod escalation;
 pub mod matching;
 pub mod mediation;
 pub mod memberships;
@@ -27,6 +29,7 @@ pub mod notifications;
 pub mod partners;
 pub mod posts;
 pub mod privacy;
+pub mod signals;
 pub mod stats;
 
 use buurt_domain::moderation::WriteLimits;

@@ -110,6 +110,11 @@ pub enum Action {
 
     /// Work the report queue, decide appeals, release held posts, read the moderation log.
     Moderate,
+
+    // issue 20 (h20d)
+    /// Read and acknowledge the neighbourhood's signals, which point at people: its mediators
+    /// only (professionals get counts per municipality, `ReadMunicipalityStats`).
+    WorkSignals,
 }
 
 impl Actor {
@@ -171,6 +176,10 @@ impl Actor {
             VouchForMember => admin || moderator || verified_member,
             ProduceLetters => admin || moderator,
             Moderate => admin || moderator,
+
+            // Like casework, but without even the administrators' oversight: a signal is a
+            // hunch about a person, for the people who know the neighbourhood.
+            WorkSignals => mediator,
         }
     }
 
@@ -373,6 +382,33 @@ mod tests {
             for (action, allowed) in actions.into_iter().zip(expected) {
                 assert_eq!(actor.may(action), allowed, "{who} {action:?}");
             }
+        }
+    }
+
+    #[test]
+    fn signals_are_for_the_mediators_here_only() {
+        use MembershipStatus::*;
+        use Role::*;
+        let allowed = actor(Some((Mediator, Active)));
+        assert!(allowed.may(Action::WorkSignals));
+        let professional = Actor {
+            professional: true,
+            ..actor(None)
+        };
+        let admin = Actor {
+            platform_admin: true,
+            ..actor(None)
+        };
+        for refused in [
+            actor(None),
+            actor(Some((Resident, Active))),
+            actor(Some((Moderator, Active))),
+            actor(Some((Mediator, Pending))),
+            actor(Some((Mediator, Rejected))),
+            professional,
+            admin,
+        ] {
+            assert!(!refused.may(Action::WorkSignals), "{refused:?}");
         }
     }
 

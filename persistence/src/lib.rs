@@ -9,6 +9,7 @@ mod connection;
 pub mod deliveries;
 pub mod devices;
 mod error;
+pub mod escalation;
 pub mod grants;
 pub mod idempotency;
 pub mod images;
@@ -28,6 +29,7 @@ pub mod schema;
 pub mod secrets;
 pub mod seed;
 pub mod settings;
+pub mod signals;
 pub mod stats;
 pub mod time;
 

@@ -31,6 +31,7 @@ mod replicas;
 mod role_grants;
 mod security;
 mod seed;
+mod signals;
 mod startup;
 mod stats;
 mod verification;

@@ -21,6 +21,7 @@ pub mod notifications;
 pub mod partners;
 pub mod posts;
 pub mod privacy;
+pub mod signals;
 pub mod stats;
 pub mod suspensions;
 pub mod verification;
@@ -160,4 +161,11 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(notifications::list_notifications)
         .service(notifications::mark_all_notifications_read)
         .service(notifications::mark_notification_read);
+    // issue 20 (h20d)
+    config
+        .service(signals::get_escalation_rules)
+        .service(signals::set_escalation_rules)
+        .service(signals::list_signals)
+        .service(signals::acknowledge_signal)
+        .service(signals::municipality_signals);
 }
