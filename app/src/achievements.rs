@@ -68,7 +68,8 @@ pub fn achievements(
     let from = NaiveDate::from_ymd_opt(years[1], 1, 1)
         .unwrap_or(first_month)
         .min(first_month);
-    let ended = buurt_persistence::signals::ended_requests(conn, Some(&[neighbourhood]), from, today)?;
+    let ended =
+        buurt_persistence::signals::ended_requests(conn, Some(&[neighbourhood]), from, today)?;
     let mut by_month = vec![Tally::default(); months.len()];
     let mut by_year = [Tally::default(); 2];
     for (_, day, outcome, had_case) in ended {

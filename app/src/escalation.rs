@@ -8,8 +8,8 @@ use buurt_domain::policy::Action;
 use buurt_persistence::escalation as repo;
 use buurt_persistence::{in_write_transaction, memberships, neighbourhoods};
 
-use crate::error::{AppError, ErrorCode, FieldIssue, FieldProblem};
 use crate::Cx;
+use crate::error::{AppError, ErrorCode, FieldIssue, FieldProblem};
 
 /// One rule as asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,10 @@ fn problem(index: usize, error: RuleError) -> FieldProblem {
     match error {
         RuleError::Repeated => FieldProblem::new(
             field("category"),
-            FieldIssue::invalid("each category at most once", "elke categorie hooguit één keer"),
+            FieldIssue::invalid(
+                "each category at most once",
+                "elke categorie hooguit één keer",
+            ),
         ),
         RuleError::OutOfRange => FieldProblem::new(field("after_days"), FieldIssue::OutOfRange),
         RuleError::DaysMissing => FieldProblem::new(field("after_days"), FieldIssue::Required),

@@ -13,8 +13,8 @@ use buurt_domain::achievements::Achievement;
 use buurt_domain::neighbourhoods::{MunicipalityCode, NeighbourhoodId};
 use buurt_domain::policy::Action;
 use buurt_domain::signals::{
-    FOLLOW_UP_GRACE_DAYS, Quarter, follow_up_overdue, QuarterShare, SignalFact, SignalId, SignalKind,
-    UNANSWERED_AT_LEAST, share_fell_clearly, unanswered_window,
+    FOLLOW_UP_GRACE_DAYS, Quarter, QuarterShare, SignalFact, SignalId, SignalKind,
+    UNANSWERED_AT_LEAST, follow_up_overdue, share_fell_clearly, unanswered_window,
 };
 use buurt_domain::stats::{ReportedPlace, local_date};
 use buurt_domain::value::bounded_text;
@@ -23,8 +23,8 @@ use buurt_persistence::{DbConnection, in_write_transaction, memberships, neighbo
 use chrono::{DateTime, Duration, Utc};
 use uuid::Uuid;
 
-use crate::error::{AppError, ErrorCode};
 use crate::Cx;
+use crate::error::{AppError, ErrorCode};
 
 /// What one run of the signal job did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -154,7 +154,8 @@ fn require_mediator(
     caller: UserId,
     neighbourhood: NeighbourhoodId,
 ) -> Result<(), AppError> {
-    let place = neighbourhoods::find_neighbourhood(conn, neighbourhood)?.ok_or(AppError::NotFound)?;
+    let place =
+        neighbourhoods::find_neighbourhood(conn, neighbourhood)?.ok_or(AppError::NotFound)?;
     if memberships::actor(conn, caller, &place)?.may(Action::WorkSignals) {
         Ok(())
     } else {
@@ -210,7 +211,13 @@ pub fn acknowledge_signal(
         }
         repo::audit_each(conn, &[id], caller, "acknowledge", now)?;
         if let Some(case) = found.signal.fact.case_id {
-            buurt_persistence::mediation::audit(conn, case, Some(caller), "acknowledge_signal", now)?;
+            buurt_persistence::mediation::audit(
+                conn,
+                case,
+                Some(caller),
+                "acknowledge_signal",
+                now,
+            )?;
         }
         repo::find(conn, id)?.ok_or(AppError::NotFound)
     })

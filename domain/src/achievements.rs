@@ -39,10 +39,22 @@ mod tests {
     fn a_case_makes_it_the_mediators_work_too() {
         use Achievement::*;
         use RequestOutcome::*;
-        assert_eq!(Achievement::of(MatchedOnline, false), Some(SolvedByNeighbours));
-        assert_eq!(Achievement::of(MatchedOnline, true), Some(SolvedWithMediator));
-        assert_eq!(Achievement::of(SolvedOffline, true), Some(SolvedWithMediator));
-        assert_eq!(Achievement::of(ReferredWijkteam, true), Some(HandedToWijkteam));
+        assert_eq!(
+            Achievement::of(MatchedOnline, false),
+            Some(SolvedByNeighbours)
+        );
+        assert_eq!(
+            Achievement::of(MatchedOnline, true),
+            Some(SolvedWithMediator)
+        );
+        assert_eq!(
+            Achievement::of(SolvedOffline, true),
+            Some(SolvedWithMediator)
+        );
+        assert_eq!(
+            Achievement::of(ReferredWijkteam, true),
+            Some(HandedToWijkteam)
+        );
         for outcome in [NotSolvable, Withdrawn, Expired] {
             assert_eq!(Achievement::of(outcome, true), None);
             assert_eq!(Achievement::of(outcome, false), None);

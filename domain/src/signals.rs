@@ -50,8 +50,11 @@ pub const UNANSWERED_WINDOW_DAYS: i64 = 30;
 pub const UNANSWERED_AFTER_HOURS: i64 = 24;
 /// The states of a request nobody answered, when no neighbour ever offered or was invited: still
 /// open, handed to mediators, or expired. Matched, fulfilled and closed requests do not count.
-pub const UNANSWERED_STATUSES: [PostStatus; 3] =
-    [PostStatus::Open, PostStatus::InMediation, PostStatus::Expired];
+pub const UNANSWERED_STATUSES: [PostStatus; 3] = [
+    PostStatus::Open,
+    PostStatus::InMediation,
+    PostStatus::Expired,
+];
 
 /// The window of requests the unanswered-requests signal looks at: `[from, to]` by their
 /// `created_at`.
@@ -165,8 +168,9 @@ pub fn share_fell_clearly(previous: QuarterShare, current: QuarterShare) -> bool
         return false;
     }
     // previous/prev_n - current/cur_n >= points/100, without fractions.
-    let lhs = 100 * (previous.solved_by_neighbours * current.ended)
-        .saturating_sub(current.solved_by_neighbours * previous.ended);
+    let lhs = 100
+        * (previous.solved_by_neighbours * current.ended)
+            .saturating_sub(current.solved_by_neighbours * previous.ended);
     let falls = previous.solved_by_neighbours * current.ended
         > current.solved_by_neighbours * previous.ended;
     falls && lhs >= SHARE_DROP_POINTS * previous.ended * current.ended
@@ -335,14 +339,20 @@ mod tests {
     #[test]
     fn quarters() {
         let q = Quarter::of(day("2026-12-07"));
-        assert_eq!((q.year, q.number, q.label()), (2026, 4, "2026-Q4".to_owned()));
+        assert_eq!(
+            (q.year, q.number, q.label()),
+            (2026, 4, "2026-Q4".to_owned())
+        );
         assert_eq!(q.first_day(), day("2026-10-01"));
         assert_eq!(q.last_day(), day("2026-12-31"));
         assert_eq!(Quarter::of(day("2026-01-01")).previous().label(), "2025-Q4");
         assert_eq!(Quarter::of(day("2026-03-31")).number, 1);
         assert_eq!(Quarter::of(day("2026-04-01")).number, 2);
         let (before, last) = Quarter::last_two_complete(day("2026-12-07"));
-        assert_eq!((before.label(), last.label()), ("2026-Q2".into(), "2026-Q3".into()));
+        assert_eq!(
+            (before.label(), last.label()),
+            ("2026-Q2".into(), "2026-Q3".into())
+        );
     }
 
     #[test]

@@ -55,7 +55,9 @@ pub fn rules_of_many(
             .load(conn)?;
         for (id, category, escalates, after_days) in rows {
             if let Some(rules) = found.get_mut(&id.0) {
-                rules.custom.push((category.0, rule_of(escalates, after_days)));
+                rules
+                    .custom
+                    .push((category.0, rule_of(escalates, after_days)));
             }
         }
     }
@@ -115,14 +117,17 @@ pub fn stale_request_candidates(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
 ) -> Result<Vec<Candidate>, PersistenceError> {
-    let rows: Vec<(Stored<PostId>, Stored<NeighbourhoodId>, Option<Stored<Category>>)> =
-        posts::table
-            .filter(posts::kind.eq(PostKind::Request.as_str()))
-            .filter(posts::status.eq(PostStatus::Open.as_str()))
-            .filter(posts::hidden.eq(false))
-            .filter(posts::created_at.le(to_db(now - Duration::days(1))))
-            .select((posts::id, posts::neighbourhood_id, posts::category))
-            .load(conn)?;
+    let rows: Vec<(
+        Stored<PostId>,
+        Stored<NeighbourhoodId>,
+        Option<Stored<Category>>,
+    )> = posts::table
+        .filter(posts::kind.eq(PostKind::Request.as_str()))
+        .filter(posts::status.eq(PostStatus::Open.as_str()))
+        .filter(posts::hidden.eq(false))
+        .filter(posts::created_at.le(to_db(now - Duration::days(1))))
+        .select((posts::id, posts::neighbourhood_id, posts::category))
+        .load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(request, neighbourhood, category)| Candidate {

@@ -201,9 +201,9 @@ pub fn list(
     if let Some((at, id)) = after {
         let at = to_db(at);
         query = query.filter(
-            signals::raised_at
-                .lt(at)
-                .or(signals::raised_at.eq(at).and(signals::id.lt(id.to_string()))),
+            signals::raised_at.lt(at).or(signals::raised_at
+                .eq(at)
+                .and(signals::id.lt(id.to_string()))),
         );
     }
     let rows: Vec<(SignalRow, Option<String>)> = query.load(conn)?;
@@ -217,7 +217,10 @@ pub fn list(
 }
 
 /// One signal with its person's name.
-pub fn find(conn: &mut DbConnection, id: SignalId) -> Result<Option<NamedSignal>, PersistenceError> {
+pub fn find(
+    conn: &mut DbConnection,
+    id: SignalId,
+) -> Result<Option<NamedSignal>, PersistenceError> {
     let row: Option<(SignalRow, Option<String>)> = signals::table
         .left_join(users::table.on(signals::person_id.eq(users::id.nullable())))
         .filter(signals::id.eq(id.to_string()))

@@ -105,7 +105,12 @@ impl World {
         response.json()
     }
 
-    async fn acknowledge(&self, session: &Session, signal: &str, note: Value) -> buurt_tests::TestResponse {
+    async fn acknowledge(
+        &self,
+        session: &Session,
+        signal: &str,
+        note: Value,
+    ) -> buurt_tests::TestResponse {
         self.app
             .post_as(
                 session,
@@ -236,7 +241,8 @@ async fn escalation_follows_each_categorys_rule() {
     assert_eq!(w.jobs(now).escalated_requests, 0);
     assert_eq!(w.status(&knowledge).await, "open");
     assert_eq!(
-        w.jobs(now + Duration::days(3) + Duration::hours(1)).escalated_requests,
+        w.jobs(now + Duration::days(3) + Duration::hours(1))
+            .escalated_requests,
         1
     );
     assert_eq!(w.status(&knowledge).await, "in_mediation");
@@ -297,7 +303,10 @@ async fn escalation_follows_each_categorys_rule() {
         );
     }
     assert_eq!(w.app.get(&w.rules_path()).await.json(), before);
-    let unknown = format!("/v1/neighbourhoods/{}/escalation-rules", uuid::Uuid::new_v4());
+    let unknown = format!(
+        "/v1/neighbourhoods/{}/escalation-rules",
+        uuid::Uuid::new_v4()
+    );
     w.app.get(&unknown).await.assert_problem(404, "not_found");
     w.app
         .put_as(&w.admin, &unknown, &json!({"rules": []}))
@@ -350,7 +359,11 @@ async fn each_signal_on_constructed_data() {
         let request = w.request("help", Duration::hours(1)).await;
         let case = w
             .app
-            .post_as(&w.mediator, &format!("/v1/posts/{request}/escalate"), &json!({}))
+            .post_as(
+                &w.mediator,
+                &format!("/v1/posts/{request}/escalate"),
+                &json!({}),
+            )
             .await;
         assert_eq!(case.status, 201, "{}", case.text());
         let case = case.json()["id"].as_str().unwrap().to_owned();
@@ -365,10 +378,24 @@ async fn each_signal_on_constructed_data() {
     let (before, last) = Quarter::last_two_complete(local_date(now));
     for i in 0..10 {
         let request = uuid::Uuid::new_v4();
-        w.outcome(&w.neighbourhood, &request.to_string(), "matched_online", before.first_day());
-        let kind = if i < 4 { "matched_online" } else { "not_solvable" };
+        w.outcome(
+            &w.neighbourhood,
+            &request.to_string(),
+            "matched_online",
+            before.first_day(),
+        );
+        let kind = if i < 4 {
+            "matched_online"
+        } else {
+            "not_solvable"
+        };
         let request = uuid::Uuid::new_v4();
-        w.outcome(&w.neighbourhood, &request.to_string(), kind, last.last_day());
+        w.outcome(
+            &w.neighbourhood,
+            &request.to_string(),
+            kind,
+            last.last_day(),
+        );
     }
     // Next door, 90% then 80%: not clearly.
     let next_door = w
@@ -376,21 +403,47 @@ async fn each_signal_on_constructed_data() {
         .create_neighbourhood_in(&w.admin, "BU00000002", "Buren", "GM0001", &[])
         .await;
     for i in 0..10 {
-        let kind = if i < 9 { "matched_online" } else { "not_solvable" };
-        w.outcome(&next_door, &uuid::Uuid::new_v4().to_string(), kind, before.last_day());
-        let kind = if i < 8 { "matched_online" } else { "not_solvable" };
-        w.outcome(&next_door, &uuid::Uuid::new_v4().to_string(), kind, last.first_day());
+        let kind = if i < 9 {
+            "matched_online"
+        } else {
+            "not_solvable"
+        };
+        w.outcome(
+            &next_door,
+            &uuid::Uuid::new_v4().to_string(),
+            kind,
+            before.last_day(),
+        );
+        let kind = if i < 8 {
+            "matched_online"
+        } else {
+            "not_solvable"
+        };
+        w.outcome(
+            &next_door,
+            &uuid::Uuid::new_v4().to_string(),
+            kind,
+            last.first_day(),
+        );
     }
 
     let report = w.jobs(now);
     assert_eq!(report.signals.raised, 3, "{report:?}");
     let again = w.jobs(now);
-    assert_eq!((again.signals.raised, again.signals.refreshed), (0, 0), "idempotent");
+    assert_eq!(
+        (again.signals.raised, again.signals.refreshed),
+        (0, 0),
+        "idempotent"
+    );
 
     let list = w.signals(&w.mediator, "").await;
     assert_eq!(
         kinds(&list),
-        ["follow_up_overdue", "solved_share_dropped", "unanswered_requests"]
+        [
+            "follow_up_overdue",
+            "solved_share_dropped",
+            "unanswered_requests"
+        ]
     );
     let of = |kind: &str| {
         list["items"]
@@ -425,16 +478,18 @@ async fn each_signal_on_constructed_data() {
         .await;
     let there = w
         .app
-        .get_as(&mediator_next_door, &format!("/v1/neighbourhoods/{next_door}/signals"))
+        .get_as(
+            &mediator_next_door,
+            &format!("/v1/neighbourhoods/{next_door}/signals"),
+        )
         .await;
     assert_eq!(there.json()["items"], json!([]));
 
     // Lasting help feeds its lapses through the hook; the same lapse is one signal.
     let arrangement = uuid::Uuid::new_v4();
     let lapsed_at = now - Duration::days(1);
-    let neighbourhood = buurt_domain::neighbourhoods::NeighbourhoodId(
-        w.neighbourhood.parse().unwrap(),
-    );
+    let neighbourhood =
+        buurt_domain::neighbourhoods::NeighbourhoodId(w.neighbourhood.parse().unwrap());
     let resident = buurt_domain::accounts::UserId(w.resident.user_id.parse().unwrap());
     for expected in [true, false] {
         let mut conn = w.app.database.connect();
@@ -462,14 +517,25 @@ async fn each_signal_on_constructed_data() {
 
     // Acknowledged with a note, audited (on the case too); re-running raises nothing again.
     let ack = w
-        .acknowledge(&w.mediator, overdue["id"].as_str().unwrap(), json!({"note": "Gebeld, komt goed."}))
+        .acknowledge(
+            &w.mediator,
+            overdue["id"].as_str().unwrap(),
+            json!({"note": "Gebeld, komt goed."}),
+        )
         .await;
     assert_eq!(ack.status, 200, "{}", ack.text());
     assert_eq!(ack.json()["acknowledgement"]["note"], "Gebeld, komt goed.");
-    assert_eq!(ack.json()["acknowledgement"]["by"], json!(w.mediator.user_id));
-    w.acknowledge(&w.mediator, overdue["id"].as_str().unwrap(), json!({"note": "Nog eens"}))
-        .await
-        .assert_problem(409, "signal_already_acknowledged");
+    assert_eq!(
+        ack.json()["acknowledgement"]["by"],
+        json!(w.mediator.user_id)
+    );
+    w.acknowledge(
+        &w.mediator,
+        overdue["id"].as_str().unwrap(),
+        json!({"note": "Nog eens"}),
+    )
+    .await
+    .assert_problem(409, "signal_already_acknowledged");
     assert_eq!(
         w.app.count(&format!(
             "SELECT COUNT(*) FROM signal_audit WHERE signal_id = '{}' AND action = 'acknowledge' AND actor_id = '{}'",
@@ -499,7 +565,8 @@ async fn each_signal_on_constructed_data() {
 
     // New evidence: a fourth unanswered request refreshes the open signal; once acknowledged,
     // a fifth raises a new one.
-    w.request("goods", Duration::days(1) + Duration::hours(1)).await;
+    w.request("goods", Duration::days(1) + Duration::hours(1))
+        .await;
     let run = w.jobs(now);
     assert_eq!((run.signals.raised, run.signals.refreshed), (0, 1));
     let refreshed = w.signals(&w.mediator, "").await;
@@ -510,13 +577,25 @@ async fn each_signal_on_constructed_data() {
         .find(|s| s["kind"] == "unanswered_requests")
         .unwrap()
         .clone();
-    assert_eq!((refreshed["id"].clone(), refreshed["count"].clone()), (unanswered["id"].clone(), json!(4)));
+    assert_eq!(
+        (refreshed["id"].clone(), refreshed["count"].clone()),
+        (unanswered["id"].clone(), json!(4))
+    );
     let ack = w
-        .acknowledge(&w.mediator, unanswered["id"].as_str().unwrap(), json!({"note": "Langsgegaan."}))
+        .acknowledge(
+            &w.mediator,
+            unanswered["id"].as_str().unwrap(),
+            json!({"note": "Langsgegaan."}),
+        )
         .await;
     assert_eq!(ack.status, 200, "{}", ack.text());
-    assert_eq!(w.jobs(now).signals.raised, 0, "the same evidence stays acknowledged");
-    w.request("goods", Duration::days(1) + Duration::minutes(30)).await;
+    assert_eq!(
+        w.jobs(now).signals.raised,
+        0,
+        "the same evidence stays acknowledged"
+    );
+    w.request("goods", Duration::days(1) + Duration::minutes(30))
+        .await;
     assert_eq!(w.jobs(now).signals.raised, 1);
     // A follow-up moved on raises the case again once it is overdue again.
     w.app.sql(&format!(
@@ -547,7 +626,11 @@ async fn each_signal_on_constructed_data() {
         .map(|s| s["id"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(seen, all);
-    assert_eq!(all.len(), 4, "the share, the lapse, and the two raised anew");
+    assert_eq!(
+        all.len(),
+        4,
+        "the share, the lapse, and the two raised anew"
+    );
 }
 
 #[actix_web::test]
@@ -584,7 +667,9 @@ async fn signals_about_people_reach_only_the_mediators_here() {
         let listed = w.app.get_as(session, &w.signals_path()).await;
         assert_eq!(listed.status, 403, "{who}: {}", listed.text());
         assert!(!listed.text().contains(&w.resident.user_id), "{who}");
-        let ack = w.acknowledge(session, &signal, json!({"note": "Gezien"})).await;
+        let ack = w
+            .acknowledge(session, &signal, json!({"note": "Gezien"}))
+            .await;
         assert_eq!(ack.status, 403, "{who}: {}", ack.text());
     }
     // A mediator elsewhere cannot reach it through their own neighbourhood either.
@@ -607,17 +692,24 @@ async fn signals_about_people_reach_only_the_mediators_here() {
         .await;
     assert_eq!(anonymous.status, 401);
     w.app
-        .get_as(&w.mediator, &format!("/v1/neighbourhoods/{}/signals", uuid::Uuid::new_v4()))
+        .get_as(
+            &w.mediator,
+            &format!("/v1/neighbourhoods/{}/signals", uuid::Uuid::new_v4()),
+        )
         .await
         .assert_problem(404, "not_found");
     assert_eq!(
-        w.app.count("SELECT COUNT(*) FROM signals WHERE acknowledged_at IS NOT NULL"),
+        w.app
+            .count("SELECT COUNT(*) FROM signals WHERE acknowledged_at IS NOT NULL"),
         0,
         "nothing was acknowledged by anyone refused"
     );
 
     // The wijkteam: counts per neighbourhood and kind, never a person; small counts hidden.
-    let counts = w.app.get_as(&professional, "/v1/municipalities/GM0001/signals").await;
+    let counts = w
+        .app
+        .get_as(&professional, "/v1/municipalities/GM0001/signals")
+        .await;
     assert_eq!(counts.status, 200, "{}", counts.text());
     let text = counts.text();
     assert!(!text.contains(&w.resident.user_id));
@@ -655,7 +747,10 @@ async fn signals_about_people_reach_only_the_mediators_here() {
             .await;
         assert_eq!(refused.status, 403, "{who}: {}", refused.text());
     }
-    assert_eq!(w.app.get("/v1/municipalities/GM0001/signals").await.status, 401);
+    assert_eq!(
+        w.app.get("/v1/municipalities/GM0001/signals").await.status,
+        401
+    );
     w.app
         .get_as(&professional, "/v1/municipalities/GM9999/signals")
         .await
@@ -666,7 +761,11 @@ async fn signals_about_people_reach_only_the_mediators_here() {
         .assert_problem(404, "not_found");
 
     // Bad input: nothing changes.
-    for body in [json!({"note": "   "}), json!({"note": "a".repeat(2001)}), json!({"note": "x\u{0}y"})] {
+    for body in [
+        json!({"note": "   "}),
+        json!({"note": "a".repeat(2001)}),
+        json!({"note": "x\u{0}y"}),
+    ] {
         let refused = w.acknowledge(&w.mediator, &signal, body.clone()).await;
         assert!(
             refused.status == 422 || refused.status == 400,
@@ -678,17 +777,27 @@ async fn signals_about_people_reach_only_the_mediators_here() {
         let refused = w.acknowledge(&w.mediator, &signal, body.clone()).await;
         assert!(refused.status == 422 || refused.status == 400, "{body}");
     }
-    w.acknowledge(&w.mediator, &uuid::Uuid::new_v4().to_string(), json!({"note": "Gezien"}))
-        .await
-        .assert_problem(404, "not_found");
-    for query in ["?status=bogus", "?limit=0", "?limit=101", "?cursor=nonsense"] {
+    w.acknowledge(
+        &w.mediator,
+        &uuid::Uuid::new_v4().to_string(),
+        json!({"note": "Gezien"}),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    for query in [
+        "?status=bogus",
+        "?limit=0",
+        "?limit=101",
+        "?cursor=nonsense",
+    ] {
         w.app
             .get_as(&w.mediator, &format!("{}{query}", w.signals_path()))
             .await
             .assert_problem(400, "invalid_query");
     }
     assert_eq!(
-        w.app.count("SELECT COUNT(*) FROM signals WHERE acknowledged_at IS NOT NULL"),
+        w.app
+            .count("SELECT COUNT(*) FROM signals WHERE acknowledged_at IS NOT NULL"),
         0
     );
 
@@ -706,11 +815,16 @@ async fn signals_about_people_reach_only_the_mediators_here() {
     statuses.sort_unstable();
     assert_eq!(statuses, [200, 409]);
     assert_eq!(
-        w.app.count("SELECT COUNT(*) FROM signal_audit WHERE action = 'acknowledge'"),
+        w.app
+            .count("SELECT COUNT(*) FROM signal_audit WHERE action = 'acknowledge'"),
         1
     );
     // Acknowledged counts show for the wijkteam.
-    let counts = w.app.get_as(&professional, "/v1/municipalities/GM0001/signals").await.json();
+    let counts = w
+        .app
+        .get_as(&professional, "/v1/municipalities/GM0001/signals")
+        .await
+        .json();
     let unanswered = counts["items"]
         .as_array()
         .unwrap()
@@ -718,7 +832,13 @@ async fn signals_about_people_reach_only_the_mediators_here() {
         .find(|i| i["kind"] == "unanswered_requests")
         .unwrap()
         .clone();
-    assert_eq!((unanswered["open"].clone(), unanswered["acknowledged"].clone()), (json!(0), json!("<5")));
+    assert_eq!(
+        (
+            unanswered["open"].clone(),
+            unanswered["acknowledged"].clone()
+        ),
+        (json!(0), json!("<5"))
+    );
 }
 
 #[actix_web::test]
@@ -727,13 +847,22 @@ async fn the_public_page_shows_what_the_neighbourhood_achieved() {
     let today = local_date(Utc::now());
     // Six solved by neighbours this month, one with a mediator, one handed to the wijkteam.
     for _ in 0..6 {
-        w.outcome(&w.neighbourhood, &uuid::Uuid::new_v4().to_string(), "matched_online", today);
+        w.outcome(
+            &w.neighbourhood,
+            &uuid::Uuid::new_v4().to_string(),
+            "matched_online",
+            today,
+        );
     }
     for outcome in ["solved_offline", "referred_wijkteam"] {
         let request = w.request("help", Duration::hours(1)).await;
         let case = w
             .app
-            .post_as(&w.mediator, &format!("/v1/posts/{request}/escalate"), &json!({}))
+            .post_as(
+                &w.mediator,
+                &format!("/v1/posts/{request}/escalate"),
+                &json!({}),
+            )
             .await;
         let case = case.json()["id"].as_str().unwrap().to_owned();
         let resolved = w
@@ -750,7 +879,11 @@ async fn the_public_page_shows_what_the_neighbourhood_achieved() {
     let request = w.request("help", Duration::hours(1)).await;
     let case = w
         .app
-        .post_as(&w.mediator, &format!("/v1/posts/{request}/escalate"), &json!({}))
+        .post_as(
+            &w.mediator,
+            &format!("/v1/posts/{request}/escalate"),
+            &json!({}),
+        )
         .await;
     assert_eq!(case.status, 201);
     let case = case.json()["id"].as_str().unwrap().to_owned();
@@ -764,7 +897,12 @@ async fn the_public_page_shows_what_the_neighbourhood_achieved() {
         .await;
     assert_eq!(resolved.status, 200, "{}", resolved.text());
     // Not solvable is no achievement; two years ago is not shown.
-    w.outcome(&w.neighbourhood, &uuid::Uuid::new_v4().to_string(), "not_solvable", today);
+    w.outcome(
+        &w.neighbourhood,
+        &uuid::Uuid::new_v4().to_string(),
+        "not_solvable",
+        today,
+    );
     w.outcome(
         &w.neighbourhood,
         &uuid::Uuid::new_v4().to_string(),
