@@ -70,8 +70,9 @@ fn unanswered_request_facts(
     now: DateTime<Utc>,
 ) -> Result<Vec<SignalFact>, AppError> {
     let (from, to) = unanswered_window(now);
-    let mut by_resident: HashMap<(NeighbourhoodId, UserId), Vec<(DateTime<Utc>, Uuid)>> =
-        HashMap::new();
+    // Per resident: when each unanswered request was posted, and its id.
+    type Posted = Vec<(DateTime<Utc>, Uuid)>;
+    let mut by_resident: HashMap<(NeighbourhoodId, UserId), Posted> = HashMap::new();
     for (place, author, request, at) in repo::unanswered_requests(conn, from, to)? {
         by_resident
             .entry((place, author))

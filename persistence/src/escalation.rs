@@ -117,11 +117,12 @@ pub fn stale_request_candidates(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
 ) -> Result<Vec<Candidate>, PersistenceError> {
-    let rows: Vec<(
+    type Row = (
         Stored<PostId>,
         Stored<NeighbourhoodId>,
         Option<Stored<Category>>,
-    )> = posts::table
+    );
+    let rows: Vec<Row> = posts::table
         .filter(posts::kind.eq(PostKind::Request.as_str()))
         .filter(posts::status.eq(PostStatus::Open.as_str()))
         .filter(posts::hidden.eq(false))

@@ -286,26 +286,6 @@ pub fn audit_each(
     Ok(())
 }
 
-/// A signal's audit log, oldest first: (actor, action, when).
-pub fn audit_of(
-    conn: &mut DbConnection,
-    id: SignalId,
-) -> Result<Vec<(Option<UserId>, String, DateTime<Utc>)>, PersistenceError> {
-    let rows: Vec<(Option<Stored<UserId>>, String, NaiveDateTime)> = signal_audit::table
-        .filter(signal_audit::signal_id.eq(id.to_string()))
-        .order((signal_audit::created_at, signal_audit::id))
-        .select((
-            signal_audit::actor_id,
-            signal_audit::action,
-            signal_audit::created_at,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(actor, action, at)| (actor.map(|a| a.0), action, from_db(at)))
-        .collect())
-}
-
 /// Signals per neighbourhood and kind: (neighbourhood, kind, open, acknowledged), only where
 /// there are some.
 pub fn counts(
@@ -354,12 +334,13 @@ pub fn unanswered_requests(
     to: DateTime<Utc>,
 ) -> Result<Vec<UnansweredRequest>, PersistenceError> {
     let statuses: Vec<&str> = UNANSWERED_STATUSES.iter().map(|s| s.as_str()).collect();
-    let rows: Vec<(
+    type Row = (
         Stored<NeighbourhoodId>,
         Stored<UserId>,
         Stored<PostId>,
         NaiveDateTime,
-    )> = posts::table
+    );
+    let rows: Vec<Row> = posts::table
         .filter(posts::kind.eq(PostKind::Request.as_str()))
         .filter(posts::status.eq_any(statuses))
         .filter(posts::created_at.ge(to_db(from)))
@@ -388,12 +369,13 @@ pub fn cases_followed_up_before(
     conn: &mut DbConnection,
     before: DateTime<Utc>,
 ) -> Result<Vec<OverdueCase>, PersistenceError> {
-    let rows: Vec<(
+    type Row = (
         Stored<CaseId>,
         Stored<NeighbourhoodId>,
         Stored<UserId>,
         Option<NaiveDateTime>,
-    )> = cases::table
+    );
+    let rows: Vec<Row> = cases::table
         .filter(cases::status.ne(CaseStatus::Resolved.as_str()))
         .filter(cases::follow_up_at.lt(to_db(before)))
         .select((
