@@ -1175,6 +1175,14 @@ const PERSONAL_COLUMNS: &[(&str, &str, &str)] = &[
         "target_id",
         "a member target: tombstone (the log keeps its entries)",
     ),
+    // issue 20 (h20d)
+    (
+        "signals",
+        "subject",
+        "cascade: a signal about a person goes with their `person_id`",
+    ),
+    ("signals", "acknowledged_by", "set null"),
+    ("signal_audit", "actor_id", "set null"),
 ];
 
 /// Columns whose names sound personal but hold no person's data.
