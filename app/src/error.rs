@@ -445,6 +445,11 @@ error_codes! {
                   stuurden, of vraag een nieuwe aan via POST /v1/me/email-verification.");
     UnsubscribeTokenInvalid = "unsubscribe_token_invalid", 400,
         title: ("The unsubscribe link is not valid", "De afmeldlink is niet geldig");
+    // issue 17 (h17c: changing the e-mail address)
+    EmailUnchanged = "email_unchanged", 409,
+        title: ("This is already the account's address", "Dit is al het adres van het account"),
+        detail: ("The account has this e-mail address already; nothing was changed.",
+                "Het account heeft dit e-mailadres al; er is niets veranderd.");
     // issue 20 (h20d)
     SignalAlreadyAcknowledged = "signal_already_acknowledged", 409,
         title: ("The signal is already acknowledged", "Het signaal is al afgehandeld"),

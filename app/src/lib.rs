@@ -31,6 +31,7 @@ pub mod posts;
 pub mod privacy;
 pub mod signals;
 pub mod stats;
+pub mod workbench;
 
 use buurt_domain::moderation::WriteLimits;
 use buurt_persistence::DbConnection;

@@ -500,6 +500,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_preferences,
     account_tokens,
     digest_sends,
+    // issue 20 (h20a)
+    brokered_matches,
     escalation_rules,
     signals,
     signal_audit,
@@ -682,6 +684,17 @@ diesel::table! {
         user_id -> Text,
         period -> Text,
         neighbourhood_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+// issue 20 (h20a): matches a mediator brokered.
+diesel::table! {
+    brokered_matches (match_id) {
+        match_id -> Text,
+        case_id -> Text,
+        brokered_by -> Nullable<Text>,
+        helper_accepted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
     }
 }

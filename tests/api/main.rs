@@ -35,3 +35,4 @@ mod signals;
 mod startup;
 mod stats;
 mod verification;
+mod workbench;
