@@ -41,6 +41,11 @@ async fn main() -> ExitCode {
                 report.refresh_tokens_purged,
                 report.digests_queued
             );
+            // issue 20 (h20d)
+            println!(
+                "signals raised: {}, signals refreshed: {}",
+                report.signals.raised, report.signals.refreshed
+            );
             let kept = report.retention;
             println!(
                 "retention removed: case notes: {}, case referrals: {}, cases reduced to outcome \

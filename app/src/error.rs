@@ -465,6 +465,12 @@ error_codes! {
                   for a new one.",
                 "De code is onbekend, al gebruikt of verlopen: vraag uw buurtbemiddelaar om \
                   een nieuwe.");
+    // issue 20 (h20d)
+    SignalAlreadyAcknowledged = "signal_already_acknowledged", 409,
+        title: ("The signal is already acknowledged", "Het signaal is al afgehandeld"),
+        detail: ("Another mediator acknowledged this signal first; its note is on the signal.",
+                "Een andere bemiddelaar heeft dit signaal al afgehandeld; de notitie staat bij \
+                 het signaal.");
 }
 
 /// What is wrong with one field.

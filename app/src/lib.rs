@@ -16,8 +16,10 @@ pub mod outbox;
 pub mod text;
 
 pub mod accounts;
+pub mod achievements;
 pub mod activities;
 pub mod devices;
+pub mod escalation;
 pub mod matching;
 pub mod mediation;
 pub mod memberships;
@@ -28,6 +30,7 @@ pub mod offline;
 pub mod partners;
 pub mod posts;
 pub mod privacy;
+pub mod signals;
 pub mod stats;
 pub mod workbench;
 

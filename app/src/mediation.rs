@@ -194,12 +194,25 @@ pub fn escalate_within(
     Ok(Ok(case))
 }
 
-/// The job: open requests unmatched for their neighbourhood's `escalate_after_days` go to the
-/// mediators, each in its own transaction. Returns how many.
+/// The job: open requests unmatched for as long as their neighbourhood's escalation rule for
+/// their category says go to the mediators, each in its own transaction (a category that never
+/// escalates by itself stays). Returns how many.
 pub fn escalate_stale_requests(cx: &mut Cx<'_>) -> Result<usize, AppError> {
     let now = cx.now();
+    let candidates = buurt_persistence::escalation::stale_request_candidates(cx.conn, now)?;
+    let mut places: Vec<NeighbourhoodId> = candidates.iter().map(|c| c.neighbourhood).collect();
+    places.sort_unstable_by_key(|place| place.0);
+    places.dedup();
+    let rules = buurt_persistence::escalation::rules_of_many(cx.conn, &places)?;
     let mut escalated = 0;
-    for (request, days) in repo::stale_request_candidates(cx.conn, now)? {
+    for candidate in candidates {
+        let Some(days) = rules
+            .get(&candidate.neighbourhood)
+            .and_then(|rules| rules.rule_for(candidate.category).after_days())
+        else {
+            continue;
+        };
+        let request = candidate.request;
         let done = in_write_transaction(cx.conn, |conn| {
             repo::lock_request(conn, request)?;
             // Judged again under the lock: it may have been answered or hidden since.

@@ -172,6 +172,9 @@ pub struct PublicPage {
     pub open_offers: PageSection,
     pub member_count: i64,
     pub in_mediation: i64,
+    // issue 20 (h20d)
+    pub escalation_rules: buurt_domain::escalation::EscalationRules,
+    pub achievements: crate::achievements::Achievements,
 }
 
 /// The public page of a neighbourhood, as of now.
@@ -202,5 +205,8 @@ pub fn public_page(cx: &mut Cx<'_>, id: NeighbourhoodId) -> Result<PublicPage, A
         neighbourhood,
         member_count: memberships::count_active_members(conn, id)?,
         in_mediation: posts::count_in_mediation(conn, id)?,
+        escalation_rules: buurt_persistence::escalation::rules_of(conn, id)?
+            .ok_or(AppError::NotFound)?,
+        achievements: crate::achievements::achievements(conn, id, now)?,
     })
 }

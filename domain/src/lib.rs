@@ -2,12 +2,14 @@
 //! compiles fast and every rule is unit-tested on its own.
 
 pub mod accounts;
+pub mod achievements;
 pub mod activities;
 pub mod category;
 pub mod delivery;
 pub mod devices;
 pub mod digest;
 pub mod effects;
+pub mod escalation;
 pub mod grants;
 pub mod images;
 pub mod matching;
@@ -21,6 +23,7 @@ pub mod offline;
 pub mod partners;
 pub mod policy;
 pub mod posts;
+pub mod signals;
 pub mod stats;
 pub mod throttle;
 pub mod value;

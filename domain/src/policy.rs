@@ -124,6 +124,10 @@ pub enum Action {
     /// Register offline residents, see and change their records, file requests and take match
     /// steps for them, issue claim codes, work the call list.
     ActForOfflineResidents,
+    // issue 20 (h20d)
+    /// Read and acknowledge the neighbourhood's signals, which point at people: its mediators
+    /// only (professionals get counts per municipality, `ReadMunicipalityStats`).
+    WorkSignals,
 }
 
 impl Actor {
@@ -192,6 +196,9 @@ impl Actor {
             BrokerMatch => mediator,
             // Intake on behalf is casework: the mediators' own, like working a case.
             ActForOfflineResidents => mediator,
+            // Like casework, but without even the administrators' oversight: a signal is a
+            // hunch about a person, for the people who know the neighbourhood.
+            WorkSignals => mediator,
         }
     }
 
@@ -417,6 +424,33 @@ mod tests {
             platform_admin: true,
             ..actor(None)
         }));
+    }
+
+    #[test]
+    fn signals_are_for_the_mediators_here_only() {
+        use MembershipStatus::*;
+        use Role::*;
+        let allowed = actor(Some((Mediator, Active)));
+        assert!(allowed.may(Action::WorkSignals));
+        let professional = Actor {
+            professional: true,
+            ..actor(None)
+        };
+        let admin = Actor {
+            platform_admin: true,
+            ..actor(None)
+        };
+        for refused in [
+            actor(None),
+            actor(Some((Resident, Active))),
+            actor(Some((Moderator, Active))),
+            actor(Some((Mediator, Pending))),
+            actor(Some((Mediator, Rejected))),
+            professional,
+            admin,
+        ] {
+            assert!(!refused.may(Action::WorkSignals), "{refused:?}");
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod partners;
 pub mod posts;
 pub mod privacy;
 pub mod problem;
+pub mod signals;
 pub mod stats;
 
 use utoipa::OpenApi;

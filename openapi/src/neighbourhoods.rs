@@ -225,6 +225,11 @@ pub struct PublicPage {
     /// The latest open offers (5 at most).
     pub open_offers: PageSection,
     pub in_mediation: MediationCount,
+    // issue 20 (h20d)
+    /// Which unanswered requests go to the mediators by themselves, and when.
+    pub escalation_rules: crate::signals::EscalationRulesDto,
+    /// What neighbours and mediators achieved here.
+    pub achievements: crate::signals::AchievementsDto,
 }
 
 /// Ask to join a neighbourhood.

@@ -39,7 +39,9 @@ id_columns!(
     CaseId,
     NeighbourhoodId,
     buurt_domain::devices::DeviceId,
-    buurt_domain::images::ImageId
+    buurt_domain::images::ImageId,
+    // issue 20 (h20d)
+    buurt_domain::signals::SignalId
 );
 
 impl TextColumn for Uuid {
@@ -89,6 +91,8 @@ enum_columns!(
     buurt_domain::moderation::Resolution,
     buurt_domain::moderation::AppealOutcome,
     buurt_domain::moderation::LogAction,
+    // issue 20 (h20d)
+    buurt_domain::signals::SignalKind,
 );
 
 impl TextColumn for buurt_domain::partners::Scope {

@@ -6,8 +6,8 @@ use buurt_domain::accounts::UserId;
 use buurt_domain::mediation::{Case, CaseId, CaseStatus, ConsentKind, EscalatedBy, Outcome};
 use buurt_domain::membership::Role;
 use buurt_domain::neighbourhoods::NeighbourhoodId;
-use buurt_domain::posts::{PostId, PostKind, PostStatus};
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use buurt_domain::posts::PostId;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use uuid::Uuid;
 
@@ -598,26 +598,6 @@ pub fn set_escalate_after_days(
         .set(neighbourhoods::escalate_after_days.eq(i32::try_from(days).unwrap_or(3)))
         .execute(conn)?;
     Ok(())
-}
-
-/// Open, visible requests posted a day or more before `now` (the shortest setting), with
-/// their neighbourhood's `escalate_after_days`: the candidates of the escalation job.
-pub fn stale_request_candidates(
-    conn: &mut DbConnection,
-    now: DateTime<Utc>,
-) -> Result<Vec<(PostId, u32)>, PersistenceError> {
-    let rows: Vec<(Stored<PostId>, i32)> = posts::table
-        .inner_join(neighbourhoods::table)
-        .filter(posts::kind.eq(PostKind::Request.as_str()))
-        .filter(posts::status.eq(PostStatus::Open.as_str()))
-        .filter(posts::hidden.eq(false))
-        .filter(posts::created_at.le(to_db(now - Duration::days(1))))
-        .select((posts::id, neighbourhoods::escalate_after_days))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, days)| (id.0, u32::try_from(days).unwrap_or(3)))
-        .collect())
 }
 
 /// The request's open case, if any, resolved with `outcome` and `summary` by `by` (audited):

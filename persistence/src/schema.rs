@@ -503,7 +503,54 @@ diesel::allow_tables_to_appear_in_same_query!(
     digest_sends,
     // issue 20 (h20a)
     brokered_matches,
+    escalation_rules,
+    signals,
+    signal_audit,
 );
+
+// issue 20 (h20d)
+diesel::table! {
+    escalation_rules (neighbourhood_id, category) {
+        neighbourhood_id -> Text,
+        category -> Text,
+        escalates -> Bool,
+        after_days -> Nullable<Integer>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    signals (id) {
+        id -> Text,
+        neighbourhood_id -> Text,
+        kind -> Text,
+        subject -> Text,
+        evidence -> Text,
+        person_id -> Nullable<Text>,
+        case_id -> Nullable<Text>,
+        arrangement_id -> Nullable<Text>,
+        count -> Nullable<BigInt>,
+        quarter -> Nullable<Text>,
+        share_percent -> Nullable<BigInt>,
+        previous_share_percent -> Nullable<BigInt>,
+        follow_up_at -> Nullable<Timestamp>,
+        raised_at -> Timestamp,
+        updated_at -> Timestamp,
+        acknowledged_at -> Nullable<Timestamp>,
+        acknowledged_by -> Nullable<Text>,
+        acknowledgement_note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    signal_audit (id) {
+        id -> Text,
+        signal_id -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        created_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     reports (id) {

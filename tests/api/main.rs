@@ -32,6 +32,7 @@ mod replicas;
 mod role_grants;
 mod security;
 mod seed;
+mod signals;
 mod startup;
 mod stats;
 mod verification;

@@ -1308,6 +1308,14 @@ const PERSONAL_COLUMNS: &[(&str, &str, &str)] = &[
         "done_by",
         "the mediator: moves to the tombstone",
     ),
+    // issue 20 (h20d)
+    (
+        "signals",
+        "subject",
+        "cascade: a signal about a person goes with their `person_id`",
+    ),
+    ("signals", "acknowledged_by", "set null"),
+    ("signal_audit", "actor_id", "set null"),
 ];
 
 /// Columns whose names sound personal but hold no person's data.

@@ -139,14 +139,16 @@ pub struct JobsReport {
     pub retention: buurt_app::privacy::retention::Purged,
     /// Newsletter e-mails queued (none when this server sends no e-mail).
     pub digests_queued: usize,
+    /// Signals raised and refreshed for mediators (issue 20).
+    pub signals: buurt_app::signals::SignalsRun,
 }
 
-/// The periodic jobs, as of `now`: hand requests unmatched for their neighbourhood's
-/// `escalate_after_days` to the mediators, warn authors a day before their posts expire,
+/// The periodic jobs, as of `now`: hand requests unmatched for as long as their
+/// neighbourhood's escalation rule for their category says to the mediators, warn authors a day before their posts expire,
 /// expire posts past `expires_at`, forget idempotency keys older than a day, failed sign-ins
 /// older than the throttling window and refresh tokens past their expiry, apply retention
-/// (`Config::retention`), and queue the newsletter e-mails due (weekly, daily; once per
-/// period). Safe to run often and
+/// (`Config::retention`), queue the newsletter e-mails due (weekly, daily; once per
+/// period), and raise the mediators' signals. Safe to run often and
 /// on several machines at once.
 pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<JobsReport, String> {
     let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
@@ -199,5 +201,7 @@ pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<J
         } else {
             0
         },
+        signals: buurt_app::signals::compute_signals(&mut Cx::new(conn, &FixedClock(now)))
+            .map_err(describe)?,
     })
 }

@@ -23,6 +23,7 @@ pub mod offline;
 pub mod partners;
 pub mod posts;
 pub mod privacy;
+pub mod signals;
 pub mod stats;
 pub mod suspensions;
 pub mod verification;
@@ -172,4 +173,11 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(offline::claim_offline_record)
         .service(offline::get_call_list)
         .service(offline::mark_call_done);
+    // issue 20 (h20d)
+    config
+        .service(signals::get_escalation_rules)
+        .service(signals::set_escalation_rules)
+        .service(signals::list_signals)
+        .service(signals::acknowledge_signal)
+        .service(signals::municipality_signals);
 }

@@ -247,9 +247,41 @@ fn merged_draft(
     validate_draft(fields, "", &mut errors).ok_or_else(|| errors.into())
 }
 
+// issue 20 (h20d)
+fn achievements_dto(
+    achievements: buurt_app::achievements::Achievements,
+) -> buurt_openapi::signals::AchievementsDto {
+    use buurt_openapi::signals::{AchievedCountsDto, MonthAchievements, YearAchievements};
+    let counts = |c: buurt_app::achievements::AchievedCounts| AchievedCountsDto {
+        solved_by_neighbours: c.solved_by_neighbours.into(),
+        solved_with_mediator: c.solved_with_mediator.into(),
+        handed_to_wijkteam: c.handed_to_wijkteam.into(),
+    };
+    buurt_openapi::signals::AchievementsDto {
+        months: achievements
+            .months
+            .into_iter()
+            .map(|(month, c)| MonthAchievements {
+                month: month.format("%Y-%m").to_string(),
+                counts: counts(c),
+            })
+            .collect(),
+        years: achievements
+            .years
+            .into_iter()
+            .map(|(year, c)| YearAchievements {
+                year,
+                counts: counts(c),
+            })
+            .collect(),
+    }
+}
+
 /// What anyone may see of a neighbourhood, without signing in: its name, how many members it
 /// has, the latest public news, upcoming public activities, open public requests and offers,
-/// and how many requests mediators are handling (a count, never the requests).
+/// how many requests mediators are handling (a count, never the requests), which requests go to
+/// the mediators by themselves (`escalation_rules`), and what neighbours and mediators achieved
+/// per month and year (`achievements`, counts with monitoring's small-number suppression).
 #[utoipa::path(
     tag = "neighbourhoods",
     params(("id" = uuid::Uuid, Path, description = "The neighbourhood's id.")),
@@ -294,6 +326,8 @@ pub async fn get_public_page(
         in_mediation: MediationCount {
             count: page.in_mediation,
         },
+        escalation_rules: crate::routes::signals::rules_dto(&page.escalation_rules),
+        achievements: achievements_dto(page.achievements),
     };
     json_with_etag(&req, &page)
 }

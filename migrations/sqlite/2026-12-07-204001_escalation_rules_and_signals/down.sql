@@ -1,0 +1,3 @@
+DROP TABLE signal_audit;
+DROP TABLE signals;
+DROP TABLE escalation_rules;
