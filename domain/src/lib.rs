@@ -10,6 +10,7 @@ pub mod digest;
 pub mod effects;
 pub mod grants;
 pub mod images;
+pub mod lasting;
 pub mod matching;
 #[macro_use]
 pub mod mediation;
