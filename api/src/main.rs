@@ -41,6 +41,8 @@ async fn main() -> ExitCode {
                 report.refresh_tokens_purged,
                 report.digests_queued
             );
+            // issue 20 (h20c): lasting help
+            println!("lapsed arrangements: {}", report.lapsed_arrangements);
             let kept = report.retention;
             println!(
                 "retention removed: case notes: {}, case referrals: {}, cases reduced to outcome \

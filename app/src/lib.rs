@@ -17,6 +17,7 @@ pub mod text;
 
 pub mod accounts;
 pub mod activities;
+pub mod arrangements;
 pub mod devices;
 pub mod matching;
 pub mod mediation;

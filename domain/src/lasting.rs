@@ -2,7 +2,10 @@
 //! arrangement an accepted match for it becomes, the sessions its parties record, and when it
 //! has lapsed so that a mediator should check in.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{DateTime, Days, Months, NaiveDate, Utc};
+
+use crate::matching::{MatchAction, MatchId, MatchRefusal, MatchStatus, Party};
+use crate::posts::PostId;
 
 use crate::value::{ValueError, day_in_range};
 
@@ -178,6 +181,49 @@ impl Schedule {
     }
 }
 
+/// How an arrangement ended: by which party, why, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ending {
+    pub by: Party,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+/// An accepted match on a recurring request: lasting help between two neighbours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrangement {
+    pub match_id: MatchId,
+    pub request_id: PostId,
+    pub schedule: Schedule,
+    pub ended: Option<Ending>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One recorded session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub on: NaiveDate,
+    pub status: SessionStatus,
+    /// For the neighbourhood's mediators only: the other party does not see it.
+    pub note_to_mediator: Option<String>,
+    pub recorded_by: Party,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The longest reason for ending an arrangement, and the longest note to the mediator.
+pub const TEXT_MAX: usize = 1000;
+
+/// Ending an arrangement: only while its match is accepted (then the match completes).
+pub fn end(status: MatchStatus) -> Result<MatchStatus, MatchRefusal> {
+    match status {
+        MatchStatus::Accepted => Ok(MatchStatus::Completed),
+        status => Err(MatchRefusal::Illegal {
+            status,
+            action: MatchAction::Complete,
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,7 +235,10 @@ mod tests {
     #[test]
     fn intervals() {
         let start = day(2026, 1, 31);
-        assert_eq!(Recurrence::Weekly.nth_after(start, 1), Some(day(2026, 2, 7)));
+        assert_eq!(
+            Recurrence::Weekly.nth_after(start, 1),
+            Some(day(2026, 2, 7))
+        );
         assert_eq!(
             Recurrence::Fortnightly.nth_after(start, 2),
             Some(day(2026, 2, 28))
@@ -255,7 +304,10 @@ mod tests {
         assert_eq!(schedule.lapsed_since(&sessions, week(4)), Some(week(2)));
         // Meeting in the running period ends it.
         sessions.push((week(5), Done));
-        assert_eq!(schedule.lapsed_since(&sessions, week(5) + Days::new(1)), None);
+        assert_eq!(
+            schedule.lapsed_since(&sessions, week(5) + Days::new(1)),
+            None
+        );
         // A new lapse after that is another one.
         assert_eq!(schedule.lapsed_since(&sessions, week(8)), Some(week(6)));
     }
@@ -264,10 +316,7 @@ mod tests {
     fn nothing_is_due_before_two_periods_or_after_the_end() {
         let start = day(2026, 1, 5);
         assert_eq!(weekly(start).lapsed_since(&[], start), None);
-        assert_eq!(
-            weekly(start).lapsed_since(&[], start + Days::new(13)),
-            None
-        );
+        assert_eq!(weekly(start).lapsed_since(&[], start + Days::new(13)), None);
         assert_eq!(
             weekly(start).lapsed_since(&[], start + Days::new(14)),
             Some(start)

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod arrangements;
 pub mod blocks;
 pub mod columns;
 mod connection;

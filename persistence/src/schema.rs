@@ -172,6 +172,8 @@ diesel::table! {
         hidden -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        recurrence -> Nullable<Text>,
+        recurrence_ends_on -> Nullable<Text>,
     }
 }
 
@@ -500,7 +502,45 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_preferences,
     account_tokens,
     digest_sends,
+    arrangements,
+    arrangement_sessions,
+    arrangement_lapses,
 );
+
+// issue 20 (h20c): lasting help
+diesel::table! {
+    arrangements (match_id) {
+        match_id -> Text,
+        request_id -> Text,
+        recurrence -> Text,
+        starts_on -> Text,
+        ends_on -> Nullable<Text>,
+        ended_at -> Nullable<Timestamp>,
+        ended_by -> Nullable<Text>,
+        end_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    arrangement_sessions (match_id, on_date) {
+        match_id -> Text,
+        on_date -> Text,
+        status -> Text,
+        note_to_mediator -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    arrangement_lapses (match_id, since) {
+        match_id -> Text,
+        since -> Text,
+        case_id -> Text,
+        noticed_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     reports (id) {

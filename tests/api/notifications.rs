@@ -84,6 +84,7 @@ async fn authors_are_warned_a_day_before_and_posts_expire() {
             refresh_tokens_purged: 0,
             retention: Default::default(),
             digests_queued: 0,
+            lapsed_arrangements: 0,
         }
     );
     // Running again warns nobody twice.

@@ -139,6 +139,8 @@ pub struct JobsReport {
     pub retention: buurt_app::privacy::retention::Purged,
     /// Newsletter e-mails queued (none when this server sends no e-mail).
     pub digests_queued: usize,
+    /// Lasting help that lapsed, each put on its request's case for a mediator (issue 20).
+    pub lapsed_arrangements: usize,
 }
 
 /// The periodic jobs, as of `now`: hand requests unmatched for their neighbourhood's
@@ -146,8 +148,8 @@ pub struct JobsReport {
 /// expire posts past `expires_at`, forget idempotency keys older than a day, failed sign-ins
 /// older than the throttling window and refresh tokens past their expiry, apply retention
 /// (`Config::retention`), and queue the newsletter e-mails due (weekly, daily; once per
-/// period). Safe to run often and
-/// on several machines at once.
+/// period), and tell mediators of lasting help that lapsed (once per lapse). Safe to run often
+/// and on several machines at once.
 pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<JobsReport, String> {
     let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
     let mut conn = pool.get().map_err(|error| error.to_string())?;
@@ -196,5 +198,10 @@ pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<J
         } else {
             0
         },
+        lapsed_arrangements: buurt_app::arrangements::notice_lapses(&mut Cx::new(
+            conn,
+            &FixedClock(now),
+        ))
+        .map_err(describe)?,
     })
 }
