@@ -291,7 +291,8 @@ pub fn update_post(
             now,
         )
         .map_err(content_errors)?;
-        // A request's recurrence is what its arrangements were agreed on: it stays.
+        // A recurrence stays as posted: arrangements were agreed on it, answers given per
+        // occurrence of a series.
         content.recurrence = current.recurrence;
         if content.kind == PostKind::Request {
             update_request(conn, &found.post, &content, now)?;

@@ -224,6 +224,76 @@ pub fn end(status: MatchStatus) -> Result<MatchStatus, MatchRefusal> {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Activities that recur (a weekly koffieochtend): one series, answered per occurrence.
+
+/// The most occurrences a series is searched through.
+const MAX_OCCURRENCES: u32 = 5_000;
+
+/// `at` in Dutch local time.
+fn local(at: DateTime<Utc>) -> chrono::NaiveDateTime {
+    at.with_timezone(&chrono_tz::Europe::Amsterdam)
+        .naive_local()
+}
+
+/// The day (in the Netherlands) a series starting at `starts_at` begins: the day its end date
+/// must come after.
+pub fn local_day(at: DateTime<Utc>) -> NaiveDate {
+    local(at).date()
+}
+
+/// The occurrence of a series on `on` (a day in the Netherlands): its start and end, at the
+/// same local time as the first (so across daylight saving time too, as a calendar's RRULE
+/// with a TZID counts); `None` when the series has no occurrence that day.
+pub fn occurrence_on(
+    rule: RecurrenceRule,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    on: NaiveDate,
+) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    use chrono::TimeZone;
+    if rule.ends_on.is_some_and(|end| on > end) {
+        return None;
+    }
+    let first = local(starts_at);
+    for k in 0..MAX_OCCURRENCES {
+        let day = rule.every.nth_after(first.date(), k)?;
+        if day > on {
+            return None;
+        }
+        if day == on {
+            let start = chrono_tz::Europe::Amsterdam
+                .from_local_datetime(&day.and_time(first.time()))
+                .earliest()?
+                .with_timezone(&Utc);
+            return Some((start, start + (ends_at - starts_at)));
+        }
+    }
+    None
+}
+
+/// The RRULE of a series (RFC 5545), for a DTSTART in Dutch local time: `UNTIL` (in UTC, as
+/// the RFC asks then) is the end of its last day.
+pub fn rrule(rule: RecurrenceRule) -> String {
+    use chrono::TimeZone;
+    let mut out = match rule.every {
+        Recurrence::Weekly => "FREQ=WEEKLY".to_owned(),
+        Recurrence::Fortnightly => "FREQ=WEEKLY;INTERVAL=2".to_owned(),
+        Recurrence::Monthly => "FREQ=MONTHLY".to_owned(),
+    };
+    if let Some(until) = rule.ends_on.and_then(|day| {
+        chrono_tz::Europe::Amsterdam
+            .from_local_datetime(&day.and_hms_opt(23, 59, 59)?)
+            .earliest()
+    }) {
+        out.push_str(&format!(
+            ";UNTIL={}",
+            until.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ")
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,6 +402,39 @@ mod tests {
         };
         assert_eq!(monthly.lapsed_since(&[], day(2026, 3, 4)), None);
         assert_eq!(monthly.lapsed_since(&[], day(2026, 3, 5)), Some(start));
+    }
+
+    #[test]
+    fn a_weekly_series_keeps_its_local_time() {
+        use chrono::TimeZone;
+        // Saturday 10:00 in Amsterdam (CET), weekly, until 11 April.
+        let starts_at = Utc.with_ymd_and_hms(2027, 3, 20, 9, 0, 0).unwrap();
+        let ends_at = starts_at + chrono::Duration::hours(2);
+        let rule = RecurrenceRule {
+            every: Recurrence::Weekly,
+            ends_on: Some(day(2027, 4, 11)),
+        };
+        assert_eq!(
+            occurrence_on(rule, starts_at, ends_at, day(2027, 3, 20)),
+            Some((starts_at, ends_at))
+        );
+        // After the switch to CEST: still 10:00 local, 08:00 UTC.
+        let april = Utc.with_ymd_and_hms(2027, 4, 3, 8, 0, 0).unwrap();
+        assert_eq!(
+            occurrence_on(rule, starts_at, ends_at, day(2027, 4, 3)),
+            Some((april, april + chrono::Duration::hours(2)))
+        );
+        for none in [day(2027, 3, 21), day(2027, 3, 13), day(2027, 4, 17)] {
+            assert_eq!(occurrence_on(rule, starts_at, ends_at, none), None);
+        }
+        assert_eq!(rrule(rule), "FREQ=WEEKLY;UNTIL=20270411T215959Z");
+        let fortnightly = RecurrenceRule {
+            every: Recurrence::Fortnightly,
+            ends_on: None,
+        };
+        assert_eq!(rrule(fortnightly), "FREQ=WEEKLY;INTERVAL=2");
+        assert!(occurrence_on(fortnightly, starts_at, ends_at, day(2027, 3, 27)).is_none());
+        assert!(occurrence_on(fortnightly, starts_at, ends_at, day(2027, 4, 3)).is_some());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Posts: news, activities, requests and offers, and the lifecycle they go through.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::accounts::UserId;
@@ -343,6 +343,26 @@ impl PostContent {
                     .ok()
                     .flatten()
             }
+            // A series: from the day its first occurrence starts. Monthly ones start on a day
+            // every month has, so that a calendar's RRULE and the occurrences agree.
+            (PostKind::Activity, every) => match input.activity {
+                Some(activity) => {
+                    let first = crate::lasting::local_day(activity.starts_at);
+                    if every == Some(Recurrence::Monthly) && first.day() > 28 {
+                        errors.push((
+                            "recurrence",
+                            ValueError::NotOneOf {
+                                accepted: "weekly or fortnightly for a series starting after the 28th",
+                            },
+                        ));
+                    }
+                    RecurrenceRule::validate(every, input.recurrence_ends_on, first)
+                        .map_err(|e| errors.push(e))
+                        .ok()
+                        .flatten()
+                }
+                None => None,
+            },
             (_, Some(_)) => {
                 errors.push(("recurrence", not_for_kind));
                 None

@@ -21,6 +21,7 @@ mod migrations;
 pub mod moderation;
 pub mod neighbourhoods;
 pub mod notifications;
+pub mod occurrences;
 pub mod partners;
 pub mod post_states;
 pub mod posts;

@@ -505,6 +505,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     arrangements,
     arrangement_sessions,
     arrangement_lapses,
+    occurrence_rsvps,
 );
 
 // issue 20 (h20c): lasting help
@@ -676,5 +677,17 @@ diesel::table! {
         period -> Text,
         neighbourhood_id -> Text,
         created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    occurrence_rsvps (post_id, occurrence, user_id) {
+        post_id -> Text,
+        occurrence -> Text,
+        user_id -> Text,
+        status -> Text,
+        position -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }

@@ -3,7 +3,7 @@
 
 use buurt_api::cli::commands::{JobsReport, run_jobs};
 use buurt_tests::{Session, TestApp, TestResponse, spawn_app};
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
 
 struct World {
@@ -487,4 +487,200 @@ async fn lasting_help_refuses_what_does_not_fit_and_changes_nothing() {
         w.get(&w.requester, &format!("/v1/matches/{id}")).await["status"],
         "accepted"
     );
+}
+
+impl World {
+    async fn rsvp(&self, who: &Session, post: &str, occurrence: Option<NaiveDate>) -> TestResponse {
+        let query = occurrence.map_or(String::new(), |on| format!("?occurrence={on}"));
+        self.app
+            .post_as(who, &format!("/v1/posts/{post}/rsvp{query}"), &json!({}))
+            .await
+    }
+}
+
+#[actix_web::test]
+async fn a_weekly_koffieochtend_is_one_series_answered_per_occurrence() {
+    let w = world().await;
+    // 09:00 UTC is 10:00 or 11:00 in Amsterdam: the same day there.
+    let first_start = (Utc::now() + Days::new(2))
+        .date_naive()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        .and_utc();
+    let first = day(first_start);
+    let ends_on = first + Days::new(56);
+    let activity = |extra: Value| {
+        let mut body = json!({"kind": "activity", "title": "Koffieochtend", "body": "Elke week koffie.",
+            "activity": {"starts_at": first_start.to_rfc3339(),
+                         "ends_at": (first_start + chrono::Duration::hours(2)).to_rfc3339(),
+                         "location": "Buurthuis", "capacity": 2}});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        body
+    };
+    let path = format!("/v1/neighbourhoods/{}/posts", w.neighbourhood);
+    // Bad series: monthly from after the 28th, an end before the first day.
+    let late = Utc::now()
+        .date_naive()
+        .with_day(1)
+        .unwrap()
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap()
+        .with_day(29)
+        .unwrap_or_else(|| Utc::now().date_naive())
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        .and_utc();
+    let mut monthly = activity(json!({"recurrence": "monthly"}));
+    monthly["activity"]["starts_at"] = json!(late.to_rfc3339());
+    monthly["activity"]["ends_at"] = json!((late + chrono::Duration::hours(1)).to_rfc3339());
+    let refused = w.app.post_as(&w.requester, &path, &monthly).await;
+    if late.day() == 29 {
+        refused.assert_problem(422, "validation_failed");
+    }
+    w.app
+        .post_as(
+            &w.requester,
+            &path,
+            &activity(json!({"recurrence": "weekly", "recurrence_ends_on": first.to_string()})),
+        )
+        .await
+        .assert_problem(422, "validation_failed");
+
+    let created = w
+        .app
+        .post_as(
+            &w.requester,
+            &path,
+            &activity(json!({"recurrence": "weekly", "recurrence_ends_on": ends_on.to_string()})),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    assert_eq!(created.json()["recurrence"], "weekly");
+    let series = created.json()["id"].as_str().unwrap().to_owned();
+
+    // Answered per occurrence: without one, or on a day it does not take place, refused.
+    w.rsvp(&w.helper, &series, None)
+        .await
+        .assert_problem(422, "validation_failed");
+    for wrong in [
+        first + Days::new(1),
+        first + Days::new(63),
+        first - Days::new(7),
+    ] {
+        w.rsvp(&w.helper, &series, Some(wrong))
+            .await
+            .assert_problem(422, "validation_failed");
+    }
+    let bad = w
+        .app
+        .post_as(
+            &w.helper,
+            &format!("/v1/posts/{series}/rsvp?occurrence=volgende-week"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(bad.status, 400, "{}", bad.text());
+
+    // Two places per occurrence.
+    let going = w.rsvp(&w.helper, &series, Some(first)).await;
+    assert_eq!(going.status, 201, "{}", going.text());
+    assert_eq!(
+        (
+            going.json()["status"].clone(),
+            going.json()["occurrence"].clone()
+        ),
+        (json!("going"), json!(first.to_string()))
+    );
+    assert_eq!(w.rsvp(&w.helper, &series, Some(first)).await.status, 200);
+    assert_eq!(
+        w.rsvp(&w.mediator, &series, Some(first)).await.json()["status"],
+        "going"
+    );
+    let waiting = w.rsvp(&w.outsider, &series, Some(first)).await;
+    assert_eq!(waiting.json()["status"], "waitlisted", "{}", waiting.text());
+    assert_eq!(waiting.json()["waitlist_ahead"], 0);
+    // The next week has its own places.
+    let next = first + Days::new(7);
+    assert_eq!(
+        w.rsvp(&w.outsider, &series, Some(next)).await.json()["status"],
+        "going"
+    );
+    // A place freed in the first week goes to who waited for that week.
+    let cancelled = w
+        .app
+        .delete_as(
+            &w.helper,
+            &format!("/v1/posts/{series}/rsvp?occurrence={first}"),
+        )
+        .await;
+    assert_eq!(cancelled.status, 204, "{}", cancelled.text());
+    assert_eq!(
+        w.rsvp(&w.outsider, &series, Some(first)).await.json()["status"],
+        "going"
+    );
+    w.app
+        .delete_as(
+            &w.helper,
+            &format!("/v1/posts/{series}/rsvp?occurrence={first}"),
+        )
+        .await
+        .assert_problem(404, "not_found");
+    assert_eq!(
+        w.app.count(&format!(
+            "SELECT COUNT(*) FROM occurrence_rsvps WHERE post_id = '{series}' AND status = 'going'"
+        )),
+        3
+    );
+
+    // Many at once for one occurrence: never more going than its places.
+    let later = first + Days::new(21);
+    let crowd = w.app.crowd(&w.neighbourhood, 8);
+    let answers =
+        futures_util::future::join_all(crowd.iter().map(|who| w.rsvp(who, &series, Some(later))))
+            .await;
+    let statuses: Vec<String> = answers
+        .iter()
+        .map(|answer| {
+            assert_eq!(answer.status, 201, "{}", answer.text());
+            answer.json()["status"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| *s == "going").count(), 2);
+    assert_eq!(statuses.iter().filter(|s| *s == "waitlisted").count(), 6);
+
+    // One calendar event for the series, with its RRULE.
+    let calendar = w.app.get(&format!("/v1/posts/{series}/calendar.ics")).await;
+    assert_eq!(calendar.status, 200);
+    let text = calendar.text();
+    assert_eq!(text.matches("BEGIN:VEVENT").count(), 1, "{text}");
+    let until = chrono_tz::Europe::Amsterdam
+        .from_local_datetime(&ends_on.and_hms_opt(23, 59, 59).unwrap())
+        .unwrap()
+        .with_timezone(&Utc)
+        .format("%Y%m%dT%H%M%SZ");
+    assert!(
+        text.contains(&format!("RRULE:FREQ=WEEKLY;UNTIL={until}\r\n")),
+        "{text}"
+    );
+
+    // A one-off activity takes no occurrence.
+    let once = w
+        .app
+        .post_as(&w.requester, &path, &activity(json!({})))
+        .await;
+    assert_eq!(once.status, 201, "{}", once.text());
+    let once = once.json()["id"].as_str().unwrap().to_owned();
+    w.rsvp(&w.helper, &once, Some(first))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(w.rsvp(&w.helper, &once, None).await.status, 201);
+    let single = w
+        .app
+        .get(&format!("/v1/posts/{once}/calendar.ics"))
+        .await
+        .text();
+    let event = single.split("BEGIN:VEVENT").nth(1).unwrap();
+    assert!(!event.contains("RRULE"), "{single}");
 }
