@@ -99,6 +99,9 @@ pub fn takes_rsvps(post: &Post, now: DateTime<Utc>) -> Result<(), RsvpRefusal> {
     Ok(())
 }
 
+/// When one occurrence of a series starts and ends.
+pub type Occurrence = (DateTime<Utc>, DateTime<Utc>);
+
 /// Whether a recurring activity takes answers for its occurrence on `on` (a day in the
 /// Netherlands) at `now`: that occurrence's start and end; `Ok(None)` when the series has no
 /// occurrence that day. As `takes_rsvps`, but per occurrence: one that ended takes no answers.
@@ -106,7 +109,7 @@ pub fn takes_occurrence_rsvps(
     post: &Post,
     on: chrono::NaiveDate,
     now: DateTime<Utc>,
-) -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>, RsvpRefusal> {
+) -> Result<Option<Occurrence>, RsvpRefusal> {
     let Some(activity) = activity_of(post) else {
         return Err(RsvpRefusal::NotAnActivity);
     };

@@ -277,7 +277,8 @@ pub struct AuditEntryDto {
     /// `null` for the system (a job, a match made online).
     pub actor_id: Option<Uuid>,
     /// `read_case`, `read_queue`, `read_notes`, `write_note`, `claim`, `start`,
-    /// `resolve:<outcome>`, `refer`, `escalate:<how>`.
+    /// `resolve:<outcome>`, `refer`, `escalate:<how>`, `arrangement_lapsed` (lasting help
+    /// lapsed: `buurt run-jobs` put a follow-up on the case).
     pub action: String,
     #[serde(serialize_with = "crate::moment::write")]
     pub at: DateTime<Utc>,

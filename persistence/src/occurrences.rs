@@ -100,7 +100,6 @@ pub fn waitlisted_before(
 
 /// Writes `user`'s answer for the occurrence: a new row, or (`again`) over their cancelled
 /// one, at `position` (the end of the line).
-#[allow(clippy::too_many_arguments)]
 pub fn write(
     conn: &mut DbConnection,
     post: PostId,
