@@ -488,6 +488,28 @@ pub struct Config {
         global = true
     )]
     pub delivery_max_attempts: u32,
+
+    /// How long a delivery worker holds a push or e-mail it took, in seconds (at least 3): no
+    /// other process sends it meanwhile, and a process that dies while sending leaves it to be
+    /// sent again when the hold ends. Each send gets at most a third of it (and 30 s).
+    #[arg(
+        long,
+        env = "BUURT_DELIVERY_CLAIM_LEASE_SECS",
+        default_value_t = 120,
+        global = true
+    )]
+    pub delivery_claim_lease_secs: u64,
+
+    /// Where links in e-mails lead (reset password, verify an address, a post, the newsletter;
+    /// no trailing slash): the domain of the app's universal links / app links, so a phone
+    /// with the app opens it there. Unset: `BUURT_PUBLIC_URL`, where this server answers
+    /// `/reset-password` and `/verify-email` with small pages of its own.
+    #[arg(long, env = "BUURT_APP_LINK_URL", global = true)]
+    pub app_link_url: Option<String>,
+
+    /// Where "now" comes from: the system clock unless a test sets its own.
+    #[arg(skip)]
+    pub clock: Option<std::sync::Arc<dyn buurt_app::Clock>>,
 }
 
 impl Config {
@@ -547,6 +569,9 @@ impl Config {
             delivery_poll_ms: 1000,
             delivery_retry_base_ms: 30_000,
             delivery_max_attempts: 10,
+            delivery_claim_lease_secs: 120,
+            app_link_url: None,
+            clock: None,
         }
     }
 }
@@ -636,6 +661,9 @@ impl std::fmt::Debug for Config {
             .field("delivery_poll_ms", &self.delivery_poll_ms)
             .field("delivery_retry_base_ms", &self.delivery_retry_base_ms)
             .field("delivery_max_attempts", &self.delivery_max_attempts)
+            .field("delivery_claim_lease_secs", &self.delivery_claim_lease_secs)
+            .field("app_link_url", &self.app_link_url)
+            .field("clock", &self.clock.as_ref().map(|_| "a test's"))
             .finish()
     }
 }

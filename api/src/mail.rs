@@ -34,20 +34,30 @@ pub struct Mailer {
     pub links: Links,
 }
 
-/// Links in e-mails: the public address, and the key unsubscribe links are signed with.
+/// Links in e-mails: the public address (one-click unsubscribe goes to this server), where
+/// the other links lead (the app's link domain, or this server), and the key unsubscribe links
+/// are signed with.
 #[derive(Clone)]
 pub struct Links {
     pub public_url: String,
+    /// The base of reset, verification, post and newsletter links (`BUURT_APP_LINK_URL`, else
+    /// `public_url`).
+    pub app_url: String,
     key: Vec<u8>,
 }
 
 impl Links {
     /// `secret` is the server's signing secret; the key is derived from it for this use only.
-    pub fn new(public_url: &str, secret: &[u8]) -> Self {
+    pub fn new(public_url: &str, app_link_url: Option<&str>, secret: &[u8]) -> Self {
         let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key");
         mac.update(b"buurt unsubscribe links");
+        let public_url = public_url.trim_end_matches('/').to_owned();
         Self {
-            public_url: public_url.trim_end_matches('/').to_owned(),
+            app_url: app_link_url
+                .map(|url| url.trim().trim_end_matches('/').to_owned())
+                .filter(|url| !url.is_empty())
+                .unwrap_or_else(|| public_url.clone()),
+            public_url,
             key: mac.finalize().into_bytes().to_vec(),
         }
     }
@@ -115,7 +125,9 @@ impl Mailer {
             Transport::Smtp(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|error| StartupError::Config(format!("BUURT_SMTP_URL: {error}")))?
-                    .timeout(Some(SEND_TIMEOUT))
+                    .timeout(Some(crate::workers::deliveries::send_timeout(
+                        std::time::Duration::from_secs(config.delivery_claim_lease_secs),
+                    )))
                     .build(),
             )
         } else if let Some(dir) = &config.mail_dir {
@@ -133,7 +145,7 @@ impl Mailer {
         Ok(Some(Self {
             transport,
             from,
-            links: Links::new(&config.public_url, secret),
+            links: Links::new(&config.public_url, config.app_link_url.as_deref(), secret),
         }))
     }
 
@@ -154,13 +166,13 @@ impl Mailer {
         let lang = lang_code(email.lang);
         let link = match (&email.token, email.kind.as_str()) {
             (Some(token), "password_reset") => {
-                format!("{}/reset-password?token={token}", self.links.public_url)
+                format!("{}/reset-password?token={token}", self.links.app_url)
             }
-            (Some(token), _) => format!("{}/verify-email?token={token}", self.links.public_url),
-            (None, "digest") => self.links.public_url.clone(),
+            (Some(token), _) => format!("{}/verify-email?token={token}", self.links.app_url),
+            (None, "digest") => self.links.app_url.clone(),
             (None, _) => match &email.post_id {
-                Some(post) => format!("{}/posts/{post}", self.links.public_url),
-                None => self.links.public_url.clone(),
+                Some(post) => format!("{}/posts/{post}", self.links.app_url),
+                None => self.links.app_url.clone(),
             },
         };
         let unsubscribe = email
@@ -216,6 +228,7 @@ pub fn push_text(push: &PushToSend) -> Result<(String, String), String> {
         match_id: push.match_id.clone(),
         unsubscribe: None,
         digest: None,
+        new_email: None,
     };
     let title = render(
         &format!("{}.subject", lang_code(push.lang)),
@@ -226,9 +239,6 @@ pub fn push_text(push: &PushToSend) -> Result<(String, String), String> {
     )?;
     Ok(("Buurt".to_owned(), title.trim().to_owned()))
 }
-
-/// How long one SMTP conversation may take.
-pub const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 fn lang_code(lang: Lang) -> &'static str {
     match lang {
@@ -271,6 +281,7 @@ fn templates() -> &'static Environment<'static> {
                 "unsubscribe.html",
                 include_str!("../templates/unsubscribe.html"),
             ),
+            ("page.html", include_str!("../templates/page.html")),
         ] {
             env.add_template(name, source)
                 .unwrap_or_else(|error| panic!("the mail template {name}: {error}"));
@@ -298,6 +309,7 @@ fn render(
             unsubscribe_link => unsubscribe_link,
             subject => subject,
             digest => email.digest.as_ref().map(|digest| digest_context(digest, email.lang, link)),
+            new_email => email.new_email.as_deref(),
         })
         .map_err(|error| error.to_string())
 }
@@ -333,6 +345,26 @@ pub fn unsubscribe_page(token: &str) -> Result<String, String> {
     templates()
         .get_template("unsubscribe.html")
         .and_then(|template| template.render(minijinja::context! { token => token }))
+        .map_err(|error| error.to_string())
+}
+
+/// A small page for people (`routes::pages`): a title, paragraphs and maybe a form.
+pub fn page(
+    lang: Lang,
+    title: &str,
+    lines: &[&str],
+    form: Option<minijinja::Value>,
+) -> Result<String, String> {
+    templates()
+        .get_template("page.html")
+        .and_then(|template| {
+            template.render(minijinja::context! {
+                lang => lang_code(lang),
+                title => title,
+                lines => lines,
+                form => form,
+            })
+        })
         .map_err(|error| error.to_string())
 }
 
@@ -425,7 +457,7 @@ mod tests {
 
     #[test]
     fn unsubscribe_tokens_are_signed() {
-        let links = Links::new("https://buurt.example/", b"secret");
+        let links = Links::new("https://buurt.example/", None, b"secret");
         let user = UserId::new();
         let token =
             links.unsubscribe_token(user, Unsubscribe::Kind(NotificationKind::MatchProposed));
@@ -435,7 +467,7 @@ mod tests {
         );
         let forged = token.replace("match_proposed", "match_accepted");
         assert_eq!(links.check_unsubscribe_token(&forged), None);
-        let other = Links::new("https://buurt.example", b"other secret");
+        let other = Links::new("https://buurt.example", None, b"other secret");
         assert_eq!(other.check_unsubscribe_token(&token), None);
         assert!(
             links

@@ -204,6 +204,7 @@ pub struct Application {
     server: Server,
     worker: (buurt_persistence::DbPool, WebhookSettings, Arc<SecretsKey>),
     delivery_worker: Option<DeliveryWorker>,
+    hashing: HashingPool,
 }
 
 impl Application {
@@ -225,15 +226,29 @@ impl Application {
         let tokens = TokenKeys::new(&signing_secret)
             .map_err(|error| StartupError::Config(format!("unusable JWT secret: {error}")))?;
         let mailer = crate::mail::Mailer::from_config(config, &signing_secret)?;
-        let links = crate::mail::Links::new(&config.public_url, &signing_secret);
-        let tokens = Arc::new(tokens);
+        let links = crate::mail::Links::new(
+            &config.public_url,
+            config.app_link_url.as_deref(),
+            &signing_secret,
+        );
         crate::auth::password::prepare();
         let images = image_store(config, &database_url)?;
         // TLS to S3 (reqwest in object_store) with the ring provider rustls already builds.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let window = chrono::Duration::seconds(config.login_throttle_window.into());
-        let clock: Arc<dyn buurt_app::Clock> = Arc::new(buurt_app::SystemClock);
+        let clock: Arc<dyn buurt_app::Clock> = config
+            .clock
+            .clone()
+            .unwrap_or_else(|| Arc::new(buurt_app::SystemClock));
+        let lease = Duration::from_secs(config.delivery_claim_lease_secs);
+        if lease < crate::workers::deliveries::MIN_CLAIM_LEASE {
+            return Err(StartupError::Config(format!(
+                "BUURT_DELIVERY_CLAIM_LEASE_SECS must be at least {}",
+                crate::workers::deliveries::MIN_CLAIM_LEASE.as_secs()
+            )));
+        }
+        let tokens = Arc::new(tokens.with_clock(clock.clone()));
         let push = crate::workers::push::from_config(config, pool.clone(), clock.clone())?;
         let replica = match &config.database_read_url {
             Some(url) => Some(read_replica(url, config)?),
@@ -294,6 +309,7 @@ impl Application {
             config.body_timeout_ms.max(1),
         )));
         let worker = (state.pool.clone(), state.webhooks, state.secrets.clone());
+        let hashing = state.hashing.clone();
         let delivery_worker = (config.delivery_poll_ms > 0).then(|| DeliveryWorker {
             pool: state.pool.clone(),
             clock: state.clock.clone(),
@@ -306,6 +322,7 @@ impl Application {
                 max_attempts: config.delivery_max_attempts.max(1),
             },
             poll: Duration::from_millis(config.delivery_poll_ms),
+            lease,
         });
         let metrics = web::Data::new(
             Metrics::new(state.pool.clone(), config.db_pool_size, statements)
@@ -339,6 +356,20 @@ impl Application {
                 .route("/docs/index.html", web::get().to(docs_page))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
                 .route("/docs", web::get().to(|| async { redirect_to("/docs/") }))
+                // The pages behind the links in account e-mails (not API operations).
+                .route(
+                    "/reset-password",
+                    web::get().to(routes::pages::reset_password_page),
+                )
+                .route(
+                    "/reset-password",
+                    web::post().to(routes::pages::reset_password),
+                )
+                .route(
+                    "/verify-email",
+                    web::get().to(routes::pages::verify_email_page),
+                )
+                .route("/verify-email", web::post().to(routes::pages::verify_email))
                 .default_service(web::to(not_matched))
                 .wrap(from_fn(head_as_get))
                 .wrap(from_fn(idempotency))
@@ -373,11 +404,17 @@ impl Application {
             server: server.run(),
             worker,
             delivery_worker,
+            hashing,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The pool passwords are hashed on: a test can occupy it to see a full pool refused.
+    pub fn hashing_pool(&self) -> HashingPool {
+        self.hashing.clone()
     }
 
     /// Serves until SIGTERM or SIGINT, then shuts down gracefully.

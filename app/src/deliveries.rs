@@ -24,6 +24,10 @@ use crate::{AppError, Cx, ErrorCode};
 pub const PASSWORD_RESET: &str = "password_reset";
 /// The kind of the e-mail with an address-verification link.
 pub const VERIFY_EMAIL: &str = "verify_email";
+/// The kind of the e-mail to a new address, with the link that makes it the account's.
+pub const CHANGE_EMAIL: &str = "change_email";
+/// The kind of the e-mail that tells the old address it was replaced.
+pub const EMAIL_CHANGED: &str = "email_changed";
 
 /// How long a password-reset link works.
 pub const RESET_VALIDITY: Duration = Duration::hours(1);
@@ -198,16 +202,110 @@ pub fn resend_verification(cx: &mut Cx<'_>, user: UserId) -> Result<(), AppError
     })
 }
 
-/// Uses a verification link (`token_hash` is the SHA-256 of its token).
+/// Uses a verification link (`token_hash` is the SHA-256 of its token): it verifies the
+/// account's address, or, sent to a new address (`request_email_change`), makes that the
+/// account's, verified. The old address is then told, other links sent to it (reset,
+/// verification) and other change links die, and `email_taken` when another account took the
+/// address meanwhile (the link stays unused).
 pub fn verify_email(cx: &mut Cx<'_>, token_hash: &str) -> Result<UserId, AppError> {
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
-        let (user, email) = repo::use_token(conn, token_hash, TokenPurpose::VerifyEmail, now)?
-            .ok_or(ErrorCode::VerificationTokenInvalid)?;
-        if !accounts_repo::mark_email_verified(conn, user, &email)? {
-            return Err(ErrorCode::VerificationTokenInvalid.into());
+        if let Some((user, email)) =
+            repo::use_token(conn, token_hash, TokenPurpose::VerifyEmail, now)?
+        {
+            if !accounts_repo::mark_email_verified(conn, user, &email)? {
+                return Err(ErrorCode::VerificationTokenInvalid.into());
+            }
+            return Ok(user);
         }
+        let (user, new) = repo::use_token(conn, token_hash, TokenPurpose::ChangeEmail, now)?
+            .ok_or(ErrorCode::VerificationTokenInvalid)?;
+        accounts_repo::lock_user(conn, user)?;
+        let account =
+            accounts_repo::find_user(conn, user)?.ok_or(ErrorCode::VerificationTokenInvalid)?;
+        let old = account.email.as_str().to_owned();
+        if old == new {
+            accounts_repo::mark_email_verified(conn, user, &new)?;
+            return Ok(user);
+        }
+        if !accounts_repo::change_email(conn, user, &new, now)? {
+            return Err(email_taken());
+        }
+        for purpose in [
+            TokenPurpose::ChangeEmail,
+            TokenPurpose::VerifyEmail,
+            TokenPurpose::PasswordReset,
+        ] {
+            repo::void_tokens(conn, user, purpose, now)?;
+        }
+        let payload = json!({ "old_email": old, "email": new }).to_string();
+        repo::enqueue(
+            conn,
+            &NewDelivery {
+                user,
+                channel: Channel::Email,
+                kind: EMAIL_CHANGED,
+                payload: &payload,
+                due: now,
+            },
+            now,
+        )?;
         Ok(user)
+    })
+}
+
+fn email_taken() -> AppError {
+    AppError::RefusedFields(
+        ErrorCode::EmailTaken,
+        vec![crate::FieldProblem::new("email", crate::FieldIssue::Taken)],
+    )
+}
+
+/// Asks to change the account's address to `new`: a link valid for 48 hours goes to `new`,
+/// and the address changes only when it is opened (`verify_email`). The current password was
+/// checked against `checked_against` (a hash from `accounts::password_hash`); a password
+/// changed meanwhile makes it incorrect. `email_unchanged` for the current address,
+/// `email_taken` for another account's, and `verification_resend_too_soon` within
+/// `VERIFY_RESEND_PAUSE` of the last request.
+pub fn request_email_change(
+    cx: &mut Cx<'_>,
+    user: UserId,
+    new: &Email,
+    checked_against: &str,
+) -> Result<(), AppError> {
+    let now = cx.now();
+    in_write_transaction(cx.conn, |conn| {
+        accounts_repo::lock_user(conn, user)?;
+        let account = accounts_repo::find_user(conn, user)?.ok_or(ErrorCode::InvalidToken)?;
+        let stored = accounts_repo::password_hash(conn, user)?.ok_or(ErrorCode::InvalidToken)?;
+        if stored != checked_against {
+            return Err(crate::accounts::incorrect_password());
+        }
+        if account.email == *new {
+            return Err(ErrorCode::EmailUnchanged.into());
+        }
+        if accounts_repo::find_user_by_email(conn, new)?.is_some() {
+            return Err(email_taken());
+        }
+        if repo::queued_since(conn, user, CHANGE_EMAIL, now - VERIFY_RESEND_PAUSE)? > 0 {
+            return Err(AppError::refused_for(
+                ErrorCode::VerificationResendTooSoon,
+                VERIFY_RESEND_PAUSE,
+            ));
+        }
+        let payload = json!({ "email": new.as_str() }).to_string();
+        repo::enqueue(
+            conn,
+            &NewDelivery {
+                user,
+                channel: Channel::Email,
+                kind: CHANGE_EMAIL,
+                payload: &payload,
+                due: now,
+            },
+            now,
+        )?;
+        Ok(())
     })
 }
 
@@ -299,6 +397,8 @@ pub struct EmailToSend {
     pub unsubscribe: Option<Unsubscribe>,
     /// The newsletter, ranked for the reader (`digest` mail only).
     pub digest: Option<crate::digest::DigestMail>,
+    /// The account's new address (`email_changed` mail only, sent to the old one).
+    pub new_email: Option<String>,
 }
 
 /// What a push says, ready to send.
@@ -386,6 +486,26 @@ pub fn compose(
             match_id: None,
             unsubscribe: Some(Unsubscribe::Digest),
             digest: Some(digest),
+            new_email: None,
+        }))));
+    }
+    if delivery.kind == EMAIL_CHANGED {
+        // To the old address, which the account no longer has.
+        let (Some(old), Some(new)) = (text("old_email"), text("email")) else {
+            return Ok(None);
+        };
+        return Ok(Some(Composed::Email(Box::new(EmailToSend {
+            to: old,
+            name: user.display_name.as_str().to_owned(),
+            lang,
+            kind: delivery.kind.clone(),
+            token: None,
+            post_title: None,
+            post_id: None,
+            match_id: None,
+            unsubscribe: None,
+            digest: None,
+            new_email: Some(new),
         }))));
     }
     let conn = &mut *cx.conn;
@@ -405,7 +525,22 @@ pub fn compose(
             }
             Some((TokenPurpose::VerifyEmail, VERIFY_VALIDITY, email))
         }
+        CHANGE_EMAIL => {
+            let Some(email) = text("email") else {
+                return Ok(None);
+            };
+            // The account has that address already: nothing to verify.
+            if email == user.email.as_str() {
+                return Ok(None);
+            }
+            Some((TokenPurpose::ChangeEmail, VERIFY_VALIDITY, email))
+        }
         _ => None,
+    };
+    // A change link goes to the new address; everything else to the account's.
+    let to = match (&purpose, delivery.kind.as_str()) {
+        (Some((_, _, email)), CHANGE_EMAIL) => email.clone(),
+        _ => user.email.as_str().to_owned(),
     };
     let link_token = match purpose {
         Some((purpose, validity, email)) => {
@@ -423,7 +558,7 @@ pub fn compose(
         None => None,
     };
     Ok(Some(Composed::Email(Box::new(EmailToSend {
-        to: user.email.as_str().to_owned(),
+        to,
         name: user.display_name.as_str().to_owned(),
         lang,
         kind: delivery.kind.clone(),
@@ -433,6 +568,7 @@ pub fn compose(
         match_id: text("match_id"),
         unsubscribe: notice_kind.map(Unsubscribe::Kind),
         digest: None,
+        new_email: None,
     }))))
 }
 

@@ -64,11 +64,14 @@ pub fn digest(
     })
 }
 
+/// Memberships read at once by `queue_digests`: what it holds in memory, however many readers.
+pub const DIGEST_PAGE: usize = 500;
+
 /// Queues the newsletter e-mails due now: weekly ones with last week's newsletter, daily ones
 /// with the current week's so far; each reader gets each period's newsletter of each of their
-/// neighbourhoods once, however often and on however many machines this runs. Returns how
-/// many were queued.
-pub fn queue_digests(cx: &mut Cx<'_>) -> Result<usize, AppError> {
+/// neighbourhoods once, however often and on however many machines this runs. The readers are
+/// read `page` memberships at a time. Returns how many were queued.
+pub fn queue_digests(cx: &mut Cx<'_>, page: usize) -> Result<usize, AppError> {
     let now = cx.now();
     let yesterday = now - Duration::days(1);
     let day = buurt_domain::digest::local_day(yesterday);
@@ -78,15 +81,24 @@ pub fn queue_digests(cx: &mut Cx<'_>) -> Result<usize, AppError> {
         (DigestFrequency::Weekly, last_week.label(), last_week),
         (DigestFrequency::Daily, day, Week::containing(yesterday)),
     ] {
-        for (user, neighbourhood) in repo::digest_recipients(cx.conn, frequency, &period)? {
-            let sent = in_write_transaction(cx.conn, |conn| {
-                if !repo::claim_digest(conn, user, &period, neighbourhood, now)? {
-                    return Ok::<_, AppError>(false);
-                }
-                queue_digest_mail(conn, user, neighbourhood, week, now)?;
-                Ok(true)
-            })?;
-            queued += usize::from(sent);
+        let mut after: Option<String> = None;
+        loop {
+            let readers =
+                repo::digest_recipients(cx.conn, frequency, &period, after.as_deref(), page)?;
+            for (user, neighbourhood) in readers.due {
+                let sent = in_write_transaction(cx.conn, |conn| {
+                    if !repo::claim_digest(conn, user, &period, neighbourhood, now)? {
+                        return Ok::<_, AppError>(false);
+                    }
+                    queue_digest_mail(conn, user, neighbourhood, week, now)?;
+                    Ok(true)
+                })?;
+                queued += usize::from(sent);
+            }
+            match readers.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
         }
     }
     Ok(queued)

@@ -445,6 +445,11 @@ error_codes! {
                   stuurden, of vraag een nieuwe aan via POST /v1/me/email-verification.");
     UnsubscribeTokenInvalid = "unsubscribe_token_invalid", 400,
         title: ("The unsubscribe link is not valid", "De afmeldlink is niet geldig");
+    // issue 17 (h17c: changing the e-mail address)
+    EmailUnchanged = "email_unchanged", 409,
+        title: ("This is already the account's address", "Dit is al het adres van het account"),
+        detail: ("The account has this e-mail address already; nothing was changed.",
+                "Het account heeft dit e-mailadres al; er is niets veranderd.");
     // issue 20 (h20c): lasting help
     NoRunningArrangement = "no_running_arrangement", 409,
         title: ("No running arrangement", "Geen lopende afspraak"),

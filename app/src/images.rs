@@ -71,11 +71,6 @@ pub fn of_posts(
     Ok(repo::of_posts(conn, posts)?)
 }
 
-/// The images of one post, in order.
-pub fn of_post(conn: &mut DbConnection, post: PostId) -> Result<Vec<Image>, AppError> {
-    Ok(of_posts(conn, &[post])?.remove(&post).unwrap_or_default())
-}
-
 /// `user`'s avatar, if they have one.
 pub fn avatar_of(conn: &mut DbConnection, user: UserId) -> Result<Option<Image>, AppError> {
     Ok(repo::avatars_of(conn, &[user])?.remove(&user))

@@ -29,6 +29,7 @@ pub mod partners;
 pub mod posts;
 pub mod privacy;
 pub mod stats;
+pub mod workbench;
 
 use buurt_domain::moderation::WriteLimits;
 use buurt_persistence::DbConnection;

@@ -10,20 +10,24 @@ use std::collections::HashMap;
 use buurt_domain::accounts::UserId;
 use buurt_domain::effects::matching::{MatchEvent, RequestFacts};
 use buurt_domain::matching::{
-    Candidate, CandidateRef, MAX_ACTIVE_MATCHES, Match, MatchAction, MatchId, MatchRefusal,
-    MatchStatus, Party, Suggestion, Wanted, free_place, rank, request_follows_places, transition,
+    BrokeredStep, Candidate, CandidateRef, MAX_ACTIVE_MATCHES, Match, MatchAction, MatchId,
+    MatchRefusal, MatchStatus, Party, Suggestion, Wanted, brokered_transition, free_place, rank,
+    request_follows_places, transition,
 };
 use buurt_domain::neighbourhoods::Neighbourhood;
+use buurt_domain::notifications::NotificationKind;
 use buurt_domain::policy::Action;
 use buurt_domain::posts::{Post, PostEvent, PostId, PostKind, PostStatus};
 use buurt_persistence::blocks::{self, Block};
 use buurt_persistence::matching::{
     self as repo, MatchCursor, MatchParty, Message, MessageCursor, PlaceChange, ShownMatch,
 };
+use buurt_persistence::workbench::Brokerage;
 use buurt_persistence::{DbConnection, accounts, holding_post, in_write_transaction, posts};
 use chrono::{DateTime, Utc};
 
 use crate::error::{AppError, ErrorCode, FieldIssue};
+use crate::workbench::SuggestionReader;
 use crate::{Cx, outbox};
 use buurt_domain::moderation::WriteKind;
 
@@ -54,6 +58,8 @@ pub struct MatchView {
     pub helper: MatchParty,
     /// The other party's contact details, once the match shares them.
     pub contact: Option<MatchParty>,
+    /// Who brokered it and how far it is, when a mediator brokered it.
+    pub brokerage: Option<Brokerage>,
 }
 
 impl MatchView {
@@ -70,15 +76,50 @@ impl MatchView {
             requester: shown.requester,
             helper: shown.helper,
             contact,
+            brokerage: None,
         })
     }
+
+    /// `shown` as a mediator sees it: without anybody's contact details.
+    fn for_mediator(shown: ShownMatch) -> Self {
+        Self {
+            found: shown.found,
+            request_title: shown.request_title,
+            requester: shown.requester,
+            helper: shown.helper,
+            contact: None,
+            brokerage: None,
+        }
+    }
+}
+
+/// Fills in the brokerage of every brokered match among `views`, in one query.
+fn with_brokerages(
+    conn: &mut DbConnection,
+    mut views: Vec<MatchView>,
+) -> Result<Vec<MatchView>, AppError> {
+    let ids: Vec<MatchId> = views.iter().map(|view| view.found.id).collect();
+    let mut found = buurt_persistence::workbench::brokerages_of(conn, &ids)?;
+    for view in &mut views {
+        view.brokerage = found.remove(&view.found.id);
+    }
+    Ok(views)
 }
 
 /// Match `id` as `viewer` (one of its parties) sees it.
 fn view(conn: &mut DbConnection, id: MatchId, viewer: UserId) -> Result<MatchView, AppError> {
-    repo::shown_match(conn, id)?
+    let found = repo::shown_match(conn, id)?
         .and_then(|shown| MatchView::of(shown, viewer))
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    Ok(with_brokerages(conn, vec![found])?.remove(0))
+}
+
+/// Match `id` as a mediator who brokered it (or mediates where it was brokered) sees it.
+fn mediator_view(conn: &mut DbConnection, id: MatchId) -> Result<MatchView, AppError> {
+    let found = repo::shown_match(conn, id)?
+        .map(MatchView::for_mediator)
+        .ok_or(AppError::NotFound)?;
+    Ok(with_brokerages(conn, vec![found])?.remove(0))
 }
 
 /// A request `caller` may see (not found otherwise), with its neighbourhood; refused when the
@@ -105,11 +146,13 @@ fn request_facts(request: &Post) -> RequestFacts {
 // ---------------------------------------------------------------------------------------------
 // Proposing
 
-/// What someone proposes: their help with a request, or (its author) someone's help with it.
+/// What someone proposes: their help with a request, or (its author) someone's help with it,
+/// or (a mediator of its neighbourhood) a neighbour's help with it: a brokered match.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProposeMatch {
     pub request: PostId,
-    /// The helper invited (by the requester), or the caller themselves (by a helper).
+    /// The helper invited (by the requester or a mediator), or the caller themselves (by a
+    /// helper).
     pub helper: Option<UserId>,
     /// The helper's offer this comes from.
     pub offer: Option<PostId>,
@@ -149,12 +192,28 @@ pub fn propose_match(
             }
             None => None,
         };
+        // A mediator brokering: someone else's help with someone else's request.
+        let mut broker = None;
         let (helper, proposed_by) = if caller == request.author_id {
             let helper = match (&offer, input.helper) {
                 (Some(offer), _) => offer.author_id,
                 (None, Some(helper)) => helper,
                 (None, None) => return Err(AppError::invalid("helper_id", FieldIssue::Required)),
             };
+            (helper, Party::Requester)
+        } else if let Some(helper) = input.helper.filter(|helper| *helper != caller) {
+            crate::workbench::permit_brokering(conn, caller, &neighbourhood)?;
+            if offer
+                .as_ref()
+                .is_some_and(|offer| offer.author_id != helper)
+            {
+                return Err(AppError::invalid(
+                    "offer_id",
+                    FieldIssue::invalid("one of the helper's offers", "een aanbod van de helper"),
+                ));
+            }
+            broker = Some(caller);
+            // Proposed on the requester's side: the helper answers first.
             (helper, Party::Requester)
         } else {
             if input.helper.is_some_and(|helper| helper != caller) {
@@ -196,6 +255,7 @@ pub fn propose_match(
             } else {
                 helper
             };
+            // A mediator learns only that the match cannot be made.
             return Err(if blocks::find(conn, caller, other)?.is_some() {
                 ErrorCode::Blocked.into()
             } else {
@@ -233,10 +293,21 @@ pub fn propose_match(
             created_at: now,
             updated_at: now,
         };
+        let Some(mediator) = broker else {
+            repo::insert_match(conn, &new, request.content.helpers_needed)?;
+            let effects = MatchEvent::Proposed.effects(&new, request_facts(&request), caller, now);
+            outbox::record(conn, &effects)?;
+            return view(conn, new.id, caller);
+        };
+        // Brokered: under the request's case (opened now when it has none), every step
+        // audited there; the helper is told as by an invitation from the requester's side.
+        let case = crate::workbench::case_for_brokering(conn, &request, mediator, now)?;
         repo::insert_match(conn, &new, request.content.helpers_needed)?;
-        let effects = MatchEvent::Proposed.effects(&new, request_facts(&request), caller, now);
+        crate::workbench::record_brokering(conn, &new, case, mediator, now)?;
+        let effects =
+            MatchEvent::Proposed.effects(&new, request_facts(&request), request.author_id, now);
         outbox::record(conn, &effects)?;
-        view(conn, new.id, caller)
+        mediator_view(conn, new.id)
     })
 }
 
@@ -258,8 +329,20 @@ pub fn step_match(
     holding_post(cx.conn, found.request_id.0, |conn| {
         // Read again under the lock: this is the state the step applies to.
         let current = repo::find_match(conn, id)?.ok_or(AppError::NotFound)?;
-        let party = current.party_of(by).ok_or(AppError::NotFound)?;
-        let next = transition(current.status, action, party, current.proposed_by)?;
+        let party = crate::workbench::acting_party(conn, &current, by)?;
+        let brokerage = crate::workbench::brokerage_of(conn, id)?;
+        let next = match &brokerage {
+            None => transition(current.status, action, party, current.proposed_by)?,
+            Some(brokerage) => {
+                let agreed = brokerage.helper_accepted_at.is_some();
+                match brokered_transition(current.status, action, party, agreed)? {
+                    BrokeredStep::To(next) => next,
+                    BrokeredStep::HelperAgrees => {
+                        return helper_agrees(conn, &current, brokerage, by, clock.now());
+                    }
+                }
+            }
+        };
         let now = clock.now();
         let request = posts::find_post(conn, current.request_id)?.ok_or(AppError::NotFound)?;
         let needed = request.content.helpers_needed;
@@ -311,6 +394,10 @@ pub fn step_match(
             }
             MatchAction::Decline => {}
         }
+        if let Some(brokerage) = &brokerage {
+            let audited = crate::workbench::step_action(action);
+            crate::workbench::audit_step(conn, brokerage, by, audited, now)?;
+        }
         let event = MatchEvent::from(action);
         outbox::record(
             conn,
@@ -318,6 +405,41 @@ pub fn step_match(
         )?;
         view(conn, id, by)
     })
+}
+
+/// The helper agrees to a brokered match (the request still open to them): it stays
+/// `proposed`, now the requester's to accept, who is told. Audited on its case.
+fn helper_agrees(
+    conn: &mut DbConnection,
+    current: &Match,
+    brokerage: &Brokerage,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<MatchView, AppError> {
+    let request = posts::find_post(conn, current.request_id)?.ok_or(AppError::NotFound)?;
+    match request.status {
+        PostStatus::Open | PostStatus::InMediation => {}
+        PostStatus::Matched => return Err(ErrorCode::RequestFull.into()),
+        _ => return Err(ErrorCode::RequestNotOpen.into()),
+    }
+    if !buurt_persistence::workbench::record_helper_acceptance(conn, current.id, now)? {
+        let status = repo::find_match(conn, current.id)?.map_or(current.status, |m| m.status);
+        return Err(MatchRefusal::Illegal {
+            status,
+            action: MatchAction::Accept,
+        }
+        .into());
+    }
+    crate::workbench::audit_step(conn, brokerage, by, "broker_helper_accept", now)?;
+    // For the requester it is a proposal now: theirs to accept or decline.
+    let effects = buurt_domain::effects::Effects::none(now).notify(
+        current.requester_id,
+        NotificationKind::MatchProposed,
+        Some(current.request_id),
+        Some(current.id),
+    );
+    outbox::record(conn, &effects)?;
+    view(conn, current.id, by)
 }
 
 pub fn accept_match(cx: &mut Cx<'_>, id: MatchId, by: UserId) -> Result<MatchView, AppError> {
@@ -386,20 +508,48 @@ pub(crate) fn follow(
 
 /// One match, for its two parties only (not found for everyone else).
 pub fn get_match(cx: &mut Cx<'_>, id: MatchId, caller: UserId) -> Result<MatchView, AppError> {
-    view(cx.conn, id, caller)
+    match view(cx.conn, id, caller) {
+        Err(AppError::NotFound) => {
+            // A brokered match is seen by the mediators where it was brokered too.
+            let found = repo::find_match(cx.conn, id)?.ok_or(AppError::NotFound)?;
+            if crate::workbench::may_see_as_mediator(cx.conn, &found, caller)? {
+                mediator_view(cx.conn, id)
+            } else {
+                Err(AppError::NotFound)
+            }
+        }
+        other => other,
+    }
 }
 
-/// A request's matches that `caller` is a party of (all of them for its author), oldest first.
+/// A request's matches that `caller` is a party of (all of them for its author; and those
+/// brokered for it, for the mediators of its neighbourhood), oldest first.
 pub fn request_matches(
     cx: &mut Cx<'_>,
     request: PostId,
     caller: UserId,
 ) -> Result<Vec<MatchView>, AppError> {
-    seen_request(cx.conn, caller, request)?;
-    Ok(repo::shown_matches_of_request(cx.conn, request, caller)?
+    let (post, neighbourhood) = seen_request(cx.conn, caller, request)?;
+    let mut views: Vec<MatchView> = repo::shown_matches_of_request(cx.conn, request, caller)?
         .into_iter()
         .filter_map(|shown| MatchView::of(shown, caller))
-        .collect())
+        .collect();
+    // The mediators of its neighbourhood see the matches brokered for it too (without
+    // anybody's contact details), to follow them.
+    if caller != post.author_id
+        && buurt_persistence::memberships::actor(cx.conn, caller, &neighbourhood)?
+            .may(Action::BrokerMatch)
+    {
+        let brokered = repo::shown_brokered_matches_of_request(cx.conn, request)?;
+        views.extend(
+            brokered
+                .into_iter()
+                .filter(|shown| shown.found.party_of(caller).is_none())
+                .map(MatchView::for_mediator),
+        );
+        views.sort_by_key(|view| (view.found.created_at, view.found.id.0));
+    }
+    with_brokerages(cx.conn, views)
 }
 
 /// `caller`'s matches, as requester or helper, newest first, one page.
@@ -414,7 +564,7 @@ pub fn my_matches(
         .into_iter()
         .filter_map(|shown| MatchView::of(shown, caller))
         .collect();
-    Ok((views, next))
+    Ok((with_brokerages(cx.conn, views)?, next))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -497,20 +647,26 @@ pub fn list_suggestions(
 ) -> Result<Vec<SuggestionView>, AppError> {
     let now = cx.now();
     let conn = &mut *cx.conn;
-    let (found, neighbourhood, actor) = crate::posts::visible_post_with_place(conn, caller, id)?;
-    let post = found.post;
-    if !actor.may(Action::SeeSuggestions {
-        author: post.author_id,
-    }) {
-        return Err(ErrorCode::Forbidden.into());
-    }
+    let (post, neighbourhood, actor, reader) =
+        crate::workbench::suggestion_reader(conn, caller, id)?;
     let Some(category) = post.content.category else {
         return Err(ErrorCode::NotARequest.into());
     };
-    // Suggestions follow the caller's membership as it is now: members-only posts only for
-    // who reads them in the feed, residents only for who may see the member list.
-    let members_posts = actor.reader().sees_members_posts();
-    let residents = actor.may(Action::ListMembers);
+    let (members_posts, residents) = match reader {
+        // Suggestions follow the author's membership as it is now: members-only posts only
+        // for who reads them in the feed, residents only for who may see the member list.
+        SuggestionReader::Author => (
+            actor.reader().sees_members_posts(),
+            actor.may(Action::ListMembers),
+        ),
+        // The workbench draws on the whole neighbourhood, as its mediators see it.
+        SuggestionReader::Workbench { case } => {
+            if let Some(case) = case {
+                crate::workbench::audit_suggestions_read(conn, case, caller, now)?;
+            }
+            (true, true)
+        }
+    };
     let places = repo::nearby(conn, &neighbourhood)?;
     // `rank` leaves out the author and who was asked already or declined; the queries skip them too, so they take
     // no candidate's place among the few loaded per neighbourhood.

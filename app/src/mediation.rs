@@ -51,6 +51,9 @@ pub struct CaseView {
     pub case: Case,
     pub request_title: String,
     pub overdue: bool,
+    /// issue 20 (h20a): how to reach the requester, for the case's mediators only (`GET
+    /// /v1/cases/{id}`, audited); `None` everywhere else.
+    pub requester: Option<buurt_persistence::workbench::RequesterContact>,
 }
 
 impl CaseView {
@@ -59,6 +62,7 @@ impl CaseView {
             overdue: found.case.is_overdue(now),
             case: found.case,
             request_title: found.request_title,
+            requester: None,
         }
     }
 }
@@ -244,14 +248,20 @@ pub fn case_queue(
 }
 
 /// One case (mediators here, administrators, the professionals it is referred to, and the
-/// requester). Every read is audited.
+/// requester). Every read is audited. Its mediators see how to reach the requester too, and
+/// that is audited as well (`read_requester_contact`).
 pub fn get_case(cx: &mut Cx<'_>, caller: UserId, id: CaseId) -> Result<CaseView, AppError> {
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         let found = repo::find_case_with_title(conn, id)?.ok_or(AppError::NotFound)?;
-        check_access(conn, caller, &found.case, Action::ViewCase)?;
+        let place = check_access(conn, caller, &found.case, Action::ViewCase)?;
         repo::audit(conn, id, Some(caller), "read_case", now)?;
-        Ok(CaseView::new(found, now))
+        let actor = memberships::actor(conn, caller, &place)?;
+        let requester = crate::workbench::requester_contact_for(conn, &actor, &found.case, now)?;
+        Ok(CaseView {
+            requester,
+            ..CaseView::new(found, now)
+        })
     })
 }
 

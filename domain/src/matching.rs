@@ -225,6 +225,55 @@ impl Match {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Brokered matches (issue 20)
+
+/// What a step does to a match a mediator brokered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BrokeredStep {
+    /// The helper agrees: the match stays `proposed`, and it is the requester's move.
+    HelperAgrees,
+    /// The match moves to this status, as any match would.
+    To(MatchStatus),
+}
+
+/// The lifecycle of a brokered match: a mediator proposed the helper on the requester's side,
+/// so the helper answers first and the requester accepts after them (`helper_agreed`). The
+/// requester may decline at any time while it is proposed, the helper until they agreed (then
+/// they cancel, as anyone can); completing and reporting a no-show are the requester's, as for
+/// every match.
+pub fn brokered_transition(
+    status: MatchStatus,
+    action: MatchAction,
+    by: Party,
+    helper_agreed: bool,
+) -> Result<BrokeredStep, MatchRefusal> {
+    match (status, action, by) {
+        (MatchStatus::Proposed, MatchAction::Accept, Party::Helper) if !helper_agreed => {
+            Ok(BrokeredStep::HelperAgrees)
+        }
+        (MatchStatus::Proposed, MatchAction::Accept, Party::Helper) => {
+            Err(MatchRefusal::NotYourMove)
+        }
+        (MatchStatus::Proposed, MatchAction::Accept, Party::Requester) if !helper_agreed => {
+            Err(MatchRefusal::NotYourMove)
+        }
+        (MatchStatus::Proposed, MatchAction::Decline, Party::Helper) if helper_agreed => {
+            Err(MatchRefusal::NotYourMove)
+        }
+        (MatchStatus::Proposed, MatchAction::Accept, Party::Requester) => {
+            Ok(BrokeredStep::To(MatchStatus::Accepted))
+        }
+        (MatchStatus::Proposed, MatchAction::Decline, _) => {
+            Ok(BrokeredStep::To(MatchStatus::Declined))
+        }
+        // Everything else as for a match the requester proposed.
+        (status, action, by) => {
+            transition(status, action, by, Party::Requester).map(BrokeredStep::To)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Suggestions
 
 /// How near a candidate is to the request.
@@ -514,6 +563,63 @@ mod tests {
                     "{status:?} {action:?} by {by:?}, proposed by {proposed_by:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn a_brokered_match_waits_for_the_helper_then_the_requester() {
+        use BrokeredStep::{HelperAgrees, To};
+        use MatchAction::{Accept, Cancel, Complete, Decline};
+        use MatchStatus::{Accepted, Cancelled, Completed, Declined, Proposed};
+        use Party::{Helper, Requester};
+        let not_yours = Err(MatchRefusal::NotYourMove);
+        for (status, action, by, agreed, expected) in [
+            (Proposed, Accept, Helper, false, Ok(HelperAgrees)),
+            (Proposed, Accept, Helper, true, not_yours),
+            (Proposed, Accept, Requester, false, not_yours),
+            (Proposed, Accept, Requester, true, Ok(To(Accepted))),
+            (Proposed, Decline, Helper, false, Ok(To(Declined))),
+            (Proposed, Decline, Helper, true, not_yours),
+            (Proposed, Decline, Requester, false, Ok(To(Declined))),
+            (Proposed, Decline, Requester, true, Ok(To(Declined))),
+            (Proposed, Cancel, Helper, true, Ok(To(Cancelled))),
+            (Proposed, Cancel, Requester, false, Ok(To(Cancelled))),
+            (Accepted, Complete, Requester, true, Ok(To(Completed))),
+            (Accepted, Complete, Helper, true, not_yours),
+            (Accepted, Cancel, Helper, true, Ok(To(Cancelled))),
+            (
+                Accepted,
+                MatchAction::NoShow,
+                Requester,
+                true,
+                Ok(To(MatchStatus::NoShow)),
+            ),
+            (
+                Accepted,
+                Accept,
+                Requester,
+                true,
+                Err(MatchRefusal::Illegal {
+                    status: Accepted,
+                    action: Accept,
+                }),
+            ),
+            (
+                Declined,
+                Accept,
+                Helper,
+                false,
+                Err(MatchRefusal::Illegal {
+                    status: Declined,
+                    action: Accept,
+                }),
+            ),
+        ] {
+            assert_eq!(
+                brokered_transition(status, action, by, agreed),
+                expected,
+                "{status:?} {action:?} by {by:?}, helper agreed: {agreed}"
+            );
         }
     }
 

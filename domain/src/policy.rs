@@ -110,6 +110,15 @@ pub enum Action {
 
     /// Work the report queue, decide appeals, release held posts, read the moderation log.
     Moderate,
+
+    // issue 20 (h20a)
+    /// See the ranked suggestions for a request of the neighbourhood without being its author:
+    /// the mediators' workbench (`referred`: the request's open case is referred to the actor).
+    SuggestForCase {
+        referred: bool,
+    },
+    /// Propose a neighbour to help with someone else's request (a brokered match).
+    BrokerMatch,
 }
 
 impl Actor {
@@ -171,6 +180,11 @@ impl Actor {
             VouchForMember => admin || moderator || verified_member,
             ProduceLetters => admin || moderator,
             Moderate => admin || moderator,
+
+            // The workbench is casework: the mediators', and a referred professional's for
+            // seeing who could help; brokering a match is the mediators' alone.
+            SuggestForCase { referred } => mediator || referred,
+            BrokerMatch => mediator,
         }
     }
 
@@ -302,6 +316,8 @@ mod tests {
             ReadMunicipalityStats,
             VouchForMember,
             ProduceLetters,
+            SuggestForCase { referred },
+            BrokerMatch,
         ]
     }
 
@@ -329,34 +345,34 @@ mod tests {
             ..resident
         };
         // Columns, in the order of `actions`:
-        //   platform | members, invites, settings | posts | activities | cases | stats | verify
-        //   A        | L A M I S                  | C E C D R H S | A O | E L Q V W N A | N M | V L
+        //   platform | members, invites, settings | posts | activities | cases | stats | verify | workbench
+        //   A        | L A M I S                  | C E C D R H S | A O | E L Q V W N A | N M | V L    | S B
         #[rustfmt::skip]
         let table: &[(&str, Actor, bool, bool, &str)] = &[
             // (who, actor, co-organiser, referred, expected)
-            ("non-member",           actor(None),                      false, false, "- ----- ------- -- ------- -- --"),
+            ("non-member",           actor(None),                      false, false, "- ----- ------- -- ------- -- -- --"),
             // A role elsewhere is no role here: the actor of this neighbourhood has none.
-            ("moderator elsewhere",  actor(None),                      false, false, "- ----- ------- -- ------- -- --"),
-            ("pending resident",     actor(Some((Resident, Pending))), false, false, "- ----- ------- -- ------- -- --"),
-            ("pending moderator",    actor(Some((Moderator, Pending))),false, false, "- ----- ------- -- ------- -- --"),
-            ("rejected moderator",   actor(Some((Moderator, Rejected))),false,false, "- ----- ------- -- ------- -- --"),
+            ("moderator elsewhere",  actor(None),                      false, false, "- ----- ------- -- ------- -- -- --"),
+            ("pending resident",     actor(Some((Resident, Pending))), false, false, "- ----- ------- -- ------- -- -- --"),
+            ("pending moderator",    actor(Some((Moderator, Pending))),false, false, "- ----- ------- -- ------- -- -- --"),
+            ("rejected moderator",   actor(Some((Moderator, Rejected))),false,false, "- ----- ------- -- ------- -- -- --"),
             // A postcode claim alone: reads and reports, nothing more.
             ("unverified resident",  Actor { verified: false, ..resident },
-                                                                       false, false, "- ----- ----y-- -- ------- -- --"),
-            ("resident",             resident,                         false, false, "- y---- y---y-- -- ------- -- y-"),
-            ("mediator",             actor(Some((Mediator, Active))),  false, false, "- y--y- y---y-- -- yyyyyy- y- y-"),
-            ("moderator",            actor(Some((Moderator, Active))), false, false, "- yyyyy y---yy- -- ------- y- yy"),
-            ("professional here",    professional,                     false, false, "- ----- ------- -- -y----- yy --"),
-            ("professional elsewhere", actor(None),                    false, false, "- ----- ------- -- ------- -- --"),
-            ("referred professional", professional,                    false, true,  "- ----- ------- -- -y-y-yy yy --"),
+                                                                       false, false, "- ----- ----y-- -- ------- -- -- --"),
+            ("resident",             resident,                         false, false, "- y---- y---y-- -- ------- -- y- --"),
+            ("mediator",             actor(Some((Mediator, Active))),  false, false, "- y--y- y---y-- -- yyyyyy- y- y- yy"),
+            ("moderator",            actor(Some((Moderator, Active))), false, false, "- yyyyy y---yy- -- ------- y- yy --"),
+            ("professional here",    professional,                     false, false, "- ----- ------- -- -y----- yy -- --"),
+            ("professional elsewhere", actor(None),                    false, false, "- ----- ------- -- ------- -- -- --"),
+            ("referred professional", professional,                    false, true,  "- ----- ------- -- -y-y-yy yy -- y-"),
             // A referral outlives the professional's grant for the municipality.
-            ("referred, grant revoked", actor(None),                   false, true,  "- ----- ------- -- ---y-yy -- --"),
+            ("referred, grant revoked", actor(None),                   false, true,  "- ----- ------- -- ---y-yy -- -- y-"),
             ("admin",                Actor { platform_admin: true, ..actor(None) },
-                                                                       false, false, "y yyyyy yyyyyy- yy -yyy--y yy yy"),
-            ("author",               author,                           false, false, "- y---- yyyyy-y yy y--y--- -- y-"),
+                                                                       false, false, "y yyyyy yyyyyy- yy -yyy--y yy yy --"),
+            ("author",               author,                           false, false, "- y---- yyyyy-y yy y--y--- -- y- --"),
             ("author who left",      Actor { user_id: AUTHOR, ..actor(None) },
-                                                                       false, false, "- ----- -yyy--y yy y--y--- -- --"),
-            ("co-organiser",         resident,                         true,  false, "- y---- y---y-- -y ------- -- y-"),
+                                                                       false, false, "- ----- -yyy--y yy y--y--- -- -- --"),
+            ("co-organiser",         resident,                         true,  false, "- y---- y---y-- -y ------- -- y- --"),
         ];
         for (who, actor, co_organiser, referred, expected) in table {
             let expected: Vec<bool> = expected

@@ -14,7 +14,7 @@ const TRIMMED_SPACE: &str = r"[\t-\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u20
 
 /// An email address as `Email::parse` takes it. The local part's length is a second pattern
 /// rather than a lookahead, which generators of test data (schemathesis, say) cannot satisfy.
-fn email_schema() -> utoipa::openapi::schema::Schema {
+pub(crate) fn email_schema() -> utoipa::openapi::schema::Schema {
     use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, SchemaType, Type};
     let atom = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
     let label = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";

@@ -79,6 +79,18 @@ pub struct PasswordResetConfirm {
     pub new_password: String,
 }
 
+/// Asks to change the account's e-mail address (`POST /v1/me/email-change`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeEmailRequest {
+    /// The new address; it becomes the account's once the link sent to it is opened.
+    #[schema(schema_with = crate::accounts::email_schema)]
+    pub email: String,
+    /// The account's current password.
+    #[schema(min_length = 1, max_length = 512, format = Password, pattern = r#"^[^\x00]*$"#)]
+    pub current_password: String,
+}
+
 /// The token from a verification e-mail.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -115,6 +115,21 @@ pub struct MatchDto {
     /// In `GET /v1/me/matches`: the messages in its thread you have not read (unread
     /// `match_message` notifications about it); `null` elsewhere.
     pub unread_count: Option<i64>,
+    /// Set when a mediator brokered the match (proposed the helper for the request); `null`
+    /// otherwise. A brokered match is `proposed` until the helper agrees and then the
+    /// requester accepts (`proposed_by` is `requester`: it was proposed on their side).
+    pub brokered: Option<BrokerageDto>,
+}
+
+/// How a brokered match came about and how far it is.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct BrokerageDto {
+    /// The mediator who proposed the helper; `null` once their account is erased.
+    pub mediator: Option<MatchPerson>,
+    /// When the helper agreed; `null` while it is the helper's move. After it, accepting (or
+    /// declining) is the requester's move.
+    #[serde(serialize_with = "crate::moment::write_optional")]
+    pub helper_accepted_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -54,6 +54,21 @@ pub struct CaseDto {
     pub created_at: DateTime<Utc>,
     #[serde(serialize_with = "crate::moment::write")]
     pub updated_at: DateTime<Utc>,
+    /// The requester and how to reach them: only for the case's mediators (active mediators
+    /// of its neighbourhood), only in `GET /v1/cases/{id}`, and every such read is audited
+    /// (`read_requester_contact`). `null` for everyone else and in every other answer.
+    pub requester: Option<CaseRequesterDto>,
+}
+
+/// The requester of a case as its mediators reach them.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CaseRequesterDto {
+    pub id: Uuid,
+    pub display_name: String,
+    /// Their e-mail address; `null` when they have none (or erased their account).
+    pub email: Option<String>,
+    /// Their phone number, as they gave it; `null` when they gave none.
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -277,8 +292,12 @@ pub struct AuditEntryDto {
     /// `null` for the system (a job, a match made online).
     pub actor_id: Option<Uuid>,
     /// `read_case`, `read_queue`, `read_notes`, `write_note`, `claim`, `start`,
-    /// `resolve:<outcome>`, `refer`, `escalate:<how>`, `arrangement_lapsed` (lasting help
-    /// lapsed: `buurt run-jobs` put a follow-up on the case).
+    /// `resolve:<outcome>`, `refer`, `escalate:<how>`; for the workbench (issue 20):
+    /// `read_suggestions`, `read_requester_contact`, and the steps of a brokered match:
+    /// `broker_propose` (the mediator), `broker_helper_accept` (the helper agrees),
+    /// `broker_accept` (the requester accepts), `broker_decline`, `broker_cancel`,
+    /// `broker_complete`, `broker_no_show`; for lasting help (issue 20):
+    /// `arrangement_lapsed` (`buurt run-jobs` put a follow-up on the case).
     pub action: String,
     #[serde(serialize_with = "crate::moment::write")]
     pub at: DateTime<Utc>,

@@ -644,3 +644,22 @@ pub fn mark_email_verified(
     .execute(conn)?
         == 1)
 }
+
+/// Gives `id` the address `email`, verified (the link sent to it was opened). `false` when
+/// another account has that address (its unique index decides a race). Call it in a
+/// transaction.
+pub fn change_email(
+    conn: &mut DbConnection,
+    id: UserId,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, PersistenceError> {
+    let changed = diesel::update(users::table.find(id.to_string()))
+        .set((
+            users::email.eq(email),
+            users::email_verified.eq(true),
+            users::updated_at.eq(to_db(now)),
+        ))
+        .execute(conn);
+    Ok(crate::error::inserted_unless_duplicate(changed)?)
+}

@@ -361,6 +361,8 @@ pub fn set_choice(
 pub enum TokenPurpose {
     VerifyEmail,
     PasswordReset,
+    /// Verifies a new address, and makes it the account's (the token's `email`).
+    ChangeEmail,
 }
 
 impl TokenPurpose {
@@ -368,6 +370,7 @@ impl TokenPurpose {
         match self {
             Self::VerifyEmail => "verify_email",
             Self::PasswordReset => "password_reset",
+            Self::ChangeEmail => "change_email",
         }
     }
 }
@@ -456,35 +459,56 @@ pub fn queued_since(
         .get_result(conn)?)
 }
 
-/// Who is due the newsletter of `period` at `frequency`: each active membership of a user who
-/// chose that frequency (`weekly` also takes those who never chose) and has not been sent
-/// this period's newsletter of that neighbourhood. Two queries, whatever the number.
+/// One page of who is due the newsletter of `period` at `frequency`: of the active
+/// memberships after `after` (a membership id; `None`: from the start), at most `page` in id
+/// order, those of a user who chose that frequency (`weekly` also takes those who never
+/// chose) and who has not been sent this period's newsletter of that neighbourhood. Two
+/// queries, each bounded by `page`. Also returns the id to continue after (`None`: no more).
 pub fn digest_recipients(
     conn: &mut DbConnection,
     frequency: DigestFrequency,
     period: &str,
-) -> Result<Vec<(UserId, buurt_domain::neighbourhoods::NeighbourhoodId)>, PersistenceError> {
+    after: Option<&str>,
+    page: usize,
+) -> Result<DigestPage, PersistenceError> {
     use crate::schema::{digest_sends, memberships};
-    let rows: Vec<(String, String, Option<String>)> = memberships::table
+    let limit = i64::try_from(page.max(1)).unwrap_or(i64::MAX);
+    let mut query = memberships::table
         .left_join(
             notification_settings::table
                 .on(notification_settings::user_id.eq(memberships::user_id)),
         )
         .filter(memberships::status.eq("active"))
         .select((
+            memberships::id,
             memberships::user_id,
             memberships::neighbourhood_id,
             notification_settings::digest.nullable(),
         ))
-        .load(conn)?;
-    let sent: std::collections::HashSet<(String, String)> = digest_sends::table
-        .filter(digest_sends::period.eq(period))
-        .select((digest_sends::user_id, digest_sends::neighbourhood_id))
-        .load::<(String, String)>(conn)?
-        .into_iter()
-        .collect();
+        .order(memberships::id)
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(memberships::id.gt(after.to_owned()));
+    }
+    let rows: Vec<(String, String, String, Option<String>)> = query.load(conn)?;
+    let next = (rows.len() >= page.max(1))
+        .then(|| rows.last().map(|(id, ..)| id.clone()))
+        .flatten();
+    let users: Vec<&str> = rows.iter().map(|(_, user, ..)| user.as_str()).collect();
+    let sent: std::collections::HashSet<(String, String)> = if users.is_empty() {
+        std::collections::HashSet::new()
+    } else {
+        digest_sends::table
+            .filter(digest_sends::period.eq(period))
+            .filter(digest_sends::user_id.eq_any(&users))
+            .select((digest_sends::user_id, digest_sends::neighbourhood_id))
+            .load::<(String, String)>(conn)?
+            .into_iter()
+            .collect()
+    };
     let mut due = Vec::new();
-    for (user, neighbourhood, chosen) in rows {
+    for (_, user, neighbourhood, chosen) in &rows {
         let chosen = chosen
             .as_deref()
             .and_then(DigestFrequency::parse)
@@ -492,8 +516,7 @@ pub fn digest_recipients(
         if chosen != frequency || sent.contains(&(user.clone(), neighbourhood.clone())) {
             continue;
         }
-        let (Ok(user), Ok(neighbourhood)) =
-            (Uuid::parse_str(&user), Uuid::parse_str(&neighbourhood))
+        let (Ok(user), Ok(neighbourhood)) = (Uuid::parse_str(user), Uuid::parse_str(neighbourhood))
         else {
             continue;
         };
@@ -502,7 +525,16 @@ pub fn digest_recipients(
             buurt_domain::neighbourhoods::NeighbourhoodId(neighbourhood),
         ));
     }
-    Ok(due)
+    Ok(DigestPage { due, next })
+}
+
+/// A page of newsletter readers (`digest_recipients`).
+#[derive(Debug, Clone, Default)]
+pub struct DigestPage {
+    /// Who is due the newsletter, and of which neighbourhood.
+    pub due: Vec<(UserId, buurt_domain::neighbourhoods::NeighbourhoodId)>,
+    /// The membership id the next page starts after; `None` on the last page.
+    pub next: Option<String>,
 }
 
 /// Notes that `user` is sent `period`'s newsletter of `neighbourhood`; `false` when they were

@@ -32,6 +32,7 @@ pub mod seed;
 pub mod settings;
 pub mod stats;
 pub mod time;
+pub mod workbench;
 
 pub use connection::{
     Backend, ConnectionManager, DatabaseUrl, DbConnection, DbPool, PoolOptions, StatementCount,

@@ -419,6 +419,20 @@ pub fn shown_matches_of_request(
     Ok(rows.into_iter().map(shown).collect())
 }
 
+/// issue 20 (h20a): the matches of a request that a mediator brokered, oldest first.
+pub fn shown_brokered_matches_of_request(
+    conn: &mut DbConnection,
+    request: PostId,
+) -> Result<Vec<ShownMatch>, PersistenceError> {
+    use crate::schema::brokered_matches;
+    let rows: Vec<ShownRow> = shown_query!()
+        .filter(matches::request_id.eq(request.to_string()))
+        .filter(matches::id.eq_any(brokered_matches::table.select(brokered_matches::match_id)))
+        .order((matches::created_at, matches::id))
+        .load(conn)?;
+    Ok(rows.into_iter().map(shown).collect())
+}
+
 /// Where a page of a user's matches starts: after this time and id (newest first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MatchCursor {

@@ -502,6 +502,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     notification_preferences,
     account_tokens,
     digest_sends,
+    // issue 20 (h20a)
+    brokered_matches,
+    // issue 20 (h20c)
     arrangements,
     arrangement_sessions,
     arrangement_lapses,
@@ -689,5 +692,16 @@ diesel::table! {
         position -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+// issue 20 (h20a): matches a mediator brokered.
+diesel::table! {
+    brokered_matches (match_id) {
+        match_id -> Text,
+        case_id -> Text,
+        brokered_by -> Nullable<Text>,
+        helper_accepted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }

@@ -1091,3 +1091,472 @@ async fn the_newsletter_is_a_page_and_a_mail_ranked_for_its_reader() {
     assert_eq!(settings["digest"], "never");
     wait_for_mail(&sink, "vrager@example.nl", subject).await;
 }
+
+/// `mail_app` on a clock the test sets and moves.
+async fn mail_app_at(sink: &SmtpSink, clock: std::sync::Arc<buurt_tests::TestClock>) -> TestApp {
+    let url = sink.url();
+    spawn_app_with(move |config| {
+        config.smtp_url = Some(url);
+        config.mail_from = "Buurt <noreply@buurt.test>".into();
+        config.public_url = PUBLIC_URL.into();
+        config.delivery_poll_ms = 50;
+        config.delivery_retry_base_ms = 200;
+        config.clock = Some(clock);
+    })
+    .await
+}
+
+/// Waits until `count` mails to `to` with `subject` in their subject have arrived; returns
+/// them all.
+async fn wait_for_mails(
+    sink: &SmtpSink,
+    to: &str,
+    subject: &str,
+    count: usize,
+) -> Vec<ReceivedMail> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let mails = sink.received();
+        let found: Vec<ReceivedMail> = mails_to(&mails, to, subject).into_iter().cloned().collect();
+        if found.len() >= count {
+            return found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} of {count} mails to {to} about {subject:?}: {mails:#?}",
+            found.len()
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn change_email(app: &TestApp, session: &Session, body: &Value) -> buurt_tests::TestResponse {
+    app.request(Method::POST, "/v1/me/email-change")
+        .bearer(&session.access_token)
+        .json(body)
+        .await
+}
+
+/// The address changes only when the link sent to the new one is opened: single use, valid
+/// 48 hours, asked for again only after five minutes; the old address is told, and links sent
+/// to it before stop working. Who may not, and bad input, change nothing.
+#[actix_web::test]
+async fn an_address_changes_only_once_the_new_one_is_verified() {
+    let sink = SmtpSink::start();
+    let clock = buurt_tests::TestClock::at(chrono::Utc::now());
+    let app = mail_app_at(&sink, clock.clone()).await;
+    let anna = app.register("anna@example.nl").await;
+    app.register("bert@example.nl").await;
+    let first_verification =
+        wait_for_mail(&sink, "anna@example.nl", "Bevestig uw e-mailadres").await;
+    let old_verify_token = link_token(&first_verification, "/verify-email");
+    let new_address = json!({"email": "Anna.Nieuw@Example.nl", "current_password": TEST_PASSWORD});
+
+    // Who may not, and bad input: nothing changes, nothing is sent.
+    assert_eq!(
+        app.request(Method::POST, "/v1/me/email-change")
+            .json(&new_address)
+            .await
+            .status,
+        401
+    );
+    change_email(
+        &app,
+        &anna,
+        &json!({"email": "anna.nieuw@example.nl", "current_password": "not the password"}),
+    )
+    .await
+    .assert_problem(403, "current_password_incorrect");
+    let problem = change_email(
+        &app,
+        &anna,
+        &json!({"email": "no address", "current_password": ""}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    assert!(
+        problem.to_string().contains("current_password"),
+        "{problem}"
+    );
+    change_email(&app, &anna, &json!({"email": "anna.nieuw@example.nl"}))
+        .await
+        .assert_problem(422, "validation_failed");
+    change_email(
+        &app,
+        &anna,
+        &json!({"email": "anna.nieuw@example.nl", "current_password": TEST_PASSWORD, "x": 1}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    change_email(
+        &app,
+        &anna,
+        &json!({"email": "ANNA@example.nl", "current_password": TEST_PASSWORD}),
+    )
+    .await
+    .assert_problem(409, "email_unchanged");
+    change_email(
+        &app,
+        &anna,
+        &json!({"email": "bert@example.nl", "current_password": TEST_PASSWORD}),
+    )
+    .await
+    .assert_problem(409, "email_taken");
+    // PATCH /v1/me still does not take `email`.
+    app.request(Method::PATCH, "/v1/me")
+        .bearer(&anna.access_token)
+        .json(&json!({"email": "anna.nieuw@example.nl"}))
+        .await
+        .assert_problem(422, "validation_failed");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM deliveries WHERE kind = 'change_email'"),
+        0
+    );
+
+    // Asked for: the link goes to the new address; the account keeps the old one meanwhile.
+    let asked = change_email(&app, &anna, &new_address).await;
+    assert_eq!(asked.status, 202, "{}", asked.text());
+    let again = change_email(&app, &anna, &new_address).await;
+    again.assert_problem(429, "verification_resend_too_soon");
+    assert!(again.header("retry-after").is_some());
+    let mail = wait_for_mail(
+        &sink,
+        "anna.nieuw@example.nl",
+        "Bevestig uw nieuwe e-mailadres",
+    )
+    .await;
+    assert_eq!(mail.header("content-language").as_deref(), Some("nl"));
+    assert!(
+        mail.part("text/html")
+            .unwrap()
+            .contains("Bevestig mijn nieuwe e-mailadres")
+    );
+    assert_eq!(mail.header("list-unsubscribe"), None);
+    let stale_token = link_token(&mail, "/verify-email");
+    let me = app.get_as(&anna, "/v1/me").await.json();
+    assert_eq!(me["email"], "anna@example.nl");
+    assert_eq!(
+        app.login("anna@example.nl", TEST_PASSWORD).await.status,
+        200
+    );
+
+    // After 48 hours the link is dead; asking again (after the pause) sends a new one.
+    clock.advance(chrono::Duration::hours(49));
+    let anna = Session::from_tokens(&app.login("anna@example.nl", TEST_PASSWORD).await.json());
+    app.post("/v1/auth/verify-email", &json!({"token": stale_token}))
+        .await
+        .assert_problem(400, "verification_token_invalid");
+    assert_eq!(
+        app.get_as(&anna, "/v1/me").await.json()["email"],
+        "anna@example.nl"
+    );
+    let asked = change_email(&app, &anna, &new_address).await;
+    assert_eq!(asked.status, 202, "{}", asked.text());
+    let mails = wait_for_mails(&sink, "anna.nieuw@example.nl", "Bevestig uw nieuwe", 2).await;
+    let token = link_token(&mails[1], "/verify-email");
+    assert_ne!(token, stale_token);
+
+    // Meanwhile a password-reset link went to the old address.
+    let reset = app
+        .post(
+            "/v1/auth/password-reset",
+            &json!({"email": "anna@example.nl"}),
+        )
+        .await;
+    assert_eq!(reset.status, 202);
+    let reset_mail = wait_for_mail(&sink, "anna@example.nl", "Stel uw Buurt-wachtwoord").await;
+    let reset_token = link_token(&reset_mail, "/reset-password");
+
+    // Opened: the new address is the account's, verified; once only.
+    let verified = app
+        .post("/v1/auth/verify-email", &json!({"token": token}))
+        .await;
+    assert_eq!(verified.status, 204, "{}", verified.text());
+    let me = app.get_as(&anna, "/v1/me").await.json();
+    assert_eq!(me["email"], "anna.nieuw@example.nl");
+    assert_eq!(me["email_verified"], true);
+    app.post("/v1/auth/verify-email", &json!({"token": token}))
+        .await
+        .assert_problem(400, "verification_token_invalid");
+    assert_eq!(
+        app.login("anna.nieuw@example.nl", TEST_PASSWORD)
+            .await
+            .status,
+        200
+    );
+    app.login("anna@example.nl", TEST_PASSWORD)
+        .await
+        .assert_problem(401, "invalid_credentials");
+    // The old address is told, and what was sent to it before no longer works.
+    let told = wait_for_mail(&sink, "anna@example.nl", "is gewijzigd").await;
+    let text = told.part("text/plain").unwrap();
+    assert!(text.contains("anna.nieuw@example.nl"), "{text}");
+    app.post(
+        "/v1/auth/password-reset/confirm",
+        &json!({"token": reset_token, "new_password": "een heel nieuw wachtwoord"}),
+    )
+    .await
+    .assert_problem(400, "reset_token_invalid");
+    app.post("/v1/auth/verify-email", &json!({"token": old_verify_token}))
+        .await
+        .assert_problem(400, "verification_token_invalid");
+    assert_eq!(
+        app.get_as(&anna, "/v1/me").await.json()["email"],
+        "anna.nieuw@example.nl"
+    );
+    // The old address is free for someone else.
+    app.register("anna@example.nl").await;
+}
+
+/// Two accounts racing for one new address: the link of whoever opens theirs second finds it
+/// taken, and their account keeps its address.
+#[actix_web::test]
+async fn a_new_address_taken_meanwhile_is_refused_when_the_link_is_opened() {
+    let sink = SmtpSink::start();
+    let app = mail_app(&sink).await;
+    let cas = app.register("cas@example.nl").await;
+    let dora = app.register("dora@example.nl").await;
+    let target = json!({"email": "gedeeld@example.nl", "current_password": TEST_PASSWORD});
+    for session in [&cas, &dora] {
+        let asked = change_email(&app, session, &target).await;
+        assert_eq!(asked.status, 202, "{}", asked.text());
+    }
+    let mails = wait_for_mails(&sink, "gedeeld@example.nl", "Bevestig uw nieuwe", 2).await;
+    let tokens: Vec<String> = mails
+        .iter()
+        .map(|m| link_token(m, "/verify-email"))
+        .collect();
+    let bodies: Vec<Value> = tokens.iter().map(|token| json!({"token": token})).collect();
+    let answers = futures_util::future::join_all(
+        bodies
+            .iter()
+            .map(|body| app.post("/v1/auth/verify-email", body)),
+    )
+    .await;
+    let mut statuses: Vec<u16> = answers.iter().map(|a| a.status.as_u16()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [204, 409], "{answers:?}");
+    let loser = answers.iter().find(|a| a.status == 409).unwrap();
+    loser.assert_problem(409, "email_taken");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE email = 'gedeeld@example.nl'"),
+        1
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM users WHERE email IN ('cas@example.nl', 'dora@example.nl')"
+        ),
+        1
+    );
+}
+
+/// The links in account e-mails lead to pages a resident can use without the app: a `GET`
+/// shows a form and changes nothing; posting it does what the JSON endpoint does. With
+/// `BUURT_APP_LINK_URL` the links lead to the app's link domain instead; one-click
+/// unsubscribe stays on this server.
+#[actix_web::test]
+async fn the_links_in_mails_open_pages_that_work() {
+    let sink = SmtpSink::start();
+    let app = mail_app(&sink).await;
+    let els = app.register("els@example.nl").await;
+    let mail = wait_for_mail(&sink, "els@example.nl", "Bevestig uw e-mailadres").await;
+    let token = link_token(&mail, "/verify-email");
+
+    // Opening the verification link shows a button; only pressing it verifies.
+    let page = app
+        .request(Method::GET, &format!("/verify-email?token={token}"))
+        .header("accept-language", "en")
+        .send()
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(
+        page.header("referrer-policy").as_deref(),
+        Some("no-referrer")
+    );
+    assert!(page.header("content-security-policy").is_some());
+    let html = page.text();
+    assert!(html.contains("Confirm your e-mail address"), "{html}");
+    assert!(html.contains(r#"action="/verify-email""#), "{html}");
+    assert!(html.contains(&token), "{html}");
+    assert_eq!(
+        app.get_as(&els, "/v1/me").await.json()["email_verified"],
+        false
+    );
+    let done = app
+        .request(Method::POST, "/verify-email")
+        .header("accept-language", "nl")
+        .raw(
+            "application/x-www-form-urlencoded",
+            format!("token={token}"),
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.text());
+    assert!(done.text().contains("bevestigd"), "{}", done.text());
+    assert_eq!(
+        app.get_as(&els, "/v1/me").await.json()["email_verified"],
+        true
+    );
+    let again = app
+        .request(Method::POST, "/verify-email")
+        .header("accept-language", "nl")
+        .raw(
+            "application/x-www-form-urlencoded",
+            format!("token={token}"),
+        )
+        .await;
+    assert_eq!(again.status, 400);
+    assert!(again.text().contains("werkt niet meer"), "{}", again.text());
+    assert_eq!(app.get("/verify-email").await.status, 400);
+
+    // The reset link: a form for the new password.
+    let asked = app
+        .post(
+            "/v1/auth/password-reset",
+            &json!({"email": "els@example.nl"}),
+        )
+        .await;
+    assert_eq!(asked.status, 202);
+    let mail = wait_for_mail(&sink, "els@example.nl", "Stel uw Buurt-wachtwoord").await;
+    let token = link_token(&mail, "/reset-password");
+    let page = app.get(&format!("/reset-password?token={token}")).await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    let html = page.text();
+    assert!(html.contains(r#"name="new_password""#), "{html}");
+    assert!(html.contains(r#"action="/reset-password""#), "{html}");
+    // Too short: the form again, nothing changed.
+    let short = app
+        .request(Method::POST, "/reset-password")
+        .raw(
+            "application/x-www-form-urlencoded",
+            format!("token={token}&new_password=kort"),
+        )
+        .await;
+    assert_eq!(short.status, 422, "{}", short.text());
+    assert!(short.text().contains(r#"name="new_password""#));
+    assert_eq!(app.login("els@example.nl", TEST_PASSWORD).await.status, 200);
+    let saved = app
+        .request(Method::POST, "/reset-password")
+        .raw(
+            "application/x-www-form-urlencoded",
+            format!("token={token}&new_password=een+heel+nieuw+wachtwoord"),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.text());
+    app.refresh(&els.refresh_token)
+        .await
+        .assert_problem(401, "invalid_refresh_token");
+    assert_eq!(
+        app.login("els@example.nl", "een heel nieuw wachtwoord")
+            .await
+            .status,
+        200
+    );
+    let reused = app
+        .request(Method::POST, "/reset-password")
+        .raw(
+            "application/x-www-form-urlencoded",
+            format!("token={token}&new_password=nog+een+ander+wachtwoord"),
+        )
+        .await;
+    assert_eq!(reused.status, 400);
+    assert_eq!(
+        app.login("els@example.nl", "een heel nieuw wachtwoord")
+            .await
+            .status,
+        200
+    );
+
+    // With an app link domain, links lead there; unsubscribe stays here.
+    let url = sink.url();
+    let linked = spawn_app_with(move |config| {
+        config.smtp_url = Some(url);
+        config.public_url = PUBLIC_URL.into();
+        config.app_link_url = Some("https://app.buurt.test/".into());
+        config.delivery_poll_ms = 50;
+    })
+    .await;
+    linked.register("fons@example.nl").await;
+    let mail = wait_for_mail(&sink, "fons@example.nl", "Bevestig uw e-mailadres").await;
+    let text = mail.part("text/plain").unwrap();
+    assert!(
+        text.contains("https://app.buurt.test/verify-email?token="),
+        "{text}"
+    );
+}
+
+/// The newsletter job reads the memberships a page at a time (memory bounded whatever the
+/// number of readers), and with pages smaller than the readers queues exactly what one page
+/// would: each reader's newsletter once, by their chosen frequency, and nothing on a rerun.
+#[actix_web::test]
+async fn the_newsletter_job_reads_its_readers_a_page_at_a_time() {
+    let sink = SmtpSink::start();
+    let app = mail_app(&sink).await;
+    let admin = app.admin().await;
+    let neighbourhood = app
+        .create_neighbourhood(&admin, "BU00000001", "Kop", &[])
+        .await;
+    let mut readers = Vec::new();
+    for index in 0..7 {
+        readers.push(
+            app.member(
+                &admin,
+                &neighbourhood,
+                &format!("lezer{index}@example.nl"),
+                "resident",
+            )
+            .await,
+        );
+    }
+    for (reader, digest) in [(&readers[0], "daily"), (&readers[1], "never")] {
+        let changed = app
+            .put_as(
+                reader,
+                "/v1/me/notification-settings",
+                &json!({"digest": digest}),
+            )
+            .await;
+        assert_eq!(changed.status, 200, "{}", changed.text());
+    }
+    let members = app.count("SELECT COUNT(*) FROM memberships WHERE status = 'active'");
+    assert!(members >= 7, "{members}");
+    let now = chrono::Utc::now();
+    let queue = |page: usize| {
+        let mut conn = app.database.connect();
+        buurt_app::digest::queue_digests(
+            &mut buurt_app::Cx::new(&mut conn, &buurt_app::FixedClock(now)),
+            page,
+        )
+        .expect("the newsletter job runs")
+    };
+    // Pages of two: more readers than one page.
+    let queued = queue(2);
+    // Everyone but the one who chose never.
+    assert_eq!(i64::try_from(queued).unwrap(), members - 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM deliveries WHERE kind = 'digest'"),
+        members - 1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(DISTINCT user_id) FROM deliveries WHERE kind = 'digest'"),
+        members - 1
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM deliveries WHERE kind = 'digest' AND user_id = '{}'",
+            readers[1].user_id
+        )),
+        0
+    );
+    // Again, in any page size: nothing more.
+    assert_eq!(queue(1), 0);
+    assert_eq!(queue(buurt_app::digest::DIGEST_PAGE), 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM deliveries WHERE kind = 'digest'"),
+        members - 1
+    );
+}

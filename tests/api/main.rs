@@ -35,3 +35,4 @@ mod seed;
 mod startup;
 mod stats;
 mod verification;
+mod workbench;

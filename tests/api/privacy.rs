@@ -713,11 +713,15 @@ async fn no_endpoint_shows_contact_details_where_the_rule_says_it_must_not() {
             );
             let text = response.text();
             // The helper in the match; the wijkteam's system with the referred case, under
-            // Anna's care-data consent (never her street or house number).
+            // Anna's care-data consent (never her street or house number); the case's
+            // mediators in the case, to reach her (issue 20, every read audited).
             let allowed = |private: &str| {
                 (*who == "helper" && MATCH_PATHS.contains(&template.as_str()))
                     || (*who == "partner"
                         && template == "/v1/cases/{id}/referral"
+                        && [EMAIL, PHONE].contains(&private))
+                    || (*who == "mediator"
+                        && template == "/v1/cases/{id}"
                         && [EMAIL, PHONE].contains(&private))
             };
             for private in [EMAIL, PHONE, STREET, HOUSE_NUMBER] {
@@ -733,8 +737,9 @@ async fn no_endpoint_shows_contact_details_where_the_rule_says_it_must_not() {
     }
     assert_eq!(
         seen.into_iter().collect::<Vec<_>>(),
-        ["helper", "partner"],
-        "the helper sees Anna's contact details in the match, the wijkteam in the referral"
+        ["helper", "mediator", "partner"],
+        "the helper sees Anna's contact details in the match, the wijkteam in the referral, \
+         the case's mediators in the case"
     );
 
     // The member list: names, never streets.
@@ -1174,6 +1179,12 @@ const PERSONAL_COLUMNS: &[(&str, &str, &str)] = &[
         "moderation_log",
         "target_id",
         "a member target: tombstone (the log keeps its entries)",
+    ),
+    // issue 20 (h20a)
+    (
+        "brokered_matches",
+        "brokered_by",
+        "set null (the match keeps its brokerage)",
     ),
 ];
 

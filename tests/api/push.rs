@@ -548,3 +548,140 @@ async fn an_offer_of_help_reaches_the_requesters_phone_through_the_outbox() {
     assert_eq!(offers, 2, "{inbox}");
     drop(node);
 }
+
+/// Quiet hours on a clock the test sets: an offer of help at 23:00 in Amsterdam (the default
+/// quiet hours are 22:00–07:00) is mailed at once, while its push waits; once the clock passes
+/// 07:00 the worker sends the push, once.
+#[actix_web::test]
+async fn quiet_hours_defer_push_until_they_end_while_mail_goes_at_once() {
+    use chrono::TimeZone;
+    // 23:00 in Amsterdam (CET, UTC+1).
+    let evening = chrono::Utc.with_ymd_and_hms(2026, 12, 7, 22, 0, 0).unwrap();
+    let morning = chrono::Utc.with_ymd_and_hms(2026, 12, 8, 6, 0, 0).unwrap();
+    let clock = buurt_tests::TestClock::at(evening);
+    let sink = buurt_tests::smtp::SmtpSink::start();
+    let smtp = sink.url();
+    let on_clock = clock.clone();
+    let app = buurt_tests::spawn_app_with(move |config| {
+        config.smtp_url = Some(smtp);
+        config.public_url = "https://buurt.test".into();
+        config.clock = Some(on_clock);
+    })
+    .await;
+    let dir = std::env::temp_dir().join(format!("buurt-push-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let w = World {
+        app,
+        fcm: FakeFcm::start(),
+        apns: FakeApns::start(),
+        dir,
+    };
+    let admin = w.app.admin().await;
+    let place = w
+        .app
+        .create_neighbourhood_in(&admin, "BU00000001", "Kop", "GM0001", &["9999"])
+        .await;
+    let anna = w
+        .app
+        .member(&admin, &place, "anna@example.nl", "resident")
+        .await;
+    let bert = w
+        .app
+        .member(&admin, &place, "bert@example.nl", "resident")
+        .await;
+    w.app.sql("UPDATE users SET email_verified = TRUE");
+    w.device(&anna, "android", ANDROID_TOKEN).await;
+    let settings = w
+        .app
+        .get_as(&anna, "/v1/me/notification-settings")
+        .await
+        .json();
+    assert_eq!(
+        settings["quiet_hours"],
+        json!({"start": "22:00", "end": "07:00"})
+    );
+
+    let pushing = w.config(|_| {});
+    let smtp = sink.url();
+    let node_clock = clock.clone();
+    let node = w.app.another_node(move |config| {
+        config.fcm_credentials = pushing.fcm_credentials;
+        config.fcm_url = pushing.fcm_url;
+        config.apns_key_file = pushing.apns_key_file;
+        config.apns_key_id = pushing.apns_key_id;
+        config.apns_team_id = pushing.apns_team_id;
+        config.apns_topic = pushing.apns_topic;
+        config.apns_url = pushing.apns_url;
+        config.push_ca_file = pushing.push_ca_file;
+        config.smtp_url = Some(smtp);
+        config.public_url = "https://buurt.test".into();
+        config.delivery_poll_ms = 50;
+        config.clock = Some(node_clock);
+    });
+
+    let request = w
+        .app
+        .post_as(
+            &anna,
+            &format!("/v1/neighbourhoods/{place}/posts"),
+            &json!({"kind": "request", "title": "Een ladder lenen", "body": "Wie helpt?",
+                    "category": "help"}),
+        )
+        .await;
+    assert_eq!(request.status, 201, "{}", request.text());
+    let ladder = request.json()["id"].as_str().unwrap().to_owned();
+    let offer = w
+        .app
+        .post_as(&bert, &format!("/v1/posts/{ladder}/matches"), &json!({}))
+        .await;
+    assert_eq!(offer.status, 201, "{}", offer.text());
+
+    // The mail goes now.
+    let started = std::time::Instant::now();
+    let mailed = |sink: &buurt_tests::smtp::SmtpSink| {
+        sink.received()
+            .iter()
+            .filter(|m| m.to == ["anna@example.nl".to_owned()])
+            .filter(|m| {
+                m.header("subject")
+                    .is_some_and(|s| s.contains("Een buurtgenoot kan helpen"))
+            })
+            .count()
+    };
+    while mailed(&sink) == 0 && started.elapsed().as_secs() < 20 {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(mailed(&sink), 1, "{:#?}", sink.received());
+    // The push waits for 07:00 in Amsterdam.
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(800)).await;
+    assert!(
+        w.fcm.state.accepted().is_empty(),
+        "{:?}",
+        w.fcm.state.accepted()
+    );
+    let waiting = w.app.count(&format!(
+        "SELECT COUNT(*) FROM deliveries WHERE user_id = '{}' AND channel = 'push' \
+         AND status = 'pending' AND next_attempt_at = '2026-12-08 06:00:00'",
+        anna.user_id
+    ));
+    assert_eq!(waiting, 1);
+    // 06:59 in Amsterdam: still quiet.
+    clock.set(morning - chrono::Duration::minutes(1));
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(w.fcm.state.accepted().is_empty());
+
+    // 07:01: the push goes, once.
+    clock.set(morning + chrono::Duration::minutes(1));
+    let started = std::time::Instant::now();
+    while w.fcm.state.accepted().is_empty() && started.elapsed().as_secs() < 20 {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let sent = w.fcm.state.accepted();
+    assert_eq!(sent.len(), 1, "refused: {:?}", w.fcm.state.refused());
+    assert_eq!(sent[0]["token"], ANDROID_TOKEN, "{}", sent[0]);
+    assert_eq!(sent[0]["data"]["kind"], "match_proposed", "{}", sent[0]);
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(w.fcm.state.accepted().len(), 1);
+    assert_eq!(mailed(&sink), 1);
+    drop(node);
+}

@@ -202,6 +202,8 @@ pub struct TestApp {
     pub port: u16,
     pub client: awc::Client,
     server: actix_web::dev::ServerHandle,
+    /// The server's password-hashing pool (a test can keep its threads busy).
+    pub hashing: buurt_api::auth::password::HashingPool,
     thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
     // Dropped after the server has stopped.
     pub database: TestDatabase,
@@ -287,12 +289,12 @@ pub fn start(database: TestDatabase, config: &Config) -> TestApp {
             let app = Application::build(&config)
                 .unwrap_or_else(|error| panic!("the app starts: {error}"));
             ready
-                .send((app.port(), app.handle()))
+                .send((app.port(), app.handle(), app.hashing_pool()))
                 .expect("the test waits for its server");
             app.run_until_stopped().await
         })
     });
-    let Ok((port, server)) = started.recv() else {
+    let Ok((port, server, hashing)) = started.recv() else {
         let panic = thread
             .join()
             .expect_err("the server thread failed to start");
@@ -306,6 +308,7 @@ pub fn start(database: TestDatabase, config: &Config) -> TestApp {
             .disable_redirects()
             .finish(),
         server,
+        hashing,
         thread: Some(thread),
         database,
     }
@@ -906,5 +909,35 @@ impl Drop for Receiver {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+/// A clock a test sets and moves on (`config.clock = Some(clock.clone())`): every server
+/// given it, and every token it issues and checks, sees the same time.
+#[derive(Debug)]
+pub struct TestClock(std::sync::Mutex<chrono::DateTime<chrono::Utc>>);
+
+impl TestClock {
+    /// A clock that says `at` until it is moved.
+    pub fn at(at: chrono::DateTime<chrono::Utc>) -> std::sync::Arc<Self> {
+        std::sync::Arc::new(Self(std::sync::Mutex::new(at)))
+    }
+
+    /// Moves the time on by `by`.
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut now = self.0.lock().expect("the clock's lock");
+        *now += by;
+    }
+
+    /// Sets the time.
+    pub fn set(&self, at: chrono::DateTime<chrono::Utc>) {
+        *self.0.lock().expect("the clock's lock") = at;
+    }
+}
+
+impl buurt_app::Clock for TestClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        use chrono::SubsecRound;
+        self.0.lock().expect("the clock's lock").trunc_subsecs(6)
     }
 }

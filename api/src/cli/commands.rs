@@ -193,8 +193,11 @@ pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<J
             .is_some_and(|url| !url.is_empty())
             || config.mail_dir.is_some()
         {
-            buurt_app::digest::queue_digests(&mut Cx::new(conn, &FixedClock(now)))
-                .map_err(describe)?
+            buurt_app::digest::queue_digests(
+                &mut Cx::new(conn, &FixedClock(now)),
+                buurt_app::digest::DIGEST_PAGE,
+            )
+            .map_err(describe)?
         } else {
             0
         },

@@ -63,6 +63,11 @@ fn is_valid_request_id(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
+/// Marks an error response whose body is a page for people (`routes::pages`): it is sent as
+/// it is, not replaced by a problem.
+#[derive(Debug, Clone, Copy)]
+pub struct PageForPeople;
+
 /// Renders every error response as a problem in the request's language, with its request id.
 /// Error responses that did not come from `ApiError` (actix's own) become problems too.
 pub async fn problem_responses(
@@ -76,7 +81,13 @@ pub async fn problem_responses(
     );
     let response = next.call(req).await?;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) {
+    if !(status.is_client_error() || status.is_server_error())
+        || response
+            .response()
+            .extensions()
+            .get::<PageForPeople>()
+            .is_some()
+    {
         return Ok(response.map_into_left_body());
     }
     let draft = match response.response().extensions().get::<ProblemDraft>() {

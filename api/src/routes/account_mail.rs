@@ -3,17 +3,18 @@
 
 use std::time::{Duration, Instant};
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use buurt_app::deliveries as app;
 use buurt_domain::accounts::{Email, Password};
 use buurt_openapi::delivery::{
-    PasswordResetConfirm, PasswordResetRequest, UnsubscribeParams, VerifyEmailRequest,
+    ChangeEmailRequest, PasswordResetConfirm, PasswordResetRequest, UnsubscribeParams,
+    VerifyEmailRequest,
 };
 use buurt_openapi::problem::Problem;
 
 use crate::auth::tokens::refresh_token_hash;
 use crate::auth::{Authenticated, password};
-use crate::http::error::{ApiError, ErrorCode, FieldErrors};
+use crate::http::error::{ApiError, ErrorCode, FieldErrors, FieldIssue};
 use crate::http::extract::Json;
 use crate::state::AppState;
 
@@ -116,14 +117,22 @@ pub async fn confirm_password_reset(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Confirms the e-mail address with the token from a verification e-mail (valid 48 hours,
-/// once, and only while the account still has that address).
+/// Confirms an e-mail address with the token from a verification e-mail (valid 48 hours,
+/// once). From a registration or a resend, it verifies the account's address (while the
+/// account still has it). From an address change (`POST /v1/me/email-change`), the new
+/// address becomes the account's, verified; the old address is told by e-mail, and links sent
+/// to it before (password reset, verification) stop working.
 #[utoipa::path(
     tag = "auth",
     request_body = VerifyEmailRequest,
     responses(
-        (status = 204, description = "The address is verified."),
-        (status = 400, description = "`verification_token_invalid`.",
+        (status = 204, description = "The address is verified (and, after a change, the \
+          account's)."),
+        (status = 400, description = "`verification_token_invalid`: unknown, used, older than \
+          48 hours, or for an address the account no longer has.",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`email_taken`: another account took the new address \
+          meanwhile; nothing was changed.",
          body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -165,6 +174,65 @@ pub async fn resend_verification(
     require_mail(&state)?;
     state
         .run(move |cx| app::resend_verification(cx, caller.user_id))
+        .await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Change the account's e-mail address. The address does not change yet: a link (valid 48
+/// hours, once) goes to the new address, and opening it (`POST /v1/auth/verify-email` with its
+/// token) makes the new address the account's, verified, and tells the old address. Until
+/// then the account keeps its old address, and signs in with it. Asking again within five
+/// minutes is refused; after that a new link goes out (earlier ones keep working until one is
+/// used). `PATCH /v1/me` does not change `email`.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = ChangeEmailRequest,
+    responses(
+        (status = 202, description = "A link to confirm the new address is on its way to it."),
+        (status = 403, description = "`current_password_incorrect`: nothing was changed.",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`email_taken`: another account has this address. \
+          `email_unchanged`: it is this account's address already.",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed`: not an e-mail address, or no \
+          current password.",
+         body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`verification_resend_too_soon`: a change was asked for \
+          within the last five minutes. `too_many_attempts`: a wrong `current_password` counts \
+          as a failed sign-in of the account and the address. Either way, wait `Retry-After` \
+          seconds; nothing was changed.",
+         body = Problem, content_type = "application/problem+json",
+         headers(("retry-after" = u64, description = "Seconds to wait."))),
+        (status = 503, description = "`email_not_configured`: this server sends no e-mail. \
+          `server_busy`: too many passwords are being checked at once; try again after \
+          `Retry-After` seconds.",
+         body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[post("/v1/me/email-change")]
+pub async fn change_email(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    body: Json<ChangeEmailRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.0;
+    let mut errors = FieldErrors::default();
+    let email = errors.check("email", Email::parse(&body.email));
+    if body.current_password.is_empty() {
+        errors.push("current_password", FieldIssue::Required);
+    }
+    let Some(email) = email.filter(|_| errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    require_mail(&state)?;
+    let user = caller.user_id;
+    let checked_against =
+        crate::routes::me::check_current_password(&req, &state, user, body.current_password)
+            .await?;
+    state
+        .run(move |cx| app::request_email_change(cx, user, &email, &checked_against))
         .await?;
     Ok(HttpResponse::Accepted().finish())
 }

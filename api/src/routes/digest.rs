@@ -102,9 +102,8 @@ pub async fn get_digest(
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|value| value.to_str().ok()),
     );
-    let page =
-        crate::mail::digest_page(&app::for_reader(digest, &[]), lang, &state.links.public_url)
-            .map_err(ApiError::internal)?;
+    let page = crate::mail::digest_page(&app::for_reader(digest, &[]), lang, &state.links.app_url)
+        .map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(page))

@@ -8,9 +8,9 @@ use buurt_domain::matching::{MatchAction, MatchId, Party, Reason};
 use buurt_domain::posts::PostId;
 use buurt_domain::value::bounded_text;
 use buurt_openapi::matching::{
-    CompleteMatchRequest, ContactDto, CreateMatchRequest, CreateMessageRequest, MatchDto,
-    MatchList, MatchPageParams, MatchPerson, MatchRequestSummary, MessageDto, MessageList,
-    PartyDto, ReasonDto, SuggestionDto, SuggestionList,
+    BrokerageDto, CompleteMatchRequest, ContactDto, CreateMatchRequest, CreateMessageRequest,
+    MatchDto, MatchList, MatchPageParams, MatchPerson, MatchRequestSummary, MessageDto,
+    MessageList, PartyDto, ReasonDto, SuggestionDto, SuggestionList,
 };
 use buurt_openapi::problem::Problem;
 use buurt_persistence::matching::{MatchCursor, MatchParty, Message, MessageCursor};
@@ -61,6 +61,13 @@ fn match_dto(view: MatchView) -> MatchDto {
         created_at: found.created_at,
         updated_at: found.updated_at,
         unread_count: None,
+        brokered: view.brokerage.map(|brokerage| BrokerageDto {
+            mediator: brokerage.brokered_by.map(|id| MatchPerson {
+                id: id.0,
+                display_name: brokerage.broker_name.unwrap_or_default(),
+            }),
+            helper_accepted_at: brokerage.helper_accepted_at,
+        }),
     }
 }
 
@@ -85,7 +92,12 @@ fn optional_text(
     errors.check_optional(field, raw, |text| bounded_text(text, 1000, true))
 }
 
-/// Offer help with a request, or invite someone to help with one's own request.
+/// Offer help with a request, or invite someone to help with one's own request, or (a mediator
+/// of the request's neighbourhood, with `helper_id`) broker a match: propose a neighbour to
+/// help with someone else's request. A brokered match belongs to the request's open case (a
+/// request without one is escalated into one, `escalated_by: mediator`); the helper agrees
+/// first (`POST /v1/matches/{id}/accept`), then the requester accepts; every step is audited
+/// on the case. Contact details are shared only once the requester accepted.
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
@@ -93,11 +105,14 @@ fn optional_text(
     request_body(content = Option<CreateMatchRequest>,
         description = "Optional: no body offers the caller's help without a message."),
     responses(
-        (status = 201, description = "Proposed; the other party is notified.", body = MatchDto,
+        (status = 201, description = "Proposed; the other party is notified (the helper, for a \
+         brokered match).", body = MatchDto,
          headers(("location" = String, description = "`/v1/matches/{id}`"))),
         (status = 403, description = "`forbidden`: the helper does not live in or next to the \
           request's neighbourhood, or the other party blocked the caller (the same answer on \
-          purpose: a block is never given away). `blocked`: the caller blocked the other \
+          purpose: a block is never given away), or a `helper_id` other than oneself from \
+          someone who is neither the request's author nor a mediator of its neighbourhood \
+          (only they broker), or the two parties of a brokered match keep apart. `blocked`: the caller blocked the other \
           party; lifting the block lets the match be made. `email_not_verified`: on a server \
           that sends e-mail, offering help needs a verified address.", body = Problem,
           content_type = "application/problem+json"),
@@ -140,7 +155,8 @@ pub async fn create_match(
         .json(dto))
 }
 
-/// A request's matches: all of them for its author, one's own for a helper.
+/// A request's matches: all of them for its author, one's own for a helper, and those a
+/// mediator brokered for the mediators of its neighbourhood (without contact details).
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
@@ -171,7 +187,8 @@ pub async fn list_request_matches(
     }))
 }
 
-/// One match, for its two parties only (404 for everyone else).
+/// One match, for its two parties only (404 for everyone else); a brokered match also for the
+/// mediators of its request's neighbourhood, without contact details.
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
@@ -214,7 +231,9 @@ macro_rules! step_endpoint {
             security(("bearer" = [])),
             params(("id" = uuid::Uuid, Path, description = "The match's id.")),
             responses(
-                (status = 200, description = "The match after the step.", body = MatchDto),
+                (status = 200, description = "The match after the step. On a brokered match the \
+                 helper's `accept` keeps it `proposed` (`brokered.helper_accepted_at` set) and \
+                 makes it the requester's move.", body = MatchDto),
                 (status = 403, description = $who, body = Problem, content_type = "application/problem+json"),
                 (status = 409, description = "`illegal_transition`, `request_full` or `request_not_open`.",
                  body = Problem, content_type = "application/problem+json"),
@@ -237,28 +256,28 @@ step_endpoint!(
     MatchAction::Accept,
     "Accept a proposed match (the party that did not propose it). Contact details are shared \
      from now on; the request is `matched` once it has all its helpers.",
-    "`not_your_move`: the party that proposed cannot accept."
+    "`not_your_move`: the party that proposed cannot accept. On a brokered match the helper agrees first, then the requester accepts. `forbidden`: a mediator of the request's neighbourhood, on a brokered match (mediators see it, only its parties step it)."
 );
 step_endpoint!(
     decline_match,
     "/v1/matches/{id}/decline",
     MatchAction::Decline,
     "Decline a proposed match (the party that did not propose it).",
-    "`not_your_move`: the party that proposed cannot decline; it cancels."
+    "`not_your_move`: the party that proposed cannot decline; it cancels. `forbidden`: a mediator of the request's neighbourhood, on a brokered match (mediators see it, only its parties step it)."
 );
 step_endpoint!(
     cancel_match,
     "/v1/matches/{id}/cancel",
     MatchAction::Cancel,
     "Cancel a proposed or accepted match (either party). A freed place opens the request again.",
-    "Not used."
+    "`forbidden`: a mediator of the request's neighbourhood, on a brokered match (mediators see it, only its parties step it)."
 );
 step_endpoint!(
     no_show_match,
     "/v1/matches/{id}/no-show",
     MatchAction::NoShow,
     "The help never happened (the requester): the match ends and the request opens again.",
-    "`not_your_move`: only the requester reports a no-show."
+    "`not_your_move`: only the requester reports a no-show. `forbidden`: a mediator of the request's neighbourhood, on a brokered match (mediators see it, only its parties step it)."
 );
 
 /// Complete an accepted match, with optional thanks (the requester). The request is then
@@ -505,13 +524,19 @@ fn reason_dto(reason: &Reason, lang: Lang) -> ReasonDto {
 /// Residents are matched on their declared skills and interests, never on their private bio.
 /// Suggestions follow the caller's membership now: members-only posts and residents only
 /// while the caller is an active member of the post's neighbourhood.
+///
+/// The mediators' workbench: for a request, the mediators of its neighbourhood and a
+/// professional its open case is referred to see its suggestions too, drawn from every open
+/// offer and every fitting resident of the neighbourhood and its adjacent ones (ranked the
+/// same way); with an open case, each such read is audited on it (`read_suggestions`).
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "The request's or offer's id.")),
     responses(
         (status = 200, description = "Best first.", body = SuggestionList),
-        (status = 403, description = "`forbidden`: not the author.", body = Problem,
+        (status = 403, description = "`forbidden`: not the author (nor, for a request, a \
+         mediator of its neighbourhood or a professional its case is referred to).", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`not_a_request`: only requests and offers get suggestions.",
          body = Problem, content_type = "application/problem+json"),

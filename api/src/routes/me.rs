@@ -183,7 +183,8 @@ pub async fn check_current_password(
 ///
 /// Absent fields stay as they are; `null` (or a blank string) clears a clearable field.
 /// Unknown fields, and fields nobody may set here (`email`, `platform_admin`, `id`,
-/// `email_verified`), are refused with 422 and change nothing. A new password needs the
+/// `email_verified`), are refused with 422 and change nothing (the address changes through
+/// `POST /v1/me/email-change`, once the new one is verified). A new password needs the
 /// current one and signs out every session: all refresh tokens are revoked. Setting the
 /// `postcode` to another within the cool-down (`BUURT_POSTCODE_COOLDOWN_DAYS`, default 30)
 /// after it was last given, changed or cleared answers 429 `postcode_change_too_soon` with

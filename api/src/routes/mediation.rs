@@ -8,7 +8,7 @@ use buurt_domain::mediation::{Case, CaseId, CaseStatus, ConsentKind, EscalatedBy
 use buurt_domain::neighbourhoods::NeighbourhoodId;
 use buurt_domain::posts::PostId;
 use buurt_openapi::mediation::{
-    AuditEntryDto, AuditList, CaseDto, CaseList, CaseStatusChange, CaseStatusDto,
+    AuditEntryDto, AuditList, CaseDto, CaseList, CaseRequesterDto, CaseStatusChange, CaseStatusDto,
     CaseStatusRequest, ConsentChangeDto, ConsentChangeKindDto, ConsentDto, ConsentKindDto,
     ConsentList, ConsentRequest, CreateNoteRequest, CreateReferralRequest, EscalateRequest,
     EscalatedByDto, ListCasesParams, MediationStatusDto, NeighbourhoodSettings, NoteDto, NoteList,
@@ -67,6 +67,7 @@ fn case_dto(view: CaseView) -> CaseDto {
         case,
         request_title,
         overdue,
+        requester,
     } = view;
     CaseDto {
         id: case.id.0,
@@ -88,6 +89,12 @@ fn case_dto(view: CaseView) -> CaseDto {
         overdue,
         created_at: case.created_at,
         updated_at: case.updated_at,
+        requester: requester.map(|contact| CaseRequesterDto {
+            id: contact.id.0,
+            display_name: contact.display_name,
+            email: contact.email,
+            phone: contact.phone,
+        }),
     }
 }
 
@@ -192,13 +199,14 @@ pub async fn list_cases(
 }
 
 /// One case (mediators here, professionals of the municipality, administrators, and the
-/// requester). Every read is audited.
+/// requester). Every read is audited. The case's mediators see its `requester` with how to
+/// reach them (name, e-mail, phone), audited as `read_requester_contact`; nobody else does.
 #[utoipa::path(
     tag = "mediation",
     security(("bearer" = [])),
     params(("id" = uuid::Uuid, Path, description = "The case's id.")),
     responses(
-        (status = 200, description = "The case (never its notes).", body = CaseDto),
+        (status = 200, description = "The case (never its notes); `requester` for its mediators          only.", body = CaseDto),
     ),
 )]
 #[get("/v1/cases/{id}")]

@@ -19,6 +19,7 @@ pub mod moderation;
 pub mod neighbourhoods;
 pub mod notification_settings;
 pub mod notifications;
+pub mod pages;
 pub mod partners;
 pub mod posts;
 pub mod privacy;
@@ -52,6 +53,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(account_mail::confirm_password_reset)
         .service(account_mail::verify_email)
         .service(account_mail::resend_verification)
+        .service(account_mail::change_email)
         .service(account_mail::unsubscribe)
         .service(account_mail::unsubscribe_page)
         .service(notification_settings::get_notification_settings)

@@ -17,13 +17,18 @@ use buurt_persistence::deliveries::Delivery;
 use crate::mail::{self, Mailer};
 use crate::workers::push_dispatch::{PushDispatch, PushMessage, PushResult};
 
-/// How long one push may take (the senders' own timeouts are shorter).
-const PUSH_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// How long a claimed message stays this worker's: well past a send and its recording.
+/// How long a claimed message stays this worker's by default (`BUURT_DELIVERY_CLAIM_LEASE_SECS`).
 pub const CLAIM_LEASE: Duration = Duration::from_secs(120);
-const _: () = assert!(CLAIM_LEASE.as_secs() > 2 * mail::SEND_TIMEOUT.as_secs());
-const _: () = assert!(CLAIM_LEASE.as_secs() > 2 * PUSH_TIMEOUT.as_secs());
+
+/// The shortest lease: a send gets a third of it, and needs a second at least.
+pub const MIN_CLAIM_LEASE: Duration = Duration::from_secs(3);
+
+/// How long one send (an SMTP conversation, a push) may take under a claim of `lease`: a
+/// third of it, at most 30 s; the rest is left for recording the outcome, so the lease never
+/// ends while the send it covers is still going.
+pub fn send_timeout(lease: Duration) -> Duration {
+    (lease / 3).min(Duration::from_secs(30))
+}
 
 /// What the worker needs.
 #[derive(Clone)]
@@ -34,6 +39,8 @@ pub struct DeliveryWorker {
     pub push: Option<Arc<dyn PushDispatch>>,
     pub policy: RetryPolicy,
     pub poll: Duration,
+    /// How long a claim holds (`BUURT_DELIVERY_CLAIM_LEASE_SECS`).
+    pub lease: Duration,
 }
 
 async fn blocking<T, F>(worker: &DeliveryWorker, work: F) -> Result<T, String>
@@ -88,7 +95,8 @@ async fn attempt(worker: &DeliveryWorker, delivery: &Delivery) -> Result<Attempt
                 // An address lettre cannot write will not improve by waiting.
                 Err(error) => return Ok(Attempt::NotApplicable(error)),
             };
-            match actix_web::rt::time::timeout(mail::SEND_TIMEOUT, mailer.send(message)).await {
+            let limit = send_timeout(worker.lease);
+            match actix_web::rt::time::timeout(limit, mailer.send(message)).await {
                 Ok(Ok(())) => Ok(Attempt::Sent),
                 Ok(Err(error)) => Ok(Attempt::Failed(error)),
                 Err(_) => Ok(Attempt::Failed(
@@ -114,7 +122,8 @@ async fn attempt(worker: &DeliveryWorker, delivery: &Delivery) -> Result<Attempt
                 body,
                 data,
             };
-            match actix_web::rt::time::timeout(PUSH_TIMEOUT, sender.deliver(&message)).await {
+            let limit = send_timeout(worker.lease);
+            match actix_web::rt::time::timeout(limit, sender.deliver(&message)).await {
                 Ok(PushResult::Delivered) => Ok(Attempt::Sent),
                 Ok(PushResult::NoDevices) => Ok(Attempt::NotApplicable("no devices".into())),
                 Ok(PushResult::Retry(error)) => Ok(Attempt::Failed(error)),
@@ -128,7 +137,7 @@ async fn attempt(worker: &DeliveryWorker, delivery: &Delivery) -> Result<Attempt
 
 /// Claims, sends and settles messages until none is due. Returns how many were tried.
 pub async fn drain(worker: &DeliveryWorker) -> Result<usize, String> {
-    let lease = chrono::Duration::from_std(CLAIM_LEASE).expect("a short lease");
+    let lease = chrono::Duration::from_std(worker.lease).unwrap_or(chrono::Duration::hours(1));
     let mut tried = 0;
     while let Some(delivery) = blocking(worker, move |cx| app::claim_delivery(cx, lease)).await? {
         tried += 1;

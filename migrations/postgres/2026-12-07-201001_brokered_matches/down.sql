@@ -1,0 +1,1 @@
+DROP TABLE brokered_matches;

@@ -1,0 +1,16 @@
+-- Issue 17: a link that changes the account's address once the new one is verified
+-- (`change_email`; the token's `email` is the new address). SQLite cannot change a CHECK:
+-- the table is rebuilt with the same columns.
+CREATE TABLE account_tokens_new (
+    token_hash TEXT PRIMARY KEY NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL CHECK (purpose IN ('verify_email', 'password_reset', 'change_email')),
+    email TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL,
+    used_at TIMESTAMP
+);
+INSERT INTO account_tokens_new SELECT token_hash, user_id, purpose, email, created_at, expires_at, used_at FROM account_tokens;
+DROP TABLE account_tokens;
+ALTER TABLE account_tokens_new RENAME TO account_tokens;
+CREATE INDEX account_tokens_user ON account_tokens (user_id, purpose, created_at);
