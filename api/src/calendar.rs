@@ -87,19 +87,22 @@ fn event(post: &Post) -> Option<Event> {
         PostStatus::Closed | PostStatus::Expired => EventStatus::Cancelled,
         _ => EventStatus::Confirmed,
     };
-    Some(
-        Event::new()
-            // Stable across edits and exports, so calendars update rather than duplicate.
-            .uid(&format!("post-{}@buurt", post.id))
-            .timestamp(post.updated_at)
-            .summary(&plain(&post.content.title))
-            .description(&plain(&post.content.body))
-            .location(&plain(&activity.location))
-            .starts(local(activity.starts_at))
-            .ends(local(activity.ends_at))
-            .status(status)
-            .done(),
-    )
+    let mut event = Event::new();
+    event
+        // Stable across edits and exports, so calendars update rather than duplicate.
+        .uid(&format!("post-{}@buurt", post.id))
+        .timestamp(post.updated_at)
+        .summary(&plain(&post.content.title))
+        .description(&plain(&post.content.body))
+        .location(&plain(&activity.location))
+        .starts(local(activity.starts_at))
+        .ends(local(activity.ends_at))
+        .status(status);
+    // A series (issue 20) is one event that repeats at the same local time.
+    if let Some(rule) = post.content.recurrence {
+        event.add_property("RRULE", buurt_domain::lasting::rrule(rule));
+    }
+    Some(event.done())
 }
 
 /// A calendar with the given activities (other posts are left out): the calendar's own
@@ -137,5 +140,62 @@ mod tests {
         }
         let unfolded = out.trim_end_matches("\r\n").replace("\r\n ", "");
         assert_eq!(unfolded, format!("NAME:{}", "één ".repeat(40)));
+    }
+}
+
+#[cfg(test)]
+mod series_tests {
+    use buurt_domain::lasting::{Recurrence, RecurrenceRule};
+    use buurt_domain::posts::{ActivityInput, PostContent, PostId, PostInput, PostKind};
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_series_is_one_event_with_its_rrule() {
+        let now = chrono::Utc.with_ymd_and_hms(2027, 3, 1, 12, 0, 0).unwrap();
+        let starts_at = chrono::Utc.with_ymd_and_hms(2027, 3, 6, 9, 0, 0).unwrap();
+        let mut content = PostContent::validate(
+            PostInput {
+                kind: Some(PostKind::Activity),
+                title: "Koffieochtend",
+                body: "Elke week",
+                activity: Some(ActivityInput {
+                    starts_at,
+                    ends_at: starts_at + chrono::Duration::hours(2),
+                    location: "Buurthuis",
+                    capacity: None,
+                }),
+                recurrence: Some(Recurrence::Weekly),
+                ..PostInput::default()
+            },
+            now,
+        )
+        .unwrap();
+        assert_eq!(
+            content.recurrence,
+            Some(RecurrenceRule {
+                every: Recurrence::Weekly,
+                ends_on: None
+            })
+        );
+        content.recurrence = content.recurrence.map(|rule| RecurrenceRule {
+            ends_on: Some(chrono::NaiveDate::from_ymd_opt(2027, 4, 11).unwrap()),
+            ..rule
+        });
+        let post = buurt_domain::posts::Post {
+            id: PostId::new(),
+            neighbourhood_id: buurt_domain::neighbourhoods::NeighbourhoodId::new(),
+            author_id: buurt_domain::accounts::UserId::new(),
+            content,
+            status: buurt_domain::posts::PostStatus::Open,
+            hidden: false,
+            created_at: now,
+            updated_at: now,
+        };
+        let out = super::calendar("Kop", &[post]);
+        assert_eq!(out.matches("BEGIN:VEVENT").count(), 1);
+        assert!(
+            out.contains("RRULE:FREQ=WEEKLY;UNTIL=20270411T215959Z\r\n"),
+            "{out}"
+        );
     }
 }

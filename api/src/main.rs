@@ -46,6 +46,8 @@ async fn main() -> ExitCode {
                 "signals raised: {}, signals refreshed: {}",
                 report.signals.raised, report.signals.refreshed
             );
+            // issue 20 (h20c): lasting help
+            println!("lapsed arrangements: {}", report.lapsed_arrangements);
             let kept = report.retention;
             println!(
                 "retention removed: case notes: {}, case referrals: {}, cases reduced to outcome \

@@ -8,15 +8,17 @@
 use buurt_domain::accounts::UserId;
 use buurt_domain::activities::{
     CheckInRefusal, Rsvp, RsvpRefusal, RsvpStatus, placement, promotions, takes_check_ins,
-    takes_rsvps,
+    takes_occurrence_rsvps, takes_rsvps,
 };
 use buurt_domain::effects::activities::ActivityHappening;
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
 use buurt_domain::policy::{Action, Actor};
 use buurt_domain::posts::{MAX_CAPACITY, Post, PostId, PostKind};
 use buurt_persistence::activities::{self as repo, Attendee};
-use buurt_persistence::{DbConnection, PersistenceError, accounts, in_write_transaction, posts};
-use chrono::{DateTime, Utc};
+use buurt_persistence::{
+    DbConnection, PersistenceError, accounts, in_write_transaction, occurrences, posts,
+};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::posts::{PostWithAuthor, visible_post, visible_post_as};
 use crate::{AppError, Cx, ErrorCode, FieldIssue, FieldProblem, outbox};
@@ -123,6 +125,7 @@ pub fn rsvp(cx: &mut Cx<'_>, caller: UserId, id: PostId) -> Result<(Answer, bool
     in_write_transaction(cx.conn, |conn| {
         posts::lock(conn, id)?;
         let (found, _) = visible_activity(conn, caller, id)?;
+        no_series(&found.post)?;
         takes_rsvps(&found.post, now)?;
         let existing = repo::find_rsvp(conn, id, caller)?;
         if let Some(rsvp) = existing.clone().filter(|r| r.status.is_active()) {
@@ -148,6 +151,7 @@ pub fn cancel_rsvp(cx: &mut Cx<'_>, caller: UserId, id: PostId) -> Result<(), Ap
     in_write_transaction(cx.conn, |conn| {
         posts::lock(conn, id)?;
         let (found, _) = visible_activity(conn, caller, id)?;
+        no_series(&found.post)?;
         takes_rsvps(&found.post, now)?;
         match repo::find_rsvp(conn, id, caller)? {
             None => return Err(AppError::NotFound),
@@ -159,6 +163,148 @@ pub fn cancel_rsvp(cx: &mut Cx<'_>, caller: UserId, id: PostId) -> Result<(), Ap
         }
         repo::set_rsvp_status(conn, id, caller, RsvpStatus::Cancelled, now)?;
         promote(conn, &found.post, now)?;
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Series (issue 20): a recurring activity is answered per occurrence.
+
+/// A series is answered per occurrence: refused without one.
+fn no_series(post: &Post) -> Result<(), AppError> {
+    if post.content.recurrence.is_some() {
+        return Err(AppError::invalid(
+            "occurrence",
+            FieldIssue::invalid(
+                "the day of an occurrence: this activity recurs",
+                "de dag van een keer: deze activiteit herhaalt zich",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The occurrence of `post` on `on` takes answers at `now`.
+fn open_occurrence(post: &Post, on: NaiveDate, now: DateTime<Utc>) -> Result<(), AppError> {
+    if post.content.recurrence.is_none() {
+        return Err(AppError::invalid(
+            "occurrence",
+            FieldIssue::invalid(
+                "only for an activity that recurs",
+                "alleen bij een activiteit die zich herhaalt",
+            ),
+        ));
+    }
+    match takes_occurrence_rsvps(post, on, now)? {
+        Some(_) => Ok(()),
+        None => Err(AppError::invalid(
+            "occurrence",
+            FieldIssue::invalid(
+                "a day on which the activity takes place",
+                "een dag waarop de activiteit plaatsvindt",
+            ),
+        )),
+    }
+}
+
+/// One person's answer for one occurrence of a series.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OccurrenceAnswer {
+    pub occurrence: NaiveDate,
+    pub answer: Answer,
+}
+
+fn occurrence_answer(
+    conn: &mut DbConnection,
+    post: PostId,
+    on: NaiveDate,
+    rsvp: Rsvp,
+) -> Result<OccurrenceAnswer, AppError> {
+    let waitlist_ahead = if rsvp.status == RsvpStatus::Waitlisted {
+        occurrences::waitlisted_before(conn, post, on, rsvp.position)?
+    } else {
+        0
+    };
+    Ok(OccurrenceAnswer {
+        occurrence: on,
+        answer: Answer {
+            post,
+            rsvp,
+            waitlist_ahead,
+        },
+    })
+}
+
+/// `caller` signs up for the occurrence of a series on `on` (a day in the Netherlands): going
+/// while that occurrence has room, waitlisted after. As `rsvp`, per occurrence.
+pub fn rsvp_occurrence(
+    cx: &mut Cx<'_>,
+    caller: UserId,
+    id: PostId,
+    on: NaiveDate,
+) -> Result<(OccurrenceAnswer, bool), AppError> {
+    let now = cx.now();
+    in_write_transaction(cx.conn, |conn| {
+        posts::lock(conn, id)?;
+        let (found, _) = visible_activity(conn, caller, id)?;
+        open_occurrence(&found.post, on, now)?;
+        let existing = occurrences::find(conn, id, on, caller)?;
+        if let Some(rsvp) = existing.clone().filter(|r| r.status.is_active()) {
+            return Ok((occurrence_answer(conn, id, on, rsvp)?, false));
+        }
+        let capacity = found
+            .post
+            .content
+            .activity
+            .as_ref()
+            .and_then(|a| a.capacity);
+        let going = occurrences::count(conn, id, on, RsvpStatus::Going)?;
+        let status = placement(capacity, going);
+        let rsvp = occurrences::write(conn, id, on, caller, status, existing.is_some(), now)?;
+        let place = found.post.neighbourhood_id;
+        outbox::record(
+            conn,
+            &ActivityHappening::Answered.effects(id, place, caller, now),
+        )?;
+        Ok((occurrence_answer(conn, id, on, rsvp)?, true))
+    })
+}
+
+/// `caller` withdraws their answer for an occurrence that has not ended; a freed place goes to
+/// the first waiting for that occurrence, who is told.
+pub fn cancel_occurrence(
+    cx: &mut Cx<'_>,
+    caller: UserId,
+    id: PostId,
+    on: NaiveDate,
+) -> Result<(), AppError> {
+    let now = cx.now();
+    in_write_transaction(cx.conn, |conn| {
+        posts::lock(conn, id)?;
+        let (found, _) = visible_activity(conn, caller, id)?;
+        open_occurrence(&found.post, on, now)?;
+        match occurrences::find(conn, id, on, caller)? {
+            Some(rsvp) if rsvp.status.is_active() => {}
+            _ => return Err(AppError::NotFound),
+        }
+        occurrences::set_status(conn, id, on, caller, RsvpStatus::Cancelled, now)?;
+        let capacity = found
+            .post
+            .content
+            .activity
+            .as_ref()
+            .and_then(|a| a.capacity);
+        let going = occurrences::count(conn, id, on, RsvpStatus::Going)?;
+        let waiting = occurrences::count(conn, id, on, RsvpStatus::Waitlisted)?;
+        let moving = promotions(capacity, going, waiting);
+        for user in occurrences::first_waiting(conn, id, on, moving)? {
+            occurrences::set_status(conn, id, on, user, RsvpStatus::Going, now)?;
+            let place = found.post.neighbourhood_id;
+            outbox::record(
+                conn,
+                &ActivityHappening::Promoted.effects(id, place, user, now),
+            )?;
+        }
         Ok(())
     })
 }

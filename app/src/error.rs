@@ -471,6 +471,18 @@ error_codes! {
         detail: ("Another mediator acknowledged this signal first; its note is on the signal.",
                 "Een andere bemiddelaar heeft dit signaal al afgehandeld; de notitie staat bij \
                  het signaal.");
+    // issue 20 (h20c): lasting help
+    NoRunningArrangement = "no_running_arrangement", 409,
+        title: ("No running arrangement", "Geen lopende afspraak"),
+        detail: ("This match is no running arrangement of lasting help: its request does not \
+                  recur, or the match is not accepted, or the arrangement has ended.",
+                "Deze koppeling is geen lopende afspraak voor blijvende hulp: de hulpvraag \
+                  herhaalt zich niet, de koppeling is niet geaccepteerd, of de afspraak is \
+                  beëindigd.");
+    SessionAlreadyRecorded = "session_already_recorded", 409,
+        title: ("Session already recorded", "Keer al vastgelegd"),
+        detail: ("A session was recorded for this day already.",
+                "Voor deze dag is al een keer vastgelegd.");
 }
 
 /// What is wrong with one field.

@@ -18,6 +18,7 @@ pub mod text;
 pub mod accounts;
 pub mod achievements;
 pub mod activities;
+pub mod arrangements;
 pub mod devices;
 pub mod escalation;
 pub mod matching;

@@ -390,6 +390,8 @@ pub fn step_match(
             .saturating_sub(u32::from(current.status.holds_place()));
         match action {
             MatchAction::Accept => {
+                // Help that recurs: the match becomes an arrangement that stays active.
+                crate::arrangements::start_within(conn, &current, &request, now)?;
                 if request.status == PostStatus::InMediation && held_after >= needed {
                     // Matched online after all, every place taken: the case ends so. (A place
                     // short, the request stays with the mediators.)
@@ -521,7 +523,7 @@ fn follow_places(
 
 /// Applies `event` to a request whose row this transaction holds (so its status is the one
 /// read): a refusal means the decision was wrong, and rolls everything back.
-fn follow(
+pub(crate) fn follow(
     conn: &mut DbConnection,
     request: &Post,
     event: PostEvent,

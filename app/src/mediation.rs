@@ -441,7 +441,11 @@ fn step(
             // counts.
             let resolved = CaseEvent::Resolved { outcome, by };
             outbox::record(conn, &resolved.effects(case, now))?;
-            if let Some(request) = posts::find_post(conn, case.request_id)? {
+            // A request that is not with the mediators (lasting help that lapsed: it stays
+            // matched) stays as it is.
+            if let Some(request) = posts::find_post(conn, case.request_id)?
+                .filter(|request| request.status == PostStatus::InMediation)
+            {
                 let taken = repo::places_taken(conn, case.request_id)?;
                 let needed = request.content.helpers_needed;
                 let event = request_event_on_resolve(outcome, taken, needed);
@@ -647,4 +651,55 @@ pub fn case_for_author(
         return Ok(None);
     }
     Ok(repo::case_of_request(conn, post.id)?)
+}
+
+/// Lasting help on `request` lapsed (issue 20): its open case gets a follow-up now, or a new
+/// case opens (by the job, with `reason`; the request stays as it is) and the mediators are
+/// told. Audited as `arrangement_lapsed`. Call it inside the transaction that holds the
+/// request. Returns the case. (A seam `arrangements` calls.)
+pub fn follow_up_lapse(
+    conn: &mut DbConnection,
+    request: PostId,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<CaseId, AppError> {
+    repo::lock_request(conn, request)?;
+    let case = match repo::open_case_of(conn, request)? {
+        Some(case) => case,
+        None => {
+            let post = posts::find_post(conn, request)?.ok_or(AppError::NotFound)?;
+            let case = Case {
+                id: CaseId(uuid::Uuid::new_v4()),
+                request_id: request,
+                neighbourhood_id: post.neighbourhood_id,
+                requester_id: post.author_id,
+                status: CaseStatus::New,
+                outcome: None,
+                summary: None,
+                reason: Some(reason.to_owned()),
+                escalated_by: EscalatedBy::Job,
+                claimed_by: None,
+                follow_up_at: Some(now),
+                created_at: now,
+                updated_at: now,
+            };
+            repo::insert_case(conn, &case)?;
+            repo::audit(
+                conn,
+                case.id,
+                None,
+                &repo::escalate_action(EscalatedBy::Job),
+                now,
+            )?;
+            let mediators = repo::mediators_of(conn, case.neighbourhood_id)?;
+            outbox::record(
+                conn,
+                &CaseEvent::Escalated { mediators }.effects(&case, now),
+            )?;
+            case
+        }
+    };
+    repo::set_follow_up(conn, case.id, Some(now))?;
+    repo::audit(conn, case.id, None, "arrangement_lapsed", now)?;
+    Ok(case.id)
 }

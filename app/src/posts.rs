@@ -263,7 +263,7 @@ pub fn update_post(
             capacity: a.capacity,
         });
         let current_capacity = current.activity.as_ref().and_then(|c| c.capacity);
-        let content = PostContent::validate(
+        let mut content = PostContent::validate(
             PostInput {
                 kind: Some(current.kind),
                 title: change.title.unwrap_or(&current.title),
@@ -286,10 +286,14 @@ pub fn update_post(
                         capacity: a.capacity.unwrap_or(current_capacity),
                     })
                     .or(current_activity),
+                ..PostInput::default()
             },
             now,
         )
         .map_err(content_errors)?;
+        // A recurrence stays as posted: arrangements were agreed on it, answers given per
+        // occurrence of a series.
+        content.recurrence = current.recurrence;
         if content.kind == PostKind::Request {
             update_request(conn, &found.post, &content, now)?;
         } else {

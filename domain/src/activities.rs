@@ -99,6 +99,40 @@ pub fn takes_rsvps(post: &Post, now: DateTime<Utc>) -> Result<(), RsvpRefusal> {
     Ok(())
 }
 
+/// When one occurrence of a series starts and ends.
+pub type Occurrence = (DateTime<Utc>, DateTime<Utc>);
+
+/// Whether a recurring activity takes answers for its occurrence on `on` (a day in the
+/// Netherlands) at `now`: that occurrence's start and end; `Ok(None)` when the series has no
+/// occurrence that day. As `takes_rsvps`, but per occurrence: one that ended takes no answers.
+pub fn takes_occurrence_rsvps(
+    post: &Post,
+    on: chrono::NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<Occurrence>, RsvpRefusal> {
+    let Some(activity) = activity_of(post) else {
+        return Err(RsvpRefusal::NotAnActivity);
+    };
+    if post.hidden {
+        return Err(RsvpRefusal::Hidden);
+    }
+    if post.status != PostStatus::Open {
+        return Err(RsvpRefusal::NotOpen);
+    }
+    let Some(rule) = post.content.recurrence else {
+        return Ok(None);
+    };
+    let Some((start, end)) =
+        crate::lasting::occurrence_on(rule, activity.starts_at, activity.ends_at, on)
+    else {
+        return Ok(None);
+    };
+    if end <= now {
+        return Err(RsvpRefusal::Past);
+    }
+    Ok(Some((start, end)))
+}
+
 /// Why nobody can be checked in now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CheckInRefusal {

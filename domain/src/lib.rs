@@ -12,6 +12,7 @@ pub mod effects;
 pub mod escalation;
 pub mod grants;
 pub mod images;
+pub mod lasting;
 pub mod matching;
 #[macro_use]
 pub mod mediation;

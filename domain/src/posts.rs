@@ -1,10 +1,11 @@
 //! Posts: news, activities, requests and offers, and the lifecycle they go through.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::accounts::UserId;
 use crate::category::Category;
+use crate::lasting::{Recurrence, RecurrenceRule};
 use crate::neighbourhoods::NeighbourhoodId;
 use crate::value::{ValueError, bounded_text};
 
@@ -160,6 +161,8 @@ pub struct PostContent {
     pub remote_ok: bool,
     pub helpers_needed: u32,
     pub activity: Option<ActivityDetails>,
+    /// Requests: help asked for again and again (lasting help), from the day it is posted.
+    pub recurrence: Option<RecurrenceRule>,
 }
 
 /// The raw input of a post, before the rules.
@@ -175,6 +178,8 @@ pub struct PostInput<'a> {
     pub remote_ok: Option<bool>,
     pub helpers_needed: Option<u32>,
     pub activity: Option<ActivityInput<'a>>,
+    pub recurrence: Option<Recurrence>,
+    pub recurrence_ends_on: Option<NaiveDate>,
 }
 
 /// The raw input of an activity's details.
@@ -331,6 +336,44 @@ impl PostContent {
             }
             (_, None) => None,
         };
+        let recurrence = match (kind, input.recurrence) {
+            (PostKind::Request, every) => {
+                RecurrenceRule::validate(every, input.recurrence_ends_on, now.date_naive())
+                    .map_err(|e| errors.push(e))
+                    .ok()
+                    .flatten()
+            }
+            // A series: from the day its first occurrence starts. Monthly ones start on a day
+            // every month has, so that a calendar's RRULE and the occurrences agree.
+            (PostKind::Activity, every) => match input.activity {
+                Some(activity) => {
+                    let first = crate::lasting::local_day(activity.starts_at);
+                    if every == Some(Recurrence::Monthly) && first.day() > 28 {
+                        errors.push((
+                            "recurrence",
+                            ValueError::NotOneOf {
+                                accepted: "weekly or fortnightly for a series starting after the 28th",
+                            },
+                        ));
+                    }
+                    RecurrenceRule::validate(every, input.recurrence_ends_on, first)
+                        .map_err(|e| errors.push(e))
+                        .ok()
+                        .flatten()
+                }
+                None => None,
+            },
+            (_, Some(_)) => {
+                errors.push(("recurrence", not_for_kind));
+                None
+            }
+            (_, None) => {
+                if input.recurrence_ends_on.is_some() {
+                    errors.push(("recurrence_ends_on", not_for_kind));
+                }
+                None
+            }
+        };
         if input.kind.is_none() {
             errors.push(("kind", ValueError::Required));
         }
@@ -346,6 +389,7 @@ impl PostContent {
                 remote_ok: exchanged && input.remote_ok.unwrap_or(false),
                 helpers_needed,
                 activity,
+                recurrence,
             }),
             _ => Err(errors),
         }
@@ -583,6 +627,38 @@ mod tests {
                 ..input(PostKind::News)
             }),
             ["expires_at"]
+        );
+        assert_eq!(
+            fields(PostInput {
+                recurrence: Some(Recurrence::Weekly),
+                ..input(PostKind::Offer)
+            }),
+            ["recurrence"]
+        );
+        assert_eq!(
+            fields(PostInput {
+                recurrence: Some(Recurrence::Weekly),
+                recurrence_ends_on: Some(now.date_naive()),
+                ..input(PostKind::Request)
+            }),
+            ["recurrence_ends_on"]
+        );
+        let ends_on = now.date_naive() + chrono::Days::new(30);
+        let lasting = PostContent::validate(
+            PostInput {
+                recurrence: Some(Recurrence::Fortnightly),
+                recurrence_ends_on: Some(ends_on),
+                ..input(PostKind::Request)
+            },
+            now,
+        )
+        .unwrap();
+        assert_eq!(
+            lasting.recurrence,
+            Some(RecurrenceRule {
+                every: Recurrence::Fortnightly,
+                ends_on: Some(ends_on)
+            })
         );
         assert_eq!(fields(input(PostKind::Activity)), ["activity"]);
         assert_eq!(

@@ -22,6 +22,8 @@ pub struct RsvpDto {
     pub status: RsvpStatusDto,
     /// For the waitlist: how many are before you (0 when going).
     pub waitlist_ahead: u64,
+    /// For a recurring activity: the day of the occurrence answered for; `null` otherwise.
+    pub occurrence: Option<chrono::NaiveDate>,
     #[serde(serialize_with = "crate::moment::write_optional")]
     pub checked_in_at: Option<DateTime<Utc>>,
     #[serde(serialize_with = "crate::moment::write")]
@@ -91,4 +93,14 @@ pub struct CapacityDto {
     pub capacity: Option<u32>,
     pub going: u64,
     pub waitlisted: u64,
+}
+
+/// Which occurrence of a recurring activity (issue 20).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OccurrenceParams {
+    /// The day (in the Netherlands) of the occurrence: required for a recurring activity,
+    /// absent otherwise. Each occurrence has its own places and waitlist.
+    #[param(value_type = Option<String>, format = Date)]
+    pub occurrence: Option<chrono::NaiveDate>,
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod arrangements;
 pub mod delivery;
 pub mod devices;
 pub mod grants;

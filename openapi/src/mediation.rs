@@ -296,7 +296,8 @@ pub struct AuditEntryDto {
     /// `read_suggestions`, `read_requester_contact`, and the steps of a brokered match:
     /// `broker_propose` (the mediator), `broker_helper_accept` (the helper agrees),
     /// `broker_accept` (the requester accepts), `broker_decline`, `broker_cancel`,
-    /// `broker_complete`, `broker_no_show`.
+    /// `broker_complete`, `broker_no_show`; for lasting help (issue 20):
+    /// `arrangement_lapsed` (`buurt run-jobs` put a follow-up on the case).
     pub action: String,
     #[serde(serialize_with = "crate::moment::write")]
     pub at: DateTime<Utc>,

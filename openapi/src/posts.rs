@@ -145,6 +145,18 @@ pub struct CreatePostRequest {
     pub helpers_needed: Option<u32>,
     #[serde(default)]
     pub activity: Option<ActivityDto>,
+    /// Requests: help asked for again and again (lasting help), from today. An accepted
+    /// match then stays active: its parties record each session
+    /// (`POST /v1/matches/{id}/sessions`) and either ends it (`POST /v1/matches/{id}/end`).
+    /// Activities: a series (a weekly koffieochtend) repeating `activity` at the same local
+    /// time, answered per occurrence (`occurrence` on the RSVP endpoints), one calendar event
+    /// with an RRULE; monthly only for a first day up to the 28th. News and offers: absent.
+    #[serde(default)]
+    pub recurrence: Option<crate::arrangements::RecurrenceDto>,
+    /// With `recurrence` only: the last day (requests: after today; activities: after the
+    /// first occurrence's day).
+    #[serde(default)]
+    pub recurrence_ends_on: Option<chrono::NaiveDate>,
     /// Images to show on the post, in order: ids from `POST /v1/uploads`, at most 6, each
     /// the author's own upload and shown nowhere else.
     #[serde(default)]
@@ -260,6 +272,11 @@ pub struct PostDto {
     pub my_match: Option<MyMatchDto>,
     /// Activities: when, where and how full; `null` for other kinds.
     pub activity: Option<ActivityViewDto>,
+    /// Requests asking for lasting help, and activities that recur: how often; `null`
+    /// otherwise.
+    pub recurrence: Option<crate::arrangements::RecurrenceDto>,
+    /// With `recurrence`: its last day, if set.
+    pub recurrence_ends_on: Option<chrono::NaiveDate>,
     /// The post's images, in order (at most 6); each is seen by whoever may see the post.
     pub images: Vec<crate::images::ImageDto>,
     /// Hidden by a moderator: only moderators and the author see it.
@@ -318,6 +335,8 @@ impl PostDto {
                     RsvpStatus::Cancelled => None,
                 }),
             }),
+            recurrence: content.recurrence.map(|rule| rule.every.into()),
+            recurrence_ends_on: content.recurrence.and_then(|rule| rule.ends_on),
             images: images.iter().map(Into::into).collect(),
             hidden: post.hidden,
             mediation: None,

@@ -93,7 +93,25 @@ enum_columns!(
     buurt_domain::moderation::LogAction,
     // issue 20 (h20d)
     buurt_domain::signals::SignalKind,
+    buurt_domain::lasting::Recurrence,
+    buurt_domain::lasting::SessionStatus,
 );
+
+/// A day, stored as `YYYY-MM-DD` (sorts in time order on both backends).
+impl TextColumn for chrono::NaiveDate {
+    const KIND: &'static str = "NaiveDate";
+    fn from_column(raw: &str) -> Option<Self> {
+        chrono::NaiveDate::parse_from_str(raw, DAY_FORMAT).ok()
+    }
+}
+
+/// How a day is written to a text column.
+pub const DAY_FORMAT: &str = "%Y-%m-%d";
+
+/// `day` as it is stored.
+pub fn day_column(day: chrono::NaiveDate) -> String {
+    day.format(DAY_FORMAT).to_string()
+}
 
 impl TextColumn for buurt_domain::partners::Scope {
     const KIND: &'static str = "Scope";

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod arrangements;
 pub mod blocks;
 pub mod columns;
 mod connection;
@@ -22,6 +23,7 @@ pub mod moderation;
 pub mod neighbourhoods;
 pub mod notifications;
 pub mod offline;
+pub mod occurrences;
 pub mod partners;
 pub mod post_states;
 pub mod posts;

@@ -2,6 +2,7 @@
 
 use buurt_domain::accounts::UserId;
 use buurt_domain::category::Category;
+use buurt_domain::lasting::{Recurrence, RecurrenceRule};
 use buurt_domain::neighbourhoods::NeighbourhoodId;
 use buurt_domain::notifications::EXPIRY_WARNING;
 use buurt_domain::posts::{
@@ -40,6 +41,8 @@ struct PostRow {
     hidden: bool,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    recurrence: Option<Stored<Recurrence>>,
+    recurrence_ends_on: Option<Stored<chrono::NaiveDate>>,
 }
 
 impl From<PostRow> for Post {
@@ -69,6 +72,10 @@ impl From<PostRow> for Post {
                 remote_ok: row.remote_ok,
                 helpers_needed: u32::try_from(row.helpers_needed).unwrap_or(1),
                 activity,
+                recurrence: row.recurrence.map(|every| RecurrenceRule {
+                    every: every.0,
+                    ends_on: row.recurrence_ends_on.map(|day| day.0),
+                }),
             },
             status: row.status.0,
             hidden: row.hidden,
@@ -94,6 +101,8 @@ pub(crate) struct ContentColumns<'a> {
     ends_at: Option<NaiveDateTime>,
     location: Option<&'a str>,
     capacity: Option<i32>,
+    recurrence: Option<&'static str>,
+    recurrence_ends_on: Option<String>,
 }
 
 impl<'a> From<&'a PostContent> for ContentColumns<'a> {
@@ -114,6 +123,11 @@ impl<'a> From<&'a PostContent> for ContentColumns<'a> {
             capacity: activity
                 .and_then(|a| a.capacity)
                 .map(|c| i32::try_from(c).unwrap_or(i32::MAX)),
+            recurrence: content.recurrence.map(|r| r.every.as_str()),
+            recurrence_ends_on: content
+                .recurrence
+                .and_then(|r| r.ends_on)
+                .map(crate::columns::day_column),
         }
     }
 }

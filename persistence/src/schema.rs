@@ -173,6 +173,8 @@ diesel::table! {
         hidden -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        recurrence -> Nullable<Text>,
+        recurrence_ends_on -> Nullable<Text>,
     }
 }
 
@@ -506,6 +508,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     escalation_rules,
     signals,
     signal_audit,
+    // issue 20 (h20c)
+    arrangements,
+    arrangement_sessions,
+    arrangement_lapses,
+    occurrence_rsvps,
 );
 
 // issue 20 (h20d)
@@ -760,3 +767,50 @@ diesel::table! {
 diesel::joinable!(offline_residents -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(offline_residents, users);
 diesel::allow_tables_to_appear_in_same_query!(call_list_items, users);
+
+// issue 20 (h20c): lasting help
+diesel::table! {
+    arrangements (match_id) {
+        match_id -> Text,
+        request_id -> Text,
+        recurrence -> Text,
+        starts_on -> Text,
+        ends_on -> Nullable<Text>,
+        ended_at -> Nullable<Timestamp>,
+        ended_by -> Nullable<Text>,
+        end_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    arrangement_sessions (match_id, on_date) {
+        match_id -> Text,
+        on_date -> Text,
+        status -> Text,
+        note_to_mediator -> Nullable<Text>,
+        recorded_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    arrangement_lapses (match_id, since) {
+        match_id -> Text,
+        since -> Text,
+        case_id -> Text,
+        noticed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    occurrence_rsvps (post_id, occurrence, user_id) {
+        post_id -> Text,
+        occurrence -> Text,
+        user_id -> Text,
+        status -> Text,
+        position -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

@@ -12,6 +12,7 @@ mod health;
 mod idempotency;
 mod images;
 mod inputs;
+mod lasting_help;
 mod limits;
 mod mail;
 mod matching;

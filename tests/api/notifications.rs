@@ -85,6 +85,7 @@ async fn authors_are_warned_a_day_before_and_posts_expire() {
             retention: Default::default(),
             digests_queued: 0,
             signals: Default::default(),
+            lapsed_arrangements: 0,
         }
     );
     // Running again warns nobody twice.

@@ -141,6 +141,8 @@ pub struct JobsReport {
     pub digests_queued: usize,
     /// Signals raised and refreshed for mediators (issue 20).
     pub signals: buurt_app::signals::SignalsRun,
+    /// Lasting help that lapsed, each put on its request's case for a mediator (issue 20).
+    pub lapsed_arrangements: usize,
 }
 
 /// The periodic jobs, as of `now`: hand requests unmatched for as long as their
@@ -148,8 +150,8 @@ pub struct JobsReport {
 /// expire posts past `expires_at`, forget idempotency keys older than a day, failed sign-ins
 /// older than the throttling window and refresh tokens past their expiry, apply retention
 /// (`Config::retention`), queue the newsletter e-mails due (weekly, daily; once per
-/// period), and raise the mediators' signals. Safe to run often and
-/// on several machines at once.
+/// period), tell mediators of lasting help that lapsed (once per lapse), and raise the
+/// mediators' signals. Safe to run often and on several machines at once.
 pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<JobsReport, String> {
     let (_, pool, _) = prepare_database(config).map_err(|error| error.to_string())?;
     let mut conn = pool.get().map_err(|error| error.to_string())?;
@@ -201,6 +203,11 @@ pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<J
         } else {
             0
         },
+        lapsed_arrangements: buurt_app::arrangements::notice_lapses(&mut Cx::new(
+            conn,
+            &FixedClock(now),
+        ))
+        .map_err(describe)?,
         signals: buurt_app::signals::compute_signals(&mut Cx::new(conn, &FixedClock(now)))
             .map_err(describe)?,
     })

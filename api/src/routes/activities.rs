@@ -8,8 +8,8 @@ use buurt_domain::activities::RsvpStatus;
 use buurt_domain::neighbourhoods::NeighbourhoodId;
 use buurt_domain::posts::PostId;
 use buurt_openapi::activities::{
-    AddOrganiserRequest, AttendeeDto, AttendeeList, CapacityDto, CheckInRequest, OrganiserDto,
-    RsvpDto, RsvpStatusDto, SetCapacityRequest,
+    AddOrganiserRequest, AttendeeDto, AttendeeList, CapacityDto, CheckInRequest, OccurrenceParams,
+    OrganiserDto, RsvpDto, RsvpStatusDto, SetCapacityRequest,
 };
 use buurt_openapi::problem::Problem;
 
@@ -17,6 +17,7 @@ use crate::auth::Authenticated;
 use crate::http::error::ApiError;
 use crate::http::extract::Json;
 use crate::http::lang::{Lang, Negotiated};
+use crate::http::query::Query;
 use crate::state::AppState;
 
 /// A status the wire cannot show: a cancelled answer is no answer, and is never sent. Meeting
@@ -46,6 +47,7 @@ fn rsvp_dto(answer: &Answer) -> Result<RsvpDto, NotOnTheWire> {
         user_id: answer.rsvp.user_id.0,
         status: status_dto(answer.rsvp.status)?,
         waitlist_ahead: answer.waitlist_ahead,
+        occurrence: None,
         checked_in_at: answer.rsvp.checked_in_at,
         created_at: answer.rsvp.created_at,
     })
@@ -56,11 +58,14 @@ fn rsvp_dto(answer: &Answer) -> Result<RsvpDto, NotOnTheWire> {
 #[utoipa::path(
     tag = "activities",
     security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path, description = "The activity's id.")),
+    params(("id" = uuid::Uuid, Path, description = "The activity's id."), OccurrenceParams),
     responses(
         (status = 201, description = "Signed up.", body = RsvpDto),
         (status = 200, description = "Already signed up: unchanged.", body = RsvpDto),
-        (status = 409, description = "`not_an_activity`, or `rsvp_closed` (over, closed or hidden).",
+        (status = 400, description = "`invalid_query`.", body = Problem,
+         content_type = "application/problem+json"),
+        (status = 409, description = "`not_an_activity`, or `rsvp_closed` (over, closed or hidden; \
+         for a series: that occurrence is over).",
          body = Problem, content_type = "application/problem+json"),
     ),
 )]
@@ -69,8 +74,17 @@ pub async fn create_rsvp(
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
+    params: Query<OccurrenceParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId(id.into_inner());
+    if let Some(on) = params.into_inner().occurrence {
+        let (found, created) = state
+            .run(move |cx| app::rsvp_occurrence(cx, caller.user_id, id, on))
+            .await?;
+        let mut dto = rsvp_dto(&found.answer)?;
+        dto.occurrence = Some(found.occurrence);
+        return Ok(crate::routes::created_or_ok(created, dto));
+    }
     let (answer, created) = state
         .run(move |cx| app::rsvp(cx, caller.user_id, id))
         .await?;
@@ -83,9 +97,11 @@ pub async fn create_rsvp(
 #[utoipa::path(
     tag = "activities",
     security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path, description = "The activity's id.")),
+    params(("id" = uuid::Uuid, Path, description = "The activity's id."), OccurrenceParams),
     responses(
         (status = 204, description = "Cancelled."),
+        (status = 400, description = "`invalid_query`.", body = Problem,
+         content_type = "application/problem+json"),
         (status = 404, description = "No such post, or no sign-up of yours.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`not_an_activity`; `rsvp_closed`: over, closed or hidden; \
@@ -98,8 +114,15 @@ pub async fn cancel_rsvp(
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
+    params: Query<OccurrenceParams>,
 ) -> Result<HttpResponse, ApiError> {
     let id = PostId(id.into_inner());
+    if let Some(on) = params.into_inner().occurrence {
+        state
+            .run(move |cx| app::cancel_occurrence(cx, caller.user_id, id, on))
+            .await?;
+        return Ok(HttpResponse::NoContent().finish());
+    }
     state
         .run(move |cx| app::cancel_rsvp(cx, caller.user_id, id))
         .await?;

@@ -2,6 +2,7 @@
 
 pub mod account_mail;
 pub mod activities;
+pub mod arrangements;
 pub mod auth;
 pub mod blocks;
 pub mod devices;
@@ -134,6 +135,9 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(matching::list_messages)
         .service(matching::create_message)
         .service(matching::my_matches)
+        .service(arrangements::record_session)
+        .service(arrangements::list_sessions)
+        .service(arrangements::end_arrangement)
         .service(mediation::escalate)
         .service(mediation::list_cases)
         .service(stats::neighbourhood_stats)

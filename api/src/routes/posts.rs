@@ -174,6 +174,8 @@ pub async fn create_post(
                 remote_ok: body.remote_ok,
                 helpers_needed: body.helpers_needed,
                 activity: activity_input(body.activity.as_ref()),
+                recurrence: body.recurrence.map(Into::into),
+                recurrence_ends_on: body.recurrence_ends_on,
             };
             let images = image_ids(&body.image_ids);
             let created = match body.on_behalf_of {

@@ -130,6 +130,7 @@ mod tests {
                 remote_ok: false,
                 helpers_needed: 1,
                 activity: None,
+                recurrence: None,
             },
             status: PostStatus::Open,
             hidden: false,

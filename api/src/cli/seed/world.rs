@@ -796,6 +796,7 @@ impl Maker<'_> {
                 remote_ok: false,
                 helpers_needed: 1,
                 activity: None,
+                recurrence: None,
             },
             status: PostStatus::Open,
             hidden: false,
@@ -1424,6 +1425,8 @@ mod tests {
                     remote_ok: Some(c.remote_ok),
                     helpers_needed: Some(c.helpers_needed),
                     activity,
+                    recurrence: c.recurrence.map(|r| r.every),
+                    recurrence_ends_on: c.recurrence.and_then(|r| r.ends_on),
                 },
                 post.created_at,
             )
