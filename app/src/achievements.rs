@@ -50,9 +50,11 @@ pub struct Achievements {
     /// The first day of each month, and its counts.
     pub months: Vec<(NaiveDate, AchievedCounts)>,
     pub years: Vec<(i32, AchievedCounts)>,
+    /// Arrangements of lasting help running now, with the same suppression.
+    pub lasting_arrangements: Count,
 }
 
-/// The achievements as of `now`, in two queries.
+/// The achievements as of `now`, in three queries.
 pub fn achievements(
     conn: &mut DbConnection,
     neighbourhood: NeighbourhoodId,
@@ -84,7 +86,12 @@ pub fn achievements(
             by_year[slot].add(achievement);
         }
     }
+    let lasting_arrangements = Count::of(buurt_persistence::arrangements::running_in(
+        conn,
+        neighbourhood,
+    )?);
     Ok(Achievements {
+        lasting_arrangements,
         months: months
             .into_iter()
             .zip(by_month)

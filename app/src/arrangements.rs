@@ -273,6 +273,17 @@ pub fn notice_lapses(cx: &mut Cx<'_>) -> Result<usize, AppError> {
             );
             let case = crate::mediation::follow_up_lapse(conn, request, &reason, now)?;
             repo::insert_lapse(conn, id, since, case, now)?;
+            // The mediators' signal about the person helped, in the same transaction.
+            if let Some(post) = buurt_persistence::posts::find_post(conn, request)? {
+                crate::signals::raise_lasting_help_lapse(
+                    conn,
+                    post.neighbourhood_id,
+                    id.0,
+                    post.author_id,
+                    since.and_time(chrono::NaiveTime::MIN).and_utc(),
+                    now,
+                )?;
+            }
             Ok(true)
         })?;
         noticed += usize::from(done);

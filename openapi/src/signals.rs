@@ -213,9 +213,12 @@ pub struct YearAchievements {
 }
 
 /// What the neighbourhood achieved: the last twelve months and this year and the last,
-/// newest first. (How many lasting arrangements run comes with lasting help.)
+/// newest first, and how many arrangements of lasting help run now.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct AchievementsDto {
     pub months: Vec<MonthAchievements>,
     pub years: Vec<YearAchievements>,
+    /// Arrangements of lasting help ("maatjes": a recurring request with an accepted match not
+    /// ended) running now, with the same small-number suppression.
+    pub lasting_arrangements: StatCount,
 }

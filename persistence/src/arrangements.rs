@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::columns::{Stored, day_column};
-use crate::schema::{arrangement_lapses, arrangement_sessions, arrangements, matches};
+use crate::schema::{arrangement_lapses, arrangement_sessions, arrangements, matches, posts};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError};
 
@@ -173,6 +173,22 @@ pub fn running(conn: &mut DbConnection) -> Result<Vec<(MatchId, PostId)>, Persis
         .select((arrangements::match_id, arrangements::request_id))
         .load(conn)?;
     Ok(rows.into_iter().map(|(m, r)| (m.0, r.0)).collect())
+}
+
+/// How many arrangements of lasting help run in `neighbourhood` now (accepted, not ended).
+pub fn running_in(
+    conn: &mut DbConnection,
+    neighbourhood: buurt_domain::neighbourhoods::NeighbourhoodId,
+) -> Result<u64, PersistenceError> {
+    let count: i64 = arrangements::table
+        .inner_join(matches::table.on(matches::id.eq(arrangements::match_id)))
+        .inner_join(posts::table.on(posts::id.eq(arrangements::request_id)))
+        .filter(arrangements::ended_at.is_null())
+        .filter(matches::status.eq(MatchStatus::Accepted.as_str()))
+        .filter(posts::neighbourhood_id.eq(neighbourhood.to_string()))
+        .count()
+        .get_result(conn)?;
+    Ok(u64::try_from(count).unwrap_or(0))
 }
 
 /// Whether the lapse of `id` since `since` was noticed already.

@@ -151,6 +151,31 @@ impl World {
             .clone()
     }
 
+    /// How many arrangements the neighbourhood's public page says run now.
+    async fn running_in_public(&self) -> Value {
+        let page = self
+            .app
+            .get(&format!("/v1/neighbourhoods/{}/page", self.neighbourhood))
+            .await;
+        assert_eq!(page.status, 200, "{}", page.text());
+        page.json()["achievements"]["lasting_arrangements"].clone()
+    }
+
+    /// The `lasting_help_lapsed` signals the neighbourhood's mediator sees: whom each is about.
+    async fn lapse_signals(&self) -> Vec<Value> {
+        self.get(
+            &self.mediator,
+            &format!("/v1/neighbourhoods/{}/signals", self.neighbourhood),
+        )
+        .await["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|signal| signal["kind"] == "lasting_help_lapsed")
+            .map(|signal| signal["person"]["id"].clone())
+            .collect()
+    }
+
     async fn lapses_audited(&self, case: &str) -> usize {
         self.get(&self.admin, &format!("/v1/cases/{case}/audit"))
             .await["items"]
@@ -288,6 +313,8 @@ async fn a_weekly_walk_stays_active_and_a_lapse_reaches_a_mediator_once() {
     assert_eq!(w.jobs(at).lapsed_arrangements, 0);
     assert_eq!(w.jobs(now).lapsed_arrangements, 0);
     assert_eq!(w.lapses_audited(&case).await, 1);
+    // And the mediators get one signal about the person helped.
+    assert_eq!(w.lapse_signals().await, [json!(w.requester.user_id)]);
 
     // They walk again today; three weeks later, two more weeks were missed: a new lapse, on
     // the case that is still open.
@@ -297,6 +324,13 @@ async fn a_weekly_walk_stays_active_and_a_lapse_reaches_a_mediator_once() {
     assert_eq!(w.jobs(now + Days::new(22)).lapsed_arrangements, 0);
     assert_eq!(w.cases().await.len(), 1);
     assert_eq!(w.lapses_audited(&case).await, 2);
+    assert_eq!(
+        w.lapse_signals().await,
+        [json!(w.requester.user_id), json!(w.requester.user_id)]
+    );
+
+    // The public page counts the running arrangement, suppressed as a small number.
+    assert_eq!(w.running_in_public().await, json!("<5"));
 
     // Either party ends it, with a reason: the match completes, the request is fulfilled.
     w.end(&w.outsider, &id, &json!({"reason": "Klaar"}))
@@ -334,6 +368,7 @@ async fn a_weekly_walk_stays_active_and_a_lapse_reaches_a_mediator_once() {
     .await
     .assert_problem(409, "no_running_arrangement");
     assert_eq!(w.jobs(now + Days::new(90)).lapsed_arrangements, 0);
+    assert_eq!(w.running_in_public().await, json!(0));
 }
 
 impl World {

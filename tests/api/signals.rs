@@ -916,6 +916,8 @@ async fn the_public_page_shows_what_the_neighbourhood_achieved() {
         .await;
     assert_eq!(page.status, 200, "{}", page.text());
     let achievements = page.json()["achievements"].clone();
+    // No lasting help here: none running.
+    assert_eq!(achievements["lasting_arrangements"], json!(0));
     let months = achievements["months"].as_array().unwrap();
     assert_eq!(months.len(), 12);
     assert_eq!(

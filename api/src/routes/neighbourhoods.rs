@@ -258,6 +258,7 @@ fn achievements_dto(
         handed_to_wijkteam: c.handed_to_wijkteam.into(),
     };
     buurt_openapi::signals::AchievementsDto {
+        lasting_arrangements: achievements.lasting_arrangements.into(),
         months: achievements
             .months
             .into_iter()
