@@ -312,6 +312,26 @@ async fn attendees_check_ins_and_counts_go_per_occurrence() {
         [w.helper.user_id.clone(), waiter.user_id.clone()]
     );
 
+    // Checked in many times at once: once, at one time.
+    let tries = futures_util::future::join_all(
+        (0..6).map(|_| w.check_in(&w.organiser, &series, &today_query, &waiter.user_id)),
+    )
+    .await;
+    let times: Vec<Value> = tries
+        .iter()
+        .map(|answer| {
+            assert_eq!(answer.status, 200, "{}", answer.text());
+            answer.json()["checked_in_at"].clone()
+        })
+        .collect();
+    assert!(
+        times
+            .iter()
+            .all(|time| *time == times[0] && time.is_string()),
+        "{times:?}"
+    );
+    assert_eq!(w.checked_in(&series), 2);
+
     // A one-off activity takes no occurrence.
     let once = w.activity("Eenmalig", None, json!({})).await;
     w.attendees(&w.organiser, &once, &today_query)
