@@ -7,10 +7,11 @@
 
 use buurt_domain::accounts::UserId;
 use buurt_domain::activities::{
-    CheckInRefusal, Rsvp, RsvpRefusal, RsvpStatus, placement, promotions, takes_check_ins,
-    takes_occurrence_rsvps, takes_rsvps,
+    CheckInRefusal, Rsvp, RsvpRefusal, RsvpStatus, next_occurrence, placement, promotions,
+    takes_check_ins, takes_occurrence_check_ins, takes_occurrence_rsvps, takes_rsvps,
 };
 use buurt_domain::effects::activities::ActivityHappening;
+use buurt_domain::lasting::{local_day, occurrence_on};
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
 use buurt_domain::policy::{Action, Actor};
 use buurt_domain::posts::{MAX_CAPACITY, Post, PostId, PostKind};
@@ -187,30 +188,30 @@ fn no_series(post: &Post) -> Result<(), AppError> {
 /// The occurrence of `post` on `on` takes answers at `now`.
 fn open_occurrence(post: &Post, on: NaiveDate, now: DateTime<Utc>) -> Result<(), AppError> {
     if post.content.recurrence.is_none() {
-        return Err(AppError::invalid(
-            "occurrence",
-            FieldIssue::invalid(
-                "only for an activity that recurs",
-                "alleen bij een activiteit die zich herhaalt",
-            ),
-        ));
+        return Err(not_a_series());
     }
     match takes_occurrence_rsvps(post, on, now)? {
         Some(_) => Ok(()),
-        None => Err(AppError::invalid(
-            "occurrence",
-            FieldIssue::invalid(
-                "a day on which the activity takes place",
-                "een dag waarop de activiteit plaatsvindt",
-            ),
-        )),
+        None => Err(no_occurrence()),
     }
+}
+
+/// An occurrence asked of an activity that does not recur.
+fn not_a_series() -> AppError {
+    AppError::invalid(
+        "occurrence",
+        FieldIssue::invalid(
+            "only for an activity that recurs",
+            "alleen bij een activiteit die zich herhaalt",
+        ),
+    )
 }
 
 /// One person's answer for one occurrence of a series.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OccurrenceAnswer {
-    pub occurrence: NaiveDate,
+    /// `None` for a one-off activity (from `check_in`).
+    pub occurrence: Option<NaiveDate>,
     pub answer: Answer,
 }
 
@@ -226,7 +227,7 @@ fn occurrence_answer(
         0
     };
     Ok(OccurrenceAnswer {
-        occurrence: on,
+        occurrence: Some(on),
         answer: Answer {
             post,
             rsvp,
@@ -284,6 +285,9 @@ pub fn cancel_occurrence(
         let (found, _) = visible_activity(conn, caller, id)?;
         open_occurrence(&found.post, on, now)?;
         match occurrences::find(conn, id, on, caller)? {
+            Some(rsvp) if rsvp.checked_in_at.is_some() && rsvp.status.is_active() => {
+                return Err(ErrorCode::AlreadyCheckedIn.into());
+            }
             Some(rsvp) if rsvp.status.is_active() => {}
             _ => return Err(AppError::NotFound),
         }
@@ -309,45 +313,102 @@ pub fn cancel_occurrence(
     })
 }
 
+/// Refused: `user` has no answer standing.
+fn no_rsvp() -> AppError {
+    AppError::RefusedFields(
+        ErrorCode::NoRsvp,
+        vec![FieldProblem::new(
+            "user_id",
+            FieldIssue::invalid("not signed up", "niet aangemeld"),
+        )],
+    )
+}
+
+/// A day that is no occurrence of the series.
+fn no_occurrence() -> AppError {
+    AppError::invalid(
+        "occurrence",
+        FieldIssue::invalid(
+            "a day on which the activity takes place",
+            "een dag waarop de activiteit plaatsvindt",
+        ),
+    )
+}
+
 /// An organiser checks `user` in: they came. Only people going, on an open activity, within
-/// its check-in window; checking in twice keeps the first time.
+/// its check-in window; checking in twice keeps the first time. A series is checked in per
+/// occurrence (`occurrence`, its day), within that occurrence's window.
 pub fn check_in(
     cx: &mut Cx<'_>,
     caller: UserId,
     id: PostId,
     user: UserId,
-) -> Result<Answer, AppError> {
+    occurrence: Option<NaiveDate>,
+) -> Result<OccurrenceAnswer, AppError> {
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         posts::lock(conn, id)?;
         let found = organised_activity(conn, caller, id)?;
-        takes_check_ins(&found.post, now)?;
-        let rsvp = match repo::find_rsvp(conn, id, user)? {
+        let Some(on) = occurrence else {
+            no_series(&found.post)?;
+            return check_in_once(conn, &found.post, user, now).map(|answer| OccurrenceAnswer {
+                occurrence: None,
+                answer,
+            });
+        };
+        if found.post.content.recurrence.is_none() {
+            return Err(not_a_series());
+        }
+        if takes_occurrence_check_ins(&found.post, on, now)?.is_none() {
+            return Err(no_occurrence());
+        }
+        let rsvp = match occurrences::find(conn, id, on, user)? {
             Some(rsvp) if rsvp.status.is_active() => rsvp,
-            None | Some(_) => {
-                return Err(AppError::RefusedFields(
-                    ErrorCode::NoRsvp,
-                    vec![FieldProblem::new(
-                        "user_id",
-                        FieldIssue::invalid("not signed up", "niet aangemeld"),
-                    )],
-                ));
-            }
+            None | Some(_) => return Err(no_rsvp()),
         };
         if rsvp.status == RsvpStatus::Waitlisted {
             return Err(ErrorCode::NotGoing.into());
         }
-        if rsvp.checked_in_at.is_some() {
-            return answer(conn, id, rsvp);
-        }
-        let rsvp = repo::set_checked_in(conn, id, user, now)?;
-        let place = found.post.neighbourhood_id;
-        outbox::record(
-            conn,
-            &ActivityHappening::CheckedIn.effects(id, place, user, now),
-        )?;
-        answer(conn, id, rsvp)
+        let rsvp = if rsvp.checked_in_at.is_some() {
+            rsvp
+        } else {
+            let rsvp = occurrences::set_checked_in(conn, id, on, user, now)?;
+            let place = found.post.neighbourhood_id;
+            outbox::record(
+                conn,
+                &ActivityHappening::CheckedIn.effects(id, place, user, now),
+            )?;
+            rsvp
+        };
+        occurrence_answer(conn, id, on, rsvp)
     })
+}
+
+/// Checks `user` in at a one-off activity; the caller holds it and organises it.
+fn check_in_once(
+    conn: &mut DbConnection,
+    post: &Post,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<Answer, AppError> {
+    let id = post.id;
+    takes_check_ins(post, now)?;
+    let rsvp = match repo::find_rsvp(conn, id, user)? {
+        Some(rsvp) if rsvp.status.is_active() => rsvp,
+        None | Some(_) => return Err(no_rsvp()),
+    };
+    if rsvp.status == RsvpStatus::Waitlisted {
+        return Err(ErrorCode::NotGoing.into());
+    }
+    if rsvp.checked_in_at.is_some() {
+        return answer(conn, id, rsvp);
+    }
+    let rsvp = repo::set_checked_in(conn, id, user, now)?;
+    outbox::record(
+        conn,
+        &ActivityHappening::CheckedIn.effects(id, post.neighbourhood_id, user, now),
+    )?;
+    answer(conn, id, rsvp)
 }
 
 /// Who comes to an activity.
@@ -358,11 +419,33 @@ pub struct Attendees {
     pub capacity: Option<u32>,
 }
 
-/// Who is going and who waits (for the author, co-organisers and administrators).
-pub fn attendees(cx: &mut Cx<'_>, caller: UserId, id: PostId) -> Result<Attendees, AppError> {
+/// Who is going and who waits (for the author, co-organisers and administrators); for a
+/// series, at its occurrence on `occurrence` (past ones too: the record of who came).
+pub fn attendees(
+    cx: &mut Cx<'_>,
+    caller: UserId,
+    id: PostId,
+    occurrence: Option<NaiveDate>,
+) -> Result<Attendees, AppError> {
     let found = organised_activity(cx.conn, caller, id)?;
+    let attendees = match occurrence {
+        None => {
+            no_series(&found.post)?;
+            repo::attendees(cx.conn, id)?
+        }
+        Some(on) => {
+            let activity = found.post.content.activity.as_ref();
+            let Some((rule, activity)) = found.post.content.recurrence.zip(activity) else {
+                return Err(not_a_series());
+            };
+            if occurrence_on(rule, activity.starts_at, activity.ends_at, on).is_none() {
+                return Err(no_occurrence());
+            }
+            occurrences::attendees(cx.conn, id, on)?
+        }
+    };
     Ok(Attendees {
-        attendees: repo::attendees(cx.conn, id)?,
+        attendees,
         capacity: found
             .post
             .content
@@ -451,14 +534,32 @@ pub fn activity(cx: &mut Cx<'_>, caller: Option<UserId>, id: PostId) -> Result<P
 /// The most events one neighbourhood calendar holds.
 const CALENDAR_MAX_EVENTS: usize = 500;
 
-/// A neighbourhood and its upcoming public activities, soonest first, for its calendar.
+/// A neighbourhood and its upcoming public activities, soonest first, for its calendar: the
+/// one-off ones not over and the series with occurrences to come (by their next one).
 pub fn upcoming_activities(
     cx: &mut Cx<'_>,
     id: NeighbourhoodId,
 ) -> Result<(Neighbourhood, Vec<Post>), AppError> {
     let now = cx.now();
     let neighbourhood = crate::posts::neighbourhood(cx.conn, id)?;
-    let (activities, _) =
+    let (mut activities, _) =
         posts::public_section(cx.conn, id, PostKind::Activity, now, CALENDAR_MAX_EVENTS)?;
+    // A series whose first occurrence passed is still coming while it has occurrences left.
+    let running = posts::running_series(cx.conn, id, now, local_day(now), CALENDAR_MAX_EVENTS)?;
+    activities.extend(
+        running
+            .into_iter()
+            .filter(|post| next_occurrence(post, now).is_some()),
+    );
+    activities.sort_by_key(|post| {
+        let first = post.content.activity.as_ref().map(|a| a.starts_at);
+        (
+            next_occurrence(post, now)
+                .map(|(_, start, _)| start)
+                .or(first),
+            post.id.0,
+        )
+    });
+    activities.truncate(CALENDAR_MAX_EVENTS);
     Ok((neighbourhood, activities))
 }

@@ -456,14 +456,16 @@ pub fn get_post(
 }
 
 /// The live state of each of `posts` as `reader` sees it (activities' answers, requests'
-/// helpers, the reader's own answer or match), in a constant number of queries for the page.
+/// helpers, the reader's own answer or match; a series' for its next occurrence at `now`), in
+/// a constant number of queries for the page.
 pub fn post_states(
     conn: &mut DbConnection,
     reader: Option<UserId>,
     posts: &[&Post],
+    now: DateTime<Utc>,
 ) -> Result<std::collections::HashMap<PostId, buurt_domain::posts::PostState>, AppError> {
     Ok(buurt_persistence::post_states::post_states(
-        conn, posts, reader,
+        conn, posts, reader, now,
     )?)
 }
 

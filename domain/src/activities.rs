@@ -162,6 +162,45 @@ pub fn takes_check_ins(post: &Post, now: DateTime<Utc>) -> Result<(), CheckInRef
     Ok(())
 }
 
+/// The next occurrence of a recurring activity at `now` (the first not ended): its day, start
+/// and end; `None` for one-off activities and series that are over.
+pub fn next_occurrence(
+    post: &Post,
+    now: DateTime<Utc>,
+) -> Option<(chrono::NaiveDate, DateTime<Utc>, DateTime<Utc>)> {
+    let activity = activity_of(post)?;
+    let rule = post.content.recurrence?;
+    crate::lasting::next_occurrence(rule, activity.starts_at, activity.ends_at, now)
+}
+
+/// Whether organisers may check people in for the occurrence of a series on `on` at `now`:
+/// as `takes_check_ins`, with that occurrence's start and end. `Ok(None)` when the series has
+/// no occurrence that day (or the activity does not recur).
+pub fn takes_occurrence_check_ins(
+    post: &Post,
+    on: chrono::NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Option<Occurrence>, CheckInRefusal> {
+    let Some(activity) = activity_of(post) else {
+        return Err(CheckInRefusal::NotAnActivity);
+    };
+    if post.hidden || post.status != PostStatus::Open {
+        return Err(CheckInRefusal::NotOpen);
+    }
+    let Some(rule) = post.content.recurrence else {
+        return Ok(None);
+    };
+    let Some((start, end)) =
+        crate::lasting::occurrence_on(rule, activity.starts_at, activity.ends_at, on)
+    else {
+        return Ok(None);
+    };
+    if now < start_of_day(start) || now > end + CHECK_IN_AFTER_END {
+        return Err(CheckInRefusal::OutsideWindow);
+    }
+    Ok(Some((start, end)))
+}
+
 /// 00:00 in Amsterdam on the day `at` falls on there.
 fn start_of_day(at: DateTime<Utc>) -> DateTime<Utc> {
     use chrono::TimeZone;

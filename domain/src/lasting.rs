@@ -272,6 +272,36 @@ pub fn occurrence_on(
     None
 }
 
+/// The first occurrence of a series not ended at `now`: its day (in the Netherlands), start
+/// and end; `None` once the series is over. Occurrences fall as `occurrence_on` places them.
+pub fn next_occurrence(
+    rule: RecurrenceRule,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<(NaiveDate, DateTime<Utc>, DateTime<Utc>)> {
+    use chrono::TimeZone;
+    let first = local(starts_at);
+    for k in 0..MAX_OCCURRENCES {
+        let day = rule.every.nth_after(first.date(), k)?;
+        if rule.ends_on.is_some_and(|end| day > end) {
+            return None;
+        }
+        let Some(start) = chrono_tz::Europe::Amsterdam
+            .from_local_datetime(&day.and_time(first.time()))
+            .earliest()
+        else {
+            continue;
+        };
+        let start = start.with_timezone(&Utc);
+        let end = start + (ends_at - starts_at);
+        if end > now {
+            return Some((day, start, end));
+        }
+    }
+    None
+}
+
 /// The RRULE of a series (RFC 5545), for a DTSTART in Dutch local time: `UNTIL` (in UTC, as
 /// the RFC asks then) is the end of its last day.
 pub fn rrule(rule: RecurrenceRule) -> String {
@@ -300,6 +330,42 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn the_next_occurrence_is_the_first_not_ended() {
+        use chrono::TimeZone;
+        let rule = RecurrenceRule {
+            every: Recurrence::Weekly,
+            ends_on: Some(day(2027, 4, 3)),
+        };
+        // Saturdays 10:00-12:00 in Amsterdam from 6 March 2027 (CET, UTC+1).
+        let starts_at = Utc.with_ymd_and_hms(2027, 3, 6, 9, 0, 0).unwrap();
+        let ends_at = Utc.with_ymd_and_hms(2027, 3, 6, 11, 0, 0).unwrap();
+        let before = Utc.with_ymd_and_hms(2027, 3, 1, 0, 0, 0).unwrap();
+        assert_eq!(
+            next_occurrence(rule, starts_at, ends_at, before).map(|o| o.0),
+            Some(day(2027, 3, 6))
+        );
+        // During an occurrence it is still the next; once it ended, the week after.
+        let during = Utc.with_ymd_and_hms(2027, 3, 13, 10, 0, 0).unwrap();
+        assert_eq!(
+            next_occurrence(rule, starts_at, ends_at, during).map(|o| o.0),
+            Some(day(2027, 3, 13))
+        );
+        let after = Utc.with_ymd_and_hms(2027, 3, 13, 11, 0, 0).unwrap();
+        assert_eq!(
+            next_occurrence(rule, starts_at, ends_at, after).map(|o| o.0),
+            Some(day(2027, 3, 20))
+        );
+        // After daylight saving time starts (28 March) still 10:00 local: 08:00 UTC.
+        let (on, start, _) =
+            next_occurrence(rule, starts_at, ends_at, after + chrono::Duration::days(20)).unwrap();
+        assert_eq!(on, day(2027, 4, 3));
+        assert_eq!(start, Utc.with_ymd_and_hms(2027, 4, 3, 8, 0, 0).unwrap());
+        // Past its last day there is none.
+        let over = Utc.with_ymd_and_hms(2027, 4, 3, 10, 0, 0).unwrap();
+        assert_eq!(next_occurrence(rule, starts_at, ends_at, over), None);
     }
 
     #[test]

@@ -421,6 +421,9 @@ pub struct PostState {
     pub waitlisted: u32,
     /// Activities: the reader's own live answer.
     pub my_rsvp: Option<crate::activities::RsvpStatus>,
+    /// Recurring activities: the day of the next occurrence (the first not ended), which
+    /// `going`, `waitlisted` and `my_rsvp` are about; `None` otherwise and once it is over.
+    pub next_occurrence: Option<chrono::NaiveDate>,
     /// Requests: helper places held by accepted (or completed) matches.
     pub helpers_accepted: u32,
     /// Requests: the reader's own latest match as a helper.

@@ -225,14 +225,16 @@ pub struct ActivityViewDto {
     pub location: String,
     /// Places; `null` means no limit.
     pub capacity: Option<u32>,
-    /// How many are going.
+    /// How many are going; for a recurring activity, to its next occurrence
+    /// (`next_occurrence`), 0 once the series is over.
     pub going_count: u32,
     /// `capacity` minus `going_count`; `null` when there is no limit.
     pub places_left: Option<u32>,
-    /// How many wait for a place.
+    /// How many wait for a place (for a recurring activity: at its next occurrence).
     pub waitlist_count: u32,
-    /// The caller's own answer (`POST /v1/posts/{id}/rsvp`); `null` without one, and for
-    /// anonymous and machine callers.
+    /// The caller's own answer (`POST /v1/posts/{id}/rsvp`); for a recurring activity, their
+    /// answer for the next occurrence. `null` without one, and for anonymous and machine
+    /// callers.
     pub my_rsvp: Option<crate::activities::RsvpStatusDto>,
 }
 
@@ -277,6 +279,10 @@ pub struct PostDto {
     pub recurrence: Option<crate::arrangements::RecurrenceDto>,
     /// With `recurrence`: its last day, if set.
     pub recurrence_ends_on: Option<chrono::NaiveDate>,
+    /// Recurring activities: the day (in the Netherlands) of the next occurrence, the first
+    /// not ended yet, which `activity.going_count`, `waitlist_count`, `places_left` and
+    /// `my_rsvp` are about; `null` for other posts and once the series is over.
+    pub next_occurrence: Option<chrono::NaiveDate>,
     /// The post's images, in order (at most 6); each is seen by whoever may see the post.
     pub images: Vec<crate::images::ImageDto>,
     /// Hidden by a moderator: only moderators and the author see it.
@@ -337,6 +343,7 @@ impl PostDto {
             }),
             recurrence: content.recurrence.map(|rule| rule.every.into()),
             recurrence_ends_on: content.recurrence.and_then(|rule| rule.ends_on),
+            next_occurrence: state.next_occurrence,
             images: images.iter().map(Into::into).collect(),
             hidden: post.hidden,
             mediation: None,

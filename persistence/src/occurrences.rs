@@ -9,8 +9,10 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::dsl::max;
 use diesel::prelude::*;
 
+use crate::activities::Attendee;
 use crate::columns::{Stored, day_column};
 use crate::schema::occurrence_rsvps as rsvps;
+use crate::schema::users;
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError};
 
@@ -20,14 +22,15 @@ type RsvpColumns = (
     i64,
     NaiveDateTime,
     NaiveDateTime,
+    Option<NaiveDateTime>,
 );
 
-fn rsvp((user, status, position, created_at, updated_at): RsvpColumns) -> Rsvp {
+fn rsvp((user, status, position, created_at, updated_at, checked_in_at): RsvpColumns) -> Rsvp {
     Rsvp {
         user_id: user.0,
         status: status.0,
         position,
-        checked_in_at: None,
+        checked_in_at: checked_in_at.map(from_db),
         created_at: from_db(created_at),
         updated_at: from_db(updated_at),
         waitlisted_at: None,
@@ -40,12 +43,14 @@ const COLUMNS: (
     rsvps::position,
     rsvps::created_at,
     rsvps::updated_at,
+    rsvps::checked_in_at,
 ) = (
     rsvps::user_id,
     rsvps::status,
     rsvps::position,
     rsvps::created_at,
     rsvps::updated_at,
+    rsvps::checked_in_at,
 );
 
 /// The answer of `user` for the occurrence of `post` on `on`.
@@ -186,4 +191,50 @@ pub fn first_waiting(
         .select(rsvps::user_id)
         .load(conn)?;
     Ok(rows.into_iter().map(|user| user.0).collect())
+}
+
+/// Records that `user` came to the occurrence, at `now`; returns their answer.
+pub fn set_checked_in(
+    conn: &mut DbConnection,
+    post: PostId,
+    on: NaiveDate,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<Rsvp, PersistenceError> {
+    diesel::update(
+        rsvps::table
+            .filter(rsvps::post_id.eq(post.to_string()))
+            .filter(rsvps::occurrence.eq(day_column(on)))
+            .filter(rsvps::user_id.eq(user.to_string())),
+    )
+    .set(rsvps::checked_in_at.eq(to_db(now)))
+    .execute(conn)?;
+    find(conn, post, on, user)?.ok_or(PersistenceError::Corrupt(
+        "an answer just checked in is gone".into(),
+    ))
+}
+
+/// Everyone with an answer standing for the occurrence, going first, each list in arrival
+/// order, with names: one query.
+pub fn attendees(
+    conn: &mut DbConnection,
+    post: PostId,
+    on: NaiveDate,
+) -> Result<Vec<Attendee>, PersistenceError> {
+    let rows: Vec<(RsvpColumns, String)> = rsvps::table
+        .inner_join(users::table)
+        .filter(rsvps::post_id.eq(post.to_string()))
+        .filter(rsvps::occurrence.eq(day_column(on)))
+        .filter(rsvps::status.ne(RsvpStatus::Cancelled.as_str()))
+        // Going before waitlisted ("g" < "w"), each in arrival order.
+        .order((rsvps::status, rsvps::position))
+        .select((COLUMNS, users::display_name))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, display_name)| Attendee {
+            rsvp: rsvp(row),
+            display_name,
+        })
+        .collect())
 }

@@ -490,6 +490,37 @@ pub fn public_section(
     Ok((rows.into_iter().map(Post::from).collect(), count))
 }
 
+/// Public recurring activities of a neighbourhood whose first occurrence ended by `now` but
+/// whose last day is not before `today` (in the Netherlands), or that never end: at most
+/// `limit`, earliest first. `public_section` leaves them out, a calendar of what is coming
+/// needs them.
+pub fn running_series(
+    conn: &mut DbConnection,
+    neighbourhood: NeighbourhoodId,
+    now: DateTime<Utc>,
+    today: chrono::NaiveDate,
+    limit: usize,
+) -> Result<Vec<Post>, PersistenceError> {
+    let rows: Vec<PostRow> = posts::table
+        .filter(posts::neighbourhood_id.eq(neighbourhood.to_string()))
+        .filter(posts::kind.eq(PostKind::Activity.as_str()))
+        .filter(posts::visibility.eq(Visibility::Public.as_str()))
+        .filter(posts::hidden.eq(false))
+        .filter(posts::status.eq(PostStatus::Open.as_str()))
+        .filter(posts::recurrence.is_not_null())
+        .filter(posts::ends_at.le(to_db(now)))
+        .filter(
+            posts::recurrence_ends_on
+                .is_null()
+                .or(posts::recurrence_ends_on.ge(crate::columns::day_column(today))),
+        )
+        .order((posts::starts_at.asc(), posts::id.asc()))
+        .limit(i64::try_from(limit).unwrap_or(i64::MAX))
+        .select(PostRow::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(Post::from).collect())
+}
+
 /// How many requests mediators are handling: a count, never the requests.
 pub fn count_in_mediation(
     conn: &mut DbConnection,

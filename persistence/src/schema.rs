@@ -367,6 +367,8 @@ diesel::table! {
 diesel::joinable!(devices -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(rsvps -> users (user_id));
+// issue 20 (r2series)
+diesel::joinable!(occurrence_rsvps -> users (user_id));
 diesel::joinable!(posts -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(neighbourhood_postcodes -> neighbourhoods (neighbourhood_id));
 diesel::joinable!(neighbourhood_adjacency -> neighbourhoods (neighbourhood_id));
@@ -812,5 +814,7 @@ diesel::table! {
         position -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        // issue 20 (r2series)
+        checked_in_at -> Nullable<Timestamp>,
     }
 }

@@ -33,6 +33,7 @@ mod replicas;
 mod role_grants;
 mod security;
 mod seed;
+mod series;
 mod signals;
 mod startup;
 mod stats;

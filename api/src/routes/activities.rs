@@ -82,7 +82,7 @@ pub async fn create_rsvp(
             .run(move |cx| app::rsvp_occurrence(cx, caller.user_id, id, on))
             .await?;
         let mut dto = rsvp_dto(&found.answer)?;
-        dto.occurrence = Some(found.occurrence);
+        dto.occurrence = found.occurrence;
         return Ok(crate::routes::created_or_ok(created, dto));
     }
     let (answer, created) = state
@@ -160,16 +160,22 @@ fn attendee_list(attendees: app::Attendees, lang: Lang) -> Result<AttendeeList, 
     })
 }
 
-/// Who is going and who waits (the author, co-organisers and administrators).
+/// Who is going and who waits (the author, co-organisers and administrators). For a recurring
+/// activity, at one occurrence (`occurrence`, required; past ones too: who came).
 #[utoipa::path(
     tag = "activities",
     security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path, description = "The activity's id.")),
+    params(("id" = uuid::Uuid, Path, description = "The activity's id."), OccurrenceParams),
     responses(
         (status = 200, description = "Going and waitlist.", body = AttendeeList),
+        (status = 400, description = "`invalid_query`: `occurrence` is no date.", body = Problem,
+         content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not an organiser.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`not_an_activity`.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`validation_failed` on `occurrence`: missing for a \
+         recurring activity, sent for a one-off one, or no day the series takes place.",
+         body = Problem, content_type = "application/problem+json"),
     ),
 )]
 #[get("/v1/posts/{id}/attendees")]
@@ -178,30 +184,37 @@ pub async fn list_attendees(
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
+    params: Query<OccurrenceParams>,
 ) -> Result<web::Json<AttendeeList>, ApiError> {
     let id = PostId(id.into_inner());
+    let on = params.into_inner().occurrence;
     let attendees = state
-        .run(move |cx| app::attendees(cx, caller.user_id, id))
+        .run(move |cx| app::attendees(cx, caller.user_id, id, on))
         .await?;
     Ok(web::Json(attendee_list(attendees, lang)?))
 }
 
 /// Check someone in: they came (organisers). Only people going are checked in, on an open
 /// activity, from 00:00 Amsterdam time on the day it starts until a day after it ends.
-/// Checking in twice keeps the first time.
+/// Checking in twice keeps the first time. A recurring activity is checked in per occurrence
+/// (`occurrence`, required), within that occurrence's window.
 #[utoipa::path(
     tag = "activities",
     security(("bearer" = [])),
-    params(("id" = uuid::Uuid, Path, description = "The activity's id.")),
+    params(("id" = uuid::Uuid, Path, description = "The activity's id."), OccurrenceParams),
     request_body = CheckInRequest,
     responses(
         (status = 200, description = "Checked in.", body = RsvpDto),
+        (status = 400, description = "`invalid_query`: `occurrence` is no date.", body = Problem,
+         content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: not an organiser.", body = Problem,
          content_type = "application/problem+json"),
         (status = 409, description = "`not_going`: on the waitlist; `check_in_not_open`: closed, \
          hidden, before the day it starts or more than a day after it ended.", body = Problem,
          content_type = "application/problem+json"),
-        (status = 422, description = "`no_rsvp`: this person has not signed up.", body = Problem,
+        (status = 422, description = "`no_rsvp`: this person has not signed up (for that \
+         occurrence); `validation_failed` on `occurrence`: missing for a recurring activity, \
+         sent for a one-off one, or no day the series takes place.", body = Problem,
          content_type = "application/problem+json"),
     ),
 )]
@@ -210,14 +223,18 @@ pub async fn check_in(
     state: web::Data<AppState>,
     caller: Authenticated,
     id: web::Path<uuid::Uuid>,
+    params: Query<OccurrenceParams>,
     body: Json<CheckInRequest>,
 ) -> Result<web::Json<RsvpDto>, ApiError> {
     let id = PostId(id.into_inner());
     let user = UserId(body.0.user_id);
-    let answer = state
-        .run(move |cx| app::check_in(cx, caller.user_id, id, user))
+    let on = params.into_inner().occurrence;
+    let found = state
+        .run(move |cx| app::check_in(cx, caller.user_id, id, user, on))
         .await?;
-    Ok(web::Json(rsvp_dto(&answer)?))
+    let mut dto = rsvp_dto(&found.answer)?;
+    dto.occurrence = found.occurrence;
+    Ok(web::Json(dto))
 }
 
 /// Add a co-organiser (the author or an administrator). Co-organisers see attendees, check

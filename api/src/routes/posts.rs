@@ -80,12 +80,13 @@ pub fn post_for(
 /// queries for the whole page.
 pub fn post_dtos(
     conn: &mut DbConnection,
+    now: DateTime<Utc>,
     lang: Lang,
     reader: Option<UserId>,
     found: &[PostWithAuthor],
 ) -> Result<Vec<PostDto>, AppError> {
     let posts: Vec<&Post> = found.iter().map(|found| &found.post).collect();
-    let states = app::post_states(conn, reader, &posts)?;
+    let states = app::post_states(conn, reader, &posts, now)?;
     let ids: Vec<PostId> = found.iter().map(|found| found.post.id).collect();
     let mut images = buurt_app::images::of_posts(conn, &ids)?;
     Ok(found
@@ -103,11 +104,12 @@ pub fn post_dtos(
 /// how mediation goes): what its `ETag` is computed from, and what changes answer with.
 pub fn post_view(
     conn: &mut DbConnection,
+    now: DateTime<Utc>,
     lang: Lang,
     reader: Option<UserId>,
     found: &PostWithAuthor,
 ) -> Result<PostDto, AppError> {
-    let mut dto = post_dtos(conn, lang, reader, std::slice::from_ref(found))?
+    let mut dto = post_dtos(conn, now, lang, reader, std::slice::from_ref(found))?
         .pop()
         .ok_or(AppError::NotFound)?;
     dto.mediation =
@@ -189,7 +191,7 @@ pub async fn create_post(
                 )?,
                 None => app::create_post(cx, caller.user_id, neighbourhood_id, input, &images)?,
             };
-            let dto = post_view(cx.conn, lang, Some(caller.user_id), &created)?;
+            let dto = post_view(cx.conn, cx.now(), lang, Some(caller.user_id), &created)?;
             Ok::<_, ApiError>(dto)
         })
         .await?;
@@ -250,7 +252,7 @@ pub async fn list_posts(
             limit,
         };
         let (posts, next) = app::list_posts(cx, &neighbourhood, caller, filter)?;
-        Ok::<_, ApiError>((post_dtos(cx.conn, lang, caller, &posts)?, next))
+        Ok::<_, ApiError>((post_dtos(cx.conn, cx.now(), lang, caller, &posts)?, next))
     };
     // Nobody reads their own writes anonymously: that feed may come from the read replica.
     // Signed-in readers stay on the leader and see what they just posted.
@@ -303,7 +305,7 @@ pub async fn list_my_posts(
             // One's own posts: never under a former resident's name.
             let lang = Lang::default();
             Ok::<_, ApiError>((
-                post_dtos(cx.conn, lang, Some(caller.user_id), &posts)?,
+                post_dtos(cx.conn, cx.now(), lang, Some(caller.user_id), &posts)?,
                 next,
             ))
         })
@@ -346,7 +348,7 @@ pub async fn get_post(
             };
             let (found, neighbourhood) = app::get_post(cx, as_user, id)?;
             let caller = reading_as(cx.conn, &caller, &neighbourhood)?;
-            Ok::<_, ApiError>(post_view(cx.conn, lang, caller, &found)?)
+            Ok::<_, ApiError>(post_view(cx.conn, cx.now(), lang, caller, &found)?)
         })
         .await?;
     json_with_etag(&req, &dto)
@@ -405,13 +407,14 @@ pub async fn update_post(
                 images: images.as_deref(),
             };
             let reader = Some(caller.user_id);
+            let now = cx.now();
             let updated = app::update_post(cx, caller.user_id, id, change, |conn, current| {
                 if if_match.is_sent() {
-                    if_match.check(&post_view(conn, lang, reader, current)?)?;
+                    if_match.check(&post_view(conn, now, lang, reader, current)?)?;
                 }
                 Ok(())
             })?;
-            Ok::<_, ApiError>(post_view(cx.conn, lang, reader, &updated)?)
+            Ok::<_, ApiError>(post_view(cx.conn, cx.now(), lang, reader, &updated)?)
         })
         .await?;
     Ok(HttpResponse::Ok()
@@ -469,7 +472,13 @@ pub async fn close_post(
     let closed = state
         .run(move |cx| {
             let closed = app::close_post(cx, caller.user_id, id)?;
-            Ok::<_, ApiError>(post_view(cx.conn, lang, Some(caller.user_id), &closed)?)
+            Ok::<_, ApiError>(post_view(
+                cx.conn,
+                cx.now(),
+                lang,
+                Some(caller.user_id),
+                &closed,
+            )?)
         })
         .await?;
     Ok(web::Json(closed))
@@ -485,7 +494,13 @@ async fn set_hidden(
     let found = state
         .run(move |cx| {
             let found = app::set_hidden(cx, caller.user_id, id, hidden)?;
-            Ok::<_, ApiError>(post_view(cx.conn, lang, Some(caller.user_id), &found)?)
+            Ok::<_, ApiError>(post_view(
+                cx.conn,
+                cx.now(),
+                lang,
+                Some(caller.user_id),
+                &found,
+            )?)
         })
         .await?;
     Ok(web::Json(found))

@@ -1,0 +1,1 @@
+ALTER TABLE occurrence_rsvps DROP COLUMN checked_in_at;
