@@ -91,6 +91,8 @@ pub fn erase_account(cx: &mut Cx<'_>, user: UserId, by: ErasedBy) -> Result<Eras
         let uploads = buurt_persistence::images::uploads_of(conn, user)?;
         end_matches(conn, clock, user)?;
         withdraw_rsvps(conn, clock, user)?;
+        withdraw_occurrence_rsvps(conn, clock, user)?;
+        repo::blank_arrangement_text(conn, user)?;
         let tombstone = repo::insert_tombstone(conn, now)?;
         settle_posts(conn, clock, user)?;
         repo::pseudonymise_contributions(conn, user, tombstone)?;
@@ -146,6 +148,23 @@ fn withdraw_rsvps(
     for post in repo::active_rsvps_of(conn, user)? {
         match crate::activities::cancel_rsvp(&mut Cx::new(conn, clock), user, post) {
             Ok(()) | Err(AppError::Refused(_) | AppError::NotFound) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
+
+/// Answers for occurrences of a series (issue 20) that have not ended are withdrawn, so each
+/// occurrence's waitlist moves up; the rest go with the account (by their foreign key).
+fn withdraw_occurrence_rsvps(
+    conn: &mut DbConnection,
+    clock: &dyn Clock,
+    user: UserId,
+) -> Result<(), AppError> {
+    for (post, on) in buurt_persistence::occurrences::active_of(conn, user)? {
+        let mut cx = Cx::new(conn, clock);
+        match crate::activities::cancel_occurrence(&mut cx, user, post, on) {
+            Ok(()) | Err(AppError::Refused(_) | AppError::NotFound | AppError::Invalid(_)) => {}
             Err(error) => return Err(error),
         }
     }

@@ -43,6 +43,78 @@ pub struct ExportDocument {
     pub cases: Vec<ExportCaseDto>,
     /// The devices push notifications go to, as `GET /v1/me/devices` lists them.
     pub devices: Vec<crate::devices::DeviceDto>,
+    // issue 18 for issue 20 (r2privacy)
+    /// Answers for occurrences of a recurring activity (a series).
+    pub occurrence_rsvps: Vec<ExportOccurrenceRsvpDto>,
+    /// Lasting help the person is a party to, with its sessions: their own notes to the
+    /// mediator and their own reason for ending; the other party's are theirs.
+    pub arrangements: Vec<ExportArrangementDto>,
+    /// The person's matches a mediator brokered; the mediator is not named.
+    pub brokered_matches: Vec<ExportBrokeredMatchDto>,
+}
+
+/// An answer for one occurrence of a series.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExportOccurrenceRsvpDto {
+    pub post_id: Uuid,
+    /// The occurrence's day, `YYYY-MM-DD`.
+    pub occurrence: String,
+    /// `going`, `waitlisted` or `cancelled`.
+    pub status: String,
+    #[serde(serialize_with = "crate::moment::write")]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One of the person's arrangements of lasting help, their side of it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExportArrangementDto {
+    pub match_id: Uuid,
+    pub request_id: Uuid,
+    /// The person's side: `requester` or `helper`.
+    pub role: String,
+    /// `weekly`, `fortnightly` or `monthly`.
+    pub recurrence: String,
+    /// `YYYY-MM-DD`.
+    pub starts_on: String,
+    /// `YYYY-MM-DD`, when the series ends.
+    pub ends_on: Option<String>,
+    #[serde(serialize_with = "crate::moment::write_optional")]
+    pub ended_at: Option<DateTime<Utc>>,
+    /// `requester` or `helper`, once ended.
+    pub ended_by: Option<String>,
+    /// The reason, when the person ended it.
+    pub end_reason: Option<String>,
+    #[serde(serialize_with = "crate::moment::write")]
+    pub created_at: DateTime<Utc>,
+    pub sessions: Vec<ExportSessionDto>,
+}
+
+/// A session of an arrangement.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExportSessionDto {
+    /// `YYYY-MM-DD`.
+    pub on: String,
+    /// `done` or `skipped`.
+    pub status: String,
+    /// Who recorded it: `requester` or `helper`.
+    pub recorded_by: String,
+    /// The note to the mediator, when the person wrote it.
+    pub note_to_mediator: Option<String>,
+    #[serde(serialize_with = "crate::moment::write")]
+    pub created_at: DateTime<Utc>,
+}
+
+/// A match of the person's that a mediator brokered from a case.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExportBrokeredMatchDto {
+    pub match_id: Uuid,
+    pub case_id: Uuid,
+    #[serde(serialize_with = "crate::moment::write_optional")]
+    pub helper_accepted_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "crate::moment::write")]
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

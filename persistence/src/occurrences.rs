@@ -238,3 +238,25 @@ pub fn attendees(
         })
         .collect())
 }
+
+/// Erasure (issue 18 for issue 20's series): the occurrences `user` still has an active
+/// answer for (going or waiting), oldest first, to be withdrawn one by one.
+pub fn active_of(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<(PostId, NaiveDate)>, PersistenceError> {
+    let rows: Vec<(Stored<PostId>, String)> = rsvps::table
+        .filter(rsvps::user_id.eq(user.to_string()))
+        .filter(rsvps::status.ne("cancelled"))
+        .order((rsvps::occurrence, rsvps::post_id))
+        .select((rsvps::post_id, rsvps::occurrence))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(post, day)| {
+            NaiveDate::parse_from_str(&day, crate::columns::DAY_FORMAT)
+                .ok()
+                .map(|on| (post.0, on))
+        })
+        .collect())
+}

@@ -452,3 +452,51 @@ pub fn login_began(
         .first(conn)?;
     Ok(began.map(crate::time::from_db))
 }
+
+// issue 18 for issue 20 (r2privacy)
+/// Lasting help: the free text `user` wrote is blanked before their matches move to the
+/// tombstone: their notes to the mediator on the sessions they recorded, and the reason they
+/// gave for ending an arrangement. The sessions and the ending stay (the mediators' follow-up
+/// and the lapse job count them); the other party's notes are the other party's.
+pub fn blank_arrangement_text(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<(), PersistenceError> {
+    use crate::schema::{arrangement_sessions as sessions, arrangements};
+    let id = user.to_string();
+    let as_requester = matches::table
+        .filter(matches::requester_id.eq(&id))
+        .select(matches::id);
+    let as_helper = matches::table
+        .filter(matches::helper_id.eq(&id))
+        .select(matches::id);
+    diesel::update(
+        sessions::table
+            .filter(sessions::recorded_by.eq("requester"))
+            .filter(sessions::match_id.eq_any(as_requester)),
+    )
+    .set(sessions::note_to_mediator.eq(None::<String>))
+    .execute(conn)?;
+    diesel::update(
+        sessions::table
+            .filter(sessions::recorded_by.eq("helper"))
+            .filter(sessions::match_id.eq_any(as_helper)),
+    )
+    .set(sessions::note_to_mediator.eq(None::<String>))
+    .execute(conn)?;
+    diesel::update(
+        arrangements::table
+            .filter(arrangements::ended_by.eq("requester"))
+            .filter(arrangements::match_id.eq_any(as_requester)),
+    )
+    .set(arrangements::end_reason.eq(None::<String>))
+    .execute(conn)?;
+    diesel::update(
+        arrangements::table
+            .filter(arrangements::ended_by.eq("helper"))
+            .filter(arrangements::match_id.eq_any(as_helper)),
+    )
+    .set(arrangements::end_reason.eq(None::<String>))
+    .execute(conn)?;
+    Ok(())
+}

@@ -1083,6 +1083,212 @@ async fn the_export_holds_everything_of_the_person_and_nothing_of_others() {
 }
 
 /// A large export is streamed, and whole.
+/// Issue 20's data in the export: lasting help with its sessions (her own notes and reason,
+/// never the other party's), answers for occurrences of a series, matches a mediator brokered
+/// (the mediator not named); and nothing of hers in another's export. Signals are the
+/// mediators' working notes, like a case's working notes: not exported.
+#[actix_web::test]
+async fn the_export_holds_issue_20_s_data_of_the_person_only() {
+    let w = world().await;
+    let lasting = post(
+        &w.app,
+        &w.anna,
+        &w.neighbourhood,
+        json!({"kind": "request", "title": "Wandelmaatje", "body": "Elke week een rondje.",
+               "category": "help", "recurrence": "weekly"}),
+    )
+    .await;
+    let arrangement = post_ok(
+        &w.app,
+        &w.helper,
+        &format!("/v1/posts/{lasting}/matches"),
+        json!({"message": "Ik loop graag mee"}),
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    post_ok(
+        &w.app,
+        &w.anna,
+        &format!("/v1/matches/{arrangement}/accept"),
+        json!({}),
+        200,
+    )
+    .await;
+    let start = Utc::now().date_naive() - chrono::Days::new(14);
+    w.app.sql(&format!(
+        "UPDATE arrangements SET starts_on = '{start}' WHERE match_id = '{arrangement}'"
+    ));
+    let second = start + chrono::Days::new(7);
+    post_ok(
+        &w.app,
+        &w.anna,
+        &format!("/v1/matches/{arrangement}/sessions"),
+        json!({"on": start.to_string(), "status": "done", "note_to_mediator": "Mijn notitie"}),
+        201,
+    )
+    .await;
+    post_ok(
+        &w.app,
+        &w.helper,
+        &format!("/v1/matches/{arrangement}/sessions"),
+        json!({"on": second.to_string(), "status": "skipped",
+               "note_to_mediator": "Notitie van de helper"}),
+        201,
+    )
+    .await;
+    post_ok(
+        &w.app,
+        &w.anna,
+        &format!("/v1/matches/{arrangement}/end"),
+        json!({"reason": "Ik verhuis"}),
+        200,
+    )
+    .await;
+    // A series: she goes to its first occurrence.
+    let first_start = (Utc::now() + chrono::Days::new(2))
+        .date_naive()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        .and_utc();
+    let first = first_start.date_naive();
+    let series = post(
+        &w.app,
+        &w.helper,
+        &w.neighbourhood,
+        json!({"kind": "activity", "title": "Koffieochtend", "body": "Elke week koffie.",
+               "recurrence": "weekly",
+               "activity": {"starts_at": first_start.to_rfc3339(),
+                            "ends_at": (first_start + Duration::hours(2)).to_rfc3339(),
+                            "location": "Buurthuis", "capacity": 5}}),
+    )
+    .await;
+    let occurrence = format!("/v1/posts/{series}/rsvp?occurrence={first}");
+    post_ok(&w.app, &w.anna, &occurrence, json!({}), 201).await;
+    post_ok(&w.app, &w.resident, &occurrence, json!({}), 201).await;
+    // A mediator brokers a match on another request of hers.
+    let brokered_request = post(
+        &w.app,
+        &w.anna,
+        &w.neighbourhood,
+        json!({"kind": "request", "title": "Boodschappen", "body": "Wie helpt?",
+               "category": "help"}),
+    )
+    .await;
+    let brokered = post_ok(
+        &w.app,
+        &w.mediator,
+        &format!("/v1/posts/{brokered_request}/matches"),
+        json!({"helper_id": w.helper.user_id, "message": "Zou u willen helpen?"}),
+        201,
+    )
+    .await;
+    let brokered_id = brokered["id"].as_str().unwrap().to_owned();
+    let recorded = w.app.count(&format!(
+        "SELECT COUNT(*) FROM brokered_matches WHERE match_id = '{brokered_id}'"
+    ));
+    assert_eq!(recorded, 1);
+
+    let export = ok(w.app.get_as(&w.anna, "/v1/me/export").await, 200).await;
+    let arrangements = export["arrangements"].as_array().unwrap();
+    assert_eq!(arrangements.len(), 1, "{}", export["arrangements"]);
+    let a = &arrangements[0];
+    assert_eq!(
+        (
+            a["match_id"].clone(),
+            a["request_id"].clone(),
+            a["role"].clone(),
+            a["recurrence"].clone(),
+            a["starts_on"].clone(),
+            a["ends_on"].clone(),
+            a["ended_by"].clone(),
+            a["end_reason"].clone(),
+        ),
+        (
+            json!(arrangement),
+            json!(lasting),
+            json!("requester"),
+            json!("weekly"),
+            json!(start.to_string()),
+            Value::Null,
+            json!("requester"),
+            json!("Ik verhuis"),
+        )
+    );
+    assert!(
+        a["ended_at"].is_string() && a["created_at"].is_string(),
+        "{a}"
+    );
+    let sessions: Vec<Value> = a["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            assert!(s["created_at"].is_string(), "{s}");
+            json!([
+                s["on"],
+                s["status"],
+                s["recorded_by"],
+                s["note_to_mediator"]
+            ])
+        })
+        .collect();
+    assert_eq!(
+        sessions,
+        [
+            json!([start.to_string(), "done", "requester", "Mijn notitie"]),
+            json!([second.to_string(), "skipped", "helper", null]),
+        ]
+    );
+    let rsvps = export["occurrence_rsvps"].as_array().unwrap();
+    assert_eq!(rsvps.len(), 1, "{}", export["occurrence_rsvps"]);
+    assert_eq!(
+        (
+            rsvps[0]["post_id"].clone(),
+            rsvps[0]["occurrence"].clone(),
+            rsvps[0]["status"].clone()
+        ),
+        (json!(series), json!(first.to_string()), json!("going"))
+    );
+    assert!(rsvps[0]["created_at"].is_string() && rsvps[0]["updated_at"].is_string());
+    let brokered = export["brokered_matches"].as_array().unwrap();
+    assert_eq!(brokered.len(), 1, "{}", export["brokered_matches"]);
+    assert_eq!(brokered[0]["match_id"], json!(brokered_id));
+    assert!(brokered[0]["case_id"].is_string(), "{}", brokered[0]);
+    assert_eq!(brokered[0]["helper_accepted_at"], Value::Null);
+    assert!(brokered[0]["created_at"].is_string());
+    // Nothing names the mediator who brokered it, and no signal is exported.
+    let fields: Vec<&String> = brokered[0].as_object().unwrap().keys().collect();
+    assert_eq!(
+        fields,
+        ["case_id", "created_at", "helper_accepted_at", "match_id"]
+    );
+    assert!(!brokered[0].to_string().contains(&w.mediator.user_id));
+    assert!(export.get("signals").is_none());
+
+    // The helper's export: their side; her note and reason are hers.
+    let theirs = ok(w.app.get_as(&w.helper, "/v1/me/export").await, 200).await;
+    let a = &theirs["arrangements"][0];
+    assert_eq!(a["role"], "helper");
+    assert_eq!(a["end_reason"], Value::Null);
+    let notes: Vec<Value> = a["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["note_to_mediator"].clone())
+        .collect();
+    assert_eq!(notes, [Value::Null, json!("Notitie van de helper")]);
+    assert!(!theirs.to_string().contains("Mijn notitie"));
+    assert!(!theirs.to_string().contains("Ik verhuis"));
+    // The resident's: their own answer only; no arrangement, no brokered match.
+    let residents = ok(w.app.get_as(&w.resident, "/v1/me/export").await, 200).await;
+    assert_eq!(residents["occurrence_rsvps"].as_array().unwrap().len(), 1);
+    assert_eq!(residents["arrangements"], json!([]));
+    assert_eq!(residents["brokered_matches"], json!([]));
+}
+
 #[actix_web::test]
 async fn a_large_export_streams_whole() {
     let app = spawn_app().await;
@@ -1316,6 +1522,32 @@ const PERSONAL_COLUMNS: &[(&str, &str, &str)] = &[
     ),
     ("signals", "acknowledged_by", "set null"),
     ("signal_audit", "actor_id", "set null"),
+    // issue 18 for issue 20 (r2privacy)
+    (
+        "signals",
+        "person_id",
+        "cascade: signals about the person go (their audit with them)",
+    ),
+    (
+        "offline_claim_codes",
+        "resident_id",
+        "cascade: codes to claim the person's record go",
+    ),
+    (
+        "call_list_items",
+        "resident_id",
+        "cascade: calls to make to the person go",
+    ),
+    (
+        "offline_audit",
+        "resident_id",
+        "tombstone (the log keeps its entries)",
+    ),
+    (
+        "occurrence_rsvps",
+        "user_id",
+        "withdrawn (each occurrence's waitlist moves up), then cascade",
+    ),
 ];
 
 /// Columns whose names sound personal but hold no person's data.
@@ -1332,6 +1564,17 @@ const NOT_PERSONAL: &[(&str, &str, &str)] = &[
         "`requester`, `mediator`, `job` or `care_consent`",
     ),
     ("login_failures", "scope", "`account` or `client`"),
+    // issue 18 for issue 20 (r2privacy): a party's role; the free text it wrote is blanked.
+    (
+        "arrangements",
+        "ended_by",
+        "`requester` or `helper`; the person's reason is blanked",
+    ),
+    (
+        "arrangement_sessions",
+        "recorded_by",
+        "`requester` or `helper`; the person's note is blanked",
+    ),
 ];
 
 /// Whether a column's name says it holds a user id or a contact detail.
@@ -1370,6 +1613,8 @@ fn looks_personal(column: &str) -> bool {
             "owner_id",
             "uploader_id",
             "avatar_of",
+            "person_id",
+            "resident_id",
         ]
         .contains(&column)
 }
@@ -1540,6 +1785,107 @@ async fn erasure_leaves_no_trace() {
         POSTCODE,
         "annabel.zwanenbloem",
     ];
+    // Issue 20's data of hers: lasting help with sessions (a note of hers, one of the
+    // helper's), ended by her with a reason; a signal about her; an occurrence of a series.
+    let lasting = ok(
+        w.app
+            .post_as(
+                &w.anna,
+                &format!("/v1/neighbourhoods/{}/posts", w.neighbourhood),
+                &json!({"kind": "request", "title": "Wandelmaatje", "body": "Elke week een rondje.",
+                        "category": "help", "recurrence": "weekly"}),
+            )
+            .await,
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let arrangement = post_ok(
+        &w.app,
+        &w.helper,
+        &format!("/v1/posts/{lasting}/matches"),
+        json!({"message": "Ik loop graag mee"}),
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    post_ok(
+        &w.app,
+        &w.anna,
+        &format!("/v1/matches/{arrangement}/accept"),
+        json!({}),
+        200,
+    )
+    .await;
+    let start = Utc::now().date_naive() - chrono::Days::new(42);
+    w.app.sql(&format!(
+        "UPDATE arrangements SET starts_on = '{start}' WHERE match_id = '{arrangement}'"
+    ));
+    post_ok(
+        &w.app,
+        &w.anna,
+        &format!("/v1/matches/{arrangement}/sessions"),
+        json!({"on": start.to_string(), "status": "done",
+               "note_to_mediator": "Groet van annabel.zwanenbloem"}),
+        201,
+    )
+    .await;
+    post_ok(
+        &w.app,
+        &w.helper,
+        &format!("/v1/matches/{arrangement}/sessions"),
+        json!({"on": (start + chrono::Days::new(7)).to_string(), "status": "done",
+               "note_to_mediator": "Notitie van de helper"}),
+        201,
+    )
+    .await;
+    // Weeks missed since: the job raises a signal about her.
+    let jobs = buurt_api::cli::commands::run_jobs(
+        &buurt_api::Config::with_database_url(w.app.database.url()),
+        Utc::now(),
+    )
+    .unwrap();
+    assert_eq!(jobs.lapsed_arrangements, 1);
+    let signals_about_anna = format!(
+        "SELECT COUNT(*) FROM signals WHERE person_id = '{}'",
+        w.anna.user_id
+    );
+    assert!(w.app.count(&signals_about_anna) >= 1);
+    post_ok(
+        &w.app,
+        &w.anna,
+        &format!("/v1/matches/{arrangement}/end"),
+        json!({"reason": "Verhuisd, groet annabel.zwanenbloem"}),
+        200,
+    )
+    .await;
+    // A weekly series with one place: she goes to the first occurrence, the resident waits.
+    let first_start = (Utc::now() + chrono::Days::new(2))
+        .date_naive()
+        .and_hms_opt(9, 0, 0)
+        .unwrap()
+        .and_utc();
+    let first = first_start.date_naive();
+    let series = post(
+        &w.app,
+        &w.helper,
+        &w.neighbourhood,
+        json!({"kind": "activity", "title": "Koffieochtend", "body": "Elke week koffie.",
+               "recurrence": "weekly",
+               "activity": {"starts_at": first_start.to_rfc3339(),
+                            "ends_at": (first_start + Duration::hours(2)).to_rfc3339(),
+                            "location": "Buurthuis", "capacity": 1}}),
+    )
+    .await;
+    let occurrence = format!("/v1/posts/{series}/rsvp?occurrence={first}");
+    let going = post_ok(&w.app, &w.anna, &occurrence, json!({}), 201).await;
+    assert_eq!(going["status"], "going", "{going}");
+    let waiting = post_ok(&w.app, &w.resident, &occurrence, json!({}), 201).await;
+    assert_eq!(waiting["status"], "waitlisted", "{waiting}");
     let before = traces(&w.app, &needles);
     assert!(before.len() >= 10, "the scan finds Anna before: {before:?}");
     // Including the tables later issues added: the scan covers them.
@@ -1554,6 +1900,10 @@ async fn erasure_leaves_no_trace() {
         "consent_events",
         "case_audit",
         "stat_events",
+        "arrangement_sessions",
+        "arrangements",
+        "occurrence_rsvps",
+        "signals",
     ] {
         assert!(
             before
@@ -1704,6 +2054,36 @@ async fn erasure_leaves_no_trace() {
         w.other_activity, w.resident.user_id
     ));
     assert_eq!(resident_rsvp, 1);
+    // Issue 20: the series' waitlist moved up for that occurrence; the signal about her is
+    // gone; the sessions stay without her note, the helper's note stays, her reason is gone.
+    let moved = w.app.count(&format!(
+        "SELECT COUNT(*) FROM occurrence_rsvps WHERE post_id = '{series}' AND occurrence = '{first}' \
+         AND user_id = '{}' AND status = 'going'",
+        w.resident.user_id
+    ));
+    assert_eq!(moved, 1);
+    assert_eq!(w.app.count(&signals_about_anna), 0);
+    let sessions =
+        format!("SELECT COUNT(*) FROM arrangement_sessions WHERE match_id = '{arrangement}'");
+    assert_eq!(w.app.count(&sessions), 2);
+    assert_eq!(
+        w.app.count(&format!(
+            "{sessions} AND note_to_mediator = 'Notitie van de helper'"
+        )),
+        1
+    );
+    assert_eq!(
+        w.app
+            .count(&format!("{sessions} AND note_to_mediator IS NULL")),
+        1
+    );
+    assert_eq!(
+        w.app.count(&format!(
+            "SELECT COUNT(*) FROM arrangements WHERE match_id = '{arrangement}' \
+             AND ended_by = 'requester' AND end_reason IS NULL"
+        )),
+        1
+    );
     // The case is withdrawn, out of the queue; its care request closed; the audit log kept.
     assert!(!w.queue_ids(&w.mediator).await.contains(&w.case));
     let case = ok(
@@ -1755,6 +2135,9 @@ async fn erasure_leaves_no_trace() {
         "blocks",
         "reports",
         "cases",
+        "occurrence_rsvps",
+        "arrangements",
+        "brokered_matches",
     ] {
         assert_eq!(export[section], json!([]), "{section}");
     }

@@ -12,6 +12,9 @@ use buurt_openapi::privacy::{
     ExportCaseReaderDto, ExportDocument, ExportMatchDto, ExportMessageDto, ExportNoteDto,
     ExportNotificationDto, ExportPostDto, ExportReportDto, ExportRsvpDto,
 };
+use buurt_openapi::privacy::{
+    ExportArrangementDto, ExportBrokeredMatchDto, ExportOccurrenceRsvpDto, ExportSessionDto,
+};
 use buurt_openapi::problem::Problem;
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
@@ -145,6 +148,67 @@ fn section_json(section: Section, lang: Lang) -> Result<String, ApiError> {
                         match_id: n.match_id.as_deref().map(id),
                         created_at: n.created_at,
                         read_at: n.read_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
+        ),
+        // issue 18 for issue 20 (r2privacy)
+        Section::OccurrenceRsvps(rows) => (
+            "occurrence_rsvps",
+            json(
+                &rows
+                    .into_iter()
+                    .map(|r| ExportOccurrenceRsvpDto {
+                        post_id: id(&r.post_id),
+                        occurrence: r.occurrence,
+                        status: r.status,
+                        created_at: r.created_at,
+                        updated_at: r.updated_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
+        ),
+        Section::Arrangements(rows) => (
+            "arrangements",
+            json(
+                &rows
+                    .into_iter()
+                    .map(|a| ExportArrangementDto {
+                        match_id: id(&a.match_id),
+                        request_id: id(&a.request_id),
+                        role: a.role.to_owned(),
+                        recurrence: a.recurrence,
+                        starts_on: a.starts_on,
+                        ends_on: a.ends_on,
+                        ended_at: a.ended_at,
+                        ended_by: a.ended_by,
+                        end_reason: a.end_reason,
+                        created_at: a.created_at,
+                        sessions: a
+                            .sessions
+                            .into_iter()
+                            .map(|s| ExportSessionDto {
+                                on: s.on,
+                                status: s.status,
+                                recorded_by: s.recorded_by,
+                                note_to_mediator: s.note_to_mediator,
+                                created_at: s.created_at,
+                            })
+                            .collect(),
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
+        ),
+        Section::BrokeredMatches(rows) => (
+            "brokered_matches",
+            json(
+                &rows
+                    .into_iter()
+                    .map(|b| ExportBrokeredMatchDto {
+                        match_id: id(&b.match_id),
+                        case_id: id(&b.case_id),
+                        helper_accepted_at: b.helper_accepted_at,
+                        created_at: b.created_at,
                     })
                     .collect::<Vec<_>>(),
             )?,

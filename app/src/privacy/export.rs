@@ -13,8 +13,9 @@ use buurt_persistence::mediation::{ConsentChange, ConsentRecord};
 use buurt_persistence::privacy::export as repo;
 
 pub use buurt_persistence::privacy::export::{
-    CaseReader, ExportAuditEntry, ExportCase, ExportMatch, ExportMessage, ExportNotification,
-    ExportPost, ExportReport, ExportRsvp,
+    CaseReader, ExportArrangement, ExportAuditEntry, ExportBrokeredMatch, ExportCase, ExportMatch,
+    ExportMessage, ExportNotification, ExportOccurrenceRsvp, ExportPost, ExportReport, ExportRsvp,
+    ExportSession,
 };
 
 use crate::Cx;
@@ -34,10 +35,14 @@ pub enum SectionName {
     Reports,
     Cases,
     Devices,
+    // issue 18 for issue 20 (r2privacy)
+    OccurrenceRsvps,
+    Arrangements,
+    BrokeredMatches,
 }
 
 impl SectionName {
-    pub const ALL: [SectionName; 9] = [
+    pub const ALL: [SectionName; 12] = [
         Self::Posts,
         Self::Matches,
         Self::Messages,
@@ -47,6 +52,9 @@ impl SectionName {
         Self::Reports,
         Self::Cases,
         Self::Devices,
+        Self::OccurrenceRsvps,
+        Self::Arrangements,
+        Self::BrokeredMatches,
     ];
 }
 
@@ -65,6 +73,12 @@ pub enum Section {
     Cases(Vec<ExportCase>),
     /// The phones and tablets push notifications go to.
     Devices(Vec<buurt_domain::devices::Device>),
+    /// Answers for occurrences of a series.
+    OccurrenceRsvps(Vec<ExportOccurrenceRsvp>),
+    /// Lasting help the person is a party to, with its sessions: their own notes and reason.
+    Arrangements(Vec<ExportArrangement>),
+    /// Their matches a mediator brokered (the mediator not named, as in a case).
+    BrokeredMatches(Vec<ExportBrokeredMatch>),
 }
 
 /// Reads one section of `user`'s export.
@@ -81,6 +95,13 @@ pub fn read_section(cx: &mut Cx<'_>, user: UserId, name: SectionName) -> Result<
         SectionName::Cases => Section::Cases(repo::cases_of(conn, user)?),
         SectionName::Devices => {
             Section::Devices(buurt_persistence::devices::list_of_user(conn, user)?)
+        }
+        SectionName::OccurrenceRsvps => {
+            Section::OccurrenceRsvps(repo::occurrence_rsvps_of(conn, user)?)
+        }
+        SectionName::Arrangements => Section::Arrangements(repo::arrangements_of(conn, user)?),
+        SectionName::BrokeredMatches => {
+            Section::BrokeredMatches(repo::brokered_matches_of(conn, user)?)
         }
     })
 }

@@ -538,3 +538,189 @@ pub fn cases_of(
         })
         .collect())
 }
+
+// issue 18 for issue 20 (r2privacy): lasting help, series, brokered matches.
+
+/// A session of one of the person's arrangements.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportSession {
+    pub on: String,
+    pub status: String,
+    /// `requester` or `helper`: who recorded it.
+    pub recorded_by: String,
+    /// The note to the mediator, when the person wrote it (the other party's is theirs).
+    pub note_to_mediator: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One of the person's arrangements of lasting help, their side of it, with its sessions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportArrangement {
+    pub match_id: String,
+    pub request_id: String,
+    /// `requester` or `helper`.
+    pub role: &'static str,
+    pub recurrence: String,
+    pub starts_on: String,
+    pub ends_on: Option<String>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub ended_by: Option<String>,
+    /// The reason the arrangement ended with, when the person ended it.
+    pub end_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub sessions: Vec<ExportSession>,
+}
+
+pub fn arrangements_of(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<ExportArrangement>, PersistenceError> {
+    use crate::schema::{arrangement_sessions as sessions, arrangements};
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<NaiveDateTime>,
+        Option<String>,
+        Option<String>,
+        NaiveDateTime,
+        String,
+    );
+    let id = user.to_string();
+    let rows: Vec<Row> = arrangements::table
+        .inner_join(matches::table.on(matches::id.eq(arrangements::match_id)))
+        .filter(matches::requester_id.eq(&id).or(matches::helper_id.eq(&id)))
+        .order((arrangements::created_at, arrangements::match_id))
+        .select((
+            arrangements::match_id,
+            arrangements::request_id,
+            arrangements::recurrence,
+            arrangements::starts_on,
+            matches::requester_id,
+            arrangements::ends_on,
+            arrangements::ended_at,
+            arrangements::ended_by,
+            arrangements::end_reason,
+            arrangements::created_at,
+            matches::helper_id,
+        ))
+        .load(conn)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let role = if r.4 == id { "requester" } else { "helper" };
+        let found: Vec<(String, String, String, Option<String>, NaiveDateTime)> = sessions::table
+            .filter(sessions::match_id.eq(&r.0))
+            .order(sessions::on_date)
+            .select((
+                sessions::on_date,
+                sessions::status,
+                sessions::recorded_by,
+                sessions::note_to_mediator,
+                sessions::created_at,
+            ))
+            .load(conn)?;
+        let sessions = found
+            .into_iter()
+            .map(|(on, status, recorded_by, note, created)| ExportSession {
+                note_to_mediator: (recorded_by == role).then_some(note).flatten(),
+                on,
+                status,
+                recorded_by,
+                created_at: at(created),
+            })
+            .collect();
+        out.push(ExportArrangement {
+            end_reason: (r.7.as_deref() == Some(role)).then_some(r.8).flatten(),
+            match_id: r.0,
+            request_id: r.1,
+            role,
+            recurrence: r.2,
+            starts_on: r.3,
+            ends_on: r.5,
+            ended_at: r.6.map(at),
+            ended_by: r.7,
+            created_at: at(r.9),
+            sessions,
+        });
+    }
+    Ok(out)
+}
+
+/// The person's answer for one occurrence of a series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportOccurrenceRsvp {
+    pub post_id: String,
+    pub occurrence: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub fn occurrence_rsvps_of(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<ExportOccurrenceRsvp>, PersistenceError> {
+    use crate::schema::occurrence_rsvps as rsvps;
+    let rows: Vec<(String, String, String, NaiveDateTime, NaiveDateTime)> = rsvps::table
+        .filter(rsvps::user_id.eq(user.to_string()))
+        .order((rsvps::occurrence, rsvps::post_id))
+        .select((
+            rsvps::post_id,
+            rsvps::occurrence,
+            rsvps::status,
+            rsvps::created_at,
+            rsvps::updated_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ExportOccurrenceRsvp {
+            post_id: r.0,
+            occurrence: r.1,
+            status: r.2,
+            created_at: at(r.3),
+            updated_at: at(r.4),
+        })
+        .collect())
+}
+
+/// A match of the person's that a mediator brokered: which case it came from, and when the
+/// helper accepted it. The mediator is not named (as in a case, their own role).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportBrokeredMatch {
+    pub match_id: String,
+    pub case_id: String,
+    pub helper_accepted_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub fn brokered_matches_of(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Vec<ExportBrokeredMatch>, PersistenceError> {
+    use crate::schema::brokered_matches as brokered;
+    let id = user.to_string();
+    let rows: Vec<(String, String, Option<NaiveDateTime>, NaiveDateTime)> = brokered::table
+        .inner_join(matches::table.on(matches::id.eq(brokered::match_id)))
+        .filter(matches::requester_id.eq(&id).or(matches::helper_id.eq(&id)))
+        .order((brokered::created_at, brokered::match_id))
+        .select((
+            brokered::match_id,
+            brokered::case_id,
+            brokered::helper_accepted_at,
+            brokered::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ExportBrokeredMatch {
+            match_id: r.0,
+            case_id: r.1,
+            helper_accepted_at: r.2.map(at),
+            created_at: at(r.3),
+        })
+        .collect())
+}
