@@ -200,7 +200,10 @@ async fn attendees_check_ins_and_counts_go_per_occurrence() {
         ids(&list["going"]),
         [w.helper.user_id.clone(), w.other.user_id.clone()]
     );
-    assert_eq!(ids(&list["waitlist"]), [waiter.user_id.clone()]);
+    assert_eq!(
+        ids(&list["waitlist"]),
+        std::slice::from_ref(&waiter.user_id)
+    );
     assert_eq!(
         (list["capacity"].clone(), list["checked_in"].clone()),
         (json!(2), json!(0))
@@ -209,7 +212,7 @@ async fn attendees_check_ins_and_counts_go_per_occurrence() {
         .attendees(&w.organiser, &series, &format!("?occurrence={next_week}"))
         .await
         .json();
-    assert_eq!(ids(&list["going"]), [w.helper.user_id.clone()]);
+    assert_eq!(ids(&list["going"]), std::slice::from_ref(&w.helper.user_id));
     // A past occurrence can be looked at: nobody answered for it.
     let list = w
         .attendees(
