@@ -1,13 +1,15 @@
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use diesel::connection::{
     AnsiTransactionManager, Instrumentation, InstrumentationEvent, SimpleConnection,
     TransactionManager,
 };
-use diesel::r2d2::{self, HandleError, ManageConnection};
+use diesel::r2d2::{self, HandleError, ManageConnection, R2D2Connection};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::{Connection, PgConnection, RunQueryDsl, SqliteConnection};
 
 use crate::PersistenceError;
@@ -154,15 +156,79 @@ impl StatementCount {
     }
 }
 
-/// Counts every statement a connection starts.
-struct StatementCounter(Arc<AtomicU64>);
+/// A connection as the pool keeps it: the connection itself (what `Deref` gives), and what the
+/// pool has seen of it, so that checking a connection out costs no statement (issue 22: a
+/// `SELECT 1` per check-out was ~58 µs of every request).
+pub struct PooledDb {
+    conn: DbConnection,
+    /// Set by the connection's instrumentation when a statement failed in a way that leaves
+    /// the connection useless (the server went away, or it is no longer the leader).
+    broken: Arc<AtomicBool>,
+    /// When the connection last came back to the pool in good order, or was last checked.
+    known_good_at: Instant,
+}
 
-impl Instrumentation for StatementCounter {
+impl PooledDb {
+    /// The connection, out of the pool's keeping.
+    pub fn into_inner(self) -> DbConnection {
+        self.conn
+    }
+}
+
+impl Deref for PooledDb {
+    type Target = DbConnection;
+
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl DerefMut for PooledDb {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
+/// How long a PostgreSQL connection may rest in the pool and still be handed out unchecked.
+/// A busy pool's connections come back within milliseconds and are never checked; one that
+/// rested longer (through a failover, say) is checked once before use.
+const TRUSTED_FOR: Duration = Duration::from_secs(1);
+
+/// Watches every statement a connection runs: counts them, and marks the connection broken
+/// when one failed because the connection or its server's role is gone.
+struct ConnectionWatch {
+    statements: Arc<AtomicU64>,
+    broken: Arc<AtomicBool>,
+}
+
+impl Instrumentation for ConnectionWatch {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if let InstrumentationEvent::StartQuery { .. } = event {
-            self.0.fetch_add(1, Ordering::Relaxed);
+        match event {
+            InstrumentationEvent::StartQuery { .. } => {
+                self.statements.fetch_add(1, Ordering::Relaxed);
+            }
+            InstrumentationEvent::FinishQuery {
+                error: Some(error), ..
+            } if leaves_connection_useless(error) => {
+                self.broken.store(true, Ordering::Relaxed);
+            }
+            _ => {}
         }
     }
+}
+
+/// A failure after which the connection should not be used again: the server closed it or
+/// cannot be reached through it, or it now answers as a standby (a demoted leader).
+fn leaves_connection_useless(error: &DieselError) -> bool {
+    matches!(
+        error,
+        DieselError::DatabaseError(
+            DatabaseErrorKind::ClosedConnection
+                | DatabaseErrorKind::UnableToSendCommand
+                | DatabaseErrorKind::ReadOnlyTransaction,
+            _
+        ) | DieselError::BrokenTransactionManager
+    )
 }
 
 /// Applied to every SQLite connection: wait for the write lock rather than failing at once,
@@ -171,10 +237,10 @@ const SQLITE_CONNECTION_PRAGMAS: &str =
     "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
 impl ManageConnection for ConnectionManager {
-    type Connection = DbConnection;
+    type Connection = PooledDb;
     type Error = PersistenceError;
 
-    fn connect(&self) -> Result<DbConnection, PersistenceError> {
+    fn connect(&self) -> Result<PooledDb, PersistenceError> {
         let mut conn = match &self.url {
             DatabaseUrl::Postgres { url } => {
                 DbConnection::Postgresql(PgConnection::establish(url)?)
@@ -187,36 +253,52 @@ impl ManageConnection for ConnectionManager {
                 DbConnection::Sqlite(conn)
             }
         };
-        conn.set_instrumentation(StatementCounter(self.statements.0.clone()));
-        Ok(conn)
+        let broken = Arc::new(AtomicBool::new(false));
+        conn.set_instrumentation(ConnectionWatch {
+            statements: self.statements.0.clone(),
+            broken: broken.clone(),
+        });
+        Ok(PooledDb {
+            conn,
+            broken,
+            known_good_at: Instant::now(),
+        })
     }
 
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), PersistenceError> {
-        // An open connection keeps working on a deleted or moved file, and whatever it writes
-        // there is lost: such a connection is no longer valid.
-        if let DatabaseUrl::Sqlite { path } = &self.url
-            && !Path::new(path).exists()
-        {
-            return Err(PersistenceError::FileMissing(path.clone()));
-        }
-        match conn {
-            // The check costs what `SELECT 1` costs, and after a failover it is what keeps a
-            // connection to the demoted leader (reached again through a proxy) out of use.
-            DbConnection::Postgresql(pg) if self.role == Role::Leader => {
-                let standby: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(
-                    "pg_is_in_recovery()",
-                ))
-                .get_result(pg)?;
-                if standby {
-                    return Err(PersistenceError::NotLeader);
+    fn is_valid(&self, pooled: &mut PooledDb) -> Result<(), PersistenceError> {
+        match &self.url {
+            // An open connection keeps working on a deleted or moved file, and whatever it
+            // writes there is lost: such a connection is no longer valid. A SQLite connection
+            // breaks no other way, so no statement is needed.
+            DatabaseUrl::Sqlite { path } => {
+                if !Path::new(path).exists() {
+                    return Err(PersistenceError::FileMissing(path.clone()));
                 }
                 Ok(())
             }
-            _ => Ok(conn.batch_execute("SELECT 1")?),
+            // A connection that just came back in good order is used as it is. One that
+            // rested is checked: the server may have gone, or (reached again through a proxy
+            // after a failover) be a standby now, whose connections must not take writes.
+            DatabaseUrl::Postgres { .. } if pooled.known_good_at.elapsed() < TRUSTED_FOR => Ok(()),
+            DatabaseUrl::Postgres { .. } => {
+                let standby: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                    "pg_is_in_recovery()",
+                ))
+                .get_result(&mut pooled.conn)?;
+                if standby && self.role == Role::Leader {
+                    return Err(PersistenceError::NotLeader);
+                }
+                pooled.known_good_at = Instant::now();
+                Ok(())
+            }
         }
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+    fn has_broken(&self, pooled: &mut PooledDb) -> bool {
+        if pooled.broken.load(Ordering::Relaxed) || pooled.conn.is_broken() {
+            return true;
+        }
+        pooled.known_good_at = Instant::now();
         false
     }
 }
@@ -492,4 +574,74 @@ where
         Failed::Query(error) => E::from(PersistenceError::Query(error)),
         Failed::Caller(error) => error,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::QueryableByName;
+    use diesel::sql_types::Text;
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct CompileOption {
+        #[diesel(sql_type = Text)]
+        compile_options: String,
+    }
+
+    /// `.cargo/config.toml` compiles SQLite with the query planner stability guarantee, without
+    /// which every list query with a bound `LIMIT` is compiled again on each execution.
+    #[test]
+    fn sqlite_is_built_with_a_stable_query_planner() {
+        let mut conn = SqliteConnection::establish(":memory:").expect("an in-memory database");
+        let options: Vec<CompileOption> = diesel::sql_query("PRAGMA compile_options")
+            .load(&mut conn)
+            .expect("the compile options");
+        assert!(
+            options.iter().any(|o| o.compile_options == "ENABLE_QPSG"),
+            "SQLite was built without SQLITE_ENABLE_QPSG: {:?}",
+            options
+                .iter()
+                .map(|o| &o.compile_options)
+                .collect::<Vec<_>>()
+        );
+    }
+
+    /// Taking a connection from the pool and giving it back sends no statement on SQLite, and a
+    /// connection whose file was removed is refused.
+    #[test]
+    fn a_sqlite_checkout_costs_no_statement() {
+        let path = std::env::temp_dir().join(format!("buurt-pool-{}.db", uuid::Uuid::new_v4()));
+        let url = DatabaseUrl::parse(path.to_str().expect("a UTF-8 path")).expect("a URL");
+        let statements = StatementCount::default();
+        let pool = build_pool(
+            &url,
+            &PoolOptions {
+                max_size: 1,
+                checkout_timeout: Duration::from_millis(500),
+            },
+            statements.clone(),
+        )
+        .expect("a pool");
+        drop(pool.get().expect("a connection"));
+        let before = statements.get();
+        for _ in 0..10 {
+            let mut conn = pool.get().expect("a connection");
+            conn.batch_execute("SELECT 1").expect("a statement");
+        }
+        assert_eq!(
+            statements.get() - before,
+            10,
+            "one statement per use, none per checkout"
+        );
+
+        std::fs::remove_file(&path).expect("the file removed");
+        assert!(
+            pool.get().is_err(),
+            "a connection to a removed file is not handed out"
+        );
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
 }

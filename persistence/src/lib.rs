@@ -38,9 +38,9 @@ pub mod time;
 pub mod workbench;
 
 pub use connection::{
-    Backend, ConnectionManager, DatabaseUrl, DbConnection, DbPool, PoolOptions, StatementCount,
-    backup_sqlite, build_pool, build_read_pool, check_ready, holding_post, in_read_snapshot,
-    in_write_transaction, write_transaction,
+    Backend, ConnectionManager, DatabaseUrl, DbConnection, DbPool, PoolOptions, PooledDb,
+    StatementCount, backup_sqlite, build_pool, build_read_pool, check_ready, holding_post,
+    in_read_snapshot, in_write_transaction, write_transaction,
 };
 pub use error::PersistenceError;
 pub use migrations::{

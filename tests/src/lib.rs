@@ -110,6 +110,7 @@ impl TestDatabase {
         buurt_persistence::ConnectionManager::new(url, Default::default())
             .connect()
             .expect("connect to the test database")
+            .into_inner()
     }
 
     /// A new database holding what this one holds now (a replica as of this moment, say); it
