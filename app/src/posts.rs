@@ -9,7 +9,7 @@ use buurt_domain::effects::posts::PostHappening;
 use buurt_domain::images::ImageId;
 use buurt_domain::matching::request_follows_places;
 use buurt_domain::mediation::{ConsentKind, EscalatedBy};
-use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
+use buurt_domain::neighbourhoods::{MunicipalityCode, Neighbourhood, NeighbourhoodId};
 use buurt_domain::policy::{Action, Actor, Reader};
 use buurt_domain::posts::{
     ActivityInput, IllegalPostTransition, Post, PostContent, PostEvent, PostId, PostInput,
@@ -481,18 +481,45 @@ pub struct FeedFilter {
     pub limit: usize,
 }
 
-/// One page of `neighbourhood`'s feed as `caller` reads it, newest first, and the cursor of the
+/// A neighbourhood's feed as one caller reads it: where, and as whom.
+#[derive(Debug, Clone)]
+pub struct FeedAccess {
+    pub neighbourhood: NeighbourhoodId,
+    /// The neighbourhood's municipality (what a partner's grant is checked against).
+    pub municipality: MunicipalityCode,
+    pub caller: Option<UserId>,
+    pub reader: Reader,
+}
+
+/// Who `caller` (nobody: anonymous or a partner) is in the neighbourhood `id` for reading its
+/// feed, read in one statement; `NotFound` when the neighbourhood does not exist.
+pub fn feed_access(
+    conn: &mut DbConnection,
+    id: NeighbourhoodId,
+    caller: Option<UserId>,
+) -> Result<FeedAccess, AppError> {
+    let found = memberships::reading_in(conn, id, caller)?.ok_or(AppError::NotFound)?;
+    Ok(FeedAccess {
+        neighbourhood: id,
+        municipality: found.municipality,
+        caller,
+        reader: found
+            .actor
+            .map_or(Reader::ANONYMOUS, |actor| actor.reader()),
+    })
+}
+
+/// One page of a neighbourhood's feed as `access` reads it, newest first, and the cursor of the
 /// next page. Without a reader only public posts; members also see members-only posts; hidden
 /// posts only their authors and moderators see.
 pub fn list_posts(
     cx: &mut Cx<'_>,
-    neighbourhood: &Neighbourhood,
-    caller: Option<UserId>,
+    access: &FeedAccess,
     filter: FeedFilter,
 ) -> Result<(Vec<PostWithAuthor>, Option<FeedCursor>), AppError> {
-    let reader = reader(cx.conn, caller, neighbourhood)?;
+    let (reader, caller) = (access.reader, access.caller);
     let query = FeedQuery {
-        neighbourhood: Some(neighbourhood.id),
+        neighbourhood: Some(access.neighbourhood),
         author: None,
         kind: filter.kind,
         category: filter.category,

@@ -9,7 +9,9 @@ use diesel::prelude::*;
 use uuid::Uuid;
 
 use crate::columns::Stored;
-use crate::schema::{invites, membership_joins, memberships, professional_grants, users};
+use crate::schema::{
+    invites, membership_joins, memberships, neighbourhoods, professional_grants, users,
+};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError};
 
@@ -71,6 +73,76 @@ pub fn actor(
         membership: membership.map(|m| (m.role, m.status)),
         ..municipality_actor(conn, user, &neighbourhood.draft.municipality_code)?
     })
+}
+
+/// A neighbourhood as a reader of its posts needs it: its municipality, and (for a signed-in
+/// `user`) everything the policy needs to know about them there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadingIn {
+    pub municipality: MunicipalityCode,
+    pub actor: Option<Actor>,
+}
+
+/// The neighbourhood `id` and who `user` is in it, in ONE statement (issue 22: the feed ran six
+/// before its own query): the membership, the platform role and the professional grant for
+/// the neighbourhood's municipality. `None` when the neighbourhood does not exist.
+pub fn reading_in(
+    conn: &mut DbConnection,
+    id: NeighbourhoodId,
+    user: Option<UserId>,
+) -> Result<Option<ReadingIn>, PersistenceError> {
+    // Without a user the joins match nothing (no id is empty).
+    let user_id = user.map(|user| user.to_string()).unwrap_or_default();
+    type Standing = (
+        Stored<Role>,
+        Stored<MembershipStatus>,
+        Option<Stored<Verification>>,
+    );
+    let row: Option<(String, Option<Standing>, Option<bool>, Option<String>)> =
+        neighbourhoods::table
+            .left_join(
+                memberships::table.on(memberships::neighbourhood_id
+                    .eq(neighbourhoods::id)
+                    .and(memberships::user_id.eq(user_id.clone()))),
+            )
+            .left_join(users::table.on(users::id.eq(user_id.clone())))
+            .left_join(professional_grants::table.on(
+                professional_grants::user_id.eq(user_id.clone()).and(
+                    professional_grants::municipality_code.eq(neighbourhoods::municipality_code),
+                ),
+            ))
+            .filter(neighbourhoods::id.eq(id.to_string()))
+            .select((
+                neighbourhoods::municipality_code,
+                (
+                    memberships::role,
+                    memberships::status,
+                    memberships::verification,
+                )
+                    .nullable(),
+                users::platform_admin.nullable(),
+                professional_grants::user_id.nullable(),
+            ))
+            .first(conn)
+            .optional()?;
+    let Some((municipality, standing, platform_admin, grant)) = row else {
+        return Ok(None);
+    };
+    let municipality = MunicipalityCode::parse(&municipality).map_err(|_| {
+        PersistenceError::Corrupt(format!(
+            "neighbourhoods holds the municipality {municipality:?}"
+        ))
+    })?;
+    Ok(Some(ReadingIn {
+        municipality,
+        actor: user.map(|user_id| Actor {
+            user_id,
+            platform_admin: platform_admin.unwrap_or(false),
+            verified: standing.as_ref().is_some_and(|(_, _, v)| v.is_some()),
+            membership: standing.map(|(role, status, _)| (role.0, status.0)),
+            professional: grant.is_some(),
+        }),
+    }))
 }
 
 /// `user` as far as a whole municipality is concerned: no membership, only the platform

@@ -24,14 +24,25 @@ fn ids_of(posts: &[&Post], kind: PostKind) -> Vec<String> {
         .collect()
 }
 
+/// Of a group of RSVPs (of `rsvps` or `occurrence_rsvps`), how many are the reader's (none
+/// for the empty id of an anonymous reader).
+macro_rules! answered_by {
+    ($reader_id:expr) => {
+        diesel::dsl::sql::<diesel::sql_types::BigInt>("SUM(CASE WHEN user_id = ")
+            .bind::<diesel::sql_types::Text, _>($reader_id.to_owned())
+            .sql(" THEN 1 ELSE 0 END)")
+    };
+}
+
 fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The state of each of `posts` as `reader` sees it, keyed by post: at most six queries (the
-/// answers and the reader's own answer for the one-off activities and for the next occurrence
-/// of the series, the accepted helpers and the reader's own match for the requests). Each is one statement, so what it counts is one
-/// consistent snapshot, whatever RSVPs or accepts run at the same time.
+/// The state of each of `posts` as `reader` sees it, keyed by post: at most three queries (the
+/// answers, with the reader's own among them, for the one-off activities and for the next
+/// occurrence of the series; the accepted matches and the reader's own for the requests). Each
+/// is one statement, so what it counts is one consistent snapshot, whatever RSVPs or accepts
+/// run at the same time.
 pub fn post_states(
     conn: &mut DbConnection,
     posts: &[&Post],
@@ -42,56 +53,67 @@ pub fn post_states(
         .iter()
         .map(|post| (post.id, PostState::default()))
         .collect();
+    let reader_id = reader.map(|reader| reader.to_string()).unwrap_or_default();
     let activities = ids_of(posts, PostKind::Activity);
     if !activities.is_empty() {
-        let answers: Vec<(Stored<PostId>, Stored<RsvpStatus>, i64)> = rsvps::table
+        // The answers per status, and whether the reader's own answer is among them.
+        let answers: Vec<(Stored<PostId>, Stored<RsvpStatus>, i64, i64)> = rsvps::table
             .filter(rsvps::post_id.eq_any(&activities))
             .filter(rsvps::status.ne(RsvpStatus::Cancelled.as_str()))
             .group_by((rsvps::post_id, rsvps::status))
-            .select((rsvps::post_id, rsvps::status, count_star()))
+            .select((
+                rsvps::post_id,
+                rsvps::status,
+                count_star(),
+                answered_by!(reader_id),
+            ))
             .load(conn)?;
-        for (post, status, n) in answers {
+        for (post, status, n, mine) in answers {
             let state = states.entry(post.0).or_default();
             match status.0 {
                 RsvpStatus::Going => state.going = count(n),
                 RsvpStatus::Waitlisted => state.waitlisted = count(n),
                 RsvpStatus::Cancelled => {}
             }
-        }
-        if let Some(reader) = reader {
-            let mine: Vec<(Stored<PostId>, Stored<RsvpStatus>)> = rsvps::table
-                .filter(rsvps::post_id.eq_any(&activities))
-                .filter(rsvps::user_id.eq(reader.to_string()))
-                .filter(rsvps::status.ne(RsvpStatus::Cancelled.as_str()))
-                .select((rsvps::post_id, rsvps::status))
-                .load(conn)?;
-            for (post, status) in mine {
-                states.entry(post.0).or_default().my_rsvp = Some(status.0);
+            if mine > 0 && reader.is_some() {
+                state.my_rsvp = Some(status.0);
             }
         }
     }
-    series_states(conn, posts, reader, now, &mut states)?;
+    series_states(conn, posts, &reader_id, now, &mut states)?;
     let requests = ids_of(posts, PostKind::Request);
     if !requests.is_empty() {
-        let held: Vec<(Stored<PostId>, i64)> = matches::table
+        // The accepted matches of the page's requests and the reader's own, oldest first, so
+        // the latest match of each request is the one that stays.
+        let found: Vec<(
+            Stored<PostId>,
+            Stored<MatchId>,
+            Stored<MatchStatus>,
+            bool,
+            String,
+        )> = matches::table
             .filter(matches::request_id.eq_any(&requests))
-            .filter(matches::accepted_slot.is_not_null())
-            .group_by(matches::request_id)
-            .select((matches::request_id, count_star()))
+            .filter(
+                matches::accepted_slot
+                    .is_not_null()
+                    .or(matches::helper_id.eq(&reader_id)),
+            )
+            .order((matches::created_at.asc(), matches::id.asc()))
+            .select((
+                matches::request_id,
+                matches::id,
+                matches::status,
+                matches::accepted_slot.is_not_null(),
+                matches::helper_id,
+            ))
             .load(conn)?;
-        for (post, n) in held {
-            states.entry(post.0).or_default().helpers_accepted = count(n);
-        }
-        if let Some(reader) = reader {
-            // Oldest first, so the latest match of each request is the one that stays.
-            let mine: Vec<(Stored<PostId>, Stored<MatchId>, Stored<MatchStatus>)> = matches::table
-                .filter(matches::request_id.eq_any(&requests))
-                .filter(matches::helper_id.eq(reader.to_string()))
-                .order((matches::created_at.asc(), matches::id.asc()))
-                .select((matches::request_id, matches::id, matches::status))
-                .load(conn)?;
-            for (post, id, status) in mine {
-                states.entry(post.0).or_default().my_match = Some((id.0, status.0));
+        for (post, id, status, accepted, helper) in found {
+            let state = states.entry(post.0).or_default();
+            if accepted {
+                state.helpers_accepted += 1;
+            }
+            if reader.is_some() && helper == reader_id {
+                state.my_match = Some((id.0, status.0));
             }
         }
     }
@@ -103,7 +125,7 @@ pub fn post_states(
 fn series_states(
     conn: &mut DbConnection,
     posts: &[&Post],
-    reader: Option<UserId>,
+    reader_id: &str,
     now: DateTime<Utc>,
     states: &mut HashMap<PostId, PostState>,
 ) -> Result<(), PersistenceError> {
@@ -123,23 +145,25 @@ fn series_states(
     let days: Vec<String> = next.values().copied().map(day_column).collect();
     let is_next =
         |post: PostId, on: &str| next.get(&post).map(|day| day_column(*day)).as_deref() == Some(on);
-    let answers: Vec<(Stored<PostId>, String, Stored<RsvpStatus>, i64)> = occurrence_rsvps::table
-        .filter(occurrence_rsvps::post_id.eq_any(&ids))
-        .filter(occurrence_rsvps::occurrence.eq_any(&days))
-        .filter(occurrence_rsvps::status.ne(RsvpStatus::Cancelled.as_str()))
-        .group_by((
-            occurrence_rsvps::post_id,
-            occurrence_rsvps::occurrence,
-            occurrence_rsvps::status,
-        ))
-        .select((
-            occurrence_rsvps::post_id,
-            occurrence_rsvps::occurrence,
-            occurrence_rsvps::status,
-            count_star(),
-        ))
-        .load(conn)?;
-    for (post, on, status, n) in answers {
+    let answers: Vec<(Stored<PostId>, String, Stored<RsvpStatus>, i64, i64)> =
+        occurrence_rsvps::table
+            .filter(occurrence_rsvps::post_id.eq_any(&ids))
+            .filter(occurrence_rsvps::occurrence.eq_any(&days))
+            .filter(occurrence_rsvps::status.ne(RsvpStatus::Cancelled.as_str()))
+            .group_by((
+                occurrence_rsvps::post_id,
+                occurrence_rsvps::occurrence,
+                occurrence_rsvps::status,
+            ))
+            .select((
+                occurrence_rsvps::post_id,
+                occurrence_rsvps::occurrence,
+                occurrence_rsvps::status,
+                count_star(),
+                answered_by!(reader_id),
+            ))
+            .load(conn)?;
+    for (post, on, status, n, mine) in answers {
         if !is_next(post.0, &on) {
             continue;
         }
@@ -149,23 +173,8 @@ fn series_states(
             RsvpStatus::Waitlisted => state.waitlisted = count(n),
             RsvpStatus::Cancelled => {}
         }
-    }
-    if let Some(reader) = reader {
-        let mine: Vec<(Stored<PostId>, String, Stored<RsvpStatus>)> = occurrence_rsvps::table
-            .filter(occurrence_rsvps::post_id.eq_any(&ids))
-            .filter(occurrence_rsvps::occurrence.eq_any(&days))
-            .filter(occurrence_rsvps::user_id.eq(reader.to_string()))
-            .filter(occurrence_rsvps::status.ne(RsvpStatus::Cancelled.as_str()))
-            .select((
-                occurrence_rsvps::post_id,
-                occurrence_rsvps::occurrence,
-                occurrence_rsvps::status,
-            ))
-            .load(conn)?;
-        for (post, on, status) in mine {
-            if is_next(post.0, &on) {
-                states.entry(post.0).or_default().my_rsvp = Some(status.0);
-            }
+        if mine > 0 && !reader_id.is_empty() {
+            state.my_rsvp = Some(status.0);
         }
     }
     Ok(())

@@ -241,8 +241,14 @@ pub async fn list_posts(
     )?;
     let anonymous = caller == Caller::Anonymous;
     let feed = move |cx: &mut buurt_app::Cx<'_>| {
-        let neighbourhood = app::neighbourhood(cx.conn, neighbourhood_id)?;
-        let caller = reading_as(cx.conn, &caller, &neighbourhood)?;
+        let user = match &caller {
+            Caller::User(user) => Some(*user),
+            Caller::Anonymous | Caller::Machine(_) => None,
+        };
+        let access = app::feed_access(cx.conn, neighbourhood_id, user)?;
+        if let Caller::Machine(machine) = &caller {
+            machine.client_in(cx.conn, Scope::PostsRead, access.municipality.as_str())?;
+        }
         let filter = FeedFilter {
             kind: params.kind.map(Into::into),
             category: params.category.map(Into::into),
@@ -251,8 +257,8 @@ pub async fn list_posts(
             after: after.map(|(created_at, id)| FeedCursor { created_at, id }),
             limit,
         };
-        let (posts, next) = app::list_posts(cx, &neighbourhood, caller, filter)?;
-        Ok::<_, ApiError>((post_dtos(cx.conn, cx.now(), lang, caller, &posts)?, next))
+        let (posts, next) = app::list_posts(cx, &access, filter)?;
+        Ok::<_, ApiError>((post_dtos(cx.conn, cx.now(), lang, user, &posts)?, next))
     };
     // Nobody reads their own writes anonymously: that feed may come from the read replica.
     // Signed-in readers stay on the leader and see what they just posted.
