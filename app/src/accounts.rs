@@ -278,6 +278,12 @@ pub fn password_check_succeeded(
     )?)
 }
 
+/// A sign-in that began but was never decided (the server was too busy to check the
+/// password): its attempt no longer counts as a failure for the account or the address.
+pub fn abandon_login(cx: &mut Cx<'_>, attempt: &[String]) -> Result<(), AppError> {
+    Ok(repo::withdraw_login_attempt(cx.conn, attempt)?)
+}
+
 /// The password was right: the attempt was no failure, the account's count starts again, and
 /// a new login begins; all of it or, when the account is gone meanwhile, none of it.
 pub fn finish_login(

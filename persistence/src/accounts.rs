@@ -565,6 +565,17 @@ pub fn login_succeeded(
     clear_login_failures(conn, ThrottleScope::Account, account)
 }
 
+/// Takes back a sign-in attempt counted when it began but never decided (no password was
+/// checked: the server refused it as too busy), so it counts against nobody.
+pub fn withdraw_login_attempt(
+    conn: &mut DbConnection,
+    attempt: &[String],
+) -> Result<(), PersistenceError> {
+    diesel::delete(login_failures::table.filter(login_failures::id.eq_any(attempt)))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Forgets failed sign-ins from before `before` (they no longer count for anyone). Returns how
 /// many.
 pub fn purge_login_failures(

@@ -226,7 +226,21 @@ pub async fn login(
                 None
             }
         })
-        .await?;
+        .await;
+    let verified = match verified {
+        Ok(verified) => verified,
+        // Refused before any password was checked (too busy): not a failed sign-in.
+        Err(refused) => {
+            let withdrawn = attempt.clone();
+            if let Err(error) = state
+                .run(move |cx| app::abandon_login(cx, &withdrawn))
+                .await
+            {
+                tracing::warn!(?error, "a refused sign-in could not be withdrawn");
+            }
+            return Err(refused);
+        }
+    };
 
     // A failed attempt was counted when it began.
     let Some(user_id) = verified else {
