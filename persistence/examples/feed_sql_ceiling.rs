@@ -35,7 +35,7 @@ fn parse_args() -> Result<Args, String> {
     let mut database = None;
     let mut neighbourhood = None;
     let mut reader = None;
-    let (mut seconds, mut threads, mut limit) = (10.0, 2, 20);
+    let (mut seconds, mut threads, mut limit) = (10.0_f64, 2_usize, 20_usize);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args
