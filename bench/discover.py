@@ -2,6 +2,7 @@
 """Finds the ids the benchmark needs through the API itself, and prints them as shell
 assignments: bench/run evals the output.  Usage: discover.py BASE_URL DEEP_PAGES"""
 import json
+import os
 import sys
 import urllib.error
 import urllib.request
@@ -75,7 +76,8 @@ say("REQUEST_STATUS", best["status"] if best else "")
 now = datetime.now(timezone.utc)
 activity = None
 cursor = None
-while activity is None:
+# BENCH_NEW_ACTIVITY=1: always a new one (and a way to try the path below).
+while activity is None and not os.environ.get("BENCH_NEW_ACTIVITY"):
     q = f"/v1/neighbourhoods/{nb}/posts?kind=activity&limit=100"
     if cursor:
         q += f"&cursor={cursor}"

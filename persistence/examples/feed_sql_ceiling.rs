@@ -38,9 +38,7 @@ fn parse_args() -> Result<Args, String> {
     let (mut seconds, mut threads, mut limit) = (10.0_f64, 2_usize, 20_usize);
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value"))?;
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         let uuid = |v: &str| uuid::Uuid::parse_str(v).map_err(|e| format!("{flag}: {e}"));
         match flag.as_str() {
             "--database" => database = Some(value),
