@@ -1,4 +1,6 @@
--- The feed's first page as the server runs it for a member who is no moderator
+-- FALLBACK ONLY: bench/run captures the feed statement from PostgreSQL's log on every run
+-- (bench/statements.py --pgbench) and uses this file only when that fails, saying so in bold.
+-- The feed's first page as the server ran it on 2026-11-29 for a member who is no moderator
 -- (persistence/src/posts.rs `list_feed`: limit 20 + 1 to know whether there is a next page),
 -- as diesel sends it. pgbench cannot `\set` a string, so bench/run passes the neighbourhood
 -- and the reader with `-D nb=<uuid> -D reader=<uuid>`; with `-M prepared` they are bound as
