@@ -22,8 +22,8 @@ use crate::columns::Stored;
 use crate::schema::{
     account_erasures, activity_organisers, case_audit, case_notes, case_referrals, cases,
     idempotency_keys, login_failures, match_messages, matches, memberships, moderation_decisions,
-    moderation_log, post_reviews, posts, reports, role_grants, rsvps, stat_events, stat_presence, users,
-    verification_letters,
+    moderation_log, post_reviews, posts, reports, role_grants, rsvps, stat_events, stat_presence,
+    users, verification_letters,
 };
 use crate::time::to_db;
 use crate::{DbConnection, PersistenceError};

@@ -17,8 +17,8 @@ use buurt_domain::stats::{
 };
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::dsl::{count, count_star, sum};
-use diesel::upsert::excluded;
 use diesel::prelude::*;
+use diesel::upsert::excluded;
 
 use crate::schema::{neighbourhoods, posts, stat_counts, stat_events, stat_presence};
 use crate::time::{from_db, to_db};
@@ -168,7 +168,10 @@ pub fn report(
     let ids: Vec<String> = neighbourhoods.iter().map(ToString::to_string).collect();
     // Periods are whole: a fact's day is in the range exactly when its period is.
     let (from, to) = (day_key(first.start), day_key(last.end));
-    let durations = [StatKind::FirstResponse.as_str(), StatKind::Accepted.as_str()];
+    let durations = [
+        StatKind::FirstResponse.as_str(),
+        StatKind::Accepted.as_str(),
+    ];
     let counts: Vec<(String, String, String, i32)> = stat_counts::table
         .filter(stat_counts::neighbourhood_id.eq_any(&ids))
         .filter(stat_counts::unit.eq(unit(interval)))
@@ -406,7 +409,6 @@ fn add_still_open(
             figures.still_open = u64::try_from(open).unwrap_or(0);
         }
     }
-
 }
 
 /// Activities held: started in the period (and by now), not cancelled, not hidden.
@@ -542,7 +544,12 @@ fn roll_up(conn: &mut DbConnection, added: &[Added]) -> Result<(), PersistenceEr
                 Interval::Week => week,
                 Interval::Month => month,
             };
-            let key = (neighbourhood.clone(), unit(interval), period.clone(), kind.clone());
+            let key = (
+                neighbourhood.clone(),
+                unit(interval),
+                period.clone(),
+                kind.clone(),
+            );
             *counts.entry(key).or_default() += 1;
             let Some(actor) = actor else { continue };
             let mut presence = |figure| {

@@ -204,7 +204,11 @@ async fn municipality_stats_cost_the_same_statements_for_two_neighbourhoods_as_f
                 )
                 .await;
             for week in 0..52 {
-                for kind in [StatKind::RequestOpened, StatKind::Posted, StatKind::Accepted] {
+                for kind in [
+                    StatKind::RequestOpened,
+                    StatKind::Posted,
+                    StatKind::Accepted,
+                ] {
                     facts.push(StatEvent {
                         kind,
                         neighbourhood_id: NeighbourhoodId(place.parse().unwrap()),
@@ -218,8 +222,10 @@ async fn municipality_stats_cost_the_same_statements_for_two_neighbourhoods_as_f
         }
         let mut conn = app.database.connect();
         buurt_persistence::stats::record_many(&mut conn, &facts).unwrap();
-        let path = format!("/v1/municipalities/{municipality}/stats?interval=week&from={}",
-            (chrono::Utc::now() - chrono::Duration::weeks(52)).date_naive());
+        let path = format!(
+            "/v1/municipalities/{municipality}/stats?interval=week&from={}",
+            (chrono::Utc::now() - chrono::Duration::weeks(52)).date_naive()
+        );
         assert_eq!(app.get_as(&admin, "/v1/me").await.status, 200);
         let before = statements_sent(&app).await;
         let response = app.get_as(&admin, &path).await;
@@ -229,5 +235,8 @@ async fn municipality_stats_cost_the_same_statements_for_two_neighbourhoods_as_f
         assert!(rows >= count * 52, "{rows}");
         costs.push(after - before);
     }
-    assert_eq!(costs[0], costs[1], "statements for 2 and for 20 neighbourhoods");
+    assert_eq!(
+        costs[0], costs[1],
+        "statements for 2 and for 20 neighbourhoods"
+    );
 }

@@ -817,8 +817,7 @@ fn both_ways(
     HashMap<(NeighbourhoodId, NaiveDate), RawFigures>,
 ) {
     let periods =
-        buurt_domain::stats::periods(from.parse().unwrap(), to.parse().unwrap(), interval)
-            .unwrap();
+        buurt_domain::stats::periods(from.parse().unwrap(), to.parse().unwrap(), interval).unwrap();
     let mut conn = app.database.connect();
     let now = Utc::now();
     let rolled = buurt_persistence::stats::report(&mut conn, places, &periods, interval, now);
@@ -931,8 +930,8 @@ async fn rollups_give_exactly_what_the_facts_give() {
     let (one_by_one, batched) = facts.split_at(500);
     let mut added = 0;
     for fact in one_by_one {
-        added += buurt_persistence::stats::record_many(&mut conn, std::slice::from_ref(fact))
-            .unwrap();
+        added +=
+            buurt_persistence::stats::record_many(&mut conn, std::slice::from_ref(fact)).unwrap();
     }
     for batch in batched.chunks(700) {
         added += buurt_persistence::stats::record_many(&mut conn, batch).unwrap();
@@ -961,10 +960,19 @@ async fn rollups_give_exactly_what_the_facts_give() {
         );
         if range.0 == "2024-12-01" {
             for (figure, found) in [
-                ("active", counted.values().any(|raw| raw.active_residents > 1)),
-                ("attendees", counted.values().any(|raw| raw.unique_attendees > 1)),
+                (
+                    "active",
+                    counted.values().any(|raw| raw.active_residents > 1),
+                ),
+                (
+                    "attendees",
+                    counted.values().any(|raw| raw.unique_attendees > 1),
+                ),
                 ("open", counted.values().any(|raw| raw.still_open > 0)),
-                ("medians", counted.values().any(|raw| raw.acceptance_seconds.len() > 1)),
+                (
+                    "medians",
+                    counted.values().any(|raw| raw.acceptance_seconds.len() > 1),
+                ),
             ] {
                 assert!(found, "{figure} {interval:?}");
             }
@@ -999,15 +1007,22 @@ async fn concurrent_facts_add_up_exactly() {
     use buurt_domain::stats::Interval;
     let w = world().await;
     let people = w.app.crowd(&w.neighbourhood, 16);
-    let (app, path) = (&w.app, format!("/v1/neighbourhoods/{}/posts", w.neighbourhood));
-    let posts = people.iter().chain(&people).enumerate().map(|(index, who)| {
-        let (path, body) = (
-            path.clone(),
-            json!({"kind": "request", "title": format!("Hulp {index}"),
+    let (app, path) = (
+        &w.app,
+        format!("/v1/neighbourhoods/{}/posts", w.neighbourhood),
+    );
+    let posts = people
+        .iter()
+        .chain(&people)
+        .enumerate()
+        .map(|(index, who)| {
+            let (path, body) = (
+                path.clone(),
+                json!({"kind": "request", "title": format!("Hulp {index}"),
                    "body": "Wie helpt?", "category": "help"}),
-        );
-        async move { app.post_as(who, &path, &body).await }
-    });
+            );
+            async move { app.post_as(who, &path, &body).await }
+        });
     for response in futures_util::future::join_all(posts).await {
         assert_eq!(response.status, 201, "{}", response.text());
     }

@@ -256,12 +256,12 @@ fn load(
 fn derive(conn: &mut DbConnection, stats: &Stats) -> Result<(), PersistenceError> {
     let started = Instant::now();
     let clock = buurt_app::SystemClock;
-    buurt_app::stats::derive_seeded_stats(&mut buurt_app::Cx::new(conn, &clock)).map_err(|error| {
-        match error {
+    buurt_app::stats::derive_seeded_stats(&mut buurt_app::Cx::new(conn, &clock)).map_err(
+        |error| match error {
             buurt_app::AppError::Persistence(error) => error,
             other => PersistenceError::Corrupt(other.to_string()),
-        }
-    })?;
+        },
+    )?;
     if !stats.quiet {
         eprintln!(
             "seed: derived the monitoring facts in {:.1} s",
