@@ -14,6 +14,11 @@ CREATE TABLE stat_counts (
     PRIMARY KEY (neighbourhood_id, unit, period, figure)
 );
 
+-- The balance of requests opened and ended before a report's first period: a few figures
+-- over all earlier periods.
+CREATE INDEX stat_counts_figure_idx ON stat_counts (neighbourhood_id, unit, figure, period)
+    INCLUDE (n);
+
 -- Who counted once in a period's distinct figures (distinct counts do not add up, so each
 -- person is a row). Personal data: erasure pseudonymises actor_id like stat_events.actor_id.
 CREATE TABLE stat_presence (
