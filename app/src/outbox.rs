@@ -32,8 +32,10 @@ pub fn record(conn: &mut DbConnection, effects: &Effects) -> Result<(), Persiste
             effects.at,
         )?;
     }
-    for fact in &effects.facts {
-        stats::record(conn, fact)?;
+    // All at once: their rollup rows are then locked in one order (no deadlock between two
+    // changes counted in the same neighbourhood and week).
+    if !effects.facts.is_empty() {
+        stats::record_many(conn, &effects.facts)?;
     }
     Ok(())
 }

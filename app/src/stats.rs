@@ -199,7 +199,22 @@ const REBUILD_CHUNK: i64 = 20_000;
 /// tables know: a request's outcome counts at its last change, an acceptance at the match's
 /// last change; a request closed after its helper was accepted (which cancels the match)
 /// counts as withdrawn, since the tables no longer show the helper. Returns the facts added.
+/// The facts added go into the monitoring rollups as they are recorded, so it may run while
+/// the server does.
 pub fn rebuild_stats(cx: &mut Cx<'_>) -> Result<usize, AppError> {
+    derive_facts(cx, repo::Rollups::Kept)
+}
+
+/// `rebuild_stats` for a bulk load (`buurt seed`): the facts first, then the rollups from all
+/// of them in a few set statements, which is much faster for millions of facts. Nothing else
+/// may record facts meanwhile.
+pub fn derive_seeded_stats(cx: &mut Cx<'_>) -> Result<usize, AppError> {
+    let added = derive_facts(cx, repo::Rollups::Deferred)?;
+    repo::refill_rollups(cx.conn)?;
+    Ok(added)
+}
+
+fn derive_facts(cx: &mut Cx<'_>, rollups: repo::Rollups) -> Result<usize, AppError> {
     use buurt_domain::effects::activities::ActivityHappening;
     use buurt_domain::effects::matching::{MatchEvent, RequestFacts};
     use buurt_domain::effects::mediation::outcome_counted;
@@ -231,7 +246,7 @@ pub fn rebuild_stats(cx: &mut Cx<'_>) -> Result<usize, AppError> {
             })
             .flatten()
             .collect();
-        added += repo::record_many(conn, &facts)?;
+        added += repo::record_facts(conn, &facts, rollups)?;
     }
 
     // Matches: a neighbour's offer is their first response when made; an acceptance (of an
@@ -267,7 +282,7 @@ pub fn rebuild_stats(cx: &mut Cx<'_>) -> Result<usize, AppError> {
         }
         // The earliest first: a request's first response and acceptance keep the first fact.
         facts.sort_by_key(|fact| fact.at);
-        added += repo::record_many(conn, &facts)?;
+        added += repo::record_facts(conn, &facts, rollups)?;
     }
 
     // Posts: who posted, requests opened and offers, and how requests ended.
@@ -287,7 +302,7 @@ pub fn rebuild_stats(cx: &mut Cx<'_>) -> Result<usize, AppError> {
                 );
             }
         }
-        added += repo::record_many(conn, &facts)?;
+        added += repo::record_facts(conn, &facts, rollups)?;
     }
 
     // Answers to activities and check-ins.
@@ -310,7 +325,7 @@ pub fn rebuild_stats(cx: &mut Cx<'_>) -> Result<usize, AppError> {
                 );
             }
         }
-        added += repo::record_many(conn, &facts)?;
+        added += repo::record_facts(conn, &facts, rollups)?;
     }
 
     // Members.
@@ -329,7 +344,7 @@ pub fn rebuild_stats(cx: &mut Cx<'_>) -> Result<usize, AppError> {
                 joined.effects(membership.joined_at).facts
             })
             .collect();
-        added += repo::record_many(conn, &facts)?;
+        added += repo::record_facts(conn, &facts, rollups)?;
     }
     Ok(added)
 }

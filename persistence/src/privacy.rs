@@ -22,8 +22,8 @@ use crate::columns::Stored;
 use crate::schema::{
     account_erasures, activity_organisers, case_audit, case_notes, case_referrals, cases,
     idempotency_keys, login_failures, match_messages, matches, memberships, moderation_decisions,
-    moderation_log, post_reviews, posts, reports, role_grants, rsvps, stat_events, users,
-    verification_letters,
+    moderation_log, post_reviews, posts, reports, role_grants, rsvps, stat_events, stat_presence,
+    users, verification_letters,
 };
 use crate::time::to_db;
 use crate::{DbConnection, PersistenceError};
@@ -259,6 +259,11 @@ pub fn pseudonymise_logs(
             stat_events::actor_id.eq(&to),
             stat_events::key.eq(replace(stat_events::key, &from, &to)),
         ))
+        .execute(conn)?;
+    // issue 22 (h22stats): the rollups' people too; the tombstone is new, so nobody counted
+    // once becomes two, nor two one.
+    diesel::update(stat_presence::table.filter(stat_presence::actor_id.eq(&from)))
+        .set(stat_presence::actor_id.eq(&to))
         .execute(conn)?;
     diesel::update(verification_letters::table.filter(verification_letters::created_by.eq(&from)))
         .set(verification_letters::created_by.eq(&to))

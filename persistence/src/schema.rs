@@ -818,3 +818,24 @@ diesel::table! {
         checked_in_at -> Nullable<Timestamp>,
     }
 }
+
+// issue 22 (h22stats): monitoring rollups
+diesel::table! {
+    stat_counts (neighbourhood_id, unit, period, figure) {
+        neighbourhood_id -> Text,
+        unit -> Text,
+        period -> Text,
+        figure -> Text,
+        n -> Integer,
+    }
+}
+
+diesel::table! {
+    stat_presence (neighbourhood_id, unit, period, figure, actor_id) {
+        neighbourhood_id -> Text,
+        unit -> Text,
+        period -> Text,
+        figure -> Text,
+        actor_id -> Text,
+    }
+}

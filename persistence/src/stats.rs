@@ -1,11 +1,13 @@
 //! Monitoring: the facts recorded as things happen, and the aggregate queries over them.
 //!
 //! `record` runs inside the transaction of the change it counts, so a change that rolls back
-//! leaves no count behind and a change that commits is never missed. Reports read ranges of
-//! one index (`stat_events_report_idx`): their cost grows with the neighbourhoods and periods
-//! asked for, not with the table.
+//! leaves no count behind and a change that commits is never missed. With each fact really
+//! added, the rollups grow in the same transaction: `stat_counts` per neighbourhood, week or
+//! month and kind, and `stat_presence`, the people counted once per period for the distinct
+//! figures (issue 22). Reports read the rollups, not the facts: their cost grows with the
+//! neighbourhoods and periods asked for, not with what happened in them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use buurt_domain::neighbourhoods::NeighbourhoodId;
 use buurt_domain::posts::PostStatus;
@@ -14,10 +16,11 @@ use buurt_domain::stats::{
     start_of_day,
 };
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use diesel::dsl::{count, count_star};
+use diesel::dsl::{count, count_star, sum};
 use diesel::prelude::*;
+use diesel::upsert::excluded;
 
-use crate::schema::{neighbourhoods, posts, stat_events};
+use crate::schema::{neighbourhoods, posts, stat_counts, stat_events, stat_presence};
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError};
 
@@ -124,9 +127,117 @@ macro_rules! with_period_column {
     };
 }
 
+/// The rollup unit of an interval (`stat_counts.unit`, `stat_presence.unit`).
+fn unit(interval: Interval) -> &'static str {
+    match interval {
+        Interval::Week => "week",
+        Interval::Month => "month",
+    }
+}
+
+/// The distinct-people figures of the rollups, next to the fact kinds in `stat_counts.figure`.
+const ACTIVE_RESIDENTS: &str = "active_residents";
+const UNIQUE_ATTENDEES: &str = "unique_attendees";
+
+/// The periods of both units a fact falls in.
+const UNITS: [Interval; 2] = [Interval::Week, Interval::Month];
+
 /// What was counted, per neighbourhood and period (keyed by the period's first day), for the
 /// `periods` (consecutive, in order) of `interval`. Every neighbourhood and period is present.
+///
+/// Reads the rollups, which the facts keep as they are recorded, in four statements whatever
+/// the neighbourhoods and periods: the counts and distinct people per period, the balance of
+/// requests opened and ended before the first period, the durations (raw facts: medians need
+/// every value) and the activities held (posts).
 pub fn report(
+    conn: &mut DbConnection,
+    neighbourhoods: &[NeighbourhoodId],
+    periods: &[Period],
+    interval: Interval,
+    now: DateTime<Utc>,
+) -> Result<Report, PersistenceError> {
+    let mut figures = HashMap::new();
+    let (Some(first), Some(last)) = (periods.first(), periods.last()) else {
+        return Ok(figures);
+    };
+    for neighbourhood in neighbourhoods {
+        for period in periods {
+            figures.insert((*neighbourhood, period.start), RawFigures::default());
+        }
+    }
+    let ids: Vec<String> = neighbourhoods.iter().map(ToString::to_string).collect();
+    // Periods are whole: a fact's day is in the range exactly when its period is.
+    let (from, to) = (day_key(first.start), day_key(last.end));
+    let durations = [
+        StatKind::FirstResponse.as_str(),
+        StatKind::Accepted.as_str(),
+    ];
+    let counts: Vec<(String, String, String, i32)> = stat_counts::table
+        .filter(stat_counts::neighbourhood_id.eq_any(&ids))
+        .filter(stat_counts::unit.eq(unit(interval)))
+        .filter(stat_counts::period.ge(&from))
+        .filter(stat_counts::period.le(day_key(last.start)))
+        .filter(stat_counts::figure.ne_all(durations))
+        .select((
+            stat_counts::neighbourhood_id,
+            stat_counts::period,
+            stat_counts::figure,
+            stat_counts::n,
+        ))
+        .load(conn)?;
+    for (neighbourhood, period, figure, n) in counts {
+        let n = u64::try_from(n).unwrap_or(0);
+        if n == 0 {
+            continue;
+        }
+        let figures = slot(&mut figures, &neighbourhood, &period)?;
+        match figure.as_str() {
+            ACTIVE_RESIDENTS => figures.active_residents = n,
+            UNIQUE_ATTENDEES => figures.unique_attendees = n,
+            kind => {
+                let kind = StatKind::parse(kind).ok_or_else(|| {
+                    PersistenceError::Corrupt(format!("stat_counts holds {kind:?}"))
+                })?;
+                figures.counts.insert(kind, n);
+            }
+        }
+    }
+
+    let opened_or_ended: Vec<&str> = std::iter::once(StatKind::RequestOpened)
+        .chain(StatKind::OUTCOMES)
+        .map(|kind| kind.as_str())
+        .collect();
+    let before: Vec<(String, String, Option<i64>)> = stat_counts::table
+        .filter(stat_counts::neighbourhood_id.eq_any(&ids))
+        .filter(stat_counts::unit.eq(unit(interval)))
+        .filter(stat_counts::period.lt(&from))
+        .filter(stat_counts::figure.eq_any(&opened_or_ended))
+        .group_by((stat_counts::neighbourhood_id, stat_counts::figure))
+        .select((
+            stat_counts::neighbourhood_id,
+            stat_counts::figure,
+            sum(stat_counts::n),
+        ))
+        .load(conn)?;
+    let mut open_before: HashMap<String, i64> = HashMap::new();
+    for (neighbourhood, figure, count) in before {
+        let sign = if figure == StatKind::RequestOpened.as_str() {
+            1
+        } else {
+            -1
+        };
+        *open_before.entry(neighbourhood).or_default() += sign * count.unwrap_or(0);
+    }
+    add_durations(conn, &ids, (&from, &to), interval, &mut figures)?;
+    add_still_open(neighbourhoods, periods, &open_before, &mut figures);
+    add_activities_held(conn, &ids, (first, last), interval, now, &mut figures)?;
+    Ok(figures)
+}
+
+/// The figures of `report` worked out from every fact, as they were before the rollups: the
+/// reference the rollups are tested against (`tests/api/stats.rs`), not for serving.
+#[doc(hidden)]
+pub fn report_from_facts(
     conn: &mut DbConnection,
     neighbourhoods: &[NeighbourhoodId],
     periods: &[Period],
@@ -200,31 +311,6 @@ pub fn report(
             u64::try_from(count).unwrap_or(0);
     }
 
-    let durations: Vec<(String, String, String, Option<i64>)> =
-        with_period_column!(interval, |period| {
-            in_range()
-                .filter(stat_events::kind.eq_any([
-                    StatKind::FirstResponse.as_str(),
-                    StatKind::Accepted.as_str(),
-                ]))
-                .select((
-                    stat_events::neighbourhood_id,
-                    period,
-                    stat_events::kind,
-                    stat_events::seconds,
-                ))
-                .load(conn)?
-        });
-    for (neighbourhood, period, kind, seconds) in durations {
-        let figures = slot(&mut figures, &neighbourhood, &period)?;
-        let seconds = seconds.unwrap_or(0);
-        if kind == StatKind::FirstResponse.as_str() {
-            figures.first_response_seconds.push(seconds);
-        } else {
-            figures.acceptance_seconds.push(seconds);
-        }
-    }
-
     // Still open at the end of each period: opened before it ended, not ended by then.
     let mut open_before: HashMap<String, i64> = HashMap::new();
     let opened_or_ended: Vec<&str> = std::iter::once(StatKind::RequestOpened)
@@ -250,6 +336,61 @@ pub fn report(
         };
         *open_before.entry(neighbourhood).or_default() += sign * count;
     }
+    add_durations(conn, &ids, (&from, &to), interval, &mut figures)?;
+    add_still_open(neighbourhoods, periods, &open_before, &mut figures);
+    add_activities_held(conn, &ids, (first, last), interval, now, &mut figures)?;
+    Ok(figures)
+}
+
+/// The durations of the period's first responses and acceptances: their medians need every
+/// value, so they come from the facts (one per request, few).
+fn add_durations(
+    conn: &mut DbConnection,
+    ids: &[String],
+    (from, to): (&str, &str),
+    interval: Interval,
+    figures: &mut Report,
+) -> Result<(), PersistenceError> {
+    let durations: Vec<(String, String, String, Option<i64>)> =
+        with_period_column!(interval, |period| {
+            stat_events::table
+                .filter(stat_events::neighbourhood_id.eq_any(ids))
+                .filter(stat_events::day.ge(from))
+                .filter(stat_events::day.le(to))
+                .filter(stat_events::kind.eq_any([
+                    StatKind::FirstResponse.as_str(),
+                    StatKind::Accepted.as_str(),
+                ]))
+                .select((
+                    stat_events::neighbourhood_id,
+                    period,
+                    stat_events::kind,
+                    stat_events::seconds,
+                ))
+                .load(conn)?
+        });
+    for (neighbourhood, period, kind, seconds) in durations {
+        let figures = slot(figures, &neighbourhood, &period)?;
+        let seconds = seconds.unwrap_or(0);
+        if kind == StatKind::FirstResponse.as_str() {
+            figures.first_response_seconds.push(seconds);
+        } else {
+            figures.acceptance_seconds.push(seconds);
+        }
+    }
+
+    Ok(())
+}
+
+/// Still open at the end of each period: opened before it ended, not ended by then.
+/// `open_before` holds, per neighbourhood, the requests opened minus those ended before the
+/// first period.
+fn add_still_open(
+    neighbourhoods: &[NeighbourhoodId],
+    periods: &[Period],
+    open_before: &HashMap<String, i64>,
+    figures: &mut Report,
+) {
     for neighbourhood in neighbourhoods {
         let mut open = open_before
             .get(&neighbourhood.to_string())
@@ -268,10 +409,19 @@ pub fn report(
             figures.still_open = u64::try_from(open).unwrap_or(0);
         }
     }
+}
 
-    // Activities held: started in the period (and by now), not cancelled, not hidden.
+/// Activities held: started in the period (and by now), not cancelled, not hidden.
+fn add_activities_held(
+    conn: &mut DbConnection,
+    ids: &[String],
+    (first, last): (&Period, &Period),
+    interval: Interval,
+    now: DateTime<Utc>,
+    figures: &mut Report,
+) -> Result<(), PersistenceError> {
     let started: Vec<(String, Option<NaiveDateTime>)> = posts::table
-        .filter(posts::neighbourhood_id.eq_any(ids.clone()))
+        .filter(posts::neighbourhood_id.eq_any(ids))
         .filter(posts::kind.eq(buurt_domain::posts::PostKind::Activity.as_str()))
         .filter(posts::starts_at.ge(to_db(start_of_day(first.start))))
         .filter(posts::starts_at.lt(to_db(start_of_day(last.end.succ_opt().unwrap_or(last.end)))))
@@ -288,13 +438,35 @@ pub fn report(
             figures.activities_held += 1;
         }
     }
-    Ok(figures)
+    Ok(())
 }
 
-/// Records many facts at once (the same rules as `record`: a fact already there stays).
+/// Whether recording facts keeps the rollups at once, or leaves them to `refill_rollups`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rollups {
+    /// In the same statements' transaction: what the live path and `rebuild-stats` do.
+    Kept,
+    /// Not yet: a bulk load that calls `refill_rollups` when its facts are in.
+    Deferred,
+}
+
+/// Records many facts at once (the same rules as `record`: a fact already there stays), and
+/// adds the ones really added to the rollups. Returns how many were added.
 pub fn record_many(
     conn: &mut DbConnection,
     events: &[StatEvent],
+) -> Result<usize, PersistenceError> {
+    record_facts(conn, events, Rollups::Kept)
+}
+
+/// What the rollups need of a fact: neighbourhood, kind, actor, week and month.
+type Added = (String, String, Option<String>, String, String);
+
+/// Records facts, keeping the rollups or not (`Rollups`). Returns how many were added.
+pub fn record_facts(
+    conn: &mut DbConnection,
+    events: &[StatEvent],
+    rollups: Rollups,
 ) -> Result<usize, PersistenceError> {
     // Nine values a row; SQLite binds at most 32,766 per statement, PostgreSQL 65,535.
     let per_statement = match conn {
@@ -323,13 +495,195 @@ pub fn record_many(
         let insert = diesel::insert_into(stat_events::table)
             .values(rows)
             .on_conflict_do_nothing();
-        written += match conn {
-            DbConnection::Postgresql(conn) => insert.execute(conn)?,
-            DbConnection::Sqlite(conn) => insert.execute(conn)?,
+        if rollups == Rollups::Deferred {
+            written += match conn {
+                DbConnection::Postgresql(conn) => insert.execute(conn)?,
+                DbConnection::Sqlite(conn) => insert.execute(conn)?,
+            };
+            continue;
+        }
+        // Only the rows really inserted come back: a fact recorded again counts nothing.
+        let returning = insert.returning((
+            stat_events::neighbourhood_id,
+            stat_events::kind,
+            stat_events::actor_id,
+            stat_events::week,
+            stat_events::month,
+        ));
+        let added: Vec<Added> = match conn {
+            DbConnection::Postgresql(conn) => returning.get_results(conn)?,
+            DbConnection::Sqlite(conn) => returning.get_results(conn)?,
         };
+        roll_up(conn, &added)?;
+        written += added.len();
     }
     Ok(written)
 }
+
+/// Rollup rows a statement writes (five values each, well within both databases' limits).
+const ROLLUP_ROWS_PER_STATEMENT: usize = 3_000;
+
+/// Adds facts just inserted to the rollups: a person not yet present in a period is added to
+/// it and counted, and each count grows by the facts of its kind. Both are single statements
+/// that the database makes atomic (insert-or-ignore, `n = n + excluded.n`), so concurrent
+/// transactions add up exactly; rows go in key order, so two never wait for each other in a
+/// circle.
+fn roll_up(conn: &mut DbConnection, added: &[Added]) -> Result<(), PersistenceError> {
+    if added.is_empty() {
+        return Ok(());
+    }
+    type Key = (String, &'static str, String, String);
+    let mut counts: BTreeMap<Key, i32> = BTreeMap::new();
+    let mut present: BTreeSet<(String, &'static str, String, &'static str, String)> =
+        BTreeSet::new();
+    for (neighbourhood, kind, actor, week, month) in added {
+        let parsed = StatKind::parse(kind)
+            .ok_or_else(|| PersistenceError::Corrupt(format!("a fact of kind {kind:?}")))?;
+        for interval in UNITS {
+            let period = match interval {
+                Interval::Week => week,
+                Interval::Month => month,
+            };
+            let key = (
+                neighbourhood.clone(),
+                unit(interval),
+                period.clone(),
+                kind.clone(),
+            );
+            *counts.entry(key).or_default() += 1;
+            let Some(actor) = actor else { continue };
+            let mut presence = |figure| {
+                present.insert((
+                    neighbourhood.clone(),
+                    unit(interval),
+                    period.clone(),
+                    figure,
+                    actor.clone(),
+                ));
+            };
+            if StatKind::ACTIVITY.contains(&parsed) {
+                presence(ACTIVE_RESIDENTS);
+            }
+            if parsed == StatKind::Attended {
+                presence(UNIQUE_ATTENDEES);
+            }
+        }
+    }
+    let present: Vec<_> = present.into_iter().collect();
+    for chunk in present.chunks(ROLLUP_ROWS_PER_STATEMENT) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(neighbourhood, unit, period, figure, actor)| {
+                (
+                    stat_presence::neighbourhood_id.eq(neighbourhood),
+                    stat_presence::unit.eq(*unit),
+                    stat_presence::period.eq(period),
+                    stat_presence::figure.eq(*figure),
+                    stat_presence::actor_id.eq(actor),
+                )
+            })
+            .collect();
+        let insert = diesel::insert_into(stat_presence::table)
+            .values(rows)
+            .on_conflict_do_nothing()
+            .returning((
+                stat_presence::neighbourhood_id,
+                stat_presence::unit,
+                stat_presence::period,
+                stat_presence::figure,
+            ));
+        let new: Vec<(String, String, String, String)> = match conn {
+            DbConnection::Postgresql(conn) => insert.get_results(conn)?,
+            DbConnection::Sqlite(conn) => insert.get_results(conn)?,
+        };
+        for (neighbourhood, unit_name, period, figure) in new {
+            let unit_name = if unit_name == unit(Interval::Week) {
+                unit(Interval::Week)
+            } else {
+                unit(Interval::Month)
+            };
+            *counts
+                .entry((neighbourhood, unit_name, period, figure))
+                .or_default() += 1;
+        }
+    }
+    let counts: Vec<_> = counts.into_iter().collect();
+    for chunk in counts.chunks(ROLLUP_ROWS_PER_STATEMENT) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|((neighbourhood, unit, period, figure), n)| {
+                (
+                    stat_counts::neighbourhood_id.eq(neighbourhood),
+                    stat_counts::unit.eq(*unit),
+                    stat_counts::period.eq(period),
+                    stat_counts::figure.eq(figure),
+                    stat_counts::n.eq(*n),
+                )
+            })
+            .collect();
+        let upsert = diesel::insert_into(stat_counts::table)
+            .values(rows)
+            .on_conflict((
+                stat_counts::neighbourhood_id,
+                stat_counts::unit,
+                stat_counts::period,
+                stat_counts::figure,
+            ))
+            .do_update()
+            .set(stat_counts::n.eq(stat_counts::n + excluded(stat_counts::n)));
+        match conn {
+            DbConnection::Postgresql(conn) => upsert.execute(conn)?,
+            DbConnection::Sqlite(conn) => upsert.execute(conn)?,
+        };
+    }
+    Ok(())
+}
+
+/// Derives the rollups afresh from every fact, in set statements (after a bulk load with
+/// `Rollups::Deferred`). The same statements back-fill them in their migration. Run it where
+/// no fact is recorded at the same time (a seed's load).
+pub fn refill_rollups(conn: &mut DbConnection) -> Result<(), PersistenceError> {
+    let statements = [
+        "DELETE FROM stat_counts",
+        "DELETE FROM stat_presence",
+        REFILL_PRESENCE,
+        REFILL_COUNTS,
+    ];
+    for statement in statements {
+        match conn {
+            DbConnection::Postgresql(conn) => diesel::sql_query(statement).execute(conn)?,
+            DbConnection::Sqlite(conn) => diesel::sql_query(statement).execute(conn)?,
+        };
+    }
+    Ok(())
+}
+
+/// Everyone present per period (the migration `2026-12-08-303001_stat_rollups` runs the same).
+const REFILL_PRESENCE: &str = "\
+INSERT INTO stat_presence (neighbourhood_id, unit, period, figure, actor_id) \
+SELECT DISTINCT neighbourhood_id, 'week', week, 'active_residents', actor_id FROM stat_events \
+WHERE kind IN ('posted', 'helped', 'attended') AND actor_id IS NOT NULL \
+UNION \
+SELECT DISTINCT neighbourhood_id, 'month', month, 'active_residents', actor_id FROM stat_events \
+WHERE kind IN ('posted', 'helped', 'attended') AND actor_id IS NOT NULL \
+UNION \
+SELECT DISTINCT neighbourhood_id, 'week', week, 'unique_attendees', actor_id FROM stat_events \
+WHERE kind = 'attended' AND actor_id IS NOT NULL \
+UNION \
+SELECT DISTINCT neighbourhood_id, 'month', month, 'unique_attendees', actor_id FROM stat_events \
+WHERE kind = 'attended' AND actor_id IS NOT NULL";
+
+/// Every count per period, and the people present.
+const REFILL_COUNTS: &str = "\
+INSERT INTO stat_counts (neighbourhood_id, unit, period, figure, n) \
+SELECT neighbourhood_id, 'week', week, kind, COUNT(*) FROM stat_events \
+GROUP BY neighbourhood_id, week, kind \
+UNION ALL \
+SELECT neighbourhood_id, 'month', month, kind, COUNT(*) FROM stat_events \
+GROUP BY neighbourhood_id, month, kind \
+UNION ALL \
+SELECT neighbourhood_id, unit, period, figure, COUNT(*) FROM stat_presence \
+GROUP BY neighbourhood_id, unit, period, figure";
 
 /// How many facts of `kinds` a neighbourhood counted in `[from, to)`.
 pub fn count_facts(

@@ -1416,6 +1416,12 @@ const PERSONAL_COLUMNS: &[(&str, &str, &str)] = &[
         "key",
         "tombstone: counts of distinct people stay",
     ),
+    // issue 22 (h22stats): the rollups' people.
+    (
+        "stat_presence",
+        "actor_id",
+        "tombstone: counts of distinct people stay",
+    ),
     ("account_erasures", "actor_id", "tombstone"),
     (
         "account_erasures",

@@ -180,3 +180,63 @@ async fn post_state_costs_the_same_statements_for_four_posts_as_for_forty() {
         }
     }
 }
+
+// issue 22 (h22stats)
+/// A municipality's figures come from the same statements for 2 neighbourhoods as for 20,
+/// over a year of weeks.
+#[actix_web::test]
+async fn municipality_stats_cost_the_same_statements_for_two_neighbourhoods_as_for_twenty() {
+    use buurt_domain::neighbourhoods::NeighbourhoodId;
+    use buurt_domain::stats::{StatEvent, StatKind};
+    let app = spawn_app().await;
+    let admin = app.admin().await;
+    let mut costs = Vec::new();
+    for (municipality, count) in [("GM0002", 2), ("GM0003", 20)] {
+        let mut facts = Vec::new();
+        for index in 0..count {
+            let place = app
+                .create_neighbourhood_in(
+                    &admin,
+                    &format!("BU{}{index:04}", &municipality[2..]),
+                    &format!("Wijk {index}"),
+                    municipality,
+                    &[],
+                )
+                .await;
+            for week in 0..52 {
+                for kind in [
+                    StatKind::RequestOpened,
+                    StatKind::Posted,
+                    StatKind::Accepted,
+                ] {
+                    facts.push(StatEvent {
+                        kind,
+                        neighbourhood_id: NeighbourhoodId(place.parse().unwrap()),
+                        subject: uuid::Uuid::new_v4(),
+                        actor: Some(buurt_domain::accounts::UserId(uuid::Uuid::new_v4())),
+                        seconds: Some(60),
+                        at: chrono::Utc::now() - chrono::Duration::weeks(week),
+                    });
+                }
+            }
+        }
+        let mut conn = app.database.connect();
+        buurt_persistence::stats::record_many(&mut conn, &facts).unwrap();
+        let path = format!(
+            "/v1/municipalities/{municipality}/stats?interval=week&from={}",
+            (chrono::Utc::now() - chrono::Duration::weeks(52)).date_naive()
+        );
+        assert_eq!(app.get_as(&admin, "/v1/me").await.status, 200);
+        let before = statements_sent(&app).await;
+        let response = app.get_as(&admin, &path).await;
+        let after = statements_sent(&app).await;
+        assert_eq!(response.status, 200, "{}", response.text());
+        let rows = response.json()["rows"].as_array().expect("rows").len();
+        assert!(rows >= count * 52, "{rows}");
+        costs.push(after - before);
+    }
+    assert_eq!(
+        costs[0], costs[1],
+        "statements for 2 and for 20 neighbourhoods"
+    );
+}

@@ -1,8 +1,10 @@
 use buurt_domain::accounts::UserId;
 use buurt_domain::neighbourhoods::NeighbourhoodId;
-use buurt_domain::stats::{RequestOutcome, StatEvent, StatKind};
+use std::collections::HashMap;
+
+use buurt_domain::stats::{RawFigures, RequestOutcome, StatEvent, StatKind};
 use buurt_tests::{Session, TestApp, spawn_app};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use pretty_assertions::assert_eq;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -774,7 +776,8 @@ async fn the_api_keeps_the_figures() {
 
     // What the tables hold gives the same figures again (`buurt rebuild-stats`).
     let live = w.stats(&mediator, "").await;
-    w.app.sql("DELETE FROM stat_events");
+    w.app
+        .sql("DELETE FROM stat_events; DELETE FROM stat_counts; DELETE FROM stat_presence");
     let config = buurt_api::Config::with_database_url(w.app.database.url());
     assert!(buurt_api::cli::commands::rebuild_stats(&config).unwrap() > 0);
     let rebuilt = w.stats(&mediator, "").await;
@@ -798,4 +801,346 @@ async fn the_api_keeps_the_figures() {
         0,
         "nothing twice"
     );
+}
+
+// issue 22 (h22stats): the rollups the reports read give exactly the figures of every fact.
+
+/// The figures of every neighbourhood and period, from the rollups and from every fact (the
+/// old computation, kept as the reference), for `range` by `interval`.
+fn both_ways(
+    app: &TestApp,
+    places: &[NeighbourhoodId],
+    (from, to): (&str, &str),
+    interval: buurt_domain::stats::Interval,
+) -> (
+    HashMap<(NeighbourhoodId, NaiveDate), RawFigures>,
+    HashMap<(NeighbourhoodId, NaiveDate), RawFigures>,
+) {
+    let periods =
+        buurt_domain::stats::periods(from.parse().unwrap(), to.parse().unwrap(), interval).unwrap();
+    let mut conn = app.database.connect();
+    let now = Utc::now();
+    let rolled = buurt_persistence::stats::report(&mut conn, places, &periods, interval, now);
+    let counted =
+        buurt_persistence::stats::report_from_facts(&mut conn, places, &periods, interval, now);
+    (rolled.unwrap(), counted.unwrap())
+}
+
+/// The rollups as they stand, to compare before and after.
+fn rollups(app: &TestApp) -> Vec<String> {
+    use buurt_persistence::schema::{stat_counts, stat_presence};
+    use diesel::prelude::*;
+    let mut conn = app.database.connect();
+    let counts: Vec<(String, String, String, String, i32)> = stat_counts::table
+        .select((
+            stat_counts::neighbourhood_id,
+            stat_counts::unit,
+            stat_counts::period,
+            stat_counts::figure,
+            stat_counts::n,
+        ))
+        .order((
+            stat_counts::neighbourhood_id,
+            stat_counts::unit,
+            stat_counts::period,
+            stat_counts::figure,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    let present: Vec<(String, String, String, String, String)> = stat_presence::table
+        .select((
+            stat_presence::neighbourhood_id,
+            stat_presence::unit,
+            stat_presence::period,
+            stat_presence::figure,
+            stat_presence::actor_id,
+        ))
+        .order((
+            stat_presence::neighbourhood_id,
+            stat_presence::unit,
+            stat_presence::period,
+            stat_presence::figure,
+            stat_presence::actor_id,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    counts
+        .into_iter()
+        .map(|row| format!("{row:?}"))
+        .chain(present.into_iter().map(|row| format!("{row:?}")))
+        .collect()
+}
+
+/// A year and a half of facts of every kind in five neighbourhoods, recorded one by one and in
+/// batches, some twice: the rollups give exactly what counting every fact gives, by week and
+/// by month, for ranges that start before, inside and after the facts; and the API serves the
+/// same after the rollups are derived afresh in set statements (as the seed and migration do).
+#[actix_web::test]
+async fn rollups_give_exactly_what_the_facts_give() {
+    use buurt_domain::stats::Interval;
+    let w = world().await;
+    let mut places = vec![NeighbourhoodId(w.neighbourhood.parse().unwrap())];
+    for index in 2..=5 {
+        let id = w
+            .app
+            .create_neighbourhood_in(
+                &w.admin,
+                &format!("BU0001000{index}"),
+                &format!("Wijk {index}"),
+                "GM0001",
+                &[],
+            )
+            .await;
+        places.push(NeighbourhoodId(id.parse().unwrap()));
+    }
+    let people: Vec<UserId> = (0..12).map(|_| UserId(Uuid::new_v4())).collect();
+    // A small deterministic generator: the same world every run.
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |below: u64| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % below
+    };
+    let start = at("2025-01-01T00:00:00Z");
+    let mut facts = Vec::new();
+    for _ in 0..3_000 {
+        // Requests opened more often than any one kind, so some stay open.
+        let kind = if next(3) == 0 {
+            StatKind::RequestOpened
+        } else {
+            StatKind::ALL[next(StatKind::ALL.len() as u64) as usize]
+        };
+        let place = places[next(places.len() as u64) as usize];
+        let actor = (next(5) > 0).then(|| people[next(people.len() as u64) as usize]);
+        // Any minute of 560 days: around midnight, month ends, both clock changes.
+        let moment = start + Duration::minutes(next(560 * 24 * 60) as i64);
+        facts.push(StatEvent {
+            kind,
+            neighbourhood_id: place,
+            // Subjects repeat: outcomes of one request share a key, so some never count.
+            subject: Uuid::from_u128(u128::from(next(4_000))),
+            actor,
+            seconds: matches!(kind, StatKind::FirstResponse | StatKind::Accepted)
+                .then(|| next(100_000) as i64),
+            at: moment,
+        });
+    }
+    let mut conn = w.app.database.connect();
+    let (one_by_one, batched) = facts.split_at(500);
+    let mut added = 0;
+    for fact in one_by_one {
+        added +=
+            buurt_persistence::stats::record_many(&mut conn, std::slice::from_ref(fact)).unwrap();
+    }
+    for batch in batched.chunks(700) {
+        added += buurt_persistence::stats::record_many(&mut conn, batch).unwrap();
+    }
+    // Again: nothing more.
+    assert_eq!(
+        buurt_persistence::stats::record_many(&mut conn, &facts).unwrap(),
+        0
+    );
+    let stored = w.app.count("SELECT COUNT(*) FROM stat_events");
+    assert_eq!(added as i64, stored);
+    assert!(stored > 1_000 && stored < 3_000, "{stored}");
+
+    for (range, interval) in [
+        (("2024-12-01", "2026-08-31"), Interval::Week),
+        (("2024-12-01", "2026-08-31"), Interval::Month),
+        (("2025-03-05", "2025-11-20"), Interval::Week),
+        (("2025-03-05", "2025-11-20"), Interval::Month),
+        (("2026-01-01", "2026-12-31"), Interval::Month),
+        (("2025-10-20", "2025-11-02"), Interval::Week),
+    ] {
+        let (rolled, counted) = both_ways(&w.app, &places, range, interval);
+        assert!(
+            counted.values().any(|raw| !raw.counts.is_empty()),
+            "{range:?} {interval:?} counts something"
+        );
+        if range.0 == "2024-12-01" {
+            for (figure, found) in [
+                (
+                    "active",
+                    counted.values().any(|raw| raw.active_residents > 1),
+                ),
+                (
+                    "attendees",
+                    counted.values().any(|raw| raw.unique_attendees > 1),
+                ),
+                ("open", counted.values().any(|raw| raw.still_open > 0)),
+                (
+                    "medians",
+                    counted.values().any(|raw| raw.acceptance_seconds.len() > 1),
+                ),
+            ] {
+                assert!(found, "{figure} {interval:?}");
+            }
+        }
+        assert_eq!(rolled, counted, "{range:?} {interval:?}");
+    }
+
+    // The API, from the rollups kept fact by fact and from rollups derived in set statements.
+    let paths = [
+        "/v1/municipalities/GM0001/stats?from=2025-09-01&to=2025-12-31&interval=week",
+        "/v1/municipalities/GM0001/stats?from=2025-03-05&to=2026-07-31&interval=month",
+    ];
+    let mut served = Vec::new();
+    for path in paths {
+        let response = w.app.get_as(&w.admin, path).await;
+        assert_eq!(response.status, 200, "{}", response.text());
+        served.push(response.json());
+    }
+    let kept = rollups(&w.app);
+    buurt_persistence::stats::refill_rollups(&mut conn).unwrap();
+    assert_eq!(rollups(&w.app), kept);
+    for (path, before) in paths.iter().zip(served) {
+        let response = w.app.get_as(&w.admin, path).await;
+        assert_eq!(response.json(), before, "{path}");
+    }
+}
+
+/// Thirty-two posts by sixteen people at once (two each): every count exact, and each person
+/// active once.
+#[actix_web::test]
+async fn concurrent_facts_add_up_exactly() {
+    use buurt_domain::stats::Interval;
+    let w = world().await;
+    let people = w.app.crowd(&w.neighbourhood, 16);
+    let (app, path) = (
+        &w.app,
+        format!("/v1/neighbourhoods/{}/posts", w.neighbourhood),
+    );
+    let posts = people
+        .iter()
+        .chain(&people)
+        .enumerate()
+        .map(|(index, who)| {
+            let (path, body) = (
+                path.clone(),
+                json!({"kind": "request", "title": format!("Hulp {index}"),
+                   "body": "Wie helpt?", "category": "help"}),
+            );
+            async move { app.post_as(who, &path, &body).await }
+        });
+    for response in futures_util::future::join_all(posts).await {
+        assert_eq!(response.status, 201, "{}", response.text());
+    }
+    let today = buurt_domain::stats::local_date(Utc::now());
+    let week = buurt_domain::stats::period_start(today, Interval::Week);
+    let n = |unit: &str, period: NaiveDate, figure: &str| {
+        w.app.count(&format!(
+            "SELECT COALESCE(SUM(n), 0) FROM stat_counts WHERE neighbourhood_id = '{}' \
+             AND unit = '{unit}' AND period = '{period}' AND figure = '{figure}'",
+            w.neighbourhood
+        ))
+    };
+    let month = buurt_domain::stats::period_start(today, Interval::Month);
+    for (unit, period) in [("week", week), ("month", month)] {
+        assert_eq!(n(unit, period, "posted"), 32, "{unit}");
+        assert_eq!(n(unit, period, "request_opened"), 32, "{unit}");
+        assert_eq!(n(unit, period, "active_residents"), 16, "{unit}");
+    }
+    let places = [NeighbourhoodId(w.neighbourhood.parse().unwrap())];
+    let range = (week.to_string(), today.to_string());
+    let (rolled, counted) = both_ways(&w.app, &places, (&range.0, &range.1), Interval::Week);
+    assert_eq!(rolled, counted);
+    let raw = &rolled[&(places[0], week)];
+    assert_eq!((raw.active_residents, raw.still_open), (16, 32));
+}
+
+/// A fact recorded again, alone or among new ones, changes no rollup.
+#[actix_web::test]
+async fn a_fact_recorded_again_changes_nothing() {
+    let w = world().await;
+    let someone = Some(Uuid::new_v4());
+    w.record(&[(StatKind::Posted, "2026-03-02T10:00:00Z", someone, None)]);
+    let fact = StatEvent {
+        kind: StatKind::Attended,
+        neighbourhood_id: NeighbourhoodId(w.neighbourhood.parse().unwrap()),
+        subject: Uuid::new_v4(),
+        actor: someone.map(UserId),
+        seconds: None,
+        at: at("2026-03-03T10:00:00Z"),
+    };
+    let mut conn = w.app.database.connect();
+    assert_eq!(
+        buurt_persistence::stats::record_many(&mut conn, std::slice::from_ref(&fact)).unwrap(),
+        1
+    );
+    let before = rollups(&w.app);
+    assert!(
+        before.iter().any(|row| row.contains("\"attended\"")),
+        "{before:?}"
+    );
+    assert_eq!(
+        buurt_persistence::stats::record_many(&mut conn, std::slice::from_ref(&fact)).unwrap(),
+        0
+    );
+    buurt_persistence::stats::record(&mut conn, &fact).unwrap();
+    assert_eq!(rollups(&w.app), before);
+    // With a new fact in the same batch, only the new one counts.
+    let other = StatEvent {
+        subject: Uuid::new_v4(),
+        ..fact.clone()
+    };
+    assert_eq!(
+        buurt_persistence::stats::record_many(&mut conn, &[fact, other]).unwrap(),
+        1
+    );
+    let week = |figure: &str| {
+        w.app.count(&format!(
+            "SELECT COALESCE(SUM(n), 0) FROM stat_counts WHERE unit = 'week' \
+             AND period = '2026-03-02' \
+             AND figure = '{figure}'"
+        ))
+    };
+    assert_eq!(week("attended"), 2);
+    assert_eq!(week("posted"), 1);
+    assert_eq!(week("active_residents"), 1);
+    assert_eq!(week("unique_attendees"), 1);
+}
+
+/// Erasing an account keeps every figure, and its id leaves the rollups too.
+#[actix_web::test]
+async fn erasure_keeps_the_figures_and_not_the_person() {
+    let w = world().await;
+    let resident = w
+        .app
+        .member(&w.admin, &w.neighbourhood, "weg@example.nl", "resident")
+        .await;
+    let others = w.app.crowd(&w.neighbourhood, 5);
+    for (index, who) in others.iter().chain([&resident]).enumerate() {
+        w.post(
+            who,
+            json!({"kind": "offer", "title": format!("Ik help {index}"),
+                   "body": "Gereedschap te leen.", "category": "help"}),
+        )
+        .await;
+    }
+    let traces = format!(
+        "SELECT COUNT(*) FROM stat_presence WHERE actor_id = '{}'",
+        resident.user_id
+    );
+    assert_eq!(w.app.count(&traces), 2, "week and month");
+    let before = w.stats(&w.admin, "interval=week").await;
+    assert_eq!(before["rows"][11]["active_residents"], 6, "{before}");
+    let erased = w
+        .app
+        .request(actix_web::http::Method::DELETE, "/v1/me")
+        .bearer(&resident.access_token)
+        .json(&json!({"password": buurt_tests::TEST_PASSWORD}))
+        .await;
+    assert_eq!(erased.status, 204, "{}", erased.text());
+    assert_eq!(w.app.count(&traces), 0);
+    assert_eq!(w.stats(&w.admin, "interval=week").await, before);
+    let places = [NeighbourhoodId(w.neighbourhood.parse().unwrap())];
+    let today = buurt_domain::stats::local_date(Utc::now()).to_string();
+    for interval in [
+        buurt_domain::stats::Interval::Week,
+        buurt_domain::stats::Interval::Month,
+    ] {
+        let (rolled, counted) = both_ways(&w.app, &places, ("2026-01-01", &today), interval);
+        assert_eq!(rolled, counted);
+    }
 }

@@ -250,17 +250,18 @@ fn load(
     })
 }
 
-/// The monitoring facts, derived from the seeded rows by the live path's rules. (The partners'
-/// event feed starts empty: a seed is not a change anyone should be told of.)
+/// The monitoring facts, derived from the seeded rows by the live path's rules, and their
+/// rollups. (The partners' event feed starts empty: a seed is not a change anyone should be
+/// told of.)
 fn derive(conn: &mut DbConnection, stats: &Stats) -> Result<(), PersistenceError> {
     let started = Instant::now();
     let clock = buurt_app::SystemClock;
-    buurt_app::stats::rebuild_stats(&mut buurt_app::Cx::new(conn, &clock)).map_err(|error| {
-        match error {
+    buurt_app::stats::derive_seeded_stats(&mut buurt_app::Cx::new(conn, &clock)).map_err(
+        |error| match error {
             buurt_app::AppError::Persistence(error) => error,
             other => PersistenceError::Corrupt(other.to_string()),
-        }
-    })?;
+        },
+    )?;
     if !stats.quiet {
         eprintln!(
             "seed: derived the monitoring facts in {:.1} s",

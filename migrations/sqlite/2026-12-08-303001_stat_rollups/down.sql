@@ -1,0 +1,2 @@
+DROP TABLE stat_presence;
+DROP TABLE stat_counts;
