@@ -808,7 +808,7 @@ async fn the_api_keeps_the_figures() {
 /// The figures of every neighbourhood and period, from the rollups and from every fact (the
 /// old computation, kept as the reference), for `range` by `interval`.
 fn both_ways(
-    app: &TestApp,
+    conn: &mut buurt_persistence::DbConnection,
     places: &[NeighbourhoodId],
     (from, to): (&str, &str),
     interval: buurt_domain::stats::Interval,
@@ -818,11 +818,10 @@ fn both_ways(
 ) {
     let periods =
         buurt_domain::stats::periods(from.parse().unwrap(), to.parse().unwrap(), interval).unwrap();
-    let mut conn = app.database.connect();
     let now = Utc::now();
-    let rolled = buurt_persistence::stats::report(&mut conn, places, &periods, interval, now);
+    let rolled = buurt_persistence::stats::report(conn, places, &periods, interval, now);
     let counted =
-        buurt_persistence::stats::report_from_facts(&mut conn, places, &periods, interval, now);
+        buurt_persistence::stats::report_from_facts(conn, places, &periods, interval, now);
     (rolled.unwrap(), counted.unwrap())
 }
 
@@ -926,59 +925,75 @@ async fn rollups_give_exactly_what_the_facts_give() {
             at: moment,
         });
     }
-    let mut conn = w.app.database.connect();
-    let (one_by_one, batched) = facts.split_at(500);
-    let mut added = 0;
-    for fact in one_by_one {
-        added +=
-            buurt_persistence::stats::record_many(&mut conn, std::slice::from_ref(fact)).unwrap();
-    }
-    for batch in batched.chunks(700) {
-        added += buurt_persistence::stats::record_many(&mut conn, batch).unwrap();
-    }
-    // Again: nothing more.
-    assert_eq!(
-        buurt_persistence::stats::record_many(&mut conn, &facts).unwrap(),
-        0
-    );
+    // Seconds of database work: on a blocking thread with a connection of its own, so the
+    // test's own runtime (and the server's connections to the client) stay responsive.
+    let url = w.app.database.url();
+    let kept_places = places.clone();
+    let (added, mut conn) = actix_web::rt::task::spawn_blocking(move || {
+        use diesel::r2d2::ManageConnection;
+        let places = kept_places;
+        let mut conn = buurt_persistence::ConnectionManager::new(
+            buurt_persistence::DatabaseUrl::parse(&url).expect("a valid URL"),
+            Default::default(),
+        )
+        .connect()
+        .expect("connect to the test database")
+        .into_inner();
+        let (one_by_one, batched) = facts.split_at(500);
+        let mut added = 0;
+        for fact in one_by_one {
+            added += buurt_persistence::stats::record_many(&mut conn, std::slice::from_ref(fact))
+                .unwrap();
+        }
+        for batch in batched.chunks(700) {
+            added += buurt_persistence::stats::record_many(&mut conn, batch).unwrap();
+        }
+        // Again: nothing more.
+        assert_eq!(
+            buurt_persistence::stats::record_many(&mut conn, &facts).unwrap(),
+            0
+        );
+        for (range, interval) in [
+            (("2024-12-01", "2026-08-31"), Interval::Week),
+            (("2024-12-01", "2026-08-31"), Interval::Month),
+            (("2025-03-05", "2025-11-20"), Interval::Week),
+            (("2025-03-05", "2025-11-20"), Interval::Month),
+            (("2026-01-01", "2026-12-31"), Interval::Month),
+            (("2025-10-20", "2025-11-02"), Interval::Week),
+        ] {
+            let (rolled, counted) = both_ways(&mut conn, &places, range, interval);
+            assert!(
+                counted.values().any(|raw| !raw.counts.is_empty()),
+                "{range:?} {interval:?} counts something"
+            );
+            if range.0 == "2024-12-01" {
+                for (figure, found) in [
+                    (
+                        "active",
+                        counted.values().any(|raw| raw.active_residents > 1),
+                    ),
+                    (
+                        "attendees",
+                        counted.values().any(|raw| raw.unique_attendees > 1),
+                    ),
+                    ("open", counted.values().any(|raw| raw.still_open > 0)),
+                    (
+                        "medians",
+                        counted.values().any(|raw| raw.acceptance_seconds.len() > 1),
+                    ),
+                ] {
+                    assert!(found, "{figure} {interval:?}");
+                }
+            }
+            assert_eq!(rolled, counted, "{range:?} {interval:?}");
+        }
+        (added, conn)
+    })
+    .await
+    .expect("the facts are recorded and compared");
     let stored = w.app.count("SELECT COUNT(*) FROM stat_events");
     assert_eq!(added as i64, stored);
     assert!(stored > 1_000 && stored < 3_000, "{stored}");
-
-    for (range, interval) in [
-        (("2024-12-01", "2026-08-31"), Interval::Week),
-        (("2024-12-01", "2026-08-31"), Interval::Month),
-        (("2025-03-05", "2025-11-20"), Interval::Week),
-        (("2025-03-05", "2025-11-20"), Interval::Month),
-        (("2026-01-01", "2026-12-31"), Interval::Month),
-        (("2025-10-20", "2025-11-02"), Interval::Week),
-    ] {
-        let (rolled, counted) = both_ways(&w.app, &places, range, interval);
-        assert!(
-            counted.values().any(|raw| !raw.counts.is_empty()),
-            "{range:?} {interval:?} counts something"
-        );
-        if range.0 == "2024-12-01" {
-            for (figure, found) in [
-                (
-                    "active",
-                    counted.values().any(|raw| raw.active_residents > 1),
-                ),
-                (
-                    "attendees",
-                    counted.values().any(|raw| raw.unique_attendees > 1),
-                ),
-                ("open", counted.values().any(|raw| raw.still_open > 0)),
-                (
-                    "medians",
-                    counted.values().any(|raw| raw.acceptance_seconds.len() > 1),
-                ),
-            ] {
-                assert!(found, "{figure} {interval:?}");
-            }
-        }
-        assert_eq!(rolled, counted, "{range:?} {interval:?}");
-    }
 
     // The API, from the rollups kept fact by fact and from rollups derived in set statements.
     let paths = [
@@ -1043,7 +1058,7 @@ async fn concurrent_facts_add_up_exactly() {
     }
     let places = [NeighbourhoodId(w.neighbourhood.parse().unwrap())];
     let range = (week.to_string(), today.to_string());
-    let (rolled, counted) = both_ways(&w.app, &places, (&range.0, &range.1), Interval::Week);
+    let (rolled, counted) = both_ways(&mut w.app.database.connect(), &places, (&range.0, &range.1), Interval::Week);
     assert_eq!(rolled, counted);
     let raw = &rolled[&(places[0], week)];
     assert_eq!((raw.active_residents, raw.still_open), (16, 32));
@@ -1140,7 +1155,7 @@ async fn erasure_keeps_the_figures_and_not_the_person() {
         buurt_domain::stats::Interval::Week,
         buurt_domain::stats::Interval::Month,
     ] {
-        let (rolled, counted) = both_ways(&w.app, &places, ("2026-01-01", &today), interval);
+        let (rolled, counted) = both_ways(&mut w.app.database.connect(), &places, ("2026-01-01", &today), interval);
         assert_eq!(rolled, counted);
     }
 }
