@@ -490,7 +490,7 @@ async fn the_public_page_lists_a_series_by_its_next_occurrence() {
     assert_eq!(section["count"], 2, "{section}");
     let series = &items[1];
     let listed_start: DateTime<Utc> = series["starts_at"].as_str().unwrap().parse().unwrap();
-    assert_eq!(listed_start, next_start);
+    assert_eq!(listed_start.timestamp(), next_start.timestamp());
     assert_eq!(series["places_left"], 1, "{section}");
     assert_eq!(items[0]["places_left"], 4, "{section}");
 
@@ -512,7 +512,7 @@ async fn the_public_page_lists_a_series_by_its_next_occurrence() {
         .cloned()
         .unwrap();
     let listed_start: DateTime<Utc> = series["starts_at"].as_str().unwrap().parse().unwrap();
-    assert_eq!(listed_start, moved_start);
+    assert_eq!(listed_start.timestamp(), moved_start.timestamp());
     assert_eq!(series["places_left"], 3);
 
     // A series whose last day passed is gone.
