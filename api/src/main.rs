@@ -52,7 +52,8 @@ async fn main() -> ExitCode {
             println!(
                 "retention removed: case notes: {}, case referrals: {}, cases reduced to outcome \
                  and dates: {}, match messages: {}, notifications: {}, e-mail and push \
-                 deliveries: {}, webhook deliveries: {}, partner events: {}",
+                 deliveries: {}, webhook deliveries: {}, partner events: {}, call-list items \
+                 done: {}, expired claim codes: {}, acknowledged signals: {}",
                 kept.case_notes,
                 kept.case_referrals,
                 kept.cases_reduced,
@@ -60,7 +61,10 @@ async fn main() -> ExitCode {
                 kept.notifications,
                 kept.deliveries,
                 kept.webhook_deliveries,
-                kept.partner_events
+                kept.partner_events,
+                kept.call_list_items,
+                kept.claim_codes,
+                kept.signals
             );
         }),
         Command::ImportNeighbourhoods { file } => {

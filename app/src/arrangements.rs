@@ -180,6 +180,17 @@ pub fn record_session(
         if !repo::insert_session(conn, id, &session)? {
             return Err(ErrorCode::SessionAlreadyRecorded.into());
         }
+        // On the request's open case, for its timeline (issue 20): the mediators follow it.
+        if let Some(case) = buurt_persistence::mediation::open_case_of(conn, found.request_id)? {
+            buurt_persistence::mediation::audit_about(
+                conn,
+                case.id,
+                Some(caller),
+                &format!("session:{}", session.status.as_str()),
+                Some(id),
+                now,
+            )?;
+        }
         view(conn, arrangement, Some(party))
     })
 }
@@ -271,7 +282,7 @@ pub fn notice_lapses(cx: &mut Cx<'_>) -> Result<usize, AppError> {
                 "Lasting help lapsed: no session took place since {since} ({} periods or more).",
                 lasting::LAPSE_PERIODS
             );
-            let case = crate::mediation::follow_up_lapse(conn, request, &reason, now)?;
+            let case = crate::mediation::follow_up_lapse(conn, request, id, &reason, now)?;
             repo::insert_lapse(conn, id, since, case, now)?;
             // The mediators' signal about the person helped, in the same transaction.
             if let Some(post) = buurt_persistence::posts::find_post(conn, request)? {

@@ -419,13 +419,13 @@ pub fn step_match(
             &event.effects(&current, request_facts(&request), by, now),
         )?;
         if let Some(mediator) = mediator {
-            crate::offline::audit(
+            crate::offline::audit_match(
                 conn,
                 by,
                 mediator,
                 &crate::offline::actions::match_step(action_name(action)),
-                Some(id.0),
-                Some(request.id),
+                id,
+                request.id,
                 now,
             )?;
         }
@@ -624,14 +624,28 @@ pub fn my_matches(
 // ---------------------------------------------------------------------------------------------
 // The thread
 
-/// Match `id` if `caller` is one of its parties.
-fn party_match(conn: &mut DbConnection, caller: UserId, id: MatchId) -> Result<Match, AppError> {
-    repo::find_match(conn, id)?
-        .filter(|found| found.party_of(caller).is_some())
-        .ok_or(AppError::NotFound)
+/// Whose thread `caller` reads or writes in: their own as a party, or (issue 20) the offline
+/// requester's, when `caller` mediates in the request's neighbourhood. The match, the party
+/// the thread is read or written as, and the mediator when one acts.
+fn thread_party(
+    conn: &mut DbConnection,
+    caller: UserId,
+    id: MatchId,
+) -> Result<(Match, UserId, Option<UserId>), AppError> {
+    let found = repo::find_match(conn, id)?.ok_or(AppError::NotFound)?;
+    if found.party_of(caller).is_some() {
+        return Ok((found, caller, None));
+    }
+    let request = posts::find_post(conn, found.request_id)?.ok_or(AppError::NotFound)?;
+    if crate::offline::may_act_for(conn, caller, found.requester_id, request.neighbourhood_id)? {
+        let requester = found.requester_id;
+        return Ok((found, requester, Some(caller)));
+    }
+    Err(AppError::NotFound)
 }
 
-/// A match's thread, oldest first, one page (its two parties only).
+/// A match's thread, oldest first, one page (its two parties, and the mediators acting for
+/// an offline requester: their read is audited).
 pub fn list_messages(
     cx: &mut Cx<'_>,
     id: MatchId,
@@ -639,11 +653,28 @@ pub fn list_messages(
     after: Option<&MessageCursor>,
     limit: usize,
 ) -> Result<(Vec<Message>, Option<MessageCursor>), AppError> {
-    party_match(cx.conn, caller, id)?;
+    let now = cx.now();
+    let (_, party, mediator) = thread_party(cx.conn, caller, id)?;
+    if let Some(mediator) = mediator {
+        in_write_transaction(cx.conn, |conn| {
+            crate::offline::audit(
+                conn,
+                party,
+                mediator,
+                crate::offline::actions::READ_MESSAGES,
+                Some(id.0),
+                None,
+                now,
+            )
+        })?;
+    }
     Ok(repo::messages(cx.conn, id, after, limit)?)
 }
 
-/// `author` (a party) writes in match `id`'s thread; the other party is told.
+/// `author` (a party) writes in match `id`'s thread; the other party is told. A mediator of
+/// the request's neighbourhood writes for an offline requester (issue 20): the message is the
+/// requester's, marked as sent by the mediator, and audited (on the case too, when the request
+/// has an open one).
 pub fn send_message(
     cx: &mut Cx<'_>,
     id: MatchId,
@@ -653,23 +684,36 @@ pub fn send_message(
     let now = cx.now();
     let limits = cx.limits();
     in_write_transaction(cx.conn, |conn| {
-        let found = party_match(conn, author, id)?;
+        let (found, party, mediator) = thread_party(conn, author, id)?;
+        // The write budget is the writer's: the mediator's when they write for someone.
         crate::moderation::take_write(conn, author, WriteKind::Message, limits, now)?;
-        let author_name = accounts::find_user(conn, author)?
+        let author_name = accounts::find_user(conn, party)?
             .ok_or(AppError::NotFound)?
             .display_name
             .as_str()
             .to_owned();
-        let message = repo::insert_message(conn, id, author, &body, now)?;
+        let message = repo::insert_message(conn, id, party, mediator, &body, now)?;
         let request = posts::find_post(conn, found.request_id)?.ok_or(AppError::NotFound)?;
-        let effects = MatchEvent::Message.effects(&found, request_facts(&request), author, now);
+        let effects = MatchEvent::Message.effects(&found, request_facts(&request), party, now);
         outbox::record(conn, &effects)?;
+        if let Some(mediator) = mediator {
+            crate::offline::audit_match(
+                conn,
+                party,
+                mediator,
+                crate::offline::actions::SEND_MESSAGE,
+                id,
+                request.id,
+                now,
+            )?;
+        }
         Ok(Message {
             id: message,
-            author_id: author,
+            author_id: party,
             author_name,
             body,
             created_at: now,
+            sent_by: mediator,
         })
     })
 }

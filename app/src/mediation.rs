@@ -583,6 +583,40 @@ pub fn read_audit(
     })
 }
 
+// issue 20 (h20rest)
+/// One step on a case's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub kind: buurt_domain::mediation::TimelineKind,
+    pub row: repo::TimelineRow,
+}
+
+/// A case's timeline, oldest first (newest last): every step taken on it (escalation,
+/// claiming, brokering, steps and messages for an offline resident, sessions, lapses,
+/// follow-ups, resolution), who took it and which match it concerns; the reads stay in the
+/// audit log. For the case's mediators (and who may read its audit log); reading it is
+/// audited (`read_timeline`). Everyone else: not found, or forbidden when they may see the
+/// case (its requester).
+pub fn read_timeline(
+    cx: &mut Cx<'_>,
+    caller: UserId,
+    id: CaseId,
+) -> Result<Vec<TimelineEntry>, AppError> {
+    let now = cx.now();
+    in_write_transaction(cx.conn, |conn| {
+        let case = repo::find_case(conn, id)?.ok_or(AppError::NotFound)?;
+        check_access(conn, caller, &case, Action::ReadCaseTimeline)?;
+        repo::audit(conn, id, Some(caller), "read_timeline", now)?;
+        Ok(repo::timeline_rows(conn, id)?
+            .into_iter()
+            .filter_map(|row| {
+                buurt_domain::mediation::TimelineKind::of_action(&row.action)
+                    .map(|kind| TimelineEntry { kind, row })
+            })
+            .collect())
+    })
+}
+
 /// Gives or withdraws a consent; returns all of `user`'s consents after the change. Withdrawing
 /// care-data consent ends, in the same transaction, every referral of the user's cases (so
 /// every professional's access to them), with an entry in each case's audit log; a new consent
@@ -660,6 +694,7 @@ pub fn case_for_author(
 pub fn follow_up_lapse(
     conn: &mut DbConnection,
     request: PostId,
+    about: buurt_domain::matching::MatchId,
     reason: &str,
     now: DateTime<Utc>,
 ) -> Result<CaseId, AppError> {
@@ -684,11 +719,13 @@ pub fn follow_up_lapse(
                 updated_at: now,
             };
             repo::insert_case(conn, &case)?;
-            repo::audit(
+            // Opened for the lapse of lasting help: the case's timeline names its match.
+            repo::audit_about(
                 conn,
                 case.id,
                 None,
                 &repo::escalate_action(EscalatedBy::Job),
+                Some(about),
                 now,
             )?;
             let mediators = repo::mediators_of(conn, case.neighbourhood_id)?;
@@ -700,6 +737,6 @@ pub fn follow_up_lapse(
         }
     };
     repo::set_follow_up(conn, case.id, Some(now))?;
-    repo::audit(conn, case.id, None, "arrangement_lapsed", now)?;
+    repo::audit_about(conn, case.id, None, "arrangement_lapsed", Some(about), now)?;
     Ok(case.id)
 }

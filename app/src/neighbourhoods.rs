@@ -177,6 +177,87 @@ pub struct PublicPage {
     pub achievements: crate::achievements::Achievements,
 }
 
+/// The most series a public page looks through for the upcoming activities (a
+/// neighbourhood runs a handful).
+const PAGE_SERIES_MAX: usize = 500;
+
+/// An activity as the public page lists it: a series (issue 20) by its next occurrence (that
+/// occurrence's start and end, and the places left of it from its own answers), a one-off by
+/// itself. `None` for a series that is over.
+fn listed_activity(
+    conn: &mut DbConnection,
+    mut post: Post,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<(Post, Option<u64>)>, AppError> {
+    let capacity = post.content.activity.as_ref().and_then(|a| a.capacity);
+    if post.content.recurrence.is_none() {
+        let places_left = match capacity {
+            Some(capacity) => {
+                Some(u64::from(capacity).saturating_sub(activities::going_count(conn, post.id)?))
+            }
+            None => None,
+        };
+        return Ok(Some((post, places_left)));
+    }
+    let Some((day, starts_at, ends_at)) = buurt_domain::activities::next_occurrence(&post, now)
+    else {
+        return Ok(None);
+    };
+    if let Some(activity) = post.content.activity.as_mut() {
+        activity.starts_at = starts_at;
+        activity.ends_at = ends_at;
+    }
+    let places_left = match capacity {
+        Some(capacity) => Some(u64::from(capacity).saturating_sub(
+            buurt_persistence::occurrences::count(
+                conn,
+                post.id,
+                day,
+                buurt_domain::activities::RsvpStatus::Going,
+            )?,
+        )),
+        None => None,
+    };
+    Ok(Some((post, places_left)))
+}
+
+/// The upcoming activities of the public page: one-off activities that have not ended and
+/// series that still run, each by its next occurrence, soonest first.
+fn upcoming_activities(
+    conn: &mut DbConnection,
+    id: NeighbourhoodId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<PageSection, AppError> {
+    // Series whose first occurrence is still to come are in the section; those under way
+    // come from `running_series` (their first occurrence over, their last day not).
+    let (found, count) =
+        posts::public_section(conn, id, PostKind::Activity, now, PAGE_SECTION_SIZE)?;
+    let today = buurt_domain::lasting::local_day(now);
+    let running = posts::running_series(conn, id, now, today, PAGE_SERIES_MAX)?;
+    let mut listed = Vec::with_capacity(found.len() + running.len());
+    let mut running_count = 0_i64;
+    for post in found {
+        listed.extend(listed_activity(conn, post, now)?);
+    }
+    for post in running {
+        if let Some(entry) = listed_activity(conn, post, now)? {
+            running_count += 1;
+            listed.push(entry);
+        }
+    }
+    listed.sort_by_key(|(post, _)| {
+        (
+            post.content.activity.as_ref().map(|a| a.starts_at),
+            post.id.0,
+        )
+    });
+    listed.truncate(PAGE_SECTION_SIZE);
+    Ok(PageSection {
+        posts: listed,
+        count: count + running_count,
+    })
+}
+
 /// The public page of a neighbourhood, as of now.
 pub fn public_page(cx: &mut Cx<'_>, id: NeighbourhoodId) -> Result<PublicPage, AppError> {
     let now = cx.now();
@@ -184,24 +265,19 @@ pub fn public_page(cx: &mut Cx<'_>, id: NeighbourhoodId) -> Result<PublicPage, A
     let neighbourhood = find(conn, id)?;
     let mut section = |kind| -> Result<PageSection, AppError> {
         let (found, count) = posts::public_section(conn, id, kind, now, PAGE_SECTION_SIZE)?;
-        let mut posts = Vec::with_capacity(found.len());
-        for post in found {
-            let capacity = post.content.activity.as_ref().and_then(|a| a.capacity);
-            let places_left = match capacity {
-                Some(capacity) => Some(
-                    u64::from(capacity).saturating_sub(activities::going_count(conn, post.id)?),
-                ),
-                None => None,
-            };
-            posts.push((post, places_left));
-        }
-        Ok(PageSection { posts, count })
+        Ok(PageSection {
+            posts: found.into_iter().map(|post| (post, None)).collect(),
+            count,
+        })
     };
+    let news = section(PostKind::News)?;
+    let open_requests = section(PostKind::Request)?;
+    let open_offers = section(PostKind::Offer)?;
     Ok(PublicPage {
-        news: section(PostKind::News)?,
-        upcoming_activities: section(PostKind::Activity)?,
-        open_requests: section(PostKind::Request)?,
-        open_offers: section(PostKind::Offer)?,
+        news,
+        upcoming_activities: upcoming_activities(conn, id, now)?,
+        open_requests,
+        open_offers,
         neighbourhood,
         member_count: memberships::count_active_members(conn, id)?,
         in_mediation: posts::count_in_mediation(conn, id)?,

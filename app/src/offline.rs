@@ -5,6 +5,7 @@
 //! audited (`offline_audit`, and the case's audit log where the request has an open case).
 
 use buurt_domain::accounts::{DisplayName, Language, Phone, Postcode, UserId, language_set};
+use buurt_domain::matching::MatchId;
 use buurt_domain::neighbourhoods::{Neighbourhood, NeighbourhoodId};
 use buurt_domain::offline::{
     CLAIM_CODE_VALIDITY, ConsentMethod, OfflineResident, PostalAddress, Reach, RecordedConsent,
@@ -31,6 +32,10 @@ pub mod actions {
     pub const ISSUE_CLAIM_CODE: &str = "issue_claim_code";
     pub const CLAIMED: &str = "claimed";
     pub const CALLED: &str = "call_done";
+    /// A mediator read a match's thread for the resident (issue 20, h20rest).
+    pub const READ_MESSAGES: &str = "read_messages";
+    /// A mediator wrote in a match's thread for the resident.
+    pub const SEND_MESSAGE: &str = "match_message";
     /// A match step taken for the resident: `match_step:<accept|decline|…>`.
     pub fn match_step(step: &str) -> String {
         format!("match_step:{step}")
@@ -85,14 +90,41 @@ pub fn audit(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     repo::audit(conn, resident, Some(mediator), action, subject, now)?;
-    if let Some(request) = request
-        && let Some(case) = mediation::open_case_of(conn, request)?
-    {
-        mediation::audit(
+    if let Some(request) = request {
+        audit_on_case(conn, mediator, action, request, None, now)?;
+    }
+    Ok(())
+}
+
+/// `audit` of a step about match `about` (of `request`): the case's entry names the match.
+pub fn audit_match(
+    conn: &mut DbConnection,
+    resident: UserId,
+    mediator: UserId,
+    action: &str,
+    about: MatchId,
+    request: PostId,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    repo::audit(conn, resident, Some(mediator), action, Some(about.0), now)?;
+    audit_on_case(conn, mediator, action, request, Some(about), now)
+}
+
+fn audit_on_case(
+    conn: &mut DbConnection,
+    mediator: UserId,
+    action: &str,
+    request: PostId,
+    about: Option<MatchId>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if let Some(case) = mediation::open_case_of(conn, request)? {
+        mediation::audit_about(
             conn,
             case.id,
             Some(mediator),
             &format!("offline:{action}"),
+            about,
             now,
         )?;
     }
@@ -371,8 +403,10 @@ pub fn issue_claim_code(
     })
 }
 
-/// The signed-in `caller` claims the offline record a code names: its posts, matches,
-/// cases, memberships and consents become theirs, and the offline record ends. A code works
+/// The signed-in `caller` claims the offline record a code names: everything keyed by it
+/// (posts, matches, cases, memberships, consents, activity answers, monitoring facts, the
+/// audit trail about them: see `buurt_persistence::claims::ON_CLAIM`) becomes theirs, the
+/// intake record is kept for their export, and the offline record ends. A code works
 /// once, before it expires; of two redeeming it at once exactly one succeeds.
 pub fn claim(cx: &mut Cx<'_>, caller: UserId, code_hash: &str) -> Result<UserId, AppError> {
     let now = cx.now();
@@ -395,7 +429,7 @@ pub fn claim(cx: &mut Cx<'_>, caller: UserId, code_hash: &str) -> Result<UserId,
             Some(caller.0),
             now,
         )?;
-        repo::merge_into(conn, resident, caller, now)?;
+        buurt_persistence::claims::merge_into(conn, resident, caller, now)?;
         Ok(resident)
     })
 }

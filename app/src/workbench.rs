@@ -144,7 +144,14 @@ pub fn record_brokering(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     repo::insert_brokerage(conn, found.id, case, mediator, now)?;
-    mediation::audit(conn, case, Some(mediator), "broker_propose", now)?;
+    mediation::audit_about(
+        conn,
+        case,
+        Some(mediator),
+        "broker_propose",
+        Some(found.id),
+        now,
+    )?;
     Ok(())
 }
 
@@ -172,7 +179,14 @@ pub fn audit_step(
     action: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    mediation::audit(conn, brokerage.case_id, Some(by), action, now)?;
+    mediation::audit_about(
+        conn,
+        brokerage.case_id,
+        Some(by),
+        action,
+        Some(brokerage.match_id),
+        now,
+    )?;
     Ok(())
 }
 

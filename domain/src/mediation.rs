@@ -185,6 +185,138 @@ pub fn request_event_on_resolve(
     }
 }
 
+// issue 20 (h20rest)
+/// What a step on a case's timeline was. The timeline is the case's audit log without the
+/// reads (who looked at what stays in the audit log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimelineKind {
+    /// The request went to the mediators (by its author, a mediator, the job, a lapse).
+    Escalated,
+    Claimed,
+    Started,
+    /// A follow-up was planned.
+    FollowUpPlanned,
+    Resolved,
+    Referred,
+    NoteWritten,
+    /// A mediator proposed a helper (a brokered match).
+    HelperProposed,
+    /// The helper agreed to a brokered match.
+    HelperAgreed,
+    /// The requester (or a mediator for them) accepted a brokered match.
+    MatchAccepted,
+    MatchDeclined,
+    MatchCancelled,
+    MatchCompleted,
+    NoShow,
+    /// A mediator filed the request for an offline resident.
+    FiledOnBehalf,
+    /// A mediator took a match step for an offline resident.
+    StepOnBehalf,
+    /// A mediator wrote in a match's thread for an offline resident.
+    MessageOnBehalf,
+    /// A party recorded a session of lasting help.
+    SessionRecorded,
+    /// Lasting help lapsed: the job put a follow-up on the case.
+    ArrangementLapsed,
+    /// A mediator acknowledged a signal about the case.
+    SignalAcknowledged,
+    /// The requester withdrew their care-data consent (the referral ended).
+    ConsentWithdrawn,
+}
+
+impl TimelineKind {
+    pub const ALL: [TimelineKind; 21] = [
+        Self::Escalated,
+        Self::Claimed,
+        Self::Started,
+        Self::FollowUpPlanned,
+        Self::Resolved,
+        Self::Referred,
+        Self::NoteWritten,
+        Self::HelperProposed,
+        Self::HelperAgreed,
+        Self::MatchAccepted,
+        Self::MatchDeclined,
+        Self::MatchCancelled,
+        Self::MatchCompleted,
+        Self::NoShow,
+        Self::FiledOnBehalf,
+        Self::StepOnBehalf,
+        Self::MessageOnBehalf,
+        Self::SessionRecorded,
+        Self::ArrangementLapsed,
+        Self::SignalAcknowledged,
+        Self::ConsentWithdrawn,
+    ];
+
+    /// The step an audit action records; `None` for a read (and anything unknown).
+    pub fn of_action(action: &str) -> Option<Self> {
+        let (verb, detail) = action.split_once(':').unwrap_or((action, ""));
+        Some(match verb {
+            "escalate" => Self::Escalated,
+            "claim" => Self::Claimed,
+            "start" => Self::Started,
+            "reschedule" => Self::FollowUpPlanned,
+            "resolve" => Self::Resolved,
+            "refer" => Self::Referred,
+            "write_note" => Self::NoteWritten,
+            "broker_propose" => Self::HelperProposed,
+            "broker_helper_accept" => Self::HelperAgreed,
+            "broker_accept" => Self::MatchAccepted,
+            "broker_decline" => Self::MatchDeclined,
+            "broker_cancel" => Self::MatchCancelled,
+            "broker_complete" => Self::MatchCompleted,
+            "broker_no_show" => Self::NoShow,
+            "offline" => match detail.split_once(':').map_or(detail, |(what, _)| what) {
+                "file_request" => Self::FiledOnBehalf,
+                "match_step" => Self::StepOnBehalf,
+                "match_message" => Self::MessageOnBehalf,
+                _ => return None,
+            },
+            "session" => Self::SessionRecorded,
+            "arrangement_lapsed" => Self::ArrangementLapsed,
+            "acknowledge_signal" => Self::SignalAcknowledged,
+            "consent_withdrawn" => Self::ConsentWithdrawn,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod timeline_tests {
+    use super::TimelineKind;
+
+    #[test]
+    fn reads_are_not_steps_and_steps_are_known() {
+        for read in [
+            "read_case",
+            "read_notes",
+            "read_audit",
+            "read_queue",
+            "read_suggestions",
+            "read_requester_contact",
+            "read_timeline",
+            "offline:read_messages",
+            "offline:read",
+        ] {
+            assert_eq!(TimelineKind::of_action(read), None, "{read}");
+        }
+        assert_eq!(
+            TimelineKind::of_action("offline:match_step:accept"),
+            Some(TimelineKind::StepOnBehalf)
+        );
+        assert_eq!(
+            TimelineKind::of_action("resolve:matched_online"),
+            Some(TimelineKind::Resolved)
+        );
+        assert_eq!(
+            TimelineKind::of_action("session:done"),
+            Some(TimelineKind::SessionRecorded)
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

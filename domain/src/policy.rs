@@ -128,6 +128,10 @@ pub enum Action {
     /// Read and acknowledge the neighbourhood's signals, which point at people: its mediators
     /// only (professionals get counts per municipality, `ReadMunicipalityStats`).
     WorkSignals,
+    // issue 20 (h20rest)
+    /// Read a case's timeline (its steps, with who took them and which match they concern):
+    /// its mediators, besides who may read its audit log.
+    ReadCaseTimeline(CaseTies),
 }
 
 impl Actor {
@@ -199,6 +203,7 @@ impl Actor {
             // Like casework, but without even the administrators' oversight: a signal is a
             // hunch about a person, for the people who know the neighbourhood.
             WorkSignals => mediator,
+            ReadCaseTimeline(case) => admin || mediator || case.referred,
         }
     }
 

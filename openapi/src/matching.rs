@@ -154,10 +154,15 @@ pub struct CreateMessageRequest {
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct MessageDto {
     pub id: Uuid,
+    /// Who the message is from: a party of the match. For an offline resident (issue 20) the
+    /// resident, also when a mediator wrote it for them (`sent_by_mediator`).
     pub author: MatchPerson,
     pub body: String,
     #[serde(serialize_with = "crate::moment::write")]
     pub created_at: DateTime<Utc>,
+    /// The account id of the mediator who wrote this message on behalf of its author, an
+    /// offline resident without an account (issue 20); `null` when the author wrote it.
+    pub sent_by_mediator: Option<Uuid>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]

@@ -309,6 +309,108 @@ pub struct AuditList {
     pub items: Vec<AuditEntryDto>,
 }
 
+// issue 20 (h20rest)
+/// What a step on a case's timeline was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineKindDto {
+    /// The request went to the mediators (by its author, a mediator, the job, a lapse).
+    Escalated,
+    Claimed,
+    Started,
+    /// A follow-up was planned.
+    FollowUpPlanned,
+    Resolved,
+    /// Referred to a professional of the wijkteam.
+    Referred,
+    NoteWritten,
+    /// A mediator proposed a helper: a brokered match (`match_id`).
+    HelperProposed,
+    /// The helper agreed to the brokered match; the requester accepts next.
+    HelperAgreed,
+    /// The requester (or a mediator for an offline requester) accepted the brokered match.
+    MatchAccepted,
+    MatchDeclined,
+    MatchCancelled,
+    MatchCompleted,
+    NoShow,
+    /// A mediator filed the request for an offline resident.
+    FiledOnBehalf,
+    /// A mediator took a match step for the offline requester (`action` says which).
+    StepOnBehalf,
+    /// A mediator wrote in the match's thread for the offline requester.
+    MessageOnBehalf,
+    /// A party recorded a session of lasting help (`action`: `session:done|skipped`).
+    SessionRecorded,
+    /// Lasting help lapsed: `buurt run-jobs` put a follow-up on the case.
+    ArrangementLapsed,
+    /// A mediator acknowledged a signal about the case.
+    SignalAcknowledged,
+    /// The requester withdrew their care-data consent, which ended the referral.
+    ConsentWithdrawn,
+}
+
+impl From<buurt_domain::mediation::TimelineKind> for TimelineKindDto {
+    fn from(kind: buurt_domain::mediation::TimelineKind) -> Self {
+        use buurt_domain::mediation::TimelineKind as K;
+        match kind {
+            K::Escalated => Self::Escalated,
+            K::Claimed => Self::Claimed,
+            K::Started => Self::Started,
+            K::FollowUpPlanned => Self::FollowUpPlanned,
+            K::Resolved => Self::Resolved,
+            K::Referred => Self::Referred,
+            K::NoteWritten => Self::NoteWritten,
+            K::HelperProposed => Self::HelperProposed,
+            K::HelperAgreed => Self::HelperAgreed,
+            K::MatchAccepted => Self::MatchAccepted,
+            K::MatchDeclined => Self::MatchDeclined,
+            K::MatchCancelled => Self::MatchCancelled,
+            K::MatchCompleted => Self::MatchCompleted,
+            K::NoShow => Self::NoShow,
+            K::FiledOnBehalf => Self::FiledOnBehalf,
+            K::StepOnBehalf => Self::StepOnBehalf,
+            K::MessageOnBehalf => Self::MessageOnBehalf,
+            K::SessionRecorded => Self::SessionRecorded,
+            K::ArrangementLapsed => Self::ArrangementLapsed,
+            K::SignalAcknowledged => Self::SignalAcknowledged,
+            K::ConsentWithdrawn => Self::ConsentWithdrawn,
+        }
+    }
+}
+
+/// Who took a step on a case.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TimelineActorDto {
+    pub id: Uuid,
+    /// Their name now (`former resident` / `voormalig bewoner` for an erased account).
+    pub display_name: String,
+}
+
+/// One step on a case's timeline.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TimelineEntryDto {
+    #[serde(serialize_with = "crate::moment::write")]
+    pub at: DateTime<Utc>,
+    /// Who took it; `null` for the system (`buurt run-jobs`) or an account that is gone.
+    pub actor: Option<TimelineActorDto>,
+    pub kind: TimelineKindDto,
+    /// The entry as the case's audit log holds it (`GET /v1/cases/{id}/audit`), with its
+    /// details: `resolve:<outcome>`, `escalate:<how>`, `offline:match_step:<step>`,
+    /// `session:<done|skipped>`.
+    pub action: String,
+    /// The match the step concerns (a brokered match, a match of the offline requester's,
+    /// lasting help); `null` when none.
+    pub match_id: Option<Uuid>,
+}
+
+/// A case's timeline.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TimelineList {
+    /// Oldest first, newest last.
+    pub items: Vec<TimelineEntryDto>,
+}
+
 /// What the requester sees of mediation on their own request.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct MediationStatusDto {

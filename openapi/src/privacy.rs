@@ -51,6 +51,50 @@ pub struct ExportDocument {
     pub arrangements: Vec<ExportArrangementDto>,
     /// The person's matches a mediator brokered; the mediator is not named.
     pub brokered_matches: Vec<ExportBrokeredMatchDto>,
+    // issue 20 (h20rest)
+    /// When the person claimed the record a mediator kept for them as an offline resident
+    /// (`POST /v1/me/claim`): that intake record and what mediators did for them. Empty for
+    /// everyone else.
+    pub offline_intake: Vec<ExportOfflineIntakeDto>,
+}
+
+/// The record a mediator kept for the person while they had no account, as it was claimed.
+/// The contact details written down at intake ended with the record.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExportOfflineIntakeDto {
+    /// The offline record's id (it ended with the claim; their posts and matches moved to
+    /// this account).
+    pub resident_id: Uuid,
+    pub neighbourhood_id: Uuid,
+    /// The mediator who registered them.
+    pub registered_by: Uuid,
+    /// That mediator's name; `null` when their account is gone.
+    pub registered_by_name: Option<String>,
+    #[serde(serialize_with = "crate::moment::write")]
+    pub registered_at: DateTime<Utc>,
+    /// How the person gave consent to the mediator: `phone`, `in_person` or `paper`.
+    pub consent_method: String,
+    #[serde(serialize_with = "crate::moment::write")]
+    pub consent_given_at: DateTime<Utc>,
+    #[serde(serialize_with = "crate::moment::write")]
+    pub claimed_at: DateTime<Utc>,
+    /// What mediators did for the person, oldest first.
+    pub audit: Vec<ExportOfflineAuditDto>,
+}
+
+/// One thing a mediator did for the person while they were offline (or the claim itself).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ExportOfflineAuditDto {
+    /// Who: the mediator's account id (the person's own for `claimed`); `null` for a
+    /// removed account.
+    pub actor_id: Option<Uuid>,
+    /// `register`, `update`, `read`, `file_request`, `issue_claim_code`, `call_done`,
+    /// `match_step:<accept|decline|cancel|no_show|complete>`, `match_message`, `claimed`.
+    pub action: String,
+    /// What it concerned: a request, a match, a call-list item, the account that claimed.
+    pub subject_id: Option<Uuid>,
+    #[serde(serialize_with = "crate::moment::write")]
+    pub at: DateTime<Utc>,
 }
 
 /// An answer for one occurrence of a series.

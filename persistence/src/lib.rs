@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod activities;
 pub mod arrangements;
 pub mod blocks;
+pub mod claims;
 pub mod columns;
 mod connection;
 pub mod deliveries;

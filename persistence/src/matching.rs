@@ -487,13 +487,17 @@ pub struct Message {
     pub author_name: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
+    /// The mediator who wrote it for its author, an offline resident (issue 20).
+    pub sent_by: Option<UserId>,
 }
 
-/// Stores a message by `author` in match `found`'s thread.
+/// Stores a message by `author` in match `found`'s thread; `sent_by` the mediator who wrote
+/// it for them, if one did.
 pub fn insert_message(
     conn: &mut DbConnection,
     found: MatchId,
     author: UserId,
+    sent_by: Option<UserId>,
     body: &str,
     now: DateTime<Utc>,
 ) -> Result<Uuid, PersistenceError> {
@@ -505,6 +509,7 @@ pub fn insert_message(
             match_messages::author_id.eq(author.to_string()),
             match_messages::body.eq(body),
             match_messages::created_at.eq(to_db(now)),
+            match_messages::sent_by.eq(sent_by.map(|by| by.to_string())),
         ))
         .execute(conn)?;
     Ok(id)
@@ -537,6 +542,7 @@ pub fn messages(
             users::display_name,
             match_messages::body,
             match_messages::created_at,
+            match_messages::sent_by,
         ))
         .into_boxed::<MultiBackend>();
     if let Some(after) = after {
@@ -549,7 +555,14 @@ pub fn messages(
                     .and(match_messages::id.gt(after.id.clone()))),
         );
     }
-    type MessageRow = (Stored<Uuid>, Stored<UserId>, String, String, NaiveDateTime);
+    type MessageRow = (
+        Stored<Uuid>,
+        Stored<UserId>,
+        String,
+        String,
+        NaiveDateTime,
+        Option<Stored<UserId>>,
+    );
     let mut rows: Vec<MessageRow> = query.load(conn)?;
     let next = if rows.len() > limit {
         rows.truncate(limit);
@@ -562,13 +575,16 @@ pub fn messages(
     };
     let messages = rows
         .into_iter()
-        .map(|(id, author, author_name, body, created_at)| Message {
-            id: id.0,
-            author_id: author.0,
-            author_name,
-            body,
-            created_at: from_db(created_at),
-        })
+        .map(
+            |(id, author, author_name, body, created_at, sent_by)| Message {
+                id: id.0,
+                author_id: author.0,
+                author_name,
+                body,
+                created_at: from_db(created_at),
+                sent_by: sent_by.map(|by| by.0),
+            },
+        )
         .collect();
     Ok((messages, next))
 }

@@ -3,6 +3,7 @@
 //! is decided by `buurt_app::mediation` and the domain.
 
 use buurt_domain::accounts::UserId;
+use buurt_domain::matching::MatchId;
 use buurt_domain::mediation::{Case, CaseId, CaseStatus, ConsentKind, EscalatedBy, Outcome};
 use buurt_domain::membership::Role;
 use buurt_domain::neighbourhoods::NeighbourhoodId;
@@ -224,6 +225,28 @@ pub fn audit(
     audit_each(conn, &[case], actor, action, now)
 }
 
+/// `audit` of a step that concerns match `about` (issue 20: the case's timeline names it).
+pub fn audit_about(
+    conn: &mut DbConnection,
+    case: CaseId,
+    actor: Option<UserId>,
+    action: &str,
+    about: Option<MatchId>,
+    now: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    diesel::insert_into(case_audit::table)
+        .values((
+            case_audit::id.eq(Uuid::new_v4().to_string()),
+            case_audit::case_id.eq(case.to_string()),
+            case_audit::actor_id.eq(actor.map(|a| a.to_string())),
+            case_audit::action.eq(action),
+            case_audit::created_at.eq(to_db(now)),
+            case_audit::match_id.eq(about.map(|m| m.to_string())),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// `audit` for several cases at once, in one statement (the queue audits a whole page).
 pub fn audit_each(
     conn: &mut DbConnection,
@@ -283,6 +306,53 @@ pub fn audit_entries(
         .map(|(actor, action, at)| AuditEntry {
             actor_id: actor.map(|a| a.0),
             action,
+            at: from_db(at),
+        })
+        .collect())
+}
+
+/// One entry of a case's audit log with its actor's name and the match it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineRow {
+    pub actor_id: Option<UserId>,
+    /// The actor's name now (`None` for the system, or an account that is gone).
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub match_id: Option<MatchId>,
+    pub at: DateTime<Utc>,
+}
+
+/// The audit log of a case with names, oldest first, in one query.
+pub fn timeline_rows(
+    conn: &mut DbConnection,
+    case: CaseId,
+) -> Result<Vec<TimelineRow>, PersistenceError> {
+    type Row = (
+        Option<Stored<UserId>>,
+        Option<String>,
+        String,
+        Option<Stored<MatchId>>,
+        NaiveDateTime,
+    );
+    let rows: Vec<Row> = case_audit::table
+        .left_join(users::table.on(case_audit::actor_id.eq(users::id.nullable())))
+        .filter(case_audit::case_id.eq(case.to_string()))
+        .order((case_audit::created_at, case_audit::id))
+        .select((
+            case_audit::actor_id,
+            users::display_name.nullable(),
+            case_audit::action,
+            case_audit::match_id,
+            case_audit::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(actor, name, action, about, at)| TimelineRow {
+            actor_id: actor.map(|a| a.0),
+            actor_name: name,
+            action,
+            match_id: about.map(|m| m.0),
             at: from_db(at),
         })
         .collect())

@@ -16,8 +16,7 @@ use uuid::Uuid;
 
 use crate::columns::Stored;
 use crate::schema::{
-    call_list_items, cases, consents, matches, memberships, notifications, offline_audit,
-    offline_claim_codes, offline_filings, offline_residents, posts, users,
+    call_list_items, offline_audit, offline_claim_codes, offline_filings, offline_residents, users,
 };
 use crate::time::{from_db, to_db};
 use crate::{DbConnection, PersistenceError};
@@ -413,75 +412,6 @@ pub fn take_claim_code(
     Ok(taken.map(|(resident, expires)| (resident.0, from_db(expires))))
 }
 
-/// Moves everything of offline resident `from` to account `to`, then ends the offline record
-/// (its user row goes, and with it what only concerned the offline record: claim codes, call
-/// list items). A membership `to` already holds in the same neighbourhood stays, verified if
-/// it was not; the offline one goes. Consents `to` gave themselves stay theirs.
-pub fn merge_into(
-    conn: &mut DbConnection,
-    from: UserId,
-    to: UserId,
-    now: DateTime<Utc>,
-) -> Result<(), PersistenceError> {
-    let (from_s, to_s) = (from.to_string(), to.to_string());
-    diesel::update(posts::table.filter(posts::author_id.eq(&from_s)))
-        .set(posts::author_id.eq(&to_s))
-        .execute(conn)?;
-    diesel::update(matches::table.filter(matches::requester_id.eq(&from_s)))
-        .set(matches::requester_id.eq(&to_s))
-        .execute(conn)?;
-    diesel::update(matches::table.filter(matches::helper_id.eq(&from_s)))
-        .set(matches::helper_id.eq(&to_s))
-        .execute(conn)?;
-    diesel::update(cases::table.filter(cases::requester_id.eq(&from_s)))
-        .set(cases::requester_id.eq(&to_s))
-        .execute(conn)?;
-    diesel::update(notifications::table.filter(notifications::user_id.eq(&from_s)))
-        .set(notifications::user_id.eq(&to_s))
-        .execute(conn)?;
-    // Memberships: one per neighbourhood and person.
-    for (membership, ..) in crate::memberships::memberships_of(conn, from)? {
-        match crate::memberships::find_membership(conn, membership.neighbourhood_id, to)? {
-            None => {
-                diesel::update(
-                    memberships::table
-                        .filter(memberships::user_id.eq(&from_s))
-                        .filter(
-                            memberships::neighbourhood_id
-                                .eq(membership.neighbourhood_id.to_string()),
-                        ),
-                )
-                .set(memberships::user_id.eq(&to_s))
-                .execute(conn)?;
-            }
-            Some(mut theirs) => {
-                // The mediator met the resident: what the offline record had verified, the
-                // account keeps verified (a rejected or pending request is theirs to settle).
-                if theirs.status == MembershipStatus::Active && theirs.verification.is_none() {
-                    theirs.verification = membership.verification;
-                    theirs.verified_by = membership.verified_by;
-                    theirs.updated_at = now;
-                    crate::memberships::update_membership(conn, &theirs)?;
-                }
-            }
-        }
-    }
-    // Consents: the account's own answers stand; those only the offline record had move.
-    let own: Vec<String> = consents::table
-        .filter(consents::user_id.eq(&to_s))
-        .select(consents::kind)
-        .load(conn)?;
-    diesel::update(
-        consents::table
-            .filter(consents::user_id.eq(&from_s))
-            .filter(consents::kind.ne_all(own)),
-    )
-    .set(consents::user_id.eq(&to_s))
-    .execute(conn)?;
-    diesel::delete(users::table.find(&from_s)).execute(conn)?;
-    Ok(())
-}
-
 /// An update for an offline resident that a mediator passes on by phone or letter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallListItem {
@@ -651,5 +581,18 @@ pub fn pseudonymise_mediator(
     diesel::update(call_list_items::table.filter(call_list_items::done_by.eq(from)))
         .set(call_list_items::done_by.eq(to))
         .execute(conn)?;
+    // issue 20 (h20rest): messages written for a resident, and claimed intake records.
+    diesel::update(
+        crate::schema::match_messages::table
+            .filter(crate::schema::match_messages::sent_by.eq(from)),
+    )
+    .set(crate::schema::match_messages::sent_by.eq(to))
+    .execute(conn)?;
+    diesel::update(
+        crate::schema::offline_claims::table
+            .filter(crate::schema::offline_claims::registered_by.eq(from)),
+    )
+    .set(crate::schema::offline_claims::registered_by.eq(to))
+    .execute(conn)?;
     Ok(())
 }

@@ -404,6 +404,52 @@ pub fn purge_deliveries(
     .execute(conn)?)
 }
 
+// issue 20 (h20rest)
+/// Call-list items marked done before `before`. Returns how many.
+pub fn purge_call_list(
+    conn: &mut DbConnection,
+    before: DateTime<Utc>,
+) -> Result<usize, PersistenceError> {
+    use crate::schema::call_list_items;
+    Ok(diesel::delete(
+        call_list_items::table
+            .filter(call_list_items::done_at.is_not_null())
+            .filter(call_list_items::done_at.lt(to_db(before))),
+    )
+    .execute(conn)?)
+}
+
+/// Claim codes that expired before `now`. Returns how many.
+pub fn purge_expired_claim_codes(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+) -> Result<usize, PersistenceError> {
+    use crate::schema::offline_claim_codes;
+    Ok(diesel::delete(
+        offline_claim_codes::table.filter(offline_claim_codes::expires_at.lt(to_db(now))),
+    )
+    .execute(conn)?)
+}
+
+/// Signals acknowledged before `before`, with their audit. Returns how many signals.
+pub fn purge_acknowledged_signals(
+    conn: &mut DbConnection,
+    before: DateTime<Utc>,
+) -> Result<usize, PersistenceError> {
+    use crate::schema::{signal_audit, signals};
+    let old = || {
+        signals::table
+            .filter(signals::acknowledged_at.is_not_null())
+            .filter(signals::acknowledged_at.lt(to_db(before)))
+    };
+    // The audit goes first: SQLite only cascades with its foreign keys switched on.
+    diesel::delete(
+        signal_audit::table.filter(signal_audit::signal_id.eq_any(old().select(signals::id))),
+    )
+    .execute(conn)?;
+    Ok(diesel::delete(old()).execute(conn)?)
+}
+
 /// Webhook deliveries made before `before` that are done (delivered or given up), and partner
 /// events from before it that no pending delivery still needs. Returns how many of each.
 pub fn purge_partner_outbox(

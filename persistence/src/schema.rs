@@ -250,6 +250,8 @@ diesel::table! {
         body -> Text,
         created_at -> Timestamp,
         removed_at -> Nullable<Timestamp>,
+        // issue 20 (h20rest)
+        sent_by -> Nullable<Text>,
     }
 }
 
@@ -327,6 +329,8 @@ diesel::table! {
         actor_id -> Nullable<Text>,
         action -> Text,
         created_at -> Timestamp,
+        // issue 20 (h20rest)
+        match_id -> Nullable<Text>,
     }
 }
 
@@ -766,9 +770,24 @@ diesel::table! {
     }
 }
 
+// issue 20 (h20rest): the intake record of a claimed offline resident.
+diesel::table! {
+    offline_claims (resident_id) {
+        resident_id -> Text,
+        account_id -> Text,
+        neighbourhood_id -> Text,
+        registered_by -> Text,
+        registered_at -> Timestamp,
+        consent_method -> Text,
+        consent_given_at -> Timestamp,
+        claimed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(offline_residents -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(offline_residents, users);
 diesel::allow_tables_to_appear_in_same_query!(call_list_items, users);
+diesel::allow_tables_to_appear_in_same_query!(offline_claims, users);
 
 // issue 20 (h20c): lasting help
 diesel::table! {

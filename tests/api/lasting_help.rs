@@ -324,6 +324,30 @@ async fn a_weekly_walk_stays_active_and_a_lapse_reaches_a_mediator_once() {
     assert_eq!(w.jobs(now + Days::new(22)).lapsed_arrangements, 0);
     assert_eq!(w.cases().await.len(), 1);
     assert_eq!(w.lapses_audited(&case).await, 2);
+    // issue 20 (h20rest): the case's timeline names the arrangement's match at the lapses,
+    // the case the job opened for it, and the session recorded while it was open.
+    let timeline = w
+        .get(&w.mediator, &format!("/v1/cases/{case}/timeline"))
+        .await;
+    let mut steps: Vec<String> = timeline["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{} {} {}", e["kind"], e["match_id"], e["actor"]["id"]))
+        .collect();
+    // The case opened and the first lapse share a moment: compared without their order.
+    steps[..2].sort();
+    let about = json!(id);
+    assert_eq!(
+        steps,
+        vec![
+            format!("\"arrangement_lapsed\" {about} null"),
+            format!("\"escalated\" {about} null"),
+            format!("\"session_recorded\" {about} \"{}\"", w.helper.user_id),
+            format!("\"arrangement_lapsed\" {about} null"),
+        ],
+        "{timeline}"
+    );
     // The signal still open is brought up to date, not doubled.
     assert_eq!(w.lapse_signals().await, [json!(w.requester.user_id)]);
 

@@ -653,3 +653,531 @@ async fn bad_intake_and_claims_are_refused_and_change_nothing() {
         .await;
     assert_eq!(claimed.status, 200, "{}", claimed.text());
 }
+
+// issue 20 (h20rest) ---------------------------------------------------------------------
+
+impl World {
+    /// A filed request for `resident` with the helper's offer on it; returns (request, match).
+    async fn offered_match(&self, resident: &str) -> (String, String) {
+        let request = self.filed_request(resident).await;
+        let offered = self
+            .app
+            .post_as(
+                &self.helper,
+                &format!("/v1/posts/{request}/matches"),
+                &json!({"message": "Ik doe het graag"}),
+            )
+            .await;
+        assert_eq!(offered.status, 201, "{}", offered.text());
+        (request, offered.json()["id"].as_str().unwrap().to_owned())
+    }
+
+    async fn send(&self, session: &Session, id: &str, body: &str) -> TestResponse {
+        self.app
+            .post_as(
+                session,
+                &format!("/v1/matches/{id}/messages"),
+                &json!({"body": body}),
+            )
+            .await
+    }
+
+    async fn thread(&self, session: &Session, id: &str) -> TestResponse {
+        self.app
+            .get_as(session, &format!("/v1/matches/{id}/messages"))
+            .await
+    }
+
+    /// Registers an account and claims `resident`'s record with a fresh code.
+    async fn claimed_by(&self, resident: &str, email: &str) -> Session {
+        let code = self.claim_code(&self.mediator, resident).await.json()["code"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let account = self.app.register(email).await;
+        let claimed = self
+            .app
+            .post_as(&account, "/v1/me/claim", &json!({"code": code}))
+            .await;
+        assert_eq!(claimed.status, 200, "{}", claimed.text());
+        account
+    }
+}
+
+/// The neighbourhood's mediators write and read a match's messages for an offline requester:
+/// the message is hers, marked as sent by the mediator, audited; nobody else may, and once
+/// she claimed her record, the mediators no longer do.
+#[actix_web::test]
+async fn mediators_write_and_read_match_messages_for_an_offline_resident() {
+    let w = world().await;
+    let resident = w.offline_resident().await;
+    let (request, id) = w.offered_match(&resident).await;
+    // The request has a case: the messages written for her land on its audit log too.
+    let escalated = w
+        .app
+        .post_as(
+            &w.mediator,
+            &format!("/v1/posts/{request}/escalate"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(escalated.status, 201, "{}", escalated.text());
+    let case = escalated.json()["id"].as_str().unwrap().to_owned();
+
+    let sent = w
+        .send(
+            &w.mediator,
+            &id,
+            "Mevrouw Jansen zegt: dinsdag om tien uur graag.",
+        )
+        .await;
+    assert_eq!(sent.status, 201, "{}", sent.text());
+    let sent = sent.json();
+    assert_eq!(sent["author"]["id"], resident.as_str());
+    assert_eq!(sent["author"]["display_name"], "Mevrouw Jansen");
+    assert_eq!(sent["sent_by_mediator"], w.mediator.user_id.as_str());
+    // The helper reads it as hers, marked; and answers.
+    let thread = w.thread(&w.helper, &id).await;
+    assert_eq!(thread.status, 200, "{}", thread.text());
+    let first = &thread.json()["items"][0];
+    assert_eq!(first["author"]["id"], resident.as_str());
+    assert_eq!(first["sent_by_mediator"], w.mediator.user_id.as_str());
+    assert_eq!(
+        w.send(&w.helper, &id, "Prima, tot dinsdag").await.status,
+        201
+    );
+    // The mediator reads the thread for her: both messages, the helper's unmarked.
+    let read = w.thread(&w.mediator, &id).await;
+    assert_eq!(read.status, 200, "{}", read.text());
+    let items = read.json()["items"].as_array().unwrap().clone();
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert_eq!(items[1]["author"]["id"], w.helper.user_id.as_str());
+    assert_eq!(items[1]["sent_by_mediator"], Value::Null);
+    // The helper hears of it as a message from her.
+    assert!(
+        w.app
+            .notification_kinds(&w.helper)
+            .await
+            .contains(&"match_message".to_owned())
+    );
+    // Audited: for her, and on the case with the match.
+    let detail = w
+        .app
+        .get_as(&w.mediator, &format!("{}/{resident}", w.residents_path()))
+        .await;
+    let actions = World::actions(&detail.json());
+    assert!(actions.contains(&"match_message".to_owned()), "{actions:?}");
+    assert!(actions.contains(&"read_messages".to_owned()), "{actions:?}");
+    assert_eq!(
+        w.app.count(&format!(
+            "SELECT COUNT(*) FROM case_audit WHERE case_id = '{case}' \
+             AND action = 'offline:match_message' AND match_id = '{id}' AND actor_id = '{}'",
+            w.mediator.user_id
+        )),
+        1
+    );
+    let timeline = w
+        .app
+        .get_as(&w.mediator, &format!("/v1/cases/{case}/timeline"))
+        .await;
+    assert_eq!(timeline.status, 200, "{}", timeline.text());
+    let timeline = timeline.json();
+    let on_behalf = timeline["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "message_on_behalf")
+        .cloned()
+        .unwrap_or_else(|| panic!("{timeline}"));
+    assert_eq!(on_behalf["match_id"], id.as_str());
+    assert_eq!(on_behalf["actor"]["id"], w.mediator.user_id.as_str());
+
+    // Nobody else: a resident, the moderator, another neighbourhood's mediator.
+    let elsewhere = w
+        .app
+        .create_neighbourhood(&w.admin, "BU00002002", "Elders", &["3512"])
+        .await;
+    let far_mediator = w
+        .app
+        .member(&w.admin, &elsewhere, "elders@example.nl", "mediator")
+        .await;
+    let messages = w.app.count("SELECT COUNT(*) FROM match_messages");
+    for session in [&w.resident, &w.moderator, &far_mediator] {
+        w.send(session, &id, "Hallo")
+            .await
+            .assert_problem(404, "not_found");
+        w.thread(session, &id)
+            .await
+            .assert_problem(404, "not_found");
+    }
+    // Bad input changes nothing.
+    let empty = w.send(&w.mediator, &id, "   ").await;
+    assert_eq!(empty.status, 422, "{}", empty.text());
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM match_messages"), messages);
+
+    // Once she claimed her record, she writes herself; the mediator no longer does.
+    let jansen = w.claimed_by(&resident, "jansen@example.nl").await;
+    w.send(&w.mediator, &id, "Nog iets")
+        .await
+        .assert_problem(404, "not_found");
+    let own = w.thread(&jansen, &id).await;
+    assert_eq!(own.status, 200, "{}", own.text());
+    assert_eq!(
+        own.json()["items"][0]["author"]["id"],
+        jansen.user_id.as_str()
+    );
+    assert_eq!(
+        own.json()["items"][0]["sent_by_mediator"],
+        w.mediator.user_id.as_str()
+    );
+}
+
+/// A column named for a contact detail rather than an account: the claim leaves the
+/// account's own as they are (the offline record's go with its user row).
+fn contact_detail(column: &str) -> bool {
+    matches!(
+        column,
+        "email" | "phone" | "street" | "house_number" | "postcode" | "recipient" | "token"
+    ) || column.ends_with("_email")
+        || column.ends_with("_phone")
+        || column.contains("address")
+}
+
+/// Claiming moves everything keyed by the offline record: a column that points at an account
+/// (or sounds personal) and that `buurt_persistence::claims::ON_CLAIM` does not know fails
+/// here, and after a claim no column anywhere still names the record.
+#[actix_web::test]
+async fn claim_moves_everything_keyed_by_the_resident() {
+    use buurt_persistence::claims::ON_CLAIM;
+    let w = world().await;
+    // Every column that points at `users`, or sounds personal, has its line in `ON_CLAIM`.
+    let known =
+        |table: &str, column: &str| ON_CLAIM.iter().any(|(t, c, _)| *t == table && *c == column);
+    let unknown: Vec<String> = crate::privacy::references_to_users(&w.app)
+        .into_iter()
+        .filter(|(t, c)| !known(t, c))
+        .map(|(t, c)| format!("{t}.{c}"))
+        .chain(
+            crate::privacy::columns(&w.app)
+                .into_iter()
+                .filter(|(t, c, _)| {
+                    crate::privacy::looks_personal(c)
+                        && !known(t, c)
+                        && !crate::privacy::not_personal(t, c)
+                        && !contact_detail(c)
+                })
+                .map(|(t, c, _)| format!("{t}.{c}")),
+        )
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "columns that may name an offline resident, unknown to the claim: {unknown:?}"
+    );
+    let schema = crate::privacy::columns(&w.app);
+    let stale: Vec<String> = ON_CLAIM
+        .iter()
+        .filter(|(t, c, _)| !schema.iter().any(|(st, sc, _)| st == t && sc == c))
+        .map(|(t, c, _)| format!("{t}.{c}"))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "in ON_CLAIM, not in the schema: {stale:?}"
+    );
+
+    // Her record with a request, a match, a case, answers to an activity and to a series'
+    // occurrence, monitoring facts, a signal and a membership join.
+    let resident = w.offline_resident().await;
+    let (request, id) = w.offered_match(&resident).await;
+    let escalated = w
+        .app
+        .post_as(
+            &w.mediator,
+            &format!("/v1/posts/{request}/escalate"),
+            &json!({}),
+        )
+        .await;
+    assert!(escalated.status.is_success(), "{}", escalated.text());
+    assert_eq!(w.act(&w.mediator, &id, "accept").await.status, 200);
+    assert_eq!(w.send(&w.mediator, &id, "Dank u").await.status, 201);
+    let activity = w
+        .file(
+            &w.moderator,
+            json!({"kind": "activity", "title": "Koffieochtend", "body": "Elke week.",
+                   "activity": {"starts_at": "2030-01-07T09:00:00Z", "ends_at": "2030-01-07T11:00:00Z",
+                                "location": "Buurthuis", "capacity": 10},
+                   "recurrence": "weekly"}),
+        )
+        .await;
+    assert_eq!(activity.status, 201, "{}", activity.text());
+    let activity = activity.json()["id"].as_str().unwrap().to_owned();
+    let neighbourhood = &w.neighbourhood;
+    for statement in [
+        format!(
+            "INSERT INTO rsvps (post_id, user_id, status, position, created_at, updated_at) \
+             VALUES ('{activity}', '{resident}', 'going', 1, '2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+        ),
+        format!(
+            "INSERT INTO occurrence_rsvps (post_id, occurrence, user_id, status, position, created_at, updated_at) \
+             VALUES ('{activity}', '2030-01-14', '{resident}', 'going', 1, '2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+        ),
+        format!(
+            "INSERT INTO stat_events (key, neighbourhood_id, kind, actor_id, occurred_at, day, week, month) \
+             VALUES ('rsvp:{activity}:{resident}', '{neighbourhood}', 'rsvp', '{resident}', '2026-01-01 10:00:00', '2026-01-01', '2025-12-29', '2026-01-01')"
+        ),
+        format!(
+            "INSERT INTO signals (id, neighbourhood_id, kind, subject, evidence, person_id, count, raised_at, updated_at) \
+             VALUES ('{}', '{neighbourhood}', 'unanswered_requests', '{resident}', '{request}', '{resident}', 3, '2026-01-01 10:00:00', '2026-01-01 10:00:00')",
+            uuid::Uuid::new_v4()
+        ),
+        format!(
+            "INSERT INTO membership_joins (id, user_id, neighbourhood_id, joined_at) \
+             VALUES ('{}', '{resident}', '{neighbourhood}', '2026-01-01 10:00:00')",
+            uuid::Uuid::new_v4()
+        ),
+    ] {
+        w.app.sql(&statement);
+    }
+    let jansen = w.claimed_by(&resident, "jansen@example.nl").await;
+    let me = &jansen.user_id;
+
+    // Nothing anywhere names the record any more, but the claim's own note of it.
+    let left = crate::privacy::traces(&w.app, &[resident.as_str()]);
+    assert_eq!(left, vec!["offline_claims.resident_id (1)".to_owned()]);
+    for (what, query) in [
+        (
+            "her request",
+            format!("SELECT COUNT(*) FROM posts WHERE id = '{request}' AND author_id = '{me}'"),
+        ),
+        (
+            "her match",
+            format!("SELECT COUNT(*) FROM matches WHERE id = '{id}' AND requester_id = '{me}'"),
+        ),
+        (
+            "her case",
+            format!(
+                "SELECT COUNT(*) FROM cases WHERE request_id = '{request}' AND requester_id = '{me}'"
+            ),
+        ),
+        (
+            "the message written for her",
+            format!(
+                "SELECT COUNT(*) FROM match_messages WHERE match_id = '{id}' AND author_id = '{me}' AND sent_by IS NOT NULL"
+            ),
+        ),
+        (
+            "her answer",
+            format!("SELECT COUNT(*) FROM rsvps WHERE post_id = '{activity}' AND user_id = '{me}'"),
+        ),
+        (
+            "her occurrence",
+            format!(
+                "SELECT COUNT(*) FROM occurrence_rsvps WHERE post_id = '{activity}' AND user_id = '{me}'"
+            ),
+        ),
+        (
+            "her fact",
+            format!(
+                "SELECT COUNT(*) FROM stat_events WHERE actor_id = '{me}' AND key = 'rsvp:{activity}:{me}'"
+            ),
+        ),
+        (
+            "her signal",
+            format!("SELECT COUNT(*) FROM signals WHERE person_id = '{me}' AND subject = '{me}'"),
+        ),
+        (
+            "her join",
+            format!("SELECT COUNT(*) FROM membership_joins WHERE user_id = '{me}'"),
+        ),
+        (
+            "the trail about her",
+            format!(
+                "SELECT COUNT(*) FROM offline_audit WHERE resident_id = '{me}' AND action = 'register'"
+            ),
+        ),
+    ] {
+        assert_eq!(w.app.count(&query), 1, "{what}");
+    }
+    // She sees her answer to the series' occurrence.
+    let export = w.app.get_as(&jansen, "/v1/me/export").await;
+    assert_eq!(export.status, 200, "{}", export.text());
+    assert_eq!(
+        export.json()["occurrence_rsvps"][0]["occurrence"],
+        "2030-01-14"
+    );
+}
+
+/// A claimed resident's export holds the intake record: who registered them, when, how their
+/// consent was given, and what mediators did for them. Nobody else's export has one.
+#[actix_web::test]
+async fn the_export_of_a_claimed_resident_holds_the_intake_record() {
+    let w = world().await;
+    let resident = w.offline_resident().await;
+    let request = w.filed_request(&resident).await;
+    let jansen = w.claimed_by(&resident, "jansen@example.nl").await;
+    let export = w.app.get_as(&jansen, "/v1/me/export").await;
+    assert_eq!(export.status, 200, "{}", export.text());
+    let export = export.json();
+    let intakes = export["offline_intake"].as_array().unwrap();
+    assert_eq!(intakes.len(), 1, "{export}");
+    let intake = &intakes[0];
+    assert_eq!(intake["resident_id"], resident.as_str());
+    assert_eq!(intake["neighbourhood_id"], w.neighbourhood.as_str());
+    assert_eq!(intake["registered_by"], w.mediator.user_id.as_str());
+    assert_eq!(intake["registered_by_name"], "bemiddelaar");
+    assert_eq!(intake["consent_method"], "phone");
+    let given: chrono::DateTime<chrono::Utc> = intake["consent_given_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(given.to_rfc3339(), "2026-01-05T10:00:00+00:00");
+    assert!(intake["registered_at"].is_string() && intake["claimed_at"].is_string());
+    let trail: Vec<(&str, Value, Value)> = intake["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["actor_id"].clone(),
+                e["subject_id"].clone(),
+            )
+        })
+        .collect();
+    let mediator = json!(w.mediator.user_id);
+    assert_eq!(
+        trail,
+        vec![
+            ("register", mediator.clone(), Value::Null),
+            ("file_request", mediator.clone(), json!(request)),
+            ("issue_claim_code", mediator, Value::Null),
+            ("claimed", json!(jansen.user_id), json!(jansen.user_id)),
+        ]
+    );
+    // The contact details written down at intake are not kept.
+    assert!(!export.to_string().contains("030 123 4567"));
+    // Her request is hers in the export too.
+    assert!(
+        export["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == request.as_str())
+    );
+    // Anyone else: none.
+    let other = w.app.get_as(&w.helper, "/v1/me/export").await.json();
+    assert_eq!(other["offline_intake"], json!([]));
+    // Erasing her account takes the intake record with it.
+    let erased = w
+        .app
+        .request(Method::DELETE, "/v1/me")
+        .bearer(&jansen.access_token)
+        .json(&json!({"password": buurt_tests::TEST_PASSWORD}))
+        .await;
+    assert_eq!(erased.status, 204, "{}", erased.text());
+    assert_eq!(w.app.count("SELECT COUNT(*) FROM offline_claims"), 0);
+}
+
+/// Retention of intake on behalf and signals (`buurt run-jobs`, on the test clock): expired
+/// claim codes go; call-list items done go after the notifications' period, open ones stay;
+/// acknowledged signals go after the case notes' period, open ones stay.
+#[actix_web::test]
+async fn retention_removes_old_call_list_items_codes_and_acknowledged_signals() {
+    use chrono::{Duration, Utc};
+    let w = world().await;
+    let resident = w.offline_resident().await;
+    let (_, _) = w.offered_match(&resident).await;
+    let (_, _) = w.offered_match(&resident).await;
+    let items = w.call_list(&w.mediator, false).await.json()["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(items.len(), 2, "{items:?}");
+    let done = items[0]["id"].as_str().unwrap();
+    let open = items[1]["id"].as_str().unwrap();
+    let item = |id: &str| {
+        w.app.count(&format!(
+            "SELECT COUNT(*) FROM call_list_items WHERE id = '{id}'"
+        ))
+    };
+    let marked = w
+        .app
+        .post_as(
+            &w.mediator,
+            &format!(
+                "/v1/neighbourhoods/{}/call-list/{done}/done",
+                w.neighbourhood
+            ),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(marked.status, 200, "{}", marked.text());
+    assert_eq!(w.claim_code(&w.mediator, &resident).await.status, 201);
+    let (seen, unseen) = (uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
+    for (id, acknowledged, note) in [
+        (seen, "CURRENT_TIMESTAMP", "'Gebeld'"),
+        (unseen, "NULL", "NULL"),
+    ] {
+        w.app.sql(&format!(
+            "INSERT INTO signals (id, neighbourhood_id, kind, subject, evidence, person_id, count, raised_at, updated_at, acknowledged_at, acknowledgement_note) \
+             VALUES ('{id}', '{}', 'unanswered_requests', '{resident}', '{}', '{resident}', 3, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, {acknowledged}, {note})",
+            w.neighbourhood, uuid::Uuid::new_v4()
+        ));
+    }
+    let signal = |id: uuid::Uuid| {
+        w.app
+            .count(&format!("SELECT COUNT(*) FROM signals WHERE id = '{id}'"))
+    };
+    let count = |table: &str| w.app.count(&format!("SELECT COUNT(*) FROM {table}"));
+    let config = buurt_api::Config::with_database_url(w.app.database.url());
+    let now = Utc::now();
+    let run = |at: chrono::DateTime<Utc>| buurt_api::cli::commands::run_jobs(&config, at).unwrap();
+
+    // Tomorrow: nothing of it is old.
+    let report = run(now + Duration::days(1));
+    assert_eq!(
+        (
+            report.retention.claim_codes,
+            report.retention.call_list_items,
+            report.retention.signals
+        ),
+        (0, 0, 0)
+    );
+    assert_eq!(count("offline_claim_codes"), 1);
+    // Past 30 days: the code expired and goes; the item done this month stays.
+    let report = run(now + Duration::days(31));
+    assert_eq!(report.retention.claim_codes, 1);
+    assert_eq!(report.retention.call_list_items, 0);
+    assert_eq!(count("offline_claim_codes"), 0);
+    assert_eq!((item(done), item(open)), (1, 1));
+    // Seven months on: the item done goes, the open one stays.
+    let report = run(now + Duration::days(7 * 31));
+    assert_eq!(report.retention.call_list_items, 1);
+    assert_eq!((item(done), item(open)), (0, 1));
+    assert_eq!((signal(seen), signal(unseen)), (1, 1));
+    // Twenty-five months on: the acknowledged signal goes with its audit; the open one stays.
+    w.app.sql(&format!(
+        "INSERT INTO signal_audit (id, signal_id, actor_id, action, created_at) \
+         VALUES ('{}', '{seen}', NULL, 'acknowledge', CURRENT_TIMESTAMP)",
+        uuid::Uuid::new_v4()
+    ));
+    let report = run(now + Duration::days(25 * 31));
+    assert_eq!(report.retention.signals, 1);
+    assert_eq!((signal(seen), signal(unseen)), (0, 1));
+    assert_eq!(
+        w.app.count(&format!(
+            "SELECT COUNT(*) FROM signal_audit WHERE signal_id = '{seen}'"
+        )),
+        0
+    );
+    // Again: nothing more.
+    let report = run(now + Duration::days(25 * 31));
+    assert_eq!(
+        (
+            report.retention.claim_codes,
+            report.retention.call_list_items,
+            report.retention.signals
+        ),
+        (0, 0, 0)
+    );
+}

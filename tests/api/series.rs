@@ -435,3 +435,102 @@ async fn a_series_started_weeks_ago_stays_in_the_neighbourhood_calendar() {
         Value::Null
     );
 }
+
+// issue 20 (h20rest)
+/// The public page lists a series by its next occurrence (its start, and the places left of
+/// that occurrence from its own answers); a series that started weeks ago but still runs
+/// stays listed, one that ended is gone.
+#[actix_web::test]
+async fn the_public_page_lists_a_series_by_its_next_occurrence() {
+    let w = world().await;
+    let running = w
+        .activity("Koffie", Some(3), json!({"recurrence": "weekly"}))
+        .await;
+    let ended = w
+        .activity("Voorbij", Some(3), json!({"recurrence": "weekly"}))
+        .await;
+    let once = w.activity("Eenmalig", Some(5), json!({})).await;
+    let start = Utc::now() - Duration::days(30);
+    for post in [&running, &ended] {
+        w.reschedule(post, start, start + Duration::hours(2));
+    }
+    w.app.sql(&format!(
+        "UPDATE posts SET recurrence_ends_on = '{}' WHERE id = '{ended}'",
+        dutch_day(Utc::now()) - Days::new(10)
+    ));
+    // Two answers for the next occurrence (in five days: 30 = 4 × 7 + 2), one for the
+    // one-off; an answer to the series as a whole (as before series) counts for nothing.
+    let next_start =
+        (start.with_timezone(&chrono_tz::Europe::Amsterdam) + Days::new(35)).with_timezone(&Utc);
+    let next_day = dutch_day(next_start);
+    for who in [&w.helper, &w.other] {
+        let answered = w.rsvp(who, &running, next_day).await;
+        assert_eq!(answered.status, 201, "{}", answered.text());
+    }
+    let one_off = w
+        .app
+        .post_as(&w.helper, &format!("/v1/posts/{once}/rsvp"), &json!({}))
+        .await;
+    assert_eq!(one_off.status, 201, "{}", one_off.text());
+    w.app.sql(&format!(
+        "INSERT INTO rsvps (post_id, user_id, status, position, created_at, updated_at) \
+         VALUES ('{running}', '{}', 'going', 1, '2026-01-01 10:00:00', '2026-01-01 10:00:00')",
+        w.organiser.user_id
+    ));
+
+    let page = w
+        .app
+        .get(&format!("/v1/neighbourhoods/{}/page", w.neighbourhood))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    let section = page.json()["upcoming_activities"].clone();
+    let items = section["items"].as_array().unwrap();
+    let titles: Vec<&str> = items.iter().map(|i| i["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Eenmalig", "Koffie"], "{section}");
+    assert_eq!(section["count"], 2, "{section}");
+    let series = &items[1];
+    let listed_start: DateTime<Utc> = series["starts_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(listed_start.timestamp(), next_start.timestamp());
+    assert_eq!(series["places_left"], 1, "{section}");
+    assert_eq!(items[0]["places_left"], 4, "{section}");
+
+    // Moved a day earlier, the series' next occurrence is another day, with all its places.
+    let earlier = start - Duration::days(1);
+    w.reschedule(&running, earlier, earlier + Duration::hours(2));
+    let moved_start =
+        (earlier.with_timezone(&chrono_tz::Europe::Amsterdam) + Days::new(35)).with_timezone(&Utc);
+    let page = w
+        .app
+        .get(&format!("/v1/neighbourhoods/{}/page", w.neighbourhood))
+        .await
+        .json();
+    let series = page["upcoming_activities"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == "Koffie")
+        .cloned()
+        .unwrap();
+    let listed_start: DateTime<Utc> = series["starts_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(listed_start.timestamp(), moved_start.timestamp());
+    assert_eq!(series["places_left"], 3);
+
+    // A series whose last day passed is gone.
+    w.app.sql(&format!(
+        "UPDATE posts SET recurrence_ends_on = '{}' WHERE id = '{running}'",
+        dutch_day(Utc::now()) - Days::new(1)
+    ));
+    let page = w
+        .app
+        .get(&format!("/v1/neighbourhoods/{}/page", w.neighbourhood))
+        .await
+        .json();
+    let titles: Vec<&str> = page["upcoming_activities"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Eenmalig"]);
+    assert_eq!(page["upcoming_activities"]["count"], 1);
+}

@@ -770,3 +770,116 @@ async fn two_mediators_brokering_the_same_helper_at_once_make_one_match() {
         assert_eq!(w.audit_count(&case, "escalate:mediator"), 1);
     }
 }
+
+// issue 20 (h20rest)
+/// The case's timeline: every step of a brokered match, newest last, with who took it (id and
+/// name) and the match it concerns; the reads stay out. Its mediators read it; the requester
+/// is refused, helpers and other neighbourhoods' mediators do not see the case at all.
+#[actix_web::test]
+async fn the_case_timeline_shows_its_mediators_every_step_and_its_match() {
+    let w = world().await;
+    let request = w.request().await;
+    let id = w.broker(&w.mediator, &request, &w.helper.user_id).await;
+    assert_eq!(id.status, 201, "{}", id.text());
+    let id = id.json()["id"].as_str().unwrap().to_owned();
+    let case = w.case_of(&request).await["id"].as_str().unwrap().to_owned();
+    assert_eq!(w.act(&w.helper, &id, "accept").await.status, 200);
+    assert_eq!(w.act(&w.requester, &id, "accept").await.status, 200);
+    assert_eq!(w.act(&w.requester, &id, "complete").await.status, 200);
+    // A read on the case: in the audit log, not on the timeline.
+    assert_eq!(
+        w.app
+            .get_as(&w.mediator, &format!("/v1/cases/{case}"))
+            .await
+            .status,
+        200
+    );
+
+    let path = format!("/v1/cases/{case}/timeline");
+    let timeline = w.app.get_as(&w.other_mediator, &path).await;
+    assert_eq!(timeline.status, 200, "{}", timeline.text());
+    let items = timeline.json()["items"].as_array().unwrap().clone();
+    let mut steps: Vec<String> = items
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {} {}",
+                e["kind"], e["action"], e["actor"]["id"], e["match_id"]
+            )
+        })
+        .collect();
+    let about = json!(id);
+    let (mediator, helper, requester) = (
+        json!(w.mediator.user_id),
+        json!(w.helper.user_id),
+        json!(w.requester.user_id),
+    );
+    let mut expected = vec![
+        format!("\"escalated\" \"escalate:mediator\" {mediator} null"),
+        format!("\"helper_proposed\" \"broker_propose\" {mediator} {about}"),
+        format!("\"helper_agreed\" \"broker_helper_accept\" {helper} {about}"),
+        format!("\"match_accepted\" \"broker_accept\" {requester} {about}"),
+        "\"resolved\" \"resolve:matched_online\" null null".to_owned(),
+        format!("\"match_completed\" \"broker_complete\" {requester} {about}"),
+    ];
+    // Steps of one request share a moment (the case opened and the proposal): compared as a
+    // set here, in order below.
+    steps.sort();
+    expected.sort();
+    assert_eq!(steps, expected, "{items:?}");
+    // The steps of the brokered match, one request each, in the order they were taken.
+    let position = |action: &str| items.iter().position(|e| e["action"] == action).unwrap();
+    assert!(
+        position("broker_propose") < position("broker_helper_accept")
+            && position("broker_helper_accept") < position("broker_accept")
+            && position("broker_accept") < position("broker_complete"),
+        "{items:?}"
+    );
+    assert!(
+        items
+            .iter()
+            .all(|e| !e["action"].as_str().unwrap().starts_with("read_")),
+        "{items:?}"
+    );
+    let times: Vec<&str> = items.iter().map(|e| e["at"].as_str().unwrap()).collect();
+    let mut sorted = times.clone();
+    sorted.sort_unstable();
+    assert_eq!(times, sorted, "newest last");
+    let proposal = items
+        .iter()
+        .find(|e| e["kind"] == "helper_proposed")
+        .unwrap();
+    assert_eq!(proposal["actor"]["display_name"], "bemiddelaar");
+    // Reading it is audited.
+    assert_eq!(w.audit_count(&case, "read_timeline"), 1);
+
+    // Who may not.
+    w.app
+        .get_as(&w.requester, &path)
+        .await
+        .assert_problem(403, "forbidden");
+    for session in [&w.helper, &w.far_mediator, &w.resident, &w.professional] {
+        w.app
+            .get_as(session, &path)
+            .await
+            .assert_problem(404, "not_found");
+    }
+    assert_eq!(w.app.get_as(&w.admin, &path).await.status, 200);
+    // Bad input: no such case, not an id, no token.
+    w.app
+        .get_as(
+            &w.mediator,
+            &format!("/v1/cases/{}/timeline", uuid::Uuid::new_v4()),
+        )
+        .await
+        .assert_problem(404, "not_found");
+    assert_eq!(
+        w.app
+            .get_as(&w.mediator, "/v1/cases/not-an-id/timeline")
+            .await
+            .status,
+        404
+    );
+    assert_eq!(w.app.get(&path).await.status, 401);
+    assert_eq!(w.audit_count(&case, "read_timeline"), 2);
+}

@@ -80,6 +80,7 @@ fn message_dto(message: Message, lang: Lang) -> MessageDto {
         },
         body: message.body,
         created_at: message.created_at,
+        sent_by_mediator: message.sent_by.map(|by| by.0),
     }
 }
 
@@ -376,7 +377,8 @@ pub async fn my_matches(
     )
 }
 
-/// A match's thread, oldest first (its two parties only).
+/// A match's thread, oldest first (its two parties only; and, for an offline requester, the
+/// mediators of the request's neighbourhood, each read audited).
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),
@@ -416,7 +418,9 @@ pub async fn list_messages(
     )
 }
 
-/// Write in a match's thread (its two parties only); the other is notified.
+/// Write in a match's thread (its two parties only); the other is notified. A mediator of the
+/// request's neighbourhood writes for an offline requester: the message is the requester's,
+/// marked `sent_by_mediator`, and audited (on the request's open case too).
 #[utoipa::path(
     tag = "matching",
     security(("bearer" = [])),

@@ -12,7 +12,7 @@ use buurt_openapi::mediation::{
     CaseStatusRequest, ConsentChangeDto, ConsentChangeKindDto, ConsentDto, ConsentKindDto,
     ConsentList, ConsentRequest, CreateNoteRequest, CreateReferralRequest, EscalateRequest,
     EscalatedByDto, ListCasesParams, MediationStatusDto, NeighbourhoodSettings, NoteDto, NoteList,
-    OutcomeDto, ReferralDto,
+    OutcomeDto, ReferralDto, TimelineActorDto, TimelineEntryDto, TimelineList,
 };
 use buurt_openapi::problem::Problem;
 use buurt_persistence::DbConnection;
@@ -428,6 +428,56 @@ pub async fn case_audit(
                 actor_id: e.actor_id.map(|a| a.0),
                 action: e.action,
                 at: e.at,
+            })
+            .collect(),
+    }))
+}
+
+// issue 20 (h20rest)
+/// A case's timeline, newest last: every step taken on it (escalation, claiming, brokering
+/// and each step of a brokered match, steps and messages a mediator took for an offline
+/// requester, sessions and lapses of lasting help, follow-ups, referral, resolution), who took
+/// it and which match it concerns. For the case's mediators (and a referred professional, an
+/// administrator); reads are left out (they are in `GET /v1/cases/{id}/audit`), and reading
+/// the timeline is audited there (`read_timeline`).
+#[utoipa::path(
+    tag = "mediation",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path, description = "The case's id.")),
+    responses(
+        (status = 200, description = "Oldest first, newest last.", body = TimelineList),
+        (status = 403, description = "`forbidden`: the case's requester.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such case, or not the caller's to see (another neighbourhood's mediator, a helper).", body = Problem, content_type = "application/problem+json"),
+    ),
+)]
+#[get("/v1/cases/{id}/timeline")]
+pub async fn case_timeline(
+    state: web::Data<AppState>,
+    caller: Authenticated,
+    id: web::Path<uuid::Uuid>,
+    lang: Negotiated,
+) -> Result<web::Json<TimelineList>, ApiError> {
+    let id = CaseId(id.into_inner());
+    let entries = state
+        .run(move |cx| cases::read_timeline(cx, caller.user_id, id))
+        .await?;
+    Ok(web::Json(TimelineList {
+        items: entries
+            .into_iter()
+            .map(|e| TimelineEntryDto {
+                at: e.row.at,
+                actor: e.row.actor_id.map(|actor| TimelineActorDto {
+                    id: actor.0,
+                    display_name: e
+                        .row
+                        .actor_name
+                        .as_deref()
+                        .map(|name| buurt_app::privacy::shown_name(name, lang.0))
+                        .unwrap_or_default(),
+                }),
+                kind: e.kind.into(),
+                action: e.row.action,
+                match_id: e.row.match_id.map(|m| m.0),
             })
             .collect(),
     }))

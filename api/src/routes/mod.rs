@@ -162,6 +162,7 @@ pub fn configure(config: &mut ServiceConfig<'_>) {
         .service(mediation::create_note)
         .service(mediation::create_referral)
         .service(mediation::case_audit)
+        .service(mediation::case_timeline)
         .service(mediation::set_consent)
         .service(mediation::list_consents)
         .service(mediation::set_settings)

@@ -13,7 +13,8 @@ use buurt_openapi::privacy::{
     ExportNotificationDto, ExportPostDto, ExportReportDto, ExportRsvpDto,
 };
 use buurt_openapi::privacy::{
-    ExportArrangementDto, ExportBrokeredMatchDto, ExportOccurrenceRsvpDto, ExportSessionDto,
+    ExportArrangementDto, ExportBrokeredMatchDto, ExportOccurrenceRsvpDto, ExportOfflineAuditDto,
+    ExportOfflineIntakeDto, ExportSessionDto,
 };
 use buurt_openapi::problem::Problem;
 use chrono::{DateTime, Utc};
@@ -209,6 +210,35 @@ fn section_json(section: Section, lang: Lang) -> Result<String, ApiError> {
                         case_id: id(&b.case_id),
                         helper_accepted_at: b.helper_accepted_at,
                         created_at: b.created_at,
+                    })
+                    .collect::<Vec<_>>(),
+            )?,
+        ),
+        // issue 20 (h20rest)
+        Section::OfflineIntake(rows) => (
+            "offline_intake",
+            json(
+                &rows
+                    .into_iter()
+                    .map(|r| ExportOfflineIntakeDto {
+                        resident_id: r.intake.resident_id,
+                        neighbourhood_id: r.intake.neighbourhood_id.0,
+                        registered_by: r.intake.registered_by.0,
+                        registered_by_name: r.intake.registered_by_name,
+                        registered_at: r.intake.registered_at,
+                        consent_method: r.intake.consent_method,
+                        consent_given_at: r.intake.consent_given_at,
+                        claimed_at: r.intake.claimed_at,
+                        audit: r
+                            .audit
+                            .into_iter()
+                            .map(|e| ExportOfflineAuditDto {
+                                actor_id: e.actor_id.map(|a| a.0),
+                                action: e.action,
+                                subject_id: e.subject_id,
+                                at: e.at,
+                            })
+                            .collect(),
                     })
                     .collect::<Vec<_>>(),
             )?,

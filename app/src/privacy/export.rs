@@ -39,10 +39,12 @@ pub enum SectionName {
     OccurrenceRsvps,
     Arrangements,
     BrokeredMatches,
+    // issue 20 (h20rest)
+    OfflineIntake,
 }
 
 impl SectionName {
-    pub const ALL: [SectionName; 12] = [
+    pub const ALL: [SectionName; 13] = [
         Self::Posts,
         Self::Matches,
         Self::Messages,
@@ -55,6 +57,7 @@ impl SectionName {
         Self::OccurrenceRsvps,
         Self::Arrangements,
         Self::BrokeredMatches,
+        Self::OfflineIntake,
     ];
 }
 
@@ -79,6 +82,16 @@ pub enum Section {
     Arrangements(Vec<ExportArrangement>),
     /// Their matches a mediator brokered (the mediator not named, as in a case).
     BrokeredMatches(Vec<ExportBrokeredMatch>),
+    /// The offline records the person claimed (issue 20): who registered them, when, how
+    /// their consent was given, and what mediators did for them, oldest first.
+    OfflineIntake(Vec<ExportOfflineIntake>),
+}
+
+/// A claimed offline record and the audit trail about the person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportOfflineIntake {
+    pub intake: buurt_persistence::claims::ClaimedIntake,
+    pub audit: Vec<buurt_persistence::offline::OfflineAuditEntry>,
 }
 
 /// Reads one section of `user`'s export.
@@ -102,6 +115,25 @@ pub fn read_section(cx: &mut Cx<'_>, user: UserId, name: SectionName) -> Result<
         SectionName::Arrangements => Section::Arrangements(repo::arrangements_of(conn, user)?),
         SectionName::BrokeredMatches => {
             Section::BrokeredMatches(repo::brokered_matches_of(conn, user)?)
+        }
+        SectionName::OfflineIntake => {
+            let intakes = buurt_persistence::claims::claimed_intakes(conn, user)?;
+            // The trail follows the person (a claim moves it to the account): read it once,
+            // with the first record.
+            let mut audit = if intakes.is_empty() {
+                Vec::new()
+            } else {
+                buurt_persistence::offline::audit_entries(conn, user)?
+            };
+            Section::OfflineIntake(
+                intakes
+                    .into_iter()
+                    .map(|intake| ExportOfflineIntake {
+                        intake,
+                        audit: std::mem::take(&mut audit),
+                    })
+                    .collect(),
+            )
         }
     })
 }

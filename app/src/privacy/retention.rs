@@ -46,6 +46,15 @@ pub struct Purged {
     pub deliveries: usize,
     pub webhook_deliveries: usize,
     pub partner_events: usize,
+    // issue 20 (h20rest)
+    /// Call-list items a mediator marked done, after the notifications' period (they are
+    /// notices passed on by phone).
+    pub call_list_items: usize,
+    /// Claim codes past their expiry (they never work again).
+    pub claim_codes: usize,
+    /// Signals acknowledged longer ago than the case notes' period, with their audit: a
+    /// mediator's working notes, kept no longer than a resolved case's.
+    pub signals: usize,
 }
 
 fn months_before(now: DateTime<Utc>, months: u32) -> DateTime<Utc> {
@@ -70,6 +79,11 @@ pub fn apply_retention(cx: &mut Cx<'_>, periods: RetentionPeriods) -> Result<Pur
             conn,
             now - Duration::days(i64::from(periods.partner_outbox_days)),
         )?;
+        let call_list_items =
+            repo::purge_call_list(conn, months_before(now, periods.notifications_months))?;
+        let claim_codes = repo::purge_expired_claim_codes(conn, now)?;
+        let signals =
+            repo::purge_acknowledged_signals(conn, months_before(now, periods.case_notes_months))?;
         Ok(Purged {
             case_notes,
             case_referrals,
@@ -79,6 +93,9 @@ pub fn apply_retention(cx: &mut Cx<'_>, periods: RetentionPeriods) -> Result<Pur
             deliveries,
             webhook_deliveries,
             partner_events,
+            call_list_items,
+            claim_codes,
+            signals,
         })
     })
 }
