@@ -221,11 +221,10 @@ pub fn queue(
         .into_boxed::<MultiBackend>();
     if let Some(after) = after {
         let at = to_db(after.first_reported_at);
-        query = query.having(
-            min(reports::created_at).gt(at).or(min(reports::created_at)
-                .eq(at)
-                .and(reports::target_id.gt(after.target_id.to_string()))),
-        );
+        query = query.having(crate::keyset::after(
+            (min(reports::created_at), reports::target_id),
+            (at, after.target_id.to_string()),
+        ));
     }
     type Row = (
         Stored<TargetKind>,
@@ -745,13 +744,10 @@ pub fn log_page(
         .into_boxed::<MultiBackend>();
     if let Some(after) = after {
         let at = to_db(after.created_at);
-        query = query.filter(
-            moderation_log::created_at
-                .gt(at)
-                .or(moderation_log::created_at
-                    .eq(at)
-                    .and(moderation_log::id.gt(after.id.to_string()))),
-        );
+        query = query.filter(crate::keyset::after(
+            (moderation_log::created_at, moderation_log::id),
+            (at, after.id.to_string()),
+        ));
     }
     type Row = (
         Stored<Uuid>,
