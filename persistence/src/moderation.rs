@@ -418,6 +418,26 @@ pub fn reasons_of_decision(
     Ok(reasons.into_iter().map(|r| r.0).collect())
 }
 
+/// The reasons of the reports each of `decisions` resolved, in one statement.
+pub fn reasons_of_decisions(
+    conn: &mut DbConnection,
+    decisions: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<ReportReason>>, PersistenceError> {
+    let ids: Vec<String> = decisions.iter().map(Uuid::to_string).collect();
+    let rows: Vec<(Option<Stored<Uuid>>, Stored<ReportReason>)> = reports::table
+        .filter(reports::decision_id.eq_any(ids))
+        .select((reports::decision_id, reports::reason))
+        .distinct()
+        .load(conn)?;
+    let mut reasons = std::collections::HashMap::<Uuid, Vec<ReportReason>>::new();
+    for (decision, reason) in rows {
+        if let Some(decision) = decision {
+            reasons.entry(decision.0).or_default().push(reason.0);
+        }
+    }
+    Ok(reasons)
+}
+
 /// Records the member's appeal; false when there was one already.
 pub fn appeal(
     conn: &mut DbConnection,
