@@ -6,14 +6,16 @@
 //! comparison `(created_at, id) < (at, id)` (PostgreSQL, SQLite ≥ 3.15) is one range on an
 //! index over `(…, created_at, id)`: page 500 reads what page 1 reads.
 
+use diesel::QueryResult;
 use diesel::backend::Backend;
-use diesel::expression::{AppearsOnTable, AsExpression, Expression, SelectableExpression};
+use diesel::expression::{
+    AppearsOnTable, AsExpression, Expression, SelectableExpression, ValidGrouping,
+};
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{SingleValue, SqlType};
-use diesel::{QueryResult, ValidGrouping};
 
 /// The SQL type of a row value `(a, b)`: only ever compared with another row value.
-#[derive(Debug, Clone, Copy, Default, QueryId, diesel::sql_types::SqlType)]
+#[derive(Debug, Clone, Copy, Default, QueryId, SqlType)]
 pub struct RowValue;
 
 /// A row value `(first, second)`.
