@@ -523,16 +523,15 @@ pub struct Statement {
 /// The decisions about `caller` (never dismissals), newest first (at most 100).
 pub fn my_decisions(cx: &mut Cx<'_>, caller: UserId) -> Result<Vec<Statement>, AppError> {
     let decisions = repo::decisions_about(cx.conn, caller, 100)?;
-    decisions
+    let ids: Vec<Uuid> = decisions.iter().map(|decision| decision.id).collect();
+    let mut reasons = repo::reasons_of_decisions(cx.conn, &ids)?;
+    Ok(decisions
         .into_iter()
-        .map(|decision| {
-            let report_reasons = repo::reasons_of_decision(cx.conn, decision.id)?;
-            Ok(Statement {
-                decision,
-                report_reasons,
-            })
+        .map(|decision| Statement {
+            report_reasons: reasons.remove(&decision.id).unwrap_or_default(),
+            decision,
         })
-        .collect()
+        .collect())
 }
 
 /// The grounds of a decision: the reasons of the reports it resolved.

@@ -302,11 +302,10 @@ pub fn answers_after(
         .unwrap_or_default();
     let rows: Vec<Row> = rsvps::table
         .inner_join(posts::table.on(posts::id.eq(rsvps::post_id)))
-        .filter(
-            rsvps::post_id
-                .gt(post.clone())
-                .or(rsvps::post_id.eq(post).and(rsvps::user_id.gt(user))),
-        )
+        .filter(crate::keyset::after(
+            (rsvps::post_id, rsvps::user_id),
+            (post, user),
+        ))
         .order((rsvps::post_id, rsvps::user_id))
         .limit(limit)
         .select((

@@ -60,11 +60,10 @@ pub fn list(
     }
     if let Some((at, id)) = after {
         let at = to_db(at);
-        query = query.filter(
-            role_grants::created_at.lt(at).or(role_grants::created_at
-                .eq(at)
-                .and(role_grants::id.lt(id.to_string()))),
-        );
+        query = query.filter(crate::keyset::before(
+            (role_grants::created_at, role_grants::id),
+            (at, id.to_string()),
+        ));
     }
     let rows: Vec<Row> = query
         .order((role_grants::created_at.desc(), role_grants::id.desc()))

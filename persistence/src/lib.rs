@@ -15,6 +15,7 @@ pub mod escalation;
 pub mod grants;
 pub mod idempotency;
 pub mod images;
+pub mod keyset;
 pub mod letters;
 pub mod matching;
 pub mod mediation;

@@ -457,11 +457,10 @@ pub fn shown_matches_of_user(
         .limit(i64::try_from(limit + 1).unwrap_or(i64::MAX));
     if let Some(after) = after {
         let at = to_db(after.created_at);
-        query = query.filter(
-            matches::created_at.lt(at).or(matches::created_at
-                .eq(at)
-                .and(matches::id.lt(after.id.clone()))),
-        );
+        query = query.filter(crate::keyset::before(
+            (matches::created_at, matches::id),
+            (at, after.id.clone()),
+        ));
     }
     let mut rows: Vec<ShownRow> = query.load(conn)?;
     let next = if rows.len() > limit {
@@ -547,13 +546,10 @@ pub fn messages(
         .into_boxed::<MultiBackend>();
     if let Some(after) = after {
         let at = to_db(after.created_at);
-        query = query.filter(
-            match_messages::created_at
-                .gt(at)
-                .or(match_messages::created_at
-                    .eq(at)
-                    .and(match_messages::id.gt(after.id.clone()))),
-        );
+        query = query.filter(crate::keyset::after(
+            (match_messages::created_at, match_messages::id),
+            (at, after.id.clone()),
+        ));
     }
     type MessageRow = (
         Stored<Uuid>,

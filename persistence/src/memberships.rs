@@ -418,11 +418,10 @@ pub fn list_members(
         .into_boxed::<crate::connection::MultiBackend>();
     if let Some(after) = after {
         let at = to_db(after.joined_at);
-        query = query.filter(
-            memberships::joined_at.gt(at).or(memberships::joined_at
-                .eq(at)
-                .and(memberships::id.gt(after.id.clone()))),
-        );
+        query = query.filter(crate::keyset::after(
+            (memberships::joined_at, memberships::id),
+            (at, after.id.clone()),
+        ));
     }
     type Row = (
         String,

@@ -221,11 +221,10 @@ pub fn queue(
         .into_boxed::<MultiBackend>();
     if let Some(after) = after {
         let at = to_db(after.first_reported_at);
-        query = query.having(
-            min(reports::created_at).gt(at).or(min(reports::created_at)
-                .eq(at)
-                .and(reports::target_id.gt(after.target_id.to_string()))),
-        );
+        query = query.having(crate::keyset::after(
+            (min(reports::created_at), reports::target_id),
+            (at, after.target_id.to_string()),
+        ));
     }
     type Row = (
         Stored<TargetKind>,
@@ -417,6 +416,26 @@ pub fn reasons_of_decision(
         .distinct()
         .load(conn)?;
     Ok(reasons.into_iter().map(|r| r.0).collect())
+}
+
+/// The reasons of the reports each of `decisions` resolved, in one statement.
+pub fn reasons_of_decisions(
+    conn: &mut DbConnection,
+    decisions: &[Uuid],
+) -> Result<std::collections::HashMap<Uuid, Vec<ReportReason>>, PersistenceError> {
+    let ids: Vec<String> = decisions.iter().map(Uuid::to_string).collect();
+    let rows: Vec<(Option<Stored<Uuid>>, Stored<ReportReason>)> = reports::table
+        .filter(reports::decision_id.eq_any(ids))
+        .select((reports::decision_id, reports::reason))
+        .distinct()
+        .load(conn)?;
+    let mut reasons = std::collections::HashMap::<Uuid, Vec<ReportReason>>::new();
+    for (decision, reason) in rows {
+        if let Some(decision) = decision {
+            reasons.entry(decision.0).or_default().push(reason.0);
+        }
+    }
+    Ok(reasons)
 }
 
 /// Records the member's appeal; false when there was one already.
@@ -745,13 +764,10 @@ pub fn log_page(
         .into_boxed::<MultiBackend>();
     if let Some(after) = after {
         let at = to_db(after.created_at);
-        query = query.filter(
-            moderation_log::created_at
-                .gt(at)
-                .or(moderation_log::created_at
-                    .eq(at)
-                    .and(moderation_log::id.gt(after.id.to_string()))),
-        );
+        query = query.filter(crate::keyset::after(
+            (moderation_log::created_at, moderation_log::id),
+            (at, after.id.to_string()),
+        ));
     }
     type Row = (
         Stored<Uuid>,

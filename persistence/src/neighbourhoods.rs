@@ -397,13 +397,10 @@ pub fn list_neighbourhoods(
         };
     }
     if let Some(after) = &query.after {
-        select = select.filter(
-            neighbourhoods::search_name
-                .gt(after.search_name.clone())
-                .or(neighbourhoods::search_name
-                    .eq(after.search_name.clone())
-                    .and(neighbourhoods::id.gt(after.id.clone()))),
-        );
+        select = select.filter(crate::keyset::after(
+            (neighbourhoods::search_name, neighbourhoods::id),
+            (after.search_name.clone(), after.id.clone()),
+        ));
     }
     let mut rows: Vec<NeighbourhoodRow> = select.load(conn)?;
     let next = if rows.len() > query.limit {

@@ -116,13 +116,10 @@ pub fn inbox(
     }
     if let Some(after) = after {
         let at = to_db(after.created_at);
-        query = query.filter(
-            notifications::created_at
-                .lt(at)
-                .or(notifications::created_at
-                    .eq(at)
-                    .and(notifications::id.lt(after.id.clone()))),
-        );
+        query = query.filter(crate::keyset::before(
+            (notifications::created_at, notifications::id),
+            (at, after.id.clone()),
+        ));
     }
     let mut rows: Vec<(Row, Option<String>)> = query.load(conn)?;
     let next = if rows.len() > limit {

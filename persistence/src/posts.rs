@@ -390,11 +390,10 @@ pub fn list_feed(
     }
     if let Some(after) = &query.after {
         let at = to_db(after.created_at);
-        select = select.filter(
-            posts::created_at
-                .lt(at)
-                .or(posts::created_at.eq(at).and(posts::id.lt(after.id.clone()))),
-        );
+        select = select.filter(crate::keyset::before(
+            (posts::created_at, posts::id),
+            (at, after.id.clone()),
+        ));
     }
     let mut rows: Vec<(PostRow, String)> = select.load(conn)?;
     let next = if rows.len() > query.limit {

@@ -200,11 +200,10 @@ pub fn list(
     };
     if let Some((at, id)) = after {
         let at = to_db(at);
-        query = query.filter(
-            signals::raised_at.lt(at).or(signals::raised_at
-                .eq(at)
-                .and(signals::id.lt(id.to_string()))),
-        );
+        query = query.filter(crate::keyset::before(
+            (signals::raised_at, signals::id),
+            (at, id.to_string()),
+        ));
     }
     let rows: Vec<(SignalRow, Option<String>)> = query.load(conn)?;
     Ok(rows
