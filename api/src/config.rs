@@ -340,6 +340,40 @@ pub struct Config {
     /// roots: for a push service behind your own CA, or a local test server.
     #[arg(long, env = "BUURT_PUSH_CA_FILE", global = true)]
     pub push_ca_file: Option<std::path::PathBuf>,
+
+    /// Text messages to offline residents (issue 20): the SMS gateway, `twilio` (with
+    /// `BUURT_SMS_ACCOUNT_SID`, `BUURT_SMS_AUTH_TOKEN` and `BUURT_SMS_FROM`, all or none).
+    /// Unset: their updates go onto the mediators' call list.
+    #[arg(long, env = "BUURT_SMS_PROVIDER", global = true)]
+    pub sms_provider: Option<String>,
+
+    /// The gateway's API base URL (messages go to
+    /// `<this>/2010-04-01/Accounts/<sid>/Messages.json`).
+    #[arg(
+        long,
+        env = "BUURT_SMS_BASE_URL",
+        default_value = "https://api.twilio.com",
+        global = true
+    )]
+    pub sms_base_url: String,
+
+    /// The Twilio account SID (`AC` and 32 hexadecimal digits).
+    #[arg(long, env = "BUURT_SMS_ACCOUNT_SID", global = true)]
+    pub sms_account_sid: Option<String>,
+
+    /// The Twilio auth token (a secret: never logged).
+    #[arg(
+        long,
+        env = "BUURT_SMS_AUTH_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub sms_auth_token: Option<String>,
+
+    /// Who the messages are from: a Twilio number in E.164 form (`+3197010203040`), an
+    /// alphanumeric sender id, or a messaging service SID (`MG…`).
+    #[arg(long, env = "BUURT_SMS_FROM", global = true)]
+    pub sms_from: Option<String>,
     /// Posts one user may write per hour; more answer 429 (0: no limit).
     #[arg(
         long,
@@ -550,6 +584,11 @@ impl Config {
             apns_topic: None,
             apns_url: "https://api.push.apple.com".into(),
             push_ca_file: None,
+            sms_provider: None,
+            sms_base_url: "https://api.twilio.com".into(),
+            sms_account_sid: None,
+            sms_auth_token: None,
+            sms_from: None,
             limit_posts_per_hour: 10,
             limit_messages_per_minute: 20,
             limit_reports_per_day: 20,
@@ -638,6 +677,14 @@ impl std::fmt::Debug for Config {
             .field("apns_topic", &self.apns_topic)
             .field("apns_url", &self.apns_url)
             .field("push_ca_file", &self.push_ca_file)
+            .field("sms_provider", &self.sms_provider)
+            .field("sms_base_url", &self.sms_base_url)
+            .field("sms_account_sid", &self.sms_account_sid)
+            .field(
+                "sms_auth_token",
+                &self.sms_auth_token.as_ref().map(|_| "***"),
+            )
+            .field("sms_from", &self.sms_from)
             .field("limit_posts_per_hour", &self.limit_posts_per_hour)
             .field("limit_messages_per_minute", &self.limit_messages_per_minute)
             .field("limit_reports_per_day", &self.limit_reports_per_day)

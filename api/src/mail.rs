@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use buurt_app::deliveries::{EmailToSend, PushToSend, Unsubscribe};
+use buurt_app::deliveries::{EmailToSend, PushToSend, SmsToSend, Unsubscribe};
 use buurt_app::digest::DigestMail;
 use buurt_app::text::Lang;
 use buurt_domain::accounts::UserId;
@@ -238,6 +238,50 @@ pub fn push_text(push: &PushToSend) -> Result<(String, String), String> {
         None,
     )?;
     Ok(("Buurt".to_owned(), title.trim().to_owned()))
+}
+
+/// The text of an SMS to an offline resident in their language: the e-mail's subject (the
+/// kind of update and their own post's title, nothing about anyone else) and where to ask.
+/// The post's title is shortened until the whole fits one SMS segment where it can.
+pub fn sms_text(sms: &SmsToSend) -> Result<String, String> {
+    let tail = match sms.lang {
+        Lang::Nl => "Vragen? Bel uw buurtbemiddelaar.",
+        Lang::En => "Questions? Call your neighbourhood mediator.",
+    };
+    let original: Vec<char> = sms
+        .post_title
+        .as_deref()
+        .unwrap_or_default()
+        .chars()
+        .collect();
+    let mut keep = original.len();
+    loop {
+        let title = match keep {
+            _ if sms.post_title.is_none() => None,
+            0 => Some("...".to_owned()),
+            _ if keep == original.len() => sms.post_title.clone(),
+            _ => Some(format!(
+                "{}...",
+                original[..keep].iter().collect::<String>().trim_end()
+            )),
+        };
+        let (_, subject) = push_text(&PushToSend {
+            lang: sms.lang,
+            kind: sms.kind,
+            post_title: title,
+            post_id: None,
+            match_id: None,
+        })?;
+        let text = format!("Buurt: {subject}. {tail}");
+        let length = text.chars().count();
+        let limit = crate::workers::sms::segment_limit(&text);
+        if length <= limit || keep == 0 {
+            return Ok(text);
+        }
+        // Cut what is too long, and room for the "..." the first time.
+        let cut = length - limit + if keep == original.len() { 3 } else { 0 };
+        keep = keep.saturating_sub(cut.max(1));
+    }
 }
 
 fn lang_code(lang: Lang) -> &'static str {

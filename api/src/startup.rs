@@ -250,6 +250,7 @@ impl Application {
         }
         let tokens = Arc::new(tokens.with_clock(clock.clone()));
         let push = crate::workers::push::from_config(config, pool.clone(), clock.clone())?;
+        let sms = crate::workers::sms::from_config(config)?;
         let replica = match &config.database_read_url {
             Some(url) => Some(read_replica(url, config)?),
             None => None,
@@ -285,6 +286,7 @@ impl Application {
             },
             clock,
             push,
+            sms,
             mailer: mailer.clone(),
             links,
             availability: Arc::default(),
@@ -315,6 +317,7 @@ impl Application {
             clock: state.clock.clone(),
             mailer,
             push: state.push.clone(),
+            sms: state.sms.clone(),
             policy: buurt_domain::delivery::RetryPolicy {
                 base: chrono::Duration::milliseconds(
                     i64::try_from(config.delivery_retry_base_ms).unwrap_or(i64::MAX),

@@ -41,6 +41,9 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Sends push notifications to users' devices; `None` when no push service is configured.
     pub push: Option<Arc<dyn crate::workers::push_dispatch::PushDispatch>>,
+    /// Sends text messages to offline residents; `None` when no SMS gateway is configured
+    /// (their updates then go onto the call list).
+    pub sms: Option<Arc<dyn crate::workers::sms::SmsSender>>,
     /// Where uploads are decoded and resized, apart from the blocking pool.
     pub imaging: HashingPool,
     /// Where image bytes are kept.
@@ -157,6 +160,13 @@ impl AppState {
         self.run(work).await
     }
 
+    /// The ways out this server has, for the use cases (`outbox::Routes`).
+    pub fn routes(&self) -> buurt_app::outbox::Routes {
+        buurt_app::outbox::Routes {
+            sms: self.sms.is_some(),
+        }
+    }
+
     /// Runs a use case with a pooled connection and the clock on the blocking thread pool.
     pub async fn run<T, E, F>(&self, work: F) -> Result<T, ApiError>
     where
@@ -166,9 +176,12 @@ impl AppState {
     {
         let clock = self.clock.clone();
         let limits = self.write_limits;
+        let routes = self.routes();
         self.db(move |conn| {
             Ok(work(
-                &mut Cx::new(conn, clock.as_ref()).with_limits(limits),
+                &mut Cx::new(conn, clock.as_ref())
+                    .with_limits(limits)
+                    .with_routes(routes),
             )?)
         })
         .await

@@ -105,6 +105,7 @@ pub(crate) fn promote(
     conn: &mut DbConnection,
     post: &Post,
     now: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<Vec<UserId>, PersistenceError> {
     let going = repo::going_count(conn, post.id)?;
     let waiting = repo::count(conn, post.id, RsvpStatus::Waitlisted)?;
@@ -114,7 +115,7 @@ pub(crate) fn promote(
         repo::set_rsvp_status(conn, post.id, user, RsvpStatus::Going, now)?;
         let effects =
             ActivityHappening::Promoted.effects(post.id, post.neighbourhood_id, user, now);
-        outbox::record(conn, &effects)?;
+        outbox::record(conn, &effects, routes)?;
     }
     Ok(promoted)
 }
@@ -122,6 +123,7 @@ pub(crate) fn promote(
 /// `caller` signs up for an activity: going while there is room, waitlisted after, in order of
 /// arrival. Signing up again changes nothing. Returns the answer and whether it is new.
 pub fn rsvp(cx: &mut Cx<'_>, caller: UserId, id: PostId) -> Result<(Answer, bool), AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         posts::lock(conn, id)?;
@@ -140,6 +142,7 @@ pub fn rsvp(cx: &mut Cx<'_>, caller: UserId, id: PostId) -> Result<(Answer, bool
         outbox::record(
             conn,
             &ActivityHappening::Answered.effects(id, place, caller, now),
+            routes,
         )?;
         Ok((answer(conn, id, rsvp)?, true))
     })
@@ -148,6 +151,7 @@ pub fn rsvp(cx: &mut Cx<'_>, caller: UserId, id: PostId) -> Result<(Answer, bool
 /// `caller` withdraws their answer while the activity takes answers; a freed place goes to the
 /// first on the waitlist. Someone checked in came, and that stays recorded.
 pub fn cancel_rsvp(cx: &mut Cx<'_>, caller: UserId, id: PostId) -> Result<(), AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         posts::lock(conn, id)?;
@@ -163,7 +167,7 @@ pub fn cancel_rsvp(cx: &mut Cx<'_>, caller: UserId, id: PostId) -> Result<(), Ap
             Some(_) => {}
         }
         repo::set_rsvp_status(conn, id, caller, RsvpStatus::Cancelled, now)?;
-        promote(conn, &found.post, now)?;
+        promote(conn, &found.post, now, routes)?;
         Ok(())
     })
 }
@@ -244,6 +248,7 @@ pub fn rsvp_occurrence(
     id: PostId,
     on: NaiveDate,
 ) -> Result<(OccurrenceAnswer, bool), AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         posts::lock(conn, id)?;
@@ -266,6 +271,7 @@ pub fn rsvp_occurrence(
         outbox::record(
             conn,
             &ActivityHappening::Answered.effects(id, place, caller, now),
+            routes,
         )?;
         Ok((occurrence_answer(conn, id, on, rsvp)?, true))
     })
@@ -279,6 +285,7 @@ pub fn cancel_occurrence(
     id: PostId,
     on: NaiveDate,
 ) -> Result<(), AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         posts::lock(conn, id)?;
@@ -307,6 +314,7 @@ pub fn cancel_occurrence(
             outbox::record(
                 conn,
                 &ActivityHappening::Promoted.effects(id, place, user, now),
+                routes,
             )?;
         }
         Ok(())
@@ -345,15 +353,18 @@ pub fn check_in(
     user: UserId,
     occurrence: Option<NaiveDate>,
 ) -> Result<OccurrenceAnswer, AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         posts::lock(conn, id)?;
         let found = organised_activity(conn, caller, id)?;
         let Some(on) = occurrence else {
             no_series(&found.post)?;
-            return check_in_once(conn, &found.post, user, now).map(|answer| OccurrenceAnswer {
-                occurrence: None,
-                answer,
+            return check_in_once(conn, &found.post, user, now, routes).map(|answer| {
+                OccurrenceAnswer {
+                    occurrence: None,
+                    answer,
+                }
             });
         };
         if found.post.content.recurrence.is_none() {
@@ -377,6 +388,7 @@ pub fn check_in(
             outbox::record(
                 conn,
                 &ActivityHappening::CheckedIn.effects(id, place, user, now),
+                routes,
             )?;
             rsvp
         };
@@ -390,6 +402,7 @@ fn check_in_once(
     post: &Post,
     user: UserId,
     now: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<Answer, AppError> {
     let id = post.id;
     takes_check_ins(post, now)?;
@@ -407,6 +420,7 @@ fn check_in_once(
     outbox::record(
         conn,
         &ActivityHappening::CheckedIn.effects(id, post.neighbourhood_id, user, now),
+        routes,
     )?;
     answer(conn, id, rsvp)
 }
@@ -472,6 +486,7 @@ pub fn set_capacity(
     id: PostId,
     capacity: Option<u32>,
 ) -> Result<CapacityChange, AppError> {
+    let routes = cx.routes();
     if capacity.is_some_and(|c| !(1..=MAX_CAPACITY).contains(&c)) {
         return Err(AppError::invalid("capacity", FieldIssue::OutOfRange));
     }
@@ -488,7 +503,7 @@ pub fn set_capacity(
             return Err(ErrorCode::CapacityBelowGoing.into());
         }
         repo::set_capacity(conn, id, capacity, now)?;
-        promote(conn, &found.post, now)?;
+        promote(conn, &found.post, now, routes)?;
         Ok(CapacityChange {
             capacity,
             going: repo::going_count(conn, id)?,

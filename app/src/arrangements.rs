@@ -203,6 +203,7 @@ pub fn end_arrangement(
     id: MatchId,
     reason: String,
 ) -> Result<ArrangementView, AppError> {
+    let routes = cx.routes();
     let reason = note(Some(reason), "reason")?
         .ok_or_else(|| AppError::invalid("reason", FieldIssue::Required))?;
     let found = matches::find_match(cx.conn, id)?.ok_or(AppError::NotFound)?;
@@ -230,7 +231,7 @@ pub fn end_arrangement(
         }
         let request = posts::find_post(conn, current.request_id)?.ok_or(AppError::NotFound)?;
         if request.status == PostStatus::Matched {
-            crate::matching::follow(conn, &request, PostEvent::Fulfil, now)?;
+            crate::matching::follow(conn, &request, PostEvent::Fulfil, now, routes)?;
         }
         let facts = RequestFacts {
             neighbourhood: request.neighbourhood_id,
@@ -239,6 +240,7 @@ pub fn end_arrangement(
         outbox::record(
             conn,
             &MatchEvent::Completed.effects(&current, facts, caller, now),
+            routes,
         )?;
         let arrangement = Arrangement {
             ended: Some(ending),
@@ -253,6 +255,7 @@ pub fn end_arrangement(
 /// its own transaction holding the request (so two runs at once notice it once). Returns how
 /// many lapses were noticed.
 pub fn notice_lapses(cx: &mut Cx<'_>) -> Result<usize, AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     let today = now.date_naive();
     let mut noticed = 0;
@@ -282,7 +285,7 @@ pub fn notice_lapses(cx: &mut Cx<'_>) -> Result<usize, AppError> {
                 "Lasting help lapsed: no session took place since {since} ({} periods or more).",
                 lasting::LAPSE_PERIODS
             );
-            let case = crate::mediation::follow_up_lapse(conn, request, id, &reason, now)?;
+            let case = crate::mediation::follow_up_lapse(conn, request, id, &reason, now, routes)?;
             repo::insert_lapse(conn, id, since, case, now)?;
             // The mediators' signal about the person helped, in the same transaction.
             if let Some(post) = buurt_persistence::posts::find_post(conn, request)? {

@@ -1,4 +1,4 @@
-//! Reaching people outside the app: the delivery outbox (push and e-mail) that notices and
+//! Reaching people outside the app: the delivery outbox (push, e-mail, SMS) that notices and
 //! account e-mails go through, the settings that decide it, and the account's life cycle by
 //! e-mail (verification, password reset).
 //!
@@ -88,6 +88,38 @@ pub fn record_notice(
             at,
         )?;
     }
+    Ok(())
+}
+
+/// Queues the text message `notice` calls for to an offline resident's phone (issue 20; the
+/// caller checked they have a number and the server a gateway). It waits out quiet hours as
+/// push does: nobody is woken by a text about a ladder.
+pub fn record_sms(
+    conn: &mut DbConnection,
+    notice: &Notice,
+    at: DateTime<Utc>,
+) -> Result<(), PersistenceError> {
+    let settings = settings_of(conn, notice.to)?;
+    let payload = json!({
+        "post_id": notice.post.map(|p| p.to_string()),
+        "match_id": notice.about_match.map(|m| m.to_string()),
+    })
+    .to_string();
+    let due = settings
+        .quiet_hours
+        .and_then(|quiet| quiet.deferred_until(at))
+        .unwrap_or(at);
+    repo::enqueue(
+        conn,
+        &NewDelivery {
+            user: notice.to,
+            channel: Channel::Sms,
+            kind: notice.kind.as_str(),
+            payload: &payload,
+            due,
+        },
+        at,
+    )?;
     Ok(())
 }
 
@@ -411,12 +443,26 @@ pub struct PushToSend {
     pub match_id: Option<String>,
 }
 
+/// What a text message to an offline resident says, ready for its wording. It carries what
+/// the call-list item would show the mediator (the kind, the resident's own post), nothing
+/// about anyone else.
+#[derive(Debug, Clone)]
+pub struct SmsToSend {
+    /// The resident's number in E.164 form; `None` when they have none a gateway takes (any
+    /// more).
+    pub to: Option<String>,
+    pub lang: Lang,
+    pub kind: NotificationKind,
+    pub post_title: Option<String>,
+}
+
 /// A claimed message, composed; `None` when there is nothing to send any more (the account
 /// is gone, the address changed).
 #[derive(Debug, Clone)]
 pub enum Composed {
     Email(Box<EmailToSend>),
     Push(PushToSend),
+    Sms(SmsToSend),
 }
 
 /// The user's language for messages: the first of Dutch or English their profile lists;
@@ -459,6 +505,21 @@ pub fn compose(
         None => None,
     };
     let notice_kind = NotificationKind::parse(&delivery.kind);
+    if delivery.channel == Channel::Sms {
+        // A resident who claimed their record has an account now: the inbox reaches them.
+        let (Some(kind), Some((_, phone))) = (
+            notice_kind,
+            buurt_persistence::offline::offline_contact(conn, delivery.user_id)?,
+        ) else {
+            return Ok(None);
+        };
+        return Ok(Some(Composed::Sms(SmsToSend {
+            to: phone.as_ref().and_then(buurt_domain::accounts::Phone::e164),
+            lang,
+            kind,
+            post_title,
+        })));
+    }
     if delivery.channel == Channel::Push {
         let Some(kind) = notice_kind else {
             return Ok(None);
@@ -613,11 +674,15 @@ pub enum Attempt {
     NotApplicable(String),
     /// Failed; retried with backoff until the policy gives up.
     Failed(String),
+    /// Failed for good (an SMS to a number that does not exist): not retried.
+    Undeliverable(String),
     /// Not yet (quiet hours): again at this time, the attempt not counted.
     Deferred(DateTime<Utc>),
 }
 
-/// Records an attempt on a claimed message. `false` when the claim had run out meanwhile.
+/// Records an attempt on a claimed message. `false` when the claim had run out meanwhile. A
+/// text message that failed for good puts its update on the resident's call list instead, in
+/// the same transaction, so nothing is lost.
 pub fn settle_delivery(
     cx: &mut Cx<'_>,
     delivery: &Delivery,
@@ -636,16 +701,27 @@ pub fn settle_delivery(
             },
             None => Settlement::Done(DeliveryStatus::Failed, Some(error)),
         },
+        Attempt::Undeliverable(error) => Settlement::Done(DeliveryStatus::Failed, Some(error)),
         Attempt::Deferred(at) => Settlement::Later {
             at,
             error: None,
             counts: false,
         },
     };
+    let failed = matches!(settlement, Settlement::Done(DeliveryStatus::Failed, _));
+    if delivery.channel == Channel::Sms && failed {
+        return in_write_transaction(cx.conn, |conn| {
+            let settled = repo::settle(conn, delivery, &settlement, now)?;
+            if settled {
+                crate::offline::fall_back_to_call_list(conn, delivery, now)?;
+            }
+            Ok::<_, AppError>(settled)
+        });
+    }
     Ok(repo::settle(cx.conn, delivery, &settlement, now)?)
 }
 
-/// When a push claimed now should wait for the end of the user's quiet hours.
+/// When a push or text message claimed now should wait for the end of the user's quiet hours.
 pub fn push_deferred_until(
     cx: &mut Cx<'_>,
     user: UserId,

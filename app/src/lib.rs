@@ -42,12 +42,14 @@ use chrono::{DateTime, Utc};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::{AppError, ErrorCode, FieldErrors, FieldIssue, FieldProblem};
 
-/// What a use case runs with: a database connection, the clock, and the per-user write
-/// limits (the defaults unless the server configures its own).
+/// What a use case runs with: a database connection, the clock, the per-user write limits
+/// (the defaults unless the server configures its own), and the ways out the server has
+/// (`outbox::Routes`: none beyond the defaults unless it configures them).
 pub struct Cx<'a> {
     pub conn: &'a mut DbConnection,
     clock: &'a dyn Clock,
     limits: WriteLimits,
+    routes: outbox::Routes,
 }
 
 impl<'a> Cx<'a> {
@@ -56,7 +58,18 @@ impl<'a> Cx<'a> {
             conn,
             clock,
             limits: WriteLimits::default(),
+            routes: outbox::Routes::default(),
         }
+    }
+
+    /// The same, with these ways out (an SMS gateway, say).
+    pub fn with_routes(mut self, routes: outbox::Routes) -> Self {
+        self.routes = routes;
+        self
+    }
+
+    pub fn routes(&self) -> outbox::Routes {
+        self.routes
     }
 
     /// The same, with these write limits.

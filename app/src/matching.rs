@@ -174,6 +174,7 @@ pub fn propose_match(
     caller: UserId,
     input: ProposeMatch,
 ) -> Result<MatchView, AppError> {
+    let routes = cx.routes();
     let clock = cx.clock();
     let limits = cx.limits();
     holding_post(cx.conn, input.request.0, |conn| {
@@ -296,17 +297,17 @@ pub fn propose_match(
         let Some(mediator) = broker else {
             repo::insert_match(conn, &new, request.content.helpers_needed)?;
             let effects = MatchEvent::Proposed.effects(&new, request_facts(&request), caller, now);
-            outbox::record(conn, &effects)?;
+            outbox::record(conn, &effects, routes)?;
             return view(conn, new.id, caller);
         };
         // Brokered: under the request's case (opened now when it has none), every step
         // audited there; the helper is told as by an invitation from the requester's side.
-        let case = crate::workbench::case_for_brokering(conn, &request, mediator, now)?;
+        let case = crate::workbench::case_for_brokering(conn, &request, mediator, now, routes)?;
         repo::insert_match(conn, &new, request.content.helpers_needed)?;
         crate::workbench::record_brokering(conn, &new, case, mediator, now)?;
         let effects =
             MatchEvent::Proposed.effects(&new, request_facts(&request), request.author_id, now);
-        outbox::record(conn, &effects)?;
+        outbox::record(conn, &effects, routes)?;
         mediator_view(conn, new.id)
     })
 }
@@ -324,6 +325,7 @@ pub fn step_match(
     action: MatchAction,
     thanks: Option<&str>,
 ) -> Result<MatchView, AppError> {
+    let routes = cx.routes();
     let found = repo::find_match(cx.conn, id)?.ok_or(AppError::NotFound)?;
     let clock = cx.clock();
     holding_post(cx.conn, found.request_id.0, |conn| {
@@ -354,7 +356,7 @@ pub fn step_match(
                 match brokered_transition(current.status, action, party, agreed)? {
                     BrokeredStep::To(next) => next,
                     BrokeredStep::HelperAgrees => {
-                        return helper_agrees(conn, &current, brokerage, by, clock.now());
+                        return helper_agrees(conn, &current, brokerage, by, clock.now(), routes);
                     }
                 }
             }
@@ -395,16 +397,16 @@ pub fn step_match(
                 if request.status == PostStatus::InMediation && held_after >= needed {
                     // Matched online after all, every place taken: the case ends so. (A place
                     // short, the request stays with the mediators.)
-                    crate::mediation::resolve_matched_online(conn, request.id, now)?;
+                    crate::mediation::resolve_matched_online(conn, request.id, now, routes)?;
                 }
-                follow_places(conn, &request, held_after, now)?;
+                follow_places(conn, &request, held_after, now, routes)?;
             }
             MatchAction::Cancel | MatchAction::NoShow => {
-                follow_places(conn, &request, held_after, now)?;
+                follow_places(conn, &request, held_after, now, routes)?;
             }
             MatchAction::Complete => {
                 if request.status == PostStatus::Matched {
-                    follow(conn, &request, PostEvent::Fulfil, now)?;
+                    follow(conn, &request, PostEvent::Fulfil, now, routes)?;
                 }
             }
             MatchAction::Decline => {}
@@ -417,6 +419,7 @@ pub fn step_match(
         outbox::record(
             conn,
             &event.effects(&current, request_facts(&request), by, now),
+            routes,
         )?;
         if let Some(mediator) = mediator {
             crate::offline::audit_match(
@@ -452,6 +455,7 @@ fn helper_agrees(
     brokerage: &Brokerage,
     by: UserId,
     now: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<MatchView, AppError> {
     let request = posts::find_post(conn, current.request_id)?.ok_or(AppError::NotFound)?;
     match request.status {
@@ -475,7 +479,7 @@ fn helper_agrees(
         Some(current.request_id),
         Some(current.id),
     );
-    outbox::record(conn, &effects)?;
+    outbox::record(conn, &effects, routes)?;
     view(conn, current.id, by)
 }
 
@@ -514,9 +518,10 @@ fn follow_places(
     request: &Post,
     held: u32,
     now: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<(), AppError> {
     match request_follows_places(request.status, held, request.content.helpers_needed) {
-        Some(event) => follow(conn, request, event, now),
+        Some(event) => follow(conn, request, event, now, routes),
         None => Ok(()),
     }
 }
@@ -528,8 +533,9 @@ pub(crate) fn follow(
     request: &Post,
     event: PostEvent,
     now: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<(), AppError> {
-    match crate::posts::apply_post_event(conn, request.id, event, now)? {
+    match crate::posts::apply_post_event(conn, request.id, event, now, routes)? {
         Some(Ok(_)) => Ok(()),
         Some(Err(illegal)) => Err(buurt_persistence::PersistenceError::Corrupt(format!(
             "request {} could not follow its matches: {illegal}",
@@ -681,6 +687,7 @@ pub fn send_message(
     author: UserId,
     body: String,
 ) -> Result<Message, AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     let limits = cx.limits();
     in_write_transaction(cx.conn, |conn| {
@@ -695,7 +702,7 @@ pub fn send_message(
         let message = repo::insert_message(conn, id, party, mediator, &body, now)?;
         let request = posts::find_post(conn, found.request_id)?.ok_or(AppError::NotFound)?;
         let effects = MatchEvent::Message.effects(&found, request_facts(&request), party, now);
-        outbox::record(conn, &effects)?;
+        outbox::record(conn, &effects, routes)?;
         if let Some(mediator) = mediator {
             crate::offline::audit_match(
                 conn,

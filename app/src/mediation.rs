@@ -112,6 +112,7 @@ pub fn escalate(
     request: PostId,
     reason: Option<String>,
 ) -> Result<CaseView, AppError> {
+    let routes = cx.routes();
     let reason = reason
         .filter(|r| !r.trim().is_empty())
         .map(|r| bounded_text(&r, 1000, true).map_err(|e| AppError::invalid("reason", e.into())))
@@ -137,7 +138,15 @@ pub fn escalate(
         } else {
             EscalatedBy::Mediator
         };
-        let case = escalate_within(conn, request, by, Some(caller), reason.as_deref(), now)??;
+        let case = escalate_within(
+            conn,
+            request,
+            by,
+            Some(caller),
+            reason.as_deref(),
+            now,
+            routes,
+        )??;
         view(conn, case.id, now)
     })
 }
@@ -152,6 +161,7 @@ pub fn escalate_within(
     actor: Option<UserId>,
     reason: Option<&str>,
     now: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<Result<Case, EscalateRefusal>, AppError> {
     repo::lock_request(conn, request)?;
     let Some(post) = posts::find_post(conn, request)? else {
@@ -164,7 +174,7 @@ pub fn escalate_within(
         return Ok(Err(EscalateRefusal::NotOpen));
     }
     if !matches!(
-        crate::posts::apply_post_event(conn, request, PostEvent::Escalate, now)?,
+        crate::posts::apply_post_event(conn, request, PostEvent::Escalate, now, routes)?,
         Some(Ok(_))
     ) {
         return Ok(Err(EscalateRefusal::NotOpen));
@@ -190,6 +200,7 @@ pub fn escalate_within(
     outbox::record(
         conn,
         &CaseEvent::Escalated { mediators }.effects(&case, now),
+        routes,
     )?;
     Ok(Ok(case))
 }
@@ -198,6 +209,7 @@ pub fn escalate_within(
 /// their category says go to the mediators, each in its own transaction (a category that never
 /// escalates by itself stays). Returns how many.
 pub fn escalate_stale_requests(cx: &mut Cx<'_>) -> Result<usize, AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     let candidates = buurt_persistence::escalation::stale_request_candidates(cx.conn, now)?;
     let mut places: Vec<NeighbourhoodId> = candidates.iter().map(|c| c.neighbourhood).collect();
@@ -222,7 +234,7 @@ pub fn escalate_stale_requests(cx: &mut Cx<'_>) -> Result<usize, AppError> {
             if !due_for_escalation(&post, days, now) {
                 return Ok(false);
             }
-            Ok(escalate_within(conn, request, EscalatedBy::Job, None, None, now)?.is_ok())
+            Ok(escalate_within(conn, request, EscalatedBy::Job, None, None, now, routes)?.is_ok())
         })?;
         escalated += usize::from(done);
     }
@@ -281,11 +293,21 @@ pub fn get_case(cx: &mut Cx<'_>, caller: UserId, id: CaseId) -> Result<CaseView,
 /// Claims a new case (a mediator of its neighbourhood). Of two claims at once, one wins; the
 /// requester is told.
 pub fn claim_case(cx: &mut Cx<'_>, caller: UserId, id: CaseId) -> Result<CaseView, AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         let case = locked_case(conn, id)?;
         check_access(conn, caller, &case, |_| Action::WorkCase)?;
-        step(conn, &case, caller, CaseAction::Claim, None, None, now)?;
+        step(
+            conn,
+            &case,
+            caller,
+            CaseAction::Claim,
+            None,
+            None,
+            now,
+            routes,
+        )?;
         view(conn, id, now)
     })
 }
@@ -361,6 +383,7 @@ pub fn set_case_status(
     id: CaseId,
     change: StatusChange,
 ) -> Result<CaseView, AppError> {
+    let routes = cx.routes();
     let follow_up_at = change.follow_up_at;
     let (asked, summary) = change.parse()?;
     let now = cx.now();
@@ -376,6 +399,7 @@ pub fn set_case_status(
             summary.as_deref(),
             follow_up_at,
             now,
+            routes,
         )?;
         view(conn, id, now)
     })
@@ -409,6 +433,7 @@ fn step(
     summary: Option<&str>,
     follow_up_at: Option<Option<DateTime<Utc>>>,
     now: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<(), AppError> {
     let next = case.status.transition(action)?;
     let moved = match action {
@@ -431,7 +456,7 @@ fn step(
     match action {
         CaseAction::Claim => {
             repo::audit(conn, case.id, by, "claim", now)?;
-            outbox::record(conn, &CaseEvent::Claimed.effects(case, now))?;
+            outbox::record(conn, &CaseEvent::Claimed.effects(case, now), routes)?;
         }
         CaseAction::Start => repo::audit(conn, case.id, by, "start", now)?,
         CaseAction::Reschedule(_) => repo::audit(conn, case.id, by, "reschedule", now)?,
@@ -440,7 +465,7 @@ fn step(
             // The case's outcome is recorded before the request moves, so it is the one that
             // counts.
             let resolved = CaseEvent::Resolved { outcome, by };
-            outbox::record(conn, &resolved.effects(case, now))?;
+            outbox::record(conn, &resolved.effects(case, now), routes)?;
             // A request that is not with the mediators (lasting help that lapsed: it stays
             // matched) stays as it is.
             if let Some(request) = posts::find_post(conn, case.request_id)?
@@ -449,7 +474,7 @@ fn step(
                 let taken = repo::places_taken(conn, case.request_id)?;
                 let needed = request.content.helpers_needed;
                 let event = request_event_on_resolve(outcome, taken, needed);
-                crate::posts::apply_post_event(conn, case.request_id, event, now)?;
+                crate::posts::apply_post_event(conn, case.request_id, event, now, routes)?;
             }
         }
     }
@@ -462,10 +487,15 @@ pub fn resolve_matched_online(
     conn: &mut DbConnection,
     request: PostId,
     now: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<(), AppError> {
     let (outcome, summary) = (Outcome::MatchedOnline, MATCHED_ONLINE_SUMMARY);
     if let Some(case) = repo::resolve_open_case(conn, request, outcome, summary, None, now)? {
-        outbox::record(conn, &CaseEvent::matched_online().effects(&case, now))?;
+        outbox::record(
+            conn,
+            &CaseEvent::matched_online().effects(&case, now),
+            routes,
+        )?;
     }
     Ok(())
 }
@@ -478,12 +508,13 @@ pub fn withdraw_case(
     request: &Post,
     by: UserId,
     now: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<(), AppError> {
     let summary = withdrawal_summary(request.author_id, by);
     let outcome = Outcome::Withdrawn;
     if let Some(case) = repo::resolve_open_case(conn, request.id, outcome, summary, Some(by), now)?
     {
-        outbox::record(conn, &CaseEvent::withdrawn(by).effects(&case, now))?;
+        outbox::record(conn, &CaseEvent::withdrawn(by).effects(&case, now), routes)?;
     }
     Ok(())
 }
@@ -538,6 +569,7 @@ pub fn refer_case(
     id: CaseId,
     professional: UserId,
 ) -> Result<bool, AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         let case = locked_case(conn, id)?;
@@ -560,7 +592,7 @@ pub fn refer_case(
         let created = repo::insert_referral(conn, id, professional, caller, now)?;
         if created {
             repo::audit(conn, id, Some(caller), "refer", now)?;
-            outbox::record(conn, &CaseEvent::Referred.effects(&case, now))?;
+            outbox::record(conn, &CaseEvent::Referred.effects(&case, now), routes)?;
         }
         Ok(created)
     })
@@ -697,6 +729,7 @@ pub fn follow_up_lapse(
     about: buurt_domain::matching::MatchId,
     reason: &str,
     now: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<CaseId, AppError> {
     repo::lock_request(conn, request)?;
     let case = match repo::open_case_of(conn, request)? {
@@ -732,6 +765,7 @@ pub fn follow_up_lapse(
             outbox::record(
                 conn,
                 &CaseEvent::Escalated { mediators }.effects(&case, now),
+                routes,
             )?;
             case
         }

@@ -61,6 +61,7 @@ pub fn join(
     invite_code: Option<&str>,
     limits: JoinLimits,
 ) -> Result<Joined, AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         let neighbourhood = neighbourhoods::locked(conn, neighbourhood)?;
@@ -142,7 +143,7 @@ pub fn join(
         }
         repo::record_join(conn, user.id, neighbourhood.id, now)?;
         if membership.status == MembershipStatus::Active {
-            record_joined(conn, &membership, now)?;
+            record_joined(conn, &membership, now, routes)?;
         }
         Ok(Joined::Changed(membership))
     })
@@ -152,12 +153,13 @@ fn record_joined(
     conn: &mut buurt_persistence::DbConnection,
     membership: &Membership,
     now: chrono::DateTime<chrono::Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<(), AppError> {
     let event = MembershipEvent::Joined {
         neighbourhood: membership.neighbourhood_id,
         member: membership.user_id,
     };
-    Ok(outbox::record(conn, &event.effects(now))?)
+    Ok(outbox::record(conn, &event.effects(now), routes)?)
 }
 
 /// Ends `user`'s membership (or withdraws their pending request), unless it is the
@@ -167,6 +169,7 @@ pub fn leave(
     neighbourhood: NeighbourhoodId,
     user: UserId,
 ) -> Result<(), AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         let neighbourhood = neighbourhoods::locked(conn, neighbourhood)?.id;
@@ -179,7 +182,11 @@ pub fn leave(
             return Err(ErrorCode::LastModerator.into());
         }
         repo::delete_membership(conn, neighbourhood, user)?;
-        outbox::record(conn, &MembershipEvent::Left { neighbourhood }.effects(now))?;
+        outbox::record(
+            conn,
+            &MembershipEvent::Left { neighbourhood }.effects(now),
+            routes,
+        )?;
         Ok(())
     })
 }
@@ -228,6 +235,7 @@ pub fn set_member(
     member: UserId,
     change: MemberChange,
 ) -> Result<Membership, AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         let place = neighbourhoods::locked(conn, neighbourhood)?;
@@ -287,7 +295,7 @@ pub fn set_member(
             )?;
         }
         if !was_active && membership.status == MembershipStatus::Active {
-            record_joined(conn, &membership, now)?;
+            record_joined(conn, &membership, now, routes)?;
         }
         Ok(membership)
     })

@@ -126,6 +126,7 @@ fn file_report(
     input: ReportInput<'_>,
     find: impl FnOnce(&mut DbConnection) -> Result<NewReportTarget, AppError>,
 ) -> Result<ReportRecord, AppError> {
+    let routes = cx.routes();
     let details = input.details()?;
     let now = cx.now();
     let limits = cx.limits();
@@ -147,7 +148,7 @@ fn file_report(
         if repo::open_reports_on(conn, report.target_kind, report.target_id)? == 1 {
             let moderators = moderators_of(conn, report.neighbourhood)?;
             let event = ModerationEvent::Queued { moderators };
-            outbox::record(conn, &event.effects(report.post, now))?;
+            outbox::record(conn, &event.effects(report.post, now), routes)?;
         }
         repo::find_report(conn, id)?.ok_or(AppError::NotFound)
     })
@@ -333,6 +334,7 @@ pub fn resolve(
     report: Uuid,
     input: ResolveInput<'_>,
 ) -> Result<Decision, AppError> {
+    let routes = cx.routes();
     let mut errors = FieldErrors::default();
     errors.check("reason", value::bounded_text(input.reason, 2000, true));
     let days = match (input.resolution, input.suspend_days) {
@@ -429,7 +431,7 @@ pub fn resolve(
             reporters,
             member,
         };
-        outbox::record(conn, &event.effects(found.post_id, now))?;
+        outbox::record(conn, &event.effects(found.post_id, now), routes)?;
         Ok(decision)
     })
 }
@@ -546,6 +548,7 @@ pub fn appeal(
     decision: Uuid,
     text: &str,
 ) -> Result<Decision, AppError> {
+    let routes = cx.routes();
     let text = reason_text("text", text)?;
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
@@ -573,6 +576,7 @@ pub fn appeal(
         outbox::record(
             conn,
             &ModerationEvent::Appealed { moderators }.effects(post, now),
+            routes,
         )?;
         repo::find_decision(conn, decision)?.ok_or(AppError::NotFound)
     })
@@ -587,6 +591,7 @@ pub fn decide_appeal(
     outcome: AppealOutcome,
     reason: &str,
 ) -> Result<Decision, AppError> {
+    let routes = cx.routes();
     let reason = reason_text("reason", reason)?;
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
@@ -648,7 +653,7 @@ pub fn decide_appeal(
         let event = ModerationEvent::AppealDecided {
             member: found.member_id,
         };
-        outbox::record(conn, &event.effects(post, now))?;
+        outbox::record(conn, &event.effects(post, now), routes)?;
         repo::find_decision(conn, decision)?.ok_or(AppError::NotFound)
     })
 }
@@ -730,6 +735,7 @@ pub fn hold(
     neighbourhood: NeighbourhoodId,
     author: UserId,
     now: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<(), AppError> {
     repo::hold_post(conn, post, neighbourhood, author, now)?;
     log(
@@ -746,6 +752,7 @@ pub fn hold(
     outbox::record(
         conn,
         &ModerationEvent::Held { moderators }.effects(Some(post), now),
+        routes,
     )?;
     Ok(())
 }

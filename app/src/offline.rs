@@ -434,16 +434,23 @@ pub fn claim(cx: &mut Cx<'_>, caller: UserId, code_hash: &str) -> Result<UserId,
     })
 }
 
-/// Puts an update for an offline resident on their neighbourhood's call list (called where a
-/// notice to them is recorded).
-pub fn add_to_call_list(
+/// Reaches an offline resident with an update (called where a notice to them is recorded):
+/// by SMS when the server has a gateway (`routes.sms`) and the resident a phone number a
+/// gateway takes, otherwise on their neighbourhood's call list. `false` when `notice.to` is
+/// not an offline resident.
+pub fn reach_offline(
     conn: &mut DbConnection,
     notice: &buurt_domain::effects::Notice,
     at: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<bool, buurt_persistence::PersistenceError> {
-    let Some(neighbourhood) = repo::offline_neighbourhood(conn, notice.to)? else {
+    let Some((neighbourhood, phone)) = repo::offline_contact(conn, notice.to)? else {
         return Ok(false);
     };
+    if routes.sms && phone.as_ref().and_then(Phone::e164).is_some() {
+        crate::deliveries::record_sms(conn, notice, at)?;
+        return Ok(true);
+    }
     repo::add_to_call_list(
         conn,
         neighbourhood,
@@ -454,6 +461,37 @@ pub fn add_to_call_list(
         at,
     )?;
     Ok(true)
+}
+
+/// Puts an update that could not be sent by SMS (`delivery`, failed for good) on the
+/// resident's call list, so it is not lost; nothing when they are no longer an offline
+/// resident (they claimed their record). Call it in the transaction that settles the delivery.
+pub fn fall_back_to_call_list(
+    conn: &mut DbConnection,
+    delivery: &buurt_persistence::deliveries::Delivery,
+    at: DateTime<Utc>,
+) -> Result<(), buurt_persistence::PersistenceError> {
+    let Some(neighbourhood) = repo::offline_neighbourhood(conn, delivery.user_id)? else {
+        return Ok(());
+    };
+    let payload: serde_json::Value = serde_json::from_str(&delivery.payload).map_err(|error| {
+        buurt_persistence::PersistenceError::Corrupt(format!("delivery payload: {error}"))
+    })?;
+    let id = |key: &str| {
+        payload[key]
+            .as_str()
+            .and_then(|raw| Uuid::parse_str(raw).ok())
+    };
+    repo::add_to_call_list(
+        conn,
+        neighbourhood,
+        delivery.user_id,
+        &delivery.kind,
+        id("post_id").map(PostId),
+        id("match_id").map(buurt_domain::matching::MatchId),
+        at,
+    )?;
+    Ok(())
 }
 
 /// The call list of a neighbourhood (its mediators): open items, or all with `with_done`.
@@ -507,6 +545,7 @@ pub fn file_request(
 ) -> Result<crate::posts::PostWithAuthor, AppError> {
     let clock = cx.clock();
     let limits = cx.limits();
+    let routes = cx.routes();
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         as_mediator(conn, caller, neighbourhood)?;
@@ -528,7 +567,7 @@ pub fn file_request(
                 ),
             ));
         }
-        let mut inner = Cx::new(conn, clock).with_limits(limits);
+        let mut inner = Cx::new(conn, clock).with_limits(limits).with_routes(routes);
         let created =
             crate::posts::create_post(&mut inner, resident, neighbourhood, input, images)?;
         repo::record_filing(conn, created.post.id, caller, now)?;

@@ -1,12 +1,27 @@
 //! Records what follows an event (`buurt_domain::effects`) in the transaction of the change:
-//! notices in the inbox (and the push and e-mail messages they call for), partner events in the event feed, facts in the monitoring table. A
+//! notices in the inbox (and the push, e-mail and SMS messages they call for), partner events in the event feed, facts in the monitoring table. A
 //! change that rolls back leaves none of them behind; one that commits never misses one.
 
 use buurt_domain::effects::Effects;
 use buurt_persistence::{DbConnection, PersistenceError, notifications, partners, stats};
 
-/// Writes `effects`. Call it inside the transaction of the change they follow.
-pub fn record(conn: &mut DbConnection, effects: &Effects) -> Result<(), PersistenceError> {
+/// The ways out besides the inbox, push and e-mail that the server has, as its configuration
+/// says: they decide where a notice to an offline resident goes. Passed in by the caller
+/// (`Cx::routes`), never read from anywhere global.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Routes {
+    /// An SMS gateway is configured: an offline resident with a phone number gets their
+    /// updates by text message instead of on the call list.
+    pub sms: bool,
+}
+
+/// Writes `effects`. Call it inside the transaction of the change they follow; `routes` are
+/// the caller's (`Cx::routes`).
+pub fn record(
+    conn: &mut DbConnection,
+    effects: &Effects,
+    routes: Routes,
+) -> Result<(), PersistenceError> {
     for notice in &effects.notices {
         notifications::notify_about(
             conn,
@@ -16,9 +31,9 @@ pub fn record(conn: &mut DbConnection, effects: &Effects) -> Result<(), Persiste
             notice.about_match,
             effects.at,
         )?;
-        // An offline resident has no app, mailbox or device: the update goes on their
-        // neighbourhood's call list instead (issue 20).
-        if !crate::offline::add_to_call_list(conn, notice, effects.at)? {
+        // An offline resident has no app, mailbox or device: the update goes to their phone
+        // by SMS, or onto their neighbourhood's call list (issue 20).
+        if !crate::offline::reach_offline(conn, notice, effects.at, routes)? {
             crate::deliveries::record_notice(conn, notice, effects.at)?;
         }
     }

@@ -125,6 +125,7 @@ pub fn apply_post_event(
     id: PostId,
     event: PostEvent,
     now: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<Option<Result<Post, IllegalPostTransition>>, PersistenceError> {
     let Some(mut post) = repo::find_post(conn, id)? else {
         return Ok(None);
@@ -142,7 +143,11 @@ pub fn apply_post_event(
             event,
         })));
     }
-    outbox::record(conn, &PostHappening::Moved(event).effects(&post, now))?;
+    outbox::record(
+        conn,
+        &PostHappening::Moved(event).effects(&post, now),
+        routes,
+    )?;
     post.status = next;
     post.updated_at = now;
     Ok(Some(Ok(post)))
@@ -158,6 +163,7 @@ pub fn create_post(
     input: PostInput<'_>,
     images: &[ImageId],
 ) -> Result<PostWithAuthor, AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     let limits = cx.limits();
     let content = PostContent::validate(input, now).map_err(content_errors)?;
@@ -180,10 +186,10 @@ pub fn create_post(
         };
         repo::insert_post(conn, &post)?;
         if held {
-            crate::moderation::hold(conn, post.id, neighbourhood_id, author, now)?;
+            crate::moderation::hold(conn, post.id, neighbourhood_id, author, now, routes)?;
         }
         crate::images::set_post_images(conn, author, post.id, images)?;
-        outbox::record(conn, &PostHappening::Created.effects(&post, now))?;
+        outbox::record(conn, &PostHappening::Created.effects(&post, now), routes)?;
         let care =
             post.content.kind == PostKind::Request && post.content.category == Some(Category::Care);
         if care && {
@@ -192,9 +198,15 @@ pub fn create_post(
             mediation::has_consent(conn, author, ConsentKind::CareData)?
         } {
             let by = EscalatedBy::CareConsent;
-            if let Err(refusal) =
-                crate::mediation::escalate_within(conn, post.id, by, Some(author), None, now)?
-            {
+            if let Err(refusal) = crate::mediation::escalate_within(
+                conn,
+                post.id,
+                by,
+                Some(author),
+                None,
+                now,
+                routes,
+            )? {
                 // A request created a moment ago in this transaction is open and has no case:
                 // this cannot happen, but a post is worth more than its escalation.
                 tracing::warn!(post = %post.id, ?refusal, "a care request was not escalated");
@@ -242,6 +254,7 @@ pub fn update_post(
     change: PostChange<'_>,
     precondition: impl FnOnce(&mut DbConnection, &PostWithAuthor) -> Result<(), AppError>,
 ) -> Result<PostWithAuthor, AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     if let Some(images) = change.images {
         crate::images::check_post_images(images)?;
@@ -295,9 +308,9 @@ pub fn update_post(
         // occurrence of a series.
         content.recurrence = current.recurrence;
         if content.kind == PostKind::Request {
-            update_request(conn, &found.post, &content, now)?;
+            update_request(conn, &found.post, &content, now, routes)?;
         } else {
-            update_other(conn, &found.post, change, content, now)?;
+            update_other(conn, &found.post, change, content, now, routes)?;
         }
         if let Some(images) = change.images {
             crate::images::set_post_images(conn, found.post.author_id, id, images)?;
@@ -315,6 +328,7 @@ fn update_request(
     request: &Post,
     content: &PostContent,
     now: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<(), AppError> {
     let id = request.id;
     let held = matching::count_held_places(conn, id)?;
@@ -329,10 +343,10 @@ fn update_request(
     if updated.status == PostStatus::InMediation && held >= content.helpers_needed {
         // Matched online after all: the case ends so (first, so its outcome is the one that
         // counts).
-        crate::mediation::resolve_matched_online(conn, id, now)?;
+        crate::mediation::resolve_matched_online(conn, id, now, routes)?;
     }
     if let Some(event) = request_follows_places(updated.status, held, content.helpers_needed) {
-        match apply_post_event(conn, id, event, now)? {
+        match apply_post_event(conn, id, event, now, routes)? {
             Some(Ok(_)) => {}
             // The request's row is held: a refusal means the decision was wrong.
             Some(Err(illegal)) => {
@@ -356,6 +370,7 @@ fn update_other(
     change: PostChange<'_>,
     mut content: PostContent,
     now: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<(), AppError> {
     let id = post.id;
     let current_capacity = post.content.activity.as_ref().map(|a| a.capacity);
@@ -378,7 +393,7 @@ fn update_other(
         return Err(ErrorCode::PostNotLive.into());
     }
     if content.activity.is_some() {
-        crate::activities::promote(conn, post, now)?;
+        crate::activities::promote(conn, post, now, routes)?;
     }
     Ok(())
 }
@@ -387,6 +402,7 @@ fn update_other(
 /// longer open. A request in mediation takes its case along: resolved as withdrawn, in the same
 /// transaction.
 pub fn close_post(cx: &mut Cx<'_>, caller: UserId, id: PostId) -> Result<PostWithAuthor, AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         repo::lock(conn, id)?;
@@ -394,10 +410,10 @@ pub fn close_post(cx: &mut Cx<'_>, caller: UserId, id: PostId) -> Result<PostWit
             author: found.post.author_id,
         })?;
         if found.post.status == PostStatus::InMediation {
-            crate::mediation::withdraw_case(conn, &found.post, caller, now)?;
+            crate::mediation::withdraw_case(conn, &found.post, caller, now, routes)?;
         }
-        let post =
-            apply_post_event(conn, id, PostEvent::Close, now)?.ok_or(AppError::NotFound)??;
+        let post = apply_post_event(conn, id, PostEvent::Close, now, routes)?
+            .ok_or(AppError::NotFound)??;
         Ok(PostWithAuthor {
             post,
             author_name: found.author_name,
@@ -409,6 +425,7 @@ pub fn close_post(cx: &mut Cx<'_>, caller: UserId, id: PostId) -> Result<PostWit
 /// ended counts as withdrawn; one in mediation has its case resolved as withdrawn first (the
 /// case goes with the post, its audit log stays).
 pub fn delete_post(cx: &mut Cx<'_>, caller: UserId, id: PostId) -> Result<(), AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         repo::lock(conn, id)?;
@@ -416,9 +433,13 @@ pub fn delete_post(cx: &mut Cx<'_>, caller: UserId, id: PostId) -> Result<(), Ap
             author: found.post.author_id,
         })?;
         if found.post.status == PostStatus::InMediation {
-            crate::mediation::withdraw_case(conn, &found.post, caller, now)?;
+            crate::mediation::withdraw_case(conn, &found.post, caller, now, routes)?;
         }
-        outbox::record(conn, &PostHappening::Deleted.effects(&found.post, now))?;
+        outbox::record(
+            conn,
+            &PostHappening::Deleted.effects(&found.post, now),
+            routes,
+        )?;
         repo::delete_post(conn, id)?;
         Ok(())
     })
@@ -570,6 +591,7 @@ const BATCH: usize = 500;
 /// Warns the authors of open posts that expire within a day, once per expiry (a run of the job
 /// elsewhere at the same time warns nobody twice). Returns how many were warned.
 pub fn warn_expiring_posts(cx: &mut Cx<'_>) -> Result<usize, AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     let mut warned = 0;
     loop {
@@ -583,7 +605,11 @@ pub fn warn_expiring_posts(cx: &mut Cx<'_>) -> Result<usize, AppError> {
                     return Ok::<_, AppError>(0);
                 }
                 let post = repo::find_post(conn, id)?.ok_or(AppError::NotFound)?;
-                outbox::record(conn, &PostHappening::ExpiringSoon.effects(&post, now))?;
+                outbox::record(
+                    conn,
+                    &PostHappening::ExpiringSoon.effects(&post, now),
+                    routes,
+                )?;
                 Ok(1)
             })?;
         }
@@ -594,6 +620,7 @@ pub fn warn_expiring_posts(cx: &mut Cx<'_>) -> Result<usize, AppError> {
 /// The lifecycle decides, with a conditional update: a post closed a moment ago stays closed.
 /// Returns how many expired.
 pub fn expire_posts(cx: &mut Cx<'_>) -> Result<usize, AppError> {
+    let routes = cx.routes();
     let now = cx.now();
     let mut expired = 0;
     loop {
@@ -605,7 +632,7 @@ pub fn expire_posts(cx: &mut Cx<'_>) -> Result<usize, AppError> {
             // The expiry and what follows it are one change: all or nothing.
             expired += in_write_transaction(cx.conn, |conn| {
                 repo::lock(conn, id)?;
-                match apply_post_event(conn, id, PostEvent::Expire, now)? {
+                match apply_post_event(conn, id, PostEvent::Expire, now, routes)? {
                     Some(Ok(_)) => Ok::<_, AppError>(1),
                     _ => Ok(0),
                 }

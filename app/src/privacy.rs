@@ -77,6 +77,7 @@ pub struct Erased {
 /// go (the caller deletes them from the image store once this has committed).
 pub fn erase_account(cx: &mut Cx<'_>, user: UserId, by: ErasedBy) -> Result<Erased, AppError> {
     let clock = cx.clock();
+    let routes = cx.routes();
     let now = cx.now();
     in_write_transaction(cx.conn, |conn| {
         if let ErasedBy::Admin(admin) = by {
@@ -89,12 +90,12 @@ pub fn erase_account(cx: &mut Cx<'_>, user: UserId, by: ErasedBy) -> Result<Eras
         }
         refuse_last_of_their_kind(conn, user, account.platform_admin)?;
         let uploads = buurt_persistence::images::uploads_of(conn, user)?;
-        end_matches(conn, clock, user)?;
-        withdraw_rsvps(conn, clock, user)?;
-        withdraw_occurrence_rsvps(conn, clock, user)?;
+        end_matches(conn, clock, routes, user)?;
+        withdraw_rsvps(conn, clock, routes, user)?;
+        withdraw_occurrence_rsvps(conn, clock, routes, user)?;
         repo::blank_arrangement_text(conn, user)?;
         let tombstone = repo::insert_tombstone(conn, now)?;
-        settle_posts(conn, clock, user)?;
+        settle_posts(conn, clock, routes, user)?;
         repo::pseudonymise_contributions(conn, user, tombstone)?;
         repo::pseudonymise_casework(conn, user, tombstone)?;
         repo::pseudonymise_logs(conn, user, tombstone)?;
@@ -128,9 +129,14 @@ fn refuse_last_of_their_kind(
 
 /// Live matches end as the person would end them (a cancellation, or declining a proposal
 /// made to them), so the request follows and the other party is told.
-fn end_matches(conn: &mut DbConnection, clock: &dyn Clock, user: UserId) -> Result<(), AppError> {
+fn end_matches(
+    conn: &mut DbConnection,
+    clock: &dyn Clock,
+    routes: crate::outbox::Routes,
+    user: UserId,
+) -> Result<(), AppError> {
     for id in repo::live_matches_of(conn, user)? {
-        let mut cx = Cx::new(conn, clock);
+        let mut cx = Cx::new(conn, clock).with_routes(routes);
         if crate::matching::cancel_match(&mut cx, id, user).is_err() {
             crate::matching::decline_match(&mut cx, id, user)?;
         }
@@ -143,10 +149,15 @@ fn end_matches(conn: &mut DbConnection, clock: &dyn Clock, user: UserId) -> Resu
 fn withdraw_rsvps(
     conn: &mut DbConnection,
     clock: &dyn Clock,
+    routes: crate::outbox::Routes,
     user: UserId,
 ) -> Result<(), AppError> {
     for post in repo::active_rsvps_of(conn, user)? {
-        match crate::activities::cancel_rsvp(&mut Cx::new(conn, clock), user, post) {
+        match crate::activities::cancel_rsvp(
+            &mut Cx::new(conn, clock).with_routes(routes),
+            user,
+            post,
+        ) {
             Ok(()) | Err(AppError::Refused(_) | AppError::NotFound) => {}
             Err(error) => return Err(error),
         }
@@ -159,10 +170,11 @@ fn withdraw_rsvps(
 fn withdraw_occurrence_rsvps(
     conn: &mut DbConnection,
     clock: &dyn Clock,
+    routes: crate::outbox::Routes,
     user: UserId,
 ) -> Result<(), AppError> {
     for (post, on) in buurt_persistence::occurrences::active_of(conn, user)? {
-        let mut cx = Cx::new(conn, clock);
+        let mut cx = Cx::new(conn, clock).with_routes(routes);
         match crate::activities::cancel_occurrence(&mut cx, user, post, on) {
             Ok(()) | Err(AppError::Refused(_) | AppError::NotFound | AppError::Invalid(_)) => {}
             Err(error) => return Err(error),
@@ -174,17 +186,22 @@ fn withdraw_occurrence_rsvps(
 /// Open requests are closed (a case in mediation is withdrawn); what others depend on (an
 /// activity others answered, a request with matches or a case) stays, everything else is
 /// deleted.
-fn settle_posts(conn: &mut DbConnection, clock: &dyn Clock, user: UserId) -> Result<(), AppError> {
+fn settle_posts(
+    conn: &mut DbConnection,
+    clock: &dyn Clock,
+    routes: crate::outbox::Routes,
+    user: UserId,
+) -> Result<(), AppError> {
     for (post, kind, status) in repo::posts_of(conn, user)? {
         let open = matches!(
             status,
             PostStatus::Open | PostStatus::InMediation | PostStatus::Matched
         );
         if kind == PostKind::Request && open {
-            crate::posts::close_post(&mut Cx::new(conn, clock), user, post)?;
+            crate::posts::close_post(&mut Cx::new(conn, clock).with_routes(routes), user, post)?;
         }
         if !repo::others_depend_on(conn, post, kind, user)? {
-            crate::posts::delete_post(&mut Cx::new(conn, clock), user, post)?;
+            crate::posts::delete_post(&mut Cx::new(conn, clock).with_routes(routes), user, post)?;
         }
     }
     Ok(())

@@ -117,6 +117,7 @@ pub fn case_for_brokering(
     request: &Post,
     mediator: UserId,
     now: DateTime<Utc>,
+    routes: crate::outbox::Routes,
 ) -> Result<CaseId, AppError> {
     if let Some(case) = mediation::open_case_of(conn, request.id)? {
         return Ok(case.id);
@@ -128,6 +129,7 @@ pub fn case_for_brokering(
         Some(mediator),
         Some(BROKERED_REASON),
         now,
+        routes,
     )??;
     Ok(case.id)
 }

@@ -229,6 +229,28 @@ impl Phone {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The number in E.164 form (`+31612345678`), as an SMS gateway takes it: a number written
+    /// without a country code (`06 1234 5678`) is taken as Dutch, `00` as the international
+    /// prefix. `None` when it cannot be one (too short or long, a local number without its
+    /// leading 0).
+    pub fn e164(&self) -> Option<String> {
+        let digits: String = self.0.chars().filter(char::is_ascii_digit).collect();
+        let international = if self.0.trim_start().starts_with('+') {
+            digits
+        } else if let Some(rest) = digits.strip_prefix("00") {
+            rest.to_owned()
+        } else if let Some(rest) = digits.strip_prefix('0') {
+            format!("31{rest}")
+        } else {
+            return None;
+        };
+        let plausible = (8..=15).contains(&international.len())
+            && !international.starts_with('0')
+            // A Dutch number has nine digits after the country code.
+            && (!international.starts_with("31") || international.len() == 11);
+        plausible.then(|| format!("+{international}"))
+    }
 }
 
 /// A language, as an ISO 639-1 code (`nl`, `en`, `ar`, `tr`, …).
@@ -400,6 +422,18 @@ mod tests {
             Password::parse(&"x".repeat(513)),
             Err(ValueError::TooLong { max: 512 })
         );
+    }
+
+    #[test]
+    fn phones_in_e164() {
+        let e164 = |raw: &str| Phone::parse(raw).unwrap().e164();
+        assert_eq!(e164("06 1234 5678").as_deref(), Some("+31612345678"));
+        assert_eq!(e164("+31 6 1234-5678").as_deref(), Some("+31612345678"));
+        assert_eq!(e164("0031 (0)20 123 4567"), None);
+        assert_eq!(e164("0031 20 123 4567").as_deref(), Some("+31201234567"));
+        assert_eq!(e164("+44 20 7946 0958").as_deref(), Some("+442079460958"));
+        assert_eq!(e164("612345678"), None);
+        assert_eq!(e164("0612345"), None);
     }
 
     #[test]

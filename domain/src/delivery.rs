@@ -11,20 +11,25 @@ use crate::notifications::NotificationKind;
 pub enum Channel {
     Push,
     Email,
+    /// A text message to an offline resident's phone (issue 20): not a choice in anyone's
+    /// settings, the way their updates go when an SMS gateway is configured.
+    Sms,
 }
 
 impl Channel {
+    /// The channels a user chooses between in their notification settings.
     pub const ALL: [Channel; 2] = [Self::Push, Self::Email];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Push => "push",
             Self::Email => "email",
+            Self::Sms => "sms",
         }
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL
+        [Self::Push, Self::Email, Self::Sms]
             .into_iter()
             .find(|channel| channel.as_str() == raw)
     }
@@ -35,7 +40,7 @@ impl Channel {
 pub fn enabled_by_default(kind: NotificationKind, channel: Channel) -> bool {
     use NotificationKind as K;
     match channel {
-        Channel::Push => true,
+        Channel::Push | Channel::Sms => true,
         Channel::Email => matches!(
             kind,
             K::MatchProposed
@@ -280,5 +285,11 @@ mod tests {
                 .into_iter()
                 .all(|kind| enabled_by_default(kind, Channel::Push))
         );
+    }
+
+    #[test]
+    fn sms_is_a_channel_but_no_choice() {
+        assert_eq!(Channel::parse("sms"), Some(Channel::Sms));
+        assert!(!Channel::ALL.contains(&Channel::Sms));
     }
 }

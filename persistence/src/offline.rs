@@ -269,6 +269,27 @@ pub fn offline_neighbourhood(
         .map_err(Into::into)
 }
 
+/// An offline resident's neighbourhood and phone number; `None` for anyone else.
+pub fn offline_contact(
+    conn: &mut DbConnection,
+    user: UserId,
+) -> Result<Option<(NeighbourhoodId, Option<Phone>)>, PersistenceError> {
+    let found = offline_residents::table
+        .inner_join(users::table)
+        .filter(offline_residents::user_id.eq(user.to_string()))
+        .select((offline_residents::neighbourhood_id, users::phone))
+        .first::<(Stored<NeighbourhoodId>, Option<String>)>(conn)
+        .optional()?;
+    found
+        .map(|(place, phone)| {
+            let phone = phone
+                .map(|raw| Phone::parse(&raw).map_err(|_| corrupt("phone", &raw)))
+                .transpose()?;
+            Ok((place.0, phone))
+        })
+        .transpose()
+}
+
 /// Whether `user` is an offline resident (no account of their own).
 pub fn is_offline(conn: &mut DbConnection, user: UserId) -> Result<bool, PersistenceError> {
     Ok(users::table

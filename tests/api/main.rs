@@ -35,6 +35,7 @@ mod security;
 mod seed;
 mod series;
 mod signals;
+mod sms;
 mod startup;
 mod stats;
 mod verification;

@@ -5,6 +5,7 @@
 //! there instead, created before and dropped after.
 
 pub mod push;
+pub mod sms;
 pub mod smtp;
 
 use std::path::PathBuf;

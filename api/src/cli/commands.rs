@@ -158,34 +158,41 @@ pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<J
     let conn = &mut *conn;
     let failed = |error: buurt_persistence::PersistenceError| error.to_string();
     let clock = buurt_app::FixedClock(now);
+    // Notices to offline residents go by SMS when this deployment has a gateway.
+    let routes = buurt_app::outbox::Routes {
+        sms: crate::workers::sms::settings_from_config(config)
+            .map_err(|error| error.to_string())?
+            .is_some(),
+    };
     Ok(JobsReport {
-        escalated_requests: buurt_app::mediation::escalate_stale_requests(&mut buurt_app::Cx::new(
-            conn, &clock,
-        ))
+        escalated_requests: buurt_app::mediation::escalate_stale_requests(
+            &mut buurt_app::Cx::new(conn, &clock).with_routes(routes),
+        )
         .map_err(|error| error.to_string())?,
-        expiry_warnings: buurt_app::posts::warn_expiring_posts(&mut buurt_app::Cx::new(
-            conn, &clock,
-        ))
+        expiry_warnings: buurt_app::posts::warn_expiring_posts(
+            &mut buurt_app::Cx::new(conn, &clock).with_routes(routes),
+        )
         .map_err(|error| error.to_string())?,
-        expired_posts: buurt_app::posts::expire_posts(&mut buurt_app::Cx::new(conn, &clock))
-            .map_err(|error| error.to_string())?,
+        expired_posts: buurt_app::posts::expire_posts(
+            &mut buurt_app::Cx::new(conn, &clock).with_routes(routes),
+        )
+        .map_err(|error| error.to_string())?,
         idempotency_keys_purged: buurt_persistence::idempotency::purge(
             conn,
             now - chrono::Duration::days(1),
         )
         .map_err(failed)?,
         login_failures_purged: buurt_app::accounts::forget_login_failures(
-            &mut Cx::new(conn, &FixedClock(now)),
+            &mut Cx::new(conn, &FixedClock(now)).with_routes(routes),
             chrono::Duration::seconds(config.login_throttle_window.into()),
         )
         .map_err(describe)?,
-        refresh_tokens_purged: buurt_app::accounts::forget_expired_refresh_tokens(&mut Cx::new(
-            conn,
-            &FixedClock(now),
-        ))
+        refresh_tokens_purged: buurt_app::accounts::forget_expired_refresh_tokens(
+            &mut Cx::new(conn, &FixedClock(now)).with_routes(routes),
+        )
         .map_err(describe)?,
         retention: buurt_app::privacy::retention::apply_retention(
-            &mut Cx::new(conn, &FixedClock(now)),
+            &mut Cx::new(conn, &FixedClock(now)).with_routes(routes),
             config.retention(),
         )
         .map_err(describe)?,
@@ -196,19 +203,20 @@ pub fn run_jobs(config: &Config, now: chrono::DateTime<chrono::Utc>) -> Result<J
             || config.mail_dir.is_some()
         {
             buurt_app::digest::queue_digests(
-                &mut Cx::new(conn, &FixedClock(now)),
+                &mut Cx::new(conn, &FixedClock(now)).with_routes(routes),
                 buurt_app::digest::DIGEST_PAGE,
             )
             .map_err(describe)?
         } else {
             0
         },
-        lapsed_arrangements: buurt_app::arrangements::notice_lapses(&mut Cx::new(
-            conn,
-            &FixedClock(now),
-        ))
+        lapsed_arrangements: buurt_app::arrangements::notice_lapses(
+            &mut Cx::new(conn, &FixedClock(now)).with_routes(routes),
+        )
         .map_err(describe)?,
-        signals: buurt_app::signals::compute_signals(&mut Cx::new(conn, &FixedClock(now)))
-            .map_err(describe)?,
+        signals: buurt_app::signals::compute_signals(
+            &mut Cx::new(conn, &FixedClock(now)).with_routes(routes),
+        )
+        .map_err(describe)?,
     })
 }

@@ -1,7 +1,8 @@
-//! The delivery worker: sends what the outbox holds (push and e-mail), one message at a time
+//! The delivery worker: sends what the outbox holds (push, e-mail, SMS), one message at a time
 //! per process, each claimed with a lease well past everything a send may take, so no two
 //! processes send one message; a process that dies mid-send leaves it to be claimed again
-//! when the lease ends. Failures are retried with doubling waits; push in quiet hours waits.
+//! when the lease ends. Failures are retried with doubling waits; push and SMS in quiet hours
+//! wait. A text message that cannot be sent for good goes onto the call list instead.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use buurt_persistence::deliveries::Delivery;
 
 use crate::mail::{self, Mailer};
 use crate::workers::push_dispatch::{PushDispatch, PushMessage, PushResult};
+use crate::workers::sms::{SmsMessage, SmsResult, SmsSender};
 
 /// How long a claimed message stays this worker's by default (`BUURT_DELIVERY_CLAIM_LEASE_SECS`).
 pub const CLAIM_LEASE: Duration = Duration::from_secs(120);
@@ -37,6 +39,7 @@ pub struct DeliveryWorker {
     pub clock: Arc<dyn Clock>,
     pub mailer: Option<Mailer>,
     pub push: Option<Arc<dyn PushDispatch>>,
+    pub sms: Option<Arc<dyn SmsSender>>,
     pub policy: RetryPolicy,
     pub poll: Duration,
     /// How long a claim holds (`BUURT_DELIVERY_CLAIM_LEASE_SECS`).
@@ -61,8 +64,13 @@ where
 
 /// Sends one claimed message; what became of it.
 async fn attempt(worker: &DeliveryWorker, delivery: &Delivery) -> Result<Attempt, String> {
-    // Push waits out the user's quiet hours (they may have changed since it was queued).
-    if delivery.channel == Channel::Push && worker.push.is_some() {
+    // Push and SMS wait out the user's quiet hours (they may have changed since it was queued).
+    let waits = match delivery.channel {
+        Channel::Push => worker.push.is_some(),
+        Channel::Sms => worker.sms.is_some(),
+        Channel::Email => false,
+    };
+    if waits {
         let user = delivery.user_id;
         if let Some(until) = blocking(worker, move |cx| app::push_deferred_until(cx, user)).await? {
             return Ok(Attempt::Deferred(until));
@@ -74,6 +82,10 @@ async fn attempt(worker: &DeliveryWorker, delivery: &Delivery) -> Result<Attempt
         }
         Channel::Email if worker.mailer.is_none() => {
             return Ok(Attempt::NotApplicable("e-mail is not configured".into()));
+        }
+        // Queued by a node with a gateway, claimed by one without: the call list, not lost.
+        Channel::Sms if worker.sms.is_none() => {
+            return Ok(Attempt::Undeliverable("SMS is not configured".into()));
         }
         _ => {}
     }
@@ -132,6 +144,27 @@ async fn attempt(worker: &DeliveryWorker, delivery: &Delivery) -> Result<Attempt
                 )),
             }
         }
+        Composed::Sms(sms) => {
+            let sender = worker.sms.as_ref().expect("checked above");
+            let Some(to) = sms.to.clone() else {
+                return Ok(Attempt::Undeliverable(
+                    "no phone number an SMS gateway takes".into(),
+                ));
+            };
+            let message = SmsMessage {
+                to,
+                body: mail::sms_text(&sms)?,
+            };
+            let limit = send_timeout(worker.lease);
+            match actix_web::rt::time::timeout(limit, sender.send(&message)).await {
+                Ok(SmsResult::Sent(_)) => Ok(Attempt::Sent),
+                Ok(SmsResult::Rejected(error)) => Ok(Attempt::Undeliverable(error)),
+                Ok(SmsResult::Retry(error)) => Ok(Attempt::Failed(error)),
+                Err(_) => Ok(Attempt::Failed(
+                    "the SMS gateway did not answer in time".into(),
+                )),
+            }
+        }
     }
 }
 
@@ -145,8 +178,14 @@ pub async fn drain(worker: &DeliveryWorker) -> Result<usize, String> {
             Ok(outcome) => outcome,
             Err(error) => Attempt::Failed(error),
         };
-        if let Attempt::Failed(error) = &outcome {
-            tracing::info!(delivery = %delivery.id, channel = delivery.channel.as_str(), %error, "delivery failed");
+        match &outcome {
+            Attempt::Failed(error) => {
+                tracing::info!(delivery = %delivery.id, channel = delivery.channel.as_str(), %error, "delivery failed");
+            }
+            Attempt::Undeliverable(error) => {
+                tracing::warn!(delivery = %delivery.id, channel = delivery.channel.as_str(), %error, "delivery failed for good");
+            }
+            _ => {}
         }
         let policy = worker.policy;
         let recorded = blocking(worker, move |cx| {
