@@ -1058,7 +1058,12 @@ async fn concurrent_facts_add_up_exactly() {
     }
     let places = [NeighbourhoodId(w.neighbourhood.parse().unwrap())];
     let range = (week.to_string(), today.to_string());
-    let (rolled, counted) = both_ways(&mut w.app.database.connect(), &places, (&range.0, &range.1), Interval::Week);
+    let (rolled, counted) = both_ways(
+        &mut w.app.database.connect(),
+        &places,
+        (&range.0, &range.1),
+        Interval::Week,
+    );
     assert_eq!(rolled, counted);
     let raw = &rolled[&(places[0], week)];
     assert_eq!((raw.active_residents, raw.still_open), (16, 32));
@@ -1155,7 +1160,12 @@ async fn erasure_keeps_the_figures_and_not_the_person() {
         buurt_domain::stats::Interval::Week,
         buurt_domain::stats::Interval::Month,
     ] {
-        let (rolled, counted) = both_ways(&mut w.app.database.connect(), &places, ("2026-01-01", &today), interval);
+        let (rolled, counted) = both_ways(
+            &mut w.app.database.connect(),
+            &places,
+            ("2026-01-01", &today),
+            interval,
+        );
         assert_eq!(rolled, counted);
     }
 }
