@@ -303,8 +303,7 @@ pub fn claim_case(cx: &mut Cx<'_>, caller: UserId, id: CaseId) -> Result<CaseVie
             &case,
             caller,
             CaseAction::Claim,
-            None,
-            None,
+            StepDetails::default(),
             now,
             routes,
         )?;
@@ -396,8 +395,10 @@ pub fn set_case_status(
             &case,
             caller,
             action,
-            summary.as_deref(),
-            follow_up_at,
+            StepDetails {
+                summary: summary.as_deref(),
+                follow_up_at,
+            },
             now,
             routes,
         )?;
@@ -422,6 +423,14 @@ pub fn resolve_case(
     set_case_status(cx, caller, id, change)
 }
 
+/// What a step on a case may carry: the resolution's summary, and a follow-up date to set
+/// (`Some(None)` clears it).
+#[derive(Debug, Default, Clone, Copy)]
+struct StepDetails<'a> {
+    summary: Option<&'a str>,
+    follow_up_at: Option<Option<DateTime<Utc>>>,
+}
+
 /// One step on `case`, read under its request's lock: conditional on the status it was decided
 /// from, audited, with what follows it. Resolving moves the request on
 /// (`request_event_on_resolve`); a request no longer in mediation stays as it is.
@@ -430,11 +439,14 @@ fn step(
     case: &Case,
     actor: UserId,
     action: CaseAction,
-    summary: Option<&str>,
-    follow_up_at: Option<Option<DateTime<Utc>>>,
+    details: StepDetails<'_>,
     now: DateTime<Utc>,
     routes: crate::outbox::Routes,
 ) -> Result<(), AppError> {
+    let StepDetails {
+        summary,
+        follow_up_at,
+    } = details;
     let next = case.status.transition(action)?;
     let moved = match action {
         CaseAction::Claim => repo::move_case(conn, case.id, case.status, next, Some(actor), now)?,

@@ -8,6 +8,7 @@
 //! table cannot be forgotten.
 
 use buurt_domain::accounts::UserId;
+use buurt_domain::neighbourhoods::NeighbourhoodId;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
@@ -75,6 +76,7 @@ pub const ON_CLAIM: &[(&str, &str, OnClaim)] = &[
     ("user_blocks", "blocked_id", OnClaim::MovesUnlessTaken),
     ("stat_events", "actor_id", OnClaim::MovesUnlessTaken),
     ("stat_events", "key", OnClaim::MovesUnlessTaken),
+    ("stat_presence", "actor_id", OnClaim::MovesUnlessTaken),
     ("account_erasures", "actor_id", OnClaim::Moves),
     ("account_erasures", "tombstone_id", OnClaim::NotTheResident),
     ("deliveries", "user_id", OnClaim::EndsWithRecord),
@@ -334,11 +336,14 @@ fn merge_stat_events(
     from: &str,
     to: &str,
 ) -> Result<(), PersistenceError> {
-    let keys: Vec<String> = stat_events::table
+    let facts: Vec<(String, Stored<NeighbourhoodId>)> = stat_events::table
         .filter(stat_events::actor_id.eq(from))
-        .select(stat_events::key)
+        .select((stat_events::key, stat_events::neighbourhood_id))
         .load(conn)?;
-    for key in keys {
+    let mut places: Vec<NeighbourhoodId> = facts.iter().map(|(_, place)| place.0).collect();
+    places.sort_by_key(ToString::to_string);
+    places.dedup();
+    for (key, _) in facts {
         let moved = key.replace(from, to);
         let taken = moved != key
             && diesel::select(diesel::dsl::exists(stat_events::table.find(&moved)))
@@ -351,7 +356,9 @@ fn merge_stat_events(
                 .execute(conn)?;
         }
     }
-    Ok(())
+    // The rollups follow the facts: fewer facts where both had one, one person where there
+    // were two (the presence rows name the account now).
+    crate::stats::refill_rollups_of(conn, &places)
 }
 
 /// Signals about the person: theirs now; where the account has the same open signal or the

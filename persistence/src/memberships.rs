@@ -98,33 +98,34 @@ pub fn reading_in(
         Stored<MembershipStatus>,
         Option<Stored<Verification>>,
     );
-    let row: Option<(String, Option<Standing>, Option<bool>, Option<String>)> =
-        neighbourhoods::table
-            .left_join(
-                memberships::table.on(memberships::neighbourhood_id
-                    .eq(neighbourhoods::id)
-                    .and(memberships::user_id.eq(user_id.clone()))),
+    /// The municipality, the membership, the admin flag and the grant.
+    type Found = (String, Option<Standing>, Option<bool>, Option<String>);
+    let row: Option<Found> = neighbourhoods::table
+        .left_join(
+            memberships::table.on(memberships::neighbourhood_id
+                .eq(neighbourhoods::id)
+                .and(memberships::user_id.eq(user_id.clone()))),
+        )
+        .left_join(users::table.on(users::id.eq(user_id.clone())))
+        .left_join(
+            professional_grants::table.on(professional_grants::user_id
+                .eq(user_id.clone())
+                .and(professional_grants::municipality_code.eq(neighbourhoods::municipality_code))),
+        )
+        .filter(neighbourhoods::id.eq(id.to_string()))
+        .select((
+            neighbourhoods::municipality_code,
+            (
+                memberships::role,
+                memberships::status,
+                memberships::verification,
             )
-            .left_join(users::table.on(users::id.eq(user_id.clone())))
-            .left_join(professional_grants::table.on(
-                professional_grants::user_id.eq(user_id.clone()).and(
-                    professional_grants::municipality_code.eq(neighbourhoods::municipality_code),
-                ),
-            ))
-            .filter(neighbourhoods::id.eq(id.to_string()))
-            .select((
-                neighbourhoods::municipality_code,
-                (
-                    memberships::role,
-                    memberships::status,
-                    memberships::verification,
-                )
-                    .nullable(),
-                users::platform_admin.nullable(),
-                professional_grants::user_id.nullable(),
-            ))
-            .first(conn)
-            .optional()?;
+                .nullable(),
+            users::platform_admin.nullable(),
+            professional_grants::user_id.nullable(),
+        ))
+        .first(conn)
+        .optional()?;
     let Some((municipality, standing, platform_admin, grant)) = row else {
         return Ok(None);
     };

@@ -34,6 +34,19 @@ macro_rules! answered_by {
     };
 }
 
+/// A post, a status, how many answered so, and how many of those are the reader's.
+type Answers = (Stored<PostId>, Stored<RsvpStatus>, i64, i64);
+/// The same for one occurrence of a series (its day).
+type OccurrenceAnswers = (Stored<PostId>, String, Stored<RsvpStatus>, i64, i64);
+/// A request's match: its id and status, whether it was accepted, and its helper.
+type MatchSeen = (
+    Stored<PostId>,
+    Stored<MatchId>,
+    Stored<MatchStatus>,
+    bool,
+    String,
+);
+
 fn count(n: i64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -57,7 +70,7 @@ pub fn post_states(
     let activities = ids_of(posts, PostKind::Activity);
     if !activities.is_empty() {
         // The answers per status, and whether the reader's own answer is among them.
-        let answers: Vec<(Stored<PostId>, Stored<RsvpStatus>, i64, i64)> = rsvps::table
+        let answers: Vec<Answers> = rsvps::table
             .filter(rsvps::post_id.eq_any(&activities))
             .filter(rsvps::status.ne(RsvpStatus::Cancelled.as_str()))
             .group_by((rsvps::post_id, rsvps::status))
@@ -85,13 +98,7 @@ pub fn post_states(
     if !requests.is_empty() {
         // The accepted matches of the page's requests and the reader's own, oldest first, so
         // the latest match of each request is the one that stays.
-        let found: Vec<(
-            Stored<PostId>,
-            Stored<MatchId>,
-            Stored<MatchStatus>,
-            bool,
-            String,
-        )> = matches::table
+        let found: Vec<MatchSeen> = matches::table
             .filter(matches::request_id.eq_any(&requests))
             .filter(
                 matches::accepted_slot
@@ -145,24 +152,23 @@ fn series_states(
     let days: Vec<String> = next.values().copied().map(day_column).collect();
     let is_next =
         |post: PostId, on: &str| next.get(&post).map(|day| day_column(*day)).as_deref() == Some(on);
-    let answers: Vec<(Stored<PostId>, String, Stored<RsvpStatus>, i64, i64)> =
-        occurrence_rsvps::table
-            .filter(occurrence_rsvps::post_id.eq_any(&ids))
-            .filter(occurrence_rsvps::occurrence.eq_any(&days))
-            .filter(occurrence_rsvps::status.ne(RsvpStatus::Cancelled.as_str()))
-            .group_by((
-                occurrence_rsvps::post_id,
-                occurrence_rsvps::occurrence,
-                occurrence_rsvps::status,
-            ))
-            .select((
-                occurrence_rsvps::post_id,
-                occurrence_rsvps::occurrence,
-                occurrence_rsvps::status,
-                count_star(),
-                answered_by!(reader_id),
-            ))
-            .load(conn)?;
+    let answers: Vec<OccurrenceAnswers> = occurrence_rsvps::table
+        .filter(occurrence_rsvps::post_id.eq_any(&ids))
+        .filter(occurrence_rsvps::occurrence.eq_any(&days))
+        .filter(occurrence_rsvps::status.ne(RsvpStatus::Cancelled.as_str()))
+        .group_by((
+            occurrence_rsvps::post_id,
+            occurrence_rsvps::occurrence,
+            occurrence_rsvps::status,
+        ))
+        .select((
+            occurrence_rsvps::post_id,
+            occurrence_rsvps::occurrence,
+            occurrence_rsvps::status,
+            count_star(),
+            answered_by!(reader_id),
+        ))
+        .load(conn)?;
     for (post, on, status, n, mine) in answers {
         if !is_next(post.0, &on) {
             continue;

@@ -658,6 +658,56 @@ pub fn refill_rollups(conn: &mut DbConnection) -> Result<(), PersistenceError> {
     Ok(())
 }
 
+/// Derives the rollups of `neighbourhoods` afresh from their facts, where facts were merged or
+/// removed outside `record_many` (a claimed offline record's facts become the account's: one
+/// person, counted once). Call it in the write transaction that changed the facts. On
+/// PostgreSQL the rollups are locked against writers until that transaction ends, so a fact
+/// recorded meanwhile is added after the refill, never lost or counted twice.
+pub fn refill_rollups_of(
+    conn: &mut DbConnection,
+    neighbourhoods: &[NeighbourhoodId],
+) -> Result<(), PersistenceError> {
+    if neighbourhoods.is_empty() {
+        return Ok(());
+    }
+    if let DbConnection::Postgresql(pg) = conn {
+        diesel::sql_query("LOCK TABLE stat_counts, stat_presence IN SHARE ROW EXCLUSIVE MODE")
+            .execute(pg)?;
+    }
+    for neighbourhood in neighbourhoods {
+        // A UUID we format ourselves: safe to put in the statement.
+        let only = format!("neighbourhood_id = '{neighbourhood}'");
+        let statements = [
+            format!("DELETE FROM stat_counts WHERE {only}"),
+            format!("DELETE FROM stat_presence WHERE {only}"),
+            REFILL_PRESENCE.replace(
+                "actor_id IS NOT NULL",
+                &format!("actor_id IS NOT NULL AND {only}"),
+            ),
+            REFILL_COUNTS_OF.replace("{only}", &only),
+        ];
+        for statement in &statements {
+            match conn {
+                DbConnection::Postgresql(conn) => diesel::sql_query(statement).execute(conn)?,
+                DbConnection::Sqlite(conn) => diesel::sql_query(statement).execute(conn)?,
+            };
+        }
+    }
+    Ok(())
+}
+
+/// `REFILL_COUNTS` for one neighbourhood (`{only}` is its condition).
+const REFILL_COUNTS_OF: &str = "\
+INSERT INTO stat_counts (neighbourhood_id, unit, period, figure, n) \
+SELECT neighbourhood_id, 'week', week, kind, COUNT(*) FROM stat_events WHERE {only} \
+GROUP BY neighbourhood_id, week, kind \
+UNION ALL \
+SELECT neighbourhood_id, 'month', month, kind, COUNT(*) FROM stat_events WHERE {only} \
+GROUP BY neighbourhood_id, month, kind \
+UNION ALL \
+SELECT neighbourhood_id, unit, period, figure, COUNT(*) FROM stat_presence WHERE {only} \
+GROUP BY neighbourhood_id, unit, period, figure";
+
 /// Everyone present per period (the migration `2026-12-08-303001_stat_rollups` runs the same).
 const REFILL_PRESENCE: &str = "\
 INSERT INTO stat_presence (neighbourhood_id, unit, period, figure, actor_id) \

@@ -620,6 +620,11 @@ fn lists(w: &World) -> Vec<(&'static str, Reader, String)> {
             Reader::Mediator,
             format!("/v1/cases/{case}/notes"),
         ),
+        (
+            "/v1/cases/{id}/timeline",
+            Reader::Mediator,
+            format!("/v1/cases/{case}/timeline"),
+        ),
         ("/v1/events", Reader::Partner, "/v1/events".into()),
         (
             "/v1/matches/{id}/messages",

@@ -398,8 +398,7 @@ async fn a_half_or_bad_sms_configuration_refuses_to_start() {
         with_gateway(&mut config, &twilio);
         adjust(&mut config);
         settings_from_config(&config)
-            .err()
-            .expect("refused")
+            .expect_err("refused")
             .to_string()
     };
     let error = refused(&|c| c.sms_auth_token = None);

@@ -805,6 +805,9 @@ async fn the_api_keeps_the_figures() {
 
 // issue 22 (h22stats): the rollups the reports read give exactly the figures of every fact.
 
+/// Figures per neighbourhood and period.
+type PlaceFigures = HashMap<(NeighbourhoodId, NaiveDate), RawFigures>;
+
 /// The figures of every neighbourhood and period, from the rollups and from every fact (the
 /// old computation, kept as the reference), for `range` by `interval`.
 fn both_ways(
@@ -812,10 +815,7 @@ fn both_ways(
     places: &[NeighbourhoodId],
     (from, to): (&str, &str),
     interval: buurt_domain::stats::Interval,
-) -> (
-    HashMap<(NeighbourhoodId, NaiveDate), RawFigures>,
-    HashMap<(NeighbourhoodId, NaiveDate), RawFigures>,
-) {
+) -> (PlaceFigures, PlaceFigures) {
     let periods =
         buurt_domain::stats::periods(from.parse().unwrap(), to.parse().unwrap(), interval).unwrap();
     let now = Utc::now();
