@@ -1257,6 +1257,79 @@ async fn the_author_is_never_suggested_to_themselves() {
     );
 }
 
+/// A user's matches as requester and as helper, made in turns, come in one order, each once,
+/// whatever the page size (the page is taken from two index ranges, issue 22).
+#[actix_web::test]
+async fn my_matches_on_both_sides_page_in_one_order() {
+    let w = world().await;
+    let crowd = w.app.crowd(&w.neighbourhood, 3);
+    let mut made = Vec::new();
+    for neighbour in &crowd {
+        // The requester asks and a neighbour helps; then the neighbour asks and they help.
+        let own = w.request(1, json!({})).await;
+        made.push(w.offered(neighbour, &own).await);
+        let response = w
+            .app
+            .post_as(
+                neighbour,
+                &format!("/v1/neighbourhoods/{}/posts", w.neighbourhood),
+                &json!({"kind": "request", "title": "Ladder lenen", "body": "Voor de dakgoot.",
+                        "category": "help", "helpers_needed": 1}),
+            )
+            .await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        let theirs = response.json()["id"].as_str().unwrap().to_owned();
+        made.push(w.offered(&w.requester, &theirs).await);
+    }
+    // Newest first, by creation time and then id (the same instant is possible).
+    let all = w
+        .app
+        .get_as(&w.requester, "/v1/me/matches?limit=100")
+        .await
+        .json();
+    let mut expected: Vec<(chrono::DateTime<chrono::Utc>, String)> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| {
+            let at = item["created_at"].as_str().unwrap().parse().unwrap();
+            (at, item["id"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    let mut listed: Vec<String> = expected.iter().map(|(_, id)| id.clone()).collect();
+    listed.sort();
+    made.sort();
+    assert_eq!(listed, made, "both sides are listed");
+    expected.sort_by(|a, b| b.cmp(a));
+    let made: Vec<String> = expected.into_iter().map(|(_, id)| id).collect();
+    for limit in [1, 2, 4, 6] {
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let path = match &cursor {
+                Some(cursor) => format!("/v1/me/matches?limit={limit}&cursor={cursor}"),
+                None => format!("/v1/me/matches?limit={limit}"),
+            };
+            let page = w.app.get_as(&w.requester, &path).await;
+            assert_eq!(page.status, 200, "{}", page.text());
+            let page = page.json();
+            let items = page["items"].as_array().unwrap();
+            assert!(items.len() <= limit);
+            seen.extend(
+                items
+                    .iter()
+                    .map(|item| item["id"].as_str().unwrap().to_owned()),
+            );
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => break,
+            }
+            assert!(seen.len() <= made.len(), "paging ends");
+        }
+        assert_eq!(seen, made, "limit {limit}: newest first, each once");
+    }
+}
+
 #[actix_web::test]
 async fn my_matches_page_through_each_once() {
     let w = world().await;
