@@ -57,7 +57,10 @@ pub fn take_write(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     accounts::lock_user(conn, user)?;
-    let recent = repo::recent_writes(conn, user, kind, now - kind.window())?;
+    // Only the newest as many as the limit allows decide (none when there is no limit): a
+    // write costs the same however many the user made within the window.
+    let newest = limits.policy(kind).max_failures;
+    let recent = repo::recent_writes(conn, user, kind, now - kind.window(), newest)?;
     if let Some(wait) = limits.wait(kind, &recent, now) {
         return Err(AppError::refused_for(ErrorCode::WriteLimitReached, wait));
     }

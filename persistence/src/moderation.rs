@@ -673,13 +673,15 @@ pub fn held_posts(
         .collect())
 }
 
-/// When `user` wrote `kind` since `since`, forgetting older writes. The caller holds the
-/// user's lock, so counting and then `record_write` are one step.
+/// When `user` wrote `kind` since `since`, the `newest` most recent, newest first, forgetting
+/// older writes. The caller holds the user's lock, so counting and then `record_write` are one
+/// step.
 pub fn recent_writes(
     conn: &mut DbConnection,
     user: UserId,
     kind: WriteKind,
     since: DateTime<Utc>,
+    newest: usize,
 ) -> Result<Vec<DateTime<Utc>>, PersistenceError> {
     diesel::delete(
         write_events::table
@@ -692,6 +694,8 @@ pub fn recent_writes(
         .filter(write_events::user_id.eq(user.to_string()))
         .filter(write_events::kind.eq(kind.as_str()))
         .select(write_events::created_at)
+        .order(write_events::created_at.desc())
+        .limit(i64::try_from(newest).unwrap_or(i64::MAX))
         .load(conn)?;
     Ok(at.into_iter().map(from_db).collect())
 }
