@@ -647,7 +647,7 @@ pub fn refill_rollups(conn: &mut DbConnection) -> Result<(), PersistenceError> {
         "DELETE FROM stat_counts",
         "DELETE FROM stat_presence",
         REFILL_PRESENCE,
-        REFILL_COUNTS,
+        &REFILL_COUNTS.replace("{only}", EVERY_ROW),
     ];
     for statement in statements {
         match conn {
@@ -684,7 +684,7 @@ pub fn refill_rollups_of(
                 "actor_id IS NOT NULL",
                 &format!("actor_id IS NOT NULL AND {only}"),
             ),
-            REFILL_COUNTS_OF.replace("{only}", &only),
+            REFILL_COUNTS.replace("{only}", &only),
         ];
         for statement in &statements {
             match conn {
@@ -695,18 +695,6 @@ pub fn refill_rollups_of(
     }
     Ok(())
 }
-
-/// `REFILL_COUNTS` for one neighbourhood (`{only}` is its condition).
-const REFILL_COUNTS_OF: &str = "\
-INSERT INTO stat_counts (neighbourhood_id, unit, period, figure, n) \
-SELECT neighbourhood_id, 'week', week, kind, COUNT(*) FROM stat_events WHERE {only} \
-GROUP BY neighbourhood_id, week, kind \
-UNION ALL \
-SELECT neighbourhood_id, 'month', month, kind, COUNT(*) FROM stat_events WHERE {only} \
-GROUP BY neighbourhood_id, month, kind \
-UNION ALL \
-SELECT neighbourhood_id, unit, period, figure, COUNT(*) FROM stat_presence WHERE {only} \
-GROUP BY neighbourhood_id, unit, period, figure";
 
 /// Everyone present per period (the migration `2026-12-08-303001_stat_rollups` runs the same).
 const REFILL_PRESENCE: &str = "\
@@ -723,17 +711,21 @@ UNION \
 SELECT DISTINCT neighbourhood_id, 'month', month, 'unique_attendees', actor_id FROM stat_events \
 WHERE kind = 'attended' AND actor_id IS NOT NULL";
 
-/// Every count per period, and the people present.
+/// Every count per period, and the people present, of the facts and presence rows where
+/// `{only}` holds.
 const REFILL_COUNTS: &str = "\
 INSERT INTO stat_counts (neighbourhood_id, unit, period, figure, n) \
-SELECT neighbourhood_id, 'week', week, kind, COUNT(*) FROM stat_events \
+SELECT neighbourhood_id, 'week', week, kind, COUNT(*) FROM stat_events WHERE {only} \
 GROUP BY neighbourhood_id, week, kind \
 UNION ALL \
-SELECT neighbourhood_id, 'month', month, kind, COUNT(*) FROM stat_events \
+SELECT neighbourhood_id, 'month', month, kind, COUNT(*) FROM stat_events WHERE {only} \
 GROUP BY neighbourhood_id, month, kind \
 UNION ALL \
-SELECT neighbourhood_id, unit, period, figure, COUNT(*) FROM stat_presence \
+SELECT neighbourhood_id, unit, period, figure, COUNT(*) FROM stat_presence WHERE {only} \
 GROUP BY neighbourhood_id, unit, period, figure";
+
+/// Every rollup row: the condition of `REFILL_COUNTS` that holds for all.
+const EVERY_ROW: &str = "1 = 1";
 
 /// How many facts of `kinds` a neighbourhood counted in `[from, to)`.
 pub fn count_facts(
