@@ -11,6 +11,10 @@ use clap::Parser;
 
 /// mimalloc returns freed memory to the system within milliseconds; glibc keeps what each
 /// thread's arena once held (after a flood of sign-ins: +270 MiB for good). BENCHMARKS.md.
+/// Built with `no_thp`: mimalloc's arena is one large mapping, and when mimalloc asks for
+/// transparent huge pages for it (its default on Linux) every 2 MiB region touched stays
+/// resident whole, and what is freed inside one is not returned: the idle server held 70 MiB
+/// of huge pages (issue 22).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
