@@ -11,7 +11,6 @@ use buurt_persistence::secrets::SecretsKey;
 
 use crate::workers::deliveries::DeliveryWorker;
 use buurt_persistence::{DatabaseUrl, DbPool, PersistenceError, PoolOptions, StatementCount};
-use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::password::HashingPool;
@@ -231,7 +230,6 @@ impl Application {
             config.app_link_url.as_deref(),
             &signing_secret,
         );
-        crate::auth::password::prepare();
         let images = image_store(config, &database_url)?;
         // TLS to S3 (reqwest in object_store) with the ring provider rustls already builds.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -306,6 +304,7 @@ impl Application {
                 config.image_queue,
             ),
             images,
+            reports: Arc::new(tokio::sync::Semaphore::new(cores)),
         });
         let body_timeout = web::Data::new(BodyTimeout(Duration::from_millis(
             config.body_timeout_ms.max(1),
@@ -335,6 +334,13 @@ impl Application {
         let spec = spec::openapi();
         let route_table = web::Data::new(RouteTable::from_spec(&spec));
         let documented_queries = web::Data::new(DocumentedQueries::from_spec(&spec));
+        // Serialised once, shared by the workers (each used to keep a copy of the document and
+        // serialise it for every request).
+        let spec_json = web::Data::new(SpecJson(web::Bytes::from(
+            serde_json::to_vec(&spec)
+                .map_err(|error| StartupError::Config(format!("spec: {error}")))?,
+        )));
+        drop(spec);
         let listener = TcpListener::bind(&config.listen)?;
         let port = listener.local_addr()?.port();
 
@@ -342,11 +348,9 @@ impl Application {
         // answered by its dispatcher before any of our code runs: give those a problem body too.
         actix_http::h1::set_protocol_error_body(crate::http::error::protocol_error_body);
         let mut server = HttpServer::new(move || {
-            let (app, _) = App::new()
-                .into_utoipa_app()
-                .configure(routes::configure)
-                .split_for_parts();
-            app.app_data(state.clone())
+            App::new()
+                .configure(routes::configure_handlers)
+                .app_data(state.clone())
                 .app_data(route_table.clone())
                 .app_data(documented_queries.clone())
                 .app_data(metrics.clone())
@@ -357,7 +361,13 @@ impl Application {
                 .route("/", web::get().to(|| async { redirect_to("/docs/") }))
                 .route("/docs/", web::get().to(docs_page))
                 .route("/docs/index.html", web::get().to(docs_page))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec.clone()))
+                .service(
+                    web::resource("/openapi.json")
+                        .guard(actix_web::guard::Get())
+                        .app_data(spec_json.clone())
+                        .to(serve_spec),
+                )
+                .service(SwaggerUi::new("/docs/{_:.*}").config(swagger_config()))
                 .route("/docs", web::get().to(|| async { redirect_to("/docs/") }))
                 // The pages behind the links in account e-mails (not API operations).
                 .route(
@@ -393,6 +403,11 @@ impl Application {
         .client_request_timeout(Duration::from_millis(config.header_timeout_ms.max(1)))
         .client_disconnect_timeout(Duration::from_secs(1))
         .max_connections(config.max_connections.max(1))
+        // An answer goes out as soon as it is written. With Nagle's algorithm on, the last
+        // segment of a response bigger than one segment (a feed page) waits for the client's
+        // ACK of the one before, and clients delay that ACK by up to 40 ms: every feed request
+        // took ~42 ms whatever the load (BENCHMARKS.md, issue 22).
+        .tcp_nodelay(true)
         .listen(listener)?
         // Every query and password hash runs on a worker's blocking pool; more threads than
         // connections only wait for one (and each thread costs memory: a stack and, with
@@ -454,8 +469,23 @@ fn redirect_to(location: &'static str) -> HttpResponse {
 }
 
 /// The interactive documentation's page, titled for what it documents.
+/// The OpenAPI document, serialised.
+struct SpecJson(web::Bytes);
+
+/// `GET /openapi.json`.
+async fn serve_spec(spec: web::Data<SpecJson>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(spec.0.clone())
+}
+
+/// Swagger UI, reading the document from `/openapi.json`.
+fn swagger_config() -> utoipa_swagger_ui::Config<'static> {
+    utoipa_swagger_ui::Config::new(["/openapi.json"])
+}
+
 async fn docs_page() -> HttpResponse {
-    let config = std::sync::Arc::new(utoipa_swagger_ui::Config::new(["/openapi.json"]));
+    let config = std::sync::Arc::new(swagger_config());
     match utoipa_swagger_ui::serve("index.html", config) {
         Ok(Some(file)) => HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")

@@ -52,6 +52,10 @@ pub struct AppState {
     pub mailer: Option<crate::mail::Mailer>,
     /// Signed links in e-mails (unsubscribe).
     pub links: crate::mail::Links,
+    /// Turns for building monitoring reports: one per core. A municipality's year by week is
+    /// megabytes of figures while it is built and serialised; 64 at once took the server past
+    /// 300 MiB (issue 22). Others wait their turn holding nothing but their request.
+    pub reports: Arc<tokio::sync::Semaphore>,
 }
 
 /// A read replica: its pool and its own breaker (a replica that is down says nothing about the
@@ -102,6 +106,14 @@ impl AppState {
         T: Send + 'static,
     {
         Ok(self.hashing.run(work).await?)
+    }
+
+    /// Waits for a turn to build a monitoring report; the turn ends when the guard is dropped.
+    pub async fn report_turn(&self) -> tokio::sync::OwnedSemaphorePermit {
+        Arc::clone(&self.reports)
+            .acquire_owned()
+            .await
+            .expect("the reports semaphore is never closed")
     }
 
     /// Decodes and resizes on the imaging pool; 503 `server_busy` when it is full.

@@ -172,6 +172,8 @@ pub async fn neighbourhood_stats(
     params: Query<StatsParams>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    // Built and serialised in a turn of its own (`AppState::reports`).
+    let _turn = state.report_turn().await;
     let range = range(&params, state.clock.now())?;
     let id = NeighbourhoodId(id.into_inner());
     let by = caller.requester();
@@ -211,6 +213,8 @@ pub async fn municipality_stats(
     params: Query<StatsParams>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    // Built and serialised in a turn of its own (`AppState::reports`).
+    let _turn = state.report_turn().await;
     let range = range(&params, state.clock.now())?;
     let code = MunicipalityCode::parse(&code).map_err(|_| ApiError::NotFound)?;
     let name = code.as_str().to_owned();
