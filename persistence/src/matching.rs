@@ -337,11 +337,9 @@ pub struct ShownMatch {
     pub helper: MatchParty,
 }
 
-// OF_PARTY: the matches of one party, inside a query of matches (`shown_matches_of_user`).
 diesel::alias! {
     const REQUESTERS: Alias<Requesters> = users as requesters;
     const HELPERS: Alias<Helpers> = users as helpers;
-    const OF_PARTY: Alias<OfParty> = matches as of_party;
 }
 
 type PartyColumns = (
@@ -444,55 +442,31 @@ pub struct MatchCursor {
 
 /// The user's matches, as requester or helper, newest first, as shown.
 ///
-/// One statement whose cost is the page's, however deep: the page is taken from two index
-/// ranges, the user's matches as requester and as helper after the cursor (each at most a
-/// page long), not from every match of the user filtered by an `OR`.
+/// One filter on both sides (`requester_id = ? OR helper_id = ?`): PostgreSQL reads it as a
+/// bitmap OR of the two party indexes, the user's own matches only, then sorts them. Taking the
+/// page from two limited subqueries instead (`id IN (…) OR id IN (…)`) made PostgreSQL scan
+/// every match of everyone (issue 22, tried and reverted).
 pub fn shown_matches_of_user(
     conn: &mut DbConnection,
     user: UserId,
     after: Option<&MatchCursor>,
     limit: usize,
 ) -> Result<(Vec<ShownMatch>, Option<MatchCursor>), PersistenceError> {
-    let page = i64::try_from(limit + 1).unwrap_or(i64::MAX);
-    // The newest ids of one side of the user's matches: an index range, a page long.
-    macro_rules! side {
-        ($party:expr) => {
-            OF_PARTY
-                .select(OF_PARTY.field(matches::id))
-                .filter(OF_PARTY.field($party).eq(user.to_string()))
-                .order((
-                    OF_PARTY.field(matches::created_at).desc(),
-                    OF_PARTY.field(matches::id).desc(),
-                ))
-                .limit(page)
-        };
-    }
-    let query = shown_query!()
+    let mut query = shown_query!()
+        .filter(
+            matches::requester_id
+                .eq(user.to_string())
+                .or(matches::helper_id.eq(user.to_string())),
+        )
         .order((matches::created_at.desc(), matches::id.desc()))
-        .limit(page);
-    let query = match after {
-        None => query.filter(
-            matches::id
-                .eq_any(side!(matches::requester_id))
-                .or(matches::id.eq_any(side!(matches::helper_id))),
-        ),
-        Some(after) => {
-            let next = || {
-                crate::keyset::before(
-                    (
-                        OF_PARTY.field(matches::created_at),
-                        OF_PARTY.field(matches::id),
-                    ),
-                    (to_db(after.created_at), after.id.clone()),
-                )
-            };
-            query.filter(
-                matches::id
-                    .eq_any(side!(matches::requester_id).filter(next()))
-                    .or(matches::id.eq_any(side!(matches::helper_id).filter(next()))),
-            )
-        }
-    };
+        .limit(i64::try_from(limit + 1).unwrap_or(i64::MAX));
+    if let Some(after) = after {
+        let at = to_db(after.created_at);
+        query = query.filter(crate::keyset::before(
+            (matches::created_at, matches::id),
+            (at, after.id.clone()),
+        ));
+    }
     let mut rows: Vec<ShownRow> = query.load(conn)?;
     let next = if rows.len() > limit {
         rows.truncate(limit);

@@ -1258,7 +1258,7 @@ async fn the_author_is_never_suggested_to_themselves() {
 }
 
 /// A user's matches as requester and as helper, made in turns, come in one order, each once,
-/// whatever the page size (the page is taken from two index ranges, issue 22).
+/// whatever the page size.
 #[actix_web::test]
 async fn my_matches_on_both_sides_page_in_one_order() {
     let w = world().await;

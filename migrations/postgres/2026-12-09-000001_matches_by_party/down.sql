@@ -1,3 +1,2 @@
-DROP INDEX matches_helper_recent_idx;
 DROP INDEX matches_requester_idx;
 CREATE INDEX matches_requester_idx ON matches (requester_id, created_at);
