@@ -468,7 +468,6 @@ fn redirect_to(location: &'static str) -> HttpResponse {
         .finish()
 }
 
-/// The interactive documentation's page, titled for what it documents.
 /// The OpenAPI document, serialised.
 struct SpecJson(web::Bytes);
 
@@ -484,6 +483,7 @@ fn swagger_config() -> utoipa_swagger_ui::Config<'static> {
     utoipa_swagger_ui::Config::new(["/openapi.json"])
 }
 
+/// The interactive documentation's page, titled for what it documents.
 async fn docs_page() -> HttpResponse {
     let config = std::sync::Arc::new(swagger_config());
     match utoipa_swagger_ui::serve("index.html", config) {

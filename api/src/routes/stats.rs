@@ -172,11 +172,11 @@ pub async fn neighbourhood_stats(
     params: Query<StatsParams>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    // Built and serialised in a turn of its own (`AppState::reports`).
-    let _turn = state.report_turn().await;
     let range = range(&params, state.clock.now())?;
     let id = NeighbourhoodId(id.into_inner());
     let by = caller.requester();
+    // Built and serialised in a turn of its own (`AppState::reports`).
+    let _turn = state.report_turn().await;
     // Aggregates of facts recorded elsewhere: the read replica may serve them.
     let report = state
         .read(move |cx| app::neighbourhood_report(cx, &by, id, &range))
@@ -213,12 +213,12 @@ pub async fn municipality_stats(
     params: Query<StatsParams>,
     request: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    // Built and serialised in a turn of its own (`AppState::reports`).
-    let _turn = state.report_turn().await;
     let range = range(&params, state.clock.now())?;
     let code = MunicipalityCode::parse(&code).map_err(|_| ApiError::NotFound)?;
     let name = code.as_str().to_owned();
     let by = caller.requester();
+    // Built and serialised in a turn of its own (`AppState::reports`).
+    let _turn = state.report_turn().await;
     let report = state
         .read(move |cx| app::municipality_report(cx, &by, &code, &range))
         .await
