@@ -18,8 +18,28 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay`: its place in mimalloc's `mi_option_e` (v2 and v3 alike), which
+/// `libmimalloc-sys` does not name. The test below checks it against mimalloc's default.
+const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// mimalloc gives memory freed in a thread back to the system only after a delay (1 s), and
+/// only when that thread allocates again. A blocking thread that hashed a password (argon2:
+/// 19 MiB) and then sat idle kept those pages for good: 64 MiB more RSS after four sign-ins
+/// at once, never returned (issue 22, BENCHMARKS.md). With no delay, freed pages go back at
+/// once, for ~2% of the feed's throughput. An operator's `MIMALLOC_PURGE_DELAY` wins.
+#[allow(unsafe_code)]
+fn return_freed_memory_at_once() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
+    // SAFETY: `mi_option_set` stores a number in mimalloc's option table; it takes no
+    // pointer, and mimalloc reads its options atomically, so any thread may call it.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) }
+}
+
 #[actix_web::main]
 async fn main() -> ExitCode {
+    return_freed_memory_at_once();
     let cli = Cli::parse();
     buurt_api::telemetry::init(cli.log_format);
     let result = match cli.command.clone().unwrap_or(Command::Serve) {
@@ -188,4 +208,32 @@ async fn serve(config: &buurt_api::Config) -> Result<(), String> {
         .map_err(|error| error.to_string())?;
     tracing::info!("stopped");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PURGE_DELAY, return_freed_memory_at_once};
+
+    #[allow(unsafe_code)]
+    fn purge_delay() -> std::os::raw::c_long {
+        // SAFETY: reads a number from mimalloc's option table.
+        unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }
+    }
+
+    #[test]
+    fn freed_memory_goes_back_at_once() {
+        // The option at that place is the purge delay: mimalloc's default (1000 ms in v3, 10
+        // in v2) unless the environment set it.
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            assert!(
+                [10, 1000].contains(&purge_delay()),
+                "option {PURGE_DELAY} is not mimalloc's purge delay: {}",
+                purge_delay()
+            );
+        }
+        return_freed_memory_at_once();
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            assert_eq!(purge_delay(), 0);
+        }
+    }
 }
