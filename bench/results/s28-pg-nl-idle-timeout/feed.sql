@@ -1,0 +1,4 @@
+-- The feed statement the server sent for the request marked feed, captured from
+-- PostgreSQL's statement log by bench/run (bench/statements.py --pgbench); run with
+-- `pgbench -M prepared` and the -D values beside it, bound as diesel binds them.
+SELECT "posts"."id", "posts"."neighbourhood_id", "posts"."author_id", "posts"."kind", "posts"."status", "posts"."title", "posts"."body", "posts"."category", "posts"."visibility", "posts"."urgency", "posts"."remote_ok", "posts"."helpers_needed", "posts"."expires_at", "posts"."starts_at", "posts"."ends_at", "posts"."location", "posts"."capacity", "posts"."hidden", "posts"."created_at", "posts"."updated_at", "posts"."recurrence", "posts"."recurrence_ends_on", "users"."display_name" FROM ("posts" INNER JOIN "users" ON ("users"."id" = "posts"."author_id")) WHERE (("posts"."neighbourhood_id" = :p1) AND (("posts"."hidden" = :p2) OR ("posts"."author_id" = :p3))) ORDER BY "posts"."created_at" DESC, "posts"."id" DESC LIMIT :p4;
