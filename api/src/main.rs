@@ -22,8 +22,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// `libmimalloc-sys` does not name. The test below checks it against mimalloc's default.
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// mimalloc gives memory freed in a thread back to the system only after a delay (1 s), and
-/// only when that thread allocates again. A blocking thread that hashed a password (argon2:
+/// mimalloc gives freed memory back to the system only after a delay (1 s), and only when a
+/// later allocation or free calls for it. A blocking thread that hashed a password (argon2:
 /// 19 MiB) and then sat idle kept those pages for good: 64 MiB more RSS after four sign-ins
 /// at once, never returned (issue 22, BENCHMARKS.md). With no delay, freed pages go back at
 /// once, for ~2% of the feed's throughput. An operator's `MIMALLOC_PURGE_DELAY` wins.
@@ -32,8 +32,8 @@ fn return_freed_memory_at_once() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
         return;
     }
-    // SAFETY: `mi_option_set` stores a number in mimalloc's option table; it takes no
-    // pointer, and mimalloc reads its options atomically, so any thread may call it.
+    // SAFETY: `mi_option_set` stores a number in mimalloc's option table and takes no
+    // pointer. It runs first thing in `main`, before the server starts its threads.
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) }
 }
 
