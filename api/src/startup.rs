@@ -448,11 +448,11 @@ impl Application {
             .delivery_worker
             .map(|worker| actix_web::rt::spawn(crate::workers::deliveries::run(worker)));
         let served = self.server.await;
-        if let Some(worker) = worker {
+        // Stopped and waited for, so that what they hold is dropped here, inside the runtime
+        // (see `workers::deliveries::run`), not when the runtime itself is dropped.
+        for worker in [worker, deliveries].into_iter().flatten() {
             worker.abort();
-        }
-        if let Some(worker) = deliveries {
-            worker.abort();
+            let _ = worker.await;
         }
         served
     }

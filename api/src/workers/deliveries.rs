@@ -203,31 +203,23 @@ pub async fn drain(worker: &DeliveryWorker) -> Result<usize, String> {
 /// its own share.
 const SENDERS: usize = 4;
 
-/// Sends messages until the server stops: `SENDERS` loops, each claiming its own.
+/// Sends messages until the server stops: `SENDERS` loops, each claiming its own, all in
+/// this one task. Stopping the task (`Application::run_until_stopped` aborts it and waits)
+/// drops every send in flight there and then, inside the runtime: an SMTP send dropped later,
+/// as the runtime itself goes, would hand its pooled connection back through a runtime that
+/// is no longer there, and that aborts the process.
 pub async fn run(worker: DeliveryWorker) {
-    let senders: Vec<_> = (0..SENDERS)
-        .map(|_| {
-            let worker = worker.clone();
-            actix_web::rt::spawn(async move {
-                let mut tick = actix_web::rt::time::interval(worker.poll);
-                loop {
-                    tick.tick().await;
-                    if let Err(error) = drain(&worker).await {
-                        tracing::warn!(%error, "delivery round failed");
-                    }
+    let senders = (0..SENDERS).map(|_| {
+        let worker = worker.clone();
+        async move {
+            let mut tick = actix_web::rt::time::interval(worker.poll);
+            loop {
+                tick.tick().await;
+                if let Err(error) = drain(&worker).await {
+                    tracing::warn!(%error, "delivery round failed");
                 }
-            })
-        })
-        .collect();
-    // Aborting this task (at shutdown) ends the senders with it.
-    struct AbortOnDrop(Vec<actix_web::rt::task::JoinHandle<()>>);
-    impl Drop for AbortOnDrop {
-        fn drop(&mut self) {
-            for sender in &self.0 {
-                sender.abort();
             }
         }
-    }
-    let mut senders = AbortOnDrop(senders);
-    futures_util::future::join_all(senders.0.iter_mut()).await;
+    });
+    futures_util::future::join_all(senders).await;
 }
