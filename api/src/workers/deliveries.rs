@@ -209,9 +209,10 @@ const SENDERS: usize = 4;
 /// as the runtime itself goes, would hand its pooled connection back through a runtime that
 /// is no longer there, and that aborts the process.
 pub async fn run(worker: DeliveryWorker) {
+    use futures_util::FutureExt;
     let senders = (0..SENDERS).map(|_| {
         let worker = worker.clone();
-        async move {
+        let sender = async move {
             let mut tick = actix_web::rt::time::interval(worker.poll);
             loop {
                 tick.tick().await;
@@ -219,7 +220,15 @@ pub async fn run(worker: DeliveryWorker) {
                     tracing::warn!(%error, "delivery round failed");
                 }
             }
-        }
+        };
+        // A sender that panics ends alone, as a task of its own would: the others go on.
+        std::panic::AssertUnwindSafe(sender)
+            .catch_unwind()
+            .map(|ended| {
+                if ended.is_err() {
+                    tracing::error!("a delivery sender panicked; the others go on");
+                }
+            })
     });
     futures_util::future::join_all(senders).await;
 }
