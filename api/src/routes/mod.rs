@@ -41,7 +41,6 @@ pub fn created_or_ok(created: bool, body: impl serde::Serialize) -> HttpResponse
     }
 }
 
-/// Registers every documented handler. The OpenAPI document is generated from exactly this.
 /// Every operation of the API, in one list for both uses: `configure` registers them with
 /// their documentation (the spec, built once at start-up), `configure_handlers` only as
 /// handlers (each HTTP worker's app: building the documentation per worker cost ~16 MiB of
@@ -194,7 +193,8 @@ macro_rules! every_operation {
     };
 }
 
-/// Registers every operation with its documentation.
+/// Registers every operation with its documentation. The OpenAPI document is generated from
+/// exactly this.
 pub fn configure(config: &mut ServiceConfig<'_>) {
     every_operation!(config);
 }
