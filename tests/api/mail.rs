@@ -1561,64 +1561,33 @@ async fn the_newsletter_job_reads_its_readers_a_page_at_a_time() {
     );
 }
 
-/// An SMTP server that greets and accepts sender and recipients, then never answers `DATA`.
-/// Returns its URL, and the connection once a message is waiting on that answer (kept open by
-/// whoever holds it).
-fn smtp_that_stalls_at_data() -> (String, std::sync::mpsc::Receiver<std::net::TcpStream>) {
-    use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port for the server");
-    let url = format!(
-        "smtp://127.0.0.1:{}",
-        listener.local_addr().expect("its port").port()
-    );
-    let (stalled, waiting) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let Ok((mut stream, _)) = listener.accept() else {
-            return;
-        };
-        let mut reader = BufReader::new(stream.try_clone().expect("the socket twice"));
-        let _ = stream.write_all(b"220 stalls ESMTP\r\n");
-        let mut line = String::new();
-        while reader.read_line(&mut line).is_ok_and(|read| read > 0) {
-            let command = line.trim_end().to_ascii_uppercase();
-            line.clear();
-            if command == "DATA" {
-                let _ = stalled.send(stream);
-                return;
-            }
-            let _ = stream.write_all(if command.starts_with("EHLO") {
-                b"250 stalls\r\n".as_slice()
-            } else {
-                b"250 OK\r\n".as_slice()
-            });
-        }
-    });
-    (url, waiting)
-}
-
 /// A node stopped while a message is on its way (the SMTP server has the envelope and the
 /// node waits to send the text) stops cleanly: the send in flight ends with it, and the
 /// message is not counted as sent.
 #[actix_web::test]
 async fn a_node_stopped_mid_send_stops_cleanly_and_keeps_the_message_due() {
     let app = spawn_app_with(|config| config.public_url = PUBLIC_URL.into()).await;
-    let (url, stalled) = smtp_that_stalls_at_data();
+    let sink = SmtpSink::start();
+    sink.stall_next(1);
+    let url = sink.url();
     let node = app.another_node(move |config| {
         config.smtp_url = Some(url);
         config.public_url = PUBLIC_URL.into();
         config.delivery_poll_ms = 50;
     });
     node.register("halfway@example.nl").await;
-    let connection = stalled
-        .recv_timeout(WAIT)
-        .expect("the node starts sending the verification mail");
+    assert_eq!(
+        sink.wait_for_stalled(1, WAIT).await,
+        1,
+        "the node starts sending the verification mail"
+    );
     let stopped = Instant::now();
     drop(node);
     assert!(
         stopped.elapsed() < WAIT,
         "the node did not stop while a send was in flight"
     );
-    drop(connection);
+    assert!(sink.received().is_empty());
     assert_eq!(
         app.count("SELECT COUNT(*) FROM deliveries WHERE status = 'sent'"),
         0

@@ -115,9 +115,17 @@ fn decode(encoding: Option<&str>, body: &str) -> String {
 /// A running SMTP sink.
 pub struct SmtpSink {
     pub port: u16,
-    received: Arc<Mutex<Vec<ReceivedMail>>>,
-    refuse_next: Arc<AtomicUsize>,
-    conversations: Arc<AtomicUsize>,
+    shared: Arc<Shared>,
+}
+
+/// What the sink's conversations share with the test.
+#[derive(Default)]
+struct Shared {
+    received: Mutex<Vec<ReceivedMail>>,
+    refuse_next: AtomicUsize,
+    stall_next: AtomicUsize,
+    stalled: AtomicUsize,
+    conversations: AtomicUsize,
 }
 
 impl SmtpSink {
@@ -127,21 +135,15 @@ impl SmtpSink {
         let port = listener.local_addr().expect("a local address").port();
         let sink = Self {
             port,
-            received: Arc::default(),
-            refuse_next: Arc::default(),
-            conversations: Arc::default(),
+            shared: Arc::default(),
         };
-        let (received, refuse, conversations) = (
-            sink.received.clone(),
-            sink.refuse_next.clone(),
-            sink.conversations.clone(),
-        );
+        let shared = sink.shared.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (received, refuse) = (received.clone(), refuse.clone());
-                conversations.fetch_add(1, Ordering::SeqCst);
+                let shared = shared.clone();
+                shared.conversations.fetch_add(1, Ordering::SeqCst);
                 std::thread::spawn(move || {
-                    let _ = converse(stream, &received, &refuse);
+                    let _ = converse(stream, &shared);
                 });
             }
         });
@@ -155,12 +157,22 @@ impl SmtpSink {
 
     /// Answers the next `count` messages with 451 (try again later).
     pub fn refuse_next(&self, count: usize) {
-        self.refuse_next.store(count, Ordering::SeqCst);
+        self.shared.refuse_next.store(count, Ordering::SeqCst);
+    }
+
+    /// Leaves the next `count` messages unanswered at `DATA`: the client, envelope sent,
+    /// waits until it gives up or goes away.
+    pub fn stall_next(&self, count: usize) {
+        self.shared.stall_next.store(count, Ordering::SeqCst);
     }
 
     /// Everything received so far.
     pub fn received(&self) -> Vec<ReceivedMail> {
-        self.received.lock().expect("the sink's lock").clone()
+        self.shared
+            .received
+            .lock()
+            .expect("the sink's lock")
+            .clone()
     }
 
     /// Waits until at least `count` messages have arrived (at most `timeout`).
@@ -174,13 +186,29 @@ impl SmtpSink {
             actix_web::rt::time::sleep(Duration::from_millis(50)).await;
         }
     }
+
+    /// Waits until at least `count` messages are left waiting at `DATA` (at most `timeout`);
+    /// how many are.
+    pub async fn wait_for_stalled(&self, count: usize, timeout: Duration) -> usize {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let stalled = self.shared.stalled.load(Ordering::SeqCst);
+            if stalled >= count || std::time::Instant::now() > deadline {
+                return stalled;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
 }
 
-fn converse(
-    stream: TcpStream,
-    received: &Mutex<Vec<ReceivedMail>>,
-    refuse: &AtomicUsize,
-) -> std::io::Result<()> {
+/// Takes one from `counter` when it is above zero.
+fn take_one(counter: &AtomicUsize) -> bool {
+    counter
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+}
+
+fn converse(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
     let mut writer = stream.try_clone()?;
     let mut reader = BufReader::new(stream);
@@ -209,6 +237,11 @@ fn converse(
         } else if upper.starts_with("RCPT TO:") {
             to.push(address(&command["RCPT TO:".len()..]));
             writer.write_all(b"250 ok\r\n")?;
+        } else if upper == "DATA" && take_one(&shared.stall_next) {
+            // No answer: the client waits; the conversation ends when it goes.
+            shared.stalled.fetch_add(1, Ordering::SeqCst);
+            while reader.read_line(&mut line)? > 0 {}
+            return Ok(());
         } else if upper == "DATA" {
             writer.write_all(b"354 go ahead\r\n")?;
             let mut raw = String::new();
@@ -223,13 +256,11 @@ fn converse(
                 let text = line.strip_prefix('.').unwrap_or(&line);
                 raw.push_str(text);
             }
-            let refused = refuse
-                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                .is_ok();
-            if refused {
+            if take_one(&shared.refuse_next) {
                 writer.write_all(b"451 try again later\r\n")?;
             } else {
-                received
+                shared
+                    .received
                     .lock()
                     .expect("the sink's lock")
                     .push(ReceivedMail {
