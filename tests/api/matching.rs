@@ -1303,30 +1303,42 @@ async fn my_matches_on_both_sides_page_in_one_order() {
     expected.sort_by(|a, b| b.cmp(a));
     let made: Vec<String> = expected.into_iter().map(|(_, id)| id).collect();
     for limit in [1, 2, 4, 6] {
-        let mut seen = Vec::new();
-        let mut cursor: Option<String> = None;
-        loop {
-            let path = match &cursor {
-                Some(cursor) => format!("/v1/me/matches?limit={limit}&cursor={cursor}"),
-                None => format!("/v1/me/matches?limit={limit}"),
-            };
-            let page = w.app.get_as(&w.requester, &path).await;
-            assert_eq!(page.status, 200, "{}", page.text());
-            let page = page.json();
-            let items = page["items"].as_array().unwrap();
-            assert!(items.len() <= limit);
-            seen.extend(
-                items
-                    .iter()
-                    .map(|item| item["id"].as_str().unwrap().to_owned()),
-            );
-            match page["next_cursor"].as_str() {
-                Some(next) => cursor = Some(next.to_owned()),
-                None => break,
-            }
-            assert!(seen.len() <= made.len(), "paging ends");
-        }
+        let pages = my_match_pages(&w.app, &w.requester, limit, made.len() + 1).await;
+        let seen: Vec<String> = pages
+            .iter()
+            .flatten()
+            .map(|item| item["id"].as_str().unwrap().to_owned())
+            .collect();
         assert_eq!(seen, made, "limit {limit}: newest first, each once");
+    }
+}
+
+/// Every page of `who`'s matches (`GET /v1/me/matches`) at `limit`, following `next_cursor`;
+/// each page holds at most `limit`, and there are fewer than `max_pages`.
+async fn my_match_pages(
+    app: &TestApp,
+    who: &Session,
+    limit: usize,
+    max_pages: usize,
+) -> Vec<Vec<Value>> {
+    let mut pages = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(cursor) => format!("/v1/me/matches?limit={limit}&cursor={cursor}"),
+            None => format!("/v1/me/matches?limit={limit}"),
+        };
+        let page = app.get_as(who, &path).await;
+        assert_eq!(page.status, 200, "{}", page.text());
+        let page = page.json();
+        let items = page["items"].as_array().unwrap().clone();
+        assert!(items.len() <= limit);
+        pages.push(items);
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return pages,
+        }
+        assert!(pages.len() < max_pages, "paging ends");
     }
 }
 
@@ -1339,31 +1351,15 @@ async fn my_matches_page_through_each_once() {
     for helper in &crowd {
         ids.push(w.offered(helper, &request).await);
     }
+    let pages = my_match_pages(&w.app, &w.requester, 3, 10).await;
     let mut seen: Vec<String> = Vec::new();
     let mut created: Vec<String> = Vec::new();
-    let mut pages = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let path = match &cursor {
-            Some(cursor) => format!("/v1/me/matches?limit=3&cursor={cursor}"),
-            None => "/v1/me/matches?limit=3".to_owned(),
-        };
-        let page = w.app.get_as(&w.requester, &path).await;
-        assert_eq!(page.status, 200, "{}", page.text());
-        let page = page.json();
-        let items = page["items"].as_array().unwrap();
-        pages.push(items.len());
-        for item in items {
-            seen.push(item["id"].as_str().unwrap().to_owned());
-            created.push(item["created_at"].as_str().unwrap().to_owned());
-        }
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = Some(next.to_owned()),
-            None => break,
-        }
-        assert!(pages.len() < 10, "paging ends");
+    for item in pages.iter().flatten() {
+        seen.push(item["id"].as_str().unwrap().to_owned());
+        created.push(item["created_at"].as_str().unwrap().to_owned());
     }
-    assert_eq!(pages, [3, 3, 1]);
+    let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [3, 3, 1]);
     let mut sorted = seen.clone();
     sorted.sort();
     sorted.dedup();
